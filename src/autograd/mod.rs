@@ -1,0 +1,20 @@
+//! Reverse-mode automatic differentiation on a tape (a Wengert list).
+//!
+//! - [`Tape`] records nodes in creation order; [`Var`] is an index into it.
+//! - The methods of [`Var`] are the operations; each lives with its backward
+//!   pass in a file of `ops/` (see the list in [`op`](self)'s source).
+//! - [`Tape::backward`] is one reverse loop over the nodes.
+//! - [`gradcheck()`] checks any function's gradients against finite differences;
+//!   [`suite::op_cases`] holds one check per operation.
+//! - [`Tape::to_dot`] draws the graph.
+
+mod dot;
+pub mod gradcheck;
+mod op;
+mod ops;
+pub mod suite;
+mod tape;
+
+pub use gradcheck::{GradcheckConfig, GradcheckReport, InputReport, Mode, Worst, gradcheck};
+pub use ops::custom::CustomOp;
+pub use tape::{Tape, Var};
