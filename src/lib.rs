@@ -16,3 +16,8 @@
 
 pub mod autograd;
 pub mod tensor;
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
