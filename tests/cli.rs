@@ -10,7 +10,7 @@ fn encdec(args: &[&str]) -> std::process::Output {
 }
 
 #[test]
-fn gradcheck_prints_every_op_as_ok_and_exits_zero() {
+fn gradcheck_prints_every_op_and_layer_as_ok_and_exits_zero() {
     let out = encdec(&["gradcheck"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -26,7 +26,19 @@ fn gradcheck_prints_every_op_as_ok_and_exits_zero() {
             .unwrap_or_else(|| panic!("no line for {} in:\n{stdout}", case.name));
         assert!(line.trim_end().ends_with(" ok"), "{line}");
     }
-    assert!(stdout.contains(&format!("all {} ops ok", ops.len())));
+    let layers = encdec::nn::cases::layer_cases();
+    for case in &layers {
+        let line = stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(case.name))
+            .unwrap_or_else(|| panic!("no line for {} in:\n{stdout}", case.name));
+        assert!(line.trim_end().ends_with(" ok"), "{line}");
+    }
+    let total = ops.len() + layers.len();
+    assert!(
+        stdout.contains(&format!("all {total} ops and layers ok")),
+        "{stdout}"
+    );
 }
 
 #[test]

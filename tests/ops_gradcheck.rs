@@ -56,6 +56,8 @@ gradcheck_tests! {
     matmul_gradcheck => "matmul",
     matmul_batched_gradcheck => "matmul_batched",
     matmul_shared_gradcheck => "matmul_shared",
+    matmul_nt_gradcheck => "matmul_nt",
+    matmul_nt_batched_gradcheck => "matmul_nt_batched",
     transpose_gradcheck => "transpose",
     reshape_gradcheck => "reshape",
     concat_gradcheck => "concat",

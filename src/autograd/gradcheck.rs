@@ -82,6 +82,8 @@ pub struct Worst {
 pub struct InputReport {
     /// Position of the input in the argument list.
     pub input: usize,
+    /// A label: `input 0`, `input 1`, .. unless [`GradcheckReport::named`] gave names.
+    pub name: String,
     /// Its shape.
     pub shape: Vec<usize>,
     /// How many entries (or directions) were compared.
@@ -90,7 +92,7 @@ pub struct InputReport {
     pub failures: usize,
     /// $\max |a - n|$.
     pub max_abs_err: Float,
-    /// $\max |a - n| / \max(|a|, |n|)$ (0 where both are 0).
+    /// $\max |a - n| / \max(|a|, |n|, \mathrm{atol})$.
     pub max_rel_err: Float,
     /// The entry with the largest $|a - n| / (\mathrm{atol} + \mathrm{rtol}|n|)$.
     pub worst: Option<Worst>,
@@ -126,6 +128,14 @@ impl GradcheckReport {
             .fold(0.0, Float::max)
     }
 
+    /// Gives the inputs names (a layer's parameter names, say), in order.
+    pub fn named(mut self, names: &[String]) -> GradcheckReport {
+        for (r, name) in self.inputs.iter_mut().zip(names) {
+            r.name = name.clone();
+        }
+        self
+    }
+
     /// The largest relative error over all inputs.
     pub fn max_rel_err(&self) -> Float {
         self.inputs
@@ -141,8 +151,8 @@ impl fmt::Display for GradcheckReport {
         for r in &self.inputs {
             write!(
                 f,
-                "  input {} {:?}: {} checked, {} failed, max abs err {:.3e}, max rel err {:.3e}",
-                r.input, r.shape, r.checked, r.failures, r.max_abs_err, r.max_rel_err
+                "  {} {:?}: {} checked, {} failed, max abs err {:.3e}, max rel err {:.3e}",
+                r.name, r.shape, r.checked, r.failures, r.max_abs_err, r.max_rel_err
             )?;
             if let Some(w) = &r.worst {
                 write!(
@@ -223,6 +233,7 @@ impl<'c> Tally<'c> {
     fn new(input: usize, shape: &[usize], config: &'c GradcheckConfig) -> Self {
         let report = InputReport {
             input,
+            name: format!("input {input}"),
             shape: shape.to_vec(),
             checked: 0,
             failures: 0,
@@ -241,7 +252,9 @@ impl<'c> Tally<'c> {
         let r = &mut self.report;
         let err = (analytic - numeric).abs();
         let tol = self.config.atol + self.config.rtol * numeric.abs();
-        let scale = analytic.abs().max(numeric.abs());
+        // Magnitudes below atol count as atol: a zero analytic entry next to
+        // 1e-12 of finite-difference noise is not a 100% error.
+        let scale = analytic.abs().max(numeric.abs()).max(self.config.atol);
         let rel = if err == 0.0 { 0.0 } else { err / scale };
         r.checked += 1;
         // A NaN anywhere is a failure: `err <= tol` is false for NaN.

@@ -6,15 +6,18 @@
 //! - [`Tape::backward`] is one reverse loop over the nodes.
 //! - [`gradcheck()`] checks any function's gradients against finite differences;
 //!   [`suite::op_cases`] holds one check per operation.
+//! - [`Param`] is a named weight that outlives tapes; [`Tape::param`] puts it on one.
 //! - [`Tape::to_dot`] draws the graph.
 
 mod dot;
 pub mod gradcheck;
 mod op;
 mod ops;
+mod param;
 pub mod suite;
 mod tape;
 
 pub use gradcheck::{GradcheckConfig, GradcheckReport, InputReport, Mode, Worst, gradcheck};
 pub use ops::custom::CustomOp;
+pub use param::Param;
 pub use tape::{Tape, Var};

@@ -29,6 +29,7 @@ pub(crate) enum Op {
     AddScalar,
     MulScalar(Float),
     MatMul,
+    MatMulNT,
     Transpose,
     Reshape,
     Concat {
@@ -79,6 +80,7 @@ impl Op {
             Op::AddScalar => "add_scalar".into(),
             Op::MulScalar(c) => format!("mul_scalar({c})"),
             Op::MatMul => "matmul".into(),
+            Op::MatMulNT => "matmul_nt".into(),
             Op::Transpose => "transpose".into(),
             Op::Reshape => "reshape".into(),
             Op::Concat { axis } => format!("concat(axis={axis})"),
@@ -134,8 +136,9 @@ pub(crate) fn backward(
         Op::Neg => one(arith::neg_backward(g)),
         Op::AddScalar => one(g.clone()),
         Op::MulScalar(c) => one(arith::mul_scalar_backward(g, *c)),
-        Op::MatMul => {
-            let (ga, gb) = matmul::matmul_backward(g, x[0], x[1], need[0], need[1]);
+        Op::MatMul | Op::MatMulNT => {
+            let trans_b = matches!(op, Op::MatMulNT);
+            let (ga, gb) = matmul::matmul_backward(g, x[0], x[1], trans_b, (need[0], need[1]));
             vec![ga, gb]
         }
         Op::Transpose => one(g.transpose_last2()),

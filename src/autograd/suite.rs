@@ -168,6 +168,18 @@ pub fn op_cases() -> Vec<OpCase> {
             |_, x| x[0].matmul(x[1]),
         ),
         case(
+            "matmul_nt",
+            |[a, b, c]| vec![vec![a, b, c], vec![a + 1, c]],
+            Any,
+            |_, x| x[0].matmul_nt(x[1]),
+        ),
+        case(
+            "matmul_nt_batched",
+            |[a, b, c]| vec![vec![a, b, c], vec![a, a + 1, c]],
+            Any,
+            |_, x| x[0].matmul_nt(x[1]),
+        ),
+        case(
             "transpose",
             |[a, b, c]| vec![vec![a, b, c]],
             Any,

@@ -10,6 +10,7 @@
 use super::op::{self, Op};
 use crate::tensor::{Float, Tensor};
 use std::cell::{Ref, RefCell};
+use std::collections::HashMap;
 
 /// One entry of the tape.
 pub(crate) struct Node {
@@ -45,6 +46,8 @@ pub struct Tape {
     nodes: RefCell<Vec<Node>>,
     /// Gradients summed over every call of `backward` since the last `zero_grad`.
     grads: RefCell<Vec<Option<Tensor>>>,
+    /// Which node holds each [`super::Param`] used on this tape, by the param's id.
+    pub(crate) params: RefCell<HashMap<u64, usize>>,
 }
 
 /// A handle to one node of a [`Tape`]: an index, plus the tape it indexes.

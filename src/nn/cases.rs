@@ -1,0 +1,253 @@
+//! One gradient check per layer and per tutorial formula, shared by
+//! `encdec gradcheck` and the tests. Each case builds its layer from a seed,
+//! moves every parameter away from its initial value (so that no weight is
+//! conveniently 0 or 1), and checks a weighted sum of all its outputs with
+//! respect to its inputs and all its parameters.
+
+use super::check::{detached_params, gradcheck_module, weighted_sum};
+use super::*;
+use crate::autograd::{GradcheckReport, Tape, Var};
+use crate::tensor::{Mask, Tensor, rng};
+
+/// The result of one layer case.
+pub struct LayerCheck {
+    /// The gradient check over inputs and parameters.
+    pub report: GradcheckReport,
+    /// Parameters left without gradient by one backward pass (should be none).
+    pub detached: Vec<String>,
+}
+
+/// A named layer case, run with a seed.
+#[derive(Clone, Copy)]
+pub struct LayerCase {
+    /// The layer or formula checked.
+    pub name: &'static str,
+    /// Runs the case.
+    pub run: fn(u64) -> LayerCheck,
+}
+
+/// For the functions that have no parameters of their own.
+struct NoParams;
+
+impl Module for NoParams {
+    fn params(&self) -> Vec<&crate::autograd::Param> {
+        vec![]
+    }
+    fn params_mut(&mut self) -> Vec<&mut crate::autograd::Param> {
+        vec![]
+    }
+}
+
+/// Sets every parameter to fresh $\mathcal N(0, 0.5^2)$ values.
+fn randomize<M: Module>(mut m: M, seed: u64) -> M {
+    let mut r = rng(seed ^ 0x5eed);
+    for p in m.params_mut() {
+        p.value = Tensor::randn(p.value.shape(), 0.0, 0.5, &mut r);
+    }
+    m
+}
+
+fn inputs(shapes: &[&[usize]], seed: u64) -> Vec<Tensor> {
+    let mut r = rng(seed);
+    shapes
+        .iter()
+        .map(|s| Tensor::randn(s, 0.0, 1.0, &mut r))
+        .collect()
+}
+
+fn check<M, F>(m: &M, xs: &[Tensor], loss: F) -> LayerCheck
+where
+    M: Module,
+    F: for<'t> Fn(&M, &'t Tape, &[Var<'t>]) -> Var<'t> + Copy,
+{
+    LayerCheck {
+        report: gradcheck_module(m, xs, loss),
+        detached: detached_params(m, xs, loss),
+    }
+}
+
+const LENGTHS: [usize; 2] = [5, 3];
+
+fn seq_opts() -> RecurrentOptions<'static> {
+    RecurrentOptions {
+        return_sequences: true,
+        lengths: Some(&LENGTHS),
+    }
+}
+
+fn linear_case(seed: u64) -> LayerCheck {
+    let m = randomize(Linear::new("", 4, 3, true, &mut rng(seed)), seed);
+    check(&m, &inputs(&[&[2, 5, 4]], seed), |m, t, x| {
+        weighted_sum(m.forward(t, x[0]), 1)
+    })
+}
+
+fn embedding_case(seed: u64) -> LayerCheck {
+    let m = Embedding::new("", 7, 3, &mut rng(seed));
+    check(&m, &[], |m, t, _| {
+        weighted_sum(m.forward(t, &[1, 3, 3, 0, 6, 1, 2, 3], &[2, 4]), 1)
+    })
+}
+
+fn rnn_case(f: Activation, seed: u64) -> LayerCheck {
+    let m = randomize(Rnn::new("", 3, 4, f, &mut rng(seed)), seed);
+    check(&m, &inputs(&[&[2, 5, 3], &[2, 4]], seed), |m, t, x| {
+        let out = m.forward(t, x[0], Some(x[1]), seq_opts());
+        weighted_sum(out.sequence.unwrap(), 1) + weighted_sum(out.h, 2)
+    })
+}
+
+fn lstm_case(seed: u64) -> LayerCheck {
+    let m = randomize(Lstm::new("", 3, 4, &mut rng(seed)), seed);
+    check(
+        &m,
+        &inputs(&[&[2, 5, 3], &[2, 4], &[2, 4]], seed),
+        |m, t, x| {
+            let out = m.forward(t, x[0], Some((x[1], x[2])), seq_opts());
+            weighted_sum(out.sequence.unwrap(), 1) + weighted_sum(out.h, 2) + weighted_sum(out.c, 3)
+        },
+    )
+}
+
+fn gru_case(seed: u64) -> LayerCheck {
+    let m = randomize(Gru::new("", 3, 4, &mut rng(seed)), seed);
+    check(&m, &inputs(&[&[2, 5, 3], &[2, 4]], seed), |m, t, x| {
+        let out = m.forward(t, x[0], Some(x[1]), seq_opts());
+        weighted_sum(out.sequence.unwrap(), 1) + weighted_sum(out.h, 2)
+    })
+}
+
+fn dot_attention_case(seed: u64) -> LayerCheck {
+    check(
+        &NoParams,
+        &inputs(&[&[2, 4], &[2, 5, 4]], seed),
+        |_, _, x| {
+            let (c, a) = DotAttention.forward(x[0], x[1], Some(&LENGTHS));
+            weighted_sum(c, 1) + weighted_sum(a, 2)
+        },
+    )
+}
+
+fn additive_attention_case(seed: u64) -> LayerCheck {
+    let m = randomize(AdditiveAttention::new("", 4, 3, 5, &mut rng(seed)), seed);
+    check(&m, &inputs(&[&[2, 4], &[2, 5, 3]], seed), |m, t, x| {
+        let (c, a) = m.forward(t, x[0], x[1], Some(&LENGTHS));
+        weighted_sum(c, 1) + weighted_sum(a, 2)
+    })
+}
+
+fn sdpa_case(seed: u64) -> LayerCheck {
+    check(
+        &NoParams,
+        &inputs(&[&[2, 3, 4], &[2, 5, 4], &[2, 5, 2]], seed),
+        |_, _, x| {
+            let (z, a) =
+                scaled_dot_product_attention(x[0], x[1], x[2], Some(&Mask::padding(&LENGTHS, 5)));
+            weighted_sum(z, 1) + weighted_sum(a, 2)
+        },
+    )
+}
+
+fn mha_case(seed: u64) -> LayerCheck {
+    let m = randomize(MultiHeadAttention::new("", 6, 2, &mut rng(seed)), seed);
+    check(&m, &inputs(&[&[2, 3, 6], &[2, 5, 6]], seed), |m, t, x| {
+        let (y, a) = m.forward(t, x[0], x[1], x[1], Some(&Mask::padding(&LENGTHS, 5)));
+        weighted_sum(y, 1) + weighted_sum(a, 2)
+    })
+}
+
+fn positional_case(seed: u64) -> LayerCheck {
+    check(&NoParams, &inputs(&[&[2, 3, 4]], seed), |_, _, x| {
+        weighted_sum(add_positional_encoding(x[0]), 1)
+    })
+}
+
+fn layer_norm_case(seed: u64) -> LayerCheck {
+    let m = randomize(LayerNorm::new("", 5), seed);
+    check(&m, &inputs(&[&[2, 3, 5]], seed), |m, t, x| {
+        weighted_sum(m.forward(t, x[0]), 1)
+    })
+}
+
+fn feed_forward_case(seed: u64) -> LayerCheck {
+    let m = randomize(FeedForward::new("", 4, 6, &mut rng(seed)), seed);
+    check(&m, &inputs(&[&[2, 3, 4]], seed), |m, t, x| {
+        weighted_sum(m.forward(t, x[0], 0.0, None), 1)
+    })
+}
+
+fn encoder_layer_case(seed: u64) -> LayerCheck {
+    let m = randomize(EncoderLayer::new("", 4, 2, 6, 0.0, &mut rng(seed)), seed);
+    check(&m, &inputs(&[&[2, 5, 4]], seed), |m, t, x| {
+        let (y, a) = m.forward(t, x[0], Some(&Mask::padding(&LENGTHS, 5)), None);
+        weighted_sum(y, 1) + weighted_sum(a, 2)
+    })
+}
+
+fn decoder_layer_case(seed: u64) -> LayerCheck {
+    let m = randomize(DecoderLayer::new("", 4, 2, 6, 0.0, &mut rng(seed)), seed);
+    check(&m, &inputs(&[&[2, 3, 4], &[2, 5, 4]], seed), |m, t, x| {
+        let masks = (Some(&Mask::causal(3)), Some(&Mask::padding(&LENGTHS, 5)));
+        let out = m.forward(t, x[0], x[1], (masks.0, masks.1), None);
+        weighted_sum(out.y, 1)
+            + weighted_sum(out.self_weights, 2)
+            + weighted_sum(out.cross_weights, 3)
+    })
+}
+
+fn stack_config() -> StackConfig {
+    StackConfig {
+        layers: 2,
+        d_model: 4,
+        n_heads: 2,
+        d_ff: 5,
+        dropout: 0.0,
+    }
+}
+
+fn encoder_stack_case(seed: u64) -> LayerCheck {
+    let m = randomize(
+        TransformerEncoder::new("encoder", stack_config(), &mut rng(seed)),
+        seed,
+    );
+    check(&m, &inputs(&[&[2, 5, 4]], seed), |m, t, x| {
+        let (y, _) = m.forward(t, x[0], Some(&Mask::padding(&LENGTHS, 5)), None);
+        weighted_sum(y, 1)
+    })
+}
+
+fn decoder_stack_case(seed: u64) -> LayerCheck {
+    let m = randomize(
+        TransformerDecoder::new("decoder", stack_config(), &mut rng(seed)),
+        seed,
+    );
+    check(&m, &inputs(&[&[2, 3, 4], &[2, 5, 4]], seed), |m, t, x| {
+        let masks = (Some(&Mask::causal(3)), Some(&Mask::padding(&LENGTHS, 5)));
+        let (y, _) = m.forward(t, x[0], x[1], (masks.0, masks.1), None);
+        weighted_sum(y, 1)
+    })
+}
+
+/// Every layer case.
+pub fn layer_cases() -> Vec<LayerCase> {
+    let case = |name, run| LayerCase { name, run };
+    vec![
+        case("linear", linear_case),
+        case("embedding", embedding_case),
+        case("rnn_tanh", |s| rnn_case(Activation::Tanh, s)),
+        case("rnn_sigmoid", |s| rnn_case(Activation::Sigmoid, s)),
+        case("lstm", lstm_case),
+        case("gru", gru_case),
+        case("dot_attention", dot_attention_case),
+        case("additive_attention", additive_attention_case),
+        case("scaled_dot_product", sdpa_case),
+        case("multi_head_attention", mha_case),
+        case("positional_encoding", positional_case),
+        case("layer_norm", layer_norm_case),
+        case("feed_forward", feed_forward_case),
+        case("encoder_layer", encoder_layer_case),
+        case("decoder_layer", decoder_layer_case),
+        case("encoder_stack", encoder_stack_case),
+        case("decoder_stack", decoder_stack_case),
+    ]
+}

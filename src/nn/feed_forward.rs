@@ -1,0 +1,78 @@
+//! The Transformer's position-wise feed-forward network.
+
+use super::Module;
+use super::linear::{Linear, linear};
+use crate::autograd::{Param, Tape, Var};
+use crate::tensor::{Float, Rng};
+
+/// Two linear maps with a ReLU between, applied to each position alone:
+///
+/// $$ \mathrm{FFN}(x) = \max(0,\ x W_1^\top + b_1)\, W_2^\top + b_2 $$
+///
+/// # Backward
+/// Through [`linear`] twice and [`Var::relu`] (gradient passes where $xW_1^\top + b_1 > 0$).
+///
+/// # Shapes
+/// `x`: `[.., d_model]`, `w1`: `[d_ff, d_model]`, `b1`: `[d_ff]`, `w2`: `[d_model, d_ff]`,
+/// `b2`: `[d_model]` -> `[.., d_model]`
+///
+/// # Panics
+/// If the shapes do not fit.
+///
+/// Checked by `tests/transformer.rs::feed_forward_gradcheck`.
+pub fn feed_forward<'t>(
+    x: Var<'t>,
+    (w1, b1): (Var<'t>, Var<'t>),
+    (w2, b2): (Var<'t>, Var<'t>),
+) -> Var<'t> {
+    linear(linear(x, w1, Some(b1)).relu(), w2, Some(b2))
+}
+
+/// The feed-forward block with PyTorch's names `linear1`, `linear2` and dropout
+/// after the ReLU (as `nn.TransformerEncoderLayer`).
+#[derive(Clone, Debug)]
+pub struct FeedForward {
+    /// $W_1, b_1$: `d_model -> d_ff`.
+    pub linear1: Linear,
+    /// $W_2, b_2$: `d_ff -> d_model`.
+    pub linear2: Linear,
+}
+
+impl FeedForward {
+    /// A block `d_model -> d_ff -> d_model`.
+    pub fn new(prefix: &str, d_model: usize, d_ff: usize, rng: &mut Rng) -> FeedForward {
+        FeedForward {
+            linear1: Linear::new(&super::join(prefix, "linear1"), d_model, d_ff, true, rng),
+            linear2: Linear::new(&super::join(prefix, "linear2"), d_ff, d_model, true, rng),
+        }
+    }
+
+    /// [`feed_forward`], with dropout of rate `p` after the ReLU when `train` is given.
+    pub fn forward<'t>(
+        &self,
+        tape: &'t Tape,
+        x: Var<'t>,
+        p: Float,
+        train: Option<&mut Rng>,
+    ) -> Var<'t> {
+        let hidden = self.linear1.forward(tape, x).relu();
+        let hidden = match train {
+            Some(rng) => hidden.dropout(p, true, rng),
+            None => hidden,
+        };
+        self.linear2.forward(tape, hidden)
+    }
+}
+
+impl Module for FeedForward {
+    fn params(&self) -> Vec<&Param> {
+        let mut p = self.linear1.params();
+        p.extend(self.linear2.params());
+        p
+    }
+    fn params_mut(&mut self) -> Vec<&mut Param> {
+        let mut p = self.linear1.params_mut();
+        p.extend(self.linear2.params_mut());
+        p
+    }
+}

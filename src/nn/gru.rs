@@ -1,0 +1,122 @@
+//! The gated recurrent unit: not in the tutorial, but the usual companion
+//! of the LSTM. Gate order and formulas as PyTorch's `nn.GRU`: r, z, n.
+
+use super::Module;
+use super::rnn::{RnnOutput, recurrent_init};
+use super::sequence::{RecurrentOptions, check_input, unroll, zeros_state};
+use crate::autograd::{Param, Tape, Var};
+use crate::tensor::Rng;
+
+/// One GRU step (PyTorch's formulation, gates stacked r, z, n):
+///
+/// $$ r_t = \sigma(W_r x_t + b_{ir} + U_r h_{t-1} + b_{hr}) \quad \text{(reset gate)} $$
+/// $$ z_t = \sigma(W_z x_t + b_{iz} + U_z h_{t-1} + b_{hz}) \quad \text{(update gate)} $$
+/// $$ n_t = \tanh\big(W_n x_t + b_{in} + r_t \odot (U_n h_{t-1} + b_{hn})\big) \quad \text{(candidate)} $$
+/// $$ h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1} $$
+///
+/// The two biases cannot be merged: $b_{hn}$ sits inside the reset gate's product.
+///
+/// # Backward
+/// $\bar n_t = \bar h_t \odot (1 - z_t)$, $\bar z_t = \bar h_t \odot (h_{t-1} - n_t)$,
+/// $\bar h_{t-1} \mathrel{+}= \bar h_t \odot z_t$; then through $\tanh$ and $\sigma$ as
+/// in the LSTM, with $\bar r_t = \bar a_n \odot (U_n h_{t-1} + b_{hn})$.
+///
+/// # Shapes
+/// `x_t`: `[batch, input]`, `h_prev`: `[batch, hidden]`, `w_ih`: `[3 hidden, input]`,
+/// `w_hh`: `[3 hidden, hidden]`, `b_ih`, `b_hh`: `[3 hidden]` -> `[batch, hidden]`
+///
+/// # Panics
+/// If the shapes do not fit.
+///
+/// Checked by `tests/recurrent.rs::gru_step_gradcheck` and
+/// `tests/parity.rs::gru_matches_pytorch`.
+pub fn gru_step<'t>(
+    x_t: Var<'t>,
+    h_prev: Var<'t>,
+    w: (Var<'t>, Var<'t>),
+    b: (Var<'t>, Var<'t>),
+) -> Var<'t> {
+    let hidden = h_prev.shape()[1];
+    let gi = x_t.matmul_nt(w.0) + b.0; // [batch, 3 hidden]: input parts of r, z, n
+    let gh = h_prev.matmul_nt(w.1) + b.1; // [batch, 3 hidden]: recurrent parts
+    let part = |g: Var<'t>, k: usize| g.slice(1, k * hidden, (k + 1) * hidden);
+    let r_t = (part(gi, 0) + part(gh, 0)).sigmoid();
+    let z_t = (part(gi, 1) + part(gh, 1)).sigmoid();
+    let n_t = (part(gi, 2) + r_t * part(gh, 2)).tanh();
+    // h_t = (1 - z) n + z h_prev = n + z (h_prev - n)
+    n_t + z_t * (h_prev - n_t)
+}
+
+/// A GRU over a sequence, PyTorch's `nn.GRU` (one layer, batch first).
+#[derive(Clone, Debug)]
+pub struct Gru {
+    /// Input weights of r, z, n stacked, `[3 hidden, input]`.
+    pub weight_ih: Param,
+    /// Recurrent weights, `[3 hidden, hidden]`.
+    pub weight_hh: Param,
+    /// Input biases, `[3 hidden]`.
+    pub bias_ih: Param,
+    /// Recurrent biases, `[3 hidden]`.
+    pub bias_hh: Param,
+}
+
+impl Gru {
+    /// A GRU `input -> hidden`, initialised as PyTorch's.
+    pub fn new(prefix: &str, input: usize, hidden: usize, rng: &mut Rng) -> Gru {
+        Gru {
+            weight_ih: recurrent_init(prefix, "weight_ih", &[3 * hidden, input], hidden, rng),
+            weight_hh: recurrent_init(prefix, "weight_hh", &[3 * hidden, hidden], hidden, rng),
+            bias_ih: recurrent_init(prefix, "bias_ih", &[3 * hidden], hidden, rng),
+            bias_hh: recurrent_init(prefix, "bias_hh", &[3 * hidden], hidden, rng),
+        }
+    }
+
+    /// The hidden size.
+    pub fn hidden(&self) -> usize {
+        self.weight_hh.shape()[1]
+    }
+
+    /// Runs over `x` from `h0` (zeros when `None`).
+    ///
+    /// # Shapes
+    /// `x`: `[batch, time, input]`, `h0`: `[batch, hidden]` -> [`RnnOutput`]
+    ///
+    /// # Panics
+    /// If `x` is not `[batch, time, input]` or the lengths do not fit it.
+    pub fn forward<'t>(
+        &self,
+        tape: &'t Tape,
+        x: Var<'t>,
+        h0: Option<Var<'t>>,
+        opts: RecurrentOptions,
+    ) -> RnnOutput<'t> {
+        let (batch, _) = check_input("gru", &x.shape(), self.weight_ih.shape()[1], opts.lengths);
+        let w = (tape.param(&self.weight_ih), tape.param(&self.weight_hh));
+        let b = (tape.param(&self.bias_ih), tape.param(&self.bias_hh));
+        let h0 = h0.unwrap_or_else(|| zeros_state(x, batch, self.hidden()));
+        let (sequence, state) = unroll(x, vec![h0], opts, |x_t, s| vec![gru_step(x_t, s[0], w, b)]);
+        RnnOutput {
+            sequence,
+            h: state[0],
+        }
+    }
+}
+
+impl Module for Gru {
+    fn params(&self) -> Vec<&Param> {
+        vec![
+            &self.weight_ih,
+            &self.weight_hh,
+            &self.bias_ih,
+            &self.bias_hh,
+        ]
+    }
+    fn params_mut(&mut self) -> Vec<&mut Param> {
+        vec![
+            &mut self.weight_ih,
+            &mut self.weight_hh,
+            &mut self.bias_ih,
+            &mut self.bias_hh,
+        ]
+    }
+}

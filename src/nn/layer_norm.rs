@@ -1,0 +1,76 @@
+//! Layer normalisation over the last axis.
+
+use super::Module;
+use crate::autograd::{Param, Tape, Var};
+use crate::tensor::{Float, Tensor};
+
+/// Layer normalisation of each vector $x$ along the last axis, as PyTorch's
+/// `nn.LayerNorm` (biased variance, $\varepsilon$ inside the square root):
+///
+/// $$ \mu = \frac1D \sum_i x_i,\quad \sigma^2 = \frac1D \sum_i (x_i - \mu)^2,\quad
+///    y_i = \frac{x_i - \mu}{\sqrt{\sigma^2 + \varepsilon}}\,\gamma_i + \beta_i $$
+///
+/// # Backward
+/// With $\hat x = (x - \mu)/\sqrt{\sigma^2+\varepsilon}$ and $\bar{\hat x} = \bar y \odot \gamma$:
+/// $\bar x = \frac{1}{\sqrt{\sigma^2+\varepsilon}}\big(\bar{\hat x} - \mathrm{mean}(\bar{\hat x}) -
+/// \hat x\,\mathrm{mean}(\bar{\hat x} \odot \hat x)\big)$,
+/// $\bar\gamma = \sum_{\text{rows}} \bar y \odot \hat x$, $\bar\beta = \sum_{\text{rows}} \bar y$.
+/// The tape derives this from the composition of mean, subtract, square,
+/// square root and divide.
+///
+/// # Shapes
+/// `x`: `[.., D]`, `gamma`, `beta`: `[D]` -> `[.., D]`
+///
+/// # Panics
+/// If `gamma` or `beta` is not `[D]`.
+///
+/// Checked by `tests/transformer.rs::layer_norm_by_hand`, `layer_norm_gradcheck`
+/// and `tests/parity.rs::layer_norm_matches_pytorch`.
+pub fn layer_norm<'t>(x: Var<'t>, gamma: Var<'t>, beta: Var<'t>, eps: Float) -> Var<'t> {
+    let last = x.shape().len() - 1;
+    let centered = x - x.mean_axis(last, true);
+    let var = (centered * centered).mean_axis(last, true);
+    centered / (var + eps).sqrt() * gamma + beta
+}
+
+/// A layer norm with PyTorch's names: `weight` ($\gamma$, ones at creation)
+/// and `bias` ($\beta$, zeros), and $\varepsilon = 10^{-5}$.
+#[derive(Clone, Debug)]
+pub struct LayerNorm {
+    /// $\gamma$, `[D]`.
+    pub weight: Param,
+    /// $\beta$, `[D]`.
+    pub bias: Param,
+    /// $\varepsilon$.
+    pub eps: Float,
+}
+
+impl LayerNorm {
+    /// A layer norm over vectors of size `d`.
+    pub fn new(prefix: &str, d: usize) -> LayerNorm {
+        LayerNorm {
+            weight: Param::new(&super::join(prefix, "weight"), Tensor::ones(&[d])),
+            bias: Param::new(&super::join(prefix, "bias"), Tensor::zeros(&[d])),
+            eps: 1e-5,
+        }
+    }
+
+    /// Applies [`layer_norm`].
+    pub fn forward<'t>(&self, tape: &'t Tape, x: Var<'t>) -> Var<'t> {
+        layer_norm(
+            x,
+            tape.param(&self.weight),
+            tape.param(&self.bias),
+            self.eps,
+        )
+    }
+}
+
+impl Module for LayerNorm {
+    fn params(&self) -> Vec<&Param> {
+        vec![&self.weight, &self.bias]
+    }
+    fn params_mut(&mut self) -> Vec<&mut Param> {
+        vec![&mut self.weight, &mut self.bias]
+    }
+}

@@ -1,0 +1,92 @@
+//! The dense layer, $y = x W^\top + b$ (the `Dense` of tutorial §5.1).
+
+use super::Module;
+use crate::autograd::{Param, Tape, Var};
+use crate::tensor::{Rng, Tensor};
+
+/// An affine map applied to the last axis: $y = x W^\top + b$, i.e.
+/// $y_{j} = \sum_i x_i W_{ji} + b_j$ for each row $x$.
+///
+/// # Backward
+/// $\bar x = \bar y W$, $\bar W = \bar y^\top x$ and $\bar b = \sum_{\text{rows}} \bar y$
+/// (from [`Var::matmul_nt`] and the broadcast add).
+///
+/// # Shapes
+/// `x`: `[.., in]`, `w`: `[out, in]`, `b`: `[out]` -> `[.., out]`
+///
+/// # Panics
+/// If `x`'s last axis is not `in` (`matmul: shapes [..] and [..] do not match`).
+///
+/// Checked by `tests/layers_basic.rs::linear_gradcheck` and
+/// `tests/parity.rs::linear_matches_pytorch`.
+pub fn linear<'t>(x: Var<'t>, w: Var<'t>, b: Option<Var<'t>>) -> Var<'t> {
+    let xw = if x.shape().len() == 2 {
+        x.matmul_nt(w)
+    } else {
+        // Fold the leading axes into one so the weight is shared by every row.
+        let shape = x.shape();
+        let rows: usize = shape[..shape.len() - 1].iter().product();
+        let y = x.reshape(&[rows, shape[shape.len() - 1]]).matmul_nt(w);
+        let mut out = shape.clone();
+        *out.last_mut().unwrap() = y.shape()[1];
+        y.reshape(&out)
+    };
+    match b {
+        Some(b) => xw + b,
+        None => xw,
+    }
+}
+
+/// A dense layer with PyTorch's parameter names and layout:
+/// `weight` `[out, in]`, `bias` `[out]`.
+#[derive(Clone, Debug)]
+pub struct Linear {
+    /// $W$, `[out, in]`, Xavier-uniform at creation.
+    pub weight: Param,
+    /// $b$, `[out]`, zero at creation; `None` for a layer without bias.
+    pub bias: Option<Param>,
+}
+
+impl Linear {
+    /// A layer `in_features -> out_features`; parameter names are
+    /// `{prefix}.weight` and `{prefix}.bias` (or `weight`, `bias` for an empty prefix).
+    pub fn new(
+        prefix: &str,
+        in_features: usize,
+        out_features: usize,
+        bias: bool,
+        rng: &mut Rng,
+    ) -> Linear {
+        let w = Tensor::xavier_uniform(&[out_features, in_features], rng);
+        Linear {
+            weight: Param::new(&super::join(prefix, "weight"), w),
+            bias: bias
+                .then(|| Param::new(&super::join(prefix, "bias"), Tensor::zeros(&[out_features]))),
+        }
+    }
+
+    /// Applies [`linear`] with this layer's parameters.
+    ///
+    /// # Shapes
+    /// `[.., in] -> [.., out]`
+    pub fn forward<'t>(&self, tape: &'t Tape, x: Var<'t>) -> Var<'t> {
+        linear(
+            x,
+            tape.param(&self.weight),
+            self.bias.as_ref().map(|b| tape.param(b)),
+        )
+    }
+}
+
+impl Module for Linear {
+    fn params(&self) -> Vec<&Param> {
+        let mut p = vec![&self.weight];
+        p.extend(self.bias.as_ref());
+        p
+    }
+    fn params_mut(&mut self) -> Vec<&mut Param> {
+        let mut p = vec![&mut self.weight];
+        p.extend(self.bias.as_mut());
+        p
+    }
+}

@@ -1,0 +1,75 @@
+//! Layers: every formula of the tutorial as a documented function on the
+//! tape, and the layers built from them.
+//!
+//! | tutorial | formula | function | layer |
+//! |---|---|---|---|
+//! | §3.1, §5.1 | $y_t = E_{\mathrm{id}_t}$ | [`embedding()`] | [`Embedding`] |
+//! | §5.1 | $y = xW^\top + b$ | [`linear()`] | [`Linear`] |
+//! | §4.1 | $h_t = f(W_{xh}x_t + W_{hh}h_{t-1} + b_h)$ | [`rnn_step`] | [`Rnn`] |
+//! | §5.1 | LSTM gates, $c_t$, $h_t$ | [`lstm_step`], [`lstm_cell_state`], [`lstm_hidden_state`] | [`Lstm`] |
+//! | — | GRU gates | [`gru_step`] | [`Gru`] |
+//! | §2.3 | $e_j = q^\top h_j$, $e_j = v^\top\tanh(W_q q + W_k h_j)$, $\alpha$, $c = \sum_j\alpha_j h_j$ | [`dot_scores`], [`additive_scores`], [`alignment_weights`], [`attention_context`] | [`DotAttention`], [`AdditiveAttention`] |
+//! | §4.2.1 | $s_{ij} = q_i^\top k_j$ | [`attention_scores`] | |
+//! | §4.2.1 | $a_{ij} = \mathrm{softmax}_j(s_{ij}/\sqrt{d_k})$ | [`attention_weights`] | |
+//! | §4.2.2 | $z_i = \sum_j a_{ij} v_j$ | [`attention_output`] | [`MultiHeadAttention`] |
+//! | §2.1.2 | positional encoding | [`positional_encoding`] | |
+//! | §2.1.2 | layer norm, FFN, residual | [`layer_norm()`], [`feed_forward()`], [`residual_norm`] | [`EncoderLayer`], [`DecoderLayer`], [`TransformerEncoder`], [`TransformerDecoder`] |
+//!
+//! Every layer keeps its weights in [`Param`]s named as in PyTorch, and
+//! implements [`Module`] so that optimizers and checkpoints can walk them.
+
+mod attention;
+pub mod cases;
+pub mod check;
+mod embedding;
+mod feed_forward;
+mod gru;
+mod layer_norm;
+mod linear;
+mod lstm;
+mod multi_head;
+mod positional;
+mod rnn;
+mod self_attention;
+mod sequence;
+mod stack;
+mod transformer;
+
+use crate::autograd::Param;
+
+pub use attention::{
+    AdditiveAttention, DotAttention, additive_scores, alignment_weights, attention_context,
+    dot_scores,
+};
+pub use embedding::{Embedding, embedding};
+pub use feed_forward::{FeedForward, feed_forward};
+pub use gru::{Gru, gru_step};
+pub use layer_norm::{LayerNorm, layer_norm};
+pub use linear::{Linear, linear};
+pub use lstm::{Lstm, LstmOutput, lstm_cell_state, lstm_hidden_state, lstm_step};
+pub use multi_head::MultiHeadAttention;
+pub use positional::{add_positional_encoding, positional_encoding};
+pub use rnn::{Activation, Rnn, RnnOutput, rnn_step};
+pub use self_attention::{
+    attention_output, attention_scores, attention_weights, scaled_dot_product_attention,
+};
+pub use sequence::RecurrentOptions;
+pub use stack::{StackConfig, TransformerDecoder, TransformerEncoder};
+pub use transformer::{DecoderLayer, DecoderOutput, EncoderLayer, residual_norm};
+
+/// Anything that holds parameters.
+pub trait Module {
+    /// Every parameter, in a fixed order.
+    fn params(&self) -> Vec<&Param>;
+    /// Every parameter, mutable (for optimizers and loading checkpoints).
+    fn params_mut(&mut self) -> Vec<&mut Param>;
+}
+
+/// `prefix.name`, or `name` when the prefix is empty (PyTorch-style names).
+pub(crate) fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}

@@ -1,0 +1,98 @@
+//! Scaled dot-product self-attention, the three formulas of tutorial
+//! §4.2.1–§4.2.2, one function each, and their composition.
+
+use crate::autograd::Var;
+use crate::tensor::{Float, Mask};
+
+/// Similarity scores of every query with every key (tutorial §4.2.1):
+///
+/// $$ s_{ij} = q_i^\top k_j $$
+///
+/// # Backward
+/// $\bar q_i = \sum_j \bar s_{ij} k_j$, $\bar k_j = \sum_i \bar s_{ij} q_i$, i.e.
+/// $\bar Q = \bar S K$ and $\bar K = \bar S^\top Q$.
+///
+/// # Shapes
+/// `q`: `[.., n_q, d_k]`, `k`: `[.., n_k, d_k]` -> `scores` `[.., n_q, n_k]`
+///
+/// # Panics
+/// If the key sizes differ (`matmul: shapes [..] and [..] do not match`).
+///
+/// Checked by `tests/attention.rs::self_attention_by_hand` and `attention_scores_gradcheck`.
+pub fn attention_scores<'t>(q: Var<'t>, k: Var<'t>) -> Var<'t> {
+    q.matmul_nt(k)
+}
+
+/// Attention weights: a softmax over each row of scaled scores (tutorial §4.2.1):
+///
+/// $$ a_{ij} = \frac{\exp(s_{ij}/\sqrt{d_k})}{\sum_{k=1}^{n} \exp(s_{ik}/\sqrt{d_k})} $$
+///
+/// Dividing by $\sqrt{d_k}$ keeps the scores' variance near 1 when $q$ and
+/// $k$ have unit-variance entries, so the softmax does not saturate.
+/// `mask` (`true` = hidden) sets hidden scores to $-\infty$, so their weight
+/// is exactly 0; a row hidden entirely gets all-zero weights.
+///
+/// # Backward
+/// With $\bar a = \partial L/\partial a$:
+/// $\bar s_{ij} = \frac{a_{ij}}{\sqrt{d_k}}\big(\bar a_{ij} - \sum_k a_{ik}\bar a_{ik}\big)$,
+/// and 0 where masked.
+///
+/// # Shapes
+/// `scores`: `[.., n_q, n_k]` -> `weights` `[.., n_q, n_k]`; `mask` broadcasts to it
+/// (causal `[n_q, n_k]`, padding `[batch, 1, n_k]`).
+///
+/// # Panics
+/// If the mask does not broadcast to the scores.
+///
+/// Checked by `tests/attention.rs::self_attention_by_hand`, `attention_weights_gradcheck`
+/// and `tests/properties.rs::softmax_rows_sum_to_one_and_ignore_shifts`.
+pub fn attention_weights<'t>(scores: Var<'t>, d_k: usize, mask: Option<&Mask>) -> Var<'t> {
+    let scaled = scores.mul_scalar(1.0 / (d_k as Float).sqrt());
+    match mask {
+        Some(m) => scaled.masked_fill(m, Float::NEG_INFINITY).softmax(),
+        None => scaled.softmax(),
+    }
+}
+
+/// The output: each position's weighted average of the values (tutorial §4.2.2):
+///
+/// $$ z_i = \sum_{j=1}^{n} a_{ij} v_j $$
+///
+/// # Backward
+/// $\bar a_{ij} = \bar z_i^\top v_j$ and $\bar v_j = \sum_i a_{ij} \bar z_i$, i.e.
+/// $\bar A = \bar Z V^\top$, $\bar V = A^\top \bar Z$.
+///
+/// # Shapes
+/// `weights`: `[.., n_q, n_k]`, `v`: `[.., n_k, d_v]` -> `[.., n_q, d_v]`
+///
+/// # Panics
+/// If the shapes do not fit.
+///
+/// Checked by `tests/attention.rs::self_attention_by_hand`, `attention_output_gradcheck`
+/// and `tests/properties.rs::attention_output_is_in_the_convex_hull_of_the_values`.
+pub fn attention_output<'t>(weights: Var<'t>, v: Var<'t>) -> Var<'t> {
+    weights.matmul(v)
+}
+
+/// The three formulas composed, $Z = \mathrm{softmax}(QK^\top/\sqrt{d_k})\,V$,
+/// returning `(z, weights)` so that the weights can be plotted.
+///
+/// # Shapes
+/// `q`: `[.., n_q, d_k]`, `k`: `[.., n_k, d_k]`, `v`: `[.., n_k, d_v]` ->
+/// (`[.., n_q, d_v]`, `[.., n_q, n_k]`)
+///
+/// # Panics
+/// If the shapes do not fit or the mask does not broadcast.
+///
+/// Checked by `tests/attention.rs::scaled_dot_product_attention_gradcheck` and the
+/// properties in `tests/properties.rs`.
+pub fn scaled_dot_product_attention<'t>(
+    q: Var<'t>,
+    k: Var<'t>,
+    v: Var<'t>,
+    mask: Option<&Mask>,
+) -> (Var<'t>, Var<'t>) {
+    let d_k = *q.shape().last().expect("attention: q has no axes");
+    let weights = attention_weights(attention_scores(q, k), d_k, mask);
+    (attention_output(weights, v), weights)
+}

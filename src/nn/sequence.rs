@@ -1,0 +1,120 @@
+//! What every recurrent layer shares: options in the style of Keras, cutting
+//! a batch into time steps, padding, and stacking the outputs.
+//!
+//! Sequences are batch-first, `[batch, time, features]`, as Keras and
+//! PyTorch's `batch_first=True`.
+
+use crate::autograd::Var;
+use crate::tensor::Tensor;
+
+/// How a recurrent layer runs over a sequence (Keras's layer options).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RecurrentOptions<'a> {
+    /// Keras's `return_sequences`: also return the hidden state of every
+    /// step, `[batch, time, hidden]`. The final state is always returned
+    /// (Keras's `return_state`).
+    pub return_sequences: bool,
+    /// The true length of each sequence of the batch. Steps at or past a
+    /// sequence's length are padding: its state is carried through them
+    /// unchanged and its output there is zero, so the final state is the one
+    /// at its last real token. `None`: every sequence fills the batch.
+    pub lengths: Option<&'a [usize]>,
+}
+
+/// The input at step `t`: `x[:, t, :]`, shape `[batch, features]`.
+fn step_input<'t>(x: Var<'t>, t: usize) -> Var<'t> {
+    let s = x.shape();
+    x.slice(1, t, t + 1).reshape(&[s[0], s[2]])
+}
+
+/// Checks a batch-first input and returns `(batch, time)`; `op` names the layer.
+pub(crate) fn check_input(
+    op: &str,
+    x: &[usize],
+    features: usize,
+    lengths: Option<&[usize]>,
+) -> (usize, usize) {
+    assert!(
+        x.len() == 3 && x[2] == features,
+        "{op}: input of shape {x:?} is not [batch, time, {features}]"
+    );
+    if let Some(l) = lengths {
+        assert!(
+            l.len() == x[0] && l.iter().all(|&n| n <= x[1]),
+            "{op}: lengths {l:?} do not fit input of shape {x:?}"
+        );
+    }
+    (x[0], x[1])
+}
+
+/// For padded batches: `[batch, 1]` with 1 where step `t` is real and 0 where
+/// it is padding; `None` when every sequence is real at `t`.
+fn step_mask(lengths: Option<&[usize]>, t: usize) -> Option<Tensor> {
+    let l = lengths?;
+    if l.iter().all(|&n| t < n) {
+        return None;
+    }
+    let data = l.iter().map(|&n| if t < n { 1.0 } else { 0.0 }).collect();
+    Some(Tensor::from_vec(data, &[l.len(), 1]))
+}
+
+/// $m \odot \mathrm{new} + (1 - m) \odot \mathrm{old}$: advance the state of real
+/// sequences, carry it for padded ones.
+fn keep_where<'t>(mask: &Tensor, new: Var<'t>, old: Var<'t>) -> Var<'t> {
+    let tape = new.tape();
+    let m = tape.constant(mask.clone());
+    let not_m = tape.constant(mask.map(|v| 1.0 - v));
+    new * m + old * not_m
+}
+
+/// The output at a step: the new state, zeroed where the step is padding.
+fn step_output<'t>(mask: Option<&Tensor>, h: Var<'t>) -> Var<'t> {
+    match mask {
+        Some(m) => h * h.tape().constant(m.clone()),
+        None => h,
+    }
+}
+
+/// Stacks per-step outputs `[batch, hidden]` into `[batch, time, hidden]`.
+fn stack_steps<'t>(steps: &[Var<'t>]) -> Var<'t> {
+    let s = steps[0].shape();
+    let as_3d: Vec<Var> = steps.iter().map(|h| h.reshape(&[s[0], 1, s[1]])).collect();
+    Var::concat(&as_3d, 1)
+}
+
+/// A zero initial state `[batch, hidden]` (a constant).
+pub(crate) fn zeros_state<'t>(x: Var<'t>, batch: usize, hidden: usize) -> Var<'t> {
+    x.tape().constant(Tensor::zeros(&[batch, hidden]))
+}
+
+/// Runs a recurrent step over every time step of `x` (batch-first), from
+/// `state` (`[h]` or `[h, c]`, each `[batch, hidden]`). The step maps
+/// `(x_t, state)` to the new state; `state[0]` is the output $h_t$. Padded
+/// steps carry the state and output zero. Returns the stacked outputs (when
+/// `return_sequences`) and the final state.
+pub(crate) fn unroll<'t>(
+    x: Var<'t>,
+    mut state: Vec<Var<'t>>,
+    opts: RecurrentOptions,
+    step: impl Fn(Var<'t>, &[Var<'t>]) -> Vec<Var<'t>>,
+) -> (Option<Var<'t>>, Vec<Var<'t>>) {
+    let time = x.shape()[1];
+    let mut outputs = vec![];
+    for t in 0..time {
+        let new = step(step_input(x, t), &state);
+        let mask = step_mask(opts.lengths, t);
+        if opts.return_sequences {
+            outputs.push(step_output(mask.as_ref(), new[0]));
+        }
+        state = match &mask {
+            Some(m) => new
+                .iter()
+                .zip(&state)
+                .map(|(&n, &o)| keep_where(m, n, o))
+                .collect(),
+            None => new,
+        };
+    }
+    let sequence = (opts.return_sequences && time > 0).then(|| stack_steps(&outputs));
+    (sequence, state)
+}

@@ -1,0 +1,140 @@
+//! Stacks of N Transformer layers (PyTorch's `nn.TransformerEncoder` and
+//! `nn.TransformerDecoder`, parameter names `layers.{i}.…`).
+
+use super::Module;
+use super::transformer::{DecoderLayer, EncoderLayer};
+use crate::autograd::{Param, Tape, Var};
+use crate::tensor::{Float, Mask, Rng};
+
+/// The shape of a Transformer stack.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StackConfig {
+    /// Number of layers $N$.
+    pub layers: usize,
+    /// Width $d_{model}$.
+    pub d_model: usize,
+    /// Heads $h$.
+    pub n_heads: usize,
+    /// Feed-forward size $d_{ff}$.
+    pub d_ff: usize,
+    /// Dropout rate in training.
+    pub dropout: Float,
+}
+
+/// $N$ encoder layers applied in turn.
+#[derive(Clone, Debug)]
+pub struct TransformerEncoder {
+    /// The layers, first to last.
+    pub layers: Vec<EncoderLayer>,
+}
+
+/// $N$ decoder layers applied in turn, each attending to the same memory.
+#[derive(Clone, Debug)]
+pub struct TransformerDecoder {
+    /// The layers, first to last.
+    pub layers: Vec<DecoderLayer>,
+}
+
+impl TransformerEncoder {
+    /// A stack named `{prefix}.layers.{i}.…`.
+    pub fn new(prefix: &str, c: StackConfig, rng: &mut Rng) -> TransformerEncoder {
+        let layers = (0..c.layers)
+            .map(|i| {
+                EncoderLayer::new(
+                    &super::join(prefix, &format!("layers.{i}")),
+                    c.d_model,
+                    c.n_heads,
+                    c.d_ff,
+                    c.dropout,
+                    rng,
+                )
+            })
+            .collect();
+        TransformerEncoder { layers }
+    }
+
+    /// Runs every layer; returns the output and each layer's self-attention weights.
+    ///
+    /// # Shapes
+    /// `x`: `[batch, src, d_model]` -> `[batch, src, d_model]`
+    pub fn forward<'t>(
+        &self,
+        tape: &'t Tape,
+        mut x: Var<'t>,
+        mask: Option<&Mask>,
+        mut train: Option<&mut Rng>,
+    ) -> (Var<'t>, Vec<Var<'t>>) {
+        let mut weights = vec![];
+        for layer in &self.layers {
+            let (y, w) = layer.forward(tape, x, mask, train.as_deref_mut());
+            x = y;
+            weights.push(w);
+        }
+        (x, weights)
+    }
+}
+
+impl TransformerDecoder {
+    /// A stack named `{prefix}.layers.{i}.…`.
+    pub fn new(prefix: &str, c: StackConfig, rng: &mut Rng) -> TransformerDecoder {
+        let layers = (0..c.layers)
+            .map(|i| {
+                DecoderLayer::new(
+                    &super::join(prefix, &format!("layers.{i}")),
+                    c.d_model,
+                    c.n_heads,
+                    c.d_ff,
+                    c.dropout,
+                    rng,
+                )
+            })
+            .collect();
+        TransformerDecoder { layers }
+    }
+
+    /// Runs every layer; returns the output and each layer's cross-attention
+    /// weights `[batch, heads, tgt, src]` (for plotting).
+    ///
+    /// # Shapes
+    /// `x`: `[batch, tgt, d_model]`, `memory`: `[batch, src, d_model]` -> `[batch, tgt, d_model]`
+    pub fn forward<'t>(
+        &self,
+        tape: &'t Tape,
+        mut x: Var<'t>,
+        memory: Var<'t>,
+        masks: (Option<&Mask>, Option<&Mask>),
+        mut train: Option<&mut Rng>,
+    ) -> (Var<'t>, Vec<Var<'t>>) {
+        let mut cross = vec![];
+        for layer in &self.layers {
+            let out = layer.forward(tape, x, memory, masks, train.as_deref_mut());
+            x = out.y;
+            cross.push(out.cross_weights);
+        }
+        (x, cross)
+    }
+}
+
+impl Module for TransformerEncoder {
+    fn params(&self) -> Vec<&Param> {
+        self.layers.iter().flat_map(|l| l.params()).collect()
+    }
+    fn params_mut(&mut self) -> Vec<&mut Param> {
+        self.layers
+            .iter_mut()
+            .flat_map(|l| l.params_mut())
+            .collect()
+    }
+}
+
+impl Module for TransformerDecoder {
+    fn params(&self) -> Vec<&Param> {
+        self.layers.iter().flat_map(|l| l.params()).collect()
+    }
+    fn params_mut(&mut self) -> Vec<&mut Param> {
+        self.layers
+            .iter_mut()
+            .flat_map(|l| l.params_mut())
+            .collect()
+    }
+}
