@@ -2,7 +2,7 @@
 //! of the LSTM. Gate order and formulas as PyTorch's `nn.GRU`: r, z, n.
 
 use super::Module;
-use super::rnn::{RnnOutput, recurrent_init};
+use super::rnn::{RecurrentWeights, RnnOutput};
 use super::sequence::{RecurrentOptions, check_input, unroll, zeros_state};
 use crate::autograd::{Param, Tape, Var};
 use crate::tensor::Rng;
@@ -50,30 +50,16 @@ pub fn gru_step<'t>(
 /// A GRU over a sequence, PyTorch's `nn.GRU` (one layer, batch first).
 #[derive(Clone, Debug)]
 pub struct Gru {
-    /// Input weights of r, z, n stacked, `[3 hidden, input]`.
-    pub weight_ih: Param,
-    /// Recurrent weights, `[3 hidden, hidden]`.
-    pub weight_hh: Param,
-    /// Input biases, `[3 hidden]`.
-    pub bias_ih: Param,
-    /// Recurrent biases, `[3 hidden]`.
-    pub bias_hh: Param,
+    /// The weights of the gates r, z, n stacked (`3 hidden` rows).
+    pub weights: RecurrentWeights,
 }
 
 impl Gru {
     /// A GRU `input -> hidden`, initialised as PyTorch's.
     pub fn new(prefix: &str, input: usize, hidden: usize, rng: &mut Rng) -> Gru {
         Gru {
-            weight_ih: recurrent_init(prefix, "weight_ih", &[3 * hidden, input], hidden, rng),
-            weight_hh: recurrent_init(prefix, "weight_hh", &[3 * hidden, hidden], hidden, rng),
-            bias_ih: recurrent_init(prefix, "bias_ih", &[3 * hidden], hidden, rng),
-            bias_hh: recurrent_init(prefix, "bias_hh", &[3 * hidden], hidden, rng),
+            weights: RecurrentWeights::new(prefix, 3, input, hidden, rng),
         }
-    }
-
-    /// The hidden size.
-    pub fn hidden(&self) -> usize {
-        self.weight_hh.shape()[1]
     }
 
     /// Runs over `x` from `h0` (zeros when `None`).
@@ -90,10 +76,11 @@ impl Gru {
         h0: Option<Var<'t>>,
         opts: RecurrentOptions,
     ) -> RnnOutput<'t> {
-        let (batch, _) = check_input("gru", &x.shape(), self.weight_ih.shape()[1], opts.lengths);
-        let w = (tape.param(&self.weight_ih), tape.param(&self.weight_hh));
-        let b = (tape.param(&self.bias_ih), tape.param(&self.bias_hh));
-        let h0 = h0.unwrap_or_else(|| zeros_state(x, batch, self.hidden()));
+        let p = &self.weights;
+        let (batch, _) = check_input("gru", &x.shape(), p.input(), opts.lengths);
+        let w = (tape.param(&p.weight_ih), tape.param(&p.weight_hh));
+        let b = (tape.param(&p.bias_ih), tape.param(&p.bias_hh));
+        let h0 = h0.unwrap_or_else(|| zeros_state(x, batch, p.hidden()));
         let (sequence, state) = unroll(x, vec![h0], opts, |x_t, s| vec![gru_step(x_t, s[0], w, b)]);
         RnnOutput {
             sequence,
@@ -104,19 +91,9 @@ impl Gru {
 
 impl Module for Gru {
     fn params(&self) -> Vec<&Param> {
-        vec![
-            &self.weight_ih,
-            &self.weight_hh,
-            &self.bias_ih,
-            &self.bias_hh,
-        ]
+        self.weights.params()
     }
     fn params_mut(&mut self) -> Vec<&mut Param> {
-        vec![
-            &mut self.weight_ih,
-            &mut self.weight_hh,
-            &mut self.bias_ih,
-            &mut self.bias_hh,
-        ]
+        self.weights.params_mut()
     }
 }

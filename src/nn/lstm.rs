@@ -16,7 +16,7 @@
 //! `bias_ih` with `bias_hh = 0`.
 
 use super::Module;
-use super::rnn::{RnnOutput, recurrent_init};
+use super::rnn::{RecurrentWeights, RnnOutput};
 use super::sequence::{RecurrentOptions, check_input, unroll, zeros_state};
 use crate::autograd::{Param, Tape, Var};
 use crate::tensor::Rng;
@@ -106,14 +106,8 @@ pub fn lstm_step<'t>(
 /// An LSTM over a sequence, PyTorch's `nn.LSTM` (one layer, batch first).
 #[derive(Clone, Debug)]
 pub struct Lstm {
-    /// Input weights of the gates i, f, g, o stacked, `[4 hidden, input]`.
-    pub weight_ih: Param,
-    /// Recurrent weights, `[4 hidden, hidden]`.
-    pub weight_hh: Param,
-    /// Bias, `[4 hidden]`.
-    pub bias_ih: Param,
-    /// Second bias, `[4 hidden]` (PyTorch has two; their sum is the bias).
-    pub bias_hh: Param,
+    /// The weights of the gates i, f, g, o stacked (`4 hidden` rows).
+    pub weights: RecurrentWeights,
 }
 
 /// What [`Lstm::forward`] returns: Keras's `return_sequences` and `return_state`.
@@ -131,16 +125,8 @@ impl Lstm {
     /// An LSTM `input -> hidden`, initialised as PyTorch's.
     pub fn new(prefix: &str, input: usize, hidden: usize, rng: &mut Rng) -> Lstm {
         Lstm {
-            weight_ih: recurrent_init(prefix, "weight_ih", &[4 * hidden, input], hidden, rng),
-            weight_hh: recurrent_init(prefix, "weight_hh", &[4 * hidden, hidden], hidden, rng),
-            bias_ih: recurrent_init(prefix, "bias_ih", &[4 * hidden], hidden, rng),
-            bias_hh: recurrent_init(prefix, "bias_hh", &[4 * hidden], hidden, rng),
+            weights: RecurrentWeights::new(prefix, 4, input, hidden, rng),
         }
-    }
-
-    /// The hidden size.
-    pub fn hidden(&self) -> usize {
-        self.weight_hh.shape()[1]
     }
 
     /// Runs over `x` from `initial = (h0, c0)` (zeros when `None`; Keras's
@@ -158,12 +144,13 @@ impl Lstm {
         initial: Option<(Var<'t>, Var<'t>)>,
         opts: RecurrentOptions,
     ) -> LstmOutput<'t> {
-        let (batch, _) = check_input("lstm", &x.shape(), self.weight_ih.shape()[1], opts.lengths);
-        let w_ih = tape.param(&self.weight_ih);
-        let w_hh = tape.param(&self.weight_hh);
-        let b = tape.param(&self.bias_ih) + tape.param(&self.bias_hh);
+        let w = &self.weights;
+        let (batch, _) = check_input("lstm", &x.shape(), w.input(), opts.lengths);
+        let w_ih = tape.param(&w.weight_ih);
+        let w_hh = tape.param(&w.weight_hh);
+        let b = tape.param(&w.bias_ih) + tape.param(&w.bias_hh);
         let (h0, c0) = initial.unwrap_or_else(|| {
-            let z = zeros_state(x, batch, self.hidden());
+            let z = zeros_state(x, batch, w.hidden());
             (z, z)
         });
         let (sequence, state) = unroll(x, vec![h0, c0], opts, |x_t, s| {
@@ -190,19 +177,9 @@ impl<'t> From<LstmOutput<'t>> for RnnOutput<'t> {
 
 impl Module for Lstm {
     fn params(&self) -> Vec<&Param> {
-        vec![
-            &self.weight_ih,
-            &self.weight_hh,
-            &self.bias_ih,
-            &self.bias_hh,
-        ]
+        self.weights.params()
     }
     fn params_mut(&mut self) -> Vec<&mut Param> {
-        vec![
-            &mut self.weight_ih,
-            &mut self.weight_hh,
-            &mut self.bias_ih,
-            &mut self.bias_hh,
-        ]
+        self.weights.params_mut()
     }
 }

@@ -49,7 +49,7 @@ pub use linear::{Linear, linear};
 pub use lstm::{Lstm, LstmOutput, lstm_cell_state, lstm_hidden_state, lstm_step};
 pub use multi_head::MultiHeadAttention;
 pub use positional::{add_positional_encoding, positional_encoding};
-pub use rnn::{Activation, Rnn, RnnOutput, rnn_step};
+pub use rnn::{Activation, RecurrentWeights, Rnn, RnnOutput, rnn_step};
 pub use self_attention::{
     attention_output, attention_scores, attention_weights, scaled_dot_product_attention,
 };

@@ -51,20 +51,85 @@ pub fn rnn_step<'t>(
     }
 }
 
+/// The four weights every recurrent layer has, PyTorch's names and layout:
+/// `weight_ih` `[gates * hidden, input]`, `weight_hh` `[gates * hidden, hidden]`,
+/// `bias_ih` and `bias_hh` `[gates * hidden]`, with the gates stacked along
+/// the first axis (1 for the RNN; i, f, g, o for the LSTM; r, z, n for the GRU).
+#[derive(Clone, Debug)]
+pub struct RecurrentWeights {
+    /// Input-to-hidden weights.
+    pub weight_ih: Param,
+    /// Hidden-to-hidden weights.
+    pub weight_hh: Param,
+    /// Input-side bias.
+    pub bias_ih: Param,
+    /// Hidden-side bias.
+    pub bias_hh: Param,
+}
+
+impl RecurrentWeights {
+    /// Weights for `gates` stacked gates, drawn from $U(-1/\sqrt{H}, 1/\sqrt{H})$
+    /// as PyTorch's recurrent layers.
+    pub fn new(
+        prefix: &str,
+        gates: usize,
+        input: usize,
+        hidden: usize,
+        rng: &mut Rng,
+    ) -> RecurrentWeights {
+        let k = 1.0 / (hidden as f64).sqrt();
+        let mut p = |name: &str, shape: &[usize]| {
+            Param::new(
+                &super::join(prefix, name),
+                Tensor::rand_uniform(shape, -k, k, rng),
+            )
+        };
+        RecurrentWeights {
+            weight_ih: p("weight_ih", &[gates * hidden, input]),
+            weight_hh: p("weight_hh", &[gates * hidden, hidden]),
+            bias_ih: p("bias_ih", &[gates * hidden]),
+            bias_hh: p("bias_hh", &[gates * hidden]),
+        }
+    }
+
+    /// The hidden size $H$.
+    pub fn hidden(&self) -> usize {
+        self.weight_hh.shape()[1]
+    }
+
+    /// The input size.
+    pub fn input(&self) -> usize {
+        self.weight_ih.shape()[1]
+    }
+}
+
+impl Module for RecurrentWeights {
+    fn params(&self) -> Vec<&Param> {
+        vec![
+            &self.weight_ih,
+            &self.weight_hh,
+            &self.bias_ih,
+            &self.bias_hh,
+        ]
+    }
+    fn params_mut(&mut self) -> Vec<&mut Param> {
+        vec![
+            &mut self.weight_ih,
+            &mut self.weight_hh,
+            &mut self.bias_ih,
+            &mut self.bias_hh,
+        ]
+    }
+}
+
 /// A simple RNN over a sequence: [`rnn_step`] at every time step
 /// (backpropagation through time is the tape's backward pass over the
 /// unrolled steps). Parameters as PyTorch's `nn.RNN`: `weight_ih` is
 /// $W_{xh}$, `weight_hh` is $W_{hh}$, and $b_h$ = `bias_ih + bias_hh`.
 #[derive(Clone, Debug)]
 pub struct Rnn {
-    /// $W_{xh}$, `[hidden, input]`.
-    pub weight_ih: Param,
-    /// $W_{hh}$, `[hidden, hidden]`.
-    pub weight_hh: Param,
-    /// First half of $b_h$, `[hidden]`.
-    pub bias_ih: Param,
-    /// Second half of $b_h$, `[hidden]`.
-    pub bias_hh: Param,
+    /// $W_{xh}$, $W_{hh}$ and the two halves of $b_h$.
+    pub weights: RecurrentWeights,
     /// $f$.
     pub activation: Activation,
 }
@@ -78,36 +143,13 @@ pub struct RnnOutput<'t> {
     pub h: Var<'t>,
 }
 
-/// Uniform $U(-1/\sqrt{H}, 1/\sqrt{H})$ initialisation, as PyTorch's recurrent layers.
-pub(crate) fn recurrent_init(
-    prefix: &str,
-    name: &str,
-    shape: &[usize],
-    hidden: usize,
-    rng: &mut Rng,
-) -> Param {
-    let k = 1.0 / (hidden as f64).sqrt();
-    Param::new(
-        &super::join(prefix, name),
-        Tensor::rand_uniform(shape, -k, k, rng),
-    )
-}
-
 impl Rnn {
     /// An RNN `input -> hidden` with activation `f`.
     pub fn new(prefix: &str, input: usize, hidden: usize, f: Activation, rng: &mut Rng) -> Rnn {
         Rnn {
-            weight_ih: recurrent_init(prefix, "weight_ih", &[hidden, input], hidden, rng),
-            weight_hh: recurrent_init(prefix, "weight_hh", &[hidden, hidden], hidden, rng),
-            bias_ih: recurrent_init(prefix, "bias_ih", &[hidden], hidden, rng),
-            bias_hh: recurrent_init(prefix, "bias_hh", &[hidden], hidden, rng),
+            weights: RecurrentWeights::new(prefix, 1, input, hidden, rng),
             activation: f,
         }
-    }
-
-    /// The hidden size.
-    pub fn hidden(&self) -> usize {
-        self.weight_hh.shape()[0]
     }
 
     /// Runs over `x`, starting from `h0` (zeros when `None`, Keras's `initial_state`).
@@ -124,11 +166,12 @@ impl Rnn {
         h0: Option<Var<'t>>,
         opts: RecurrentOptions,
     ) -> RnnOutput<'t> {
-        let (batch, _) = check_input("rnn", &x.shape(), self.weight_ih.shape()[1], opts.lengths);
-        let w_xh = tape.param(&self.weight_ih);
-        let w_hh = tape.param(&self.weight_hh);
-        let b_h = tape.param(&self.bias_ih) + tape.param(&self.bias_hh);
-        let h0 = h0.unwrap_or_else(|| zeros_state(x, batch, self.hidden()));
+        let w = &self.weights;
+        let (batch, _) = check_input("rnn", &x.shape(), w.input(), opts.lengths);
+        let w_xh = tape.param(&w.weight_ih);
+        let w_hh = tape.param(&w.weight_hh);
+        let b_h = tape.param(&w.bias_ih) + tape.param(&w.bias_hh);
+        let h0 = h0.unwrap_or_else(|| zeros_state(x, batch, w.hidden()));
         let (sequence, state) = unroll(x, vec![h0], opts, |x_t, s| {
             vec![rnn_step(x_t, s[0], w_xh, w_hh, b_h, self.activation)]
         });
@@ -141,19 +184,9 @@ impl Rnn {
 
 impl Module for Rnn {
     fn params(&self) -> Vec<&Param> {
-        vec![
-            &self.weight_ih,
-            &self.weight_hh,
-            &self.bias_ih,
-            &self.bias_hh,
-        ]
+        self.weights.params()
     }
     fn params_mut(&mut self) -> Vec<&mut Param> {
-        vec![
-            &mut self.weight_ih,
-            &mut self.weight_hh,
-            &mut self.bias_ih,
-            &mut self.bias_hh,
-        ]
+        self.weights.params_mut()
     }
 }
