@@ -27,8 +27,25 @@ fn ci_runs_the_readme_test_command() {
 }
 
 #[test]
-fn readme_main_command_is_gradcheck_and_ci_runs_it() {
+fn readme_main_command_is_the_demo() {
     let main_cmd = readme_command("the main job");
-    assert_eq!(main_cmd, "cargo run --release -- gradcheck");
-    assert!(read(".ci/run").lines().any(|l| l.trim() == main_cmd));
+    assert_eq!(main_cmd, "cargo run --release -- demo");
+}
+
+#[test]
+fn readme_images_exist() {
+    let readme = read("README.md");
+    for part in readme.split("](").skip(1) {
+        let target = part.split(')').next().unwrap();
+        if target.ends_with(".png") || target.ends_with(".svg") {
+            assert!(
+                root_path(target).exists(),
+                "README shows {target}, which does not exist"
+            );
+        }
+    }
+}
+
+fn root_path(p: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
 }

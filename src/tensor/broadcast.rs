@@ -37,7 +37,7 @@ pub fn broadcast_shape(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
 
 /// Strides that read a tensor of shape `shape` as if it had shape `out`:
 /// 0 on every axis that is broadcast.
-fn broadcast_strides(shape: &[usize], out: &[usize]) -> Vec<usize> {
+pub(crate) fn broadcast_strides(shape: &[usize], out: &[usize]) -> Vec<usize> {
     let s = strides(shape);
     let offset = out.len() - shape.len();
     (0..out.len())
@@ -51,10 +51,43 @@ fn broadcast_strides(shape: &[usize], out: &[usize]) -> Vec<usize> {
         .collect()
 }
 
+/// When `small` broadcast to `big` only repeats one contiguous block of
+/// axes — `small` is, after padding with leading 1s, ones, then `big`'s
+/// sizes, then ones — returns `(outer, mid, inner)`: `big` read as
+/// `[outer, mid, inner]` holds `small`'s `mid` elements, each repeated
+/// `inner` times, the whole repeated `outer` times. This covers a bias row
+/// (`[n]` over `[b, n]`), a scalar, and per-row statistics (`[b, t, 1]` over
+/// `[b, t, d]`), the broadcasts every layer uses.
+fn block_pattern(big: &[usize], small: &[usize]) -> Option<(usize, usize, usize)> {
+    if small.len() > big.len() || small.contains(&0) {
+        return None;
+    }
+    let padded: Vec<usize> = std::iter::repeat_n(1, big.len() - small.len())
+        .chain(small.iter().copied())
+        .collect();
+    // Axes where small is stretched (size 1 but big is not) must all lie
+    // before or after one block of equal axes.
+    let kept: Vec<usize> = (0..big.len())
+        .filter(|&i| !(padded[i] == 1 && big[i] != 1))
+        .collect();
+    let (first, last) = match (kept.first(), kept.last()) {
+        (Some(&f), Some(&l)) => (f, l),
+        _ => return Some((numel(big), 1, 1)),
+    };
+    if (first..=last).any(|i| padded[i] != big[i]) {
+        return None;
+    }
+    Some((
+        numel(&big[..first]),
+        numel(&big[first..=last]),
+        numel(&big[last + 1..]),
+    ))
+}
+
 /// Calls `visit(out_index, a_offset, b_offset)` for every element of `out`
 /// in row-major order, with the matching offsets into two broadcast operands.
 /// An "odometer" over the multi-index: no recursion, no allocation per step.
-fn for_each_broadcast(
+pub(crate) fn for_each_broadcast(
     out: &[usize],
     sa: &[usize],
     sb: &[usize],
@@ -99,13 +132,34 @@ impl Tensor {
         let out = broadcast_shape(a, b)
             .unwrap_or_else(|| panic!("{op}: shapes {a:?} and {b:?} do not broadcast"));
         let (x, y) = (self.data(), other.data());
-        // Fast path: `other` repeats along the leading axes of `self`
-        // (a bias row over a batch, or a scalar over a tensor).
-        if out == a && b.iter().all(|&d| d > 0) && a.ends_with(b) {
-            let data = x
-                .chunks(y.len())
-                .flat_map(|row| row.iter().zip(y).map(|(&p, &q)| f(p, q)))
-                .collect();
+        // Fast paths: one operand is the other with one block of axes repeated.
+        if out == a
+            && let Some((outer, mid, inner)) = block_pattern(a, b)
+        {
+            let mut data = Vec::with_capacity(x.len());
+            for o in 0..outer {
+                if inner == 1 {
+                    let row = &x[o * mid..][..mid];
+                    data.extend(row.iter().zip(y).map(|(&p, &q)| f(p, q)));
+                    continue;
+                }
+                for (m, &q) in y.iter().enumerate().take(mid) {
+                    let row = &x[(o * mid + m) * inner..][..inner];
+                    data.extend(row.iter().map(|&p| f(p, q)));
+                }
+            }
+            return Tensor::from_vec(data, &out);
+        }
+        if out == b
+            && let Some((outer, mid, inner)) = block_pattern(b, a)
+        {
+            let mut data = Vec::with_capacity(y.len());
+            for o in 0..outer {
+                for (m, &p) in x.iter().enumerate().take(mid) {
+                    let row = &y[(o * mid + m) * inner..][..inner];
+                    data.extend(row.iter().map(|&q| f(p, q)));
+                }
+            }
             return Tensor::from_vec(data, &out);
         }
         let (sa, sb) = (broadcast_strides(a, &out), broadcast_strides(b, &out));
@@ -133,10 +187,16 @@ impl Tensor {
         );
         let g = self.data();
         let mut data = vec![0.0; numel(shape)];
-        if shape.iter().all(|&d| d > 0) && out.ends_with(shape) {
-            for row in g.chunks(data.len().max(1)) {
-                for (d, &v) in data.iter_mut().zip(row) {
-                    *d += v;
+        if let Some((outer, mid, inner)) = block_pattern(out, shape) {
+            for o in 0..outer {
+                if inner == 1 {
+                    for (d, &v) in data.iter_mut().zip(&g[o * mid..][..mid]) {
+                        *d += v;
+                    }
+                    continue;
+                }
+                for (m, d) in data.iter_mut().enumerate().take(mid) {
+                    *d += g[(o * mid + m) * inner..][..inner].iter().sum::<Float>();
                 }
             }
         } else {

@@ -1,7 +1,7 @@
 //! Boolean masks for attention: `true` marks a position that is hidden.
 
-use super::broadcast::broadcast_shape;
-use super::{Tensor, numel};
+use super::broadcast::{broadcast_shape, broadcast_strides, for_each_broadcast};
+use super::numel;
 
 /// A boolean tensor; `true` means "hidden": masked fill writes there.
 ///
@@ -102,15 +102,10 @@ impl Mask {
             self.shape,
             shape
         );
-        let as_float = Tensor::from_vec(
-            self.data
-                .iter()
-                .map(|&b| if b { 1.0 } else { 0.0 })
-                .collect(),
-            &self.shape,
-        );
-        let target = Tensor::zeros(shape);
-        let stretched = target.broadcast_zip(&as_float, op, |_, m| m);
-        stretched.data().iter().map(|&m| m != 0.0).collect()
+        let strides = broadcast_strides(&self.shape, shape);
+        let zeros = vec![0; shape.len()];
+        let mut out = vec![false; numel(shape)];
+        for_each_broadcast(shape, &strides, &zeros, |i, m, _| out[i] = self.data[m]);
+        out
     }
 }

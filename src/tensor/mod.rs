@@ -9,6 +9,11 @@
 //! `data[i0 * s0 + i1 * s1 + ... ]` with strides `s_{n-1} = 1` and
 //! `s_j = s_{j+1} \cdot shape_{j+1}`. A tensor of shape `[]` is a scalar
 //! holding one number.
+//!
+//! The elements sit behind a reference-counted pointer: cloning a tensor or
+//! reshaping it shares the buffer, and the first write to a shared buffer
+//! copies it (copy on write). The tape clones values freely; this keeps
+//! those clones free.
 
 mod broadcast;
 mod init;
@@ -21,6 +26,8 @@ pub use init::{Rng, rng};
 pub use mask::Mask;
 pub use matmul::{gemm, gemm_reference, matmul_reference};
 
+use std::sync::Arc;
+
 /// The one floating-point type of the crate. Everything is `f64` so that
 /// finite-difference gradient checks are accurate to about `1e-9`.
 pub type Float = f64;
@@ -29,7 +36,7 @@ pub type Float = f64;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tensor {
     shape: Vec<usize>,
-    data: Vec<Float>,
+    data: Arc<Vec<Float>>,
 }
 
 /// Number of elements of a tensor of this shape (1 for the scalar shape `[]`).
@@ -61,7 +68,7 @@ impl Tensor {
         );
         Tensor {
             shape: shape.to_vec(),
-            data,
+            data: Arc::new(data),
         }
     }
 
@@ -105,14 +112,14 @@ impl Tensor {
         &self.data
     }
 
-    /// The elements in row-major order, mutable.
+    /// The elements in row-major order, mutable (copied first if the buffer is shared).
     pub fn data_mut(&mut self) -> &mut [Float] {
-        &mut self.data
+        Arc::make_mut(&mut self.data).as_mut_slice()
     }
 
-    /// Consumes the tensor, returning its elements.
+    /// Consumes the tensor, returning its elements (copied if the buffer is shared).
     pub fn into_data(self) -> Vec<Float> {
-        self.data
+        Arc::try_unwrap(self.data).unwrap_or_else(|shared| shared.as_ref().clone())
     }
 
     /// The single element of a one-element tensor.
@@ -158,15 +165,15 @@ impl Tensor {
             self.shape,
             shape
         );
-        Tensor::from_vec(self.data.clone(), shape)
+        Tensor {
+            shape: shape.to_vec(),
+            data: Arc::clone(&self.data),
+        }
     }
 
     /// Applies `f` to every element.
     pub fn map(&self, f: impl Fn(Float) -> Float) -> Tensor {
-        Tensor {
-            shape: self.shape.clone(),
-            data: self.data.iter().map(|&x| f(x)).collect(),
-        }
+        Tensor::from_vec(self.data.iter().map(|&x| f(x)).collect(), &self.shape)
     }
 
     /// Combines two tensors of the same shape element by element.
@@ -175,15 +182,13 @@ impl Tensor {
     /// If the shapes differ; the message names `op` and both shapes.
     pub fn zip_map(&self, other: &Tensor, op: &str, f: impl Fn(Float, Float) -> Float) -> Tensor {
         assert_same_shape(op, &self.shape, &other.shape);
-        Tensor {
-            shape: self.shape.clone(),
-            data: self
-                .data
-                .iter()
-                .zip(&other.data)
-                .map(|(&a, &b)| f(a, b))
-                .collect(),
-        }
+        let data = self
+            .data
+            .iter()
+            .zip(other.data.iter())
+            .map(|(&a, &b)| f(a, b))
+            .collect();
+        Tensor::from_vec(data, &self.shape)
     }
 
     /// `self += other`, element by element, for tensors of the same shape.
@@ -192,7 +197,10 @@ impl Tensor {
     /// If the shapes differ.
     pub fn add_assign(&mut self, other: &Tensor) {
         assert_same_shape("add_assign", &self.shape, &other.shape);
-        for (a, b) in self.data.iter_mut().zip(&other.data) {
+        for (a, b) in Arc::make_mut(&mut self.data)
+            .iter_mut()
+            .zip(other.data.iter())
+        {
             *a += b;
         }
     }
@@ -219,7 +227,7 @@ impl Tensor {
                 }
             }
         }
-        Tensor { shape, data }
+        Tensor::from_vec(data, &shape)
     }
 
     /// The largest absolute difference to another tensor of the same shape.
@@ -230,7 +238,7 @@ impl Tensor {
         assert_same_shape("max_abs_diff", &self.shape, &other.shape);
         self.data
             .iter()
-            .zip(&other.data)
+            .zip(other.data.iter())
             .map(|(a, b)| (a - b).abs())
             .fold(0.0, Float::max)
     }

@@ -46,6 +46,16 @@ impl Tensor {
     pub fn sum_axis(&self, axis: usize, keepdim: bool) -> Tensor {
         let (outer, len, inner) = split_at_axis(self.shape(), axis, "sum_axis");
         let x = self.data();
+        if inner == 1 {
+            // Summing along the last axis: each output is one contiguous run.
+            let out = x
+                .chunks(len.max(1))
+                .take(outer)
+                .map(|run| run.iter().sum())
+                .collect();
+            let out = if len == 0 { vec![0.0; outer] } else { out };
+            return Tensor::from_vec(out, &reduced_shape(self.shape(), axis, keepdim));
+        }
         let mut out = vec![0.0; outer * inner];
         for o in 0..outer {
             for i in 0..len {

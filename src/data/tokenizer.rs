@@ -1,0 +1,209 @@
+//! Splitting text into words and putting words back together (tutorial
+//! §3.1, step 1).
+//!
+//! The rules, applied character by character from left to right:
+//!
+//! 1. Whitespace (`char::is_whitespace`) and the zero-width space U+200B
+//!    separate tokens and never belong to one.
+//! 2. Invisible formatting characters are dropped as if they were not
+//!    there: the variation selectors U+FE00–U+FE0F (so `❤️`, which is
+//!    U+2764 U+FE0F, becomes the token `❤`), the zero-width non-joiner and
+//!    joiner U+200C, U+200D (so an emoji sequence joined by U+200D becomes
+//!    one token per emoji), the word joiner U+2060 and the byte-order mark
+//!    U+FEFF.
+//! 3. Emoji are one token each. "Emoji" here means a character in one of
+//!    the blocks U+2300–U+23FF, U+2600–U+27BF, U+2B00–U+2BFF or
+//!    U+1F000–U+1FAFF; skin-tone modifiers live there too and so become
+//!    tokens of their own.
+//! 4. CJK ideographs, Hiragana, Katakana, Bopomofo, Hangul syllables and
+//!    jamo, and CJK punctuation (U+3001–U+303F) are one token per
+//!    character, even when several stand side by side: `我爱你` gives three
+//!    tokens.
+//! 5. A word is a run of other alphanumeric characters
+//!    (`char::is_alphanumeric`, so `é`, `ç`, `ß`, Greek and Cyrillic
+//!    letters all count). Combining accents (U+0300–U+036F, U+1AB0–U+1AFF,
+//!    U+1DC0–U+1DFF, U+20D0–U+20FF, U+FE20–U+FE2F) that follow a word
+//!    character stay in the word, so a decomposed `e` + U+0301 is not cut.
+//!    A single hyphen (`-`, U+2010) or apostrophe (`'`, U+2019) between two
+//!    word characters joins them: `par-dessus`, `aujourd'hui`, `don't` and
+//!    `l'homme` are one token each. A hyphen or apostrophe anywhere else
+//!    (leading, trailing, doubled) is punctuation.
+//! 6. Every other character (`.`, `,`, `«`, `-`, a lone combining accent,
+//!    …) is a token of its own.
+//!
+//! Marks that Rust does not count as alphanumeric and that are not in the
+//! accent blocks above (for example the Devanagari virama) split a word;
+//! the built-in corpus is English and French, where this never happens.
+
+/// Splits text into tokens by the rules of this module's documentation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tokenizer {
+    /// Whether every token is lowercased (`str::to_lowercase`, Unicode-aware).
+    pub lowercase: bool,
+}
+
+/// What one character does to tokenization.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    /// Ends the current token and is thrown away.
+    Separator,
+    /// Thrown away without ending the current token.
+    Ignored,
+    /// A token on its own: emoji, CJK characters, punctuation.
+    Single,
+    /// Starts or continues a word.
+    Word,
+    /// Continues a word, never starts one.
+    Mark,
+    /// A hyphen or apostrophe: inside a word only between two word characters.
+    Joiner,
+}
+
+fn in_ranges(c: char, ranges: &[(u32, u32)]) -> bool {
+    let c = c as u32;
+    ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi)
+}
+
+const EMOJI: &[(u32, u32)] = &[
+    (0x2300, 0x23FF),
+    (0x2600, 0x27BF),
+    (0x2B00, 0x2BFF),
+    (0x1F000, 0x1FAFF),
+];
+
+const CJK: &[(u32, u32)] = &[
+    (0x1100, 0x11FF),   // Hangul jamo
+    (0x3001, 0x303F),   // CJK symbols and punctuation (U+3000 is whitespace)
+    (0x3040, 0x30FF),   // Hiragana, Katakana
+    (0x3100, 0x318F),   // Bopomofo, Hangul compatibility jamo
+    (0x31A0, 0x31FF),   // Bopomofo extended, CJK strokes, Katakana extensions
+    (0x3400, 0x4DBF),   // CJK extension A
+    (0x4E00, 0x9FFF),   // CJK unified ideographs
+    (0xA960, 0xA97F),   // Hangul jamo extended-A
+    (0xAC00, 0xD7FF),   // Hangul syllables, jamo extended-B
+    (0xF900, 0xFAFF),   // CJK compatibility ideographs
+    (0xFF61, 0xFFDC),   // half-width CJK punctuation, Katakana, Hangul
+    (0x20000, 0x323AF), // CJK extensions B to H, compatibility supplement
+];
+
+const MARKS: &[(u32, u32)] = &[
+    (0x0300, 0x036F),
+    (0x1AB0, 0x1AFF),
+    (0x1DC0, 0x1DFF),
+    (0x20D0, 0x20FF),
+    (0xFE20, 0xFE2F),
+];
+
+const IGNORED: &[(u32, u32)] = &[
+    (0x200C, 0x200D),
+    (0x2060, 0x2060),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+];
+
+fn class(c: char) -> Class {
+    if c.is_whitespace() || c == '\u{200B}' {
+        Class::Separator
+    } else if in_ranges(c, IGNORED) {
+        Class::Ignored
+    } else if in_ranges(c, EMOJI) || in_ranges(c, CJK) {
+        Class::Single
+    } else if c.is_alphanumeric() {
+        Class::Word
+    } else if in_ranges(c, MARKS) {
+        Class::Mark
+    } else if matches!(c, '-' | '\u{2010}' | '\'' | '\u{2019}') {
+        Class::Joiner
+    } else {
+        Class::Single
+    }
+}
+
+impl Tokenizer {
+    /// A tokenizer that lowercases every token when `lowercase` is true.
+    pub fn new(lowercase: bool) -> Tokenizer {
+        Tokenizer { lowercase }
+    }
+
+    /// The tokens of `text`, in order. Works on any string: no token is
+    /// empty and no token contains whitespace.
+    ///
+    /// ```
+    /// use encdec::data::Tokenizer;
+    /// let tokens = Tokenizer::new(true).tokenize("Le renard saute par-dessus le chien!");
+    /// assert_eq!(tokens, ["le", "renard", "saute", "par-dessus", "le", "chien", "!"]);
+    /// ```
+    pub fn tokenize(&self, text: &str) -> Vec<String> {
+        // Drop ignored characters first, so that they never stand between a
+        // joiner and the word character that follows it.
+        let chars: Vec<(char, Class)> = text
+            .chars()
+            .map(|c| (c, class(c)))
+            .filter(|&(_, k)| k != Class::Ignored)
+            .collect();
+        let mut tokens = Vec::new();
+        let mut word = String::new();
+        for (i, &(c, k)) in chars.iter().enumerate() {
+            let next_is_word = chars.get(i + 1).is_some_and(|&(_, k)| k == Class::Word);
+            match k {
+                Class::Word => word.push(c),
+                Class::Mark if !word.is_empty() => word.push(c),
+                Class::Joiner if !word.is_empty() && next_is_word => word.push(c),
+                Class::Separator => self.flush(&mut word, &mut tokens),
+                Class::Ignored => {} // filtered out above
+                Class::Single | Class::Mark | Class::Joiner => {
+                    self.flush(&mut word, &mut tokens);
+                    word.push(c);
+                    self.flush(&mut word, &mut tokens);
+                }
+            }
+        }
+        self.flush(&mut word, &mut tokens);
+        tokens
+    }
+
+    /// Moves the token being built, if any, into `tokens`.
+    fn flush(&self, word: &mut String, tokens: &mut Vec<String>) {
+        if word.is_empty() {
+            return;
+        }
+        let token = std::mem::take(word);
+        tokens.push(if self.lowercase {
+            token.to_lowercase()
+        } else {
+            token
+        });
+    }
+}
+
+/// Tokens that are written straight after the previous token, with no space.
+const NO_SPACE_BEFORE: &[&str] = &[".", ",", "!", "?", ";", ":", ")", "]", "}"];
+
+/// Tokens after which the next token follows with no space.
+const NO_SPACE_AFTER: &[&str] = &["(", "[", "{"];
+
+/// Joins tokens back into text: one space between tokens, except before
+/// `.` `,` `!` `?` `;` `:` and the closing brackets `)` `]` `}`, and after
+/// the opening brackets `(` `[` `{`.
+///
+/// Tokenizing the result gives the tokens back, for tokens made by
+/// [`Tokenizer::tokenize`].
+///
+/// ```
+/// use encdec::data::{Tokenizer, detokenize};
+/// let tokens = Tokenizer::new(false).tokenize("Bonjour , le monde ( vraiment ) !");
+/// assert_eq!(detokenize(&tokens), "Bonjour, le monde (vraiment)!");
+/// ```
+pub fn detokenize(tokens: &[String]) -> String {
+    let mut text = String::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let glued = i == 0
+            || NO_SPACE_BEFORE.contains(&token.as_str())
+            || NO_SPACE_AFTER.contains(&tokens[i - 1].as_str());
+        if !glued {
+            text.push(' ');
+        }
+        text.push_str(token);
+    }
+    text
+}

@@ -1,0 +1,146 @@
+//! The vocabulary: a numbering of tokens, starting with four special tokens
+//! at fixed ids.
+
+use super::DataError;
+use std::collections::HashMap;
+
+/// Padding, to fill short sentences of a batch up to the longest (id 0).
+pub const PAD: &str = "<pad>";
+/// Stands for every token the vocabulary does not know (id 1).
+pub const UNK: &str = "<unk>";
+/// Beginning of sentence: the decoder's first input (id 2).
+pub const BOS: &str = "<s>";
+/// End of sentence: the decoder stops when it produces this (id 3).
+pub const EOS: &str = "</s>";
+
+/// The id of [`PAD`].
+pub const PAD_ID: usize = 0;
+/// The id of [`UNK`].
+pub const UNK_ID: usize = 1;
+/// The id of [`BOS`].
+pub const BOS_ID: usize = 2;
+/// The id of [`EOS`].
+pub const EOS_ID: usize = 3;
+
+/// The special tokens in id order: every vocabulary starts with them.
+pub const SPECIALS: [&str; 4] = [PAD, UNK, BOS, EOS];
+
+/// A numbering of tokens: token `i` of [`Vocab::tokens`] has id `i`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Vocab {
+    tokens: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Vocab {
+    /// The vocabulary of some tokenized sentences: the four specials, then
+    /// every token seen at least `min_count` times, most frequent first and
+    /// alphabetically (by bytes) among equally frequent ones, so the same
+    /// sentences always give the same ids. A `min_count` of 0 acts as 1.
+    /// Empty tokens and tokens spelled like a special token are skipped.
+    pub fn build<'a, I: IntoIterator<Item = &'a [String]>>(
+        sentences: I,
+        min_count: usize,
+    ) -> Vocab {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for sentence in sentences {
+            for token in sentence {
+                *counts.entry(token.as_str()).or_insert(0) += 1;
+            }
+        }
+        let mut seen: Vec<(&str, usize)> = counts
+            .into_iter()
+            .filter(|&(t, c)| c >= min_count.max(1) && !t.is_empty() && !SPECIALS.contains(&t))
+            .collect();
+        seen.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        let tokens: Vec<String> = SPECIALS
+            .iter()
+            .copied()
+            .chain(seen.into_iter().map(|(t, _)| t))
+            .map(String::from)
+            .collect();
+        let index = tokens.iter().cloned().zip(0..).collect();
+        Vocab { tokens, index }
+    }
+
+    /// A vocabulary from its tokens in id order, as saved with a model.
+    ///
+    /// # Errors
+    /// If the tokens do not start with `<pad>`, `<unk>`, `<s>`, `</s>` in
+    /// that order, if a token is empty, or if a token appears twice.
+    pub fn from_tokens(tokens: Vec<String>) -> Result<Vocab, DataError> {
+        if tokens.len() < SPECIALS.len() || tokens.iter().zip(SPECIALS).any(|(t, s)| t != s) {
+            return Err(DataError::MissingSpecials {
+                found: tokens.iter().take(SPECIALS.len()).cloned().collect(),
+            });
+        }
+        let mut index = HashMap::with_capacity(tokens.len());
+        for (i, token) in tokens.iter().enumerate() {
+            if token.is_empty() {
+                return Err(DataError::EmptyToken { index: i });
+            }
+            if let Some(&first) = index.get(token) {
+                return Err(DataError::DuplicateToken {
+                    token: token.clone(),
+                    first,
+                    index: i,
+                });
+            }
+            index.insert(token.clone(), i);
+        }
+        Ok(Vocab { tokens, index })
+    }
+
+    /// The tokens in id order.
+    pub fn tokens(&self) -> &[String] {
+        &self.tokens
+    }
+
+    /// The number of tokens, specials included.
+    pub fn len(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// Whether there are no tokens; never true, since the specials are always there.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// The id of `token`, if the vocabulary has it.
+    pub fn get(&self, token: &str) -> Option<usize> {
+        self.index.get(token).copied()
+    }
+
+    /// The id of `token`, or [`UNK_ID`] if the vocabulary does not have it.
+    pub fn id(&self, token: &str) -> usize {
+        self.get(token).unwrap_or(UNK_ID)
+    }
+
+    /// The token of `id`, or `<unk>` if `id` is out of range.
+    pub fn token(&self, id: usize) -> &str {
+        self.tokens.get(id).map_or(UNK, String::as_str)
+    }
+
+    /// The ids of some tokens; unknown tokens become [`UNK_ID`].
+    pub fn encode(&self, tokens: &[String]) -> Vec<usize> {
+        tokens.iter().map(|t| self.id(t)).collect()
+    }
+
+    /// The tokens of some ids, specials included (filtering `<pad>`, `<s>`
+    /// and `</s>` is the caller's choice); out-of-range ids become `<unk>`.
+    pub fn decode(&self, ids: &[usize]) -> Vec<String> {
+        ids.iter().map(|&id| self.token(id).to_string()).collect()
+    }
+
+    /// The tokens the vocabulary does not have, in order of first
+    /// appearance, each once.
+    pub fn unknown(&self, tokens: &[String]) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for t in tokens {
+            if self.get(t).is_none() && !out.contains(t) {
+                out.push(t.clone());
+            }
+        }
+        out
+    }
+}

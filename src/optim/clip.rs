@@ -1,0 +1,33 @@
+//! Gradient clipping by global norm, against exploding gradients in RNNs.
+
+use crate::tensor::{Float, Tensor};
+
+/// The global norm of all gradients, $\lVert g \rVert = \sqrt{\sum_k \sum_i g_{k,i}^2}$.
+pub fn global_norm(grads: &[Option<Tensor>]) -> Float {
+    grads
+        .iter()
+        .flatten()
+        .flat_map(|g| g.data())
+        .map(|v| v * v)
+        .sum::<Float>()
+        .sqrt()
+}
+
+/// Rescales all gradients together when their global norm exceeds `max_norm`:
+///
+/// $$ g \leftarrow g \cdot \min\Big(1, \frac{\mathrm{max\_norm}}{\lVert g \rVert + 10^{-6}}\Big) $$
+///
+/// (PyTorch's `clip_grad_norm_`). The direction of the update is kept; only
+/// its length is capped. Returns the norm before clipping.
+///
+/// Checked by `tests/optim.rs::clipping_caps_the_global_norm`.
+pub fn clip_grad_norm(grads: &mut [Option<Tensor>], max_norm: Float) -> Float {
+    let norm = global_norm(grads);
+    let coef = max_norm / (norm + 1e-6);
+    if coef < 1.0 {
+        for g in grads.iter_mut().flatten() {
+            g.data_mut().iter_mut().for_each(|v| *v *= coef);
+        }
+    }
+    norm
+}

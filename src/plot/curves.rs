@@ -1,0 +1,289 @@
+//! Training curves: one line per series against the epoch number.
+
+use std::path::Path;
+
+use plotters::chart::ChartBuilder;
+use plotters::coord::Shift;
+use plotters::element::{Circle, PathElement};
+use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, DrawingBackend, RGBColor, WHITE};
+use plotters::series::LineSeries;
+use plotters::style::text_anchor::{HPos, VPos};
+use plotters::style::{Color, FontDesc, FontFamily, FontStyle, ShapeStyle};
+
+use super::matrix::INK;
+use super::output::{Figure, format_of, save};
+use super::text::{FAMILY, Place, label, width};
+use super::{PlotError, input_error};
+
+/// Width and height in pixels of every picture [`line_chart`] draws.
+pub const LINE_CHART_SIZE: (u32, u32) = (800, 500);
+
+/// Line colours, taken in turn: blue, orange, green, red, purple, brown,
+/// pink, grey, olive, teal.
+const PALETTE: [RGBColor; 10] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+];
+
+const MARGIN: i32 = 16;
+const TITLE_SIZE: f64 = 20.0;
+const LEGEND_SIZE: f64 = 14.0;
+const LEGEND_ROW: i32 = 22;
+/// Length of the line sample in front of a legend entry.
+const SAMPLE: i32 = 28;
+/// Space between two legend entries on one row.
+const ENTRY_GAP: i32 = 26;
+
+/// Draws per-epoch curves to `path` (`.png` or `.svg`), [`LINE_CHART_SIZE`]
+/// pixels large.
+///
+/// Each series is a name and one value per epoch; value `k` (from 0) is
+/// drawn at epoch `k + 1`. Every series gets its own colour, and a legend
+/// under the title names them. The y axis spans the values with a little
+/// room above and below, and is captioned `y_label`; the x axis is
+/// captioned "epoch".
+///
+/// # Errors
+/// A path that does not end in `.png` or `.svg`; no series; a series with
+/// no values; series of different lengths; a value that is NaN or infinite;
+/// a file that cannot be written.
+pub fn line_chart(
+    path: &Path,
+    title: &str,
+    y_label: &str,
+    series: &[(&str, &[f64])],
+) -> Result<(), PlotError> {
+    const F: &str = "line_chart";
+    let format = format_of(F, path)?;
+    let Some(&(first_name, first)) = series.first() else {
+        return Err(input_error(F, "no series to draw"));
+    };
+    if first.is_empty() {
+        return Err(input_error(
+            F,
+            format!("series \"{first_name}\" has no values"),
+        ));
+    }
+    for &(name, values) in series {
+        if values.len() != first.len() {
+            return Err(input_error(
+                F,
+                format!(
+                    "series \"{name}\" has {} values but \"{first_name}\" has {}; every series needs one value per epoch",
+                    values.len(),
+                    first.len()
+                ),
+            ));
+        }
+        if let Some(k) = values.iter().position(|v| !v.is_finite()) {
+            return Err(input_error(
+                F,
+                format!(
+                    "series \"{name}\" has the value {} at epoch {}; every value must be a finite number",
+                    values[k],
+                    k + 1
+                ),
+            ));
+        }
+    }
+    let chart = Chart {
+        title,
+        y_label,
+        series,
+        epochs: first.len(),
+    };
+    save(F, path, format, &chart)
+}
+
+/// The checked data of one chart.
+struct Chart<'a> {
+    title: &'a str,
+    y_label: &'a str,
+    series: &'a [(&'a str, &'a [f64])],
+    epochs: usize,
+}
+
+/// Lowest and highest value shown on the y axis: the data's range with 6%
+/// of it added on both sides, or, when all values are equal, a tenth of the
+/// value (at least 0.01) on both sides.
+fn y_range(series: &[(&str, &[f64])]) -> (f64, f64) {
+    let all = series.iter().flat_map(|(_, v)| v.iter().copied());
+    let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let span = hi - lo;
+    if span <= 1e-12 * hi.abs().max(1.0) {
+        let pad = 0.1 * hi.abs().max(0.1);
+        (lo - pad, hi + pad)
+    } else {
+        (lo - 0.06 * span, hi + 0.06 * span)
+    }
+}
+
+/// Decimals that tell apart tick labels about a fifth of `span` apart.
+fn decimals(span: f64) -> usize {
+    (-(span / 5.0).log10().floor()).max(0.0) as usize
+}
+
+/// The label of an x tick: the epoch number, or nothing between epochs.
+fn epoch_label(x: &f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{x:.0}")
+    } else {
+        String::new()
+    }
+}
+
+/// Splits legend entries (by width in pixels) into rows no wider than `room`.
+fn legend_rows(widths: &[i32], room: i32) -> Vec<Vec<usize>> {
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut used = 0;
+    for (k, &w) in widths.iter().enumerate() {
+        let row = rows.last_mut().expect("rows starts non-empty");
+        if !row.is_empty() && used + ENTRY_GAP + w > room {
+            rows.push(vec![k]);
+            used = w;
+        } else {
+            used += if row.is_empty() { w } else { ENTRY_GAP + w };
+            row.push(k);
+        }
+    }
+    rows
+}
+
+impl Figure for Chart<'_> {
+    fn size(&self) -> (u32, u32) {
+        LINE_CHART_SIZE
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        root.fill(&WHITE)?;
+        let full_width = LINE_CHART_SIZE.0 as i32;
+        let mut y = MARGIN;
+        if !self.title.is_empty() {
+            let place = Place::flat(HPos::Center, VPos::Top);
+            label(
+                root,
+                self.title,
+                (full_width / 2, y),
+                TITLE_SIZE,
+                INK,
+                place,
+            )?;
+            y += TITLE_SIZE as i32 + 12;
+        }
+
+        // The legend: centred rows of "—o— name".
+        let widths: Vec<i32> = (self.series.iter())
+            .map(|(name, _)| SAMPLE + 6 + width(name, LEGEND_SIZE))
+            .collect();
+        for row in legend_rows(&widths, full_width - 2 * MARGIN) {
+            let total: i32 =
+                row.iter().map(|&k| widths[k]).sum::<i32>() + ENTRY_GAP * (row.len() as i32 - 1);
+            let mut x = (full_width - total) / 2;
+            let mid = y + LEGEND_ROW / 2;
+            for k in row {
+                let colour = PALETTE[k % PALETTE.len()];
+                let line = ShapeStyle::from(&colour).stroke_width(3);
+                root.draw(&PathElement::new(vec![(x, mid), (x + SAMPLE, mid)], line))?;
+                root.draw(&Circle::new((x + SAMPLE / 2, mid), 4, colour.filled()))?;
+                let place = Place::flat(HPos::Left, VPos::Center);
+                let name = self.series[k].0;
+                label(root, name, (x + SAMPLE + 6, mid), LEGEND_SIZE, INK, place)?;
+                x += widths[k] + ENTRY_GAP;
+            }
+            y += LEGEND_ROW;
+        }
+
+        let (_, plot_area) = root.split_vertically(y + 4);
+        let n = self.epochs as f64;
+        let x_range = 0.5..n + 0.5;
+        let (lo, hi) = y_range(self.series);
+        let places = decimals(hi - lo);
+        let font = |size: f64| FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal);
+        let mut chart = ChartBuilder::on(&plot_area)
+            .margin(MARGIN)
+            .margin_top(8)
+            .x_label_area_size(48)
+            .y_label_area_size(76)
+            .build_cartesian_2d(x_range, lo..hi)?;
+        let y_format = |v: &f64| format!("{v:.places$}");
+        chart
+            .configure_mesh()
+            .x_labels(self.epochs.clamp(1, 10))
+            .x_label_formatter(&epoch_label)
+            .y_labels(8)
+            .x_desc("epoch")
+            .y_desc(self.y_label)
+            .label_style(font(13.0).color(&INK))
+            .axis_desc_style(font(15.0).color(&INK))
+            .y_label_formatter(&y_format)
+            .max_light_lines(1)
+            .light_line_style(RGBColor(240, 240, 240))
+            .bold_line_style(RGBColor(210, 210, 210))
+            .draw()?;
+        for (k, (_, values)) in self.series.iter().enumerate() {
+            let colour = PALETTE[k % PALETTE.len()];
+            let points = values.iter().enumerate().map(|(i, &v)| (i as f64 + 1.0, v));
+            let line = ShapeStyle::from(&colour).stroke_width(2);
+            chart.draw_series(LineSeries::new(points.clone(), line))?;
+            if self.epochs <= 40 {
+                let dots = points.map(|p| Circle::new(p, 3, colour.filled()));
+                chart.draw_series(dots)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn y_range_pads_the_data() {
+        let s: &[(&str, &[f64])] = &[("a", &[1.0, 2.0]), ("b", &[0.0, 3.0])];
+        let (lo, hi) = y_range(s);
+        assert!((lo + 0.18).abs() < 1e-12 && (hi - 3.18).abs() < 1e-12);
+        let flat: &[(&str, &[f64])] = &[("a", &[2.0, 2.0])];
+        let (lo, hi) = y_range(flat);
+        assert!((lo - 1.8).abs() < 1e-12 && (hi - 2.2).abs() < 1e-12);
+        let zero: &[(&str, &[f64])] = &[("a", &[0.0])];
+        let (lo, hi) = y_range(zero);
+        assert!((lo + 0.01).abs() < 1e-12 && (hi - 0.01).abs() < 1e-12);
+    }
+
+    #[test]
+    fn decimals_follow_the_span() {
+        assert_eq!(decimals(100.0), 0);
+        assert_eq!(decimals(2.0), 1);
+        assert_eq!(decimals(0.1), 2);
+    }
+
+    #[test]
+    fn only_whole_epochs_are_labelled() {
+        assert_eq!(epoch_label(&3.0), "3");
+        assert_eq!(epoch_label(&2.5), "");
+    }
+
+    #[test]
+    fn legend_wraps_when_the_row_is_full() {
+        assert_eq!(legend_rows(&[100, 100, 100], 400), vec![vec![0, 1, 2]]);
+        assert_eq!(
+            legend_rows(&[200, 200, 200], 500),
+            vec![vec![0, 1], vec![2]]
+        );
+        assert_eq!(legend_rows(&[900], 500), vec![vec![0]]);
+    }
+}

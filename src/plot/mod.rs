@@ -1,0 +1,117 @@
+//! Pictures: attention heatmaps and training curves, written as PNG or SVG.
+//!
+//! | function | draws |
+//! |---|---|
+//! | [`attention_heatmap`] | one attention matrix `[target, source]`, source tokens along the top, target tokens down the left, a colour bar |
+//! | [`attention_heads`] | every head of one multi-head attention layer `[heads, target, source]`, a small heatmap each, one shared colour bar |
+//! | [`line_chart`] | per-epoch curves (loss, accuracy, ...), one line per series, with a legend |
+//!
+//! The file name decides the format: `.png` gives a bitmap, `.svg` a vector
+//! drawing; any other ending is refused. Everything a caller hands in (the
+//! path, the shape of the weights, the token lists, the series) is checked
+//! first and reported as a [`PlotError`]; nothing here panics on bad input,
+//! and no file is created unless the whole picture could be drawn.
+//!
+//! Text is drawn with DejaVu Sans, which is compiled into the library
+//! (`assets/fonts/`), so pictures render the same on a machine with no
+//! system fonts and no fontconfig. It covers accented Latin letters
+//! (`é`, `è`, `à`, `ç`) and the special tokens `<s>`, `</s>`, `<pad>`,
+//! `<unk>`. In an SVG the text stays text, so a viewer draws it with its own
+//! copy of DejaVu Sans, or with its default sans-serif face.
+//!
+//! ```no_run
+//! use encdec::plot::{attention_heatmap, line_chart};
+//! use encdec::tensor::Tensor;
+//! use std::path::Path;
+//!
+//! let src: Vec<String> = ["the", "cat", "</s>"].map(String::from).to_vec();
+//! let tgt: Vec<String> = ["le", "chat", "</s>"].map(String::from).to_vec();
+//! let w = Tensor::from_vec(vec![0.8, 0.1, 0.1, 0.1, 0.8, 0.1, 0.0, 0.1, 0.9], &[3, 3]);
+//! attention_heatmap(Path::new("attention.png"), &w, &src, &tgt, "encoder-decoder attention")?;
+//! line_chart(Path::new("loss.svg"), "training", "loss", &[("train", &[2.1, 1.3, 0.9])])?;
+//! # Ok::<(), encdec::plot::PlotError>(())
+//! ```
+
+mod canvas;
+mod colour;
+mod curves;
+mod heatmap;
+mod matrix;
+mod output;
+mod text;
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub use colour::colour_scale;
+pub use curves::{LINE_CHART_SIZE, line_chart};
+pub use heatmap::{attention_heads, attention_heatmap, heads_size, heatmap_size};
+
+/// Everything that can go wrong while making a picture. The `Display` text
+/// starts with the name of the public function that failed and says what
+/// was wrong, e.g. `attention_heatmap: 3 source tokens for weights of shape
+/// [4, 5]: expected 5`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlotError {
+    /// The path does not end in `.png` or `.svg`.
+    Format {
+        /// The public function that was called.
+        function: &'static str,
+        /// The path that was handed in.
+        path: PathBuf,
+    },
+    /// The data handed in cannot be drawn: wrong shape, token count, NaN, ...
+    Input {
+        /// The public function that was called.
+        function: &'static str,
+        /// What is wrong, in words.
+        message: String,
+    },
+    /// The picture was drawn but the file could not be written.
+    Write {
+        /// The public function that was called.
+        function: &'static str,
+        /// Where the file should have gone.
+        path: PathBuf,
+        /// The operating system's (or the encoder's) reason.
+        message: String,
+    },
+    /// The drawing library itself failed; this points to a bug, not to bad input.
+    Draw {
+        /// The public function that was called.
+        function: &'static str,
+        /// The drawing library's message.
+        message: String,
+    },
+}
+
+impl fmt::Display for PlotError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlotError::Format { function, path } => write!(
+                f,
+                "{function}: cannot choose an image format for {}: the file name must end in .png or .svg",
+                path.display()
+            ),
+            PlotError::Input { function, message } => write!(f, "{function}: {message}"),
+            PlotError::Write {
+                function,
+                path,
+                message,
+            } => write!(f, "{function}: cannot write {}: {message}", path.display()),
+            PlotError::Draw { function, message } => {
+                write!(f, "{function}: drawing failed: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for PlotError {}
+
+/// Shorthand for an [`PlotError::Input`] error.
+fn input_error(function: &'static str, message: impl Into<String>) -> PlotError {
+    PlotError::Input {
+        function,
+        message: message.into(),
+    }
+}

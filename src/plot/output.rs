@@ -1,0 +1,140 @@
+//! From a figure to a file: pick the format from the file name, draw on an
+//! in-memory canvas, encode, and write the bytes in one go.
+//!
+//! Drawing into memory first means a failed drawing never leaves a
+//! half-written file behind, and a bad path gives the operating system's own
+//! message ("No such file or directory") rather than a backend's.
+
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, DrawingBackend};
+use plotters::prelude::{IntoDrawingArea, SVGBackend};
+
+use super::PlotError;
+use super::canvas::Canvas;
+
+/// The two image formats a picture can be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// A bitmap, 8-bit RGB.
+    Png,
+    /// A vector drawing whose text stays searchable text.
+    Svg,
+}
+
+/// The format named by the path's extension (case-insensitive), or an error.
+pub(crate) fn format_of(function: &'static str, path: &Path) -> Result<Format, PlotError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("png") => Ok(Format::Png),
+        Some("svg") => Ok(Format::Svg),
+        _ => Err(PlotError::Format {
+            function,
+            path: path.to_path_buf(),
+        }),
+    }
+}
+
+/// Something that knows its size in pixels and can draw itself on any
+/// plotters backend. The heatmaps and the line chart implement it.
+pub(crate) trait Figure {
+    /// Width and height in pixels.
+    fn size(&self) -> (u32, u32);
+
+    /// Draws the whole picture on `root`, which is `size()` pixels large.
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>;
+}
+
+/// Turns a plotters error into a [`PlotError::Draw`].
+fn draw_error<E: std::error::Error + Send + Sync>(
+    function: &'static str,
+) -> impl Fn(DrawingAreaErrorKind<E>) -> PlotError {
+    move |e| PlotError::Draw {
+        function,
+        message: e.to_string(),
+    }
+}
+
+/// Draws `figure` and writes it to `path` in `format`.
+pub(crate) fn save(
+    function: &'static str,
+    path: &Path,
+    format: Format,
+    figure: &impl Figure,
+) -> Result<(), PlotError> {
+    super::text::ensure_font(function)?;
+    let size = figure.size();
+    let bytes = match format {
+        Format::Svg => {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+                figure.draw(&root).map_err(draw_error(function))?;
+                root.present().map_err(draw_error(function))?;
+            }
+            svg.into_bytes()
+        }
+        Format::Png => {
+            let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
+            {
+                let canvas = Canvas::new(&mut rgb, size).ok_or_else(|| PlotError::Draw {
+                    function,
+                    message: "the bundled font could not be read".into(),
+                })?;
+                let root = canvas.into_drawing_area();
+                figure.draw(&root).map_err(draw_error(function))?;
+                root.present().map_err(draw_error(function))?;
+            }
+            encode_png(&rgb, size).map_err(|e| PlotError::Write {
+                function,
+                path: path.to_path_buf(),
+                message: format!("PNG encoding failed: {e}"),
+            })?
+        }
+    };
+    std::fs::write(path, bytes).map_err(|e| PlotError::Write {
+        function,
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}
+
+/// Packs an 8-bit RGB buffer, row by row from the top, into PNG bytes.
+fn encode_png(rgb: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(rgb)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_picks_the_format() {
+        let f = |p: &str| format_of("t", Path::new(p));
+        assert_eq!(f("a.png"), Ok(Format::Png));
+        assert_eq!(f("dir/a.SVG"), Ok(Format::Svg));
+        assert!(f("a.jpg").is_err());
+        assert!(f("png").is_err());
+        assert!(f("a.png.tmp").is_err());
+    }
+
+    #[test]
+    fn png_bytes_start_with_the_signature() {
+        let bytes = encode_png(&[255; 2 * 3 * 3], (2, 3)).unwrap();
+        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    }
+}

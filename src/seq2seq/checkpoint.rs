@@ -1,0 +1,291 @@
+//! Saving and loading a model with its vocabularies.
+//!
+//! File layout (all integers little-endian):
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 8 | the magic `ENCDEC01` |
+//! | 8 | header length $L$ (`u64`) |
+//! | $L$ | header: JSON with the model kind, its sizes, both vocabularies, and each parameter's name and shape |
+//! | $8\sum n_i$ | the parameters' values as `f64`, in header order |
+//! | 8 | FNV-1a 64-bit hash of everything before it |
+//!
+//! Loading checks each part and says what is wrong: not a checkpoint, cut
+//! short, damaged (hash mismatch), of another model kind, or inconsistent.
+
+use super::model::{ModelConfig, ModelKind, Seq2Seq, build};
+use crate::data::Vocab;
+use crate::tensor::{Tensor, rng};
+use serde_json::{Value, json};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8; 8] = b"ENCDEC01";
+
+/// Why a checkpoint could not be saved or loaded.
+#[derive(Debug)]
+pub enum CheckpointError {
+    /// The file could not be read or written.
+    Io(PathBuf, std::io::Error),
+    /// The file does not start with the checkpoint magic.
+    NotACheckpoint(PathBuf),
+    /// The file ends early.
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// Bytes the header promises.
+        expected: usize,
+        /// Bytes present.
+        found: usize,
+    },
+    /// The content is damaged or inconsistent; the string says how.
+    Corrupt(PathBuf, String),
+    /// A checkpoint of another model kind.
+    WrongKind {
+        /// The kind asked for.
+        expected: ModelKind,
+        /// The kind in the file.
+        found: ModelKind,
+    },
+}
+
+impl fmt::Display for CheckpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CheckpointError::Io(p, e) => write!(f, "cannot access checkpoint {}: {e}", p.display()),
+            CheckpointError::NotACheckpoint(p) => write!(
+                f,
+                "{} is not an encdec checkpoint (wrong magic bytes)",
+                p.display()
+            ),
+            CheckpointError::Truncated {
+                path,
+                expected,
+                found,
+            } => write!(
+                f,
+                "checkpoint {} is truncated: expected {expected} bytes, found {found}",
+                path.display()
+            ),
+            CheckpointError::Corrupt(p, why) => {
+                write!(f, "checkpoint {} is corrupt: {why}", p.display())
+            }
+            CheckpointError::WrongKind { expected, found } => {
+                write!(
+                    f,
+                    "checkpoint holds a {found} model, not a {expected} model"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for CheckpointError {}
+
+/// A model with the vocabularies it was trained with.
+pub struct Checkpoint {
+    /// The model.
+    pub model: Box<dyn Seq2Seq>,
+    /// Source vocabulary.
+    pub src_vocab: Vocab,
+    /// Target vocabulary.
+    pub tgt_vocab: Vocab,
+}
+
+/// FNV-1a, 64 bits: a small hash that detects damaged bytes.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn config_json(c: &ModelConfig) -> Value {
+    json!({
+        "kind": c.kind.name(), "src_vocab": c.src_vocab, "tgt_vocab": c.tgt_vocab, "emb": c.emb,
+        "hidden": c.hidden, "layers": c.layers, "heads": c.heads, "dropout": c.dropout,
+    })
+}
+
+fn config_from(v: &Value) -> Result<ModelConfig, String> {
+    let int = |k: &str| {
+        v[k].as_u64().map(|x| x as usize).ok_or(format!(
+            "config field '{k}' is missing or not a whole number"
+        ))
+    };
+    let kind = v["kind"]
+        .as_str()
+        .ok_or("config has no model kind")?
+        .parse::<ModelKind>()?;
+    let config = ModelConfig {
+        kind,
+        src_vocab: int("src_vocab")?,
+        tgt_vocab: int("tgt_vocab")?,
+        emb: int("emb")?,
+        hidden: int("hidden")?,
+        layers: int("layers")?,
+        heads: int("heads")?,
+        dropout: v["dropout"]
+            .as_f64()
+            .ok_or("config field 'dropout' is missing")?,
+    };
+    config.validate()?;
+    Ok(config)
+}
+
+impl Checkpoint {
+    /// Writes the model and vocabularies to `path`.
+    pub fn save(
+        model: &dyn Seq2Seq,
+        src_vocab: &Vocab,
+        tgt_vocab: &Vocab,
+        path: &Path,
+    ) -> Result<(), CheckpointError> {
+        let params = model.params();
+        let header = json!({
+            "format": 1,
+            "config": config_json(model.config()),
+            "src_vocab": src_vocab.tokens(),
+            "tgt_vocab": tgt_vocab.tokens(),
+            "params": params.iter().map(|p| json!({"name": p.name, "shape": p.shape()})).collect::<Vec<_>>(),
+        });
+        let header = header.to_string().into_bytes();
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend((header.len() as u64).to_le_bytes());
+        bytes.extend(&header);
+        for p in &params {
+            for v in p.value.data() {
+                bytes.extend(v.to_le_bytes());
+            }
+        }
+        bytes.extend(fnv1a(&bytes).to_le_bytes());
+        std::fs::write(path, bytes).map_err(|e| CheckpointError::Io(path.to_path_buf(), e))
+    }
+
+    /// Reads a checkpoint of any model kind.
+    pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
+        let bytes = std::fs::read(path).map_err(|e| CheckpointError::Io(path.to_path_buf(), e))?;
+        let corrupt = |why: String| CheckpointError::Corrupt(path.to_path_buf(), why);
+        let truncated = |expected: usize| CheckpointError::Truncated {
+            path: path.to_path_buf(),
+            expected,
+            found: bytes.len(),
+        };
+        if bytes.len() < 8 || &bytes[..8] != MAGIC {
+            return Err(CheckpointError::NotACheckpoint(path.to_path_buf()));
+        }
+        if bytes.len() < 16 {
+            return Err(truncated(16));
+        }
+        let header_len = u64::from_le_bytes(bytes[8..16].try_into().unwrap());
+        let header_end = usize::try_from(header_len)
+            .ok()
+            .and_then(|l| l.checked_add(16))
+            .filter(|&e| e <= bytes.len());
+        let header_end =
+            header_end.ok_or_else(|| truncated(16usize.saturating_add(header_len as usize)))?;
+        let header: Value = serde_json::from_slice(&bytes[16..header_end])
+            .map_err(|e| corrupt(format!("unreadable header ({e})")))?;
+        let shapes = header["params"]
+            .as_array()
+            .ok_or_else(|| corrupt("header lists no parameters".into()))?;
+        let mut named_shapes = vec![];
+        for p in shapes {
+            let name = p["name"]
+                .as_str()
+                .ok_or_else(|| corrupt("a parameter has no name".into()))?;
+            let shape: Option<Vec<usize>> = p["shape"]
+                .as_array()
+                .and_then(|a| a.iter().map(|d| d.as_u64().map(|d| d as usize)).collect());
+            let shape =
+                shape.ok_or_else(|| corrupt(format!("parameter {name} has no valid shape")))?;
+            named_shapes.push((name.to_string(), shape));
+        }
+        let count: usize = named_shapes
+            .iter()
+            .map(|(_, s)| s.iter().product::<usize>())
+            .sum();
+        let expected = header_end + 8 * count + 8;
+        if bytes.len() < expected {
+            return Err(truncated(expected));
+        }
+        if bytes.len() > expected {
+            return Err(corrupt(format!(
+                "{} unexpected bytes after the end",
+                bytes.len() - expected
+            )));
+        }
+        let stored = u64::from_le_bytes(bytes[expected - 8..].try_into().unwrap());
+        if fnv1a(&bytes[..expected - 8]) != stored {
+            return Err(corrupt(
+                "checksum mismatch: the file was damaged or edited".into(),
+            ));
+        }
+        let config = config_from(&header["config"]).map_err(corrupt)?;
+        let vocab = |key: &str, size: usize| -> Result<Vocab, CheckpointError> {
+            let tokens: Option<Vec<String>> = header[key]
+                .as_array()
+                .and_then(|a| a.iter().map(|t| t.as_str().map(String::from)).collect());
+            let v = Vocab::from_tokens(tokens.ok_or_else(|| corrupt(format!("{key} is missing")))?)
+                .map_err(|e| corrupt(format!("{key}: {e}")))?;
+            if v.len() != size {
+                return Err(corrupt(format!(
+                    "{key} has {} tokens but the model expects {size}",
+                    v.len()
+                )));
+            }
+            Ok(v)
+        };
+        let src_vocab = vocab("src_vocab", config.src_vocab)?;
+        let tgt_vocab = vocab("tgt_vocab", config.tgt_vocab)?;
+        let mut model = build(&config, &mut rng(0)).map_err(corrupt)?;
+        let mut params = model.params_mut();
+        if params.len() != named_shapes.len() {
+            return Err(corrupt(format!(
+                "{} parameters stored, the {} model has {}",
+                named_shapes.len(),
+                config.kind,
+                params.len()
+            )));
+        }
+        let mut offset = header_end;
+        for (p, (name, shape)) in params.iter_mut().zip(&named_shapes) {
+            if &p.name != name || p.shape() != shape.as_slice() {
+                return Err(corrupt(format!(
+                    "stored parameter {name} {shape:?} does not match the model's {} {:?}",
+                    p.name,
+                    p.shape()
+                )));
+            }
+            let n: usize = shape.iter().product();
+            let values: Vec<f64> = bytes[offset..offset + 8 * n]
+                .chunks(8)
+                .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+                .collect();
+            if values.iter().any(|v| !v.is_finite()) {
+                return Err(corrupt(format!(
+                    "parameter {name} holds a non-finite value"
+                )));
+            }
+            p.value = Tensor::from_vec(values, shape);
+            offset += 8 * n;
+        }
+        Ok(Checkpoint {
+            model,
+            src_vocab,
+            tgt_vocab,
+        })
+    }
+
+    /// Reads a checkpoint that must hold a model of kind `kind`.
+    pub fn load_as(path: &Path, kind: ModelKind) -> Result<Checkpoint, CheckpointError> {
+        let c = Checkpoint::load(path)?;
+        let found = c.model.config().kind;
+        if found != kind {
+            return Err(CheckpointError::WrongKind {
+                expected: kind,
+                found,
+            });
+        }
+        Ok(c)
+    }
+}

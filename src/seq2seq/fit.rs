@@ -1,0 +1,247 @@
+//! Training in the style of Keras (tutorial §5.1): `compile` chooses the
+//! optimizer and the loss, `fit` runs epochs over batches with validation
+//! data and keeps a history, `evaluate` measures loss and accuracy.
+
+use super::Batch;
+use super::batch::{Example, batches};
+use super::metrics::token_accuracy;
+use super::model::Seq2Seq;
+use crate::autograd::{Tape, Var};
+use crate::data::PAD_ID;
+use crate::optim::{Adam, Optimizer, Schedule, Sgd, clip_grad_norm};
+use crate::tensor::{Float, Rng, rng};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::time::Instant;
+
+/// Which optimizer `fit` uses.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum OptimizerChoice {
+    /// Adam with PyTorch's defaults ($\beta_1 = 0.9$, $\beta_2 = 0.999$, $\epsilon = 10^{-8}$).
+    Adam,
+    /// SGD with momentum.
+    Sgd {
+        /// $\mu$.
+        momentum: Float,
+    },
+}
+
+/// How to train.
+#[derive(Clone, Debug)]
+pub struct TrainConfig {
+    /// Passes over the training data.
+    pub epochs: usize,
+    /// Sentences per batch.
+    pub batch_size: usize,
+    /// The optimizer.
+    pub optimizer: OptimizerChoice,
+    /// The learning rate per step.
+    pub schedule: Schedule,
+    /// Clip the global gradient norm to this value.
+    pub clip: Option<Float>,
+    /// Seed of the batch order and of dropout.
+    pub seed: u64,
+    /// Show a progress bar (on a terminal) and print a line per epoch.
+    pub verbose: bool,
+}
+
+/// Metrics of one epoch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpochStats {
+    /// Epoch number, from 1.
+    pub epoch: usize,
+    /// Mean cross-entropy per target token over the epoch's batches.
+    pub train_loss: Float,
+    /// Token accuracy on the training batches.
+    pub train_accuracy: Float,
+    /// Loss on the validation data (NaN without validation data).
+    pub valid_loss: Float,
+    /// Token accuracy on the validation data.
+    pub valid_accuracy: Float,
+    /// Wall-clock seconds.
+    pub seconds: Float,
+}
+
+/// The per-epoch record of a `fit`, as Keras's `History`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    /// One entry per epoch.
+    pub epochs: Vec<EpochStats>,
+}
+
+/// Loss and token counts of one batch.
+struct Tally {
+    loss_sum: Float,
+    correct: usize,
+    counted: usize,
+}
+
+/// The masked cross-entropy of a forward pass, and its accuracy counts.
+fn loss_of<'t>(logits: Var<'t>, batch: &Batch) -> (Var<'t>, Tally) {
+    let v = logits.shape()[2];
+    let flat = logits.reshape(&[batch.size * batch.tgt_len, v]);
+    let loss = flat.cross_entropy(&batch.tgt_out, Some(PAD_ID));
+    let (correct, counted) = token_accuracy(&flat.value(), &batch.tgt_out);
+    let tally = Tally {
+        loss_sum: loss.item() * counted as Float,
+        correct,
+        counted,
+    };
+    (loss, tally)
+}
+
+/// One training step: forward, masked cross-entropy, backward, clip, update.
+/// Returns the batch's mean loss.
+pub fn train_step(
+    model: &mut dyn Seq2Seq,
+    batch: &Batch,
+    opt: &mut dyn Optimizer,
+    lr: Float,
+    clip: Option<Float>,
+    rng: &mut Rng,
+) -> Float {
+    let t = train_step_tally(model, batch, opt, lr, clip, rng);
+    t.loss_sum / t.counted.max(1) as Float
+}
+
+fn train_step_tally(
+    model: &mut dyn Seq2Seq,
+    batch: &Batch,
+    opt: &mut dyn Optimizer,
+    lr: Float,
+    clip: Option<Float>,
+    rng: &mut Rng,
+) -> Tally {
+    let (mut grads, tally) = {
+        let tape = Tape::new();
+        let out = model.forward(&tape, batch, Some(rng));
+        let (loss, tally) = loss_of(out.logits, batch);
+        tape.backward(loss);
+        let params: Vec<_> = model
+            .params()
+            .into_iter()
+            .map(|p| {
+                if p.trainable {
+                    tape.param_grad(p)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        (params, tally)
+        // The tape is dropped here, so the parameters' buffers are no longer
+        // shared with it and the update below writes them in place.
+    };
+    if let Some(max) = clip {
+        clip_grad_norm(&mut grads, max);
+    }
+    opt.step(&mut model.params_mut(), &grads, lr);
+    tally
+}
+
+/// Mean loss per target token and token accuracy of `model` on `examples`
+/// (no dropout, no update): Keras's `evaluate`.
+pub fn evaluate(model: &dyn Seq2Seq, examples: &[Example], batch_size: usize) -> (Float, Float) {
+    let (mut loss, mut correct, mut counted) = (0.0, 0, 0);
+    for batch in batches(examples, batch_size, None) {
+        let tape = Tape::new();
+        let out = model.forward(&tape, &batch, None);
+        let (_, t) = loss_of(out.logits, &batch);
+        loss += t.loss_sum;
+        correct += t.correct;
+        counted += t.counted;
+    }
+    if counted == 0 {
+        return (Float::NAN, Float::NAN);
+    }
+    (loss / counted as Float, correct as Float / counted as Float)
+}
+
+fn progress(n: u64, epoch: usize, epochs: usize, verbose: bool) -> ProgressBar {
+    if !verbose {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(n);
+    let style = ProgressStyle::with_template(
+        "epoch {prefix} [{bar:30}] {pos}/{len} batches  {msg}  ({elapsed})",
+    )
+    .expect("a valid progress template")
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_prefix(format!("{epoch}/{epochs}"));
+    bar
+}
+
+/// Trains `model` on `train` for `config.epochs` epochs, shuffling the
+/// batches each epoch with a seeded generator, and evaluates on `valid`
+/// after each epoch: Keras's `fit`. The same seed gives bit-identical losses.
+///
+/// # Panics
+/// If `config.batch_size` is 0.
+pub fn fit(
+    model: &mut dyn Seq2Seq,
+    train: &[Example],
+    valid: &[Example],
+    config: &TrainConfig,
+) -> History {
+    let mut rng = rng(config.seed);
+    let mut opt: Box<dyn Optimizer> = match config.optimizer {
+        OptimizerChoice::Adam => Box::new(Adam::default()),
+        OptimizerChoice::Sgd { momentum } => Box::new(Sgd::new(momentum)),
+    };
+    let mut history = History::default();
+    let mut step = 0;
+    for epoch in 1..=config.epochs {
+        let start = Instant::now();
+        let epoch_batches = batches(train, config.batch_size, Some(&mut rng));
+        let bar = progress(
+            epoch_batches.len() as u64,
+            epoch,
+            config.epochs,
+            config.verbose,
+        );
+        let (mut loss, mut correct, mut counted) = (0.0, 0, 0);
+        for batch in &epoch_batches {
+            step += 1;
+            let t = train_step_tally(
+                model,
+                batch,
+                opt.as_mut(),
+                config.schedule.lr(step),
+                config.clip,
+                &mut rng,
+            );
+            loss += t.loss_sum;
+            correct += t.correct;
+            counted += t.counted;
+            bar.inc(1);
+            let (l, a) = (
+                loss / counted.max(1) as Float,
+                correct as Float / counted.max(1) as Float,
+            );
+            bar.set_message(format!("loss {l:.4}  acc {a:.4}"));
+        }
+        bar.finish_and_clear();
+        let (valid_loss, valid_accuracy) = evaluate(model, valid, config.batch_size);
+        let stats = EpochStats {
+            epoch,
+            train_loss: loss / counted.max(1) as Float,
+            train_accuracy: correct as Float / counted.max(1) as Float,
+            valid_loss,
+            valid_accuracy,
+            seconds: start.elapsed().as_secs_f64(),
+        };
+        if config.verbose {
+            eprintln!(
+                "epoch {epoch}/{}: loss {:.4}  acc {:.4}  val_loss {:.4}  val_acc {:.4}  ({:.1} s)",
+                config.epochs,
+                stats.train_loss,
+                stats.train_accuracy,
+                stats.valid_loss,
+                stats.valid_accuracy,
+                stats.seconds
+            );
+        }
+        history.epochs.push(stats);
+    }
+    history
+}

@@ -1,0 +1,188 @@
+//! The LSTM encoder–decoder of tutorial §5.1, layer for layer as its Keras
+//! code: source embedding → encoder LSTM keeping only its final `(h, c)` →
+//! that state starts the decoder LSTM, which reads the target embedding with
+//! teacher forcing → a dense layer scores the target vocabulary (the softmax
+//! is folded into the cross-entropy loss).
+
+use super::Batch;
+use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, maybe_dropout};
+use crate::autograd::{Param, Tape, Var};
+use crate::nn::{Embedding, Linear, Lstm, Module, RecurrentOptions};
+use crate::tensor::Rng;
+
+/// The §5.1 encoder: word vectors, then an LSTM (`encoder.embedding.*`, `encoder.lstm.*`).
+pub struct LstmEncoder {
+    /// Source word vectors.
+    pub embedding: Embedding,
+    /// The LSTM (`return_state=True`).
+    pub lstm: Lstm,
+}
+
+impl LstmEncoder {
+    /// An encoder for `config`'s source vocabulary and sizes.
+    pub fn new(config: &ModelConfig, rng: &mut Rng) -> LstmEncoder {
+        LstmEncoder {
+            embedding: Embedding::new("encoder.embedding", config.src_vocab, config.emb, rng),
+            lstm: Lstm::new("encoder.lstm", config.emb, config.hidden, rng),
+        }
+    }
+
+    /// Runs over the batch's sources (padding excluded); keeps every step's
+    /// output as `memory` when `keep_outputs` (Keras's `return_sequences`).
+    pub fn encode<'t>(
+        &self,
+        tape: &'t Tape,
+        b: &Batch,
+        dropout: f64,
+        train: Option<&mut Rng>,
+        keep_outputs: bool,
+    ) -> Encoded<'t> {
+        let x = self.embedding.forward(tape, &b.src, &[b.size, b.src_len]);
+        let x = maybe_dropout(x, dropout, train);
+        let opts = RecurrentOptions {
+            return_sequences: keep_outputs,
+            lengths: Some(&b.src_lengths),
+        };
+        let out = self.lstm.forward(tape, x, None, opts);
+        Encoded {
+            memory: out.sequence,
+            state: vec![out.h, out.c],
+            src_lengths: b.src_lengths.clone(),
+        }
+    }
+}
+
+/// The §5.1 decoder: target word vectors, then an LSTM started from the
+/// encoder's state (`decoder.embedding.*`, `decoder.lstm.*`).
+pub struct LstmDecoder {
+    /// Target word vectors.
+    pub embedding: Embedding,
+    /// The LSTM (`return_sequences=True`, `initial_state=encoder_states`).
+    pub lstm: Lstm,
+}
+
+impl LstmDecoder {
+    /// A decoder for `config`'s target vocabulary and sizes.
+    pub fn new(config: &ModelConfig, rng: &mut Rng) -> LstmDecoder {
+        LstmDecoder {
+            embedding: Embedding::new("decoder.embedding", config.tgt_vocab, config.emb, rng),
+            lstm: Lstm::new("decoder.lstm", config.emb, config.hidden, rng),
+        }
+    }
+
+    /// Reads `<s> y_1 ..` (teacher forcing) from the encoder's state; returns
+    /// every step's hidden state `[B, T, H]`.
+    pub fn states<'t>(
+        &self,
+        tape: &'t Tape,
+        enc: &Encoded<'t>,
+        b: &Batch,
+        dropout: f64,
+        train: Option<&mut Rng>,
+    ) -> Var<'t> {
+        let y = self
+            .embedding
+            .forward(tape, &b.tgt_in, &[b.size, b.tgt_len]);
+        let y = maybe_dropout(y, dropout, train);
+        let opts = RecurrentOptions {
+            return_sequences: true,
+            lengths: None,
+        };
+        let out = self
+            .lstm
+            .forward(tape, y, Some((enc.state[0], enc.state[1])), opts);
+        out.sequence.expect("return_sequences keeps every step")
+    }
+}
+
+/// The §5.1 model.
+pub struct LstmSeq2Seq {
+    config: ModelConfig,
+    /// Embedding and LSTM over the source.
+    pub encoder: LstmEncoder,
+    /// Embedding and LSTM over the target.
+    pub decoder: LstmDecoder,
+    /// The dense output layer (`decoder.output.*`).
+    pub output: Linear,
+}
+
+impl LstmSeq2Seq {
+    /// A new model with the config's sizes.
+    pub fn new(config: ModelConfig, rng: &mut Rng) -> LstmSeq2Seq {
+        LstmSeq2Seq {
+            encoder: LstmEncoder::new(&config, rng),
+            decoder: LstmDecoder::new(&config, rng),
+            output: Linear::new("decoder.output", config.hidden, config.tgt_vocab, true, rng),
+            config,
+        }
+    }
+}
+
+impl Seq2Seq for LstmSeq2Seq {
+    fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    fn encode<'t>(&self, tape: &'t Tape, b: &Batch, train: Option<&mut Rng>) -> Encoded<'t> {
+        self.encoder
+            .encode(tape, b, self.config.dropout, train, false)
+    }
+
+    fn decode<'t>(
+        &self,
+        tape: &'t Tape,
+        enc: &Encoded<'t>,
+        b: &Batch,
+        mut train: Option<&mut Rng>,
+    ) -> Decoded<'t> {
+        let states = self
+            .decoder
+            .states(tape, enc, b, self.config.dropout, train.as_deref_mut());
+        let states = maybe_dropout(states, self.config.dropout, train);
+        Decoded {
+            logits: self.output.forward(tape, states),
+            attention: vec![],
+        }
+    }
+}
+
+impl Module for LstmEncoder {
+    fn params(&self) -> Vec<&Param> {
+        let mut p = self.embedding.params();
+        p.extend(self.lstm.params());
+        p
+    }
+    fn params_mut(&mut self) -> Vec<&mut Param> {
+        let mut p = self.embedding.params_mut();
+        p.extend(self.lstm.params_mut());
+        p
+    }
+}
+
+impl Module for LstmDecoder {
+    fn params(&self) -> Vec<&Param> {
+        let mut p = self.embedding.params();
+        p.extend(self.lstm.params());
+        p
+    }
+    fn params_mut(&mut self) -> Vec<&mut Param> {
+        let mut p = self.embedding.params_mut();
+        p.extend(self.lstm.params_mut());
+        p
+    }
+}
+
+impl Module for LstmSeq2Seq {
+    fn params(&self) -> Vec<&Param> {
+        let mut p = self.encoder.params();
+        p.extend(self.decoder.params());
+        p.extend(self.output.params());
+        p
+    }
+    fn params_mut(&mut self) -> Vec<&mut Param> {
+        let mut p = self.encoder.params_mut();
+        p.extend(self.decoder.params_mut());
+        p.extend(self.output.params_mut());
+        p
+    }
+}

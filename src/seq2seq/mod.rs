@@ -1,0 +1,27 @@
+//! Whole encoder–decoder models (tutorial §3, §4.3, §5, §6.1): batching,
+//! the three models, Keras-style training, decoding, metrics, checkpoints
+//! and translation.
+
+mod attention;
+mod batch;
+pub mod bench;
+mod checkpoint;
+mod decode;
+mod fit;
+mod lstm;
+mod metrics;
+mod model;
+pub mod pipeline;
+mod transformer;
+mod translate;
+
+pub use attention::AttentionSeq2Seq;
+pub use batch::{Batch, Example, batches};
+pub use checkpoint::{Checkpoint, CheckpointError};
+pub use decode::{Hypothesis, beam_search, greedy, normalised_score};
+pub use fit::{EpochStats, History, OptimizerChoice, TrainConfig, evaluate, fit, train_step};
+pub use lstm::{LstmDecoder, LstmEncoder, LstmSeq2Seq};
+pub use metrics::{corpus_bleu, token_accuracy};
+pub use model::{Decoded, Encoded, ModelConfig, ModelKind, Seq2Seq, build};
+pub use transformer::TransformerSeq2Seq;
+pub use translate::{MAX_LEN, TranslateError, Translation};

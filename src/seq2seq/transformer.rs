@@ -1,0 +1,130 @@
+//! The Transformer encoder–decoder: word vectors plus positional encodings,
+//! a stack of encoder layers over the source, a stack of decoder layers
+//! (masked self-attention, cross-attention to the encoder's output,
+//! feed-forward), and a dense layer over the target vocabulary.
+
+use super::Batch;
+use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, maybe_dropout};
+use crate::autograd::{Param, Tape};
+use crate::nn::{
+    Embedding, Linear, Module, StackConfig, TransformerDecoder, TransformerEncoder,
+    add_positional_encoding,
+};
+use crate::tensor::{Mask, Rng};
+
+/// A Transformer encoder–decoder (post-norm layers).
+pub struct TransformerSeq2Seq {
+    config: ModelConfig,
+    /// Source word vectors, `[src_vocab, d_model]`.
+    pub src_embedding: Embedding,
+    /// Target word vectors.
+    pub tgt_embedding: Embedding,
+    /// $N$ encoder layers.
+    pub encoder: TransformerEncoder,
+    /// $N$ decoder layers.
+    pub decoder: TransformerDecoder,
+    /// The dense output layer.
+    pub output: Linear,
+}
+
+impl TransformerSeq2Seq {
+    /// A new model: `emb` is $d_{model}$, `hidden` the feed-forward size.
+    pub fn new(config: ModelConfig, rng: &mut Rng) -> TransformerSeq2Seq {
+        let d = config.emb;
+        let stack = StackConfig {
+            layers: config.layers,
+            d_model: d,
+            n_heads: config.heads,
+            d_ff: config.hidden,
+            dropout: config.dropout,
+        };
+        // Word vectors of scale d^-1/2 per entry: their norm is about 1,
+        // comparable to the positional encoding's.
+        let mut embedding = |name: &str, vocab: usize| {
+            let e = Embedding::new(name, vocab, d, rng);
+            let scaled = e.weight.value.map(|v| v / (d as f64).sqrt());
+            Embedding::from_vectors(name, scaled, true)
+        };
+        let src_embedding = embedding("encoder.embedding", config.src_vocab);
+        let tgt_embedding = embedding("decoder.embedding", config.tgt_vocab);
+        TransformerSeq2Seq {
+            src_embedding,
+            tgt_embedding,
+            encoder: TransformerEncoder::new("encoder", stack, rng),
+            decoder: TransformerDecoder::new("decoder", stack, rng),
+            output: Linear::new("decoder.output", d, config.tgt_vocab, true, rng),
+            config,
+        }
+    }
+}
+
+impl Seq2Seq for TransformerSeq2Seq {
+    fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    fn encode<'t>(&self, tape: &'t Tape, b: &Batch, mut train: Option<&mut Rng>) -> Encoded<'t> {
+        let x = add_positional_encoding(self.src_embedding.forward(
+            tape,
+            &b.src,
+            &[b.size, b.src_len],
+        ));
+        let x = maybe_dropout(x, self.config.dropout, train.as_deref_mut());
+        let mask = Mask::padding(&b.src_lengths, b.src_len);
+        let (memory, _) = self.encoder.forward(tape, x, Some(&mask), train);
+        Encoded {
+            memory: Some(memory),
+            state: vec![],
+            src_lengths: b.src_lengths.clone(),
+        }
+    }
+
+    fn decode<'t>(
+        &self,
+        tape: &'t Tape,
+        enc: &Encoded<'t>,
+        b: &Batch,
+        mut train: Option<&mut Rng>,
+    ) -> Decoded<'t> {
+        let memory = enc
+            .memory
+            .expect("the transformer's encoder keeps its outputs");
+        let y = add_positional_encoding(self.tgt_embedding.forward(
+            tape,
+            &b.tgt_in,
+            &[b.size, b.tgt_len],
+        ));
+        let y = maybe_dropout(y, self.config.dropout, train.as_deref_mut());
+        // Target positions attend only to earlier ones; padding comes after
+        // every real token, so the causal mask already keeps it out of view.
+        let causal = Mask::causal(b.tgt_len);
+        let src_len = memory.shape()[1];
+        let memory_mask = Mask::padding(&enc.src_lengths, src_len);
+        let (out, cross) =
+            self.decoder
+                .forward(tape, y, memory, (Some(&causal), Some(&memory_mask)), train);
+        Decoded {
+            logits: self.output.forward(tape, out),
+            attention: cross,
+        }
+    }
+}
+
+impl Module for TransformerSeq2Seq {
+    fn params(&self) -> Vec<&Param> {
+        let mut p = self.src_embedding.params();
+        p.extend(self.tgt_embedding.params());
+        p.extend(self.encoder.params());
+        p.extend(self.decoder.params());
+        p.extend(self.output.params());
+        p
+    }
+    fn params_mut(&mut self) -> Vec<&mut Param> {
+        let mut p = self.src_embedding.params_mut();
+        p.extend(self.tgt_embedding.params_mut());
+        p.extend(self.encoder.params_mut());
+        p.extend(self.decoder.params_mut());
+        p.extend(self.output.params_mut());
+        p
+    }
+}

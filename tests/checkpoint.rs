@@ -1,0 +1,183 @@
+//! Checkpoints: a round trip keeps every weight and prediction; a damaged,
+//! truncated or foreign file is a clear error, never a panic.
+
+use encdec::data::{Tokenizer, Vocab};
+use encdec::seq2seq::*;
+use encdec::tensor::rng;
+use proptest::prelude::*;
+use std::path::PathBuf;
+
+fn vocabs() -> (Vocab, Vocab) {
+    let t = Tokenizer::new(true);
+    let en = t.tokenize("the quick brown fox jumps over the lazy dog");
+    let fr = t.tokenize("le renard brun rapide saute par-dessus le chien paresseux");
+    (
+        Vocab::build([en.as_slice()], 1),
+        Vocab::build([fr.as_slice()], 1),
+    )
+}
+
+fn config(kind: ModelKind, src: usize, tgt: usize) -> ModelConfig {
+    ModelConfig {
+        kind,
+        src_vocab: src,
+        tgt_vocab: tgt,
+        emb: 8,
+        hidden: 8,
+        layers: 1,
+        heads: 2,
+        dropout: 0.1,
+    }
+}
+
+fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("encdec-test-{}-{name}", std::process::id()))
+}
+
+/// Saves a small model of `kind` and returns its path.
+fn saved(kind: ModelKind, name: &str) -> PathBuf {
+    let (src, tgt) = vocabs();
+    let model = build(&config(kind, src.len(), tgt.len()), &mut rng(7)).unwrap();
+    let path = temp(name);
+    Checkpoint::save(model.as_ref(), &src, &tgt, &path).unwrap();
+    path
+}
+
+#[test]
+fn round_trip_keeps_weights_vocabularies_and_translations() {
+    for kind in [
+        ModelKind::Lstm,
+        ModelKind::Attention,
+        ModelKind::Transformer,
+    ] {
+        let (src, tgt) = vocabs();
+        let model = build(&config(kind, src.len(), tgt.len()), &mut rng(7)).unwrap();
+        let path = temp(&format!("round-{kind}"));
+        Checkpoint::save(model.as_ref(), &src, &tgt, &path).unwrap();
+        let c = Checkpoint::load(&path).unwrap();
+        assert_eq!(c.model.config(), model.config());
+        assert_eq!((&c.src_vocab, &c.tgt_vocab), (&src, &tgt));
+        for (a, b) in c.model.params().iter().zip(model.params()) {
+            assert_eq!((&a.name, &a.value), (&b.name, &b.value));
+        }
+        let original = Checkpoint {
+            model,
+            src_vocab: src,
+            tgt_vocab: tgt,
+        };
+        let sentence = "the lazy fox jumps over the dog";
+        assert_eq!(
+            c.translate(sentence, 1).unwrap(),
+            original.translate(sentence, 1).unwrap()
+        );
+        std::fs::remove_file(path).unwrap();
+    }
+}
+
+fn error_of(path: &std::path::Path) -> String {
+    match Checkpoint::load(path) {
+        Ok(_) => panic!("{} loaded", path.display()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn a_truncated_file_is_reported_as_truncated() {
+    let path = saved(ModelKind::Attention, "truncated");
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() - 100]).unwrap();
+    let e = error_of(&path);
+    assert!(
+        e.contains("is truncated: expected") && e.contains(&format!("found {}", bytes.len() - 100)),
+        "{e}"
+    );
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn a_flipped_weight_byte_is_caught_by_the_checksum() {
+    let path = saved(ModelKind::Lstm, "flipped");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let n = bytes.len();
+    bytes[n - 50] ^= 0x10;
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(error_of(&path).contains("is corrupt: checksum mismatch"));
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn another_file_is_not_a_checkpoint() {
+    let path = temp("text");
+    std::fs::write(&path, "this is a text file, not a model").unwrap();
+    assert!(error_of(&path).contains("is not an encdec checkpoint"));
+    std::fs::write(&path, "").unwrap();
+    assert!(error_of(&path).contains("is not an encdec checkpoint"));
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn a_missing_file_names_the_path() {
+    let e = error_of(std::path::Path::new("/no/such/dir/model.ckpt"));
+    assert!(
+        e.contains("cannot access checkpoint /no/such/dir/model.ckpt"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_checkpoint_of_another_kind_is_refused() {
+    let path = saved(ModelKind::Transformer, "kind");
+    let e = Checkpoint::load_as(&path, ModelKind::Lstm)
+        .err()
+        .unwrap()
+        .to_string();
+    assert_eq!(e, "checkpoint holds a transformer model, not a lstm model");
+    assert!(Checkpoint::load_as(&path, ModelKind::Transformer).is_ok());
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn an_edited_header_is_refused_even_with_a_fixed_checksum() {
+    // Change the stored model kind and recompute the checksum: the header no
+    // longer matches the parameters, and loading says so.
+    let path = saved(ModelKind::Attention, "edited");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let (from, to) = (b"\"kind\":\"attention\"", b"\"kind\":\"lstm\"     ");
+    let at = bytes
+        .windows(from.len())
+        .position(|w| w == from)
+        .expect("the header names the kind");
+    bytes[at..at + to.len()].copy_from_slice(to);
+    let n = bytes.len();
+    let hash = bytes[..n - 8]
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+            (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+        });
+    bytes[n - 8..].copy_from_slice(&hash.to_le_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let e = error_of(&path);
+    assert!(
+        e.contains("is corrupt") && e.contains("parameters stored, the lstm model has"),
+        "{e}"
+    );
+    std::fs::remove_file(path).unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+    #[test]
+    fn any_cut_or_flipped_byte_is_an_error_not_a_panic(cut in 0.0f64..1.0, flip in any::<(usize, u8)>()) {
+        let path = saved(ModelKind::Attention, "prop");
+        let bytes = std::fs::read(&path).unwrap();
+        let short = &bytes[..(cut * bytes.len() as f64) as usize];
+        std::fs::write(&path, short).unwrap();
+        prop_assert!(Checkpoint::load(&path).is_err());
+        let mut damaged = bytes.clone();
+        let i = flip.0 % damaged.len();
+        damaged[i] ^= flip.1.max(1);
+        std::fs::write(&path, &damaged).unwrap();
+        prop_assert!(Checkpoint::load(&path).is_err());
+        std::fs::remove_file(path).unwrap();
+    }
+}

@@ -1,0 +1,245 @@
+//! The binary's training, translation and plotting commands, driven as a
+//! user would, bad input included: every mistake is one clear line on
+//! stderr and a non-zero exit, never a panic.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+fn encdec(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_encdec"))
+        .args(args)
+        .output()
+        .expect("the encdec binary runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("encdec-cli-{}-{name}", std::process::id()))
+}
+
+/// A quickly trained attention model (once for all tests).
+fn checkpoint() -> &'static str {
+    static PATH: OnceLock<String> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let path = temp("attention.ckpt").display().to_string();
+        let o = encdec(&[
+            "train",
+            "--model",
+            "attention",
+            "--epochs",
+            "1",
+            "--pairs",
+            "400",
+            "--out",
+            &path,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stdout(&o).contains("test BLEU-4"), "{}", stdout(&o));
+        path
+    })
+}
+
+/// Fails unless the command failed with one clear error line containing `message`.
+fn fails_with(o: &Output, message: &str) {
+    let e = stderr(o);
+    assert!(!o.status.success(), "succeeded: {}", stdout(o));
+    assert!(e.contains(message), "expected {message:?} in {e:?}");
+    assert!(!e.contains("panicked"), "{e}");
+}
+
+#[test]
+fn translate_prints_a_translation() {
+    let o = encdec(&[
+        "translate",
+        "--checkpoint",
+        checkpoint(),
+        "the dog sees the cat",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stdout(&o).trim().is_empty());
+    let beam = encdec(&[
+        "translate",
+        "--checkpoint",
+        checkpoint(),
+        "--beam",
+        "3",
+        "the dog sees the cat",
+    ]);
+    assert!(beam.status.success(), "{}", stderr(&beam));
+}
+
+#[test]
+fn unknown_words_are_named() {
+    let o = encdec(&[
+        "translate",
+        "--checkpoint",
+        checkpoint(),
+        "the zebra sees the cat",
+    ]);
+    fails_with(
+        &o,
+        "error: unknown words (not in the training vocabulary): zebra",
+    );
+}
+
+#[test]
+fn an_empty_sentence_is_refused() {
+    fails_with(
+        &encdec(&["translate", "--checkpoint", checkpoint(), "   "]),
+        "the sentence is empty",
+    );
+}
+
+#[test]
+fn a_missing_checkpoint_is_refused() {
+    let o = encdec(&[
+        "translate",
+        "--checkpoint",
+        "/no/such/model.ckpt",
+        "the dog",
+    ]);
+    fails_with(&o, "error: cannot access checkpoint /no/such/model.ckpt");
+}
+
+#[test]
+fn a_corrupt_checkpoint_is_refused() {
+    let path = temp("corrupt.ckpt");
+    let mut bytes = std::fs::read(checkpoint()).unwrap();
+    let n = bytes.len();
+    bytes[n / 2] ^= 0xff;
+    std::fs::write(&path, &bytes).unwrap();
+    fails_with(
+        &encdec(&[
+            "translate",
+            "--checkpoint",
+            path.to_str().unwrap(),
+            "the dog",
+        ]),
+        "is corrupt",
+    );
+    std::fs::write(&path, &bytes[..n / 3]).unwrap();
+    fails_with(
+        &encdec(&[
+            "translate",
+            "--checkpoint",
+            path.to_str().unwrap(),
+            "the dog",
+        ]),
+        "is truncated",
+    );
+    std::fs::remove_file(path).unwrap();
+}
+
+#[test]
+fn bad_flags_are_refused() {
+    fails_with(&encdec(&["train", "--model", "gru"]), "unknown model 'gru'");
+    fails_with(
+        &encdec(&["train", "--model", "lstm", "--epochs", "0"]),
+        "invalid value '0'",
+    );
+    fails_with(
+        &encdec(&["train", "--model", "lstm", "--batch-size", "many"]),
+        "invalid value 'many'",
+    );
+    fails_with(
+        &encdec(&[
+            "translate",
+            "--checkpoint",
+            checkpoint(),
+            "--beam",
+            "0",
+            "the dog",
+        ]),
+        "invalid value '0'",
+    );
+    fails_with(
+        &encdec(&["demo", "--colour"]),
+        "unexpected argument '--colour'",
+    );
+    fails_with(
+        &encdec(&["bench", "--seconds=-1"]),
+        "must be a non-negative number",
+    );
+}
+
+#[test]
+fn heatmap_writes_png_and_svg_with_every_token() {
+    for ext in ["png", "svg"] {
+        let out = temp(&format!("heat.{ext}"));
+        let o = encdec(&[
+            "heatmap",
+            "--checkpoint",
+            checkpoint(),
+            "the quick fox sees the dog",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let bytes = std::fs::read(&out).unwrap();
+        if ext == "svg" {
+            let svg = String::from_utf8(bytes).unwrap();
+            for token in ["quick", "fox", "sees", "dog", "&lt;/s&gt;"] {
+                assert!(svg.contains(token), "{token} missing from the SVG");
+            }
+        } else {
+            assert!(bytes.starts_with(b"\x89PNG"));
+        }
+        std::fs::remove_file(out).unwrap();
+    }
+}
+
+#[test]
+fn heatmap_refuses_a_bad_extension_and_a_model_without_attention() {
+    let o = encdec(&[
+        "heatmap",
+        "--checkpoint",
+        checkpoint(),
+        "the dog",
+        "--out",
+        "x.jpg",
+    ]);
+    fails_with(&o, "error: ");
+    assert!(stderr(&o).contains("jpg"), "{}", stderr(&o));
+    let lstm = temp("lstm.ckpt");
+    let t = encdec(&[
+        "train",
+        "--model",
+        "lstm",
+        "--epochs",
+        "1",
+        "--pairs",
+        "200",
+        "--out",
+        lstm.to_str().unwrap(),
+    ]);
+    assert!(t.status.success(), "{}", stderr(&t));
+    let o = encdec(&[
+        "heatmap",
+        "--checkpoint",
+        lstm.to_str().unwrap(),
+        "the dog",
+        "--out",
+        "x.png",
+    ]);
+    fails_with(&o, "the lstm model has no attention to plot");
+    std::fs::remove_file(lstm).unwrap();
+}
+
+#[test]
+fn bench_prints_both_configurations() {
+    let o = encdec(&["bench", "--steps", "2", "--seconds", "0"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("encdec lstm median_ms=") && out.contains("encdec transformer median_ms="),
+        "{out}"
+    );
+}

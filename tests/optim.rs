@@ -1,0 +1,161 @@
+//! Optimizers against PyTorch, step for step, and clipping and schedules by hand.
+//!
+//! The fixtures come from `scripts/make_optim_fixtures.py`:
+//! ```python
+//! opt = torch.optim.Adam([w, b], lr=0.01, betas=(0.9, 0.999), eps=1e-8)
+//! for grads in fixed_gradients:          # 6 steps, scales from 1e-2 to 10
+//!     w.grad, b.grad = grads; opt.step() # record w and b after each step
+//! ```
+
+use approx::assert_abs_diff_eq;
+use encdec::autograd::Param;
+use encdec::optim::{Adam, Optimizer, Schedule, Sgd, clip_grad_norm, global_norm};
+use encdec::tensor::Tensor;
+use serde_json::Value;
+
+fn load(name: &str) -> Value {
+    let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}
+
+fn tensor(v: &Value) -> Tensor {
+    let shape: Vec<usize> = v["shape"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_u64().unwrap() as usize)
+        .collect();
+    let data: Vec<f64> = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_f64().unwrap())
+        .collect();
+    Tensor::from_vec(data, &shape)
+}
+
+/// Replays the fixture's gradients through `opt` and compares every step.
+fn replay(name: &str, opt: &mut dyn Optimizer, lr: f64) -> f64 {
+    let fx = load(name);
+    let mut w = Param::new("w", tensor(&fx["initial"]["w"]));
+    let mut b = Param::new("b", tensor(&fx["initial"]["b"]));
+    let mut worst = 0.0f64;
+    for step in fx["steps"].as_array().unwrap() {
+        let grads = [
+            Some(tensor(&step["grads"]["w"])),
+            Some(tensor(&step["grads"]["b"])),
+        ];
+        opt.step(&mut [&mut w, &mut b], &grads, lr);
+        worst = worst.max(w.value.max_abs_diff(&tensor(&step["after"]["w"])));
+        worst = worst.max(b.value.max_abs_diff(&tensor(&step["after"]["b"])));
+    }
+    assert_eq!(fx["steps"].as_array().unwrap().len(), 6);
+    worst
+}
+
+#[test]
+fn adam_matches_pytorch_step_for_step() {
+    let fx = load("optim_adam");
+    let h = &fx["hyper"];
+    let mut adam = Adam::new(
+        h["beta1"].as_f64().unwrap(),
+        h["beta2"].as_f64().unwrap(),
+        h["eps"].as_f64().unwrap(),
+    );
+    let worst = replay("optim_adam", &mut adam, h["lr"].as_f64().unwrap());
+    assert!(
+        worst <= 1e-12,
+        "Adam differs from torch.optim.Adam by {worst:e}"
+    );
+}
+
+#[test]
+fn sgd_momentum_matches_pytorch_step_for_step() {
+    let fx = load("optim_sgd");
+    let h = &fx["hyper"];
+    let mut sgd = Sgd::new(h["momentum"].as_f64().unwrap());
+    let worst = replay("optim_sgd", &mut sgd, h["lr"].as_f64().unwrap());
+    assert!(
+        worst <= 1e-12,
+        "SGD differs from torch.optim.SGD by {worst:e}"
+    );
+}
+
+#[test]
+fn adam_first_step_by_hand() {
+    // After one step m = 0.1 g, v = 0.001 g^2; with the bias corrections
+    // m / (1 - 0.9) = g and sqrt(v / (1 - 0.999)) = |g|, so the step is
+    // lr * g / (|g| + eps) = lr * sign(g) (to 1e-8): Adam's first step has size lr.
+    let mut p = Param::new("p", Tensor::from_vec(vec![1.0, 1.0], &[2]));
+    Adam::default().step(
+        &mut [&mut p],
+        &[Some(Tensor::from_vec(vec![3.0, -0.02], &[2]))],
+        0.1,
+    );
+    assert_abs_diff_eq!(p.value.data()[0], 0.9, epsilon = 1e-8);
+    assert_abs_diff_eq!(p.value.data()[1], 1.1, epsilon = 1e-6);
+}
+
+#[test]
+fn plain_sgd_by_hand() {
+    // No momentum: theta <- theta - lr g = 1 - 0.5 * 4 = -1; twice: -1 - 2 = -3.
+    let mut p = Param::new("p", Tensor::scalar(1.0));
+    let mut sgd = Sgd::new(0.0);
+    sgd.step(&mut [&mut p], &[Some(Tensor::scalar(4.0))], 0.5);
+    assert_eq!(p.value.item(), -1.0);
+    sgd.step(&mut [&mut p], &[Some(Tensor::scalar(4.0))], 0.5);
+    assert_eq!(p.value.item(), -3.0);
+}
+
+#[test]
+fn a_parameter_without_gradient_is_left_alone() {
+    let mut p = Param::new("p", Tensor::scalar(2.0));
+    Adam::default().step(&mut [&mut p], &[None], 0.1);
+    assert_eq!(p.value.item(), 2.0);
+}
+
+#[test]
+fn clipping_caps_the_global_norm() {
+    // grads [3, 4] and [12]: global norm sqrt(9 + 16 + 144) = 13.
+    let mut grads = vec![
+        Some(Tensor::from_vec(vec![3.0, 4.0], &[2])),
+        None,
+        Some(Tensor::from_vec(vec![12.0], &[1])),
+    ];
+    assert_eq!(global_norm(&grads), 13.0);
+    let before = clip_grad_norm(&mut grads, 1.3);
+    assert_eq!(before, 13.0);
+    // scaled by 1.3 / (13 + 1e-6): the norm becomes 1.3, the direction is kept
+    assert_abs_diff_eq!(global_norm(&grads), 1.3, epsilon = 1e-6);
+    assert_abs_diff_eq!(grads[0].as_ref().unwrap().data()[0], 0.3, epsilon = 1e-7);
+    // Under the cap nothing changes.
+    let mut small = vec![Some(Tensor::from_vec(vec![0.3, 0.4], &[2]))];
+    clip_grad_norm(&mut small, 1.0);
+    assert_eq!(small[0].as_ref().unwrap().data(), &[0.3, 0.4]);
+}
+
+#[test]
+fn warmup_schedule_by_hand() {
+    // d_model 64 (64^-1/2 = 1/8), warm-up 4 (4^-3/2 = 1/8):
+    // step 1: min(1, 1/8) / 8 = 1/64; step 4: min(1/2, 1/2) / 8 = 1/16 (the peak);
+    // step 16: min(1/4, 2) / 8 = 1/32.
+    let s = Schedule::Warmup {
+        d_model: 64,
+        warmup: 4,
+        factor: 1.0,
+    };
+    assert_eq!(s.lr(1), 1.0 / 64.0);
+    assert_eq!(s.lr(4), 1.0 / 16.0);
+    assert_eq!(s.lr(16), 1.0 / 32.0);
+    assert!(s.lr(3) < s.lr(4) && s.lr(5) < s.lr(4));
+    let d = Schedule::StepDecay {
+        lr: 1.0,
+        gamma: 0.5,
+        every: 10,
+    };
+    assert_eq!(
+        (d.lr(1), d.lr(10), d.lr(11), d.lr(21)),
+        (1.0, 1.0, 0.5, 0.25)
+    );
+    assert_eq!(Schedule::Constant(0.3).lr(1000), 0.3);
+}
