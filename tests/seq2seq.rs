@@ -209,3 +209,22 @@ fn the_attention_model_translates_the_held_out_fox_sentence() {
     let best = (0..row.len()).fold(0, |b, j| if row[j] > row[b] { j } else { b });
     assert_eq!(t.src_tokens[best], "fox", "renard attends to {row:?}");
 }
+
+#[test]
+fn predict_gives_a_distribution_per_position() {
+    let m = build(&tiny(ModelKind::Attention), &mut rng(6)).unwrap();
+    let b = tiny_batch();
+    let p = predict(m.as_ref(), &b);
+    assert_eq!(p.shape(), &[2, 4, 8]);
+    for row in p.data().chunks(8) {
+        assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(row.iter().all(|&x| x > 0.0));
+    }
+    // The same argmax as the logits: predict and token accuracy agree.
+    let tape = encdec::autograd::Tape::new();
+    let logits = m.forward(&tape, &b, None).logits.value();
+    assert_eq!(
+        token_accuracy(&p, &b.tgt_out),
+        token_accuracy(&logits, &b.tgt_out)
+    );
+}

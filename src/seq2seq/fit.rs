@@ -245,3 +245,16 @@ pub fn fit(
     }
     history
 }
+
+/// Keras's `predict` on the tutorial's model (§5.1, its last line): with
+/// the source and the true previous target words given (teacher forcing),
+/// the probability of every target word at every position — the softmax of
+/// the logits. For translating without the answer, use greedy or beam
+/// decoding ([`super::greedy`], [`super::Checkpoint::translate`]).
+///
+/// # Shapes
+/// -> `[B, T, V]`, each row summing to 1.
+pub fn predict(model: &dyn Seq2Seq, batch: &Batch) -> crate::tensor::Tensor {
+    let tape = Tape::new();
+    model.forward(&tape, batch, None).logits.softmax().value()
+}

@@ -19,7 +19,9 @@ pub use attention::AttentionSeq2Seq;
 pub use batch::{Batch, Example, batches};
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use decode::{Hypothesis, beam_search, greedy, normalised_score};
-pub use fit::{EpochStats, History, OptimizerChoice, TrainConfig, evaluate, fit, train_step};
+pub use fit::{
+    EpochStats, History, OptimizerChoice, TrainConfig, evaluate, fit, predict, train_step,
+};
 pub use lstm::{LstmDecoder, LstmEncoder, LstmSeq2Seq};
 pub use metrics::{corpus_bleu, token_accuracy};
 pub use model::{Decoded, Encoded, ModelConfig, ModelKind, Seq2Seq, build};
