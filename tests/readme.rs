@@ -49,3 +49,60 @@ fn readme_images_exist() {
 fn root_path(p: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
 }
+
+/// Every relative link `](target)` of a Markdown file, resolved against its folder.
+fn links(file: &str) -> Vec<(String, std::path::PathBuf)> {
+    let text = read(file);
+    let dir = root_path(file).parent().unwrap().to_path_buf();
+    text.split("](")
+        .skip(1)
+        .map(|part| part.split(')').next().unwrap().to_string())
+        .filter(|t| !t.starts_with("http") && !t.starts_with('#'))
+        .map(|t| {
+            let path = t.split('#').next().unwrap().to_string();
+            (t, dir.join(path))
+        })
+        .collect()
+}
+
+#[test]
+fn every_relative_link_in_the_docs_resolves() {
+    let mut files = vec!["README.md".to_string(), "notebooks/README.md".to_string()];
+    for folder in ["docs", "docs/zh"] {
+        for entry in std::fs::read_dir(root_path(folder)).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".md") {
+                files.push(format!("{folder}/{name}"));
+            }
+        }
+    }
+    let mut checked = 0;
+    for file in &files {
+        for (target, path) in links(file) {
+            assert!(
+                path.exists(),
+                "{file} links to {target}, which does not exist"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} links checked");
+}
+
+#[test]
+fn the_tutorial_table_links_every_chapter_to_page_notebook_and_code() {
+    let readme = read("README.md");
+    let table: Vec<&str> = readme
+        .split("## Read alongside the tutorial")
+        .nth(1)
+        .expect("README has the tutorial table")
+        .lines()
+        .filter(|l| l.starts_with("| §"))
+        .collect();
+    assert_eq!(table.len(), 8, "one row per tutorial section");
+    for row in table {
+        for needle in ["docs/ch", "docs/zh/ch", "notebooks/", "src/", "tests/"] {
+            assert!(row.contains(needle), "row without {needle}: {row}");
+        }
+    }
+}

@@ -14,7 +14,7 @@ use crate::tensor::{Mask, Rng, Tensor};
 /// $$ e_j = q^\top h_j $$
 ///
 /// # Backward
-/// $\bar q = \sum_j \bar e_j h_j$, $\bar h_j = \bar e_j\, q$.
+/// $\bar q = \sum_j \bar e_j h_j$, $\bar h_j = \bar e_j q$.
 ///
 /// # Shapes
 /// `query`: `[batch, hidden]`, `keys`: `[batch, src, hidden]` -> `[batch, src]`
@@ -31,10 +31,10 @@ pub fn dot_scores<'t>(query: Var<'t>, keys: Var<'t>) -> Var<'t> {
 
 /// Bahdanau's additive score, a one-hidden-layer network of the two states:
 ///
-/// $$ e_j = v^\top \tanh(W_q\, q + W_k\, h_j) $$
+/// $$ e_j = v^\top \tanh(W_q q + W_k h_j) $$
 ///
 /// # Backward
-/// With $u_j = \tanh(W_q q + W_k h_j)$ and $\bar a_j = \bar e_j\, v \odot (1 - u_j^2)$:
+/// With $u_j = \tanh(W_q q + W_k h_j)$ and $\bar a_j = \bar e_j v \odot (1 - u_j^2)$:
 /// $\bar v = \sum_j \bar e_j u_j$, $\bar W_q = \sum_j \bar a_j q^\top$,
 /// $\bar W_k = \sum_j \bar a_j h_j^\top$, $\bar q = W_q^\top \sum_j \bar a_j$,
 /// $\bar h_j = W_k^\top \bar a_j$.

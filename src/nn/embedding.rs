@@ -8,7 +8,7 @@ use crate::tensor::{Rng, Tensor};
 ///
 /// # Backward
 /// Only the rows that were looked up receive gradient:
-/// $\bar E_{i,:} = \sum_{t:\,\mathrm{id}_t = i} \bar y_t$ (a token seen twice adds twice).
+/// $\bar E_{i,:} = \sum_{t : \mathrm{id}(t) = i} \bar y_t$ (a token seen twice adds twice).
 ///
 /// # Shapes
 /// `table`: `[vocab, dim]`; `ids` laid out as `shape` (e.g. `[batch, len]`)

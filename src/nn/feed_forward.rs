@@ -7,7 +7,7 @@ use crate::tensor::{Float, Rng};
 
 /// Two linear maps with a ReLU between, applied to each position alone:
 ///
-/// $$ \mathrm{FFN}(x) = \max(0,\ x W_1^\top + b_1)\, W_2^\top + b_2 $$
+/// $$ \mathrm{FFN}(x) = \max(0, x W_1^\top + b_1) W_2^\top + b_2 $$
 ///
 /// # Backward
 /// Through [`linear`] twice and [`Var::relu`] (gradient passes where $xW_1^\top + b_1 > 0$).

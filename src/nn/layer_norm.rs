@@ -8,12 +8,12 @@ use crate::tensor::{Float, Tensor};
 /// `nn.LayerNorm` (biased variance, $\varepsilon$ inside the square root):
 ///
 /// $$ \mu = \frac1D \sum_i x_i,\quad \sigma^2 = \frac1D \sum_i (x_i - \mu)^2,\quad
-///    y_i = \frac{x_i - \mu}{\sqrt{\sigma^2 + \varepsilon}}\,\gamma_i + \beta_i $$
+///    y_i = \frac{x_i - \mu}{\sqrt{\sigma^2 + \varepsilon}} \gamma_i + \beta_i $$
 ///
 /// # Backward
 /// With $\hat x = (x - \mu)/\sqrt{\sigma^2+\varepsilon}$ and $\bar{\hat x} = \bar y \odot \gamma$:
 /// $\bar x = \frac{1}{\sqrt{\sigma^2+\varepsilon}}\big(\bar{\hat x} - \mathrm{mean}(\bar{\hat x}) -
-/// \hat x\,\mathrm{mean}(\bar{\hat x} \odot \hat x)\big)$,
+/// \hat x \mathrm{mean}(\bar{\hat x} \odot \hat x)\big)$,
 /// $\bar\gamma = \sum_{\text{rows}} \bar y \odot \hat x$, $\bar\beta = \sum_{\text{rows}} \bar y$.
 /// The tape derives this from the composition of mean, subtract, square,
 /// square root and divide.

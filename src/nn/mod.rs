@@ -10,7 +10,7 @@
 //! | — | GRU gates | [`gru_step`] | [`Gru`] |
 //! | §2.3 | $e_j = q^\top h_j$, $e_j = v^\top\tanh(W_q q + W_k h_j)$, $\alpha$, $c = \sum_j\alpha_j h_j$ | [`dot_scores`], [`additive_scores`], [`alignment_weights`], [`attention_context`] | [`DotAttention`], [`AdditiveAttention`] |
 //! | §4.2.1 | $s_{ij} = q_i^\top k_j$ | [`attention_scores`] | |
-//! | §4.2.1 | $a_{ij} = \mathrm{softmax}_j(s_{ij}/\sqrt{d_k})$ | [`attention_weights`] | |
+//! | §4.2.1 | $a_{ij} = \mathrm{softmax}\_j(s_{ij}/\sqrt{d_k})$ | [`attention_weights`] | |
 //! | §4.2.2 | $z_i = \sum_j a_{ij} v_j$ | [`attention_output`] | [`MultiHeadAttention`] |
 //! | §2.1.2 | positional encoding | [`positional_encoding`] | |
 //! | §2.1.2 | layer norm, FFN, residual | [`layer_norm()`], [`feed_forward()`], [`residual_norm`] | [`EncoderLayer`], [`DecoderLayer`], [`TransformerEncoder`], [`TransformerDecoder`] |

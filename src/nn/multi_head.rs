@@ -10,8 +10,8 @@ use crate::tensor::{Mask, Rng, Tensor};
 
 /// Multi-head attention with `n_heads` heads of size $d_k = d_{model}/h$:
 ///
-/// $$ \mathrm{head}_h = \mathrm{softmax}\!\Big(\frac{(Q W^Q_h)(K W^K_h)^\top}{\sqrt{d_k}}\Big) V W^V_h,\qquad
-///    \mathrm{MHA}(Q, K, V) = [\mathrm{head}_1; \dots; \mathrm{head}_h]\, W^O $$
+/// $$ \mathrm{head}\_h = \mathrm{softmax}\Big(\frac{(Q W^Q_h)(K W^K_h)^\top}{\sqrt{d_k}}\Big) V W^V_h,\qquad
+///    \mathrm{MHA}(Q, K, V) = [\mathrm{head}\_1; \dots; \mathrm{head}\_h] W^O $$
 ///
 /// Parameters as PyTorch: `in_proj_weight` `[3 d_model, d_model]` stacks
 /// $W^Q, W^K, W^V$ (rows `0..d`, `d..2d`, `2d..3d`), `in_proj_bias` likewise,

@@ -7,8 +7,8 @@ use crate::tensor::{Float, Tensor};
 
 /// The sinusoidal positional encoding of "Attention Is All You Need":
 ///
-/// $$ PE_{pos,\,2i} = \sin\!\Big(\frac{pos}{10000^{2i/d_{model}}}\Big), \qquad
-///    PE_{pos,\,2i+1} = \cos\!\Big(\frac{pos}{10000^{2i/d_{model}}}\Big) $$
+/// $$ PE_{pos, 2i} = \sin\Big(\frac{pos}{10000^{2i/d_{model}}}\Big), \qquad
+///    PE_{pos, 2i+1} = \cos\Big(\frac{pos}{10000^{2i/d_{model}}}\Big) $$
 ///
 /// A constant: it has no parameters and needs no backward pass.
 ///

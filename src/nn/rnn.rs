@@ -16,13 +16,13 @@ pub enum Activation {
 
 /// One step of a simple RNN, exactly the formula of tutorial §4.1:
 ///
-/// $$ h_t = f(W_{xh}\,x_t + W_{hh}\,h_{t-1} + b_h) $$
+/// $$ h_t = f(W_{xh} x_t + W_{hh} h_{t-1} + b_h) $$
 ///
 /// With a batch of row vectors this is $h_t = f(x_t W_{xh}^\top + h_{t-1} W_{hh}^\top + b_h)$.
 ///
 /// # Backward
-/// With $a = W_{xh}x_t + W_{hh}h_{t-1} + b_h$ and $\bar a = \bar h_t \odot f'(a)$
-/// ($f' = 1 - h_t^2$ for tanh, $h_t(1-h_t)$ for the sigmoid):
+/// With $a = W_{xh}x_t + W_{hh}h_{t-1} + b_h$ and $\bar a = \bar h_t \odot f^\prime(a)$
+/// ($f^\prime = 1 - h_t^2$ for tanh, $h_t(1-h_t)$ for the sigmoid):
 /// $\bar W_{xh} = \bar a^\top x_t$, $\bar W_{hh} = \bar a^\top h_{t-1}$,
 /// $\bar b_h = \sum_{\text{batch}} \bar a$, $\bar x_t = \bar a W_{xh}$,
 /// $\bar h_{t-1} = \bar a W_{hh}$ — the last one carries the gradient back

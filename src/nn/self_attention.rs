@@ -74,7 +74,7 @@ pub fn attention_output<'t>(weights: Var<'t>, v: Var<'t>) -> Var<'t> {
     weights.matmul(v)
 }
 
-/// The three formulas composed, $Z = \mathrm{softmax}(QK^\top/\sqrt{d_k})\,V$,
+/// The three formulas composed, $Z = \mathrm{softmax}(QK^\top/\sqrt{d_k}) V$,
 /// returning `(z, weights)` so that the weights can be plotted.
 ///
 /// # Shapes

@@ -13,9 +13,9 @@ pub fn global_norm(grads: &[Option<Tensor>]) -> Float {
         .sqrt()
 }
 
-/// Rescales all gradients together when their global norm exceeds `max_norm`:
+/// Rescales all gradients together when their global norm exceeds $c$ = `max_norm`:
 ///
-/// $$ g \leftarrow g \cdot \min\Big(1, \frac{\mathrm{max\_norm}}{\lVert g \rVert + 10^{-6}}\Big) $$
+/// $$ g \leftarrow g \cdot \min\Big(1, \frac{c}{\lVert g \rVert + 10^{-6}}\Big) $$
 ///
 /// (PyTorch's `clip_grad_norm_`). The direction of the update is kept; only
 /// its length is capped. Returns the norm before clipping.

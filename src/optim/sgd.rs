@@ -8,7 +8,7 @@ use std::collections::HashMap;
 /// SGD with (heavy-ball) momentum $\mu$. The velocity starts as the first
 /// gradient, then
 ///
-/// $$ b_t = \mu\, b_{t-1} + g_t, \qquad \theta_t = \theta_{t-1} - \eta\, b_t $$
+/// $$ b_t = \mu b_{t-1} + g_t, \qquad \theta_t = \theta_{t-1} - \eta b_t $$
 ///
 /// With $\mu = 0$ this is plain gradient descent, $\theta \leftarrow \theta - \eta g$.
 ///

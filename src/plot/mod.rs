@@ -5,6 +5,7 @@
 //! | [`attention_heatmap`] | one attention matrix `[target, source]`, source tokens along the top, target tokens down the left, a colour bar |
 //! | [`attention_heads`] | every head of one multi-head attention layer `[heads, target, source]`, a small heatmap each, one shared colour bar |
 //! | [`line_chart`] | per-epoch curves (loss, accuracy, ...), one line per series, with a legend |
+//! | [`show`] | a PNG or SVG file inline in an evcxr Jupyter notebook |
 //!
 //! The file name decides the format: `.png` gives a bitmap, `.svg` a vector
 //! drawing; any other ending is refused. Everything a caller hands in (the
@@ -37,6 +38,7 @@ mod colour;
 mod curves;
 mod heatmap;
 mod matrix;
+mod notebook;
 mod output;
 mod text;
 
@@ -46,6 +48,7 @@ use std::path::PathBuf;
 pub use colour::colour_scale;
 pub use curves::{LINE_CHART_SIZE, line_chart};
 pub use heatmap::{attention_heads, attention_heatmap, heads_size, heatmap_size};
+pub use notebook::{base64, notebook_display, show};
 
 /// Everything that can go wrong while making a picture. The `Display` text
 /// starts with the name of the public function that failed and says what

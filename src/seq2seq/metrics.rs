@@ -44,7 +44,7 @@ fn ngrams(tokens: &[String], n: usize) -> HashMap<&[String], usize> {
 /// Corpus BLEU-4 (Papineni et al., 2002) with one reference per sentence:
 ///
 /// $$ \mathrm{BLEU} = \mathrm{BP} \cdot \exp\Big(\frac14 \sum_{n=1}^{4} \log p_n\Big),
-///    \qquad \mathrm{BP} = \min\big(1,\ e^{1 - r/c}\big) $$
+///    \qquad \mathrm{BP} = \min\big(1, e^{1 - r/c}\big) $$
 ///
 /// where $p_n$ is the clipped n-gram precision summed over the corpus (each
 /// candidate n-gram counts at most as often as in its reference), $c$ the

@@ -16,7 +16,7 @@ pub fn rng(seed: u64) -> Rng {
 }
 
 /// One standard normal sample by the Box–Muller transform:
-/// $z = \sqrt{-2 \ln u_1}\,\cos(2\pi u_2)$ with $u_1 \in (0, 1]$, $u_2 \in [0, 1)$.
+/// $z = \sqrt{-2 \ln u_1} \cos(2\pi u_2)$ with $u_1 \in (0, 1]$, $u_2 \in [0, 1)$.
 fn standard_normal(rng: &mut Rng) -> Float {
     let u1: Float = 1.0 - rng.random::<Float>(); // in (0, 1]: ln(u1) is finite
     let u2: Float = rng.random::<Float>();
@@ -46,8 +46,8 @@ impl Tensor {
 
     /// Xavier/Glorot uniform initialisation of a weight of shape `[fan_out, fan_in]`
     /// (the PyTorch layout: one row per output):
-    /// $W_{ij} \sim U(-a, a)$ with $a = \sqrt{6 / (\mathrm{fan\_in} + \mathrm{fan\_out})}$,
-    /// so that $\mathrm{Var}(W_{ij}) = 2 / (\mathrm{fan\_in} + \mathrm{fan\_out})$.
+    /// $W_{ij} \sim U(-a, a)$ with $a = \sqrt{6 / (n_{in} + n_{out})}$,
+    /// so that $\mathrm{Var}(W_{ij}) = 2 / (n_{in} + n_{out})$, with $n_{in}$ = `fan_in`, $n_{out}$ = `fan_out`.
     ///
     /// # Panics
     /// If `shape` does not have exactly 2 axes.
@@ -57,7 +57,7 @@ impl Tensor {
     }
 
     /// Xavier/Glorot normal initialisation of a `[fan_out, fan_in]` weight:
-    /// $W_{ij} \sim \mathcal N(0, 2 / (\mathrm{fan\_in} + \mathrm{fan\_out}))$.
+    /// $W_{ij} \sim \mathcal N(0, 2 / (n_{in} + n_{out}))$.
     ///
     /// # Panics
     /// If `shape` does not have exactly 2 axes.

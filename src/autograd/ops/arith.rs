@@ -107,7 +107,7 @@ impl<'t> Var<'t> {
         self.tape.push(Op::AddScalar, &[self], value)
     }
 
-    /// Scales by a constant: $y = c\,x$, with $\partial y/\partial x = c$.
+    /// Scales by a constant: $y = c x$, with $\partial y/\partial x = c$.
     ///
     /// Checked by `tests/ops_gradcheck.rs::mul_scalar_gradcheck`.
     pub fn mul_scalar(self, c: Float) -> Var<'t> {

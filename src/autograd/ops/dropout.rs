@@ -15,7 +15,7 @@ impl<'t> Var<'t> {
     /// The mask comes from `rng`, so the same seed drops the same elements.
     ///
     /// # Backward
-    /// $\bar x_i = \frac{m_i}{1-p}\,\bar y_i$: the same mask, the same scale.
+    /// $\bar x_i = \frac{m_i}{1-p} \bar y_i$: the same mask, the same scale.
     ///
     /// # Panics
     /// If `p` is not in $[0, 1]$.

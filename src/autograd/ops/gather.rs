@@ -9,7 +9,7 @@ impl<'t> Var<'t> {
     /// embedding matrix and `idx` token ids, this turns words into vectors.
     ///
     /// # Backward
-    /// Scatter-add: $\bar E_{i,:} = \sum_{r : \mathrm{idx}_r = i} \bar Y_{r,:}$.
+    /// Scatter-add: $\bar E_{i,:} = \sum_{r : \mathrm{idx}(r) = i} \bar Y_{r,:}$.
     /// Rows that were not looked up receive zero; a row looked up twice
     /// receives both gradients.
     ///

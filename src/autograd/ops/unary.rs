@@ -1,5 +1,5 @@
 //! Element-wise functions $y = f(x)$. Backward multiplies the output gradient
-//! by the local derivative $f'(x)$, written where possible in terms of the
+//! by the local derivative $f^\prime(x)$, written where possible in terms of the
 //! forward value $y$, which the tape keeps.
 
 use crate::autograd::op::Op;
@@ -34,7 +34,7 @@ impl<'t> Var<'t> {
         self.unary(Op::Sqrt, Float::sqrt)
     }
 
-    /// Integer power: $y = x^n$, with $\frac{d}{dx} x^n = n\,x^{n-1}$.
+    /// Integer power: $y = x^n$, with $\frac{d}{dx} x^n = n x^{n-1}$.
     ///
     /// Checked by `tests/ops_gradcheck.rs::powi_gradcheck`.
     pub fn powi(self, n: i32) -> Var<'t> {
@@ -51,7 +51,7 @@ impl<'t> Var<'t> {
 
     /// Logistic sigmoid, the other activation the tutorial names (§4.1) and
     /// the gate function of the LSTM:
-    /// $y = \sigma(x) = \frac{1}{1 + e^{-x}}$, with $\sigma'(x) = \sigma(x)(1 - \sigma(x)) = y(1-y)$.
+    /// $y = \sigma(x) = \frac{1}{1 + e^{-x}}$, with $\sigma^\prime(x) = \sigma(x)(1 - \sigma(x)) = y(1-y)$.
     ///
     /// Computed without overflow: for $x < 0$ as $e^x / (1 + e^x)$.
     ///

@@ -1,0 +1,88 @@
+"""Execute every notebook in notebooks/ top to bottom, headless, and fail on any error.
+
+Needs the Rust kernel evcxr (`cargo install --locked evcxr_jupyter && evcxr_jupyter --install`)
+and `pip install nbclient nbformat ipykernel`. Run from anywhere:
+
+    python3 scripts/run_notebooks.py            # all notebooks, outputs written back
+    python3 scripts/run_notebooks.py 04_1_rnn   # only the notebooks whose name contains this
+
+A notebook fails when a cell raises an error, when a cell's output shows a Rust panic, or when its
+first cell does not set `:preserve_vars_on_panic 0` (without it evcxr reports a panic inside a
+cell as success). The executed notebooks, with their outputs, are written back in place, so that
+they read well on a code host; the figures they draw land in docs/img/.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+PANIC_GUARD = ":preserve_vars_on_panic 0"
+
+
+def outputs_text(cell) -> str:
+    """All text a cell printed or raised."""
+    parts = []
+    for out in cell.get("outputs", []):
+        parts.append(out.get("text", ""))
+        parts.extend(str(v) for k, v in out.get("data", {}).items() if k.startswith("text/"))
+        parts.extend(out.get("traceback", []))
+        parts.append(out.get("evalue", ""))
+    return "\n".join(parts)
+
+
+def run(path: Path) -> list[str]:
+    """Execute one notebook in place; return the problems found."""
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    if not code or PANIC_GUARD not in code[0].source:
+        return [f"first code cell must set `{PANIC_GUARD}`"]
+    client = NotebookClient(
+        nb,
+        kernel_name="rust",
+        timeout=900,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
+    problems = []
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        problems.append(str(err).strip().splitlines()[-1][:500])
+    for i, cell in enumerate(code):
+        text = outputs_text(cell)
+        if "panicked at" in text or "thread '" in text and "panicked" in text:
+            problems.append(f"cell {i + 1} panicked: {text.strip()[:500]}")
+        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            problems.append(f"cell {i + 1} raised an error")
+    nbformat.write(nb, path)
+    return sorted(set(problems))
+
+
+def main() -> int:
+    pattern = sys.argv[1] if len(sys.argv) > 1 else ""
+    books = sorted(p for p in NOTEBOOKS.glob("*.ipynb") if pattern in p.name)
+    if not books:
+        print(f"no notebook matches {pattern!r}", file=sys.stderr)
+        return 1
+    failed = 0
+    total = time.perf_counter()
+    for path in books:
+        start = time.perf_counter()
+        problems = run(path)
+        took = time.perf_counter() - start
+        status = "ok" if not problems else "FAILED"
+        print(f"{path.name:<32} {took:6.1f} s  {status}", flush=True)
+        for p in problems:
+            print(f"    {p}")
+        failed += bool(problems)
+    print(f"{len(books) - failed} passed, {failed} failed ({time.perf_counter() - total:.0f} s)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
