@@ -26,6 +26,7 @@ pub mod optim;
 pub mod plot;
 pub mod seq2seq;
 pub mod tensor;
+pub mod wordvec;
 
 /// The README's Rust examples, compiled and run as doc tests.
 #[cfg(doctest)]

@@ -72,6 +72,12 @@ enum Command {
         /// Also plot loss and accuracy per epoch (.png or .svg).
         #[arg(long)]
         curves: Option<PathBuf>,
+        /// Start the English word vectors from this file (from `word2vec` or `glove`).
+        #[arg(long)]
+        src_vectors: Option<PathBuf>,
+        /// Keep those vectors fixed during training (default: fine-tune them).
+        #[arg(long, requires = "src_vectors")]
+        freeze_vectors: bool,
     },
     /// Translate a sentence with a trained model.
     Translate {
@@ -98,6 +104,42 @@ enum Command {
         #[arg(long)]
         layer: Option<usize>,
     },
+    /// Learn word vectors with Word2Vec (skip-gram, or CBOW with --cbow).
+    Word2vec {
+        #[command(flatten)]
+        args: VectorFlags,
+        /// Use CBOW instead of skip-gram.
+        #[arg(long)]
+        cbow: bool,
+    },
+    /// Learn word vectors with GloVe.
+    Glove {
+        #[command(flatten)]
+        args: VectorFlags,
+    },
+    /// The nearest words to WORD by cosine similarity.
+    Neighbors {
+        /// A vectors file (text: a word then its numbers on each line).
+        #[arg(long)]
+        vectors: PathBuf,
+        /// The word.
+        word: String,
+        /// How many neighbours.
+        #[arg(short, long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+        k: u64,
+    },
+    /// The words nearest to A - B + C ("A is to B as ? is to C").
+    Analogy {
+        /// A vectors file.
+        #[arg(long)]
+        vectors: PathBuf,
+        /// A, B and C.
+        #[arg(num_args = 3, required = true)]
+        words: Vec<String>,
+        /// How many answers.
+        #[arg(short, long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
+        k: u64,
+    },
     /// Time training steps of the two benchmark models (single thread).
     Bench {
         /// Minimum number of timed steps per model.
@@ -107,6 +149,42 @@ enum Command {
         #[arg(long, default_value_t = 3.0)]
         seconds: f64,
     },
+}
+
+/// Options of `word2vec` and `glove`.
+#[derive(clap::Args)]
+struct VectorFlags {
+    /// A text file to learn from (default: the built-in corpus of 5,000 sentences).
+    #[arg(long)]
+    corpus: Option<PathBuf>,
+    /// Vector size.
+    #[arg(long, default_value_t = 48, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    dim: u64,
+    /// Passes over the corpus.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    epochs: u64,
+    /// Seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Where to write the vectors.
+    #[arg(long, default_value = "vectors.txt")]
+    out: PathBuf,
+    /// Also plot the vectors' first two principal components (.png or .svg).
+    #[arg(long)]
+    plot: Option<PathBuf>,
+}
+
+impl VectorFlags {
+    fn into_args(self) -> cli::VectorArgs {
+        cli::VectorArgs {
+            corpus: self.corpus,
+            dim: self.dim as usize,
+            epochs: self.epochs as usize,
+            seed: self.seed,
+            out: self.out,
+            plot: self.plot,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -126,6 +204,8 @@ fn main() -> ExitCode {
             pairs,
             out,
             curves,
+            src_vectors,
+            freeze_vectors,
         } => cli::train(cli::TrainArgs {
             kind: model.0,
             epochs: epochs as usize,
@@ -134,6 +214,8 @@ fn main() -> ExitCode {
             pairs: pairs as usize,
             out,
             curves,
+            src_vectors,
+            freeze_vectors,
         }),
         Command::Translate {
             checkpoint,
@@ -147,6 +229,14 @@ fn main() -> ExitCode {
             layer,
         } => cli::heatmap(&checkpoint, &sentence, &out, layer),
         Command::Bench { steps, seconds } => cli::bench(steps as usize, seconds),
+        Command::Word2vec { args, cbow } => cli::word2vec(args.into_args(), cbow),
+        Command::Glove { args } => cli::glove(args.into_args()),
+        Command::Neighbors { vectors, word, k } => {
+            cli::neighbors(&vectors, &word, k as usize, None)
+        }
+        Command::Analogy { vectors, words, k } => {
+            cli::neighbors(&vectors, "", k as usize, Some(&words))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -34,7 +34,16 @@ fn gradcheck_prints_every_op_and_layer_as_ok_and_exits_zero() {
             .unwrap_or_else(|| panic!("no line for {} in:\n{stdout}", case.name));
         assert!(line.trim_end().ends_with(" ok"), "{line}");
     }
-    let total = ops.len() + layers.len();
+    let word_vectors = encdec::wordvec::check::word_vector_checks(0);
+    for (name, _) in &word_vectors {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(name) && l.trim_end().ends_with(" ok")),
+            "{name}"
+        );
+    }
+    let total = ops.len() + layers.len() + word_vectors.len();
     assert!(
         stdout.contains(&format!("all {total} ops and layers ok")),
         "{stdout}"

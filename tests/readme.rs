@@ -99,7 +99,7 @@ fn the_tutorial_table_links_every_chapter_to_page_notebook_and_code() {
         .lines()
         .filter(|l| l.starts_with("| §"))
         .collect();
-    assert_eq!(table.len(), 8, "one row per tutorial section");
+    assert_eq!(table.len(), 9, "one row per tutorial section");
     for row in table {
         for needle in ["docs/ch", "docs/zh/ch", "notebooks/", "src/", "tests/"] {
             assert!(row.contains(needle), "row without {needle}: {row}");

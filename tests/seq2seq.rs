@@ -228,3 +228,57 @@ fn predict_gives_a_distribution_per_position() {
         token_accuracy(&logits, &b.tgt_out)
     );
 }
+
+#[test]
+fn frozen_pretrained_embeddings_do_not_change_and_fine_tuned_ones_do() {
+    use encdec::wordvec::WordVectors;
+    let data = translation_data(300, 2);
+    let config = default_model(
+        ModelKind::Attention,
+        data.src_vocab.len(),
+        data.tgt_vocab.len(),
+    );
+    // Vectors for every English word but the specials: [words, emb].
+    let words: Vec<String> = data.src_vocab.tokens()[4..].to_vec();
+    let table = encdec::tensor::Tensor::randn(&[words.len(), config.emb], 0.0, 0.3, &mut rng(8));
+    let vectors = WordVectors::new(words.clone(), table).unwrap();
+    for trainable in [false, true] {
+        let mut model = build(&config, &mut rng(3)).unwrap();
+        let copied = load_vectors(
+            model.embeddings_mut().0,
+            &data.src_vocab,
+            &vectors,
+            trainable,
+        )
+        .unwrap();
+        assert_eq!(copied, words.len());
+        let before = model.embeddings_mut().0.weight.value.clone();
+        assert_eq!(
+            &before.data()[4 * config.emb..5 * config.emb],
+            vectors.get(&words[0]).unwrap()
+        );
+        fit(
+            model.as_mut(),
+            &data.train,
+            &data.valid,
+            &default_training(ModelKind::Attention, 1, 32, 3),
+        );
+        let after = model.embeddings_mut().0.weight.value.clone();
+        if trainable {
+            assert!(
+                after.max_abs_diff(&before) > 1e-3,
+                "fine-tuned vectors did not move"
+            );
+        } else {
+            assert_eq!(after, before, "frozen vectors changed");
+        }
+    }
+    let mut model = build(&config, &mut rng(3)).unwrap();
+    let small =
+        WordVectors::new(vec!["fox".into()], encdec::tensor::Tensor::zeros(&[1, 7])).unwrap();
+    let e = load_vectors(model.embeddings_mut().0, &data.src_vocab, &small, true).unwrap_err();
+    assert!(
+        e.contains("have 7 dimensions but the model's embeddings have 48"),
+        "{e}"
+    );
+}

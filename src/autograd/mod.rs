@@ -19,5 +19,6 @@ mod tape;
 
 pub use gradcheck::{GradcheckConfig, GradcheckReport, InputReport, Mode, Worst, gradcheck};
 pub use ops::custom::CustomOp;
+pub(crate) use ops::unary::sigmoid;
 pub use param::Param;
 pub use tape::{Tape, Var};

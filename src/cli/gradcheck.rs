@@ -4,6 +4,7 @@ use super::CliResult;
 use encdec::autograd::GradcheckReport;
 use encdec::autograd::suite::op_cases;
 use encdec::nn::cases::layer_cases;
+use encdec::wordvec::check::word_vector_checks;
 
 /// Prints one row per op and layer; fails if any check fails.
 pub fn gradcheck(seed: u64) -> CliResult {
@@ -50,6 +51,9 @@ pub fn gradcheck(seed: u64) -> CliResult {
             &check.report,
             &check.detached,
         );
+    }
+    for (name, report) in word_vector_checks(seed) {
+        row(name, "hand-derived gradients".into(), &report, &[]);
     }
     if failed > 0 {
         return Err(format!("{failed} of {total} gradient checks FAILED").into());

@@ -3,9 +3,11 @@
 
 mod gradcheck;
 mod train;
+mod vectors;
 
 pub use gradcheck::gradcheck;
 pub use train::{TrainArgs, bench, demo, heatmap, train, translate};
+pub use vectors::{VectorArgs, glove, neighbors, word2vec};
 
 use encdec::seq2seq::ModelKind;
 use std::str::FromStr;

@@ -7,8 +7,9 @@ use encdec::seq2seq::bench::{bench_config, median, time_steps};
 use encdec::seq2seq::pipeline::{
     TranslationData, bleu, default_model, default_training, translation_data,
 };
-use encdec::seq2seq::{Checkpoint, History, ModelKind, Translation, build, fit};
+use encdec::seq2seq::{Checkpoint, History, ModelKind, Translation, build, fit, load_vectors};
 use encdec::tensor::rng;
+use encdec::wordvec::WordVectors;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -28,6 +29,10 @@ pub struct TrainArgs {
     pub out: PathBuf,
     /// Optional loss and accuracy plot.
     pub curves: Option<PathBuf>,
+    /// Pre-trained English word vectors.
+    pub src_vectors: Option<PathBuf>,
+    /// Keep them fixed.
+    pub freeze_vectors: bool,
 }
 
 /// Trains a model of `kind` on the built-in corpus; prints progress and test BLEU.
@@ -37,7 +42,8 @@ fn train_on_corpus(
     batch_size: usize,
     seed: u64,
     pairs: usize,
-) -> (Checkpoint, History, TranslationData) {
+    vectors: Option<(&Path, bool)>,
+) -> Result<(Checkpoint, History, TranslationData), Box<dyn std::error::Error>> {
     let data = translation_data(pairs, seed);
     println!(
         "corpus: {} training, {} validation, {} test pairs; vocabularies: {} English, {} French words",
@@ -49,6 +55,16 @@ fn train_on_corpus(
     );
     let config = default_model(kind, data.src_vocab.len(), data.tgt_vocab.len());
     let mut model = build(&config, &mut rng(seed)).expect("the default configs are valid");
+    if let Some((path, freeze)) = vectors {
+        let v = WordVectors::load(path)?;
+        let copied = load_vectors(model.embeddings_mut().0, &data.src_vocab, &v, !freeze)?;
+        let how = if freeze { "frozen" } else { "fine-tuned" };
+        println!(
+            "English embeddings: {copied} of {} words start from {} ({how})",
+            data.src_vocab.len(),
+            path.display()
+        );
+    }
     let n_params: usize = model.params().iter().map(|p| p.value.numel()).sum();
     println!("model: {kind}, {n_params} parameters");
     let mut train = default_training(kind, epochs, batch_size, seed);
@@ -64,7 +80,7 @@ fn train_on_corpus(
         src_vocab: data.src_vocab.clone(),
         tgt_vocab: data.tgt_vocab.clone(),
     };
-    (checkpoint, history, data)
+    Ok((checkpoint, history, data))
 }
 
 /// Plots a translation's attention: one heatmap, or the heads of one Transformer layer.
@@ -110,7 +126,7 @@ fn plot_attention(t: &Translation, out: &Path, layer: Option<usize>, kind: Model
 /// `encdec demo`.
 pub fn demo(epochs: usize, seed: u64, out: &Path, save: Option<&Path>) -> CliResult {
     let start = Instant::now();
-    let (checkpoint, _, _) = train_on_corpus(ModelKind::Attention, epochs, 32, seed, 6000);
+    let (checkpoint, _, _) = train_on_corpus(ModelKind::Attention, epochs, 32, seed, 6000, None)?;
     let t = checkpoint.translate(FOX_EN, 1)?;
     println!("{FOX_EN}\n  -> {}", t.text);
     plot_attention(&t, out, None, ModelKind::Attention)?;
@@ -129,7 +145,9 @@ pub fn demo(epochs: usize, seed: u64, out: &Path, save: Option<&Path>) -> CliRes
 
 /// `encdec train`.
 pub fn train(a: TrainArgs) -> CliResult {
-    let (checkpoint, history, _) = train_on_corpus(a.kind, a.epochs, a.batch_size, a.seed, a.pairs);
+    let vectors = a.src_vectors.as_deref().map(|p| (p, a.freeze_vectors));
+    let (checkpoint, history, _) =
+        train_on_corpus(a.kind, a.epochs, a.batch_size, a.seed, a.pairs, vectors)?;
     Checkpoint::save(
         checkpoint.model.as_ref(),
         &checkpoint.src_vocab,

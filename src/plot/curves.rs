@@ -40,7 +40,7 @@ const LEGEND_ROW: i32 = 22;
 /// Length of the line sample in front of a legend entry.
 const SAMPLE: i32 = 28;
 /// Space between two legend entries on one row.
-const ENTRY_GAP: i32 = 26;
+pub(crate) const ENTRY_GAP: i32 = 26;
 
 /// Draws per-epoch curves to `path` (`.png` or `.svg`), [`LINE_CHART_SIZE`]
 /// pixels large.
@@ -129,7 +129,7 @@ fn y_range(series: &[(&str, &[f64])]) -> (f64, f64) {
 }
 
 /// Decimals that tell apart tick labels about a fifth of `span` apart.
-fn decimals(span: f64) -> usize {
+pub(crate) fn decimals(span: f64) -> usize {
     (-(span / 5.0).log10().floor()).max(0.0) as usize
 }
 
@@ -143,7 +143,7 @@ fn epoch_label(x: &f64) -> String {
 }
 
 /// Splits legend entries (by width in pixels) into rows no wider than `room`.
-fn legend_rows(widths: &[i32], room: i32) -> Vec<Vec<usize>> {
+pub(crate) fn legend_rows(widths: &[i32], room: i32) -> Vec<Vec<usize>> {
     let mut rows: Vec<Vec<usize>> = vec![Vec::new()];
     let mut used = 0;
     for (k, &w) in widths.iter().enumerate() {

@@ -9,7 +9,7 @@ use super::Batch;
 use super::lstm::{LstmDecoder, LstmEncoder};
 use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, maybe_dropout};
 use crate::autograd::{Param, Tape, Var};
-use crate::nn::{DotAttention, Linear, Module};
+use crate::nn::{DotAttention, Embedding, Linear, Module};
 use crate::tensor::Rng;
 
 /// LSTM encoder–decoder with dot-product attention over the encoder outputs.
@@ -42,6 +42,10 @@ impl AttentionSeq2Seq {
 impl Seq2Seq for AttentionSeq2Seq {
     fn config(&self) -> &ModelConfig {
         &self.config
+    }
+
+    fn embeddings_mut(&mut self) -> (&mut Embedding, &mut Embedding) {
+        (&mut self.encoder.embedding, &mut self.decoder.embedding)
     }
 
     fn encode<'t>(&self, tape: &'t Tape, b: &Batch, train: Option<&mut Rng>) -> Encoded<'t> {

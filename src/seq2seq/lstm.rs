@@ -123,6 +123,10 @@ impl Seq2Seq for LstmSeq2Seq {
         &self.config
     }
 
+    fn embeddings_mut(&mut self) -> (&mut Embedding, &mut Embedding) {
+        (&mut self.encoder.embedding, &mut self.decoder.embedding)
+    }
+
     fn encode<'t>(&self, tape: &'t Tape, b: &Batch, train: Option<&mut Rng>) -> Encoded<'t> {
         self.encoder
             .encode(tape, b, self.config.dropout, train, false)

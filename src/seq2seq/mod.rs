@@ -12,6 +12,7 @@ mod lstm;
 mod metrics;
 mod model;
 pub mod pipeline;
+mod pretrained;
 mod transformer;
 mod translate;
 
@@ -25,5 +26,6 @@ pub use fit::{
 pub use lstm::{LstmDecoder, LstmEncoder, LstmSeq2Seq};
 pub use metrics::{corpus_bleu, token_accuracy};
 pub use model::{Decoded, Encoded, ModelConfig, ModelKind, Seq2Seq, build};
+pub use pretrained::load_vectors;
 pub use transformer::TransformerSeq2Seq;
 pub use translate::{MAX_LEN, TranslateError, Translation};

@@ -2,7 +2,7 @@
 
 use super::Batch;
 use crate::autograd::{Tape, Var};
-use crate::nn::Module;
+use crate::nn::{Embedding, Module};
 use crate::tensor::Rng;
 use std::fmt;
 use std::str::FromStr;
@@ -139,6 +139,10 @@ pub trait Seq2Seq: Module {
         batch: &Batch,
         train: Option<&mut Rng>,
     ) -> Decoded<'t>;
+
+    /// The source and target word-vector tables, for loading pre-trained
+    /// vectors ([`super::load_vectors`]).
+    fn embeddings_mut(&mut self) -> (&mut Embedding, &mut Embedding);
 
     /// Encode then decode.
     fn forward<'t>(

@@ -63,6 +63,10 @@ impl Seq2Seq for TransformerSeq2Seq {
         &self.config
     }
 
+    fn embeddings_mut(&mut self) -> (&mut Embedding, &mut Embedding) {
+        (&mut self.src_embedding, &mut self.tgt_embedding)
+    }
+
     fn encode<'t>(&self, tape: &'t Tape, b: &Batch, mut train: Option<&mut Rng>) -> Encoded<'t> {
         let x = add_positional_encoding(self.src_embedding.forward(
             tape,

@@ -1,0 +1,136 @@
+//! `encdec word2vec`, `encdec glove` and `encdec neighbors`.
+
+use super::CliResult;
+use encdec::data::Tokenizer;
+use encdec::wordvec::{
+    GloveConfig, Word2VecConfig, Word2VecMode, WordVectors, category_of, pca_2d, train_glove,
+    train_word2vec, word_vector_corpus,
+};
+use std::path::{Path, PathBuf};
+
+/// Options shared by both trainers.
+pub struct VectorArgs {
+    /// A text file to learn from (one or more sentences per line); the built-in corpus when `None`.
+    pub corpus: Option<PathBuf>,
+    /// Vector size.
+    pub dim: usize,
+    /// Epochs.
+    pub epochs: usize,
+    /// Seed.
+    pub seed: u64,
+    /// Where to write the vectors.
+    pub out: PathBuf,
+    /// Optional 2-D PCA picture.
+    pub plot: Option<PathBuf>,
+}
+
+/// Tokenized sentences from a file, or the built-in corpus.
+fn sentences(corpus: Option<&Path>) -> Result<Vec<Vec<String>>, String> {
+    let tok = Tokenizer::new(true);
+    let lines: Vec<String> = match corpus {
+        None => word_vector_corpus(5000, 0),
+        Some(p) => std::fs::read_to_string(p)
+            .map_err(|e| format!("cannot read corpus {}: {e}", p.display()))?
+            .lines()
+            .map(String::from)
+            .collect(),
+    };
+    let s: Vec<Vec<String>> = lines
+        .iter()
+        .map(|l| tok.tokenize(l))
+        .filter(|t| !t.is_empty())
+        .collect();
+    if s.is_empty() {
+        return Err("the corpus is empty: nothing to learn from".into());
+    }
+    println!(
+        "corpus: {} sentences, {} tokens",
+        s.len(),
+        s.iter().map(Vec::len).sum::<usize>()
+    );
+    Ok(s)
+}
+
+fn finish(vectors: &WordVectors, losses: &[f64], a: &VectorArgs) -> CliResult {
+    for (i, l) in losses.iter().enumerate() {
+        println!("epoch {}: loss {l:.4}", i + 1);
+    }
+    vectors.save(&a.out, false)?;
+    println!(
+        "wrote {} vectors of size {} to {}",
+        vectors.words().len(),
+        vectors.dim(),
+        a.out.display()
+    );
+    for probe in ["red", "dog", "three"] {
+        if let Ok(n) = vectors.neighbours(probe, 4) {
+            let list: Vec<String> = n.iter().map(|(w, s)| format!("{w} {s:.3}")).collect();
+            println!("nearest to {probe}: {}", list.join(", "));
+        }
+    }
+    if let Some(path) = &a.plot {
+        let xy = pca_2d(vectors.vectors());
+        let points: Vec<(f64, f64)> = xy.data().chunks(2).map(|p| (p[0], p[1])).collect();
+        let groups: Vec<String> = vectors
+            .words()
+            .iter()
+            .map(|w| category_of(w).unwrap_or("other").to_string())
+            .collect();
+        encdec::plot::scatter_labels(
+            path,
+            "word vectors, first two principal components",
+            &points,
+            vectors.words(),
+            Some(&groups),
+        )?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// `encdec word2vec`.
+pub fn word2vec(a: VectorArgs, cbow: bool) -> CliResult {
+    let s = sentences(a.corpus.as_deref())?;
+    let mode = if cbow {
+        Word2VecMode::Cbow
+    } else {
+        Word2VecMode::SkipGram
+    };
+    let config = Word2VecConfig {
+        mode,
+        dim: a.dim,
+        epochs: a.epochs,
+        lr: if cbow { 0.05 } else { 0.025 },
+        seed: a.seed,
+        ..Word2VecConfig::default()
+    };
+    let (vectors, losses) = train_word2vec(&s, &config)?;
+    finish(&vectors, &losses, &a)
+}
+
+/// `encdec glove`.
+pub fn glove(a: VectorArgs) -> CliResult {
+    let s = sentences(a.corpus.as_deref())?;
+    let config = GloveConfig {
+        dim: a.dim,
+        epochs: a.epochs,
+        x_max: 10.0,
+        seed: a.seed,
+        ..GloveConfig::default()
+    };
+    let (vectors, losses) = train_glove(&s, &config)?;
+    finish(&vectors, &losses, &a)
+}
+
+/// `encdec neighbors`.
+pub fn neighbors(vectors: &Path, word: &str, k: usize, analogy: Option<&[String]>) -> CliResult {
+    let v = WordVectors::load(vectors)?;
+    let list = match analogy {
+        Some(abc) => v.analogy(&abc[0], &abc[1], &abc[2], k)?,
+        None => v.neighbours(&word.to_lowercase(), k)?,
+    };
+    for (w, s) in list {
+        println!("{w:<16} {s:.4}");
+    }
+    Ok(())
+}

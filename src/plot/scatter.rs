@@ -1,0 +1,312 @@
+//! A labelled scatter plot: points in the plane, each with its word beside
+//! it, e.g. word vectors projected to 2-D.
+
+use std::path::Path;
+
+use plotters::chart::ChartBuilder;
+use plotters::coord::Shift;
+use plotters::element::Circle;
+use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, DrawingBackend, RGBColor, WHITE};
+use plotters::style::text_anchor::{HPos, VPos};
+use plotters::style::{Color, FontDesc, FontFamily, FontStyle};
+
+use super::curves::{ENTRY_GAP, decimals, legend_rows};
+use super::matrix::INK;
+use super::output::{Figure, format_of, save};
+use super::text::{FAMILY, Place, label, width};
+use super::{PlotError, input_error};
+
+/// Width and height in pixels of every picture [`scatter_labels`] draws.
+pub const SCATTER_SIZE: (u32, u32) = (900, 650);
+
+/// Group colours, taken in order of first appearance: blue, orange, green,
+/// red, purple, brown, pink, teal.
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(23, 190, 207),
+];
+
+const MARGIN: i32 = 16;
+const TITLE_SIZE: f64 = 20.0;
+const LEGEND_SIZE: f64 = 14.0;
+const LEGEND_ROW: i32 = 22;
+const LABEL_SIZE: f64 = 13.0;
+/// Radius of a marker.
+const DOT: i32 = 4;
+/// Space between a marker and its label.
+const GAP: i32 = 3;
+/// Room between the outermost markers and the frame, labels aside.
+const PAD: i32 = 18;
+
+/// Draws `points` to `path` (`.png` or `.svg`), [`SCATTER_SIZE`] pixels
+/// large, each point a dot with `labels[k]` beside it.
+///
+/// A label goes to the right of its dot, or, where that would cover
+/// another label or dot, to another side of it. The axes span the points
+/// with room for the labels. With `groups`, one group name per point, each
+/// group gets a colour (in order of first appearance; eight colours, reused
+/// after the eighth group) and a legend under the title names them; with
+/// `None` every dot is blue and there is no legend.
+///
+/// # Errors
+/// A path that does not end in `.png` or `.svg`; a number of labels or
+/// groups that is not the number of points; no points; a coordinate that is
+/// NaN or infinite; a file that cannot be written.
+pub fn scatter_labels(
+    path: &Path,
+    title: &str,
+    points: &[(f64, f64)],
+    labels: &[String],
+    groups: Option<&[String]>,
+) -> Result<(), PlotError> {
+    const F: &str = "scatter_labels";
+    let format = format_of(F, path)?;
+    let fail = |message: String| Err(input_error(F, message));
+    let n = points.len();
+    let count = |k: usize, what: &str| format!("{k} {what}{}", if k == 1 { "" } else { "s" });
+    if labels.len() != n {
+        let (p, l) = (count(n, "point"), count(labels.len(), "label"));
+        return fail(format!("{p} but {l}: every point needs one label"));
+    }
+    if let Some(g) = groups.filter(|g| g.len() != n) {
+        let (p, g) = (count(n, "point"), count(g.len(), "group"));
+        return fail(format!("{p} but {g}: give one group per point, or None"));
+    }
+    if n == 0 {
+        return fail("no points to draw".into());
+    }
+    let bad = |p: &(f64, f64)| !(p.0.is_finite() && p.1.is_finite());
+    if let Some(k) = points.iter().position(bad) {
+        let ((x, y), word) = (points[k], &labels[k]);
+        let why = "every coordinate must be a finite number";
+        return fail(format!("point {k} (\"{word}\") is ({x}, {y}); {why}"));
+    }
+    let mut names: Vec<&str> = Vec::new();
+    let mut colour_of = vec![0; n];
+    for (k, g) in groups.unwrap_or_default().iter().enumerate() {
+        colour_of[k] = names.iter().position(|m| m == g).unwrap_or_else(|| {
+            names.push(g);
+            names.len() - 1
+        });
+    }
+    let scatter = Scatter {
+        title,
+        points,
+        labels,
+        names,
+        colour_of,
+    };
+    save(F, path, format, &scatter)
+}
+
+/// The checked data of one picture.
+struct Scatter<'a> {
+    title: &'a str,
+    points: &'a [(f64, f64)],
+    labels: &'a [String],
+    /// The distinct groups in order of first appearance (none without groups).
+    names: Vec<&'a str>,
+    /// Each point's index into `names` and into the palette.
+    colour_of: Vec<usize>,
+}
+
+/// A box in pixels, `[left, top, right, bottom]`, y downwards.
+type Rect = [i32; 4];
+
+/// The area two boxes have in common.
+fn overlap(a: &Rect, b: &Rect) -> i64 {
+    let w = (a[2].min(b[2]) - a[0].max(b[0])).max(0) as i64;
+    w * (a[3].min(b[3]) - a[1].max(b[1])).max(0) as i64
+}
+
+/// Boxes for labels of sizes `sizes` beside the dots at `dots`, inside
+/// `frame`: for each label in turn, the first of eight places around its
+/// dot (right, left, above, below, then the corners) that covers no dot and
+/// no label placed so far, or else the place that covers the least.
+fn place_labels(dots: &[(i32, i32)], sizes: &[(i32, i32)], frame: Rect) -> Vec<Rect> {
+    let marks: Vec<Rect> = (dots.iter())
+        .map(|&(x, y)| [x - DOT, y - DOT, x + DOT, y + DOT])
+        .collect();
+    let inside =
+        |r: &Rect| r[0] >= frame[0] && r[1] >= frame[1] && r[2] <= frame[2] && r[3] <= frame[3];
+    let mut placed: Vec<Rect> = Vec::with_capacity(dots.len());
+    for (&(x, y), &(w, h)) in dots.iter().zip(sizes) {
+        let d = DOT + GAP;
+        let (right, left, mid, centre) = (x + d, x - d - w, y - h / 2, x - w / 2);
+        let (up, down) = (y - h - 1, y + 1);
+        let corners = [(right, up), (right, down), (left, up), (left, down)];
+        let spots = [
+            (right, mid),
+            (left, mid),
+            (centre, y - d - h),
+            (centre, y + d),
+        ];
+        let boxes = (spots.into_iter().chain(corners)).map(|(a, b)| [a, b, a + w, b + h]);
+        let mut best: Option<(i64, Rect)> = None;
+        for r in boxes.filter(inside) {
+            let cost: i64 = marks.iter().chain(&placed).map(|o| overlap(&r, o)).sum();
+            if best.is_none_or(|(c, _)| cost < c) {
+                best = Some((cost, r));
+            }
+            if cost == 0 {
+                break;
+            }
+        }
+        placed.push(best.map_or([right, mid, right + w, mid + h], |(_, r)| r));
+    }
+    placed
+}
+
+/// The data range shown along an axis `pixels` long: the values' range,
+/// starting `before` pixels in, ending at least `PAD` pixels before the end
+/// and so that `beyond[k]` more pixels after value `k` still fit. A range
+/// of one value is widened by a tenth of it (at least 0.01) each way.
+fn axis(values: &[f64], beyond: &[i32], pixels: i32, before: i32) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &v in values {
+        (lo, hi) = (lo.min(v), hi.max(v));
+    }
+    if hi - lo <= 1e-12 * hi.abs().max(lo.abs()).max(1.0) {
+        let pad = 0.1 * hi.abs().max(0.1);
+        (lo, hi) = (lo - pad, hi + pad);
+    }
+    let room = f64::from((pixels - before).max(2));
+    let mut after = f64::from(PAD);
+    for (&v, &b) in values.iter().zip(beyond) {
+        let t = (v - lo) / (hi - lo);
+        if t > 1e-9 {
+            after = after.max((f64::from(b) - (1.0 - t) * room) / t);
+        }
+    }
+    let after = after.min(room / 2.0);
+    let per_pixel = (hi - lo) / (room - after);
+    (lo - f64::from(before) * per_pixel, hi + after * per_pixel)
+}
+
+/// `v` with `places` decimals, never "-0.0".
+fn tick(v: f64, places: usize) -> String {
+    let scale = 10f64.powi(places as i32);
+    format!("{:.places$}", (v * scale).round() / scale + 0.0)
+}
+
+impl Figure for Scatter<'_> {
+    fn size(&self) -> (u32, u32) {
+        SCATTER_SIZE
+    }
+
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        root.fill(&WHITE)?;
+        let full_width = SCATTER_SIZE.0 as i32;
+        let mut y = MARGIN;
+        if !self.title.is_empty() {
+            let at = (full_width / 2, y);
+            let place = Place::flat(HPos::Center, VPos::Top);
+            label(root, self.title, at, TITLE_SIZE, INK, place)?;
+            y += TITLE_SIZE as i32 + 12;
+        }
+        // The legend, above the plot so that it hides no point: "● group".
+        let widths: Vec<i32> = (self.names.iter())
+            .map(|g| 16 + width(g, LEGEND_SIZE))
+            .collect();
+        for row in legend_rows(&widths, full_width - 2 * MARGIN) {
+            let total: i32 = row.iter().map(|&k| widths[k] + ENTRY_GAP).sum();
+            let (mut x, mid) = ((full_width - total + ENTRY_GAP) / 2, y + LEGEND_ROW / 2);
+            for k in row {
+                let colour = PALETTE[k % PALETTE.len()];
+                root.draw(&Circle::new((x + 5, mid), 5, colour.filled()))?;
+                let place = Place::flat(HPos::Left, VPos::Center);
+                label(root, self.names[k], (x + 16, mid), LEGEND_SIZE, INK, place)?;
+                x += widths[k] + ENTRY_GAP;
+            }
+            y += LEGEND_ROW;
+        }
+
+        // Measure the plot area with a dummy range, then choose the ranges.
+        let (_, area) = root.split_vertically(y + 4);
+        let builder = || {
+            let mut b = ChartBuilder::on(&area);
+            b.margin(MARGIN).margin_top(8);
+            b.x_label_area_size(36).y_label_area_size(64);
+            b
+        };
+        let (px, py) = builder()
+            .build_cartesian_2d(0.0..1.0, 0.0..1.0)?
+            .plotting_area()
+            .get_pixel_range();
+        let height = LABEL_SIZE.ceil() as i32;
+        let sizes: Vec<(i32, i32)> = (self.labels.iter())
+            .map(|l| (width(l, LABEL_SIZE), height))
+            .collect();
+        let xs: Vec<f64> = self.points.iter().map(|p| p.0).collect();
+        let ys: Vec<f64> = self.points.iter().map(|p| p.1).collect();
+        let beyond: Vec<i32> = sizes.iter().map(|s| DOT + GAP + s.0 + 2).collect();
+        let (x_lo, x_hi) = axis(&xs, &beyond, px.end - px.start, PAD);
+        let (y_lo, y_hi) = axis(&ys, &vec![0; ys.len()], py.end - py.start, PAD);
+        let mut chart = builder().build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
+        let font = FontDesc::new(FontFamily::Name(FAMILY), 13.0, FontStyle::Normal);
+        let (x_places, y_places) = (decimals(x_hi - x_lo), decimals(y_hi - y_lo));
+        chart
+            .configure_mesh()
+            .x_labels(10)
+            .y_labels(8)
+            .x_label_formatter(&|v| tick(*v, x_places))
+            .y_label_formatter(&|v| tick(*v, y_places))
+            .label_style(font.color(&INK))
+            .max_light_lines(1)
+            .light_line_style(RGBColor(245, 245, 245))
+            .bold_line_style(RGBColor(225, 225, 225))
+            .draw()?;
+
+        // Dots (with a white rim, so that overlapping ones stay apart), then labels.
+        let dots: Vec<(i32, i32)> = self.points.iter().map(|p| chart.backend_coord(p)).collect();
+        let (px, py) = chart.plotting_area().get_pixel_range();
+        for (&dot, &k) in dots.iter().zip(&self.colour_of) {
+            let colour = PALETTE[k % PALETTE.len()];
+            root.draw(&Circle::new(dot, DOT as u32 + 1, WHITE.filled()))?;
+            root.draw(&Circle::new(dot, DOT as u32, colour.filled()))?;
+        }
+        let frame = [px.start, py.start, px.end, py.end];
+        let place = Place::flat(HPos::Left, VPos::Top);
+        for (r, text) in place_labels(&dots, &sizes, frame).iter().zip(self.labels) {
+            label(root, text, (r[0], r[1]), LABEL_SIZE, INK, place)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_go_right_unless_that_covers_something() {
+        let frame = [0, 0, 500, 500];
+        let r = place_labels(&[(100, 100)], &[(40, 13)], frame);
+        assert_eq!(r, vec![[107, 94, 147, 107]]);
+        // a dot just right of the first: its label goes right, the first's left
+        let r = place_labels(&[(100, 100), (120, 100)], &[(40, 13), (40, 13)], frame);
+        assert!(r[0][2] <= 93 && r[1][0] == 127, "{r:?}");
+        // at the right edge the label flips left
+        let r = place_labels(&[(490, 100)], &[(40, 13)], frame);
+        assert_eq!(r[0][2], 483);
+    }
+
+    #[test]
+    fn the_axis_leaves_room_for_the_last_label() {
+        let (lo, hi) = axis(&[0.0, 1.0], &[0, 100], 600, 20);
+        let at = |v: f64| (v - lo) / (hi - lo) * 600.0;
+        assert!((at(0.0) - 20.0).abs() < 1e-9 && (at(1.0) + 100.0 - 600.0).abs() < 1e-9);
+        let (lo, hi) = axis(&[3.0, 3.0], &[0, 0], 600, 20);
+        assert!(lo < 2.7 && hi > 3.3, "{lo} {hi}");
+        assert_eq!(tick(-0.00001, 1), "0.0");
+    }
+}

@@ -1,0 +1,135 @@
+//! Reading and writing word vectors in the usual text format: one word per
+//! line followed by its numbers, separated by spaces; the word2vec variant
+//! starts with a header line `<words> <dim>`.
+
+use super::WordVectors;
+use crate::tensor::{Float, Tensor};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Why a vectors file could not be read or written. Messages name the file
+/// and, for content errors, the line (counted from 1).
+#[derive(Debug)]
+pub enum VectorsError {
+    /// The file could not be opened, read or written.
+    Io(PathBuf, std::io::Error),
+    /// The content is malformed at a line.
+    Line {
+        /// The file.
+        path: PathBuf,
+        /// The line number, from 1.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file as a whole is unusable (empty, header disagrees with the rows, ...).
+    File(PathBuf, String),
+}
+
+impl fmt::Display for VectorsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VectorsError::Io(p, e) => write!(f, "cannot access vectors file {}: {e}", p.display()),
+            VectorsError::Line {
+                path,
+                line,
+                message,
+            } => write!(f, "{} line {line}: {message}", path.display()),
+            VectorsError::File(p, message) => write!(f, "{}: {message}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for VectorsError {}
+
+impl WordVectors {
+    /// Writes the vectors as text, with the word2vec header line when `header`.
+    pub fn save(&self, path: &Path, header: bool) -> Result<(), VectorsError> {
+        let mut out = String::new();
+        if header {
+            out.push_str(&format!("{} {}\n", self.words().len(), self.dim()));
+        }
+        for (i, w) in self.words().iter().enumerate() {
+            out.push_str(w);
+            for v in &self.vectors().data()[i * self.dim()..(i + 1) * self.dim()] {
+                out.push_str(&format!(" {v}"));
+            }
+            out.push('\n');
+        }
+        std::fs::write(path, out).map_err(|e| VectorsError::Io(path.to_path_buf(), e))
+    }
+
+    /// Reads vectors written by [`WordVectors::save`], GloVe or word2vec (text):
+    /// a first line of exactly two whole numbers is taken as the word2vec header.
+    pub fn load(path: &Path) -> Result<WordVectors, VectorsError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| VectorsError::Io(path.to_path_buf(), e))?;
+        let bad = |line: usize, message: String| VectorsError::Line {
+            path: path.to_path_buf(),
+            line,
+            message,
+        };
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i + 1, l))
+            .filter(|(_, l)| !l.trim().is_empty())
+            .peekable();
+        let mut header: Option<(usize, usize)> = None;
+        if let Some(&(n, first)) = lines.peek() {
+            let fields: Vec<&str> = first.split_whitespace().collect();
+            if fields.len() == 2 && fields.iter().all(|f| f.parse::<usize>().is_ok()) {
+                let (words, dim) = (fields[0].parse().unwrap(), fields[1].parse().unwrap());
+                if dim == 0 {
+                    return Err(bad(n, "the header gives a vector size of 0".into()));
+                }
+                header = Some((words, dim));
+                lines.next();
+            }
+        }
+        let (mut words, mut data, mut dim) = (vec![], vec![], header.map(|h| h.1));
+        for (n, line) in lines {
+            let mut fields = line.split_whitespace();
+            let word = fields.next().unwrap_or_default().to_string();
+            let values: Vec<Float> = fields
+                .map(|f| {
+                    f.parse::<Float>()
+                        .ok()
+                        .filter(|v| v.is_finite())
+                        .ok_or_else(|| bad(n, format!("{f:?} is not a finite number")))
+                })
+                .collect::<Result<_, _>>()?;
+            if values.is_empty() {
+                return Err(bad(n, format!("the word {word:?} has no numbers")));
+            }
+            let expected = *dim.get_or_insert(values.len());
+            if values.len() != expected {
+                return Err(bad(
+                    n,
+                    format!(
+                        "the word {word:?} has {} numbers, expected {expected}",
+                        values.len()
+                    ),
+                ));
+            }
+            words.push(word);
+            data.extend(values);
+        }
+        let dim = dim.filter(|_| !words.is_empty()).ok_or_else(|| {
+            VectorsError::File(path.to_path_buf(), "no word vectors in the file".into())
+        })?;
+        if let Some((n, _)) = header
+            && n != words.len()
+        {
+            return Err(VectorsError::File(
+                path.to_path_buf(),
+                format!(
+                    "the header announces {n} words but the file has {}",
+                    words.len()
+                ),
+            ));
+        }
+        let vectors = Tensor::from_vec(data, &[words.len(), dim]);
+        WordVectors::new(words, vectors).map_err(|m| VectorsError::File(path.to_path_buf(), m))
+    }
+}

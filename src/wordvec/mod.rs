@@ -1,0 +1,232 @@
+//! Word vectors from scratch (tutorial §3.1, step 2): Word2Vec and GloVe,
+//! the text file formats they are shared in, nearest neighbours, analogies
+//! and a 2-D projection for plotting.
+//!
+//! | formula | function |
+//! |---|---|
+//! | negative-sampling loss and its gradients | [`negative_sampling_loss`], [`negative_sampling_grads`] |
+//! | subsampling $P_{keep}$, noise $P_n \propto \mathrm{count}^{3/4}$ | [`keep_probability`], [`NoiseTable`] |
+//! | co-occurrences with $1/d$ weights | [`cooccurrences`] |
+//! | GloVe's weighted least squares and its gradients | [`glove_term`], [`glove_grads`], [`glove_weight`] |
+//! | cosine similarity | [`cosine`] |
+//! | principal components | [`pca_2d`] |
+
+pub mod check;
+mod corpus;
+mod glove;
+mod io;
+mod pca;
+mod word2vec;
+
+pub use corpus::{
+    ANIMALS, CATEGORIES, COLOURS, FRUITS, NUMBERS, PLACES, VERBS, category_of, word_vector_corpus,
+};
+pub use glove::{
+    GloveConfig, GloveGrads, cooccurrences, glove_grads, glove_term, glove_weight, train_glove,
+};
+pub use io::VectorsError;
+pub use pca::pca_2d;
+pub use word2vec::{
+    NegativeSamplingGrads, NoiseTable, Word2VecConfig, Word2VecMode, keep_probability,
+    negative_sampling_grads, negative_sampling_loss, train_word2vec,
+};
+
+use crate::tensor::{Float, Tensor};
+use std::collections::HashMap;
+
+/// The words of a corpus seen at least `min_count` times, most frequent
+/// first (ties alphabetically), with their counts.
+pub struct CorpusVocab {
+    /// The words.
+    pub words: Vec<String>,
+    /// How often each occurs.
+    pub counts: Vec<usize>,
+    index: HashMap<String, usize>,
+}
+
+impl CorpusVocab {
+    /// Counts the words of tokenized sentences.
+    ///
+    /// # Errors
+    /// If no word occurs at least `min_count` times.
+    pub fn build(sentences: &[Vec<String>], min_count: usize) -> Result<CorpusVocab, String> {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for w in sentences.iter().flatten() {
+            *counts.entry(w.as_str()).or_insert(0) += 1;
+        }
+        let mut kept: Vec<(&str, usize)> = counts
+            .into_iter()
+            .filter(|&(_, c)| c >= min_count.max(1))
+            .collect();
+        kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        if kept.is_empty() {
+            return Err(format!(
+                "the corpus has no word that occurs at least {} times",
+                min_count.max(1)
+            ));
+        }
+        let words: Vec<String> = kept.iter().map(|(w, _)| w.to_string()).collect();
+        let index = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.clone(), i))
+            .collect();
+        Ok(CorpusVocab {
+            counts: kept.iter().map(|&(_, c)| c).collect(),
+            words,
+            index,
+        })
+    }
+
+    /// The number of words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether there are no words.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// The id of a word, if kept.
+    pub fn get(&self, w: &str) -> Option<usize> {
+        self.index.get(w).copied()
+    }
+}
+
+/// Cosine similarity, $\cos(a, b) = \frac{a^\top b}{\lVert a\rVert \lVert b\rVert}$ (0 if either is zero).
+///
+/// Checked by `tests/wordvec.rs::cosine_and_analogy_by_hand`.
+pub fn cosine(a: &[Float], b: &[Float]) -> Float {
+    let (ab, aa, bb) = a
+        .iter()
+        .zip(b)
+        .fold((0.0, 0.0, 0.0), |(ab, aa, bb), (x, y)| {
+            (ab + x * y, aa + x * x, bb + y * y)
+        });
+    if aa == 0.0 || bb == 0.0 {
+        0.0
+    } else {
+        ab / (aa.sqrt() * bb.sqrt())
+    }
+}
+
+/// A table of word vectors: one row of `vectors` per word.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WordVectors {
+    words: Vec<String>,
+    index: HashMap<String, usize>,
+    vectors: Tensor,
+}
+
+impl WordVectors {
+    /// A table from words and a `[words, dim]` tensor.
+    ///
+    /// # Errors
+    /// If the counts differ, a word repeats or is empty, or the tensor is not 2-D.
+    pub fn new(words: Vec<String>, vectors: Tensor) -> Result<WordVectors, String> {
+        if vectors.ndim() != 2 || vectors.shape()[0] != words.len() {
+            return Err(format!(
+                "word vectors: {} words for vectors of shape {:?}",
+                words.len(),
+                vectors.shape()
+            ));
+        }
+        let mut index = HashMap::new();
+        for (i, w) in words.iter().enumerate() {
+            if w.is_empty() || w.chars().any(char::is_whitespace) {
+                return Err(format!(
+                    "word vectors: word {i} is empty or contains white space"
+                ));
+            }
+            if index.insert(w.clone(), i).is_some() {
+                return Err(format!("word vectors: the word {w:?} appears twice"));
+            }
+        }
+        Ok(WordVectors {
+            words,
+            index,
+            vectors,
+        })
+    }
+
+    /// The words, in row order.
+    pub fn words(&self) -> &[String] {
+        &self.words
+    }
+
+    /// The `[words, dim]` table.
+    pub fn vectors(&self) -> &Tensor {
+        &self.vectors
+    }
+
+    /// The vector size.
+    pub fn dim(&self) -> usize {
+        self.vectors.shape()[1]
+    }
+
+    /// The vector of a word.
+    pub fn get(&self, word: &str) -> Option<&[Float]> {
+        let d = self.dim();
+        self.index
+            .get(word)
+            .map(|&i| &self.vectors.data()[i * d..(i + 1) * d])
+    }
+
+    /// The `k` words most similar (by [`cosine`]) to `query`, excluding the words in `exclude`.
+    pub fn most_similar(
+        &self,
+        query: &[Float],
+        k: usize,
+        exclude: &[&str],
+    ) -> Vec<(String, Float)> {
+        let d = self.dim();
+        let mut scored: Vec<(String, Float)> = self
+            .words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| !exclude.contains(&w.as_str()))
+            .map(|(i, w)| {
+                (
+                    w.clone(),
+                    cosine(query, &self.vectors.data()[i * d..(i + 1) * d]),
+                )
+            })
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        scored.truncate(k);
+        scored
+    }
+
+    /// The `k` nearest neighbours of a word.
+    ///
+    /// # Errors
+    /// If the word has no vector.
+    pub fn neighbours(&self, word: &str, k: usize) -> Result<Vec<(String, Float)>, String> {
+        let v = self
+            .get(word)
+            .ok_or_else(|| format!("the word {word:?} has no vector"))?;
+        Ok(self.most_similar(v, k, &[word]))
+    }
+
+    /// Analogy: the words nearest to $v_a - v_b + v_c$ ("`a` is to `b` as ? is to `c`"
+    /// reads king − man + woman ≈ queen), excluding `a`, `b` and `c`.
+    ///
+    /// # Errors
+    /// If one of the words has no vector.
+    pub fn analogy(
+        &self,
+        a: &str,
+        b: &str,
+        c: &str,
+        k: usize,
+    ) -> Result<Vec<(String, Float)>, String> {
+        let get = |w: &str| {
+            self.get(w)
+                .ok_or_else(|| format!("the word {w:?} has no vector"))
+        };
+        let (va, vb, vc) = (get(a)?, get(b)?, get(c)?);
+        let target: Vec<Float> = (0..self.dim()).map(|i| va[i] - vb[i] + vc[i]).collect();
+        Ok(self.most_similar(&target, k, &[a, b, c]))
+    }
+}

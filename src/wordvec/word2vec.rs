@@ -1,0 +1,297 @@
+//! Word2Vec (Mikolov et al., 2013): skip-gram and CBOW with negative
+//! sampling, trained by SGD with a linearly decaying learning rate, on
+//! hand-derived gradients (each checked against finite differences in
+//! `tests/wordvec.rs`).
+
+use super::{CorpusVocab, WordVectors};
+use crate::autograd::sigmoid;
+use crate::tensor::{Float, Rng, Tensor, rng};
+use rand::RngExt;
+
+/// Skip-gram predicts each context word from the centre word; CBOW predicts
+/// the centre word from the mean of its context.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Word2VecMode {
+    /// Centre → context.
+    SkipGram,
+    /// Context → centre.
+    Cbow,
+}
+
+/// Settings of [`train_word2vec`].
+#[derive(Clone, Debug)]
+pub struct Word2VecConfig {
+    /// Skip-gram or CBOW.
+    pub mode: Word2VecMode,
+    /// Vector size.
+    pub dim: usize,
+    /// Largest distance between centre and context (each position draws its own window 1..=window).
+    pub window: usize,
+    /// Negative samples per positive pair, $k$.
+    pub negatives: usize,
+    /// Passes over the corpus.
+    pub epochs: usize,
+    /// Initial learning rate $\eta_0$, decayed linearly to $10^{-4}\eta_0$.
+    pub lr: Float,
+    /// Words seen fewer times are dropped.
+    pub min_count: usize,
+    /// Subsampling threshold $t$.
+    pub subsample: Float,
+    /// Seed of the initial vectors, the windows, subsampling and negatives.
+    pub seed: u64,
+}
+
+impl Default for Word2VecConfig {
+    fn default() -> Self {
+        Word2VecConfig {
+            mode: Word2VecMode::SkipGram,
+            dim: 50,
+            window: 4,
+            negatives: 5,
+            epochs: 5,
+            lr: 0.025,
+            min_count: 1,
+            subsample: 1e-3,
+            seed: 0,
+        }
+    }
+}
+
+/// Probability of keeping one occurrence of a word of relative frequency
+/// $f = \mathrm{count}/N$ when subsampling frequent words (word2vec's rule):
+///
+/// $$ P_{keep}(w) = \min\Big(1,\ \sqrt{t / f} + t / f\Big) $$
+///
+/// Frequent words ("the", "a") are dropped often, rare ones never.
+///
+/// Checked by `tests/wordvec.rs::subsampling_and_noise_by_hand`.
+pub fn keep_probability(count: usize, total: usize, t: Float) -> Float {
+    let f = count as Float / total.max(1) as Float;
+    if f == 0.0 {
+        return 1.0;
+    }
+    ((t / f).sqrt() + t / f).min(1.0)
+}
+
+/// The noise distribution of negative sampling, $P_n(w) \propto \mathrm{count}(w)^{3/4}$,
+/// as a cumulative table sampled by binary search.
+///
+/// Checked by `tests/wordvec.rs::subsampling_and_noise_by_hand`.
+pub struct NoiseTable {
+    cumulative: Vec<Float>,
+}
+
+impl NoiseTable {
+    /// The table for these word counts.
+    pub fn new(counts: &[usize]) -> NoiseTable {
+        let mut total = 0.0;
+        let cumulative = counts
+            .iter()
+            .map(|&c| {
+                total += (c as Float).powf(0.75);
+                total
+            })
+            .collect::<Vec<_>>();
+        NoiseTable {
+            cumulative: cumulative.iter().map(|c| c / total).collect(),
+        }
+    }
+
+    /// $P_n(w)$ of word `w`.
+    pub fn probability(&self, w: usize) -> Float {
+        self.cumulative[w] - if w == 0 { 0.0 } else { self.cumulative[w - 1] }
+    }
+
+    /// Draws one word id.
+    pub fn sample(&self, r: &mut Rng) -> usize {
+        let u: Float = r.random();
+        self.cumulative
+            .partition_point(|&c| c <= u)
+            .min(self.cumulative.len() - 1)
+    }
+}
+
+fn dot(a: &[Float], b: &[Float]) -> Float {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Gradients of a negative-sampling loss: for the input vector, the positive
+/// output vector, and each negative output vector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NegativeSamplingGrads {
+    /// $\partial L / \partial h$ (the centre vector, or the context mean for CBOW).
+    pub input: Vec<Float>,
+    /// $\partial L / \partial u_o$.
+    pub positive: Vec<Float>,
+    /// $\partial L / \partial u_k$, one per negative.
+    pub negatives: Vec<Vec<Float>>,
+}
+
+/// The negative-sampling loss of one positive pair (input vector $h$, output
+/// vector $u_o$ of the true word) and $k$ noise words $u_1..u_k$:
+///
+/// $$ L = -\log \sigma(u_o^\top h) - \sum_{j=1}^{k} \log \sigma(-u_j^\top h) $$
+///
+/// For skip-gram $h = v_c$, the centre word's input vector; for CBOW $h$ is
+/// the mean of the context words' input vectors.
+///
+/// Checked by `tests/wordvec.rs::negative_sampling_gradcheck`.
+pub fn negative_sampling_loss(h: &[Float], u_o: &[Float], u_neg: &[&[Float]]) -> Float {
+    let positive = -sigmoid(dot(u_o, h)).ln();
+    positive
+        - u_neg
+            .iter()
+            .map(|u| sigmoid(-dot(u, h)).ln())
+            .sum::<Float>()
+}
+
+/// The gradients of [`negative_sampling_loss`]:
+///
+/// $$ \frac{\partial L}{\partial h} = (\sigma(u_o^\top h) - 1) u_o + \sum_j \sigma(u_j^\top h) u_j,\quad
+///    \frac{\partial L}{\partial u_o} = (\sigma(u_o^\top h) - 1) h,\quad
+///    \frac{\partial L}{\partial u_j} = \sigma(u_j^\top h) h $$
+///
+/// Checked by `tests/wordvec.rs::negative_sampling_gradcheck`.
+pub fn negative_sampling_grads(
+    h: &[Float],
+    u_o: &[Float],
+    u_neg: &[&[Float]],
+) -> NegativeSamplingGrads {
+    let g_pos = sigmoid(dot(u_o, h)) - 1.0;
+    let mut input: Vec<Float> = u_o.iter().map(|u| g_pos * u).collect();
+    let mut negatives = vec![];
+    for u in u_neg {
+        let g = sigmoid(dot(u, h));
+        input
+            .iter_mut()
+            .zip(u.iter())
+            .for_each(|(d, ui)| *d += g * ui);
+        negatives.push(h.iter().map(|x| g * x).collect());
+    }
+    NegativeSamplingGrads {
+        input,
+        positive: h.iter().map(|x| g_pos * x).collect(),
+        negatives,
+    }
+}
+
+/// Input vectors `w` and output vectors `u`, `[vocab, dim]` each, row-major.
+struct Tables {
+    w: Vec<Float>,
+    u: Vec<Float>,
+    dim: usize,
+}
+
+impl Tables {
+    fn row(t: &[Float], i: usize, d: usize) -> &[Float] {
+        &t[i * d..(i + 1) * d]
+    }
+    fn add(t: &mut [Float], i: usize, d: usize, g: &[Float], scale: Float) {
+        t[i * d..(i + 1) * d]
+            .iter_mut()
+            .zip(g)
+            .for_each(|(x, gi)| *x -= scale * gi);
+    }
+
+    /// One SGD step on a positive pair: input vector `h` (built from
+    /// `inputs`, averaged), true word `o`, noise words `neg`. Returns the loss.
+    fn step(&mut self, inputs: &[usize], o: usize, neg: &[usize], lr: Float) -> Float {
+        let d = self.dim;
+        let mut h = vec![0.0; d];
+        for &i in inputs {
+            h.iter_mut()
+                .zip(Tables::row(&self.w, i, d))
+                .for_each(|(a, b)| *a += b / inputs.len() as Float);
+        }
+        let u_neg: Vec<&[Float]> = neg.iter().map(|&j| Tables::row(&self.u, j, d)).collect();
+        let u_o = Tables::row(&self.u, o, d);
+        let loss = negative_sampling_loss(&h, u_o, &u_neg);
+        let g = negative_sampling_grads(&h, u_o, &u_neg);
+        Tables::add(&mut self.u, o, d, &g.positive, lr);
+        for (&j, gj) in neg.iter().zip(&g.negatives) {
+            Tables::add(&mut self.u, j, d, gj, lr);
+        }
+        // h is the mean of the inputs: each receives 1/|inputs| of dL/dh.
+        for &i in inputs {
+            Tables::add(&mut self.w, i, d, &g.input, lr / inputs.len() as Float);
+        }
+        loss
+    }
+}
+
+/// Trains Word2Vec on tokenized sentences. Returns the input vectors and the
+/// mean loss per positive pair of each epoch.
+///
+/// # Errors
+/// If no word occurs at least `min_count` times, or a size is 0.
+pub fn train_word2vec(
+    sentences: &[Vec<String>],
+    config: &Word2VecConfig,
+) -> Result<(WordVectors, Vec<Float>), String> {
+    if config.dim == 0 || config.window == 0 || config.epochs == 0 {
+        return Err("word2vec: dim, window and epochs must be at least 1".into());
+    }
+    let vocab = CorpusVocab::build(sentences, config.min_count)?;
+    let (v, d) = (vocab.len(), config.dim);
+    let mut r = rng(config.seed);
+    let mut tables = Tables {
+        w: Tensor::rand_uniform(&[v * d], -0.5 / d as Float, 0.5 / d as Float, &mut r).into_data(),
+        u: vec![0.0; v * d],
+        dim: d,
+    };
+    let noise = NoiseTable::new(&vocab.counts);
+    let ids: Vec<Vec<usize>> = sentences
+        .iter()
+        .map(|s| s.iter().filter_map(|w| vocab.get(w)).collect())
+        .collect();
+    let total: usize = vocab.counts.iter().sum();
+    let steps = (config.epochs * total).max(1) as Float;
+    let mut seen = 0usize;
+    let mut losses = vec![];
+    for _ in 0..config.epochs {
+        let (mut loss, mut pairs) = (0.0, 0usize);
+        for sentence in &ids {
+            let kept: Vec<usize> = sentence
+                .iter()
+                .copied()
+                .filter(|&w| {
+                    r.random::<Float>() < keep_probability(vocab.counts[w], total, config.subsample)
+                })
+                .collect();
+            seen += sentence.len();
+            let lr = config.lr * (1.0 - seen as Float / steps).max(1e-4);
+            for (pos, &centre) in kept.iter().enumerate() {
+                let b = r.random_range(1..=config.window);
+                let context: Vec<usize> = (pos.saturating_sub(b)..(pos + b + 1).min(kept.len()))
+                    .filter(|&p| p != pos)
+                    .map(|p| kept[p])
+                    .collect();
+                if context.is_empty() {
+                    continue;
+                }
+                let mut draw = || {
+                    (0..config.negatives)
+                        .map(|_| noise.sample(&mut r))
+                        .collect::<Vec<_>>()
+                };
+                match config.mode {
+                    Word2VecMode::SkipGram => {
+                        for &c in &context {
+                            let neg = draw();
+                            loss += tables.step(&[centre], c, &neg, lr);
+                            pairs += 1;
+                        }
+                    }
+                    Word2VecMode::Cbow => {
+                        let neg = draw();
+                        loss += tables.step(&context, centre, &neg, lr);
+                        pairs += 1;
+                    }
+                }
+            }
+        }
+        losses.push(loss / pairs.max(1) as Float);
+    }
+    let vectors = Tensor::from_vec(tables.w, &[v, d]);
+    Ok((WordVectors::new(vocab.words, vectors)?, losses))
+}

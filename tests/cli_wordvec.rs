@@ -1,0 +1,212 @@
+//! `encdec word2vec`, `glove`, `neighbors` and `analogy` on a fresh checkout,
+//! good input and bad.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn encdec(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_encdec"))
+        .args(args)
+        .output()
+        .expect("the encdec binary runs")
+}
+
+fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("encdec-cli-wv-{}-{name}", std::process::id()))
+}
+
+fn fails_with(o: &Output, message: &str) {
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "succeeded");
+    assert!(e.contains(message), "expected {message:?} in {e:?}");
+    assert!(!e.contains("panicked"), "{e}");
+}
+
+#[test]
+fn trainers_write_vectors_that_neighbors_and_analogy_read() {
+    for (command, extra) in [
+        ("word2vec", vec![]),
+        ("word2vec", vec!["--cbow"]),
+        ("glove", vec![]),
+    ] {
+        let out = temp(&format!("{command}{}.txt", extra.len()));
+        let plot = temp(&format!("{command}{}.svg", extra.len()));
+        let mut args = vec![
+            command,
+            "--dim",
+            "12",
+            "--epochs",
+            "3",
+            "--out",
+            out.to_str().unwrap(),
+            "--plot",
+            plot.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        let o = encdec(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(stdout.contains("vectors of size 12"), "{stdout}");
+        let svg = std::fs::read_to_string(&plot).unwrap();
+        for label in ["red", "banana", "seven"] {
+            assert!(
+                svg.lines().any(|l| l.trim() == label),
+                "{label} missing from the PCA plot"
+            );
+        }
+        let n = encdec(&[
+            "neighbors",
+            "--vectors",
+            out.to_str().unwrap(),
+            "red",
+            "-k",
+            "3",
+        ]);
+        assert!(n.status.success());
+        assert_eq!(String::from_utf8_lossy(&n.stdout).lines().count(), 3);
+        let a = encdec(&[
+            "analogy",
+            "--vectors",
+            out.to_str().unwrap(),
+            "cat",
+            "dog",
+            "wolf",
+        ]);
+        assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+        std::fs::remove_file(out).unwrap();
+        std::fs::remove_file(plot).unwrap();
+    }
+}
+
+#[test]
+fn a_corpus_file_is_read_and_bad_ones_are_refused() {
+    let corpus = temp("corpus.txt");
+    std::fs::write(&corpus, "the cat sat on the mat\nthe dog sat on the log\n").unwrap();
+    let out = temp("small.txt");
+    let o = encdec(&[
+        "glove",
+        "--corpus",
+        corpus.to_str().unwrap(),
+        "--dim",
+        "4",
+        "--epochs",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("corpus: 2 sentences, 12 tokens"));
+    std::fs::write(&corpus, "\n  \n").unwrap();
+    fails_with(
+        &encdec(&["word2vec", "--corpus", corpus.to_str().unwrap()]),
+        "the corpus is empty",
+    );
+    fails_with(
+        &encdec(&["word2vec", "--corpus", "/no/such/corpus.txt"]),
+        "cannot read corpus /no/such/corpus.txt",
+    );
+    fails_with(&encdec(&["word2vec", "--dim", "0"]), "invalid value '0'");
+    std::fs::remove_file(corpus).unwrap();
+    std::fs::remove_file(out).unwrap();
+}
+
+#[test]
+fn neighbors_reports_unknown_words_and_bad_files() {
+    let file = temp("bad.txt");
+    std::fs::write(&file, "red 0.1 0.2\nblue 0.3\n").unwrap();
+    fails_with(
+        &encdec(&["neighbors", "--vectors", file.to_str().unwrap(), "red"]),
+        "line 2: the word \"blue\" has 1 numbers, expected 2",
+    );
+    std::fs::write(&file, "red 0.1 0.2\nblue 0.3 0.1\n").unwrap();
+    fails_with(
+        &encdec(&["neighbors", "--vectors", file.to_str().unwrap(), "zebra"]),
+        "the word \"zebra\" has no vector",
+    );
+    fails_with(
+        &encdec(&[
+            "analogy",
+            "--vectors",
+            file.to_str().unwrap(),
+            "red",
+            "blue",
+        ]),
+        "3 values required",
+    );
+    fails_with(
+        &encdec(&["neighbors", "--vectors", "/no/such/v.txt", "red"]),
+        "cannot access vectors file /no/such/v.txt",
+    );
+    std::fs::remove_file(file).unwrap();
+}
+
+#[test]
+fn train_can_start_from_frozen_vectors() {
+    let vectors = temp("for-train.txt");
+    let o = encdec(&[
+        "word2vec",
+        "--dim",
+        "48",
+        "--epochs",
+        "1",
+        "--out",
+        vectors.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let ckpt = temp("from-vectors.ckpt");
+    let args = [
+        "train",
+        "--model",
+        "lstm",
+        "--epochs",
+        "1",
+        "--pairs",
+        "200",
+        "--out",
+        ckpt.to_str().unwrap(),
+        "--src-vectors",
+        vectors.to_str().unwrap(),
+        "--freeze-vectors",
+    ];
+    let t = encdec(&args);
+    assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stderr));
+    let stdout = String::from_utf8_lossy(&t.stdout);
+    assert!(
+        stdout.contains("start from") && stdout.contains("(frozen)"),
+        "{stdout}"
+    );
+    let wrong = temp("dim8.txt");
+    assert!(
+        encdec(&[
+            "word2vec",
+            "--dim",
+            "8",
+            "--epochs",
+            "1",
+            "--out",
+            wrong.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    let args = [
+        "train",
+        "--model",
+        "lstm",
+        "--epochs",
+        "1",
+        "--pairs",
+        "200",
+        "--out",
+        ckpt.to_str().unwrap(),
+        "--src-vectors",
+        wrong.to_str().unwrap(),
+    ];
+    fails_with(
+        &encdec(&args),
+        "the word vectors have 8 dimensions but the model's embeddings have 48",
+    );
+    for f in [vectors, ckpt, wrong] {
+        std::fs::remove_file(f).ok();
+    }
+}
