@@ -2,16 +2,11 @@
 //! user would, bad input included: every mistake is one clear line on
 //! stderr and a non-zero exit, never a panic.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-use std::sync::OnceLock;
+mod cli_support;
 
-fn encdec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_encdec"))
-        .args(args)
-        .output()
-        .expect("the encdec binary runs")
-}
+use cli_support::{encdec, fails_with, temp};
+use std::process::Output;
+use std::sync::OnceLock;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -19,10 +14,6 @@ fn stderr(o: &Output) -> String {
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn temp(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("encdec-cli-{}-{name}", std::process::id()))
 }
 
 /// A quickly trained attention model (once for all tests).
@@ -45,14 +36,6 @@ fn checkpoint() -> &'static str {
         assert!(stdout(&o).contains("test BLEU-4"), "{}", stdout(&o));
         path
     })
-}
-
-/// Fails unless the command failed with one clear error line containing `message`.
-fn fails_with(o: &Output, message: &str) {
-    let e = stderr(o);
-    assert!(!o.status.success(), "succeeded: {}", stdout(o));
-    assert!(e.contains(message), "expected {message:?} in {e:?}");
-    assert!(!e.contains("panicked"), "{e}");
 }
 
 #[test]

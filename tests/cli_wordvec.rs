@@ -1,26 +1,9 @@
 //! `encdec word2vec`, `glove`, `neighbors` and `analogy` on a fresh checkout,
 //! good input and bad.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod cli_support;
 
-fn encdec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_encdec"))
-        .args(args)
-        .output()
-        .expect("the encdec binary runs")
-}
-
-fn temp(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("encdec-cli-wv-{}-{name}", std::process::id()))
-}
-
-fn fails_with(o: &Output, message: &str) {
-    let e = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "succeeded");
-    assert!(e.contains(message), "expected {message:?} in {e:?}");
-    assert!(!e.contains("panicked"), "{e}");
-}
+use cli_support::{encdec, fails_with, temp};
 
 #[test]
 fn trainers_write_vectors_that_neighbors_and_analogy_read() {

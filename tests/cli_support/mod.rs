@@ -1,0 +1,29 @@
+//! Running the `encdec` binary from the command-line tests.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// Runs `encdec` with `args`.
+pub fn encdec(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_encdec"))
+        .args(args)
+        .output()
+        .expect("the encdec binary runs")
+}
+
+/// A file name in the temporary folder, unique to this test process.
+pub fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("encdec-cli-{}-{name}", std::process::id()))
+}
+
+/// Fails unless the command failed with `message` on stderr, and no panic.
+pub fn fails_with(o: &Output, message: &str) {
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success(),
+        "succeeded: {}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(e.contains(message), "expected {message:?} in {e:?}");
+    assert!(!e.contains("panicked"), "{e}");
+}
