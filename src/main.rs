@@ -49,8 +49,11 @@ enum Command {
         #[arg(long)]
         checkpoint: Option<PathBuf>,
     },
-    /// Train a model on the built-in corpus and save it.
+    /// Train a model on a built-in corpus and save it.
     Train {
+        /// translation (English→French), summarization (document→headline) or dialogue (history→reply).
+        #[arg(long, default_value = "translation")]
+        task: cli::TaskArg,
         /// lstm, attention or transformer.
         #[arg(long)]
         model: cli::KindArg,
@@ -89,6 +92,23 @@ enum Command {
         /// Beam width (1: greedy decoding).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
         beam: u64,
+    },
+    /// Write the headline of a document with a summarization model.
+    Summarize {
+        /// A checkpoint written by `train --task summarization`.
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// The document.
+        text: String,
+        /// Beam width (1: greedy decoding).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
+        beam: u64,
+    },
+    /// Talk with a dialogue model: one line of standard input per turn; /reset, /quit.
+    Chat {
+        /// A checkpoint written by `train --task dialogue`.
+        #[arg(long)]
+        checkpoint: PathBuf,
     },
     /// Plot the attention of a trained model on a sentence.
     Heatmap {
@@ -197,6 +217,7 @@ fn main() -> ExitCode {
             checkpoint,
         } => cli::demo(epochs as usize, seed, &out, checkpoint.as_deref()),
         Command::Train {
+            task,
             model,
             epochs,
             batch_size,
@@ -207,6 +228,7 @@ fn main() -> ExitCode {
             src_vectors,
             freeze_vectors,
         } => cli::train(cli::TrainArgs {
+            task: task.0,
             kind: model.0,
             epochs: epochs as usize,
             batch_size: batch_size as usize,
@@ -229,6 +251,12 @@ fn main() -> ExitCode {
             layer,
         } => cli::heatmap(&checkpoint, &sentence, &out, layer),
         Command::Bench { steps, seconds } => cli::bench(steps as usize, seconds),
+        Command::Summarize {
+            checkpoint,
+            text,
+            beam,
+        } => cli::summarize(&checkpoint, &text, beam as usize),
+        Command::Chat { checkpoint } => cli::chat(&checkpoint),
         Command::Word2vec { args, cbow } => cli::word2vec(args.into_args(), cbow),
         Command::Glove { args } => cli::glove(args.into_args()),
         Command::Neighbors { vectors, word, k } => {

@@ -39,7 +39,13 @@ fn saved(kind: ModelKind, name: &str) -> PathBuf {
     let (src, tgt) = vocabs();
     let model = build(&config(kind, src.len(), tgt.len()), &mut rng(7)).unwrap();
     let path = temp(name);
-    Checkpoint::save(model.as_ref(), &src, &tgt, &path).unwrap();
+    let c = Checkpoint {
+        model,
+        src_vocab: src,
+        tgt_vocab: tgt,
+        task: Task::Translation,
+    };
+    c.save(&path).unwrap();
     path
 }
 
@@ -53,18 +59,23 @@ fn round_trip_keeps_weights_vocabularies_and_translations() {
         let (src, tgt) = vocabs();
         let model = build(&config(kind, src.len(), tgt.len()), &mut rng(7)).unwrap();
         let path = temp(&format!("round-{kind}"));
-        Checkpoint::save(model.as_ref(), &src, &tgt, &path).unwrap();
-        let c = Checkpoint::load(&path).unwrap();
-        assert_eq!(c.model.config(), model.config());
-        assert_eq!((&c.src_vocab, &c.tgt_vocab), (&src, &tgt));
-        for (a, b) in c.model.params().iter().zip(model.params()) {
-            assert_eq!((&a.name, &a.value), (&b.name, &b.value));
-        }
         let original = Checkpoint {
             model,
             src_vocab: src,
             tgt_vocab: tgt,
+            task: Task::Summarization,
         };
+        original.save(&path).unwrap();
+        let c = Checkpoint::load(&path).unwrap();
+        assert_eq!(c.model.config(), original.model.config());
+        assert_eq!(
+            (&c.src_vocab, &c.tgt_vocab),
+            (&original.src_vocab, &original.tgt_vocab)
+        );
+        assert_eq!(c.task, Task::Summarization);
+        for (a, b) in c.model.params().iter().zip(original.model.params()) {
+            assert_eq!((&a.name, &a.value), (&b.name, &b.value));
+        }
         let sentence = "the lazy fox jumps over the dog";
         assert_eq!(
             c.translate(sentence, 1).unwrap(),

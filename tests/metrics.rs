@@ -53,3 +53,37 @@ fn token_accuracy_ignores_padding() {
     let logits = Tensor::from_vec(vec![0.1, 0.2, 0.9, 0.8, 0.1, 0.0, 0.9, 0.0, 0.0], &[3, 3]);
     assert_eq!(token_accuracy(&logits, &[2, 1, 0]), (1, 2));
 }
+
+#[test]
+fn rouge_by_hand() {
+    use encdec::seq2seq::{lcs_len, mean_rouge, rouge_l, rouge_n};
+    // candidate "mayor opens bridge in paris", reference "mayor opens a bridge in berlin".
+    let c = words("mayor opens bridge in paris");
+    let r = words("mayor opens a bridge in berlin");
+    // ROUGE-1: shared words mayor, opens, bridge, in = 4; P = 4/5, R = 4/6, F1 = 2*0.8*0.6667/1.4667 = 0.72727
+    let r1 = rouge_n(&c, &r, 1);
+    assert_abs_diff_eq!(r1.precision, 0.8, epsilon = 1e-12);
+    assert_abs_diff_eq!(r1.recall, 4.0 / 6.0, epsilon = 1e-12);
+    assert_abs_diff_eq!(r1.f1, 8.0 / 11.0, epsilon = 1e-12);
+    // ROUGE-2: candidate bigrams (4): mayor opens, opens bridge, bridge in, in paris;
+    // reference bigrams (5): mayor opens, opens a, a bridge, bridge in, in berlin; shared 2:
+    // P = 2/4, R = 2/5, F1 = 2 * 0.5 * 0.4 / 0.9 = 0.4444
+    let r2 = rouge_n(&c, &r, 2);
+    assert_abs_diff_eq!(r2.f1, 4.0 / 9.0, epsilon = 1e-12);
+    // LCS: mayor opens bridge in = 4; ROUGE-L P = 4/5, R = 4/6, the same F1 as ROUGE-1 here.
+    assert_eq!(lcs_len(&c, &r), 4);
+    assert_abs_diff_eq!(rouge_l(&c, &r).f1, 8.0 / 11.0, epsilon = 1e-12);
+    // Word order matters for ROUGE-L, not for ROUGE-1: "b a" vs "a b": LCS 1, unigrams 2.
+    assert_eq!(rouge_l(&words("b a"), &words("a b")).f1, 0.5);
+    assert_eq!(rouge_n(&words("b a"), &words("a b"), 1).f1, 1.0);
+    // Repeated words are clipped: "the the the" vs "the cat": 1 match, P = 1/3, R = 1/2.
+    let clipped = rouge_n(&words("the the the"), &words("the cat"), 1);
+    assert_abs_diff_eq!(clipped.precision, 1.0 / 3.0, epsilon = 1e-12);
+    // Nothing in common, or an empty candidate: 0, not NaN.
+    assert_eq!(rouge_n(&words("x"), &words("y"), 1).f1, 0.0);
+    assert_eq!(rouge_l(&[], &words("y")).f1, 0.0);
+    // Mean over two summaries: [8/11, 4/9, 8/11] and a perfect one [1, 1, 1].
+    let m = mean_rouge(&[c.clone(), r.clone()], &[r.clone(), r.clone()]);
+    assert_abs_diff_eq!(m[0], (8.0 / 11.0 + 1.0) / 2.0, epsilon = 1e-12);
+    assert_abs_diff_eq!(m[1], (4.0 / 9.0 + 1.0) / 2.0, epsilon = 1e-12);
+}

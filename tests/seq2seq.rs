@@ -180,7 +180,7 @@ fn the_attention_model_translates_the_held_out_fox_sentence() {
     // The demo's recipe, shortened to 2 epochs: the fox sentence is in the
     // test split, never seen in training.
     let data = translation_data(6000, 0);
-    assert!(data.test_pairs.iter().any(|p| p.en == FOX_EN));
+    assert!(data.test_pairs.iter().any(|p| p.source == FOX_EN));
     let config = default_model(
         ModelKind::Attention,
         data.src_vocab.len(),
@@ -199,6 +199,7 @@ fn the_attention_model_translates_the_held_out_fox_sentence() {
         model,
         src_vocab: data.src_vocab,
         tgt_vocab: data.tgt_vocab,
+        task: Task::Translation,
     };
     let t = c.translate(FOX_EN, 1).unwrap();
     assert_eq!(t.text, FOX_FR);

@@ -1,13 +1,14 @@
-//! `encdec demo`, `train`, `translate`, `heatmap` and `bench`.
+//! `encdec demo`, `train`, `translate`, `summarize`, `chat`, `heatmap` and `bench`.
 
 use super::CliResult;
 use encdec::data::FOX_EN;
 use encdec::plot::{attention_heads, attention_heatmap, line_chart};
 use encdec::seq2seq::bench::{bench_config, median, time_steps};
-use encdec::seq2seq::pipeline::{
-    TranslationData, bleu, default_model, default_training, translation_data,
+use encdec::seq2seq::pipeline::{TaskData, default_model, default_training, scores, task_data};
+use encdec::seq2seq::{
+    ChatReply, ChatSession, Checkpoint, History, ModelKind, Task, Translation, build, fit,
+    load_vectors,
 };
-use encdec::seq2seq::{Checkpoint, History, ModelKind, Translation, build, fit, load_vectors};
 use encdec::tensor::rng;
 use encdec::wordvec::WordVectors;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,8 @@ use std::time::Instant;
 
 /// Options of `encdec train`.
 pub struct TrainArgs {
+    /// Which application.
+    pub task: Task,
     /// Which model.
     pub kind: ModelKind,
     /// Epochs.
@@ -37,16 +40,17 @@ pub struct TrainArgs {
 
 /// Trains a model of `kind` on the built-in corpus; prints progress and test BLEU.
 fn train_on_corpus(
+    task: Task,
     kind: ModelKind,
     epochs: usize,
     batch_size: usize,
     seed: u64,
     pairs: usize,
     vectors: Option<(&Path, bool)>,
-) -> Result<(Checkpoint, History, TranslationData), Box<dyn std::error::Error>> {
-    let data = translation_data(pairs, seed);
+) -> Result<(Checkpoint, History, TaskData), Box<dyn std::error::Error>> {
+    let data = task_data(task, pairs, seed);
     println!(
-        "corpus: {} training, {} validation, {} test pairs; vocabularies: {} English, {} French words",
+        "{task} corpus: {} training, {} validation, {} test pairs; vocabularies: {} source, {} target words",
         data.train.len(),
         data.valid.len(),
         data.test.len(),
@@ -70,15 +74,24 @@ fn train_on_corpus(
     let mut train = default_training(kind, epochs, batch_size, seed);
     train.verbose = true;
     let history = fit(model.as_mut(), &data.train, &data.valid, &train);
-    let (score, _) = bleu(model.as_ref(), &data.tgt_vocab, &data.test, 64);
-    println!(
-        "test BLEU-4 (greedy, {} sentences): {score:.4}",
-        data.test.len()
-    );
+    let s = scores(model.as_ref(), &data.tgt_vocab, &data.test);
+    let n = data.test.len();
+    match task {
+        Task::Translation => println!("test BLEU-4 (greedy, {n} sentences): {:.4}", s.bleu),
+        Task::Summarization => println!(
+            "test ROUGE-1 {:.4}  ROUGE-2 {:.4}  ROUGE-L {:.4}  BLEU-4 {:.4}  exact headlines {:.4} (greedy, {n} documents)",
+            s.rouge[0], s.rouge[1], s.rouge[2], s.bleu, s.exact
+        ),
+        Task::Dialogue => println!(
+            "test reply accuracy {:.4}  BLEU-4 {:.4} (greedy, {n} dialogues)",
+            s.exact, s.bleu
+        ),
+    }
     let checkpoint = Checkpoint {
         model,
         src_vocab: data.src_vocab.clone(),
         tgt_vocab: data.tgt_vocab.clone(),
+        task,
     };
     Ok((checkpoint, history, data))
 }
@@ -126,17 +139,20 @@ fn plot_attention(t: &Translation, out: &Path, layer: Option<usize>, kind: Model
 /// `encdec demo`.
 pub fn demo(epochs: usize, seed: u64, out: &Path, save: Option<&Path>) -> CliResult {
     let start = Instant::now();
-    let (checkpoint, _, _) = train_on_corpus(ModelKind::Attention, epochs, 32, seed, 6000, None)?;
+    let (checkpoint, _, _) = train_on_corpus(
+        Task::Translation,
+        ModelKind::Attention,
+        epochs,
+        32,
+        seed,
+        6000,
+        None,
+    )?;
     let t = checkpoint.translate(FOX_EN, 1)?;
     println!("{FOX_EN}\n  -> {}", t.text);
     plot_attention(&t, out, None, ModelKind::Attention)?;
     if let Some(path) = save {
-        Checkpoint::save(
-            checkpoint.model.as_ref(),
-            &checkpoint.src_vocab,
-            &checkpoint.tgt_vocab,
-            path,
-        )?;
+        checkpoint.save(path)?;
         println!("saved {}", path.display());
     }
     println!("demo finished in {:.1} s", start.elapsed().as_secs_f64());
@@ -146,14 +162,16 @@ pub fn demo(epochs: usize, seed: u64, out: &Path, save: Option<&Path>) -> CliRes
 /// `encdec train`.
 pub fn train(a: TrainArgs) -> CliResult {
     let vectors = a.src_vectors.as_deref().map(|p| (p, a.freeze_vectors));
-    let (checkpoint, history, _) =
-        train_on_corpus(a.kind, a.epochs, a.batch_size, a.seed, a.pairs, vectors)?;
-    Checkpoint::save(
-        checkpoint.model.as_ref(),
-        &checkpoint.src_vocab,
-        &checkpoint.tgt_vocab,
-        &a.out,
+    let (checkpoint, history, _) = train_on_corpus(
+        a.task,
+        a.kind,
+        a.epochs,
+        a.batch_size,
+        a.seed,
+        a.pairs,
+        vectors,
     )?;
+    checkpoint.save(&a.out)?;
     println!("saved {}", a.out.display());
     if let Some(path) = a.curves {
         let col = |f: fn(&encdec::seq2seq::EpochStats) -> f64| {
@@ -216,5 +234,53 @@ pub fn bench(steps: usize, seconds: f64) -> CliResult {
             c.hidden
         );
     }
+    Ok(())
+}
+
+/// Loads a checkpoint that must have been trained for `task`.
+fn load_for(
+    path: &Path,
+    task: Task,
+    command: &str,
+) -> Result<Checkpoint, Box<dyn std::error::Error>> {
+    let c = Checkpoint::load(path)?;
+    if c.task != task {
+        return Err(format!("{} holds a {} model; `encdec {command}` needs a {task} model (train one with --task {task})", path.display(), c.task).into());
+    }
+    Ok(c)
+}
+
+/// `encdec summarize`.
+pub fn summarize(checkpoint: &Path, text: &str, beam: usize) -> CliResult {
+    let c = load_for(checkpoint, Task::Summarization, "summarize")?;
+    println!("{}", c.translate(text, beam)?.text);
+    Ok(())
+}
+
+/// `encdec chat`: one reply per line of standard input, keeping the history;
+/// `/reset` forgets it, `/quit` (or the end of input) ends the session.
+pub fn chat(checkpoint: &Path) -> CliResult {
+    use std::io::BufRead;
+    let c = load_for(checkpoint, Task::Dialogue, "chat")?;
+    let mut session = ChatSession::new();
+    println!("chat with the dialogue model; /reset forgets the conversation, /quit ends it");
+    for line in std::io::stdin().lock().lines() {
+        let line = line?;
+        match line.trim() {
+            "/quit" => break,
+            "/reset" => {
+                session.reset();
+                println!("(conversation forgotten)");
+            }
+            _ => match session.respond(&c, &line) {
+                ChatReply::Reply(r) => println!("bot: {r}"),
+                ChatReply::Unknown(words) => {
+                    println!("bot: (I do not know the words: {})", words.join(", "))
+                }
+                ChatReply::Nothing => {}
+            },
+        }
+    }
+    println!("bye");
     Ok(())
 }

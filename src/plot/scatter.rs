@@ -19,18 +19,17 @@ use super::{PlotError, input_error};
 /// Width and height in pixels of every picture [`scatter_labels`] draws.
 pub const SCATTER_SIZE: (u32, u32) = (900, 650);
 
-/// Group colours, taken in order of first appearance: blue, orange, green,
-/// red, purple, brown, pink, teal.
-const PALETTE: [RGBColor; 8] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(23, 190, 207),
+/// Group colours as `0xRRGGBB`, taken in order of first appearance and
+/// reused after the eighth: blue, orange, green, red, purple, brown, pink, teal.
+const PALETTE: [u32; 8] = [
+    0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x17becf,
 ];
+
+/// The colour of group `k`.
+fn colour(k: usize) -> RGBColor {
+    let c = PALETTE[k % PALETTE.len()];
+    RGBColor((c >> 16) as u8, (c >> 8) as u8, c as u8)
+}
 
 const MARGIN: i32 = 16;
 const TITLE_SIZE: f64 = 20.0;
@@ -43,6 +42,8 @@ const DOT: i32 = 4;
 const GAP: i32 = 3;
 /// Room between the outermost markers and the frame, labels aside.
 const PAD: i32 = 18;
+/// The largest coordinate, in absolute value, that can be drawn.
+const LIMIT: f64 = 1e300;
 
 /// Draws `points` to `path` (`.png` or `.svg`), [`SCATTER_SIZE`] pixels
 /// large, each point a dot with `labels[k]` beside it.
@@ -57,7 +58,7 @@ const PAD: i32 = 18;
 /// # Errors
 /// A path that does not end in `.png` or `.svg`; a number of labels or
 /// groups that is not the number of points; no points; a coordinate that is
-/// NaN or infinite; a file that cannot be written.
+/// NaN, infinite or beyond ±1e300; a file that cannot be written.
 pub fn scatter_labels(
     path: &Path,
     title: &str,
@@ -81,11 +82,12 @@ pub fn scatter_labels(
     if n == 0 {
         return fail("no points to draw".into());
     }
-    let bad = |p: &(f64, f64)| !(p.0.is_finite() && p.1.is_finite());
+    // Beyond ±1e300 the axis ranges, padded, could overflow to infinity.
+    let bad = |&(x, y): &(f64, f64)| !(x.abs() <= LIMIT && y.abs() <= LIMIT);
     if let Some(k) = points.iter().position(bad) {
         let ((x, y), word) = (points[k], &labels[k]);
-        let why = "every coordinate must be a finite number";
-        return fail(format!("point {k} (\"{word}\") is ({x}, {y}); {why}"));
+        let why = "every coordinate must be a finite number between -1e300 and 1e300";
+        return fail(format!("point {k} ({word:?}) is ({x:?}, {y:?}); {why}"));
     }
     let mut names: Vec<&str> = Vec::new();
     let mut colour_of = vec![0; n];
@@ -138,16 +140,12 @@ fn place_labels(dots: &[(i32, i32)], sizes: &[(i32, i32)], frame: Rect) -> Vec<R
     let mut placed: Vec<Rect> = Vec::with_capacity(dots.len());
     for (&(x, y), &(w, h)) in dots.iter().zip(sizes) {
         let d = DOT + GAP;
-        let (right, left, mid, centre) = (x + d, x - d - w, y - h / 2, x - w / 2);
-        let (up, down) = (y - h - 1, y + 1);
-        let corners = [(right, up), (right, down), (left, up), (left, down)];
-        let spots = [
-            (right, mid),
-            (left, mid),
-            (centre, y - d - h),
-            (centre, y + d),
-        ];
-        let boxes = (spots.into_iter().chain(corners)).map(|(a, b)| [a, b, a + w, b + h]);
+        let (right, left, centre) = (x + d, x - d - w, x - w / 2);
+        let (mid, above, below, up, down) = (y - h / 2, y - d - h, y + d, y - h - 1, y + 1);
+        // right, left, above, below, then the corners: the label's top left
+        let xs = [right, left, centre, centre, right, right, left, left];
+        let ys = [mid, mid, above, below, up, down, up, down];
+        let boxes = xs.into_iter().zip(ys).map(|(a, b)| [a, b, a + w, b + h]);
         let mut best: Option<(i64, Rect)> = None;
         for r in boxes.filter(inside) {
             let cost: i64 = marks.iter().chain(&placed).map(|o| overlap(&r, o)).sum();
@@ -221,8 +219,7 @@ impl Figure for Scatter<'_> {
             let total: i32 = row.iter().map(|&k| widths[k] + ENTRY_GAP).sum();
             let (mut x, mid) = ((full_width - total + ENTRY_GAP) / 2, y + LEGEND_ROW / 2);
             for k in row {
-                let colour = PALETTE[k % PALETTE.len()];
-                root.draw(&Circle::new((x + 5, mid), 5, colour.filled()))?;
+                root.draw(&Circle::new((x + 5, mid), 5, colour(k).filled()))?;
                 let place = Place::flat(HPos::Left, VPos::Center);
                 label(root, self.names[k], (x + 16, mid), LEGEND_SIZE, INK, place)?;
                 x += widths[k] + ENTRY_GAP;
@@ -246,8 +243,7 @@ impl Figure for Scatter<'_> {
         let sizes: Vec<(i32, i32)> = (self.labels.iter())
             .map(|l| (width(l, LABEL_SIZE), height))
             .collect();
-        let xs: Vec<f64> = self.points.iter().map(|p| p.0).collect();
-        let ys: Vec<f64> = self.points.iter().map(|p| p.1).collect();
+        let (xs, ys): (Vec<f64>, Vec<f64>) = self.points.iter().copied().unzip();
         let beyond: Vec<i32> = sizes.iter().map(|s| DOT + GAP + s.0 + 2).collect();
         let (x_lo, x_hi) = axis(&xs, &beyond, px.end - px.start, PAD);
         let (y_lo, y_hi) = axis(&ys, &vec![0; ys.len()], py.end - py.start, PAD);
@@ -270,9 +266,8 @@ impl Figure for Scatter<'_> {
         let dots: Vec<(i32, i32)> = self.points.iter().map(|p| chart.backend_coord(p)).collect();
         let (px, py) = chart.plotting_area().get_pixel_range();
         for (&dot, &k) in dots.iter().zip(&self.colour_of) {
-            let colour = PALETTE[k % PALETTE.len()];
             root.draw(&Circle::new(dot, DOT as u32 + 1, WHITE.filled()))?;
-            root.draw(&Circle::new(dot, DOT as u32, colour.filled()))?;
+            root.draw(&Circle::new(dot, DOT as u32, colour(k).filled()))?;
         }
         let frame = [px.start, py.start, px.end, py.end];
         let place = Place::flat(HPos::Left, VPos::Top);
@@ -292,19 +287,18 @@ mod tests {
         let frame = [0, 0, 500, 500];
         let r = place_labels(&[(100, 100)], &[(40, 13)], frame);
         assert_eq!(r, vec![[107, 94, 147, 107]]);
-        // a dot just right of the first: its label goes right, the first's left
-        let r = place_labels(&[(100, 100), (120, 100)], &[(40, 13), (40, 13)], frame);
-        assert!(r[0][2] <= 93 && r[1][0] == 127, "{r:?}");
-        // at the right edge the label flips left
-        let r = place_labels(&[(490, 100)], &[(40, 13)], frame);
-        assert_eq!(r[0][2], 483);
+        // a dot 20 pixels to the right: its label goes right, the first's left
+        let r = place_labels(&[(100, 100), (120, 100)], &[(40, 13); 2], frame);
+        assert_eq!((r[0][2], r[1][0]), (93, 127));
+        // at the frame's edge a label flips left
+        assert_eq!(place_labels(&[(490, 100)], &[(40, 13)], frame)[0][2], 483);
     }
 
     #[test]
     fn the_axis_leaves_room_for_the_last_label() {
         let (lo, hi) = axis(&[0.0, 1.0], &[0, 100], 600, 20);
         let at = |v: f64| (v - lo) / (hi - lo) * 600.0;
-        assert!((at(0.0) - 20.0).abs() < 1e-9 && (at(1.0) + 100.0 - 600.0).abs() < 1e-9);
+        assert!((at(0.0) - 20.0).abs() < 1e-9 && (at(1.0) - 500.0).abs() < 1e-9);
         let (lo, hi) = axis(&[3.0, 3.0], &[0, 0], 600, 20);
         assert!(lo < 2.7 && hi > 3.3, "{lo} {hi}");
         assert_eq!(tick(-0.00001, 1), "0.0");

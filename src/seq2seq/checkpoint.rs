@@ -14,6 +14,7 @@
 //! short, damaged (hash mismatch), of another model kind, or inconsistent.
 
 use super::model::{ModelConfig, ModelKind, Seq2Seq, build};
+use super::pipeline::Task;
 use crate::data::Vocab;
 use crate::tensor::{Tensor, rng};
 use serde_json::{Value, json};
@@ -82,7 +83,7 @@ impl fmt::Display for CheckpointError {
 
 impl std::error::Error for CheckpointError {}
 
-/// A model with the vocabularies it was trained with.
+/// A model with the vocabularies it was trained with and the task it was trained for.
 pub struct Checkpoint {
     /// The model.
     pub model: Box<dyn Seq2Seq>,
@@ -90,6 +91,8 @@ pub struct Checkpoint {
     pub src_vocab: Vocab,
     /// Target vocabulary.
     pub tgt_vocab: Vocab,
+    /// What it was trained to do.
+    pub task: Task,
 }
 
 /// FNV-1a, 64 bits: a small hash that detects damaged bytes.
@@ -133,19 +136,15 @@ fn config_from(v: &Value) -> Result<ModelConfig, String> {
 }
 
 impl Checkpoint {
-    /// Writes the model and vocabularies to `path`.
-    pub fn save(
-        model: &dyn Seq2Seq,
-        src_vocab: &Vocab,
-        tgt_vocab: &Vocab,
-        path: &Path,
-    ) -> Result<(), CheckpointError> {
-        let params = model.params();
+    /// Writes the model, its vocabularies and its task to `path`.
+    pub fn save(&self, path: &Path) -> Result<(), CheckpointError> {
+        let params = self.model.params();
         let header = json!({
             "format": 1,
-            "config": config_json(model.config()),
-            "src_vocab": src_vocab.tokens(),
-            "tgt_vocab": tgt_vocab.tokens(),
+            "task": self.task.name(),
+            "config": config_json(self.model.config()),
+            "src_vocab": self.src_vocab.tokens(),
+            "tgt_vocab": self.tgt_vocab.tokens(),
             "params": params.iter().map(|p| json!({"name": p.name, "shape": p.shape()})).collect::<Vec<_>>(),
         });
         let header = header.to_string().into_bytes();
@@ -221,6 +220,11 @@ impl Checkpoint {
             ));
         }
         let config = config_from(&header["config"]).map_err(corrupt)?;
+        // Files written before tasks existed hold a translation model.
+        let task = match header["task"].as_str() {
+            None => Task::Translation,
+            Some(t) => t.parse::<Task>().map_err(corrupt)?,
+        };
         let vocab = |key: &str, size: usize| -> Result<Vocab, CheckpointError> {
             let tokens: Option<Vec<String>> = header[key]
                 .as_array()
@@ -273,6 +277,7 @@ impl Checkpoint {
             model,
             src_vocab,
             tgt_vocab,
+            task,
         })
     }
 

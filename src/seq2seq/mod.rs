@@ -5,6 +5,7 @@
 mod attention;
 mod batch;
 pub mod bench;
+mod chat;
 mod checkpoint;
 mod decode;
 mod fit;
@@ -18,14 +19,16 @@ mod translate;
 
 pub use attention::AttentionSeq2Seq;
 pub use batch::{Batch, Example, batches};
+pub use chat::{ChatReply, ChatSession, MAX_HISTORY_TOKENS};
 pub use checkpoint::{Checkpoint, CheckpointError};
 pub use decode::{Hypothesis, beam_search, greedy, normalised_score};
 pub use fit::{
     EpochStats, History, OptimizerChoice, TrainConfig, evaluate, fit, predict, train_step,
 };
 pub use lstm::{LstmDecoder, LstmEncoder, LstmSeq2Seq};
-pub use metrics::{corpus_bleu, token_accuracy};
+pub use metrics::{Prf, corpus_bleu, lcs_len, mean_rouge, rouge_l, rouge_n, token_accuracy};
 pub use model::{Decoded, Encoded, ModelConfig, ModelKind, Seq2Seq, build};
+pub use pipeline::Task;
 pub use pretrained::load_vectors;
 pub use transformer::TransformerSeq2Seq;
 pub use translate::{MAX_LEN, TranslateError, Translation};

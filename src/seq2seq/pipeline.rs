@@ -1,60 +1,184 @@
-//! The built-in translation task end to end: corpus → tokens → ids →
-//! batches, default model and training settings, and test BLEU.
+//! The built-in tasks end to end (tutorial §6): corpus → tokens → ids →
+//! batches, default model and training settings, and their metrics.
 
 use super::batch::Example;
 use super::decode::greedy;
 use super::fit::{OptimizerChoice, TrainConfig};
-use super::metrics::corpus_bleu;
+use super::metrics::{corpus_bleu, mean_rouge};
 use super::model::{ModelConfig, ModelKind, Seq2Seq};
-use crate::data::{EOS_ID, Pair, Tokenizer, Vocab, translation_corpus};
+use crate::data::{EOS_ID, TextPair, Tokenizer, Vocab, translation_corpus};
 use crate::optim::Schedule;
+use std::fmt;
+use std::str::FromStr;
 
-/// The English→French corpus as ids, with its vocabularies.
-pub struct TranslationData {
-    /// English vocabulary, built from the training sentences.
+/// The three applications of tutorial §6.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// §6.1: English → French.
+    Translation,
+    /// §6.2: a news-like document → its headline.
+    Summarization,
+    /// §6.3: the dialogue so far → the next reply.
+    Dialogue,
+}
+
+impl Task {
+    /// The name used on the command line and in checkpoints.
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::Translation => "translation",
+            Task::Summarization => "summarization",
+            Task::Dialogue => "dialogue",
+        }
+    }
+}
+
+impl fmt::Display for Task {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Task {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "translation" => Ok(Task::Translation),
+            "summarization" => Ok(Task::Summarization),
+            "dialogue" => Ok(Task::Dialogue),
+            _ => Err(format!(
+                "unknown task '{s}': expected translation, summarization or dialogue"
+            )),
+        }
+    }
+}
+
+/// A task's corpus as ids, with its vocabularies.
+pub struct TaskData {
+    /// Which task.
+    pub task: Task,
+    /// Source vocabulary, built from the training sources.
     pub src_vocab: Vocab,
-    /// French vocabulary, built from the training sentences.
+    /// Target vocabulary, built from the training targets.
     pub tgt_vocab: Vocab,
     /// Training examples.
     pub train: Vec<Example>,
     /// Validation examples.
     pub valid: Vec<Example>,
-    /// Test examples (the fox sentence is among them).
+    /// Test examples.
     pub test: Vec<Example>,
     /// The test pairs as text.
-    pub test_pairs: Vec<Pair>,
+    pub test_pairs: Vec<TextPair>,
 }
 
-/// Tokenizes and numbers the built-in corpus of `n` pairs (split with `seed`).
-pub fn translation_data(n: usize, seed: u64) -> TranslationData {
-    let split = translation_corpus(n, seed);
+/// The translation data (kept as a name for the §4.3 example).
+pub type TranslationData = TaskData;
+
+/// Tokenizes and numbers a split of text pairs.
+fn prepare(task: Task, train: &[TextPair], valid: &[TextPair], test: Vec<TextPair>) -> TaskData {
     let tok = Tokenizer::new(true);
-    let tokens = |pairs: &[Pair]| -> Vec<(Vec<String>, Vec<String>)> {
+    let tokens = |pairs: &[TextPair]| -> Vec<(Vec<String>, Vec<String>)> {
         pairs
             .iter()
-            .map(|p| (tok.tokenize(&p.en), tok.tokenize(&p.fr)))
+            .map(|p| (tok.tokenize(&p.source), tok.tokenize(&p.target)))
             .collect()
     };
-    let train = tokens(&split.train);
-    let src_vocab = Vocab::build(train.iter().map(|(e, _)| e.as_slice()), 1);
-    let tgt_vocab = Vocab::build(train.iter().map(|(_, f)| f.as_slice()), 1);
+    let train_tokens = tokens(train);
+    // In a dialogue the bot's replies become history: the encoder must know
+    // every word the decoder can write.
+    let src_vocab = if task == Task::Dialogue {
+        Vocab::build(
+            train_tokens
+                .iter()
+                .flat_map(|(s, t)| [s.as_slice(), t.as_slice()]),
+            1,
+        )
+    } else {
+        Vocab::build(train_tokens.iter().map(|(s, _)| s.as_slice()), 1)
+    };
+    let tgt_vocab = Vocab::build(train_tokens.iter().map(|(_, t)| t.as_slice()), 1);
     let examples = |pairs: &[(Vec<String>, Vec<String>)]| -> Vec<Example> {
         pairs
             .iter()
-            .map(|(e, f)| Example {
-                src: src_vocab.encode(e),
-                tgt: tgt_vocab.encode(f),
+            .map(|(s, t)| Example {
+                src: src_vocab.encode(s),
+                tgt: tgt_vocab.encode(t),
             })
             .collect()
     };
-    TranslationData {
-        train: examples(&train),
-        valid: examples(&tokens(&split.valid)),
-        test: examples(&tokens(&split.test)),
-        test_pairs: split.test,
+    TaskData {
+        task,
+        train: examples(&train_tokens),
+        valid: examples(&tokens(valid)),
+        test: examples(&tokens(&test)),
+        test_pairs: test,
         src_vocab,
         tgt_vocab,
     }
+}
+
+/// The built-in corpus of `task` with `n` pairs, split with `seed`.
+pub fn task_data(task: Task, n: usize, seed: u64) -> TaskData {
+    let split = match task {
+        Task::Translation => {
+            let s = translation_corpus(n, seed);
+            let pairs = |v: Vec<crate::data::Pair>| -> Vec<TextPair> {
+                v.into_iter()
+                    .map(|p| TextPair {
+                        source: p.en,
+                        target: p.fr,
+                    })
+                    .collect()
+            };
+            crate::data::TaskSplit {
+                train: pairs(s.train),
+                valid: pairs(s.valid),
+                test: pairs(s.test),
+            }
+        }
+        Task::Summarization => crate::data::summarization_corpus(n, seed),
+        Task::Dialogue => {
+            let s = crate::data::dialogue_corpus(n, seed);
+            crate::data::TaskSplit {
+                train: every_bot_turn(&s.train),
+                valid: every_bot_turn(&s.valid),
+                test: s.test,
+            }
+        }
+    };
+    prepare(task, &split.train, &split.valid, split.test)
+}
+
+/// Each dialogue teaches every bot turn, not only the last: the pair
+/// "u1 | b1 | u2 → b2" also gives "u1 → b1". Without this a chat could never
+/// ask its first question. Repeated pairs are kept once. (The test split keeps
+/// only the final replies, which depend on the earlier turns.)
+pub fn every_bot_turn(pairs: &[TextPair]) -> Vec<TextPair> {
+    let sep = format!(" {} ", crate::data::TURN);
+    let mut seen = std::collections::HashSet::new();
+    let mut out = vec![];
+    for p in pairs {
+        let turns: Vec<&str> = p.source.split(sep.as_str()).collect();
+        let mut prefixes: Vec<TextPair> = (1..turns.len())
+            .step_by(2)
+            .map(|j| TextPair {
+                source: turns[..j].join(sep.as_str()),
+                target: turns[j].to_string(),
+            })
+            .collect();
+        prefixes.push(p.clone());
+        for q in prefixes {
+            if seen.insert(q.clone()) {
+                out.push(q);
+            }
+        }
+    }
+    out
+}
+
+/// Tokenizes and numbers the built-in translation corpus of `n` pairs (split with `seed`).
+pub fn translation_data(n: usize, seed: u64) -> TaskData {
+    task_data(Task::Translation, n, seed)
 }
 
 /// The sizes encdec uses for each model on the built-in corpus.
@@ -101,6 +225,24 @@ pub fn default_training(
     }
 }
 
+/// Greedy outputs for `examples` (in batches), as tokens without `</s>`.
+pub fn generate(
+    model: &dyn Seq2Seq,
+    tgt_vocab: &Vocab,
+    examples: &[Example],
+    batch_size: usize,
+) -> Vec<Vec<String>> {
+    let mut outputs = vec![];
+    for chunk in examples.chunks(batch_size.max(1)) {
+        let sources: Vec<&[usize]> = chunk.iter().map(|e| e.src.as_slice()).collect();
+        for h in greedy(model, &sources, super::translate::MAX_LEN) {
+            let ids: Vec<usize> = h.ids.into_iter().filter(|&y| y != EOS_ID).collect();
+            outputs.push(tgt_vocab.decode(&ids));
+        }
+    }
+    outputs
+}
+
 /// Greedy translations of `examples` (in batches) and their corpus BLEU
 /// against the references; also returns the translations as tokens.
 pub fn bleu(
@@ -109,14 +251,35 @@ pub fn bleu(
     examples: &[Example],
     batch_size: usize,
 ) -> (f64, Vec<Vec<String>>) {
-    let mut candidates = vec![];
-    for chunk in examples.chunks(batch_size.max(1)) {
-        let sources: Vec<&[usize]> = chunk.iter().map(|e| e.src.as_slice()).collect();
-        for h in greedy(model, &sources, super::translate::MAX_LEN) {
-            let ids: Vec<usize> = h.ids.into_iter().filter(|&y| y != EOS_ID).collect();
-            candidates.push(tgt_vocab.decode(&ids));
-        }
-    }
+    let candidates = generate(model, tgt_vocab, examples, batch_size);
     let references: Vec<Vec<String>> = examples.iter().map(|e| tgt_vocab.decode(&e.tgt)).collect();
     (corpus_bleu(&candidates, &references), candidates)
+}
+
+/// Every metric of a task on the test set, from greedy outputs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TaskScores {
+    /// Corpus BLEU-4.
+    pub bleu: f64,
+    /// Mean ROUGE-1, ROUGE-2 and ROUGE-L $F_1$.
+    pub rouge: [f64; 3],
+    /// Share of outputs equal to the reference, word for word (reply accuracy).
+    pub exact: f64,
+}
+
+/// BLEU, ROUGE and exact-match accuracy of greedy outputs on `examples`.
+pub fn scores(model: &dyn Seq2Seq, tgt_vocab: &Vocab, examples: &[Example]) -> TaskScores {
+    let candidates = generate(model, tgt_vocab, examples, 64);
+    let references: Vec<Vec<String>> = examples.iter().map(|e| tgt_vocab.decode(&e.tgt)).collect();
+    let exact = candidates
+        .iter()
+        .zip(&references)
+        .filter(|(c, r)| c == r)
+        .count() as f64
+        / examples.len().max(1) as f64;
+    TaskScores {
+        bleu: corpus_bleu(&candidates, &references),
+        rouge: mean_rouge(&candidates, &references),
+        exact,
+    }
 }

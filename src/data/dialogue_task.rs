@@ -1,0 +1,205 @@
+//! What a [`Dialogue`](super::Dialogue) is about: the [`Task`] kinds, their
+//! slot values, and which templates of [`super::chat`] write them out.
+
+use super::DataError;
+use super::chat::*;
+use super::tasks::lookup;
+use crate::tensor::Rng;
+use rand::RngExt;
+
+/// What a dialogue is about, with its slot values. Names must come from
+/// [`DISHES`], [`SIZES`], [`CITIES`], [`WEATHER_DAYS`] and [`SMALL_TALK`];
+/// [`Dialogue::new`](super::Dialogue::new) checks them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Task {
+    /// User orders a dish, bot asks the size, user gives it:
+    /// `one {size} {dish} . anything else ?`
+    Order {
+        /// The dish, named in the first turn.
+        dish: &'static str,
+        /// The size, named in the last turn.
+        size: &'static str,
+    },
+    /// User asks the weather in a city, bot asks which day, user says it:
+    /// `{day} in {city} it is {weather}` (`it will be` for tomorrow).
+    Weather {
+        /// The city, named in the first turn.
+        city: &'static str,
+        /// `today` or `tomorrow`, named in the last turn.
+        day: &'static str,
+    },
+    /// As [`Task::Weather`], but the day comes first and the bot asks for
+    /// the city.
+    WeatherDayFirst {
+        /// The city, named in the last turn.
+        city: &'static str,
+        /// `today` or `tomorrow`, named in the first turn.
+        day: &'static str,
+    },
+    /// As [`Task::Weather`], asked in one turn.
+    WeatherAtOnce {
+        /// The city.
+        city: &'static str,
+        /// `today` or `tomorrow`.
+        day: &'static str,
+    },
+    /// User says where they are, bot acknowledges, user asks the time:
+    /// `it is {time} in {city}`.
+    Time {
+        /// The city, named in the first turn only.
+        city: &'static str,
+    },
+    /// User says where they are and where a relative is, then asks the time
+    /// `here` or `there`; the reply gives the time of the city meant.
+    TimeHereOrThere {
+        /// The user's city, named in the first turn.
+        home: &'static str,
+        /// The relative's city, named in the third turn; not `home`.
+        away: &'static str,
+        /// Whether the question says `there` (else `here`).
+        there: bool,
+    },
+    /// As [`Task::Time`], asked in one turn.
+    TimeAtOnce {
+        /// The city.
+        city: &'static str,
+    },
+    /// One line of [`SMALL_TALK`] and its fixed answer.
+    SmallTalk {
+        /// What the user says.
+        said: &'static str,
+    },
+}
+
+impl Task {
+    /// The turn templates and the reply template.
+    pub(crate) fn templates(&self) -> (Turns, &'static str) {
+        match self {
+            Task::Order { .. } => (ORDER, ORDER_REPLY),
+            Task::Weather { .. } => (WEATHER, WEATHER_REPLY),
+            Task::WeatherDayFirst { .. } => (WEATHER_DAY_FIRST, WEATHER_REPLY),
+            Task::WeatherAtOnce { .. } => (WEATHER_AT_ONCE, WEATHER_REPLY),
+            Task::Time { .. } => (TIME, TIME_REPLY),
+            Task::TimeHereOrThere { .. } => (TIME_HERE_OR_THERE, TIME_REPLY),
+            Task::TimeAtOnce { .. } => (TIME_AT_ONCE, TIME_REPLY),
+            Task::SmallTalk { .. } => (SMALL_TALK_TURNS, "{answer}"),
+        }
+    }
+
+    /// The values of the templates' `{name}`s, or an error for a name
+    /// outside the tables.
+    pub(crate) fn slots(&self) -> Result<Vec<(&'static str, &'static str)>, DataError> {
+        let city = |name: &str| lookup(&CITIES, name, "city", |c| c.name.into()).map(|i| CITIES[i]);
+        let day = |name: &str| lookup(&WEATHER_DAYS, name, "day", |d| d.to_string());
+        Ok(match *self {
+            Task::Order { dish, size } => {
+                lookup(&DISHES, dish, "dish", |d| d.to_string())?;
+                lookup(&SIZES, size, "size", |s| s.to_string())?;
+                vec![("dish", dish), ("size", size)]
+            }
+            Task::Weather { city: c, day: d }
+            | Task::WeatherDayFirst { city: c, day: d }
+            | Task::WeatherAtOnce { city: c, day: d } => {
+                let (weather, d_index) = (city(c)?.weather, day(d)?);
+                let be = ["is", "will be"][d_index];
+                vec![
+                    ("city", c),
+                    ("day", d),
+                    ("be", be),
+                    ("weather", weather[d_index]),
+                ]
+            }
+            Task::Time { city: c } | Task::TimeAtOnce { city: c } => {
+                vec![("city", c), ("time", city(c)?.time)]
+            }
+            Task::TimeHereOrThere { home, away, there } => {
+                let (h, a) = (city(home)?, city(away)?);
+                if home == away {
+                    return Err(DataError::Grammar(format!("home and away are both {home}")));
+                }
+                let (which, meant) = if there { ("there", a) } else { ("here", h) };
+                vec![
+                    ("home", home),
+                    ("away", away),
+                    ("which", which),
+                    ("city", meant.name),
+                    ("time", meant.time),
+                ]
+            }
+            Task::SmallTalk { said } => {
+                let i = lookup(&SMALL_TALK, said, "small talk", |s| s.0.into())?;
+                vec![("said", said), ("answer", SMALL_TALK[i].1)]
+            }
+        })
+    }
+
+    /// Every task: each kind with every combination of slot values.
+    pub(crate) fn all() -> Vec<Task> {
+        let mut tasks = vec![];
+        for dish in DISHES {
+            tasks.extend(SIZES.map(|size| Task::Order { dish, size }));
+        }
+        for city in CITIES.map(|c| c.name) {
+            for day in WEATHER_DAYS {
+                tasks.push(Task::Weather { city, day });
+                tasks.push(Task::WeatherDayFirst { city, day });
+                tasks.push(Task::WeatherAtOnce { city, day });
+            }
+            tasks.push(Task::Time { city });
+            tasks.push(Task::TimeAtOnce { city });
+            for away in CITIES.map(|c| c.name).into_iter().filter(|&a| a != city) {
+                tasks.extend([false, true].map(|there| Task::TimeHereOrThere {
+                    home: city,
+                    away,
+                    there,
+                }));
+            }
+        }
+        tasks.extend(SMALL_TALK.map(|(said, _)| Task::SmallTalk { said }));
+        tasks
+    }
+
+    /// A random task: a uniform kind of the eight, then uniform slot values.
+    pub(crate) fn random(rng: &mut Rng) -> Task {
+        fn pick(rng: &mut Rng, table: &[&'static str]) -> &'static str {
+            table[rng.random_range(0..table.len())]
+        }
+        let cities = CITIES.map(|c| c.name);
+        match rng.random_range(0..8) {
+            0 => Task::Order {
+                dish: pick(rng, &DISHES),
+                size: pick(rng, &SIZES),
+            },
+            1 => Task::Weather {
+                city: pick(rng, &cities),
+                day: pick(rng, &WEATHER_DAYS),
+            },
+            2 => Task::WeatherDayFirst {
+                city: pick(rng, &cities),
+                day: pick(rng, &WEATHER_DAYS),
+            },
+            3 => Task::WeatherAtOnce {
+                city: pick(rng, &cities),
+                day: pick(rng, &WEATHER_DAYS),
+            },
+            4 => Task::Time {
+                city: pick(rng, &cities),
+            },
+            5 => Task::TimeAtOnce {
+                city: pick(rng, &cities),
+            },
+            6 => Task::SmallTalk {
+                said: pick(rng, &SMALL_TALK.map(|s| s.0)),
+            },
+            _ => {
+                let home = pick(rng, &cities);
+                let others: Vec<&'static str> = cities.into_iter().filter(|&c| c != home).collect();
+                Task::TimeHereOrThere {
+                    home,
+                    away: pick(rng, &others),
+                    there: rng.random_bool(0.5),
+                }
+            }
+        }
+    }
+}
