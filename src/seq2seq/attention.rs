@@ -6,7 +6,7 @@
 //! target vocabulary. The weights $\alpha$ are what the heatmap shows.
 
 use super::Batch;
-use super::lstm::{LstmDecoder, LstmEncoder};
+use super::lstm::WordLstm;
 use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, maybe_dropout};
 use crate::autograd::{Param, Tape, Var};
 use crate::nn::{DotAttention, Embedding, Linear, Module};
@@ -16,9 +16,9 @@ use crate::tensor::Rng;
 pub struct AttentionSeq2Seq {
     config: ModelConfig,
     /// Embedding and LSTM over the source; its outputs are the memory.
-    pub encoder: LstmEncoder,
+    pub encoder: WordLstm,
     /// Embedding and LSTM over the target.
-    pub decoder: LstmDecoder,
+    pub decoder: WordLstm,
     /// $W_c$: `[c_t; s_t]` (2 hidden) → hidden (`decoder.combine.*`).
     pub combine: Linear,
     /// The dense output layer (`decoder.output.*`).
@@ -30,8 +30,8 @@ impl AttentionSeq2Seq {
     pub fn new(config: ModelConfig, rng: &mut Rng) -> AttentionSeq2Seq {
         let h = config.hidden;
         AttentionSeq2Seq {
-            encoder: LstmEncoder::new(&config, rng),
-            decoder: LstmDecoder::new(&config, rng),
+            encoder: WordLstm::new("encoder", config.src_vocab, &config, rng),
+            decoder: WordLstm::new("decoder", config.tgt_vocab, &config, rng),
             combine: Linear::new("decoder.combine", 2 * h, h, true, rng),
             output: Linear::new("decoder.output", h, config.tgt_vocab, true, rng),
             config,

@@ -10,25 +10,28 @@ use crate::autograd::{Param, Tape, Var};
 use crate::nn::{Embedding, Linear, Lstm, Module, RecurrentOptions};
 use crate::tensor::Rng;
 
-/// The §5.1 encoder: word vectors, then an LSTM (`encoder.embedding.*`, `encoder.lstm.*`).
-pub struct LstmEncoder {
-    /// Source word vectors.
+/// Word vectors, then an LSTM: the §5.1 encoder (`encoder.embedding.*`,
+/// `encoder.lstm.*`) and, with its own weights, the §5.1 decoder
+/// (`decoder.embedding.*`, `decoder.lstm.*`).
+pub struct WordLstm {
+    /// The word vectors.
     pub embedding: Embedding,
-    /// The LSTM (`return_state=True`).
+    /// The LSTM.
     pub lstm: Lstm,
 }
 
-impl LstmEncoder {
-    /// An encoder for `config`'s source vocabulary and sizes.
-    pub fn new(config: &ModelConfig, rng: &mut Rng) -> LstmEncoder {
-        LstmEncoder {
-            embedding: Embedding::new("encoder.embedding", config.src_vocab, config.emb, rng),
-            lstm: Lstm::new("encoder.lstm", config.emb, config.hidden, rng),
+impl WordLstm {
+    /// An embedding of `vocab` words and an LSTM, named `{prefix}.embedding.*`, `{prefix}.lstm.*`.
+    pub fn new(prefix: &str, vocab: usize, config: &ModelConfig, rng: &mut Rng) -> WordLstm {
+        WordLstm {
+            embedding: Embedding::new(&format!("{prefix}.embedding"), vocab, config.emb, rng),
+            lstm: Lstm::new(&format!("{prefix}.lstm"), config.emb, config.hidden, rng),
         }
     }
 
-    /// Runs over the batch's sources (padding excluded); keeps every step's
-    /// output as `memory` when `keep_outputs` (Keras's `return_sequences`).
+    /// As the encoder (`return_state=True`): runs over the batch's sources,
+    /// padding excluded; keeps every step's output as `memory` when
+    /// `keep_outputs` (Keras's `return_sequences`).
     pub fn encode<'t>(
         &self,
         tape: &'t Tape,
@@ -50,28 +53,10 @@ impl LstmEncoder {
             src_lengths: b.src_lengths.clone(),
         }
     }
-}
 
-/// The §5.1 decoder: target word vectors, then an LSTM started from the
-/// encoder's state (`decoder.embedding.*`, `decoder.lstm.*`).
-pub struct LstmDecoder {
-    /// Target word vectors.
-    pub embedding: Embedding,
-    /// The LSTM (`return_sequences=True`, `initial_state=encoder_states`).
-    pub lstm: Lstm,
-}
-
-impl LstmDecoder {
-    /// A decoder for `config`'s target vocabulary and sizes.
-    pub fn new(config: &ModelConfig, rng: &mut Rng) -> LstmDecoder {
-        LstmDecoder {
-            embedding: Embedding::new("decoder.embedding", config.tgt_vocab, config.emb, rng),
-            lstm: Lstm::new("decoder.lstm", config.emb, config.hidden, rng),
-        }
-    }
-
-    /// Reads `<s> y_1 ..` (teacher forcing) from the encoder's state; returns
-    /// every step's hidden state `[B, T, H]`.
+    /// As the decoder (`return_sequences=True`, `initial_state=encoder_states`):
+    /// reads `<s> y_1 ..` (teacher forcing) from the encoder's state and
+    /// returns every step's hidden state `[B, T, H]`.
     pub fn states<'t>(
         &self,
         tape: &'t Tape,
@@ -99,9 +84,9 @@ impl LstmDecoder {
 pub struct LstmSeq2Seq {
     config: ModelConfig,
     /// Embedding and LSTM over the source.
-    pub encoder: LstmEncoder,
+    pub encoder: WordLstm,
     /// Embedding and LSTM over the target.
-    pub decoder: LstmDecoder,
+    pub decoder: WordLstm,
     /// The dense output layer (`decoder.output.*`).
     pub output: Linear,
 }
@@ -110,8 +95,8 @@ impl LstmSeq2Seq {
     /// A new model with the config's sizes.
     pub fn new(config: ModelConfig, rng: &mut Rng) -> LstmSeq2Seq {
         LstmSeq2Seq {
-            encoder: LstmEncoder::new(&config, rng),
-            decoder: LstmDecoder::new(&config, rng),
+            encoder: WordLstm::new("encoder", config.src_vocab, &config, rng),
+            decoder: WordLstm::new("decoder", config.tgt_vocab, &config, rng),
             output: Linear::new("decoder.output", config.hidden, config.tgt_vocab, true, rng),
             config,
         }
@@ -150,20 +135,7 @@ impl Seq2Seq for LstmSeq2Seq {
     }
 }
 
-impl Module for LstmEncoder {
-    fn params(&self) -> Vec<&Param> {
-        let mut p = self.embedding.params();
-        p.extend(self.lstm.params());
-        p
-    }
-    fn params_mut(&mut self) -> Vec<&mut Param> {
-        let mut p = self.embedding.params_mut();
-        p.extend(self.lstm.params_mut());
-        p
-    }
-}
-
-impl Module for LstmDecoder {
+impl Module for WordLstm {
     fn params(&self) -> Vec<&Param> {
         let mut p = self.embedding.params();
         p.extend(self.lstm.params());

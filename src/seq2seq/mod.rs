@@ -25,7 +25,7 @@ pub use decode::{Hypothesis, beam_search, greedy, normalised_score};
 pub use fit::{
     EpochStats, History, OptimizerChoice, TrainConfig, evaluate, fit, predict, train_step,
 };
-pub use lstm::{LstmDecoder, LstmEncoder, LstmSeq2Seq};
+pub use lstm::{LstmSeq2Seq, WordLstm};
 pub use metrics::{Prf, corpus_bleu, lcs_len, mean_rouge, rouge_l, rouge_n, token_accuracy};
 pub use model::{Decoded, Encoded, ModelConfig, ModelKind, Seq2Seq, build};
 pub use pipeline::Task;
