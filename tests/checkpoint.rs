@@ -192,3 +192,33 @@ proptest! {
         std::fs::remove_file(path).unwrap();
     }
 }
+
+#[test]
+fn frozen_parameters_stay_frozen_after_a_round_trip() {
+    let (src, tgt) = vocabs();
+    let mut model = build(
+        &config(ModelKind::Attention, src.len(), tgt.len()),
+        &mut rng(7),
+    )
+    .unwrap();
+    model.embeddings_mut().0.weight.trainable = false;
+    let path = temp("frozen");
+    let c = Checkpoint {
+        model,
+        src_vocab: src,
+        tgt_vocab: tgt,
+        task: Task::Translation,
+    };
+    c.save(&path).unwrap();
+    let mut back = Checkpoint::load(&path).unwrap();
+    let frozen: Vec<String> = back
+        .model
+        .params()
+        .iter()
+        .filter(|p| !p.trainable)
+        .map(|p| p.name.clone())
+        .collect();
+    assert_eq!(frozen, vec!["encoder.embedding.weight".to_string()]);
+    assert!(!back.model.embeddings_mut().0.weight.trainable);
+    std::fs::remove_file(path).unwrap();
+}

@@ -6,7 +6,7 @@
 //! |---|---|
 //! | 8 | the magic `ENCDEC01` |
 //! | 8 | header length $L$ (`u64`) |
-//! | $L$ | header: JSON with the model kind, its sizes, both vocabularies, and each parameter's name and shape |
+//! | $L$ | header: JSON with the task, the model kind, its sizes, both vocabularies, and each parameter's name, shape and whether it is trainable (frozen pre-trained vectors stay frozen) |
 //! | $8\sum n_i$ | the parameters' values as `f64`, in header order |
 //! | 8 | FNV-1a 64-bit hash of everything before it |
 //!
@@ -145,7 +145,7 @@ impl Checkpoint {
             "config": config_json(self.model.config()),
             "src_vocab": self.src_vocab.tokens(),
             "tgt_vocab": self.tgt_vocab.tokens(),
-            "params": params.iter().map(|p| json!({"name": p.name, "shape": p.shape()})).collect::<Vec<_>>(),
+            "params": params.iter().map(|p| json!({"name": p.name, "shape": p.shape(), "trainable": p.trainable})).collect::<Vec<_>>(),
         });
         let header = header.to_string().into_bytes();
         let mut bytes = MAGIC.to_vec();
@@ -197,11 +197,13 @@ impl Checkpoint {
                 .and_then(|a| a.iter().map(|d| d.as_u64().map(|d| d as usize)).collect());
             let shape =
                 shape.ok_or_else(|| corrupt(format!("parameter {name} has no valid shape")))?;
-            named_shapes.push((name.to_string(), shape));
+            // Older files have no flag: everything was trainable.
+            let trainable = p["trainable"].as_bool().unwrap_or(true);
+            named_shapes.push((name.to_string(), shape, trainable));
         }
         let count: usize = named_shapes
             .iter()
-            .map(|(_, s)| s.iter().product::<usize>())
+            .map(|(_, s, _)| s.iter().product::<usize>())
             .sum();
         let expected = header_end + 8 * count + 8;
         if bytes.len() < expected {
@@ -252,7 +254,7 @@ impl Checkpoint {
             )));
         }
         let mut offset = header_end;
-        for (p, (name, shape)) in params.iter_mut().zip(&named_shapes) {
+        for (p, (name, shape, trainable)) in params.iter_mut().zip(&named_shapes) {
             if &p.name != name || p.shape() != shape.as_slice() {
                 return Err(corrupt(format!(
                     "stored parameter {name} {shape:?} does not match the model's {} {:?}",
@@ -271,6 +273,7 @@ impl Checkpoint {
                 )));
             }
             p.value = Tensor::from_vec(values, shape);
+            p.trainable = *trainable;
             offset += 8 * n;
         }
         Ok(Checkpoint {
