@@ -45,20 +45,14 @@ pub fn attention_heatmap(
     tgt_tokens: &[String],
     title: &str,
 ) -> Result<(), PlotError> {
-    const F: &str = "attention_heatmap";
-    let format = format_of(F, path)?;
-    if weights.ndim() != 2 {
-        return Err(input_error(
-            F,
-            format!(
-                "weights must be a 2-D tensor [target, source], got shape {:?}",
-                weights.shape()
-            ),
-        ));
-    }
-    check_matrix(F, weights, src_tokens, tgt_tokens)?;
-    let figure = Heatmaps::new(weights, src_tokens, tgt_tokens, title, false);
-    save(F, path, format, &figure)
+    draw(
+        "attention_heatmap",
+        path,
+        weights,
+        (src_tokens, tgt_tokens),
+        title,
+        false,
+    )
 }
 
 /// Draws every head of one multi-head attention layer to `path` (`.png` or
@@ -78,20 +72,39 @@ pub fn attention_heads(
     tgt_tokens: &[String],
     title: &str,
 ) -> Result<(), PlotError> {
-    const F: &str = "attention_heads";
-    let format = format_of(F, path)?;
-    if weights.ndim() != 3 {
-        return Err(input_error(
-            F,
-            format!(
-                "weights must be a 3-D tensor [heads, target, source], got shape {:?}",
-                weights.shape()
-            ),
-        ));
+    draw(
+        "attention_heads",
+        path,
+        weights,
+        (src_tokens, tgt_tokens),
+        title,
+        true,
+    )
+}
+
+/// Checks and draws one heatmap (`grid == false`, weights `[target, source]`)
+/// or a grid of heads (`grid == true`, weights `[heads, target, source]`).
+fn draw(
+    f: &'static str,
+    path: &Path,
+    weights: &Tensor,
+    (src_tokens, tgt_tokens): (&[String], &[String]),
+    title: &str,
+    grid: bool,
+) -> Result<(), PlotError> {
+    let format = format_of(f, path)?;
+    let (ndim, axes) = if grid {
+        (3, "3-D tensor [heads, target, source]")
+    } else {
+        (2, "2-D tensor [target, source]")
+    };
+    if weights.ndim() != ndim {
+        let message = format!("weights must be a {axes}, got shape {:?}", weights.shape());
+        return Err(input_error(f, message));
     }
-    check_matrix(F, weights, src_tokens, tgt_tokens)?;
-    let figure = Heatmaps::new(weights, src_tokens, tgt_tokens, title, true);
-    save(F, path, format, &figure)
+    check_matrix(f, weights, src_tokens, tgt_tokens)?;
+    let figure = Heatmaps::new(weights, src_tokens, tgt_tokens, title, grid);
+    save(f, path, format, &figure)
 }
 
 /// Width and height in pixels of the picture [`attention_heatmap`] draws
