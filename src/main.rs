@@ -11,6 +11,10 @@ mod cli;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand};
+use encdec::data::Language;
+use encdec::seq2seq::ModelKind;
+use encdec::seq2seq::corpus::CorpusSpec;
+use encdec::seq2seq::run::{DataSource, ModelOptions, TextOptions, TrainOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -49,60 +53,67 @@ enum Command {
         #[arg(long)]
         checkpoint: Option<PathBuf>,
     },
-    /// Train a model on a built-in corpus and save it.
-    Train {
-        /// translation (English→French), summarization (document→headline) or dialogue (history→reply).
-        #[arg(long, default_value = "translation")]
-        task: cli::TaskArg,
-        /// lstm, attention or transformer.
+    /// Train a model on a built-in corpus or on corpus files, keeping the best checkpoint.
+    Train(Box<TrainFlags>),
+    /// Score a checkpoint on a corpus file: BLEU as sacreBLEU computes it (ROUGE for summaries).
+    Evaluate {
+        /// A checkpoint written by `train`.
         #[arg(long)]
-        model: cli::KindArg,
-        /// Passes over the training data.
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
-        epochs: u64,
-        /// Sentences per batch.
-        #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..))]
-        batch_size: u64,
-        /// Seed of the split, the weights, the batch order and dropout.
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-        /// Number of sentence pairs generated.
-        #[arg(long, default_value_t = 6000, value_parser = clap::value_parser!(u64).range(100..=100_000))]
-        pairs: u64,
-        /// The checkpoint to write.
-        #[arg(long, default_value = "model.ckpt")]
-        out: PathBuf,
-        /// Also plot loss and accuracy per epoch (.png or .svg).
+        checkpoint: PathBuf,
+        #[command(flatten)]
+        corpus: CorpusFlags,
+        /// Beam width (1: greedy decoding).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
+        beam: u64,
+        /// Write the outputs here, one line per input line.
         #[arg(long)]
-        curves: Option<PathBuf>,
-        /// Start the English word vectors from this file (from `word2vec` or `glove`).
+        hypotheses: Option<PathBuf>,
+        /// Skip malformed lines of the corpus (counted) instead of stopping.
         #[arg(long)]
-        src_vectors: Option<PathBuf>,
-        /// Keep those vectors fixed during training (default: fine-tune them).
-        #[arg(long, requires = "src_vectors")]
-        freeze_vectors: bool,
+        skip_bad_lines: bool,
+    },
+    /// Corpus BLEU of a file of outputs against a file of references, one sentence per line (sacreBLEU's defaults).
+    Bleu {
+        /// The outputs, one per line.
+        #[arg(long)]
+        hypotheses: PathBuf,
+        /// The references, line by line.
+        #[arg(long)]
+        references: PathBuf,
+        /// Lowercase both first.
+        #[arg(long)]
+        lowercase: bool,
+        /// Print the score and its counts as one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Translate a sentence with a trained model.
     Translate {
         /// A checkpoint written by `train` or `demo`.
         #[arg(long)]
         checkpoint: PathBuf,
-        /// The English sentence.
-        sentence: String,
+        /// The sentence; without it, one sentence per line of standard input.
+        sentence: Option<String>,
         /// Beam width (1: greedy decoding).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
         beam: u64,
+        /// Translate words the model does not know as <unk> instead of refusing.
+        #[arg(long)]
+        allow_unknown: bool,
     },
     /// Write the headline of a document with a summarization model.
     Summarize {
         /// A checkpoint written by `train --task summarization`.
         #[arg(long)]
         checkpoint: PathBuf,
-        /// The document.
-        text: String,
+        /// The document; without it, one document per line of standard input.
+        text: Option<String>,
         /// Beam width (1: greedy decoding).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
         beam: u64,
+        /// Read words the model does not know as <unk> instead of refusing.
+        #[arg(long)]
+        allow_unknown: bool,
     },
     /// Talk with a dialogue model: one line of standard input per turn; /reset, /quit.
     Chat {
@@ -171,6 +182,208 @@ enum Command {
     },
 }
 
+/// A corpus file, or two line-aligned files.
+#[derive(clap::Args)]
+struct CorpusFlags {
+    /// Translation: tab-separated `source<TAB>target` (Tatoeba/Anki); summarization and dialogue: JSON Lines.
+    #[arg(long, required_unless_present = "source", conflicts_with_all = ["source", "target"])]
+    corpus: Option<PathBuf>,
+    /// Translation: the source side, one sentence per line (with --target).
+    #[arg(long, requires = "target")]
+    source: Option<PathBuf>,
+    /// Translation: the target side, line-aligned with --source.
+    #[arg(long, requires = "source")]
+    target: Option<PathBuf>,
+}
+
+impl CorpusFlags {
+    fn spec(self) -> Option<CorpusSpec> {
+        corpus_spec(self.corpus, self.source, self.target)
+    }
+}
+
+/// `--corpus FILE`, or `--source FILE --target FILE`, as a corpus.
+fn corpus_spec(
+    corpus: Option<PathBuf>,
+    source: Option<PathBuf>,
+    target: Option<PathBuf>,
+) -> Option<CorpusSpec> {
+    match (corpus, source, target) {
+        (Some(c), _, _) => Some(CorpusSpec::File(c)),
+        (None, Some(source), Some(target)) => Some(CorpusSpec::Parallel { source, target }),
+        _ => None,
+    }
+}
+
+/// Options of `encdec train`.
+#[derive(clap::Args)]
+struct TrainFlags {
+    /// translation (English→French), summarization (document→headline) or dialogue (history→reply).
+    #[arg(long, default_value = "translation")]
+    task: cli::TaskArg,
+    /// lstm, attention or transformer.
+    #[arg(long)]
+    model: cli::KindArg,
+    /// Train on this file (see `encdec evaluate --help` for the formats) instead of the built-in corpus.
+    #[arg(long, conflicts_with_all = ["source", "pairs"])]
+    corpus: Option<PathBuf>,
+    /// Train on two line-aligned files: the source side (translation).
+    #[arg(long, requires = "target", conflicts_with = "pairs")]
+    source: Option<PathBuf>,
+    /// The target side, line-aligned with --source.
+    #[arg(long, requires = "source")]
+    target: Option<PathBuf>,
+    /// Validation file, in the training file's format (tab-separated with --source/--target); default: a tenth of the training file.
+    #[arg(long)]
+    valid: Option<PathBuf>,
+    /// Test file; default: a tenth of the training file.
+    #[arg(long)]
+    test: Option<PathBuf>,
+    /// Skip malformed lines of the corpus files (counted) instead of stopping.
+    #[arg(long)]
+    skip_bad_lines: bool,
+    /// Built-in corpus: number of sentence pairs generated.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(100..=100_000))]
+    pairs: Option<u64>,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    epochs: u64,
+    /// Sentences per batch.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    batch_size: u64,
+    /// Seed of the split, the weights, the batch order and dropout.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// At most this many words per vocabulary (the 4 special tokens included); rarer words become <unk>.
+    #[arg(long)]
+    max_vocab: Option<usize>,
+    /// Words seen fewer times in training become <unk>.
+    #[arg(long, default_value_t = 1)]
+    min_count: usize,
+    /// Corpus files: drop training pairs with a side longer than this many tokens.
+    #[arg(long, default_value_t = 50)]
+    max_len: usize,
+    /// Keep upper case (default: lowercase every token).
+    #[arg(long)]
+    keep_case: bool,
+    /// Source language, for typography: en or fr (default en).
+    #[arg(long)]
+    src_lang: Option<Language>,
+    /// Target language: en or fr (default fr for translation, en otherwise).
+    #[arg(long)]
+    tgt_lang: Option<Language>,
+    /// LSTM models: embedding size.
+    #[arg(long)]
+    emb: Option<usize>,
+    /// LSTM models: hidden size.
+    #[arg(long)]
+    hidden: Option<usize>,
+    /// Transformer: d_model.
+    #[arg(long)]
+    d_model: Option<usize>,
+    /// Transformer: feed-forward size d_ff.
+    #[arg(long)]
+    d_ff: Option<usize>,
+    /// Transformer: layers per stack.
+    #[arg(long)]
+    layers: Option<usize>,
+    /// Transformer: attention heads.
+    #[arg(long)]
+    heads: Option<usize>,
+    /// Dropout rate.
+    #[arg(long)]
+    dropout: Option<f64>,
+    /// Learning rate (LSTM models: constant, default 0.005; transformer: the warm-up's peak).
+    #[arg(long)]
+    lr: Option<f64>,
+    /// Clip the gradient norm to this (0: no clipping; default 5).
+    #[arg(long)]
+    clip: Option<f64>,
+    /// Stop after this many epochs without a lower validation loss.
+    #[arg(long)]
+    patience: Option<usize>,
+    /// The checkpoint to write: the best epoch by validation loss, saved after each improvement.
+    #[arg(long, default_value = "model.ckpt")]
+    out: PathBuf,
+    /// Continue training this checkpoint (its vocabularies are kept) for --epochs more epochs.
+    #[arg(long)]
+    resume: Option<PathBuf>,
+    /// Also plot loss and accuracy per epoch (.png or .svg).
+    #[arg(long)]
+    curves: Option<PathBuf>,
+    /// Start the source word vectors from this file (word2vec/GloVe text format, any dimension).
+    #[arg(long)]
+    src_vectors: Option<PathBuf>,
+    /// Keep those vectors fixed during training (default: fine-tune them).
+    #[arg(long, requires = "src_vectors")]
+    freeze_vectors: bool,
+}
+
+impl TrainFlags {
+    /// The library's options; refuses size flags of the other model family.
+    fn options(self) -> Result<TrainOptions, String> {
+        let transformer = self.model.0 == ModelKind::Transformer;
+        if transformer && (self.emb.is_some() || self.hidden.is_some()) {
+            return Err("the transformer's sizes are --d-model and --d-ff (--emb and --hidden are for the LSTM models)".into());
+        }
+        if !transformer && (self.d_model.is_some() || self.d_ff.is_some()) {
+            return Err(format!(
+                "the {} model's sizes are --emb and --hidden (--d-model and --d-ff are for the transformer)",
+                self.model.0
+            ));
+        }
+        let spec = |p: Option<PathBuf>| p.map(CorpusSpec::File);
+        let train = corpus_spec(self.corpus, self.source, self.target);
+        let data = match train {
+            Some(train) => DataSource::Files {
+                train,
+                valid: spec(self.valid),
+                test: spec(self.test),
+            },
+            None if self.valid.is_some() || self.test.is_some() => {
+                return Err(
+                    "--valid and --test go with --corpus (or --source and --target)".into(),
+                );
+            }
+            None => DataSource::BuiltIn {
+                pairs: self.pairs.unwrap_or(6000) as usize,
+            },
+        };
+        Ok(TrainOptions {
+            task: self.task.0,
+            kind: self.model.0,
+            data,
+            text: TextOptions {
+                lowercase: !self.keep_case,
+                src_lang: self.src_lang,
+                tgt_lang: self.tgt_lang,
+                max_vocab: self.max_vocab,
+                min_count: self.min_count,
+                max_len: self.max_len,
+                skip_bad_lines: self.skip_bad_lines,
+            },
+            model: ModelOptions {
+                emb: self.emb.or(self.d_model),
+                hidden: self.hidden.or(self.d_ff),
+                layers: self.layers,
+                heads: self.heads,
+                dropout: self.dropout,
+            },
+            epochs: self.epochs as usize,
+            batch_size: self.batch_size as usize,
+            seed: self.seed,
+            lr: self.lr,
+            clip: self.clip,
+            patience: self.patience,
+            out: Some(self.out),
+            curves: self.curves,
+            resume: self.resume,
+            src_vectors: self.src_vectors.map(|p| (p, self.freeze_vectors)),
+            verbose: true,
+        })
+    }
+}
+
 /// Options of `word2vec` and `glove`.
 #[derive(clap::Args)]
 struct VectorFlags {
@@ -216,34 +429,40 @@ fn main() -> ExitCode {
             out,
             checkpoint,
         } => cli::demo(epochs as usize, seed, &out, checkpoint.as_deref()),
-        Command::Train {
-            task,
-            model,
-            epochs,
-            batch_size,
-            seed,
-            pairs,
-            out,
-            curves,
-            src_vectors,
-            freeze_vectors,
-        } => cli::train(cli::TrainArgs {
-            task: task.0,
-            kind: model.0,
-            epochs: epochs as usize,
-            batch_size: batch_size as usize,
-            seed,
-            pairs: pairs as usize,
-            out,
-            curves,
-            src_vectors,
-            freeze_vectors,
-        }),
+        Command::Train(flags) => flags.options().map_err(Into::into).and_then(cli::train),
+        Command::Evaluate {
+            checkpoint,
+            corpus,
+            beam,
+            hypotheses,
+            skip_bad_lines,
+        } => match corpus.spec() {
+            Some(spec) => cli::evaluate(
+                &checkpoint,
+                &spec,
+                beam as usize,
+                hypotheses.as_deref(),
+                skip_bad_lines,
+            ),
+            None => Err("give --corpus FILE, or --source FILE and --target FILE".into()),
+        },
+        Command::Bleu {
+            hypotheses,
+            references,
+            lowercase,
+            json,
+        } => cli::bleu(&hypotheses, &references, lowercase, json),
         Command::Translate {
             checkpoint,
             sentence,
             beam,
-        } => cli::translate(&checkpoint, &sentence, beam as usize),
+            allow_unknown,
+        } => cli::translate(
+            &checkpoint,
+            sentence.as_deref(),
+            beam as usize,
+            allow_unknown,
+        ),
         Command::Heatmap {
             checkpoint,
             sentence,
@@ -255,7 +474,8 @@ fn main() -> ExitCode {
             checkpoint,
             text,
             beam,
-        } => cli::summarize(&checkpoint, &text, beam as usize),
+            allow_unknown,
+        } => cli::summarize(&checkpoint, text.as_deref(), beam as usize, allow_unknown),
         Command::Chat { checkpoint } => cli::chat(&checkpoint),
         Command::Word2vec { args, cbow } => cli::word2vec(args.into_args(), cbow),
         Command::Glove { args } => cli::glove(args.into_args()),

@@ -23,12 +23,7 @@ fn trained(task: Task, n: usize, epochs: usize) -> (Checkpoint, f64, [f64; 3], f
         &default_training(ModelKind::Attention, epochs, 32, 0),
     );
     let s = scores(model.as_ref(), &data.tgt_vocab, &data.test);
-    let c = Checkpoint {
-        model,
-        src_vocab: data.src_vocab,
-        tgt_vocab: data.tgt_vocab,
-        task,
-    };
+    let c = Checkpoint::new(model, data.src_vocab, data.tgt_vocab, task);
     (c, s.bleu, s.rouge, s.exact)
 }
 
@@ -132,12 +127,12 @@ fn a_very_long_history_is_cut_to_the_last_tokens() {
         data.src_vocab.len(),
         data.tgt_vocab.len(),
     );
-    let c = Checkpoint {
-        model: build(&config, &mut rng(0)).unwrap(),
-        src_vocab: data.src_vocab,
-        tgt_vocab: data.tgt_vocab,
-        task: Task::Dialogue,
-    };
+    let c = Checkpoint::new(
+        build(&config, &mut rng(0)).unwrap(),
+        data.src_vocab,
+        data.tgt_vocab,
+        Task::Dialogue,
+    );
     let mut chat = ChatSession::new();
     let long = "hello ".repeat(20_000);
     assert!(matches!(chat.respond(&c, &long), ChatReply::Reply(_)));

@@ -39,12 +39,7 @@ fn saved(kind: ModelKind, name: &str) -> PathBuf {
     let (src, tgt) = vocabs();
     let model = build(&config(kind, src.len(), tgt.len()), &mut rng(7)).unwrap();
     let path = temp(name);
-    let c = Checkpoint {
-        model,
-        src_vocab: src,
-        tgt_vocab: tgt,
-        task: Task::Translation,
-    };
+    let c = Checkpoint::new(model, src, tgt, Task::Translation);
     c.save(&path).unwrap();
     path
 }
@@ -59,12 +54,7 @@ fn round_trip_keeps_weights_vocabularies_and_translations() {
         let (src, tgt) = vocabs();
         let model = build(&config(kind, src.len(), tgt.len()), &mut rng(7)).unwrap();
         let path = temp(&format!("round-{kind}"));
-        let original = Checkpoint {
-            model,
-            src_vocab: src,
-            tgt_vocab: tgt,
-            task: Task::Summarization,
-        };
+        let original = Checkpoint::new(model, src, tgt, Task::Summarization);
         original.save(&path).unwrap();
         let c = Checkpoint::load(&path).unwrap();
         assert_eq!(c.model.config(), original.model.config());
@@ -203,12 +193,7 @@ fn frozen_parameters_stay_frozen_after_a_round_trip() {
     .unwrap();
     model.embeddings_mut().0.weight.trainable = false;
     let path = temp("frozen");
-    let c = Checkpoint {
-        model,
-        src_vocab: src,
-        tgt_vocab: tgt,
-        task: Task::Translation,
-    };
+    let c = Checkpoint::new(model, src, tgt, Task::Translation);
     c.save(&path).unwrap();
     let mut back = Checkpoint::load(&path).unwrap();
     let frozen: Vec<String> = back

@@ -4,9 +4,7 @@
 
 mod cli_support;
 
-use cli_support::{encdec, fails_with, temp};
-use std::io::Write;
-use std::process::{Command, Stdio};
+use cli_support::{encdec, encdec_with_input, fails_with, temp};
 use std::sync::OnceLock;
 
 fn trained(task: &str) -> String {
@@ -42,20 +40,7 @@ fn dialogue_model() -> &'static str {
 
 /// Runs `encdec chat` with `input` on standard input; returns (success, stdout, stderr).
 fn chat(input: &str) -> (bool, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_encdec"))
-        .args(["chat", "--checkpoint", dialogue_model()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = encdec_with_input(&["chat", "--checkpoint", dialogue_model()], input);
     (
         o.status.success(),
         String::from_utf8_lossy(&o.stdout).into_owned(),

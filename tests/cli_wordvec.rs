@@ -172,6 +172,7 @@ fn train_can_start_from_frozen_vectors() {
         .status
         .success()
     );
+    // Without --emb the model takes the vectors' size, whatever it is.
     let args = [
         "train",
         "--model",
@@ -185,6 +186,12 @@ fn train_can_start_from_frozen_vectors() {
         "--src-vectors",
         wrong.to_str().unwrap(),
     ];
+    let t = encdec(&args);
+    assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stderr));
+    assert!(String::from_utf8_lossy(&t.stdout).contains("emb/d_model 8,"));
+    // With an --emb that differs, the sizes are named.
+    let mut args = args.to_vec();
+    args.extend(["--emb", "48"]);
     fails_with(
         &encdec(&args),
         "the word vectors have 8 dimensions but the model's embeddings have 48",

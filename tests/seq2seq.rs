@@ -195,12 +195,7 @@ fn the_attention_model_translates_the_held_out_fox_sentence() {
     );
     let (score, _) = bleu(model.as_ref(), &data.tgt_vocab, &data.test, 64);
     assert!(score >= 0.9, "test BLEU {score}");
-    let c = Checkpoint {
-        model,
-        src_vocab: data.src_vocab,
-        tgt_vocab: data.tgt_vocab,
-        task: Task::Translation,
-    };
+    let c = Checkpoint::new(model, data.src_vocab, data.tgt_vocab, Task::Translation);
     let t = c.translate(FOX_EN, 1).unwrap();
     assert_eq!(t.text, FOX_FR);
     assert_eq!(c.translate(FOX_EN, 4).unwrap().text, FOX_FR);

@@ -1,12 +1,14 @@
 //! The commands of the `encdec` binary. They parse nothing and compute
 //! nothing the library does not: they call it and print.
 
+mod evaluate;
 mod gradcheck;
 mod train;
 mod vectors;
 
+pub use evaluate::{bleu, evaluate};
 pub use gradcheck::gradcheck;
-pub use train::{TrainArgs, bench, chat, demo, heatmap, summarize, train, translate};
+pub use train::{bench, chat, demo, heatmap, summarize, train, translate};
 pub use vectors::{VectorArgs, glove, neighbors, word2vec};
 
 use encdec::seq2seq::ModelKind;
@@ -35,4 +37,12 @@ impl FromStr for KindArg {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         s.parse().map(KindArg)
     }
+}
+
+/// Prints a line to standard output; a closed or failing output (`| head`)
+/// ends printing quietly instead of panicking, so work already saved is kept.
+pub fn print_line(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
 }

@@ -2,98 +2,33 @@
 
 use super::CliResult;
 use encdec::data::FOX_EN;
-use encdec::plot::{attention_heads, attention_heatmap, line_chart};
+use encdec::plot::{attention_heads, attention_heatmap};
 use encdec::seq2seq::bench::{bench_config, median, time_steps};
-use encdec::seq2seq::pipeline::{TaskData, default_model, default_training, scores, task_data};
-use encdec::seq2seq::{
-    ChatReply, ChatSession, Checkpoint, History, ModelKind, Task, Translation, build, fit,
-    load_vectors,
-};
-use encdec::tensor::rng;
-use encdec::wordvec::WordVectors;
-use std::path::{Path, PathBuf};
+use encdec::seq2seq::run::{DataSource, ModelOptions, TextOptions, TrainOptions};
+use encdec::seq2seq::{ChatReply, ChatSession, Checkpoint, ModelKind, Task, Translation};
+use std::path::Path;
 use std::time::Instant;
 
-/// Options of `encdec train`.
-pub struct TrainArgs {
-    /// Which application.
-    pub task: Task,
-    /// Which model.
-    pub kind: ModelKind,
-    /// Epochs.
-    pub epochs: usize,
-    /// Batch size.
-    pub batch_size: usize,
-    /// Seed.
-    pub seed: u64,
-    /// Corpus size.
-    pub pairs: usize,
-    /// Checkpoint to write.
-    pub out: PathBuf,
-    /// Optional loss and accuracy plot.
-    pub curves: Option<PathBuf>,
-    /// Pre-trained English word vectors.
-    pub src_vectors: Option<PathBuf>,
-    /// Keep them fixed.
-    pub freeze_vectors: bool,
+/// Prints one progress line of the library.
+fn say(line: String) {
+    super::print_line(&line);
 }
 
-/// Trains a model of `kind` on the built-in corpus; prints progress and test BLEU.
-fn train_on_corpus(
-    task: Task,
-    kind: ModelKind,
-    epochs: usize,
-    batch_size: usize,
-    seed: u64,
-    pairs: usize,
-    vectors: Option<(&Path, bool)>,
-) -> Result<(Checkpoint, History, TaskData), Box<dyn std::error::Error>> {
-    let data = task_data(task, pairs, seed);
-    println!(
-        "{task} corpus: {} training, {} validation, {} test pairs; vocabularies: {} source, {} target words",
-        data.train.len(),
-        data.valid.len(),
-        data.test.len(),
-        data.src_vocab.len(),
-        data.tgt_vocab.len()
-    );
-    let config = default_model(kind, data.src_vocab.len(), data.tgt_vocab.len());
-    let mut model = build(&config, &mut rng(seed)).expect("the default configs are valid");
-    if let Some((path, freeze)) = vectors {
-        let v = WordVectors::load(path)?;
-        let copied = load_vectors(model.embeddings_mut().0, &data.src_vocab, &v, !freeze)?;
-        let how = if freeze { "frozen" } else { "fine-tuned" };
-        println!(
-            "English embeddings: {copied} of {} words start from {} ({how})",
-            data.src_vocab.len(),
-            path.display()
-        );
-    }
-    let n_params: usize = model.params().iter().map(|p| p.value.numel()).sum();
-    println!("model: {kind}, {n_params} parameters");
-    let mut train = default_training(kind, epochs, batch_size, seed);
-    train.verbose = true;
-    let history = fit(model.as_mut(), &data.train, &data.valid, &train);
-    let s = scores(model.as_ref(), &data.tgt_vocab, &data.test);
-    let n = data.test.len();
-    match task {
-        Task::Translation => println!("test BLEU-4 (greedy, {n} sentences): {:.4}", s.bleu),
-        Task::Summarization => println!(
-            "test ROUGE-1 {:.4}  ROUGE-2 {:.4}  ROUGE-L {:.4}  BLEU-4 {:.4}  exact headlines {:.4} (greedy, {n} documents)",
-            s.rouge[0], s.rouge[1], s.rouge[2], s.bleu, s.exact
-        ),
-        Task::Dialogue => println!(
-            "test reply accuracy {:.4}  BLEU-4 {:.4} (greedy, {n} dialogues)",
-            s.exact, s.bleu
-        ),
-    }
-    let checkpoint = Checkpoint {
-        model,
-        src_vocab: data.src_vocab.clone(),
-        tgt_vocab: data.tgt_vocab.clone(),
-        task,
+/// Trains as `options` says; prints the library's progress and the test scores.
+fn run(options: &TrainOptions) -> Result<Checkpoint, Box<dyn std::error::Error>> {
+    let outcome = encdec::seq2seq::run::train(options, &mut say)?;
+    let lines = match options.data {
+        DataSource::BuiltIn { .. } => vec![outcome.test.token_line(options.task)],
+        DataSource::Files { .. } => {
+            let mut l = vec!["test scores (greedy decoding):".to_string()];
+            l.extend(outcome.test.lines(options.task));
+            l
+        }
     };
-    Ok((checkpoint, history, data))
+    for l in lines {
+        say(l);
+    }
+    Ok(outcome.checkpoint)
 }
 
 /// Plots a translation's attention: one heatmap, or the heads of one Transformer layer.
@@ -139,71 +74,109 @@ fn plot_attention(t: &Translation, out: &Path, layer: Option<usize>, kind: Model
 /// `encdec demo`.
 pub fn demo(epochs: usize, seed: u64, out: &Path, save: Option<&Path>) -> CliResult {
     let start = Instant::now();
-    let (checkpoint, _, _) = train_on_corpus(
-        Task::Translation,
-        ModelKind::Attention,
-        epochs,
-        32,
-        seed,
-        6000,
-        None,
-    )?;
-    let t = checkpoint.translate(FOX_EN, 1)?;
-    println!("{FOX_EN}\n  -> {}", t.text);
-    plot_attention(&t, out, None, ModelKind::Attention)?;
+    encdec::files::check_output("--out", out, &["png", "svg"])?;
     if let Some(path) = save {
-        checkpoint.save(path)?;
-        println!("saved {}", path.display());
+        encdec::files::check_output("--checkpoint", path, &[])?;
+        encdec::files::check_distinct(&[("--out", out), ("--checkpoint", path)])?;
     }
-    println!("demo finished in {:.1} s", start.elapsed().as_secs_f64());
+    let options = TrainOptions {
+        task: Task::Translation,
+        kind: ModelKind::Attention,
+        data: DataSource::BuiltIn { pairs: 6000 },
+        text: TextOptions::default(),
+        model: ModelOptions::default(),
+        epochs,
+        batch_size: 32,
+        seed,
+        lr: None,
+        clip: None,
+        patience: None,
+        out: save.map(Path::to_path_buf),
+        curves: None,
+        resume: None,
+        src_vectors: None,
+        verbose: true,
+    };
+    let checkpoint = run(&options)?;
+    let t = checkpoint.translate(FOX_EN, 1)?;
+    say(format!("{FOX_EN}\n  -> {}", t.text));
+    plot_attention(&t, out, None, ModelKind::Attention)?;
+    say(format!(
+        "demo finished in {:.1} s",
+        start.elapsed().as_secs_f64()
+    ));
     Ok(())
 }
 
 /// `encdec train`.
-pub fn train(a: TrainArgs) -> CliResult {
-    let vectors = a.src_vectors.as_deref().map(|p| (p, a.freeze_vectors));
-    let (checkpoint, history, _) = train_on_corpus(
-        a.task,
-        a.kind,
-        a.epochs,
-        a.batch_size,
-        a.seed,
-        a.pairs,
-        vectors,
-    )?;
-    checkpoint.save(&a.out)?;
-    println!("saved {}", a.out.display());
-    if let Some(path) = a.curves {
-        let col = |f: fn(&encdec::seq2seq::EpochStats) -> f64| {
-            history.epochs.iter().map(f).collect::<Vec<_>>()
+pub fn train(options: TrainOptions) -> CliResult {
+    run(&options).map(|_| ())
+}
+
+/// Reads standard input as lines (one input per line), or names the bad line.
+fn stdin_lines() -> Result<Vec<String>, String> {
+    use std::io::Read;
+    let mut bytes = vec![];
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    let mut lines = vec![];
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let text = std::str::from_utf8(line).map_err(|_| {
+            format!(
+                "standard input, line {}: not valid UTF-8; give UTF-8 text",
+                i + 1
+            )
+        })?;
+        lines.push(text.strip_prefix('\u{feff}').unwrap_or(text).to_string());
+    }
+    if bytes.ends_with(b"\n") {
+        lines.pop();
+    }
+    Ok(lines)
+}
+
+/// Decodes one input per line of standard input and prints one output per
+/// line (an empty line for an empty one). Every line is checked first.
+fn decode_stdin(c: &Checkpoint, beam: usize, allow_unknown: bool) -> CliResult {
+    let lines = stdin_lines()?;
+    let mut sources = vec![];
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            sources.push(None);
+            continue;
+        }
+        let (_, ids) = c
+            .prepare_with(line, allow_unknown)
+            .map_err(|e| format!("standard input, line {}: {e}", i + 1))?;
+        sources.push(Some(ids));
+    }
+    let real: Vec<Vec<usize>> = sources.iter().flatten().cloned().collect();
+    let mut outputs = c.decode_all(&real, beam, 64).into_iter();
+    for s in &sources {
+        let text = if s.is_some() {
+            outputs.next().unwrap_or_default()
+        } else {
+            String::new()
         };
-        let (tl, vl, ta, va) = (
-            col(|e| e.train_loss),
-            col(|e| e.valid_loss),
-            col(|e| e.train_accuracy),
-            col(|e| e.valid_accuracy),
-        );
-        let series: [(&str, &[f64]); 4] = [
-            ("train loss", &tl),
-            ("validation loss", &vl),
-            ("train accuracy", &ta),
-            ("validation accuracy", &va),
-        ];
-        line_chart(
-            &path,
-            &format!("{} training", a.kind),
-            "loss / accuracy",
-            &series,
-        )?;
-        println!("wrote {}", path.display());
+        super::print_line(&text);
     }
     Ok(())
 }
 
-/// `encdec translate`.
-pub fn translate(checkpoint: &Path, sentence: &str, beam: usize) -> CliResult {
+/// `encdec translate`: one sentence, or one per line of standard input.
+pub fn translate(
+    checkpoint: &Path,
+    sentence: Option<&str>,
+    beam: usize,
+    allow_unknown: bool,
+) -> CliResult {
     let c = Checkpoint::load(checkpoint)?;
-    println!("{}", c.translate(sentence, beam)?.text);
+    match sentence {
+        Some(s) => super::print_line(&c.translate_with(s, beam, allow_unknown)?.text),
+        None => decode_stdin(&c, beam, allow_unknown)?,
+    }
     Ok(())
 }
 
@@ -250,10 +223,18 @@ fn load_for(
     Ok(c)
 }
 
-/// `encdec summarize`.
-pub fn summarize(checkpoint: &Path, text: &str, beam: usize) -> CliResult {
+/// `encdec summarize`: one document, or one per line of standard input.
+pub fn summarize(
+    checkpoint: &Path,
+    text: Option<&str>,
+    beam: usize,
+    allow_unknown: bool,
+) -> CliResult {
     let c = load_for(checkpoint, Task::Summarization, "summarize")?;
-    println!("{}", c.translate(text, beam)?.text);
+    match text {
+        Some(t) => super::print_line(&c.translate_with(t, beam, allow_unknown)?.text),
+        None => decode_stdin(&c, beam, allow_unknown)?,
+    }
     Ok(())
 }
 

@@ -41,6 +41,7 @@ mod chat;
 mod corpus;
 mod dialogue;
 mod dialogue_task;
+mod files;
 mod grammar;
 mod news;
 mod sentence;
@@ -53,6 +54,10 @@ pub use chat::{CITIES, City, DISHES, SIZES, SMALL_TALK, WEATHER_DAYS};
 pub use corpus::{FOX_EN, FOX_FR, Pair, Split, generate, translation_corpus};
 pub use dialogue::{DIALOGUE_COUNT, Dialogue, TURN, dialogue_corpus};
 pub use dialogue_task::Task;
+pub use files::{
+    CorpusError, CorpusFile, MAX_LINE_BYTES, ReadOptions, Record, read_dialogues, read_parallel,
+    read_summaries, read_tsv_pairs,
+};
 pub use grammar::{
     ADJECTIVES, Adjective, Article, Gender, NOUNS, Noun, Number, SENTENCE_COUNT, VERBS, Verb,
 };
@@ -60,7 +65,7 @@ pub use news::{ACTIONS, Action, DAYS, EVENT_COUNT, PLACES, Part, ROLES, Role};
 pub use sentence::{NounPhrase, Sentence};
 pub use summaries::{Document, Event, summarization_corpus};
 pub use tasks::{TaskSplit, TextPair};
-pub use tokenizer::{Tokenizer, detokenize};
+pub use tokenizer::{ELISIONS, Language, Tokenizer, detokenize, detokenize_in, is_elision};
 pub use vocab::{BOS, BOS_ID, EOS, EOS_ID, PAD, PAD_ID, SPECIALS, UNK, UNK_ID, Vocab};
 
 use std::fmt;

@@ -26,10 +26,23 @@
 //!    character stay in the word, so a decomposed `e` + U+0301 is not cut.
 //!    A single hyphen (`-`, U+2010) or apostrophe (`'`, U+2019) between two
 //!    word characters joins them: `par-dessus`, `aujourd'hui`, `don't` and
-//!    `l'homme` are one token each. A hyphen or apostrophe anywhere else
-//!    (leading, trailing, doubled) is punctuation.
+//!    `rock'n'roll` are one token each (but see rule 8). A hyphen or
+//!    apostrophe anywhere else (leading, trailing, doubled) is punctuation.
 //! 6. Every other character (`.`, `,`, `«`, `-`, a lone combining accent,
-//!    …) is a token of its own.
+//!    …) is a token of its own, except as rules 7–9 say.
+//! 7. A `.` or `,` between two ASCII digits stays in the number: `3.14`,
+//!    `2,5` and `1,000.5` are one token each.
+//! 8. French elision: an apostrophe after one of the words of [`ELISIONS`]
+//!    (`l`, `d`, `qu`, `jusqu`, …, in any case) ends that word, apostrophe
+//!    included: `l'homme` gives `l'` and `homme`, `jusqu'à` gives `jusqu'`
+//!    and `à`; `aujourd'hui` stays whole. The typographic apostrophe ’
+//!    (U+2019) is written `'` in every token, so `l’homme` and `l'homme`
+//!    give the same tokens.
+//! 9. Three or more dots in a row are one token, an ellipsis (`...`); the
+//!    character `…` is one token too.
+//!
+//! No-break spaces (U+00A0, U+202F), which French puts before `? ! : ;`
+//! and inside `« »`, are whitespace by rule 1.
 //!
 //! Marks that Rust does not count as alphanumeric and that are not in the
 //! accent blocks above (for example the Devanagari virama) split a word;
@@ -119,6 +132,21 @@ fn class(c: char) -> Class {
     }
 }
 
+/// The French words that lose their last vowel before a vowel and keep an
+/// apostrophe (elision): `l'homme` is `l'` + `homme`, `qu'il` is `qu'` +
+/// `il`. A word not in this list keeps its apostrophe inside
+/// (`aujourd'hui`, `don't`, `rock'n'roll`).
+pub const ELISIONS: &[&str] = &[
+    "c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu",
+];
+
+/// Whether `token` is an elided French word such as `l'` or `qu'` (any case).
+pub fn is_elision(token: &str) -> bool {
+    token
+        .strip_suffix('\'')
+        .is_some_and(|w| ELISIONS.contains(&w.to_lowercase().as_str()))
+}
+
 impl Tokenizer {
     /// A tokenizer that lowercases every token when `lowercase` is true.
     pub fn new(lowercase: bool) -> Tokenizer {
@@ -130,8 +158,8 @@ impl Tokenizer {
     ///
     /// ```
     /// use encdec::data::Tokenizer;
-    /// let tokens = Tokenizer::new(true).tokenize("Le renard saute par-dessus le chien!");
-    /// assert_eq!(tokens, ["le", "renard", "saute", "par-dessus", "le", "chien", "!"]);
+    /// let tokens = Tokenizer::new(true).tokenize("L’homme saute par-dessus 2,5 chiens...");
+    /// assert_eq!(tokens, ["l'", "homme", "saute", "par-dessus", "2,5", "chiens", "..."]);
     /// ```
     pub fn tokenize(&self, text: &str) -> Vec<String> {
         // Drop ignored characters first, so that they never stand between a
@@ -141,22 +169,45 @@ impl Tokenizer {
             .map(|c| (c, class(c)))
             .filter(|&(_, k)| k != Class::Ignored)
             .collect();
+        let at = |i: usize| chars.get(i).map(|&(c, _)| c);
         let mut tokens = Vec::new();
         let mut word = String::new();
-        for (i, &(c, k)) in chars.iter().enumerate() {
+        let mut i = 0;
+        while i < chars.len() {
+            let (c, k) = chars[i];
             let next_is_word = chars.get(i + 1).is_some_and(|&(_, k)| k == Class::Word);
+            let between_digits = word.ends_with(|d: char| d.is_ascii_digit())
+                && at(i + 1).is_some_and(|d| d.is_ascii_digit());
             match k {
                 Class::Word => word.push(c),
                 Class::Mark if !word.is_empty() => word.push(c),
-                Class::Joiner if !word.is_empty() && next_is_word => word.push(c),
+                // Rule 7: a decimal point or comma inside a number.
+                Class::Single if matches!(c, '.' | ',') && between_digits => word.push(c),
+                // Rule 5: an apostrophe (both kinds, written `'`) or hyphen
+                // between word characters; rule 8: elision ends the word.
+                Class::Joiner if !word.is_empty() && next_is_word => {
+                    let apostrophe = matches!(c, '\'' | '\u{2019}');
+                    word.push(if apostrophe { '\'' } else { c });
+                    if apostrophe && is_elision(&word) {
+                        self.flush(&mut word, &mut tokens);
+                    }
+                }
                 Class::Separator => self.flush(&mut word, &mut tokens),
                 Class::Ignored => {} // filtered out above
                 Class::Single | Class::Mark | Class::Joiner => {
                     self.flush(&mut word, &mut tokens);
-                    word.push(c);
+                    // Rule 9: three or more dots are one token (an ellipsis).
+                    let dots = chars[i..].iter().take_while(|&&(d, _)| d == '.').count();
+                    if dots >= 3 {
+                        word.push_str(&".".repeat(dots));
+                        i += dots - 1;
+                    } else {
+                        word.push(if c == '\u{2019}' { '\'' } else { c });
+                    }
                     self.flush(&mut word, &mut tokens);
                 }
             }
+            i += 1;
         }
         self.flush(&mut word, &mut tokens);
         tokens
@@ -176,18 +227,53 @@ impl Tokenizer {
     }
 }
 
-/// Tokens that are written straight after the previous token, with no space.
-const NO_SPACE_BEFORE: &[&str] = &[".", ",", "!", "?", ";", ":", ")", "]", "}"];
+/// The language of a text, for putting its tokens back together with the
+/// right typography.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// English, and any language without the French spacing rules.
+    English,
+    /// French: a no-break space before `: ; ! ?` and inside `« »`.
+    French,
+}
+
+impl Language {
+    /// The code used on the command line and in checkpoints: `en` or `fr`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::French => "fr",
+        }
+    }
+}
+
+impl std::str::FromStr for Language {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "en" => Ok(Language::English),
+            "fr" => Ok(Language::French),
+            _ => Err(format!(
+                "unknown language '{s}': expected en (English spacing, also right for most other languages) or fr"
+            )),
+        }
+    }
+}
+
+/// Tokens that are written straight after the previous token, with no space
+/// (in French, after a no-break space for `; ! ? :`).
+const NO_SPACE_BEFORE: &[&str] = &[
+    ".", ",", "!", "?", ";", ":", ")", "]", "}", "...", "\u{2026}",
+];
 
 /// Tokens after which the next token follows with no space.
 const NO_SPACE_AFTER: &[&str] = &["(", "[", "{"];
 
-/// Joins tokens back into text: one space between tokens, except before
-/// `.` `,` `!` `?` `;` `:` and the closing brackets `)` `]` `}`, and after
-/// the opening brackets `(` `[` `{`.
-///
-/// Tokenizing the result gives the tokens back, for tokens made by
-/// [`Tokenizer::tokenize`].
+/// Joins tokens back into English text: one space between tokens, except
+/// before `.` `,` `!` `?` `;` `:`, an ellipsis and the closing brackets
+/// `)` `]` `}`, after the opening brackets `(` `[` `{`, and after an
+/// elided word (`l'homme`). Same as [`detokenize_in`] with
+/// [`Language::English`].
 ///
 /// ```
 /// use encdec::data::{Tokenizer, detokenize};
@@ -195,13 +281,44 @@ const NO_SPACE_AFTER: &[&str] = &["(", "[", "{"];
 /// assert_eq!(detokenize(&tokens), "Bonjour, le monde (vraiment)!");
 /// ```
 pub fn detokenize(tokens: &[String]) -> String {
+    detokenize_in(tokens, Language::English)
+}
+
+/// Joins tokens back into text with the typography of `lang`: the rules of
+/// [`detokenize`], and in French a narrow no-break space (U+202F) before
+/// `;` `!` `?`, a no-break space (U+00A0) before `:` and `»` and after `«`.
+///
+/// Tokenizing the result gives the tokens back, for tokens made by
+/// [`Tokenizer::tokenize`] (`tests/data/tokenizer.rs::detokenize_then_tokenize_gives_the_tokens_back`):
+/// a dot is never glued to a dot (that would make an ellipsis), and an
+/// elided word is glued only to a word.
+///
+/// ```
+/// use encdec::data::{Language, Tokenizer, detokenize_in};
+/// let tokens = Tokenizer::new(false).tokenize("« L'homme ? » , dit-il");
+/// assert_eq!(detokenize_in(&tokens, Language::French), "«\u{a0}L'homme\u{202f}?\u{a0}», dit-il");
+/// ```
+pub fn detokenize_in(tokens: &[String], lang: Language) -> String {
     let mut text = String::new();
     for (i, token) in tokens.iter().enumerate() {
-        let glued = i == 0
-            || NO_SPACE_BEFORE.contains(&token.as_str())
-            || NO_SPACE_AFTER.contains(&tokens[i - 1].as_str());
-        if !glued {
-            text.push(' ');
+        if i > 0 {
+            let prev = tokens[i - 1].as_str();
+            let starts_word = token
+                .chars()
+                .next()
+                .is_some_and(|c| class(c) == Class::Word);
+            let glued = (NO_SPACE_BEFORE.contains(&token.as_str())
+                && !(prev.ends_with('.') && token.starts_with('.')))
+                || NO_SPACE_AFTER.contains(&prev)
+                || (is_elision(prev) && starts_word);
+            let french = lang == Language::French;
+            match token.as_str() {
+                ";" | "!" | "?" if french => text.push('\u{202F}'),
+                ":" | "\u{BB}" if french => text.push('\u{A0}'),
+                _ if french && prev == "\u{AB}" => text.push('\u{A0}'),
+                _ if !glued => text.push(' '),
+                _ => {}
+            }
         }
         text.push_str(token);
     }

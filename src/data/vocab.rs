@@ -42,6 +42,27 @@ impl Vocab {
         sentences: I,
         min_count: usize,
     ) -> Vocab {
+        Vocab::build_capped(sentences, min_count, None)
+    }
+
+    /// As [`Vocab::build`], keeping at most `max_size` tokens, the four
+    /// specials included: the most frequent words win, and every other word
+    /// becomes `<unk>` when encoded. `None` keeps every word.
+    ///
+    /// # Panics
+    /// If `max_size` is below 5 (the specials and one word); the command
+    /// line checks `--max-vocab` before it gets here.
+    pub fn build_capped<'a, I: IntoIterator<Item = &'a [String]>>(
+        sentences: I,
+        min_count: usize,
+        max_size: Option<usize>,
+    ) -> Vocab {
+        if let Some(m) = max_size {
+            assert!(
+                m > SPECIALS.len(),
+                "Vocab::build_capped: max_size {m} leaves no room for a word"
+            );
+        }
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for sentence in sentences {
             for token in sentence {
@@ -53,6 +74,9 @@ impl Vocab {
             .filter(|&(t, c)| c >= min_count.max(1) && !t.is_empty() && !SPECIALS.contains(&t))
             .collect();
         seen.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        if let Some(m) = max_size {
+            seen.truncate(m - SPECIALS.len());
+        }
         let tokens: Vec<String> = SPECIALS
             .iter()
             .copied()

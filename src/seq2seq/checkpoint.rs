@@ -6,16 +6,19 @@
 //! |---|---|
 //! | 8 | the magic `ENCDEC01` |
 //! | 8 | header length $L$ (`u64`) |
-//! | $L$ | header: JSON with the task, the model kind, its sizes, both vocabularies, and each parameter's name, shape and whether it is trainable (frozen pre-trained vectors stay frozen) |
+//! | $L$ | header: JSON with the task, the model kind, its sizes, both vocabularies, the text settings (lowercasing, languages, longest sentence), the training progress (for `--resume`), and each parameter's name, shape and whether it is trainable (frozen pre-trained vectors stay frozen) |
 //! | $8\sum n_i$ | the parameters' values as `f64`, in header order |
 //! | 8 | FNV-1a 64-bit hash of everything before it |
+//!
+//! Saving writes the file atomically ([`crate::files::write_atomic`]): a
+//! failure leaves an existing checkpoint as it was.
 //!
 //! Loading checks each part and says what is wrong: not a checkpoint, cut
 //! short, damaged (hash mismatch), of another model kind, or inconsistent.
 
 use super::model::{ModelConfig, ModelKind, Seq2Seq, build};
 use super::pipeline::Task;
-use crate::data::Vocab;
+use crate::data::{Language, Vocab};
 use crate::tensor::{Tensor, rng};
 use serde_json::{Value, json};
 use std::fmt;
@@ -93,6 +96,101 @@ pub struct Checkpoint {
     pub tgt_vocab: Vocab,
     /// What it was trained to do.
     pub task: Task,
+    /// How its text is tokenized and written back.
+    pub text: TextSettings,
+    /// How far training got (`None` for a model not trained by the pipeline).
+    pub progress: Option<TrainProgress>,
+}
+
+/// How a model's text is tokenized and written back, as it was trained.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TextSettings {
+    /// Whether the tokenizer lowercases.
+    pub lowercase: bool,
+    /// The source language (for its typography).
+    pub src_lang: Language,
+    /// The target language: outputs are detokenized with its typography.
+    pub tgt_lang: Language,
+    /// The longest sentence, in tokens, the model was trained on; decoding
+    /// writes at most `max_len + 1` tokens (the sentence and `</s>`).
+    pub max_len: usize,
+}
+
+impl TextSettings {
+    /// The settings of the built-in corpora: lowercased, English to French
+    /// for translation (English to English otherwise), 29 tokens, so that
+    /// decoding stops at [`super::MAX_LEN`] tokens.
+    pub fn for_task(task: Task) -> TextSettings {
+        TextSettings {
+            lowercase: true,
+            src_lang: Language::English,
+            tgt_lang: match task {
+                Task::Translation => Language::French,
+                _ => Language::English,
+            },
+            max_len: super::MAX_LEN - 1,
+        }
+    }
+}
+
+/// How far training got: what `--resume` continues from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainProgress {
+    /// Epochs done.
+    pub epochs: usize,
+    /// Optimizer steps done.
+    pub steps: usize,
+    /// The lowest validation loss reached (the model saved is the one that reached it).
+    pub best_valid_loss: f64,
+}
+
+fn progress_json(p: &Option<TrainProgress>) -> Value {
+    match p {
+        None => Value::Null,
+        Some(p) => json!({"epochs": p.epochs, "steps": p.steps,
+            "best_valid_loss": if p.best_valid_loss.is_finite() { json!(p.best_valid_loss) } else { Value::Null }}),
+    }
+}
+
+fn progress_from(v: &Value) -> Result<Option<TrainProgress>, String> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    let int = |k: &str| {
+        v[k].as_u64()
+            .and_then(|x| usize::try_from(x).ok())
+            .ok_or(format!(
+                "training field '{k}' is missing or not a whole number"
+            ))
+    };
+    Ok(Some(TrainProgress {
+        epochs: int("epochs")?,
+        steps: int("steps")?,
+        best_valid_loss: v["best_valid_loss"].as_f64().unwrap_or(f64::INFINITY),
+    }))
+}
+
+fn text_from(v: &Value, task: Task) -> Result<TextSettings, String> {
+    let mut t = TextSettings::for_task(task);
+    if v.is_null() {
+        return Ok(t); // files written before text settings existed
+    }
+    t.lowercase = v["lowercase"]
+        .as_bool()
+        .ok_or("text field 'lowercase' is missing")?;
+    let lang = |k: &str| -> Result<Language, String> {
+        v[k].as_str()
+            .ok_or(format!("text field '{k}' is missing"))?
+            .parse()
+    };
+    t.src_lang = lang("src_lang")?;
+    t.tgt_lang = lang("tgt_lang")?;
+    t.max_len = v["max_len"]
+        .as_u64()
+        .and_then(|x| usize::try_from(x).ok())
+        .filter(|&x| (1..=100_000).contains(&x))
+        .ok_or("text field 'max_len' is missing or not a whole number from 1 to 100000")?;
+    Ok(t)
 }
 
 /// FNV-1a, 64 bits: a small hash that detects damaged bytes.
@@ -136,7 +234,26 @@ fn config_from(v: &Value) -> Result<ModelConfig, String> {
 }
 
 impl Checkpoint {
-    /// Writes the model, its vocabularies and its task to `path`.
+    /// A checkpoint with the built-in corpora's text settings
+    /// ([`TextSettings::for_task`]) and no training progress.
+    pub fn new(
+        model: Box<dyn Seq2Seq>,
+        src_vocab: Vocab,
+        tgt_vocab: Vocab,
+        task: Task,
+    ) -> Checkpoint {
+        Checkpoint {
+            model,
+            src_vocab,
+            tgt_vocab,
+            task,
+            text: TextSettings::for_task(task),
+            progress: None,
+        }
+    }
+
+    /// Writes the model, its vocabularies, its task, its text settings and
+    /// its training progress to `path`, atomically.
     pub fn save(&self, path: &Path) -> Result<(), CheckpointError> {
         let params = self.model.params();
         let header = json!({
@@ -145,6 +262,9 @@ impl Checkpoint {
             "config": config_json(self.model.config()),
             "src_vocab": self.src_vocab.tokens(),
             "tgt_vocab": self.tgt_vocab.tokens(),
+            "text": {"lowercase": self.text.lowercase, "src_lang": self.text.src_lang.code(),
+                     "tgt_lang": self.text.tgt_lang.code(), "max_len": self.text.max_len},
+            "training": progress_json(&self.progress),
             "params": params.iter().map(|p| json!({"name": p.name, "shape": p.shape(), "trainable": p.trainable})).collect::<Vec<_>>(),
         });
         let header = header.to_string().into_bytes();
@@ -157,7 +277,8 @@ impl Checkpoint {
             }
         }
         bytes.extend(fnv1a(&bytes).to_le_bytes());
-        std::fs::write(path, bytes).map_err(|e| CheckpointError::Io(path.to_path_buf(), e))
+        crate::files::write_atomic(path, &bytes)
+            .map_err(|e| CheckpointError::Io(path.to_path_buf(), e))
     }
 
     /// Reads a checkpoint of any model kind.
@@ -241,6 +362,8 @@ impl Checkpoint {
             }
             Ok(v)
         };
+        let text = text_from(&header["text"], task).map_err(corrupt)?;
+        let progress = progress_from(&header["training"]).map_err(corrupt)?;
         let src_vocab = vocab("src_vocab", config.src_vocab)?;
         let tgt_vocab = vocab("tgt_vocab", config.tgt_vocab)?;
         let mut model = build(&config, &mut rng(0)).map_err(corrupt)?;
@@ -281,6 +404,8 @@ impl Checkpoint {
             src_vocab,
             tgt_vocab,
             task,
+            text,
+            progress,
         })
     }
 

@@ -59,6 +59,40 @@ pub struct EpochStats {
     pub valid_accuracy: Float,
     /// Wall-clock seconds.
     pub seconds: Float,
+    /// Real (non-padding) source and target tokens trained on per second.
+    pub tokens_per_second: Float,
+    /// Optimizer steps done so far, this epoch's included (what a resumed run continues from).
+    pub step: usize,
+    /// Whether the validation loss is the lowest so far (the checkpoint worth keeping).
+    pub best: bool,
+}
+
+/// Where a run of [`fit_with`] starts and how it may stop early.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FitOptions {
+    /// Batches of sentences of similar length ([`super::bucketed_batches`]),
+    /// instead of plain shuffled batches ([`super::batches`]).
+    pub bucket: bool,
+    /// Stop after this many epochs without a new lowest validation loss.
+    pub patience: Option<usize>,
+    /// Epochs already done (when resuming): numbering continues after them.
+    pub epochs_done: usize,
+    /// Optimizer steps already done (the learning-rate schedule continues).
+    pub steps_done: usize,
+    /// The lowest validation loss so far (`INFINITY` when starting).
+    pub best_valid_loss: Float,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        FitOptions {
+            bucket: false,
+            patience: None,
+            epochs_done: 0,
+            steps_done: 0,
+            best_valid_loss: Float::INFINITY,
+        }
+    }
 }
 
 /// The per-epoch record of a `fit`, as Keras's `History`.
@@ -142,7 +176,8 @@ fn train_step_tally(
 /// (no dropout, no update): Keras's `evaluate`.
 pub fn evaluate(model: &dyn Seq2Seq, examples: &[Example], batch_size: usize) -> (Float, Float) {
     let (mut loss, mut correct, mut counted) = (0.0, 0, 0);
-    for batch in batches(examples, batch_size, None) {
+    // Sorted by length, so that batches hold little padding.
+    for (_, batch) in super::sorted_batches(examples, batch_size) {
         let tape = Tape::new();
         let out = model.forward(&tape, &batch, None);
         let (_, t) = loss_of(out.logits, &batch);
@@ -162,7 +197,7 @@ fn progress(n: u64, epoch: usize, epochs: usize, verbose: bool) -> ProgressBar {
     }
     let bar = ProgressBar::new(n);
     let style = ProgressStyle::with_template(
-        "epoch {prefix} [{bar:30}] {pos}/{len} batches  {msg}  ({elapsed})",
+        "epoch {prefix} [{bar:30}] {pos}/{len} batches  {msg}  ({elapsed}, ETA {eta})",
     )
     .expect("a valid progress template")
     .progress_chars("=> ");
@@ -183,23 +218,55 @@ pub fn fit(
     valid: &[Example],
     config: &TrainConfig,
 ) -> History {
-    let mut rng = rng(config.seed);
+    let never = |_: &dyn Seq2Seq, _: &EpochStats| Ok::<(), std::convert::Infallible>(());
+    match fit_with(model, train, valid, config, &FitOptions::default(), never) {
+        Ok(h) => h,
+        Err(e) => match e {},
+    }
+}
+
+/// [`fit`] with bucketing, early stopping, a resumed start and a call
+/// after every epoch: `after_epoch(model, stats)` can save the model when
+/// `stats.best` (a failure there stops training and is returned).
+///
+/// With `options.patience = Some(n)`, training stops after `n` epochs in a
+/// row without a new lowest validation loss. When resuming
+/// (`options.epochs_done > 0`) the batch order and dropout draw from a
+/// generator seeded with the seed and the epoch count, so a resumed run is
+/// reproducible too.
+///
+/// # Panics
+/// If `config.batch_size` is 0.
+pub fn fit_with<E>(
+    model: &mut dyn Seq2Seq,
+    train: &[Example],
+    valid: &[Example],
+    config: &TrainConfig,
+    options: &FitOptions,
+    mut after_epoch: impl FnMut(&dyn Seq2Seq, &EpochStats) -> Result<(), E>,
+) -> Result<History, E> {
+    let mut rng = match options.epochs_done {
+        0 => rng(config.seed),
+        done => rng(config.seed ^ (done as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)),
+    };
     let mut opt: Box<dyn Optimizer> = match config.optimizer {
         OptimizerChoice::Adam => Box::new(Adam::default()),
         OptimizerChoice::Sgd { momentum } => Box::new(Sgd::new(momentum)),
     };
     let mut history = History::default();
-    let mut step = 0;
-    for epoch in 1..=config.epochs {
+    let mut step = options.steps_done;
+    let mut best = options.best_valid_loss;
+    let mut stale = 0;
+    let last = options.epochs_done + config.epochs;
+    for epoch in options.epochs_done + 1..=last {
         let start = Instant::now();
-        let epoch_batches = batches(train, config.batch_size, Some(&mut rng));
-        let bar = progress(
-            epoch_batches.len() as u64,
-            epoch,
-            config.epochs,
-            config.verbose,
-        );
-        let (mut loss, mut correct, mut counted) = (0.0, 0, 0);
+        let epoch_batches = if options.bucket {
+            super::bucketed_batches(train, config.batch_size, &mut rng)
+        } else {
+            batches(train, config.batch_size, Some(&mut rng))
+        };
+        let bar = progress(epoch_batches.len() as u64, epoch, last, config.verbose);
+        let (mut loss, mut correct, mut counted, mut tokens) = (0.0, 0, 0, 0);
         for batch in &epoch_batches {
             step += 1;
             let t = train_step_tally(
@@ -213,37 +280,68 @@ pub fn fit(
             loss += t.loss_sum;
             correct += t.correct;
             counted += t.counted;
+            tokens += super::real_tokens(batch);
             bar.inc(1);
             let (l, a) = (
                 loss / counted.max(1) as Float,
                 correct as Float / counted.max(1) as Float,
             );
-            bar.set_message(format!("loss {l:.4}  acc {a:.4}"));
+            let rate = tokens as Float / start.elapsed().as_secs_f64().max(1e-9);
+            bar.set_message(format!("loss {l:.4}  acc {a:.4}  {rate:.0} tokens/s"));
         }
         bar.finish_and_clear();
+        let seconds = start.elapsed().as_secs_f64();
         let (valid_loss, valid_accuracy) = evaluate(model, valid, config.batch_size);
+        // Without validation data the last epoch counts as the best.
+        let improved = if valid.is_empty() {
+            true
+        } else {
+            valid_loss < best
+        };
+        if improved && !valid.is_empty() {
+            best = valid_loss;
+        }
+        stale = if improved { 0 } else { stale + 1 };
         let stats = EpochStats {
             epoch,
             train_loss: loss / counted.max(1) as Float,
             train_accuracy: correct as Float / counted.max(1) as Float,
             valid_loss,
             valid_accuracy,
-            seconds: start.elapsed().as_secs_f64(),
+            seconds,
+            tokens_per_second: tokens as Float / seconds.max(1e-9),
+            step,
+            best: improved,
         };
         if config.verbose {
             eprintln!(
-                "epoch {epoch}/{}: loss {:.4}  acc {:.4}  val_loss {:.4}  val_acc {:.4}  ({:.1} s)",
-                config.epochs,
+                "epoch {epoch}/{last}: loss {:.4}  acc {:.4}  val_loss {:.4}  val_acc {:.4}  ({:.1} s, {:.0} tokens/s){}",
                 stats.train_loss,
                 stats.train_accuracy,
                 stats.valid_loss,
                 stats.valid_accuracy,
-                stats.seconds
+                stats.seconds,
+                stats.tokens_per_second,
+                if improved && !valid.is_empty() {
+                    "  best so far"
+                } else {
+                    ""
+                }
             );
         }
+        after_epoch(model, &stats)?;
         history.epochs.push(stats);
+        if options.patience.is_some_and(|p| stale >= p) {
+            if config.verbose {
+                eprintln!(
+                    "stopping early: no lower validation loss for {stale} epoch{}",
+                    if stale == 1 { "" } else { "s" }
+                );
+            }
+            break;
+        }
     }
-    history
+    Ok(history)
 }
 
 /// Keras's `predict` on the tutorial's model (§5.1, its last line): with

@@ -5,25 +5,34 @@
 mod attention;
 mod batch;
 pub mod bench;
+mod bleu;
 mod chat;
 mod checkpoint;
+pub mod corpus;
 mod decode;
+mod eval;
 mod fit;
 mod lstm;
 mod metrics;
 mod model;
 pub mod pipeline;
 mod pretrained;
+pub mod run;
 mod transformer;
 mod translate;
 
 pub use attention::AttentionSeq2Seq;
-pub use batch::{Batch, Example, batches};
+pub use batch::{
+    Batch, Example, batches, bucketed_batches, padding_share, real_tokens, sorted_batches,
+};
+pub use bleu::{SacreBleu, sacre_bleu, tokenize_13a};
 pub use chat::{ChatReply, ChatSession, MAX_HISTORY_TOKENS};
-pub use checkpoint::{Checkpoint, CheckpointError};
+pub use checkpoint::{Checkpoint, CheckpointError, TextSettings, TrainProgress};
 pub use decode::{Hypothesis, beam_search, greedy, normalised_score};
+pub use eval::{EvalReport, evaluate_turns};
 pub use fit::{
-    EpochStats, History, OptimizerChoice, TrainConfig, evaluate, fit, predict, train_step,
+    EpochStats, FitOptions, History, OptimizerChoice, TrainConfig, evaluate, fit, fit_with,
+    predict, train_step,
 };
 pub use lstm::{LstmSeq2Seq, WordLstm};
 pub use metrics::{Prf, corpus_bleu, lcs_len, mean_rouge, rouge_l, rouge_n, token_accuracy};

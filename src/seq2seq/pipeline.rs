@@ -119,7 +119,22 @@ fn prepare(task: Task, train: &[TextPair], valid: &[TextPair], test: Vec<TextPai
 
 /// The built-in corpus of `task` with `n` pairs, split with `seed`.
 pub fn task_data(task: Task, n: usize, seed: u64) -> TaskData {
+    let split = builtin_split(task, n, seed);
     let split = match task {
+        Task::Dialogue => crate::data::TaskSplit {
+            train: every_bot_turn(&split.train),
+            valid: every_bot_turn(&split.valid),
+            test: split.test,
+        },
+        _ => split,
+    };
+    prepare(task, &split.train, &split.valid, split.test)
+}
+
+/// The built-in corpus of `task` with `n` pairs as text, split with `seed`
+/// (dialogues as their final reply given the history).
+pub fn builtin_split(task: Task, n: usize, seed: u64) -> crate::data::TaskSplit {
+    match task {
         Task::Translation => {
             let s = translation_corpus(n, seed);
             let pairs = |v: Vec<crate::data::Pair>| -> Vec<TextPair> {
@@ -137,16 +152,8 @@ pub fn task_data(task: Task, n: usize, seed: u64) -> TaskData {
             }
         }
         Task::Summarization => crate::data::summarization_corpus(n, seed),
-        Task::Dialogue => {
-            let s = crate::data::dialogue_corpus(n, seed);
-            crate::data::TaskSplit {
-                train: every_bot_turn(&s.train),
-                valid: every_bot_turn(&s.valid),
-                test: s.test,
-            }
-        }
-    };
-    prepare(task, &split.train, &split.valid, split.test)
+        Task::Dialogue => crate::data::dialogue_corpus(n, seed),
+    }
 }
 
 /// Each dialogue teaches every bot turn, not only the last: the pair

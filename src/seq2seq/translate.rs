@@ -4,7 +4,7 @@
 use super::checkpoint::Checkpoint;
 use super::decode::{Hypothesis, beam_search, greedy};
 use crate::data::EOS_ID;
-use crate::data::{Tokenizer, detokenize};
+use crate::data::{Tokenizer, detokenize_in};
 use crate::tensor::Tensor;
 use std::fmt;
 
@@ -25,7 +25,7 @@ impl fmt::Display for TranslateError {
             TranslateError::Empty => write!(f, "the sentence is empty: nothing to translate"),
             TranslateError::UnknownWords(w) => write!(
                 f,
-                "unknown words (not in the training vocabulary): {}",
+                "unknown words (not in the training vocabulary): {}; pass --allow-unknown to translate them as <unk>",
                 w.join(", ")
             ),
             TranslateError::BadBeam => write!(f, "the beam width must be at least 1"),
@@ -48,55 +48,129 @@ pub struct Translation {
     pub attention: Vec<Tensor>,
 }
 
-/// Longest translation produced, in tokens.
+/// Longest output of a model trained on the built-in corpora, in tokens
+/// (`</s>` included); a model trained on files writes at most its
+/// [`super::TextSettings::max_len`] + 1.
 pub const MAX_LEN: usize = 30;
 
 impl Checkpoint {
     /// Turns a batch of hypotheses into translations.
     fn finish(&self, src_tokens: Vec<String>, h: Hypothesis) -> Translation {
         let tgt_tokens = self.tgt_vocab.decode(&h.ids);
-        let words: Vec<String> = h
-            .ids
-            .iter()
-            .filter(|&&y| y != EOS_ID)
-            .map(|&y| self.tgt_vocab.token(y).to_string())
-            .collect();
+        let words = self.words(&h.ids);
         let mut src_tokens = src_tokens;
         src_tokens.push(self.src_vocab.token(EOS_ID).to_string());
         Translation {
             src_tokens,
             tgt_tokens,
-            text: detokenize(&words),
+            text: self.detokenize(&words),
             attention: h.attention,
         }
     }
 
-    /// Tokenizes (lowercased) and checks a sentence against the source vocabulary.
-    pub fn prepare(&self, sentence: &str) -> Result<(Vec<String>, Vec<usize>), TranslateError> {
-        let tokens = Tokenizer::new(true).tokenize(sentence);
+    /// The target words of decoded ids, `</s>` left out.
+    fn words(&self, ids: &[usize]) -> Vec<String> {
+        ids.iter()
+            .filter(|&&y| y != EOS_ID)
+            .map(|&y| self.tgt_vocab.token(y).to_string())
+            .collect()
+    }
+
+    /// The tokenizer the model was trained with.
+    pub fn tokenizer(&self) -> Tokenizer {
+        Tokenizer::new(self.text.lowercase)
+    }
+
+    /// The most tokens decoding writes, `</s>` included.
+    pub fn max_output(&self) -> usize {
+        self.text.max_len + 1
+    }
+
+    /// Target tokens back to text, with the target language's typography.
+    pub fn detokenize(&self, tokens: &[String]) -> String {
+        detokenize_in(tokens, self.text.tgt_lang)
+    }
+
+    /// Tokenizes a sentence as in training and maps it to source ids; a word
+    /// the vocabulary lacks is an error, or `<unk>` when `allow_unknown`.
+    pub fn prepare_with(
+        &self,
+        sentence: &str,
+        allow_unknown: bool,
+    ) -> Result<(Vec<String>, Vec<usize>), TranslateError> {
+        let tokens = self.tokenizer().tokenize(sentence);
         if tokens.is_empty() {
             return Err(TranslateError::Empty);
         }
         let unknown = self.src_vocab.unknown(&tokens);
-        if !unknown.is_empty() {
+        if !unknown.is_empty() && !allow_unknown {
             return Err(TranslateError::UnknownWords(unknown));
         }
         let ids = self.src_vocab.encode(&tokens);
         Ok((tokens, ids))
     }
 
+    /// [`Checkpoint::prepare_with`], unknown words refused.
+    pub fn prepare(&self, sentence: &str) -> Result<(Vec<String>, Vec<usize>), TranslateError> {
+        self.prepare_with(sentence, false)
+    }
+
     /// Translates one sentence: greedy decoding when `beam == 1`, beam
     /// search (length-normalised with $\alpha = 1$) otherwise.
     pub fn translate(&self, sentence: &str, beam: usize) -> Result<Translation, TranslateError> {
+        self.translate_with(sentence, beam, false)
+    }
+
+    /// [`Checkpoint::translate`], with unknown words as `<unk>` when `allow_unknown`.
+    pub fn translate_with(
+        &self,
+        sentence: &str,
+        beam: usize,
+        allow_unknown: bool,
+    ) -> Result<Translation, TranslateError> {
         if beam == 0 {
             return Err(TranslateError::BadBeam);
         }
-        let (tokens, ids) = self.prepare(sentence)?;
+        let (tokens, ids) = self.prepare_with(sentence, allow_unknown)?;
         let h = if beam == 1 {
-            greedy(self.model.as_ref(), &[&ids], MAX_LEN).remove(0)
+            greedy(self.model.as_ref(), &[&ids], self.max_output()).remove(0)
         } else {
-            beam_search(self.model.as_ref(), &ids, beam, MAX_LEN, 1.0)
+            beam_search(self.model.as_ref(), &ids, beam, self.max_output(), 1.0)
         };
         Ok(self.finish(tokens, h))
+    }
+
+    /// Decodes many sources (as ids) and returns each output as text, in
+    /// input order: greedy decoding in batches of `batch_size` sentences of
+    /// similar length, or beam search one sentence at a time.
+    pub fn decode_all(
+        &self,
+        sources: &[Vec<usize>],
+        beam: usize,
+        batch_size: usize,
+    ) -> Vec<String> {
+        let examples: Vec<super::Example> = sources
+            .iter()
+            .map(|s| super::Example {
+                src: s.clone(),
+                tgt: vec![],
+            })
+            .collect();
+        let mut out = vec![String::new(); sources.len()];
+        for (idx, _) in super::sorted_batches(&examples, batch_size.max(1)) {
+            let chunk: Vec<&[usize]> = idx.iter().map(|&i| sources[i].as_slice()).collect();
+            let hyps: Vec<Hypothesis> = if beam <= 1 {
+                greedy(self.model.as_ref(), &chunk, self.max_output())
+            } else {
+                chunk
+                    .iter()
+                    .map(|s| beam_search(self.model.as_ref(), s, beam, self.max_output(), 1.0))
+                    .collect()
+            };
+            for (i, h) in idx.into_iter().zip(hyps) {
+                out[i] = self.detokenize(&self.words(&h.ids));
+            }
+        }
+        out
     }
 }

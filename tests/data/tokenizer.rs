@@ -2,7 +2,7 @@
 //! arbitrary strings.
 
 use super::toks;
-use encdec::data::{Tokenizer, detokenize};
+use encdec::data::{Language, Tokenizer, detokenize, detokenize_in};
 use proptest::prelude::*;
 
 fn lower(text: &str) -> Vec<String> {
@@ -32,15 +32,36 @@ fn french_accents_and_final_punctuation() {
 #[test]
 fn internal_hyphens_and_apostrophes_join_words() {
     assert_eq!(
-        lower("Il saute par-dessus l'homme aujourd'hui."),
-        toks(&["il", "saute", "par-dessus", "l'homme", "aujourd'hui", "."])
+        lower("Il saute par-dessus aujourd'hui."),
+        toks(&["il", "saute", "par-dessus", "aujourd'hui", "."])
     );
     assert_eq!(lower("I don't know"), toks(&["i", "don't", "know"]));
-    // The typographic apostrophe U+2019 joins too; several joins make one word.
+    assert_eq!(lower("rock'n'roll"), toks(&["rock'n'roll"]));
+    // The typographic apostrophe U+2019 joins too, and is written '.
+    assert_eq!(lower("aujourd’hui"), toks(&["aujourd'hui"]));
+}
+
+#[test]
+fn french_elision_splits_after_the_apostrophe() {
     assert_eq!(
-        lower("aujourd’hui c'est-à-dire"),
-        toks(&["aujourd’hui", "c'est-à-dire"])
+        lower("L'homme qu'il voit jusqu'à aujourd'hui"),
+        toks(&[
+            "l'",
+            "homme",
+            "qu'",
+            "il",
+            "voit",
+            "jusqu'",
+            "à",
+            "aujourd'hui"
+        ])
     );
+    // Both apostrophes give the same tokens; case is kept without lowercasing.
+    assert_eq!(keep("L’École d’été"), toks(&["L'", "École", "d'", "été"]));
+    // After the split the rest is an ordinary word: hyphens still join.
+    assert_eq!(lower("c'est-à-dire"), toks(&["c'", "est-à-dire"]));
+    // An apostrophe not followed by a word character is punctuation.
+    assert_eq!(lower("l' homme"), toks(&["l", "'", "homme"]));
 }
 
 #[test]
@@ -59,11 +80,37 @@ fn punctuation_is_one_token_per_character() {
     assert_eq!(
         lower("«Bonjour», dit-il... (vraiment?)"),
         toks(&[
-            "«", "bonjour", "»", ",", "dit-il", ".", ".", ".", "(", "vraiment", "?", ")"
+            "«", "bonjour", "»", ",", "dit-il", "...", "(", "vraiment", "?", ")"
         ])
     );
-    // A decimal point splits a number: the rules know words, not numbers.
-    assert_eq!(lower("pi = 3.14"), toks(&["pi", "=", "3", ".", "14"]));
+    // Two dots are two tokens; three or more, or U+2026, one ellipsis.
+    assert_eq!(
+        lower("a.. b.... c…"),
+        toks(&["a", ".", ".", "b", "....", "c", "…"])
+    );
+}
+
+#[test]
+fn numbers_keep_their_decimal_point_or_comma() {
+    assert_eq!(lower("pi = 3.14"), toks(&["pi", "=", "3.14"]));
+    assert_eq!(
+        lower("2,5 kilos, 1,000.5 m."),
+        toks(&["2,5", "kilos", ",", "1,000.5", "m", "."])
+    );
+    // Not between two digits: ordinary punctuation.
+    assert_eq!(
+        lower("3. 4 ,5 a.b"),
+        toks(&["3", ".", "4", ",", "5", "a", ".", "b"])
+    );
+}
+
+#[test]
+fn french_quotes_and_no_break_spaces() {
+    // U+202F before "?" and U+00A0 inside the guillemets, as French typography writes them.
+    assert_eq!(
+        lower("«\u{A0}Tu viens\u{202F}?\u{A0}»"),
+        toks(&["«", "tu", "viens", "?", "»"])
+    );
 }
 
 #[test]
@@ -131,13 +178,30 @@ fn detokenize_glues_punctuation_and_brackets() {
         detokenize(&toks(&["«", "oui", "»", ";", "non", ":", "peut-être", "?"])),
         "« oui »; non: peut-être?"
     );
+    // An elided word is glued to the next word; a dot is never glued to a dot.
+    assert_eq!(
+        detokenize(&toks(&["l'", "homme", ".", ".", "...", "3.5", "!"])),
+        "l'homme. . ... 3.5!"
+    );
+}
+
+#[test]
+fn french_detokenize_puts_no_break_spaces() {
+    let words = toks(&[
+        "«", "l'", "homme", "»", ":", "tu", "viens", "?", "oui", "!", ";",
+    ]);
+    assert_eq!(
+        detokenize_in(&words, Language::French),
+        "«\u{A0}l'homme\u{A0}»\u{A0}: tu viens\u{202F}? oui\u{202F}!\u{202F};"
+    );
 }
 
 /// Words with optional internal joins, and punctuation, glued or spaced.
 fn words_and_punctuation() -> impl Strategy<Value = String> {
-    let word = "[a-zA-Zéèçàôü0-9]{1,6}([-'][a-zé]{1,4})?";
-    let punct = "[.,!?;:()«»'\\-\\[\\]{}]";
-    let piece = prop_oneof![word, punct, "[我爱你はカ안🦀❤]"];
+    let word = "[a-zA-Zéèçàôü0-9]{1,6}([-'’][a-zé]{1,4})?";
+    let punct = "[.,!?;:()«»'’…\\-\\[\\]{}]";
+    let french = "([lLdjnsc]|qu|jusqu)['’][aeéiouh][a-z]{0,5}|[0-9]{1,3}[.,][0-9]{1,3}|\\.{2,5}";
+    let piece = prop_oneof![word, punct, french, "[我爱你はカ안🦀❤]"];
     prop::collection::vec((piece, prop_oneof![Just(""), Just(" "), Just("  ")]), 0..16)
         .prop_map(|v| v.into_iter().map(|(p, sep)| p + sep).collect())
 }
@@ -159,14 +223,16 @@ proptest! {
     fn detokenize_then_tokenize_gives_the_tokens_back(s in words_and_punctuation(), lc in any::<bool>()) {
         let tok = Tokenizer::new(lc);
         let tokens = tok.tokenize(&s);
-        prop_assert_eq!(tok.tokenize(&detokenize(&tokens)), tokens);
+        prop_assert_eq!(tok.tokenize(&detokenize(&tokens)), tokens.clone());
+        prop_assert_eq!(tok.tokenize(&detokenize_in(&tokens, Language::French)), tokens);
     }
 
     #[test]
     fn round_trip_holds_for_arbitrary_strings_too(s in any::<String>(), lc in any::<bool>()) {
         let tok = Tokenizer::new(lc);
         let tokens = tok.tokenize(&s);
-        prop_assert_eq!(tok.tokenize(&detokenize(&tokens)), tokens);
+        prop_assert_eq!(tok.tokenize(&detokenize(&tokens)), tokens.clone());
+        prop_assert_eq!(tok.tokenize(&detokenize_in(&tokens, Language::French)), tokens);
     }
 
     #[test]

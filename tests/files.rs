@@ -1,0 +1,61 @@
+//! Outputs written whole or not at all (`src/files.rs`).
+
+use encdec::files::{check_distinct, check_output, write_atomic};
+use std::path::Path;
+
+fn dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("encdec-files-out-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn write_atomic_replaces_and_leaves_no_temporary_file() {
+    let d = dir("replace");
+    let p = d.join("model.ckpt");
+    write_atomic(&p, b"old").unwrap();
+    write_atomic(&p, b"new contents").unwrap();
+    assert_eq!(std::fs::read(&p).unwrap(), b"new contents");
+    let names: Vec<_> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+}
+
+#[test]
+fn a_failed_write_keeps_the_old_file() {
+    let d = dir("fail");
+    // The target is a non-empty folder: the rename fails, the folder and its
+    // file stay as they were, and the temporary file is removed.
+    let target = d.join("out");
+    std::fs::create_dir_all(&target).unwrap();
+    std::fs::write(target.join("keep.txt"), b"kept").unwrap();
+    assert!(write_atomic(&target, b"x").is_err());
+    assert_eq!(std::fs::read(target.join("keep.txt")).unwrap(), b"kept");
+    let names: Vec<_> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    // A missing folder: an error, nothing created.
+    assert!(write_atomic(&d.join("missing/x.ckpt"), b"x").is_err());
+    assert!(!d.join("missing").exists());
+}
+
+#[test]
+fn outputs_are_checked_by_name_folder_and_extension() {
+    let d = dir("check");
+    assert!(check_output("--out", &d.join("m.ckpt"), &[]).is_ok());
+    let e = check_output("--out", &d.join("nope/m.ckpt"), &[]).unwrap_err();
+    assert!(e.contains("--out") && e.contains("does not exist"), "{e}");
+    let e = check_output("--curves", &d.join("c.jpg"), &["png", "svg"]).unwrap_err();
+    assert!(e.contains("must end in .png or .svg"), "{e}");
+    assert!(check_output("--curves", &d.join("c.SVG"), &["png", "svg"]).is_ok());
+    let e = check_output("--out", &d, &[]).unwrap_err();
+    assert!(e.contains("is a folder"), "{e}");
+    let (a, b) = (Path::new("x/a.png"), Path::new("x/b.png"));
+    assert!(check_distinct(&[("--out", a), ("--curves", b)]).is_ok());
+    let e = check_distinct(&[("--out", a), ("--curves", a)]).unwrap_err();
+    assert!(e.contains("--out and --curves are the same file"), "{e}");
+}

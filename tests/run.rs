@@ -1,0 +1,268 @@
+//! The training pipeline on corpus files (`src/seq2seq/run.rs`,
+//! `src/seq2seq/corpus.rs`) and the commands on top of it: `train
+//! --corpus`, `evaluate`, `translate` from standard input, `bleu`.
+
+#[path = "cli_support/mod.rs"]
+mod cli_support;
+
+use cli_support::{encdec, encdec_with_input, fails_with, temp};
+use encdec::data::translation_corpus;
+use encdec::seq2seq::Checkpoint;
+use encdec::seq2seq::corpus::{last_reply, reply_pairs};
+use std::path::PathBuf;
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+#[test]
+fn every_reply_trains_and_the_last_one_is_tested() {
+    let turns = s(&["hi", "hello", "pizza please", "which size?", "large"]);
+    let pairs = reply_pairs(&turns);
+    assert_eq!(pairs.len(), 2);
+    assert_eq!(
+        (pairs[0].source.as_str(), pairs[0].target.as_str()),
+        ("hi", "hello")
+    );
+    assert_eq!(pairs[1].source, "hi | hello | pizza please");
+    assert_eq!(pairs[1].target, "which size?");
+    // Five turns: the last reply is turn 4; a pair is a two-turn conversation.
+    assert_eq!(last_reply(&turns).target, "which size?");
+    assert_eq!(last_reply(&s(&["Go.", "Va !"])).target, "Va !");
+}
+
+/// Writes the built-in corpus as Anki-format files (with an attribution
+/// column, CRLF on some lines) and a test file with words never seen.
+fn anki_files() -> (PathBuf, PathBuf, PathBuf) {
+    let split = translation_corpus(800, 0);
+    let write = |name: &str, pairs: &[encdec::data::Pair], extra: &str| {
+        let p = temp(name);
+        let mut text = String::new();
+        for (i, pair) in pairs.iter().enumerate() {
+            let end = if i % 3 == 0 { "\r\n" } else { "\n" };
+            text.push_str(&format!(
+                "{}\t{}\tCC-BY 2.0 (France) #{i}{end}",
+                pair.en, pair.fr
+            ));
+        }
+        text.push_str(extra);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    (
+        write("train.tsv", &split.train, ""),
+        write("valid.tsv", &split.valid, ""),
+        write(
+            "test.tsv",
+            &split.test,
+            "\nthe zebra sleeps\tle zèbre dort\tx\n",
+        ),
+    )
+}
+
+#[test]
+fn train_then_evaluate_on_anki_files_with_unseen_words() {
+    let (train, valid, test) = anki_files();
+    let (ckpt, hyp) = (temp("m.ckpt"), temp("hyp.txt"));
+    let o = encdec(&[
+        "train",
+        "--corpus",
+        train.to_str().unwrap(),
+        "--valid",
+        valid.to_str().unwrap(),
+        "--test",
+        test.to_str().unwrap(),
+        "--model",
+        "attention",
+        "--epochs",
+        "3",
+        "--emb",
+        "32",
+        "--hidden",
+        "48",
+        "--out",
+        ckpt.to_str().unwrap(),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("saved") && out.contains("BLEU = "), "{out}");
+    let c = Checkpoint::load(&ckpt).unwrap();
+    assert!((1..=3).contains(&c.progress.unwrap().epochs));
+    let o = encdec(&[
+        "evaluate",
+        "--checkpoint",
+        ckpt.to_str().unwrap(),
+        "--corpus",
+        test.to_str().unwrap(),
+        "--hypotheses",
+        hyp.to_str().unwrap(),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains("nrefs:1|case:lc|eff:no|tok:13a|smooth:exp"),
+        "{out}"
+    );
+    // The unseen words were read as <unk>, not refused.
+    assert!(!out.contains(" 0.00 % of source tokens unknown"), "{out}");
+    // One output line per input line, the blank line kept blank.
+    let input_lines = std::fs::read_to_string(&test).unwrap().lines().count();
+    let hyps = std::fs::read_to_string(&hyp).unwrap();
+    let hyp_lines: Vec<&str> = hyps.lines().collect();
+    assert_eq!(hyp_lines.len(), input_lines);
+    assert_eq!(hyp_lines[input_lines - 2], "");
+    assert!(!hyp_lines[0].is_empty());
+    // The same hypotheses scored by `encdec bleu` against the test file's
+    // references give the score `evaluate` printed.
+    let refs = temp("refs.txt");
+    let text = std::fs::read_to_string(&test).unwrap();
+    let r: Vec<&str> = text
+        .lines()
+        .map(|l| l.split('\t').nth(1).unwrap_or(""))
+        .collect();
+    std::fs::write(&refs, r.join("\n") + "\n").unwrap();
+    let b = encdec(&[
+        "bleu",
+        "--hypotheses",
+        hyp.to_str().unwrap(),
+        "--references",
+        refs.to_str().unwrap(),
+        "--lowercase",
+    ]);
+    let line = String::from_utf8_lossy(&b.stdout).trim().to_string();
+    assert!(line.starts_with("BLEU = "), "{line}");
+    assert!(out.contains(&line), "{line} not in {out}");
+
+    // Unknown words: refused by default with the way out named, accepted with --allow-unknown.
+    let o = encdec(&[
+        "translate",
+        "--checkpoint",
+        ckpt.to_str().unwrap(),
+        "the zebra sleeps",
+    ]);
+    fails_with(&o, "--allow-unknown");
+    let o = encdec(&[
+        "translate",
+        "--checkpoint",
+        ckpt.to_str().unwrap(),
+        "--allow-unknown",
+        "the zebra sleeps",
+    ]);
+    assert!(o.status.success());
+
+    // Standard input: one output per input line, blank for blank.
+    let o = encdec_with_input(
+        &["translate", "--checkpoint", ckpt.to_str().unwrap()],
+        "the dog sleeps\n\nthe cat sleeps\n",
+    );
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        !lines[0].is_empty() && lines[1].is_empty() && !lines[2].is_empty(),
+        "{text}"
+    );
+
+    // Resume: two more epochs continue the numbering.
+    let o = encdec(&[
+        "train",
+        "--corpus",
+        train.to_str().unwrap(),
+        "--valid",
+        valid.to_str().unwrap(),
+        "--test",
+        test.to_str().unwrap(),
+        "--model",
+        "attention",
+        "--epochs",
+        "2",
+        "--resume",
+        ckpt.to_str().unwrap(),
+        "--out",
+        ckpt.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("epoch 4/5") && err.contains("epoch 5/5"),
+        "{err}"
+    );
+}
+
+#[test]
+fn outputs_are_checked_before_any_training() {
+    let (train, _, _) = anki_files();
+    let t = train.to_str().unwrap();
+    let o = encdec(&[
+        "train",
+        "--corpus",
+        t,
+        "--model",
+        "lstm",
+        "--out",
+        "/nonexistent/dir/m.ckpt",
+    ]);
+    fails_with(&o, "the folder /nonexistent/dir does not exist");
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("corpus:"));
+    let c = temp("same.png");
+    let o = encdec(&[
+        "train",
+        "--corpus",
+        t,
+        "--model",
+        "lstm",
+        "--out",
+        c.to_str().unwrap(),
+        "--curves",
+        c.to_str().unwrap(),
+    ]);
+    fails_with(&o, "are the same file");
+    let o = encdec(&["train", "--corpus", t, "--model", "lstm", "--out", t]);
+    fails_with(&o, "are the same file");
+    let o = encdec(&[
+        "train",
+        "--corpus",
+        t,
+        "--model",
+        "transformer",
+        "--emb",
+        "32",
+    ]);
+    fails_with(&o, "--d-model");
+    let o = encdec(&["train", "--corpus", t, "--model", "lstm", "--heads", "2"]);
+    fails_with(&o, "--heads is for the transformer");
+}
+
+#[test]
+fn corpus_faults_reach_the_user_with_file_and_line() {
+    let p = temp("bad.tsv");
+    std::fs::write(&p, "a\tb\nno tab\n").unwrap();
+    let o = encdec(&[
+        "train",
+        "--corpus",
+        p.to_str().unwrap(),
+        "--model",
+        "lstm",
+        "--out",
+        temp("x.ckpt").to_str().unwrap(),
+    ]);
+    fails_with(&o, &format!("{}:2: no tab", p.display()));
+    let h = temp("h.txt");
+    std::fs::write(&h, "a b\n").unwrap();
+    let o = encdec(&[
+        "bleu",
+        "--hypotheses",
+        h.to_str().unwrap(),
+        "--references",
+        p.to_str().unwrap(),
+    ]);
+    fails_with(&o, "one reference per hypothesis");
+}
