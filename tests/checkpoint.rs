@@ -3,7 +3,7 @@
 
 use encdec::data::{Tokenizer, Vocab};
 use encdec::seq2seq::*;
-use encdec::tensor::rng;
+use encdec::tensor::{Tensor, rng};
 use proptest::prelude::*;
 use std::path::PathBuf;
 
@@ -205,5 +205,66 @@ fn frozen_parameters_stay_frozen_after_a_round_trip() {
         .collect();
     assert_eq!(frozen, vec!["encoder.embedding.weight".to_string()]);
     assert!(!back.model.embeddings_mut().0.weight.trainable);
+    std::fs::remove_file(path).unwrap();
+}
+
+/// Rewrites the JSON header of a checkpoint file with `edit` and fixes the
+/// length and checksum, so that only the edit can make loading fail.
+fn rewrite_header(path: &std::path::Path, edit: impl Fn(&mut serde_json::Value)) {
+    let bytes = std::fs::read(path).unwrap();
+    let len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
+    let mut header: serde_json::Value = serde_json::from_slice(&bytes[16..16 + len]).unwrap();
+    edit(&mut header);
+    let h = header.to_string().into_bytes();
+    let mut out = bytes[..8].to_vec();
+    out.extend((h.len() as u64).to_le_bytes());
+    out.extend(&h);
+    out.extend(&bytes[16 + len..bytes.len() - 8]);
+    let hash = out.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    });
+    out.extend(hash.to_le_bytes());
+    std::fs::write(path, out).unwrap();
+}
+
+#[test]
+fn training_state_round_trips_text_settings_progress_and_optimizer() {
+    use encdec::data::Language;
+    use encdec::seq2seq::{OptimizerState, TrainProgress};
+    let (src, tgt) = vocabs();
+    let model = build(&config(ModelKind::Lstm, src.len(), tgt.len()), &mut rng(7)).unwrap();
+    let n = model.params().len();
+    let mut c = Checkpoint::new(model, src, tgt, Task::Translation);
+    c.text.lowercase = false;
+    c.text.tgt_lang = Language::English;
+    c.text.max_len = 77;
+    c.progress = Some(TrainProgress {
+        epochs: 3,
+        steps: 120,
+        best_valid_loss: 1.25,
+    });
+    let first = c.model.params()[0].value.clone();
+    let mut state = vec![None; n];
+    state[0] = Some(vec![
+        Tensor::scalar(4.0),
+        first.clone(),
+        first.map(|x| x * x),
+    ]);
+    c.optimizer = Some(OptimizerState {
+        name: "adam".into(),
+        state,
+    });
+    let path = temp("train-state");
+    c.save(&path).unwrap();
+    let d = Checkpoint::load(&path).unwrap();
+    assert_eq!((d.text, d.progress), (c.text, c.progress));
+    assert_eq!(d.optimizer, c.optimizer);
+    // A header that promises an impossibly large optimizer state is refused
+    // with a message, before anything is allocated.
+    rewrite_header(&path, |h| {
+        h["optimizer"]["state"][0][1] = serde_json::json!([1u64 << 62, 1u64 << 62])
+    });
+    let e = error_of(&path);
+    assert!(e.contains("impossibly large"), "{e}");
     std::fs::remove_file(path).unwrap();
 }

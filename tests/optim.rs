@@ -159,3 +159,54 @@ fn warmup_schedule_by_hand() {
     );
     assert_eq!(Schedule::Constant(0.3).lr(1000), 0.3);
 }
+
+/// An optimizer restored from its saved state (onto new parameters, as
+/// after loading a checkpoint) takes exactly the steps the original takes.
+fn resumes_exactly(mut first: Box<dyn Optimizer>, mut second: Box<dyn Optimizer>) {
+    let fx = load("optim_adam");
+    let steps = fx["steps"].as_array().unwrap();
+    let mut w = Param::new("w", tensor(&fx["initial"]["w"]));
+    let grads = |k: usize| [Some(tensor(&steps[k]["grads"]["w"]))];
+    for k in 0..3 {
+        first.step(&mut [&mut w], &grads(k), 0.01);
+    }
+    let mut w2 = w.clone(); // a new identity, as a loaded checkpoint's parameter
+    second.set_state(&[&w2], first.state(&[&w])).unwrap();
+    for k in 3..6 {
+        first.step(&mut [&mut w], &grads(k), 0.01);
+        second.step(&mut [&mut w2], &grads(k), 0.01);
+    }
+    assert_eq!(w.value, w2.value);
+    // Without the state the steps differ: the check can fail.
+    let mut fresh = Param::new("w", tensor(&fx["initial"]["w"]));
+    let mut third = Adam::default();
+    for k in 3..6 {
+        third.step(&mut [&mut fresh], &grads(k), 0.01);
+    }
+    assert_ne!(fresh.value, w.value);
+}
+
+#[test]
+fn adam_and_sgd_resume_exactly_from_their_state() {
+    resumes_exactly(Box::new(Adam::default()), Box::new(Adam::default()));
+    resumes_exactly(Box::new(Sgd::new(0.9)), Box::new(Sgd::new(0.9)));
+}
+
+#[test]
+fn a_state_that_does_not_fit_is_refused() {
+    let w = Param::new("w", Tensor::zeros(&[2, 3]));
+    let wrong = vec![Some(vec![
+        Tensor::scalar(1.0),
+        Tensor::zeros(&[3, 2]),
+        Tensor::zeros(&[2, 3]),
+    ])];
+    let e = Adam::default().set_state(&[&w], wrong).unwrap_err();
+    assert!(e.contains("adam state of w does not fit"), "{e}");
+    let bad_t = vec![Some(vec![
+        Tensor::scalar(0.5),
+        Tensor::zeros(&[2, 3]),
+        Tensor::zeros(&[2, 3]),
+    ])];
+    assert!(Adam::default().set_state(&[&w], bad_t).is_err());
+    assert!(Sgd::new(0.9).set_state(&[&w], vec![Some(vec![])]).is_err());
+}

@@ -7,8 +7,8 @@ mod cli_support;
 
 use cli_support::{encdec, encdec_with_input, fails_with, temp};
 use encdec::data::translation_corpus;
-use encdec::seq2seq::Checkpoint;
 use encdec::seq2seq::corpus::{last_reply, reply_pairs};
+use encdec::seq2seq::{Checkpoint, ModelKind};
 use std::path::PathBuf;
 
 fn s(v: &[&str]) -> Vec<String> {
@@ -265,4 +265,64 @@ fn corpus_faults_reach_the_user_with_file_and_line() {
         p.to_str().unwrap(),
     ]);
     fails_with(&o, "one reference per hypothesis");
+}
+
+/// Validation data whose targets belong to other sources: the better the
+/// model learns the real mapping, the worse its validation loss gets, so
+/// early stopping must end training.
+#[test]
+fn patience_stops_after_epochs_without_improvement() {
+    use encdec::seq2seq::pipeline::{default_model, default_training, translation_data};
+    use encdec::seq2seq::{Example, FitOptions, build, fit_with};
+    let data = translation_data(400, 0);
+    let valid: Vec<Example> = data
+        .valid
+        .iter()
+        .zip(data.valid.iter().rev())
+        .map(|(a, b)| Example {
+            src: a.src.clone(),
+            tgt: b.tgt.clone(),
+        })
+        .collect();
+    let config = default_model(ModelKind::Lstm, data.src_vocab.len(), data.tgt_vocab.len());
+    let mut model = build(&config, &mut encdec::tensor::rng(0)).unwrap();
+    let train = default_training(ModelKind::Lstm, 12, 16, 0);
+    let options = FitOptions {
+        patience: Some(2),
+        ..FitOptions::default()
+    };
+    let mut opt = train.optimizer.build();
+    let mut saved = vec![];
+    let history = fit_with(
+        model.as_mut(),
+        &data.train,
+        &valid,
+        &train,
+        &options,
+        opt.as_mut(),
+        |_, s, _| {
+            saved.push(s.best);
+            Ok::<(), String>(())
+        },
+    )
+    .unwrap();
+    let n = history.epochs.len();
+    assert!(
+        n < 12,
+        "no early stop: {:?}",
+        history
+            .epochs
+            .iter()
+            .map(|e| e.valid_loss)
+            .collect::<Vec<_>>()
+    );
+    // It stopped after exactly two epochs without a new lowest validation loss.
+    assert_eq!(&saved[n - 2..], [false, false]);
+    assert!(saved[..n - 2].iter().any(|&b| b));
+    let best = history
+        .epochs
+        .iter()
+        .map(|e| e.valid_loss)
+        .fold(f64::INFINITY, f64::min);
+    assert!(history.epochs[n - 1].valid_loss > best && history.epochs[n - 2].valid_loss > best);
 }

@@ -1,6 +1,6 @@
 //! Adam, as `torch.optim.Adam` computes it (no weight decay, no AMSGrad).
 
-use super::{Optimizer, check_pairs};
+use super::{Optimizer, check_pairs, check_state};
 use crate::autograd::Param;
 use crate::tensor::{Float, Tensor};
 use std::collections::HashMap;
@@ -69,5 +69,40 @@ impl Optimizer for Adam {
                 theta[i] -= step * (m[i] / denom);
             }
         }
+    }
+
+    fn name(&self) -> &'static str {
+        "adam"
+    }
+
+    fn state(&self, params: &[&Param]) -> Vec<Option<Vec<Tensor>>> {
+        params
+            .iter()
+            .map(|p| {
+                let (t, m, v) = self.state.get(&p.id())?;
+                Some(vec![Tensor::scalar(*t as Float), m.clone(), v.clone()])
+            })
+            .collect()
+    }
+
+    fn set_state(
+        &mut self,
+        params: &[&Param],
+        state: Vec<Option<Vec<Tensor>>>,
+    ) -> Result<(), String> {
+        for (p, s) in params.iter().zip(state) {
+            let Some(s) = s else { continue };
+            check_state("adam", p, &s, 3, 1)?;
+            let t = s[0].data()[0];
+            if !(t.is_finite() && t >= 1.0 && t <= i32::MAX as Float && t.fract() == 0.0) {
+                return Err(format!(
+                    "adam state of {}: step count {t} is not a whole number from 1",
+                    p.name
+                ));
+            }
+            self.state
+                .insert(p.id(), (t as i32, s[1].clone(), s[2].clone()));
+        }
+        Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! Stochastic gradient descent with momentum, as `torch.optim.SGD`.
 
-use super::{Optimizer, check_pairs};
+use super::{Optimizer, check_pairs, check_state};
 use crate::autograd::Param;
 use crate::tensor::{Float, Tensor};
 use std::collections::HashMap;
@@ -48,5 +48,29 @@ impl Optimizer for Sgd {
                 *theta -= lr * bi;
             }
         }
+    }
+
+    fn name(&self) -> &'static str {
+        "sgd"
+    }
+
+    fn state(&self, params: &[&Param]) -> Vec<Option<Vec<Tensor>>> {
+        params
+            .iter()
+            .map(|p| self.velocity.get(&p.id()).map(|b| vec![b.clone()]))
+            .collect()
+    }
+
+    fn set_state(
+        &mut self,
+        params: &[&Param],
+        state: Vec<Option<Vec<Tensor>>>,
+    ) -> Result<(), String> {
+        for (p, s) in params.iter().zip(state) {
+            let Some(mut s) = s else { continue };
+            check_state("sgd", p, &s, 1, 0)?;
+            self.velocity.insert(p.id(), s.remove(0));
+        }
+        Ok(())
     }
 }

@@ -18,7 +18,11 @@
 
 use super::model::{ModelConfig, ModelKind, Seq2Seq, build};
 use super::pipeline::Task;
-use crate::data::{Language, Vocab};
+pub use super::train_state::{OptimizerState, TextSettings, TrainProgress};
+use super::train_state::{
+    optimizer_json, optimizer_shapes, progress_from, progress_json, text_from,
+};
+use crate::data::Vocab;
 use crate::tensor::{Tensor, rng};
 use serde_json::{Value, json};
 use std::fmt;
@@ -100,97 +104,8 @@ pub struct Checkpoint {
     pub text: TextSettings,
     /// How far training got (`None` for a model not trained by the pipeline).
     pub progress: Option<TrainProgress>,
-}
-
-/// How a model's text is tokenized and written back, as it was trained.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TextSettings {
-    /// Whether the tokenizer lowercases.
-    pub lowercase: bool,
-    /// The source language (for its typography).
-    pub src_lang: Language,
-    /// The target language: outputs are detokenized with its typography.
-    pub tgt_lang: Language,
-    /// The longest sentence, in tokens, the model was trained on; decoding
-    /// writes at most `max_len + 1` tokens (the sentence and `</s>`).
-    pub max_len: usize,
-}
-
-impl TextSettings {
-    /// The settings of the built-in corpora: lowercased, English to French
-    /// for translation (English to English otherwise), 29 tokens, so that
-    /// decoding stops at [`super::MAX_LEN`] tokens.
-    pub fn for_task(task: Task) -> TextSettings {
-        TextSettings {
-            lowercase: true,
-            src_lang: Language::English,
-            tgt_lang: match task {
-                Task::Translation => Language::French,
-                _ => Language::English,
-            },
-            max_len: super::MAX_LEN - 1,
-        }
-    }
-}
-
-/// How far training got: what `--resume` continues from.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TrainProgress {
-    /// Epochs done.
-    pub epochs: usize,
-    /// Optimizer steps done.
-    pub steps: usize,
-    /// The lowest validation loss reached (the model saved is the one that reached it).
-    pub best_valid_loss: f64,
-}
-
-fn progress_json(p: &Option<TrainProgress>) -> Value {
-    match p {
-        None => Value::Null,
-        Some(p) => json!({"epochs": p.epochs, "steps": p.steps,
-            "best_valid_loss": if p.best_valid_loss.is_finite() { json!(p.best_valid_loss) } else { Value::Null }}),
-    }
-}
-
-fn progress_from(v: &Value) -> Result<Option<TrainProgress>, String> {
-    if v.is_null() {
-        return Ok(None);
-    }
-    let int = |k: &str| {
-        v[k].as_u64()
-            .and_then(|x| usize::try_from(x).ok())
-            .ok_or(format!(
-                "training field '{k}' is missing or not a whole number"
-            ))
-    };
-    Ok(Some(TrainProgress {
-        epochs: int("epochs")?,
-        steps: int("steps")?,
-        best_valid_loss: v["best_valid_loss"].as_f64().unwrap_or(f64::INFINITY),
-    }))
-}
-
-fn text_from(v: &Value, task: Task) -> Result<TextSettings, String> {
-    let mut t = TextSettings::for_task(task);
-    if v.is_null() {
-        return Ok(t); // files written before text settings existed
-    }
-    t.lowercase = v["lowercase"]
-        .as_bool()
-        .ok_or("text field 'lowercase' is missing")?;
-    let lang = |k: &str| -> Result<Language, String> {
-        v[k].as_str()
-            .ok_or(format!("text field '{k}' is missing"))?
-            .parse()
-    };
-    t.src_lang = lang("src_lang")?;
-    t.tgt_lang = lang("tgt_lang")?;
-    t.max_len = v["max_len"]
-        .as_u64()
-        .and_then(|x| usize::try_from(x).ok())
-        .filter(|&x| (1..=100_000).contains(&x))
-        .ok_or("text field 'max_len' is missing or not a whole number from 1 to 100000")?;
-    Ok(t)
+    /// The optimizer's running state, for `--resume` (`None`: not saved).
+    pub optimizer: Option<OptimizerState>,
 }
 
 /// FNV-1a, 64 bits: a small hash that detects damaged bytes.
@@ -249,6 +164,7 @@ impl Checkpoint {
             task,
             text: TextSettings::for_task(task),
             progress: None,
+            optimizer: None,
         }
     }
 
@@ -265,14 +181,19 @@ impl Checkpoint {
             "text": {"lowercase": self.text.lowercase, "src_lang": self.text.src_lang.code(),
                      "tgt_lang": self.text.tgt_lang.code(), "max_len": self.text.max_len},
             "training": progress_json(&self.progress),
+            "optimizer": optimizer_json(&self.optimizer),
             "params": params.iter().map(|p| json!({"name": p.name, "shape": p.shape(), "trainable": p.trainable})).collect::<Vec<_>>(),
         });
         let header = header.to_string().into_bytes();
         let mut bytes = MAGIC.to_vec();
         bytes.extend((header.len() as u64).to_le_bytes());
         bytes.extend(&header);
-        for p in &params {
-            for v in p.value.data() {
+        let state = self
+            .optimizer
+            .iter()
+            .flat_map(|o| o.state.iter().flatten().flatten());
+        for t in params.iter().map(|p| &p.value).chain(state) {
+            for v in t.data() {
                 bytes.extend(v.to_le_bytes());
             }
         }
@@ -322,11 +243,21 @@ impl Checkpoint {
             let trainable = p["trainable"].as_bool().unwrap_or(true);
             named_shapes.push((name.to_string(), shape, trainable));
         }
-        let count: usize = named_shapes
-            .iter()
-            .map(|(_, s, _)| s.iter().product::<usize>())
-            .sum();
-        let expected = header_end + 8 * count + 8;
+        let optimizer = optimizer_shapes(&header["optimizer"]).map_err(corrupt)?;
+        let all_shapes = named_shapes.iter().map(|(_, s, _)| s.as_slice()).chain(
+            optimizer
+                .iter()
+                .flat_map(|(_, s)| s.iter().flatten().flatten().map(Vec::as_slice)),
+        );
+        // Checked arithmetic: a damaged header must not overflow or allocate.
+        let expected = all_shapes
+            .map(|s| s.iter().try_fold(1usize, |n, &d| n.checked_mul(d)))
+            .try_fold(0usize, |sum, n| sum.checked_add(n?))
+            .and_then(|count| count.checked_mul(8))
+            .and_then(|b| b.checked_add(header_end + 8))
+            .ok_or_else(|| {
+                corrupt("the parameter shapes in the header are impossibly large".into())
+            })?;
         if bytes.len() < expected {
             return Err(truncated(expected));
         }
@@ -399,6 +330,25 @@ impl Checkpoint {
             p.trainable = *trainable;
             offset += 8 * n;
         }
+        let read = |offset: &mut usize, shape: &[usize]| -> Tensor {
+            let n: usize = shape.iter().product();
+            let values = bytes[*offset..*offset + 8 * n]
+                .chunks(8)
+                .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+                .collect();
+            *offset += 8 * n;
+            Tensor::from_vec(values, shape)
+        };
+        let optimizer = optimizer.map(|(name, shapes)| OptimizerState {
+            name,
+            state: shapes
+                .iter()
+                .map(|s| {
+                    s.as_ref()
+                        .map(|s| s.iter().map(|shape| read(&mut offset, shape)).collect())
+                })
+                .collect(),
+        });
         Ok(Checkpoint {
             model,
             src_vocab,
@@ -406,6 +356,7 @@ impl Checkpoint {
             task,
             text,
             progress,
+            optimizer,
         })
     }
 

@@ -25,6 +25,16 @@ pub enum OptimizerChoice {
     },
 }
 
+impl OptimizerChoice {
+    /// A fresh optimizer of this kind.
+    pub fn build(self) -> Box<dyn Optimizer> {
+        match self {
+            OptimizerChoice::Adam => Box::new(Adam::default()),
+            OptimizerChoice::Sgd { momentum } => Box::new(Sgd::new(momentum)),
+        }
+    }
+}
+
 /// How to train.
 #[derive(Clone, Debug)]
 pub struct TrainConfig {
@@ -218,16 +228,28 @@ pub fn fit(
     valid: &[Example],
     config: &TrainConfig,
 ) -> History {
-    let never = |_: &dyn Seq2Seq, _: &EpochStats| Ok::<(), std::convert::Infallible>(());
-    match fit_with(model, train, valid, config, &FitOptions::default(), never) {
+    let never =
+        |_: &dyn Seq2Seq, _: &EpochStats, _: &dyn Optimizer| Ok::<(), std::convert::Infallible>(());
+    let mut opt = config.optimizer.build();
+    match fit_with(
+        model,
+        train,
+        valid,
+        config,
+        &FitOptions::default(),
+        opt.as_mut(),
+        never,
+    ) {
         Ok(h) => h,
         Err(e) => match e {},
     }
 }
 
-/// [`fit`] with bucketing, early stopping, a resumed start and a call
-/// after every epoch: `after_epoch(model, stats)` can save the model when
-/// `stats.best` (a failure there stops training and is returned).
+/// [`fit`] with bucketing, early stopping, a resumed start, an optimizer
+/// of the caller's (which may hold a restored state), and a call after
+/// every epoch: `after_epoch(model, stats, opt)` can save the model and the
+/// optimizer's state when `stats.best` (a failure there stops training and
+/// is returned). `config.optimizer` is not read: `opt` is used.
 ///
 /// With `options.patience = Some(n)`, training stops after `n` epochs in a
 /// row without a new lowest validation loss. When resuming
@@ -243,15 +265,12 @@ pub fn fit_with<E>(
     valid: &[Example],
     config: &TrainConfig,
     options: &FitOptions,
-    mut after_epoch: impl FnMut(&dyn Seq2Seq, &EpochStats) -> Result<(), E>,
+    opt: &mut dyn Optimizer,
+    mut after_epoch: impl FnMut(&dyn Seq2Seq, &EpochStats, &dyn Optimizer) -> Result<(), E>,
 ) -> Result<History, E> {
     let mut rng = match options.epochs_done {
         0 => rng(config.seed),
         done => rng(config.seed ^ (done as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)),
-    };
-    let mut opt: Box<dyn Optimizer> = match config.optimizer {
-        OptimizerChoice::Adam => Box::new(Adam::default()),
-        OptimizerChoice::Sgd { momentum } => Box::new(Sgd::new(momentum)),
     };
     let mut history = History::default();
     let mut step = options.steps_done;
@@ -272,7 +291,7 @@ pub fn fit_with<E>(
             let t = train_step_tally(
                 model,
                 batch,
-                opt.as_mut(),
+                opt,
                 config.schedule.lr(step),
                 config.clip,
                 &mut rng,
@@ -329,7 +348,7 @@ pub fn fit_with<E>(
                 }
             );
         }
-        after_epoch(model, &stats)?;
+        after_epoch(model, &stats, opt)?;
         history.epochs.push(stats);
         if options.patience.is_some_and(|p| stale >= p) {
             if config.verbose {

@@ -18,6 +18,7 @@ mod model;
 pub mod pipeline;
 mod pretrained;
 pub mod run;
+mod train_state;
 mod transformer;
 mod translate;
 
@@ -27,7 +28,7 @@ pub use batch::{
 };
 pub use bleu::{SacreBleu, sacre_bleu, tokenize_13a};
 pub use chat::{ChatReply, ChatSession, MAX_HISTORY_TOKENS};
-pub use checkpoint::{Checkpoint, CheckpointError, TextSettings, TrainProgress};
+pub use checkpoint::{Checkpoint, CheckpointError, OptimizerState, TextSettings, TrainProgress};
 pub use decode::{Hypothesis, beam_search, greedy, normalised_score};
 pub use eval::{EvalReport, evaluate_turns};
 pub use fit::{

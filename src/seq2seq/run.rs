@@ -8,7 +8,7 @@
 //!
 //! Checked by `tests/run.rs`.
 
-use super::checkpoint::{Checkpoint, TextSettings, TrainProgress};
+use super::checkpoint::{Checkpoint, OptimizerState, TextSettings, TrainProgress};
 pub use super::corpus::CorpusSpec;
 use super::corpus::{last_reply, read_turns, reply_pairs};
 use super::eval::{EvalReport, evaluate_turns};
@@ -299,6 +299,7 @@ pub fn train(o: &TrainOptions, say: &mut dyn FnMut(String)) -> Result<TrainOutco
         .into());
     }
     let previous = resumed.as_ref().and_then(|c| c.progress);
+    let resumed_state = resumed.as_ref().and_then(|c| c.optimizer.clone());
     let [train_turns, valid_turns, test_turns] = load_splits(o, say)?;
     let mut text = TextSettings::for_task(o.task);
     text.lowercase = o.text.lowercase;
@@ -473,22 +474,39 @@ pub fn train(o: &TrainOptions, say: &mut dyn FnMut(String)) -> Result<TrainOutco
             100.0 * padding_share(&sample)
         ));
     }
-    let mut checkpoint = Checkpoint {
-        model: build(&model.config().clone(), &mut rng(0))?,
+    let mut opt = config.optimizer.build();
+    if let Some(state) = resumed_state {
+        if state.name != opt.name() {
+            return Err(format!(
+                "--resume: the checkpoint holds a {} state, training uses {}",
+                state.name,
+                opt.name()
+            )
+            .into());
+        }
+        opt.set_state(&model.params(), state.state)
+            .map_err(|e| format!("--resume: {e}"))?;
+    }
+    let mut checkpoint = Checkpoint::new(
+        build(&model.config().clone(), &mut rng(0))?,
         src_vocab,
         tgt_vocab,
-        task: o.task,
-        text,
-        progress: None,
-    };
+        o.task,
+    );
+    checkpoint.text = text;
     let history = fit_with(
         model.as_mut(),
         &train_ex,
         &valid_ex,
         &config,
         &options,
-        |m, stats| -> Result<(), RunError> {
+        opt.as_mut(),
+        |m, stats, opt| -> Result<(), RunError> {
             if stats.best {
+                checkpoint.optimizer = Some(OptimizerState {
+                    name: opt.name().into(),
+                    state: opt.state(&m.params()),
+                });
                 set_values(checkpoint.model.as_mut(), m);
                 let best_valid_loss = if valid_ex.is_empty() {
                     f64::INFINITY

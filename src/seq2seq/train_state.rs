@@ -1,0 +1,161 @@
+//! What a checkpoint keeps besides the weights: how its text is tokenized,
+//! how far training got, and the optimizer's running state — what
+//! `--resume` needs to continue.
+
+use super::pipeline::Task;
+use crate::data::Language;
+use crate::tensor::Tensor;
+use serde_json::{Value, json};
+
+/// How a model's text is tokenized and written back, as it was trained.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TextSettings {
+    /// Whether the tokenizer lowercases.
+    pub lowercase: bool,
+    /// The source language (for its typography).
+    pub src_lang: Language,
+    /// The target language: outputs are detokenized with its typography.
+    pub tgt_lang: Language,
+    /// The longest sentence, in tokens, the model was trained on; decoding
+    /// writes at most `max_len + 1` tokens (the sentence and `</s>`).
+    pub max_len: usize,
+}
+
+impl TextSettings {
+    /// The settings of the built-in corpora: lowercased, English to French
+    /// for translation (English to English otherwise), 29 tokens, so that
+    /// decoding stops at [`super::MAX_LEN`] tokens.
+    pub fn for_task(task: Task) -> TextSettings {
+        TextSettings {
+            lowercase: true,
+            src_lang: Language::English,
+            tgt_lang: match task {
+                Task::Translation => Language::French,
+                _ => Language::English,
+            },
+            max_len: super::MAX_LEN - 1,
+        }
+    }
+}
+
+/// How far training got: what `--resume` continues from.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainProgress {
+    /// Epochs done.
+    pub epochs: usize,
+    /// Optimizer steps done.
+    pub steps: usize,
+    /// The lowest validation loss reached (the model saved is the one that reached it).
+    pub best_valid_loss: f64,
+}
+
+pub(crate) fn progress_json(p: &Option<TrainProgress>) -> Value {
+    match p {
+        None => Value::Null,
+        Some(p) => json!({"epochs": p.epochs, "steps": p.steps,
+            "best_valid_loss": if p.best_valid_loss.is_finite() { json!(p.best_valid_loss) } else { Value::Null }}),
+    }
+}
+
+pub(crate) fn progress_from(v: &Value) -> Result<Option<TrainProgress>, String> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    let int = |k: &str| {
+        v[k].as_u64()
+            .and_then(|x| usize::try_from(x).ok())
+            .ok_or(format!(
+                "training field '{k}' is missing or not a whole number"
+            ))
+    };
+    Ok(Some(TrainProgress {
+        epochs: int("epochs")?,
+        steps: int("steps")?,
+        best_valid_loss: v["best_valid_loss"].as_f64().unwrap_or(f64::INFINITY),
+    }))
+}
+
+pub(crate) fn text_from(v: &Value, task: Task) -> Result<TextSettings, String> {
+    let mut t = TextSettings::for_task(task);
+    if v.is_null() {
+        return Ok(t); // files written before text settings existed
+    }
+    t.lowercase = v["lowercase"]
+        .as_bool()
+        .ok_or("text field 'lowercase' is missing")?;
+    let lang = |k: &str| -> Result<Language, String> {
+        v[k].as_str()
+            .ok_or(format!("text field '{k}' is missing"))?
+            .parse()
+    };
+    t.src_lang = lang("src_lang")?;
+    t.tgt_lang = lang("tgt_lang")?;
+    t.max_len = v["max_len"]
+        .as_u64()
+        .and_then(|x| usize::try_from(x).ok())
+        .filter(|&x| (1..=100_000).contains(&x))
+        .ok_or("text field 'max_len' is missing or not a whole number from 1 to 100000")?;
+    Ok(t)
+}
+
+/// An optimizer's running state per parameter, in the model's parameter
+/// order ([`crate::optim::Optimizer::state`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptimizerState {
+    /// Which optimizer (`adam`, `sgd`).
+    pub name: String,
+    /// Each parameter's tensors, `None` for one never updated.
+    pub state: Vec<Option<Vec<Tensor>>>,
+}
+
+/// The header entry of an optimizer state: its name and each tensor's shape.
+pub(crate) fn optimizer_json(o: &Option<OptimizerState>) -> Value {
+    match o {
+        None => Value::Null,
+        Some(o) => json!({"name": o.name, "state": o.state.iter().map(|s| match s {
+            None => Value::Null,
+            Some(ts) => json!(ts.iter().map(|t| t.shape().to_vec()).collect::<Vec<_>>()),
+        }).collect::<Vec<_>>()}),
+    }
+}
+
+/// Each parameter's state shapes, as [`Option`]s (the values follow the
+/// parameters' in the file).
+pub(crate) type StateShapes = Vec<Option<Vec<Vec<usize>>>>;
+
+/// Reads the header entry written by [`optimizer_json`].
+pub(crate) fn optimizer_shapes(v: &Value) -> Result<Option<(String, StateShapes)>, String> {
+    if v.is_null() {
+        return Ok(None);
+    }
+    let name = v["name"]
+        .as_str()
+        .ok_or("optimizer state has no name")?
+        .to_string();
+    let list = v["state"]
+        .as_array()
+        .ok_or("optimizer state has no list of shapes")?;
+    let shape = |d: &Value| -> Option<Vec<usize>> {
+        d.as_array()?
+            .iter()
+            .map(|x| x.as_u64().and_then(|x| usize::try_from(x).ok()))
+            .collect()
+    };
+    let shapes = list
+        .iter()
+        .map(|s| match s {
+            Value::Null => Ok(None),
+            Value::Array(ts) => ts
+                .iter()
+                .map(shape)
+                .collect::<Option<Vec<_>>>()
+                .map(Some)
+                .ok_or(()),
+            _ => Err(()),
+        })
+        .collect::<Result<Vec<_>, ()>>()
+        .map_err(|_| {
+            "optimizer state holds a shape that is not a list of whole numbers".to_string()
+        })?;
+    Ok(Some((name, shapes)))
+}
