@@ -23,10 +23,11 @@ stderr, then one markdown table of the medians over the rounds, e.g.
 
     | config | seconds / epoch | tokens / s | peak memory (MB) | encdec ÷ this |
     |---|---:|---:|---:|---:|
-    | encdec | 41.2 | 8123 | 310 | 1.00 |
-    | torch-f64 | 59.9 | 5583 | 1292 | 0.69 |
-    | torch-f32 | 32.3 | 10360 | 1274 | 1.28 |
+    | encdec | 38.4 | 8734 | 848 | 1.00 |
+    | torch-f64 | 55.7 | 6042 | 1331 | 0.69 |
+    | torch-f32 | 18.5 | 18092 | 1256 | 2.07 |
 
+(measured on the development machine: AMD EPYC, 2 cores, torch 2.15.0)
 where the last column is encdec's seconds per epoch over that config's (below
 1: encdec is faster), followed by a line naming the machine and torch.
 

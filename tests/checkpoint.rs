@@ -1,6 +1,10 @@
 //! Checkpoints: a round trip keeps every weight and prediction; a damaged,
 //! truncated or foreign file is a clear error, never a panic.
 
+#[path = "cli_support/mod.rs"]
+mod cli_support;
+
+use cli_support::rewrite_header;
 use encdec::data::{Tokenizer, Vocab};
 use encdec::seq2seq::*;
 use encdec::tensor::{Tensor, rng};
@@ -206,25 +210,6 @@ fn frozen_parameters_stay_frozen_after_a_round_trip() {
     assert_eq!(frozen, vec!["encoder.embedding.weight".to_string()]);
     assert!(!back.model.embeddings_mut().0.weight.trainable);
     std::fs::remove_file(path).unwrap();
-}
-
-/// Rewrites the JSON header of a checkpoint file with `edit` and fixes the
-/// length and checksum, so that only the edit can make loading fail.
-fn rewrite_header(path: &std::path::Path, edit: impl Fn(&mut serde_json::Value)) {
-    let bytes = std::fs::read(path).unwrap();
-    let len = u64::from_le_bytes(bytes[8..16].try_into().unwrap()) as usize;
-    let mut header: serde_json::Value = serde_json::from_slice(&bytes[16..16 + len]).unwrap();
-    edit(&mut header);
-    let h = header.to_string().into_bytes();
-    let mut out = bytes[..8].to_vec();
-    out.extend((h.len() as u64).to_le_bytes());
-    out.extend(&h);
-    out.extend(&bytes[16 + len..bytes.len() - 8]);
-    let hash = out.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
-    });
-    out.extend(hash.to_le_bytes());
-    std::fs::write(path, out).unwrap();
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! `encdec gradcheck`: the gradient check of every op and layer, as a table.
 
-use super::CliResult;
+use super::{CliResult, print_line};
 use encdec::autograd::GradcheckReport;
 use encdec::autograd::suite::op_cases;
 use encdec::nn::cases::layer_cases;
@@ -8,20 +8,20 @@ use encdec::wordvec::check::word_vector_checks;
 
 /// Prints one row per op and layer; fails if any check fails.
 pub fn gradcheck(seed: u64) -> CliResult {
-    println!(
+    print_line(&format!(
         "{:<22} {:<28} {:>12} {:>12}  ok",
         "op or layer", "checked", "max abs err", "max rel err"
-    );
+    ));
     let mut failed = 0;
     let mut total = 0;
     let mut row = |name: &str, checked: String, report: &GradcheckReport, detached: &[String]| {
         let ok = report.ok() && detached.is_empty();
         let verdict = if ok { "ok" } else { "FAIL" };
-        println!(
+        print_line(&format!(
             "{name:<22} {checked:<28} {:>12.3e} {:>12.3e}  {verdict}",
             report.max_abs_err(),
             report.max_rel_err()
-        );
+        ));
         if !ok {
             failed += 1;
             eprintln!("{name}: {report}");
@@ -58,6 +58,6 @@ pub fn gradcheck(seed: u64) -> CliResult {
     if failed > 0 {
         return Err(format!("{failed} of {total} gradient checks FAILED").into());
     }
-    println!("all {total} ops and layers ok");
+    print_line(&format!("all {total} ops and layers ok"));
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! `encdec demo`, `train`, `translate`, `summarize`, `chat`, `heatmap` and `bench`.
 
-use super::CliResult;
+use super::{CliResult, print_line};
 use encdec::data::FOX_EN;
 use encdec::plot::{attention_heads, attention_heatmap};
 use encdec::seq2seq::bench::{bench_config, median, time_steps};
@@ -11,7 +11,7 @@ use std::time::Instant;
 
 /// Prints one progress line of the library.
 fn say(line: String) {
-    super::print_line(&line);
+    print_line(&line);
 }
 
 /// Trains as `options` says; prints the library's progress and the test scores.
@@ -67,7 +67,7 @@ fn plot_attention(t: &Translation, out: &Path, layer: Option<usize>, kind: Model
             &format!("{title} (layer {layer})"),
         )?;
     }
-    println!("wrote {}", out.display());
+    print_line(&format!("wrote {}", out.display()));
     Ok(())
 }
 
@@ -160,7 +160,7 @@ fn decode_stdin(c: &Checkpoint, beam: usize, allow_unknown: bool) -> CliResult {
         } else {
             String::new()
         };
-        super::print_line(&text);
+        print_line(&text);
     }
     Ok(())
 }
@@ -172,9 +172,9 @@ pub fn translate(
     beam: usize,
     allow_unknown: bool,
 ) -> CliResult {
-    let c = Checkpoint::load(checkpoint)?;
+    let c = load_for(checkpoint, Task::Translation, "translate")?;
     match sentence {
-        Some(s) => super::print_line(&c.translate_with(s, beam, allow_unknown)?.text),
+        Some(s) => print_line(&c.translate_with(s, beam, allow_unknown)?.text),
         None => decode_stdin(&c, beam, allow_unknown)?,
     }
     Ok(())
@@ -184,7 +184,7 @@ pub fn translate(
 pub fn heatmap(checkpoint: &Path, sentence: &str, out: &Path, layer: Option<usize>) -> CliResult {
     let c = Checkpoint::load(checkpoint)?;
     let t = c.translate(sentence, 1)?;
-    println!("{}", t.text);
+    print_line(&t.text);
     plot_attention(&t, out, layer, c.model.config().kind)
 }
 
@@ -193,11 +193,13 @@ pub fn bench(steps: usize, seconds: f64) -> CliResult {
     if !(seconds.is_finite() && seconds >= 0.0) {
         return Err(format!("--seconds {seconds} must be a non-negative number").into());
     }
-    println!("median milliseconds per training step (forward + backward + Adam), one thread, f64");
+    print_line(
+        "median milliseconds per training step (forward + backward + Adam), one thread, f64",
+    );
     for kind in [ModelKind::Lstm, ModelKind::Transformer] {
         let times = time_steps(kind, 5, steps, seconds);
         let c = bench_config(kind);
-        println!(
+        print_line(&format!(
             "encdec {} median_ms={:.3} steps={} (vocab {}, emb/d_model {}, hidden/ff {}, batch 32, length 12)",
             kind,
             median(&times),
@@ -205,7 +207,7 @@ pub fn bench(steps: usize, seconds: f64) -> CliResult {
             c.src_vocab,
             c.emb,
             c.hidden
-        );
+        ));
     }
     Ok(())
 }
@@ -232,7 +234,7 @@ pub fn summarize(
 ) -> CliResult {
     let c = load_for(checkpoint, Task::Summarization, "summarize")?;
     match text {
-        Some(t) => super::print_line(&c.translate_with(t, beam, allow_unknown)?.text),
+        Some(t) => print_line(&c.translate_with(t, beam, allow_unknown)?.text),
         None => decode_stdin(&c, beam, allow_unknown)?,
     }
     Ok(())
@@ -244,24 +246,25 @@ pub fn chat(checkpoint: &Path) -> CliResult {
     use std::io::BufRead;
     let c = load_for(checkpoint, Task::Dialogue, "chat")?;
     let mut session = ChatSession::new();
-    println!("chat with the dialogue model; /reset forgets the conversation, /quit ends it");
+    print_line("chat with the dialogue model; /reset forgets the conversation, /quit ends it");
     for line in std::io::stdin().lock().lines() {
         let line = line?;
         match line.trim() {
             "/quit" => break,
             "/reset" => {
                 session.reset();
-                println!("(conversation forgotten)");
+                print_line("(conversation forgotten)");
             }
             _ => match session.respond(&c, &line) {
-                ChatReply::Reply(r) => println!("bot: {r}"),
-                ChatReply::Unknown(words) => {
-                    println!("bot: (I do not know the words: {})", words.join(", "))
-                }
+                ChatReply::Reply(r) => print_line(&format!("bot: {r}")),
+                ChatReply::Unknown(words) => print_line(&format!(
+                    "bot: (I do not know the words: {})",
+                    words.join(", ")
+                )),
                 ChatReply::Nothing => {}
             },
         }
     }
-    println!("bye");
+    print_line("bye");
     Ok(())
 }

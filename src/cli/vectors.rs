@@ -1,6 +1,6 @@
 //! `encdec word2vec`, `encdec glove` and `encdec neighbors`.
 
-use super::CliResult;
+use super::{CliResult, print_line};
 use encdec::data::Tokenizer;
 use encdec::wordvec::{
     GloveConfig, Word2VecConfig, Word2VecMode, WordVectors, category_of, pca_2d, train_glove,
@@ -43,29 +43,29 @@ fn sentences(corpus: Option<&Path>) -> Result<Vec<Vec<String>>, String> {
     if s.is_empty() {
         return Err("the corpus is empty: nothing to learn from".into());
     }
-    println!(
+    print_line(&format!(
         "corpus: {} sentences, {} tokens",
         s.len(),
         s.iter().map(Vec::len).sum::<usize>()
-    );
+    ));
     Ok(s)
 }
 
 fn finish(vectors: &WordVectors, losses: &[f64], a: &VectorArgs) -> CliResult {
     for (i, l) in losses.iter().enumerate() {
-        println!("epoch {}: loss {l:.4}", i + 1);
+        print_line(&format!("epoch {}: loss {l:.4}", i + 1));
     }
     vectors.save(&a.out, false)?;
-    println!(
+    print_line(&format!(
         "wrote {} vectors of size {} to {}",
         vectors.words().len(),
         vectors.dim(),
         a.out.display()
-    );
+    ));
     for probe in ["red", "dog", "three"] {
         if let Ok(n) = vectors.neighbours(probe, 4) {
             let list: Vec<String> = n.iter().map(|(w, s)| format!("{w} {s:.3}")).collect();
-            println!("nearest to {probe}: {}", list.join(", "));
+            print_line(&format!("nearest to {probe}: {}", list.join(", ")));
         }
     }
     if let Some(path) = &a.plot {
@@ -83,7 +83,7 @@ fn finish(vectors: &WordVectors, losses: &[f64], a: &VectorArgs) -> CliResult {
             vectors.words(),
             Some(&groups),
         )?;
-        println!("wrote {}", path.display());
+        print_line(&format!("wrote {}", path.display()));
     }
     Ok(())
 }
@@ -127,10 +127,10 @@ pub fn neighbors(vectors: &Path, word: &str, k: usize, analogy: Option<&[String]
     let v = WordVectors::load(vectors)?;
     let list = match analogy {
         Some(abc) => v.analogy(&abc[0], &abc[1], &abc[2], k)?,
-        None => v.neighbours(&word.to_lowercase(), k)?,
+        None => v.neighbours(word, k)?,
     };
     for (w, s) in list {
-        println!("{w:<16} {s:.4}");
+        print_line(&format!("{w:<16} {s:.4}"));
     }
     Ok(())
 }

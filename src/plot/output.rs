@@ -1,5 +1,7 @@
 //! From a figure to a file: pick the format from the file name, draw on an
-//! in-memory canvas, encode, and write the bytes in one go.
+//! in-memory canvas, encode, and write the bytes in one go, atomically
+//! ([`crate::files::write_atomic`]): an existing picture is replaced whole or
+//! left as it was.
 //!
 //! Drawing into memory first means a failed drawing never leaves a
 //! half-written file behind, and a bad path gives the operating system's own
@@ -99,7 +101,7 @@ pub(crate) fn save(
             })?
         }
     };
-    std::fs::write(path, bytes).map_err(|e| PlotError::Write {
+    crate::files::write_atomic(path, &bytes).map_err(|e| PlotError::Write {
         function,
         path: path.to_path_buf(),
         message: e.to_string(),

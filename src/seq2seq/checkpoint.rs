@@ -148,6 +148,42 @@ fn config_from(v: &Value) -> Result<ModelConfig, String> {
     Ok(config)
 }
 
+/// The header fields this version writes and reads.
+const HEADER_FIELDS: [&str; 9] = [
+    "format",
+    "task",
+    "config",
+    "src_vocab",
+    "tgt_vocab",
+    "text",
+    "training",
+    "optimizer",
+    "params",
+];
+
+/// Refuses a header of another format version or with fields this version
+/// does not know (it would ignore what they say).
+fn check_header_fields(header: &Value) -> Result<(), String> {
+    let fields = header
+        .as_object()
+        .ok_or("the header is not a JSON object")?;
+    match fields.get("format").and_then(Value::as_u64) {
+        Some(1) => {}
+        Some(v) => {
+            return Err(format!(
+                "format {v}: this encdec reads format 1; use the encdec version that wrote the file"
+            ));
+        }
+        None => return Err("the header has no format number".into()),
+    }
+    if let Some(k) = fields.keys().find(|k| !HEADER_FIELDS.contains(&k.as_str())) {
+        return Err(format!(
+            "unknown header field \"{k}\": written by another encdec version, or edited"
+        ));
+    }
+    Ok(())
+}
+
 impl Checkpoint {
     /// A checkpoint with the built-in corpora's text settings
     /// ([`TextSettings::for_task`]) and no training progress.
@@ -226,6 +262,7 @@ impl Checkpoint {
             header_end.ok_or_else(|| truncated(16usize.saturating_add(header_len as usize)))?;
         let header: Value = serde_json::from_slice(&bytes[16..header_end])
             .map_err(|e| corrupt(format!("unreadable header ({e})")))?;
+        check_header_fields(&header).map_err(corrupt)?;
         let shapes = header["params"]
             .as_array()
             .ok_or_else(|| corrupt("header lists no parameters".into()))?;
@@ -274,6 +311,27 @@ impl Checkpoint {
             ));
         }
         let config = config_from(&header["config"]).map_err(corrupt)?;
+        // Before building (and allocating) the model: its largest tables must
+        // fit in the values the file holds, so a header claiming hidden 2^62
+        // is refused instead of exhausting memory.
+        let stored = (expected - header_end - 8) / 8;
+        let tables = [
+            (config.src_vocab, config.emb),
+            (config.tgt_vocab, config.emb),
+            (config.tgt_vocab, config.hidden),
+            (config.emb, config.hidden),
+            (config.layers, 1),
+            (config.heads, 1),
+        ];
+        if tables
+            .iter()
+            .any(|&(a, b)| a.checked_mul(b).is_none_or(|n| n > stored))
+        {
+            return Err(corrupt(format!(
+                "the model sizes in the header (vocabularies {} and {}, emb {}, hidden {}, layers {}) do not fit the {stored} values stored",
+                config.src_vocab, config.tgt_vocab, config.emb, config.hidden, config.layers
+            )));
+        }
         // Files written before tasks existed hold a translation model.
         let task = match header["task"].as_str() {
             None => Task::Translation,

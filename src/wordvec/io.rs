@@ -56,14 +56,18 @@ impl WordVectors {
             }
             out.push('\n');
         }
-        std::fs::write(path, out).map_err(|e| VectorsError::Io(path.to_path_buf(), e))
+        crate::files::write_atomic(path, out.as_bytes())
+            .map_err(|e| VectorsError::Io(path.to_path_buf(), e))
     }
 
     /// Reads vectors written by [`WordVectors::save`], GloVe or word2vec (text):
     /// a first line of exactly two whole numbers is taken as the word2vec header.
+    /// A byte-order mark at the start is skipped.
     pub fn load(path: &Path) -> Result<WordVectors, VectorsError> {
         let text =
             std::fs::read_to_string(path).map_err(|e| VectorsError::Io(path.to_path_buf(), e))?;
+        // A byte-order mark is not part of the first word.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let bad = |line: usize, message: String| VectorsError::Line {
             path: path.to_path_buf(),
             line,

@@ -96,19 +96,26 @@ impl CorpusVocab {
 
 /// Cosine similarity, $\cos(a, b) = \frac{a^\top b}{\lVert a\rVert \lVert b\rVert}$ (0 if either is zero).
 ///
-/// Checked by `tests/wordvec.rs::cosine_and_analogy_by_hand`.
+/// Each vector is first divided by its largest absolute entry (which
+/// leaves the cosine unchanged), so that entries of 1e200 do not overflow
+/// to infinity and entries of 1e-200 do not underflow to 0.
+///
+/// Checked by `tests/wordvec.rs::cosine_and_analogy_by_hand` and
+/// `tests/hostile.rs::cosine_survives_huge_and_tiny_vectors`.
 pub fn cosine(a: &[Float], b: &[Float]) -> Float {
+    let scale = |v: &[Float]| v.iter().fold(0.0, |m: Float, x| m.max(x.abs()));
+    let (sa, sb) = (scale(a), scale(b));
+    if sa == 0.0 || sb == 0.0 {
+        return 0.0;
+    }
     let (ab, aa, bb) = a
         .iter()
         .zip(b)
+        .map(|(x, y)| (x / sa, y / sb))
         .fold((0.0, 0.0, 0.0), |(ab, aa, bb), (x, y)| {
             (ab + x * y, aa + x * x, bb + y * y)
         });
-    if aa == 0.0 || bb == 0.0 {
-        0.0
-    } else {
-        ab / (aa.sqrt() * bb.sqrt())
-    }
+    ab / (aa.sqrt() * bb.sqrt())
 }
 
 /// A table of word vectors: one row of `vectors` per word.
@@ -198,19 +205,33 @@ impl WordVectors {
         scored
     }
 
-    /// The `k` nearest neighbours of a word.
+    /// The spelling of `word` in the table: the word itself, or else its
+    /// lowercase form (so `Paris` finds `paris` in lowercased vectors, and
+    /// cased vectors keep their case).
+    ///
+    /// # Errors
+    /// If neither has a vector.
+    pub fn resolve<'a>(&'a self, word: &str) -> Result<&'a str, String> {
+        let lower = word.to_lowercase();
+        [word, lower.as_str()]
+            .into_iter()
+            .find_map(|w| self.index.get_key_value(w).map(|(k, _)| k.as_str()))
+            .ok_or_else(|| format!("the word {word:?} has no vector"))
+    }
+
+    /// The `k` nearest neighbours of a word (spelled as [`WordVectors::resolve`] finds it).
     ///
     /// # Errors
     /// If the word has no vector.
     pub fn neighbours(&self, word: &str, k: usize) -> Result<Vec<(String, Float)>, String> {
-        let v = self
-            .get(word)
-            .ok_or_else(|| format!("the word {word:?} has no vector"))?;
+        let word = self.resolve(word)?;
+        let v = self.get(word).expect("resolve found it");
         Ok(self.most_similar(v, k, &[word]))
     }
 
     /// Analogy: the words nearest to $v_a - v_b + v_c$ ("`a` is to `b` as ? is to `c`"
-    /// reads king − man + woman ≈ queen), excluding `a`, `b` and `c`.
+    /// reads king − man + woman ≈ queen), excluding `a`, `b` and `c` (each
+    /// spelled as [`WordVectors::resolve`] finds it).
     ///
     /// # Errors
     /// If one of the words has no vector.
@@ -221,11 +242,9 @@ impl WordVectors {
         c: &str,
         k: usize,
     ) -> Result<Vec<(String, Float)>, String> {
-        let get = |w: &str| {
-            self.get(w)
-                .ok_or_else(|| format!("the word {w:?} has no vector"))
-        };
-        let (va, vb, vc) = (get(a)?, get(b)?, get(c)?);
+        let (a, b, c) = (self.resolve(a)?, self.resolve(b)?, self.resolve(c)?);
+        let get = |w: &str| self.get(w).expect("resolve found it");
+        let (va, vb, vc) = (get(a), get(b), get(c));
         let target: Vec<Float> = (0..self.dim()).map(|i| va[i] - vb[i] + vc[i]).collect();
         Ok(self.most_similar(&target, k, &[a, b, c]))
     }

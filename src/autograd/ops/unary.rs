@@ -62,10 +62,12 @@ impl<'t> Var<'t> {
 
     /// Rectified linear unit: $y = \max(0, x)$, with derivative $1$ for
     /// $x > 0$ and $0$ for $x \le 0$ (the kink at 0 gets the subgradient 0).
+    /// A NaN input gives NaN, forward and backward: nothing hides it.
     ///
     /// Checked by `tests/ops_gradcheck.rs::relu_gradcheck`.
     pub fn relu(self) -> Var<'t> {
-        self.unary(Op::Relu, |x| x.max(0.0))
+        // `f64::max` would turn NaN into 0: NaN must propagate.
+        self.unary(Op::Relu, |x| if x.is_nan() { x } else { x.max(0.0) })
     }
 }
 
@@ -109,7 +111,15 @@ pub(crate) fn sigmoid_backward(g: &Tensor, y: &Tensor) -> Tensor {
     g.zip_map(y, "sigmoid", |dy, y| dy * y * (1.0 - y))
 }
 
-// forward: y = max(0, x)  =>  dx += dy * [x > 0]
+// forward: y = max(0, x)  =>  dx += dy * [x > 0]   (NaN where x is NaN)
 pub(crate) fn relu_backward(g: &Tensor, x: &Tensor) -> Tensor {
-    g.zip_map(x, "relu", |dy, x| if x > 0.0 { dy } else { 0.0 })
+    g.zip_map(x, "relu", |dy, x| {
+        if x.is_nan() {
+            x
+        } else if x > 0.0 {
+            dy
+        } else {
+            0.0
+        }
+    })
 }

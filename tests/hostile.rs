@@ -1,0 +1,214 @@
+//! Hostile input: the faults found when encdec was driven with bad flags,
+//! odd text, damaged files and failing outputs. Each test reproduces one
+//! fault (it failed before the fix); the properties feed arbitrary bytes
+//! where a user's input goes.
+
+#[path = "cli_support/mod.rs"]
+mod cli_support;
+
+use cli_support::{encdec, fails_with, rewrite_header, small_training, temp};
+use encdec::autograd::Tape;
+use encdec::seq2seq::Checkpoint;
+use encdec::tensor::Tensor;
+use encdec::wordvec::WordVectors;
+use proptest::prelude::*;
+use std::process::{Command, Stdio};
+
+/// A small trained translation checkpoint, made once per test binary.
+fn checkpoint() -> &'static str {
+    static PATH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| {
+        let p = temp("hostile.ckpt");
+        let o = encdec(&small_training(p.to_str().unwrap(), &[]));
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        p.to_str().unwrap().to_string()
+    })
+}
+
+#[test]
+fn a_closed_standard_output_neither_panics_nor_loses_the_model() {
+    // As `encdec train ... | head -n 0`: the reader is gone before anything is printed.
+    let out = temp("closed-stdout.ckpt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_encdec"))
+        .args(small_training(out.to_str().unwrap(), &[]))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(o.status.success(), "{err}");
+    assert!(Checkpoint::load(&out).is_ok());
+}
+
+#[test]
+fn a_failed_save_leaves_the_old_checkpoint_intact() {
+    // A full disk, simulated by a file-size limit far below a checkpoint's
+    // size; with SIGXFSZ ignored a write past it fails with an error, as
+    // on a full disk, instead of killing the process.
+    let good = std::fs::read(checkpoint()).unwrap();
+    let target = temp("keep.ckpt");
+    std::fs::write(&target, &good).unwrap();
+    let cmd = format!(
+        "trap '' XFSZ; ulimit -f 20; exec {} {} --seed 3",
+        env!("CARGO_BIN_EXE_encdec"),
+        small_training(target.to_str().unwrap(), &[]).join(" ")
+    );
+    let o = Command::new("sh").args(["-c", &cmd]).output().unwrap();
+    assert!(!o.status.success());
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        good,
+        "the old checkpoint was damaged"
+    );
+    // No temporary file is left next to it.
+    let dir = target.parent().unwrap();
+    let name = target.file_name().unwrap().to_str().unwrap().to_string();
+    let leftovers = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with(&format!(".{name}")))
+        .count();
+    assert_eq!(leftovers, 0);
+}
+
+#[test]
+fn a_bad_flag_is_one_line_with_status_1() {
+    let o = encdec(&["train", "--model", "lstm", "--no-such-flag"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("--no-such-flag"),
+        "{err}"
+    );
+    // Help still prints and succeeds.
+    let o = encdec(&["--help"]);
+    assert!(o.status.success());
+}
+
+#[test]
+fn translate_refuses_a_model_of_another_task() {
+    let p = temp("summary-task.ckpt");
+    let o = encdec(&small_training(
+        p.to_str().unwrap(),
+        &["--task", "summarization"],
+    ));
+    assert!(o.status.success());
+    let o = encdec(&[
+        "translate",
+        "--checkpoint",
+        p.to_str().unwrap(),
+        "the mayor",
+    ]);
+    fails_with(&o, "`encdec translate` needs a translation model");
+}
+
+#[test]
+fn relu_lets_nan_through_forward_and_backward() {
+    let tape = Tape::new();
+    let x = tape.leaf(Tensor::from_vec(vec![f64::NAN, -1.0, 2.0], &[3]));
+    let y = x.relu();
+    let v = y.value();
+    assert!(v.data()[0].is_nan());
+    assert_eq!(&v.data()[1..], &[0.0, 2.0]);
+    tape.backward(y.sum());
+    let g = x.grad().unwrap();
+    assert!(g.data()[0].is_nan());
+    assert_eq!(&g.data()[1..], &[0.0, 1.0]);
+}
+
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_first_word() {
+    let p = temp("bom-vectors.txt");
+    std::fs::write(&p, "\u{feff}the 1 0\ncat 0 1\n").unwrap();
+    let v = WordVectors::load(&p).unwrap();
+    assert_eq!(v.words()[0], "the");
+}
+
+#[test]
+fn neighbours_and_analogies_find_words_the_same_way() {
+    let p = temp("case-vectors.txt");
+    std::fs::write(&p, "paris 1 0\nfrance 0.9 0.1\nRome 0 1\nitaly 0.1 0.9\n").unwrap();
+    let v = WordVectors::load(&p).unwrap();
+    // Lowercase fallback for both, and cased words keep their case.
+    assert_eq!(v.neighbours("Paris", 1).unwrap()[0].0, "france");
+    assert_eq!(v.neighbours("Rome", 1).unwrap()[0].0, "italy");
+    assert!(v.analogy("Paris", "France", "Rome", 1).is_ok());
+    assert!(v.neighbours("rome", 1).is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn arbitrary_bytes_as_a_vector_file_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let p = temp("arbitrary-vectors.txt");
+        std::fs::write(&p, &bytes).unwrap();
+        let _ = WordVectors::load(&p);
+    }
+
+    #[test]
+    fn arbitrary_text_as_a_sentence_never_panics(s in any::<String>(), beam in 1usize..4) {
+        let c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
+        let _ = c.translate_with(&s, beam, true);
+        let _ = c.translate(&s, 1);
+    }
+}
+
+#[test]
+fn cosine_survives_huge_and_tiny_vectors() {
+    use encdec::wordvec::cosine;
+    // Identical vectors have cosine 1, whatever their scale.
+    for scale in [1e200, 1e-200, 1.0] {
+        let v = [3.0 * scale, 4.0 * scale];
+        assert!(
+            (cosine(&v, &v) - 1.0).abs() < 1e-12,
+            "scale {scale}: {}",
+            cosine(&v, &v)
+        );
+    }
+    // (3, 4) against (4, 3): 24 / 25.
+    assert!((cosine(&[3e200, 4e200], &[4e-200, 3e-200]) - 0.96).abs() < 1e-12);
+}
+
+/// A copy of the test checkpoint whose JSON header went through `edit`
+/// (length and checksum fixed, so that only the edit can fail it).
+fn edited_checkpoint(name: &str, edit: impl Fn(&mut serde_json::Value)) -> std::path::PathBuf {
+    let p = temp(name);
+    std::fs::copy(checkpoint(), &p).unwrap();
+    rewrite_header(&p, edit);
+    p
+}
+
+fn load_error(p: &std::path::Path) -> String {
+    Checkpoint::load(p)
+        .err()
+        .expect("the edited checkpoint must be refused")
+        .to_string()
+}
+
+#[test]
+fn another_format_or_an_unknown_field_is_refused_in_words() {
+    let p = edited_checkpoint("format99.ckpt", |h| h["format"] = serde_json::json!(99));
+    let e = load_error(&p);
+    assert!(e.contains("format 99: this encdec reads format 1"), "{e}");
+    let p = edited_checkpoint("surprise.ckpt", |h| h["surprise"] = serde_json::json!(true));
+    let e = load_error(&p);
+    assert!(e.contains("unknown header field \"surprise\""), "{e}");
+}
+
+#[test]
+fn a_header_claiming_huge_sizes_is_refused_before_allocating() {
+    for (key, huge) in [
+        ("hidden", 1u64 << 62),
+        ("emb", 1 << 40),
+        ("src_vocab", 1 << 50),
+    ] {
+        let p = edited_checkpoint("huge.ckpt", |h| h["config"][key] = serde_json::json!(huge));
+        let e = load_error(&p);
+        assert!(e.contains("do not fit the"), "{key}: {e}");
+    }
+}
