@@ -212,3 +212,128 @@ fn a_header_claiming_huge_sizes_is_refused_before_allocating() {
         assert!(e.contains("do not fit the"), "{key}: {e}");
     }
 }
+
+#[test]
+fn outputs_of_every_command_are_checked_before_the_work() {
+    let ckpt = checkpoint();
+    // heatmap onto its own checkpoint, or into a missing folder, or as .jpg.
+    let o = encdec(&["heatmap", "--checkpoint", ckpt, "the dog", "--out", ckpt]);
+    fails_with(&o, "must end in .png or .svg");
+    let same = temp("same-as-ckpt.png");
+    std::fs::copy(ckpt, &same).unwrap();
+    let o = encdec(&[
+        "heatmap",
+        "--checkpoint",
+        same.to_str().unwrap(),
+        "the dog",
+        "--out",
+        same.to_str().unwrap(),
+    ]);
+    fails_with(&o, "are the same file");
+    assert_eq!(std::fs::read(&same).unwrap(), std::fs::read(ckpt).unwrap());
+    let o = encdec(&[
+        "heatmap",
+        "--checkpoint",
+        ckpt,
+        "the dog",
+        "--out",
+        "/nonexistent/x.png",
+    ]);
+    fails_with(&o, "does not exist");
+    // word2vec: --out and --plot on one path, or a picture format it cannot write.
+    let v = temp("vectors-and-plot.png");
+    let o = encdec(&[
+        "word2vec",
+        "--epochs",
+        "1",
+        "--out",
+        v.to_str().unwrap(),
+        "--plot",
+        v.to_str().unwrap(),
+    ]);
+    fails_with(&o, "are the same file");
+    assert!(
+        !String::from_utf8_lossy(&o.stdout).contains("corpus:"),
+        "trained before refusing"
+    );
+    let o = encdec(&[
+        "glove",
+        "--epochs",
+        "1",
+        "--out",
+        temp("g.txt").to_str().unwrap(),
+        "--plot",
+        temp("g.jpg").to_str().unwrap(),
+    ]);
+    fails_with(&o, "must end in .png or .svg");
+}
+
+#[test]
+fn save_refuses_what_load_would_refuse() {
+    use encdec::data::Vocab;
+    let c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
+    let p = temp("unsavable.ckpt");
+    // A vocabulary that does not fit the model.
+    let small =
+        Vocab::from_tokens(["<pad>", "<unk>", "<s>", "</s>"].map(String::from).to_vec()).unwrap();
+    let mismatched = Checkpoint::new(c.model, small, c.tgt_vocab.clone(), c.task);
+    let e = mismatched.save(&p).unwrap_err().to_string();
+    assert!(
+        e.contains("not saving") && e.contains("vocabularies of 4"),
+        "{e}"
+    );
+    // A NaN weight.
+    let mut c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
+    c.model.params_mut()[0].value.data_mut()[0] = f64::NAN;
+    let e = c.save(&p).unwrap_err().to_string();
+    assert!(e.contains("non-finite"), "{e}");
+    assert!(!p.exists());
+}
+
+#[test]
+fn decoding_limits_mean_what_they_say() {
+    use encdec::seq2seq::{beam_search, greedy};
+    let c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
+    let (_, ids) = c.prepare("the dog sleeps").unwrap();
+    // A maximum length of 0 writes nothing; no sources, no hypotheses.
+    assert!(greedy(c.model.as_ref(), &[&ids], 0)[0].ids.is_empty());
+    assert!(
+        beam_search(c.model.as_ref(), &ids, 3, 0, 1.0)
+            .ids
+            .is_empty()
+    );
+    assert!(greedy(c.model.as_ref(), &[], 5).is_empty());
+}
+
+#[test]
+#[should_panic(expected = "rouge_n: n must be at least 1")]
+fn rouge_of_zero_grams_panics_with_its_name() {
+    let _ = encdec::seq2seq::rouge_n(&[], &[], 0);
+}
+
+#[test]
+fn nan_is_never_taken_for_a_masked_row_or_decoded_into_words() {
+    let tape = Tape::new();
+    let x = tape.leaf(Tensor::from_vec(
+        vec![f64::NAN, f64::NAN, 1.0, f64::NEG_INFINITY],
+        &[2, 2],
+    ));
+    let (s, l) = (x.softmax().value(), x.log_softmax().value());
+    assert!(
+        s.data()[..2]
+            .iter()
+            .chain(&l.data()[..2])
+            .all(|v| v.is_nan())
+    );
+    // A row of -inf next to a finite one is still a masked row.
+    assert_eq!(&s.data()[2..], &[1.0, 0.0]);
+    // Weights so large that every score overflows: decoding is an error, not words.
+    let mut c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
+    for p in c.model.params_mut() {
+        p.value = p.value.map(|_| 1e308);
+    }
+    let e = c.translate("the dog sleeps", 1).unwrap_err().to_string();
+    assert!(e.contains("not finite numbers"), "{e}");
+    let (_, ids) = c.prepare("the dog sleeps").unwrap();
+    assert!(c.decode_all(&[ids], 1, 4).is_err());
+}

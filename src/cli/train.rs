@@ -153,7 +153,7 @@ fn decode_stdin(c: &Checkpoint, beam: usize, allow_unknown: bool) -> CliResult {
         sources.push(Some(ids));
     }
     let real: Vec<Vec<usize>> = sources.iter().flatten().cloned().collect();
-    let mut outputs = c.decode_all(&real, beam, 64).into_iter();
+    let mut outputs = c.decode_all(&real, beam, 64)?.into_iter();
     for s in &sources {
         let text = if s.is_some() {
             outputs.next().unwrap_or_default()
@@ -182,6 +182,8 @@ pub fn translate(
 
 /// `encdec heatmap`.
 pub fn heatmap(checkpoint: &Path, sentence: &str, out: &Path, layer: Option<usize>) -> CliResult {
+    encdec::files::check_output("--out", out, &["png", "svg"])?;
+    encdec::files::check_distinct(&[("--out", out), ("--checkpoint", checkpoint)])?;
     let c = Checkpoint::load(checkpoint)?;
     let t = c.translate(sentence, 1)?;
     print_line(&t.text);

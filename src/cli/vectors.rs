@@ -24,6 +24,22 @@ pub struct VectorArgs {
     pub plot: Option<PathBuf>,
 }
 
+/// Checks the outputs before any training: folders exist, the picture is
+/// .png or .svg, and no two paths (the corpus included) are the same file.
+fn check_outputs(a: &VectorArgs) -> Result<(), String> {
+    use encdec::files::{check_distinct, check_output};
+    check_output("--out", &a.out, &[])?;
+    let mut paths = vec![("--out", a.out.as_path())];
+    if let Some(p) = &a.plot {
+        check_output("--plot", p, &["png", "svg"])?;
+        paths.push(("--plot", p));
+    }
+    if let Some(c) = &a.corpus {
+        paths.push(("--corpus", c));
+    }
+    check_distinct(&paths)
+}
+
 /// Tokenized sentences from a file, or the built-in corpus.
 fn sentences(corpus: Option<&Path>) -> Result<Vec<Vec<String>>, String> {
     let tok = Tokenizer::new(true);
@@ -90,6 +106,7 @@ fn finish(vectors: &WordVectors, losses: &[f64], a: &VectorArgs) -> CliResult {
 
 /// `encdec word2vec`.
 pub fn word2vec(a: VectorArgs, cbow: bool) -> CliResult {
+    check_outputs(&a)?;
     let s = sentences(a.corpus.as_deref())?;
     let mode = if cbow {
         Word2VecMode::Cbow
@@ -110,6 +127,7 @@ pub fn word2vec(a: VectorArgs, cbow: bool) -> CliResult {
 
 /// `encdec glove`.
 pub fn glove(a: VectorArgs) -> CliResult {
+    check_outputs(&a)?;
     let s = sentences(a.corpus.as_deref())?;
     let config = GloveConfig {
         dim: a.dim,

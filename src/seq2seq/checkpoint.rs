@@ -48,6 +48,8 @@ pub enum CheckpointError {
     },
     /// The content is damaged or inconsistent; the string says how.
     Corrupt(PathBuf, String),
+    /// The checkpoint would not load again, so it is not written; the string says why.
+    Unsavable(PathBuf, String),
     /// A checkpoint of another model kind.
     WrongKind {
         /// The kind asked for.
@@ -77,6 +79,9 @@ impl fmt::Display for CheckpointError {
             ),
             CheckpointError::Corrupt(p, why) => {
                 write!(f, "checkpoint {} is corrupt: {why}", p.display())
+            }
+            CheckpointError::Unsavable(p, why) => {
+                write!(f, "not saving checkpoint {}: {why}", p.display())
             }
             CheckpointError::WrongKind { expected, found } => {
                 write!(
@@ -207,7 +212,27 @@ impl Checkpoint {
     /// Writes the model, its vocabularies, its task, its text settings and
     /// its training progress to `path`, atomically.
     pub fn save(&self, path: &Path) -> Result<(), CheckpointError> {
+        let unsavable = |why: String| CheckpointError::Unsavable(path.to_path_buf(), why);
+        let c = self.model.config();
+        if (self.src_vocab.len(), self.tgt_vocab.len()) != (c.src_vocab, c.tgt_vocab) {
+            return Err(unsavable(format!(
+                "vocabularies of {} and {} words for a model of {} and {}",
+                self.src_vocab.len(),
+                self.tgt_vocab.len(),
+                c.src_vocab,
+                c.tgt_vocab
+            )));
+        }
         let params = self.model.params();
+        if let Some(p) = params
+            .iter()
+            .find(|p| p.value.data().iter().any(|v| !v.is_finite()))
+        {
+            return Err(unsavable(format!(
+                "parameter {} holds a non-finite value (training diverged; lower --lr)",
+                p.name
+            )));
+        }
         let header = json!({
             "format": 1,
             "task": self.task.name(),

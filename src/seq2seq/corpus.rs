@@ -119,17 +119,17 @@ pub fn last_reply(turns: &[String]) -> TextPair {
 /// with the references.
 ///
 /// # Errors
-/// An unreadable or malformed file (naming the file and line), or a file
-/// of another task's format.
+/// An unreadable or malformed file (naming the file and line), a file of
+/// another task's format, or a model whose scores are not finite.
 pub fn evaluate_file(
     checkpoint: &Checkpoint,
     spec: &CorpusSpec,
     beam: usize,
     skip_bad_lines: bool,
-) -> Result<(EvalReport, Turns), CorpusError> {
+) -> Result<(EvalReport, Turns), Box<dyn std::error::Error>> {
     let turns = read_turns(checkpoint.task, spec, ReadOptions { skip_bad_lines })?;
     let pairs: Vec<TextPair> = turns.records.iter().map(|(_, t)| last_reply(t)).collect();
-    Ok((evaluate_turns(checkpoint, &pairs, beam, 64), turns))
+    Ok((evaluate_turns(checkpoint, &pairs, beam, 64)?, turns))
 }
 
 /// Writes one output per input line to `path` (atomically): line $i$ holds

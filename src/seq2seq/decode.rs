@@ -72,15 +72,19 @@ fn argmax(row: &[Float]) -> usize {
 }
 
 /// Greedy decoding of a batch of sources (tutorial §3.2, steps 2–5): from
-/// `<s>`, append $\arg\max_y p(y \mid y_{<t}, x)$ until `</s>` or `max_len` tokens.
+/// `<s>`, append $\arg\max_y p(y \mid y_{<t}, x)$ until `</s>` or `max_len`
+/// tokens. `max_len = 0` writes nothing; no sources give no hypotheses.
 pub fn greedy(model: &dyn Seq2Seq, sources: &[&[usize]], max_len: usize) -> Vec<Hypothesis> {
+    if sources.is_empty() {
+        return vec![];
+    }
     let base = Batch::sources(sources);
     let n = sources.len();
     let mut prefixes = vec![vec![BOS_ID]; n];
     let mut log_probs = vec![0.0; n];
     let mut done = vec![false; n];
     let mut attention = vec![];
-    for _ in 0..max_len.max(1) {
+    for _ in 0..max_len {
         let (scores, att) = next_scores(model, &base, &prefixes);
         attention = att;
         for (i, row) in scores.iter().enumerate() {
@@ -127,7 +131,7 @@ pub fn normalised_score(log_prob: Float, len: usize, alpha: Float) -> Float {
 /// `width` sentences are finished, no prefix is left, or at `max_len`; returns
 /// the finished sentence with the best [`normalised_score`].
 ///
-/// With `width == 1` this is exactly [`greedy`].
+/// With `width == 1` this is exactly [`greedy`]; `max_len = 0` writes nothing.
 ///
 /// # Panics
 /// If `width` is 0.
@@ -142,7 +146,7 @@ pub fn beam_search(
     let base = Batch::sources(&vec![source; width]);
     let mut live: Vec<(Vec<usize>, Float)> = vec![(vec![BOS_ID], 0.0)];
     let mut finished: Vec<(Vec<usize>, Float)> = vec![];
-    for _ in 0..max_len.max(1) {
+    for _ in 0..max_len {
         // Fill the batch's `width` rows with the live prefixes (repeating the
         // first); only the live rows' scores are read.
         let prefixes: Vec<Vec<usize>> = (0..width)

@@ -7,6 +7,7 @@ use super::bleu::{SacreBleu, sacre_bleu};
 use super::checkpoint::Checkpoint;
 use super::metrics::{corpus_bleu, mean_rouge};
 use super::pipeline::Task;
+use super::translate::TranslateError;
 use crate::data::{TextPair, UNK_ID};
 
 /// A model's outputs on some pairs and their scores.
@@ -74,12 +75,15 @@ impl EvalReport {
 /// Decodes the source of every pair with `checkpoint` (greedy, or beam
 /// search of width `beam`; unknown words as `<unk>`) in batches of
 /// `batch_size`, and scores the outputs against the targets.
+///
+/// # Errors
+/// If the model's scores are not finite ([`TranslateError::NonFinite`]).
 pub fn evaluate_turns(
     checkpoint: &Checkpoint,
     pairs: &[TextPair],
     beam: usize,
     batch_size: usize,
-) -> EvalReport {
+) -> Result<EvalReport, TranslateError> {
     let tok = checkpoint.tokenizer();
     let sources: Vec<Vec<usize>> = pairs
         .iter()
@@ -88,7 +92,7 @@ pub fn evaluate_turns(
     let (unk, all) = sources.iter().fold((0, 0), |(u, a), s| {
         (u + s.iter().filter(|&&i| i == UNK_ID).count(), a + s.len())
     });
-    let hypotheses = checkpoint.decode_all(&sources, beam, batch_size);
+    let hypotheses = checkpoint.decode_all(&sources, beam, batch_size)?;
     let references: Vec<String> = pairs.iter().map(|p| p.target.clone()).collect();
     let hyp_tokens: Vec<Vec<String>> = hypotheses.iter().map(|h| tok.tokenize(h)).collect();
     let ref_tokens: Vec<Vec<String>> = references.iter().map(|r| tok.tokenize(r)).collect();
@@ -98,12 +102,12 @@ pub fn evaluate_turns(
         .filter(|(h, r)| h == r)
         .count() as f64
         / pairs.len().max(1) as f64;
-    EvalReport {
+    Ok(EvalReport {
         bleu: sacre_bleu(&hypotheses, &references, checkpoint.text.lowercase),
         bleu4: corpus_bleu(&hyp_tokens, &ref_tokens),
         rouge: mean_rouge(&hyp_tokens, &ref_tokens),
         exact,
         unk_share: unk as f64 / all.max(1) as f64,
         hypotheses,
-    }
+    })
 }

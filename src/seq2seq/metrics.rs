@@ -130,8 +130,12 @@ fn prf(matched: usize, candidate: usize, reference: usize) -> Prf {
 ///
 /// $$ P = \frac{o_n}{c_n}, \qquad R = \frac{o_n}{r_n}, \qquad F_1 = \frac{2PR}{P + R} $$
 ///
+/// # Panics
+/// If `n` is 0 (there are no 0-grams): "rouge_n: n must be at least 1".
+///
 /// Checked by `tests/metrics.rs::rouge_by_hand`.
 pub fn rouge_n(candidate: &[String], reference: &[String], n: usize) -> Prf {
+    assert!(n >= 1, "rouge_n: n must be at least 1, got {n}");
     let ref_counts = ngrams(reference, n);
     let matched: usize = ngrams(candidate, n)
         .iter()

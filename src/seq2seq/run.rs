@@ -541,7 +541,7 @@ pub fn train(o: &TrainOptions, say: &mut dyn FnMut(String)) -> Result<TrainOutco
         plot_history(path, &format!("{} training", o.kind), &history)?;
         say(format!("wrote {}", path.display()));
     }
-    let test = evaluate_turns(&checkpoint, &test_pairs, 1, o.batch_size.max(32));
+    let test = evaluate_turns(&checkpoint, &test_pairs, 1, o.batch_size.max(32))?;
     Ok(TrainOutcome {
         checkpoint,
         history,

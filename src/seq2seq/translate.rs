@@ -17,6 +17,8 @@ pub enum TranslateError {
     UnknownWords(Vec<String>),
     /// A beam width of 0.
     BadBeam,
+    /// The model's scores were not finite numbers (NaN or infinite).
+    NonFinite,
 }
 
 impl fmt::Display for TranslateError {
@@ -29,6 +31,10 @@ impl fmt::Display for TranslateError {
                 w.join(", ")
             ),
             TranslateError::BadBeam => write!(f, "the beam width must be at least 1"),
+            TranslateError::NonFinite => write!(
+                f,
+                "the model's scores are not finite numbers (NaN or infinity): its weights are damaged or too large; retrain it"
+            ),
         }
     }
 }
@@ -137,18 +143,24 @@ impl Checkpoint {
         } else {
             beam_search(self.model.as_ref(), &ids, beam, self.max_output(), 1.0)
         };
+        if h.log_prob.is_nan() {
+            return Err(TranslateError::NonFinite);
+        }
         Ok(self.finish(tokens, h))
     }
 
     /// Decodes many sources (as ids) and returns each output as text, in
     /// input order: greedy decoding in batches of `batch_size` sentences of
     /// similar length, or beam search one sentence at a time.
+    ///
+    /// # Errors
+    /// [`TranslateError::NonFinite`] if the model's scores are NaN.
     pub fn decode_all(
         &self,
         sources: &[Vec<usize>],
         beam: usize,
         batch_size: usize,
-    ) -> Vec<String> {
+    ) -> Result<Vec<String>, TranslateError> {
         let examples: Vec<super::Example> = sources
             .iter()
             .map(|s| super::Example {
@@ -168,9 +180,12 @@ impl Checkpoint {
                     .collect()
             };
             for (i, h) in idx.into_iter().zip(hyps) {
+                if h.log_prob.is_nan() {
+                    return Err(TranslateError::NonFinite);
+                }
                 out[i] = self.detokenize(&self.words(&h.ids));
             }
         }
-        out
+        Ok(out)
     }
 }

@@ -7,6 +7,8 @@
 //! A row whose entries are all $-\infty$ (a fully masked attention row) has
 //! no finite maximum; we define its softmax as all zeros and pass no
 //! gradient through it, instead of the $0/0 = \mathrm{NaN}$ of the formula.
+//! A row holding a NaN gives NaN everywhere: a NaN is never mistaken for a
+//! masked row.
 
 use crate::autograd::op::Op;
 use crate::autograd::tape::Var;
@@ -14,6 +16,10 @@ use crate::tensor::{Float, Tensor};
 
 /// Softmax of one row, written into `out`; a row of only $-\infty$ gives zeros.
 pub(crate) fn softmax_row(x: &[Float], out: &mut [Float]) {
+    if x.iter().any(|v| v.is_nan()) {
+        out.fill(Float::NAN);
+        return;
+    }
     let m = x.iter().copied().fold(Float::NEG_INFINITY, Float::max);
     if m == Float::NEG_INFINITY {
         out.fill(0.0);
@@ -32,6 +38,10 @@ pub(crate) fn softmax_row(x: &[Float], out: &mut [Float]) {
 /// Log-softmax of one row, $x_j - m - \ln\sum_k e^{x_k - m}$; a row of only
 /// $-\infty$ stays $-\infty$.
 pub(crate) fn log_softmax_row(x: &[Float], out: &mut [Float]) {
+    if x.iter().any(|v| v.is_nan()) {
+        out.fill(Float::NAN);
+        return;
+    }
     let m = x.iter().copied().fold(Float::NEG_INFINITY, Float::max);
     if m == Float::NEG_INFINITY {
         out.fill(Float::NEG_INFINITY);
