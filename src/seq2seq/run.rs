@@ -3,7 +3,7 @@
 //! model → `fit` (keeping the best checkpoint) → test scores.
 //!
 //! [`train`] reads a built-in corpus or corpus files ([`crate::data`]'s
-//! readers), [`evaluate_file`] scores a checkpoint on a file. Both report
+//! readers), [`evaluate_file`](super::corpus::evaluate_file) scores a checkpoint on a file. Both report
 //! progress as lines of text to a callback, which the command line prints.
 //!
 //! Checked by `tests/run.rs`.
