@@ -20,6 +20,25 @@ use std::path::{Path, PathBuf};
 /// The operating system's error, with the path; the old file (if any) is
 /// left as it was and the temporary file is removed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // A symbolic link is written through (its target is replaced), and a
+    // device or other special file is refused: renaming over `/dev/null`
+    // would replace the device with a plain file.
+    let resolved;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+            resolved.as_path()
+        }
+        _ => path,
+    };
+    if let Ok(m) = std::fs::metadata(path)
+        && !m.is_file()
+    {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{} is not a regular file; give a file path", path.display()),
+        ));
+    }
     let name = path.file_name().ok_or_else(|| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
@@ -49,7 +68,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// # Errors
 /// A message naming the flag, the path and what to do.
 pub fn check_output(flag: &str, path: &Path, extensions: &[&str]) -> Result<(), String> {
-    if path.is_dir() {
+    let text = path.to_string_lossy();
+    if path.is_dir() || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
         return Err(format!(
             "{flag} {}: is a folder; give a file name",
             path.display()
@@ -59,6 +79,14 @@ pub fn check_output(flag: &str, path: &Path, extensions: &[&str]) -> Result<(), 
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    if let Ok(m) = std::fs::metadata(path)
+        && !m.is_file()
+    {
+        return Err(format!(
+            "{flag} {}: is not a regular file; give a file path",
+            path.display()
+        ));
+    }
     if !folder.is_dir() {
         return Err(format!(
             "{flag} {}: the folder {} does not exist; create it first",
@@ -82,21 +110,37 @@ pub fn check_output(flag: &str, path: &Path, extensions: &[&str]) -> Result<(), 
     Ok(())
 }
 
-/// Checks that no two outputs (and no output and input) share a path.
+/// The path as the file system will resolve it, for comparing: the
+/// canonical path when the file exists, else its canonical folder joined
+/// with its name (so `./a.png` and `a.png` are the same file).
+fn identity(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    let folder = match p.parent() {
+        Some(f) if !f.as_os_str().is_empty() => f,
+        _ => Path::new("."),
+    };
+    match (folder.canonicalize(), p.file_name()) {
+        (Ok(f), Some(name)) => f.join(name),
+        _ => p.to_path_buf(),
+    }
+}
+
+/// Checks that no output shares a file with another output or with an
+/// input (inputs may share files with each other).
 ///
 /// # Errors
-/// A message naming both flags.
-pub fn check_distinct(paths: &[(&str, &Path)]) -> Result<(), String> {
-    for (i, (flag_a, a)) in paths.iter().enumerate() {
-        for (flag_b, b) in &paths[i + 1..] {
-            let same =
-                a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y);
-            if same {
-                return Err(format!(
-                    "{flag_a} and {flag_b} are the same file ({}): one would overwrite the other; give two paths",
-                    a.display()
-                ));
-            }
+/// A message naming both flags and which one would be overwritten.
+pub fn check_distinct(outputs: &[(&str, &Path)], inputs: &[(&str, &Path)]) -> Result<(), String> {
+    for (i, (flag, out)) in outputs.iter().enumerate() {
+        let id = identity(out);
+        let others = outputs[i + 1..].iter().chain(inputs);
+        if let Some((other, _)) = others.into_iter().find(|(_, p)| identity(p) == id) {
+            return Err(format!(
+                "{flag} and {other} are the same file ({}): writing {flag} would overwrite {other}; give two paths",
+                out.display()
+            ));
         }
     }
     Ok(())

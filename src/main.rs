@@ -436,10 +436,21 @@ fn parse() -> Result<Cli, ExitCode> {
             }
         }
         _ => {
+            // clap's message spans several lines (the argument names may be
+            // on the second); keep every line but the usage and the hint.
             let text = e.to_string();
-            let first = text.lines().next().unwrap_or_default();
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            eprintln!("error: {first} (see encdec --help)");
+            let message: Vec<&str> = text
+                .lines()
+                .map(str::trim)
+                .filter(|l| {
+                    !l.is_empty()
+                        && !l.starts_with("Usage:")
+                        && !l.starts_with("For more information")
+                })
+                .collect();
+            let message = message.join(" ");
+            let message = message.strip_prefix("error: ").unwrap_or(&message);
+            eprintln!("error: {message} (see encdec --help)");
             ExitCode::FAILURE
         }
     })

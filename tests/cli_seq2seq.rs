@@ -77,7 +77,7 @@ fn unknown_words_are_named() {
 fn an_empty_sentence_is_refused() {
     fails_with(
         &encdec(&["translate", "--checkpoint", checkpoint(), "   "]),
-        "the sentence is empty",
+        "the input has no words",
     );
 }
 

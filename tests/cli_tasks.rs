@@ -89,7 +89,7 @@ fn summarize_writes_a_headline_and_refuses_other_models() {
     );
     fails_with(
         &encdec(&["summarize", "--checkpoint", &summary, ""]),
-        "the sentence is empty",
+        "the input has no words",
     );
     fails_with(
         &encdec(&["train", "--task", "poetry", "--model", "lstm"]),

@@ -24,6 +24,24 @@ fn write_atomic_replaces_and_leaves_no_temporary_file() {
 }
 
 #[test]
+fn a_symbolic_link_is_written_through() {
+    let d = dir("link");
+    let target = d.join("real.ckpt");
+    std::fs::write(&target, b"old").unwrap();
+    let link = d.join("link.ckpt");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    write_atomic(&link, b"new").unwrap();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), b"new");
+}
+
+#[test]
 fn a_failed_write_keeps_the_old_file() {
     let d = dir("fail");
     // The target is a non-empty folder: the rename fails, the folder and its
@@ -55,7 +73,26 @@ fn outputs_are_checked_by_name_folder_and_extension() {
     let e = check_output("--out", &d, &[]).unwrap_err();
     assert!(e.contains("is a folder"), "{e}");
     let (a, b) = (Path::new("x/a.png"), Path::new("x/b.png"));
-    assert!(check_distinct(&[("--out", a), ("--curves", b)]).is_ok());
-    let e = check_distinct(&[("--out", a), ("--curves", a)]).unwrap_err();
+    assert!(check_distinct(&[("--out", a), ("--curves", b)], &[]).is_ok());
+    let e = check_distinct(&[("--out", a), ("--curves", a)], &[]).unwrap_err();
     assert!(e.contains("--out and --curves are the same file"), "{e}");
+    // Inputs may share a file; an output may not share one with an input,
+    // however the path is written.
+    assert!(check_distinct(&[("--out", a)], &[("--valid", b), ("--test", b)]).is_ok());
+    let here = d.join("c.png");
+    let dotted = d.join(".").join("c.png");
+    let e = check_distinct(&[("--out", &dotted)], &[("--target", &here)]).unwrap_err();
+    assert!(e.contains("writing --out would overwrite --target"), "{e}");
+    // A trailing slash names a folder, and a device is not a file to replace.
+    assert!(
+        check_output("--out", Path::new("newdir/"), &[])
+            .unwrap_err()
+            .contains("is a folder")
+    );
+    assert!(
+        check_output("--hypotheses", Path::new("/dev/null"), &[])
+            .unwrap_err()
+            .contains("not a regular file")
+    );
+    assert!(write_atomic(Path::new("/dev/null"), b"x").is_err());
 }

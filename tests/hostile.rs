@@ -337,3 +337,105 @@ fn nan_is_never_taken_for_a_masked_row_or_decoded_into_words() {
     let (_, ids) = c.prepare("the dog sleeps").unwrap();
     assert!(c.decode_all(&[ids], 1, 4).is_err());
 }
+
+#[test]
+fn damaged_headers_are_described_in_words() {
+    // A header length field far beyond the file's size.
+    let mut bytes = std::fs::read(checkpoint()).unwrap();
+    bytes[8..16].copy_from_slice(&(1u64 << 60).to_le_bytes());
+    let p = temp("bad-length.ckpt");
+    std::fs::write(&p, &bytes).unwrap();
+    let e = load_error(&p);
+    assert!(
+        e.contains("header length field says 1152921504606846976 bytes but the whole file has"),
+        "{e}"
+    );
+    // A number where a vocabulary token belongs.
+    let p = edited_checkpoint("numeric-token.ckpt", |h| {
+        h["src_vocab"][5] = serde_json::json!(42)
+    });
+    let e = load_error(&p);
+    assert!(e.contains("src_vocab: token 5 is 42, not a string"), "{e}");
+}
+
+#[test]
+fn asking_for_more_dialogues_than_exist_says_so() {
+    let out = temp("many-dialogues.ckpt");
+    let o = encdec(&[
+        "train",
+        "--task",
+        "dialogue",
+        "--model",
+        "lstm",
+        "--pairs",
+        "100000",
+        "--epochs",
+        "1",
+        "--emb",
+        "8",
+        "--hidden",
+        "8",
+        "--batch-size",
+        "256",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        text.contains("--pairs 100000: the built-in dialogue corpus has 11678 distinct ones"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_missing_argument_is_named_in_the_one_line() {
+    let o = encdec(&["evaluate", "--checkpoint", "m.ckpt"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("--corpus"), "{err}");
+}
+
+#[test]
+fn standard_input_gives_one_output_per_line_and_none_for_no_line() {
+    use cli_support::encdec_with_input;
+    let args = ["translate", "--checkpoint", checkpoint()];
+    let o = encdec_with_input(&args, "");
+    assert!(
+        o.status.success() && o.stdout.is_empty(),
+        "{:?}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // A line of only invisible characters is a line without words.
+    let o = encdec_with_input(
+        &args,
+        "the dog sleeps\n\u{feff}\u{200d}\n\nthe cat sleeps\n",
+    );
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 4, "{out:?}");
+    assert!(lines[1].is_empty() && lines[2].is_empty() && !lines[3].is_empty());
+}
+
+#[test]
+fn an_input_longer_than_the_cap_is_refused_or_cut() {
+    use encdec::data::TextPair;
+    use encdec::seq2seq::{MAX_INPUT_TOKENS, evaluate_turns};
+    let c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
+    let long = vec!["the dog sleeps ."; 300].join(" "); // 1200 tokens
+    let e = c.translate(&long, 1).unwrap_err().to_string();
+    assert!(e.contains(&format!("at most {MAX_INPUT_TOKENS}")), "{e}");
+    let pair = TextPair {
+        source: long,
+        target: "le chien dort".into(),
+    };
+    let r = evaluate_turns(&c, &[pair], 1, 4).unwrap();
+    assert_eq!(r.truncated, 1);
+    assert!(
+        r.lines(encdec::seq2seq::Task::Translation)
+            .iter()
+            .any(|l| l.contains("were cut"))
+    );
+}

@@ -326,3 +326,136 @@ fn patience_stops_after_epochs_without_improvement() {
         .fold(f64::INFINITY, f64::min);
     assert!(history.epochs[n - 1].valid_loss > best && history.epochs[n - 2].valid_loss > best);
 }
+
+/// Writes `n` lines of the built-in corpus as a tab-separated file.
+fn small_tsv(name: &str, n: usize, seed: u64) -> PathBuf {
+    let p = temp(name);
+    let pairs = translation_corpus(n * 2, seed).train;
+    let text: String = pairs
+        .iter()
+        .take(n)
+        .map(|p| format!("{}\t{}\n", p.en, p.fr))
+        .collect();
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn faults_found_by_hostile_review_stay_fixed() {
+    let train = small_tsv("review-train.tsv", 300, 1);
+    let valid = small_tsv("review-valid.tsv", 40, 2);
+    let (t, v) = (train.to_str().unwrap(), valid.to_str().unwrap());
+    let ckpt = temp("review.ckpt");
+    let c = ckpt.to_str().unwrap();
+    let base = ["train", "--corpus", t, "--valid", v, "--model", "lstm"];
+    let run = |extra: &[&str]| encdec(&[&base[..], extra].concat());
+    assert!(
+        run(&["--epochs", "2", "--emb", "8", "--hidden", "8", "--out", c])
+            .status
+            .success()
+    );
+    // Resuming with a learning rate that only makes things worse: nothing is
+    // written, it says so, and the scores are the resumed model's.
+    let before = std::fs::read(&ckpt).unwrap();
+    let o = run(&["--epochs", "1", "--lr", "5", "--resume", c, "--out", c]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        out.contains("was not written, and the scores below are the resumed model's"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read(&ckpt).unwrap(), before);
+    // Flags that resuming would ignore are refused.
+    fails_with(
+        &run(&["--resume", c, "--out", c, "--hidden", "64"]),
+        "--resume keeps the checkpoint's model sizes",
+    );
+    // A validation file entirely beyond --max-len is an error, not silence.
+    let long = temp("review-long-valid.tsv");
+    let text = std::fs::read_to_string(&valid).unwrap();
+    let joined: Vec<String> = text
+        .lines()
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|c| {
+            let (en, fr): (Vec<&str>, Vec<&str>) =
+                c.iter().map(|l| l.split_once('\t').unwrap()).unzip();
+            format!("{}\t{}", en.join(" , "), fr.join(" , "))
+        })
+        .collect();
+    std::fs::write(&long, joined.join("\n")).unwrap();
+    let o = encdec(&[
+        "train",
+        "--corpus",
+        t,
+        "--valid",
+        long.to_str().unwrap(),
+        "--model",
+        "lstm",
+        "--max-len",
+        "20",
+        "--out",
+        c,
+    ]);
+    fails_with(&o, "every validation pair is longer than --max-len 20");
+    // --curves without validation data plots the training curves only.
+    let tiny = small_tsv("review-tiny.tsv", 8, 3);
+    let curves = temp("review-curves.png");
+    let o = encdec(&[
+        "train",
+        "--corpus",
+        tiny.to_str().unwrap(),
+        "--model",
+        "lstm",
+        "--emb",
+        "8",
+        "--hidden",
+        "8",
+        "--epochs",
+        "1",
+        "--out",
+        c,
+        "--curves",
+        curves.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(curves.exists());
+    // --heads must divide --d-model: refused before the corpus is read.
+    let o = encdec(&[
+        "train",
+        "--corpus",
+        "/nonexistent.tsv",
+        "--model",
+        "transformer",
+        "--d-model",
+        "10",
+        "--heads",
+        "4",
+    ]);
+    fails_with(&o, "--heads 4 must divide --d-model 10");
+    // An output onto a line-aligned target file, or the same file spelled twice.
+    let (s, g) = (
+        small_tsv("review-src.txt", 5, 4),
+        small_tsv("review-tgt.txt", 5, 5),
+    );
+    let o = encdec(&[
+        "train",
+        "--source",
+        s.to_str().unwrap(),
+        "--target",
+        g.to_str().unwrap(),
+        "--model",
+        "lstm",
+        "--out",
+        g.to_str().unwrap(),
+    ]);
+    fails_with(&o, "writing --out would overwrite --target");
+    let dotted = format!("{}/./{}", ckpt.parent().unwrap().display(), "review-c.png");
+    let plain = format!("{}/{}", ckpt.parent().unwrap().display(), "review-c.png");
+    fails_with(
+        &run(&["--out", &dotted, "--curves", &plain]),
+        "are the same file",
+    );
+    // A size that would need a hundred gigabytes is refused at once.
+    fails_with(&run(&["--hidden", "65536", "--emb", "1024"]), "too large");
+}

@@ -18,15 +18,15 @@ pub fn evaluate(
 ) -> CliResult {
     if let Some(h) = hypotheses {
         check_output("--hypotheses", h, &[])?;
-        let mut paths = vec![("--hypotheses", h), ("--checkpoint", checkpoint)];
+        let mut inputs = vec![("--checkpoint", checkpoint)];
         match corpus {
-            CorpusSpec::File(p) => paths.push(("--corpus", p)),
+            CorpusSpec::File(p) => inputs.push(("--corpus", p)),
             CorpusSpec::Parallel { source, target } => {
-                paths.push(("--source", source));
-                paths.push(("--target", target));
+                inputs.push(("--source", source));
+                inputs.push(("--target", target));
             }
         }
-        check_distinct(&paths)?;
+        check_distinct(&[("--hypotheses", h)], &inputs)?;
     }
     let c = Checkpoint::load(checkpoint)?;
     let (report, turns) = evaluate_file(&c, corpus, beam, skip_bad_lines)?;

@@ -77,7 +77,7 @@ pub fn demo(epochs: usize, seed: u64, out: &Path, save: Option<&Path>) -> CliRes
     encdec::files::check_output("--out", out, &["png", "svg"])?;
     if let Some(path) = save {
         encdec::files::check_output("--checkpoint", path, &[])?;
-        encdec::files::check_distinct(&[("--out", out), ("--checkpoint", path)])?;
+        encdec::files::check_distinct(&[("--out", out), ("--checkpoint", path)], &[])?;
     }
     let options = TrainOptions {
         task: Task::Translation,
@@ -131,7 +131,7 @@ fn stdin_lines() -> Result<Vec<String>, String> {
         })?;
         lines.push(text.strip_prefix('\u{feff}').unwrap_or(text).to_string());
     }
-    if bytes.ends_with(b"\n") {
+    if bytes.ends_with(b"\n") || bytes.is_empty() {
         lines.pop();
     }
     Ok(lines)
@@ -143,7 +143,8 @@ fn decode_stdin(c: &Checkpoint, beam: usize, allow_unknown: bool) -> CliResult {
     let lines = stdin_lines()?;
     let mut sources = vec![];
     for (i, line) in lines.iter().enumerate() {
-        if line.trim().is_empty() {
+        // A line without words (blank, or only invisible characters) gets an empty output line.
+        if c.tokenizer().tokenize(line).is_empty() {
             sources.push(None);
             continue;
         }
@@ -183,7 +184,7 @@ pub fn translate(
 /// `encdec heatmap`.
 pub fn heatmap(checkpoint: &Path, sentence: &str, out: &Path, layer: Option<usize>) -> CliResult {
     encdec::files::check_output("--out", out, &["png", "svg"])?;
-    encdec::files::check_distinct(&[("--out", out), ("--checkpoint", checkpoint)])?;
+    encdec::files::check_distinct(&[("--out", out)], &[("--checkpoint", checkpoint)])?;
     let c = Checkpoint::load(checkpoint)?;
     let t = c.translate(sentence, 1)?;
     print_line(&t.text);

@@ -29,15 +29,13 @@ pub struct VectorArgs {
 fn check_outputs(a: &VectorArgs) -> Result<(), String> {
     use encdec::files::{check_distinct, check_output};
     check_output("--out", &a.out, &[])?;
-    let mut paths = vec![("--out", a.out.as_path())];
+    let mut outputs = vec![("--out", a.out.as_path())];
     if let Some(p) = &a.plot {
         check_output("--plot", p, &["png", "svg"])?;
-        paths.push(("--plot", p));
+        outputs.push(("--plot", p));
     }
-    if let Some(c) = &a.corpus {
-        paths.push(("--corpus", c));
-    }
-    check_distinct(&paths)
+    let inputs: Vec<(&str, &Path)> = a.corpus.iter().map(|c| ("--corpus", c.as_path())).collect();
+    check_distinct(&outputs, &inputs)
 }
 
 /// Tokenized sentences from a file, or the built-in corpus.

@@ -283,8 +283,12 @@ impl Checkpoint {
             .ok()
             .and_then(|l| l.checked_add(16))
             .filter(|&e| e <= bytes.len());
-        let header_end =
-            header_end.ok_or_else(|| truncated(16usize.saturating_add(header_len as usize)))?;
+        let header_end = header_end.ok_or_else(|| {
+            corrupt(format!(
+                "its header length field says {header_len} bytes but the whole file has {}: the file is damaged or was not written completely",
+                bytes.len()
+            ))
+        })?;
         let header: Value = serde_json::from_slice(&bytes[16..header_end])
             .map_err(|e| corrupt(format!("unreadable header ({e})")))?;
         check_header_fields(&header).map_err(corrupt)?;
@@ -363,11 +367,19 @@ impl Checkpoint {
             Some(t) => t.parse::<Task>().map_err(corrupt)?,
         };
         let vocab = |key: &str, size: usize| -> Result<Vocab, CheckpointError> {
-            let tokens: Option<Vec<String>> = header[key]
+            let list = header[key]
                 .as_array()
-                .and_then(|a| a.iter().map(|t| t.as_str().map(String::from)).collect());
-            let v = Vocab::from_tokens(tokens.ok_or_else(|| corrupt(format!("{key} is missing")))?)
-                .map_err(|e| corrupt(format!("{key}: {e}")))?;
+                .ok_or_else(|| corrupt(format!("{key} is missing or not a list")))?;
+            let tokens = list
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    t.as_str()
+                        .map(String::from)
+                        .ok_or_else(|| corrupt(format!("{key}: token {i} is {t}, not a string")))
+                })
+                .collect::<Result<Vec<String>, _>>()?;
+            let v = Vocab::from_tokens(tokens).map_err(|e| corrupt(format!("{key}: {e}")))?;
             if v.len() != size {
                 return Err(corrupt(format!(
                     "{key} has {} tokens but the model expects {size}",

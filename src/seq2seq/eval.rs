@@ -7,7 +7,7 @@ use super::bleu::{SacreBleu, sacre_bleu};
 use super::checkpoint::Checkpoint;
 use super::metrics::{corpus_bleu, mean_rouge};
 use super::pipeline::Task;
-use super::translate::TranslateError;
+use super::translate::{MAX_INPUT_TOKENS, TranslateError};
 use crate::data::{TextPair, UNK_ID};
 
 /// A model's outputs on some pairs and their scores.
@@ -26,6 +26,8 @@ pub struct EvalReport {
     pub exact: f64,
     /// Share of source tokens the vocabulary does not know (`<unk>`).
     pub unk_share: f64,
+    /// Sources cut to [`MAX_INPUT_TOKENS`] tokens before decoding.
+    pub truncated: usize,
 }
 
 impl EvalReport {
@@ -58,6 +60,12 @@ impl EvalReport {
             },
             100.0 * self.unk_share
         )];
+        if self.truncated > 0 {
+            lines.push(format!(
+                "{} sources were longer than {MAX_INPUT_TOKENS} tokens and were cut to that length",
+                self.truncated
+            ));
+        }
         lines.push(format!("{}", self.bleu));
         lines.push(format!("  signature: {}", self.bleu.signature()));
         match task {
@@ -85,9 +93,17 @@ pub fn evaluate_turns(
     batch_size: usize,
 ) -> Result<EvalReport, TranslateError> {
     let tok = checkpoint.tokenizer();
+    let mut truncated = 0;
     let sources: Vec<Vec<usize>> = pairs
         .iter()
-        .map(|p| checkpoint.src_vocab.encode(&tok.tokenize(&p.source)))
+        .map(|p| {
+            let mut ids = checkpoint.src_vocab.encode(&tok.tokenize(&p.source));
+            if ids.len() > MAX_INPUT_TOKENS {
+                ids.truncate(MAX_INPUT_TOKENS);
+                truncated += 1;
+            }
+            ids
+        })
         .collect();
     let (unk, all) = sources.iter().fold((0, 0), |(u, a), s| {
         (u + s.iter().filter(|&&i| i == UNK_ID).count(), a + s.len())
@@ -108,6 +124,7 @@ pub fn evaluate_turns(
         rouge: mean_rouge(&hyp_tokens, &ref_tokens),
         exact,
         unk_share: unk as f64 / all.max(1) as f64,
+        truncated,
         hypotheses,
     })
 }

@@ -152,18 +152,44 @@ pub fn check_options(o: &TrainOptions) -> Result<(), String> {
         check_output("--curves", c, &["png", "svg"])?;
         outputs.push(("--curves", c));
     }
+    let mut inputs: Vec<(&str, &Path)> = vec![];
     if let DataSource::Files { train, valid, test } = &o.data {
-        outputs.push(("--corpus", train.path()));
-        for (flag, spec) in [("--valid", valid), ("--test", test)] {
-            if let Some(s) = spec {
-                outputs.push((flag, s.path()));
+        for (flag, spec) in [
+            ("--corpus", Some(train)),
+            ("--valid", valid.as_ref()),
+            ("--test", test.as_ref()),
+        ] {
+            match spec {
+                Some(CorpusSpec::File(p)) => inputs.push((flag, p)),
+                Some(CorpusSpec::Parallel { source, target }) => {
+                    inputs.push(("--source", source));
+                    inputs.push(("--target", target));
+                }
+                None => {}
             }
         }
     }
     if let Some(r) = o.resume.as_ref().filter(|r| o.out.as_ref() != Some(*r)) {
-        outputs.push(("--resume", r));
+        inputs.push(("--resume", r));
     }
-    check_distinct(&outputs)?;
+    if let Some((v, _)) = &o.src_vectors {
+        inputs.push(("--src-vectors", v));
+    }
+    check_distinct(&outputs, &inputs)?;
+    if o.resume.is_some() {
+        let m = &o.model;
+        let sizes = [m.emb, m.hidden, m.layers, m.heads, o.text.max_vocab]
+            .iter()
+            .any(Option::is_some);
+        if sizes
+            || m.dropout.is_some()
+            || o.text.src_lang.is_some()
+            || o.text.tgt_lang.is_some()
+            || o.src_vectors.is_some()
+        {
+            return Err("--resume keeps the checkpoint's model sizes, dropout, vocabularies and languages; leave out --emb, --hidden, --d-model, --d-ff, --layers, --heads, --dropout, --max-vocab, --src-lang, --tgt-lang and --src-vectors".into());
+        }
+    }
     let transformer = o.kind == ModelKind::Transformer;
     let m = &o.model;
     if !transformer && m.heads.is_some() {
@@ -186,6 +212,21 @@ pub fn check_options(o: &TrainOptions) -> Result<(), String> {
     ] {
         if v.is_some_and(|v| v == 0 || v > 65_536) {
             return Err(format!("{flag} must be from 1 to 65536"));
+        }
+    }
+    // Memory: the widest layers allocate emb x hidden (x 4 for the LSTM
+    // gates) and vocabulary x emb values; cap the sizes so that a typo
+    // cannot ask for a hundred gigabytes.
+    let (emb, hidden) = (m.emb.unwrap_or(64), m.hidden.unwrap_or(128));
+    if emb > 4096 || hidden > 16_384 || emb * hidden > 16 << 20 {
+        return Err(format!(
+            "--emb/--d-model {emb} and --hidden/--d-ff {hidden} are too large for this machine-sized crate: at most 4096 and 16384, with a product of at most 16777216"
+        ));
+    }
+    if transformer {
+        let (d, h) = (m.emb.unwrap_or(64), m.heads.unwrap_or(4));
+        if !d.is_multiple_of(h) {
+            return Err(format!("--heads {h} must divide --d-model {d}"));
         }
     }
     if m.dropout.is_some_and(|p| !(0.0..1.0).contains(&p)) {
@@ -237,6 +278,16 @@ fn load_splits(
     };
     let (train, valid, test) = match &o.data {
         DataSource::BuiltIn { pairs } => {
+            let available = match o.task {
+                Task::Dialogue => crate::data::DIALOGUE_COUNT,
+                _ => usize::MAX,
+            };
+            if *pairs > available {
+                say(format!(
+                    "--pairs {pairs}: the built-in {} corpus has {available} distinct ones; using all of them",
+                    o.task
+                ));
+            }
             let s = super::pipeline::builtin_split(o.task, *pairs, o.seed);
             let turns =
                 |v: Vec<TextPair>| v.into_iter().map(|p| vec![p.source, p.target]).collect();
@@ -300,6 +351,7 @@ pub fn train(o: &TrainOptions, say: &mut dyn FnMut(String)) -> Result<TrainOutco
     }
     let previous = resumed.as_ref().and_then(|c| c.progress);
     let resumed_state = resumed.as_ref().and_then(|c| c.optimizer.clone());
+    let resumed_optimizer = resumed_state.clone();
     let [train_turns, valid_turns, test_turns] = load_splits(o, say)?;
     let mut text = TextSettings::for_task(o.task);
     text.lowercase = o.text.lowercase;
@@ -355,6 +407,12 @@ pub fn train(o: &TrainOptions, say: &mut dyn FnMut(String)) -> Result<TrainOutco
         if train_tok.is_empty() {
             return Err(format!(
                 "every training pair is longer than --max-len {max} tokens; raise --max-len"
+            )
+            .into());
+        }
+        if valid_tok.is_empty() && !valid_turns.is_empty() {
+            return Err(format!(
+                "every validation pair is longer than --max-len {max} tokens; raise --max-len"
             )
             .into());
         }
@@ -494,6 +552,14 @@ pub fn train(o: &TrainOptions, say: &mut dyn FnMut(String)) -> Result<TrainOutco
         o.task,
     );
     checkpoint.text = text;
+    // Until an epoch improves on it, the result is the model as it starts
+    // (the resumed one, with its progress and optimizer state).
+    set_values(checkpoint.model.as_mut(), model.as_ref());
+    checkpoint.progress = previous;
+    checkpoint.optimizer = resumed_optimizer;
+    if valid_ex.is_empty() && o.patience.is_some() {
+        return Err("--patience needs validation data, and there is none: give --valid, or a corpus of at least 10 pairs".into());
+    }
     let history = fit_with(
         model.as_mut(),
         &train_ex,
@@ -525,18 +591,34 @@ pub fn train(o: &TrainOptions, say: &mut dyn FnMut(String)) -> Result<TrainOutco
             Ok(())
         },
     )?;
-    if let (Some(out), Some(p)) = (&o.out, checkpoint.progress) {
-        let why = if valid_ex.is_empty() {
-            "the last one: no validation data"
-        } else {
-            "the lowest validation loss"
-        };
-        say(format!(
-            "saved {} (epoch {}, {why})",
-            out.display(),
-            p.epochs
-        ));
+    let improved = history.epochs.iter().any(|e| e.best);
+    match (&o.out, checkpoint.progress) {
+        (Some(out), Some(p)) if improved => {
+            let why = if valid_ex.is_empty() {
+                "the last one: no validation data"
+            } else {
+                "the lowest validation loss"
+            };
+            say(format!(
+                "saved {} (epoch {}, {why})",
+                out.display(),
+                p.epochs
+            ));
+        }
+        (Some(out), _) => say(match previous {
+            Some(p) => format!(
+                "no epoch lowered the validation loss of the resumed checkpoint ({:.4}); {} was not written, and the scores below are the resumed model's",
+                p.best_valid_loss,
+                out.display()
+            ),
+            None => format!(
+                "no epoch had a finite validation loss (training diverged; lower --lr); {} was not written",
+                out.display()
+            ),
+        }),
+        (None, _) => {}
     }
+
     if let Some(path) = &o.curves {
         plot_history(path, &format!("{} training", o.kind), &history)?;
         say(format!("wrote {}", path.display()));
@@ -571,11 +653,15 @@ pub fn plot_history(
         col(|e| e.train_accuracy),
         col(|e| e.valid_accuracy),
     );
-    let series: [(&str, &[f64]); 4] = [
-        ("train loss", &tl),
-        ("validation loss", &vl),
-        ("train accuracy", &ta),
-        ("validation accuracy", &va),
-    ];
+    // Without validation data its curves are NaN: leave them out.
+    let series: Vec<(&str, &[f64])> = [
+        ("train loss", &tl[..]),
+        ("validation loss", &vl[..]),
+        ("train accuracy", &ta[..]),
+        ("validation accuracy", &va[..]),
+    ]
+    .into_iter()
+    .filter(|(_, v)| v.iter().all(|x| x.is_finite()))
+    .collect();
     crate::plot::line_chart(path, title, "loss / accuracy", &series)
 }

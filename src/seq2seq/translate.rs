@@ -19,18 +19,24 @@ pub enum TranslateError {
     BadBeam,
     /// The model's scores were not finite numbers (NaN or infinite).
     NonFinite,
+    /// More tokens than [`MAX_INPUT_TOKENS`].
+    TooLong(usize),
 }
 
 impl fmt::Display for TranslateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TranslateError::Empty => write!(f, "the sentence is empty: nothing to translate"),
+            TranslateError::Empty => write!(f, "the input has no words: nothing to decode"),
             TranslateError::UnknownWords(w) => write!(
                 f,
                 "unknown words (not in the training vocabulary): {}; pass --allow-unknown to translate them as <unk>",
                 w.join(", ")
             ),
             TranslateError::BadBeam => write!(f, "the beam width must be at least 1"),
+            TranslateError::TooLong(n) => write!(
+                f,
+                "the input has {n} tokens; at most {MAX_INPUT_TOKENS} are decoded at once (split it into sentences)"
+            ),
             TranslateError::NonFinite => write!(
                 f,
                 "the model's scores are not finite numbers (NaN or infinity): its weights are damaged or too large; retrain it"
@@ -53,6 +59,12 @@ pub struct Translation {
     /// Attention per layer, `[heads, target, source]`.
     pub attention: Vec<Tensor>,
 }
+
+/// The longest input decoded, in tokens: the time and memory of one
+/// decoding grow with the input's length (the Transformer's attention with
+/// its square), so a longer input is refused (by `translate`) or cut (by
+/// `evaluate`, which says how many it cut).
+pub const MAX_INPUT_TOKENS: usize = 1000;
 
 /// Longest output of a model trained on the built-in corpora, in tokens
 /// (`</s>` included); a model trained on files writes at most its
@@ -107,6 +119,9 @@ impl Checkpoint {
         let tokens = self.tokenizer().tokenize(sentence);
         if tokens.is_empty() {
             return Err(TranslateError::Empty);
+        }
+        if tokens.len() > MAX_INPUT_TOKENS {
+            return Err(TranslateError::TooLong(tokens.len()));
         }
         let unknown = self.src_vocab.unknown(&tokens);
         if !unknown.is_empty() && !allow_unknown {
