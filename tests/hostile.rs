@@ -439,3 +439,67 @@ fn an_input_longer_than_the_cap_is_refused_or_cut() {
             .any(|l| l.contains("were cut"))
     );
 }
+
+#[test]
+fn user_text_is_escaped_when_echoed_and_a_bad_chat_line_is_skipped() {
+    use std::io::Write;
+    // Unknown words with ESC, BEL and a right-to-left override (a NUL
+    // cannot be an argument; standard input carries it below).
+    let o = encdec(&[
+        "translate",
+        "--checkpoint",
+        checkpoint(),
+        "the \u{1b}[31mdog\u{7} \u{202e}cat",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.contains('\u{1b}') && !err.contains('\u{202e}') && !err.contains('\u{0}'),
+        "{err:?}"
+    );
+    assert!(
+        err.contains("\\u{1b}") && err.contains("\\u{202e}"),
+        "{err}"
+    );
+    let o = cli_support::encdec_with_input(
+        &["translate", "--checkpoint", checkpoint()],
+        "dog\u{0}cat\n",
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains('\u{0}') && err.contains("\\u{0}"), "{err:?}");
+    // A chat line that is not UTF-8 is reported with its number; the session goes on.
+    let model = temp("hostile-dialogue.ckpt");
+    let o = encdec(&small_training(
+        model.to_str().unwrap(),
+        &["--task", "dialogue"],
+    ));
+    assert!(o.status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_encdec"))
+        .args(["chat", "--checkpoint", model.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"hello\n\xff\xfe bad\nhello\n/quit\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.contains("(line 2 is not valid UTF-8 text; it was skipped)"),
+        "{out}"
+    );
+    assert_eq!(out.matches("bot:").count(), 2, "{out}");
+    assert!(out.trim_end().ends_with("bye"));
+}
+
+#[test]
+fn a_vector_file_of_one_word_says_there_is_nothing_to_compare() {
+    let p = temp("one-word.txt");
+    std::fs::write(&p, "alone 1 2 3\n").unwrap();
+    let o = encdec(&["neighbors", "--vectors", p.to_str().unwrap(), "alone"]);
+    fails_with(&o, "has no other words to compare with");
+}

@@ -250,19 +250,32 @@ pub fn chat(checkpoint: &Path) -> CliResult {
     let c = load_for(checkpoint, Task::Dialogue, "chat")?;
     let mut session = ChatSession::new();
     print_line("chat with the dialogue model; /reset forgets the conversation, /quit ends it");
-    for line in std::io::stdin().lock().lines() {
-        let line = line?;
+    let mut input = std::io::stdin().lock();
+    let mut bytes = vec![];
+    for number in 1.. {
+        bytes.clear();
+        if input.read_until(b'\n', &mut bytes)? == 0 {
+            break;
+        }
+        // A line that is not UTF-8 is reported and skipped; the session goes on.
+        let Ok(line) = std::str::from_utf8(&bytes) else {
+            print_line(&format!(
+                "(line {number} is not valid UTF-8 text; it was skipped)"
+            ));
+            continue;
+        };
+        let line = line.trim_end_matches(['\n', '\r']);
         match line.trim() {
             "/quit" => break,
             "/reset" => {
                 session.reset();
                 print_line("(conversation forgotten)");
             }
-            _ => match session.respond(&c, &line) {
+            _ => match session.respond(&c, line) {
                 ChatReply::Reply(r) => print_line(&format!("bot: {r}")),
                 ChatReply::Unknown(words) => print_line(&format!(
                     "bot: (I do not know the words: {})",
-                    words.join(", ")
+                    encdec::data::printable(&words.join(", "))
                 )),
                 ChatReply::Nothing => {}
             },

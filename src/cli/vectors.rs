@@ -145,6 +145,13 @@ pub fn neighbors(vectors: &Path, word: &str, k: usize, analogy: Option<&[String]
         Some(abc) => v.analogy(&abc[0], &abc[1], &abc[2], k)?,
         None => v.neighbours(word, k)?,
     };
+    if list.is_empty() {
+        return Err(format!(
+            "{} has no other words to compare with; give a file with more words",
+            vectors.display()
+        )
+        .into());
+    }
     for (w, s) in list {
         print_line(&format!("{w:<16} {s:.4}"));
     }

@@ -65,7 +65,9 @@ pub use news::{ACTIONS, Action, DAYS, EVENT_COUNT, PLACES, Part, ROLES, Role};
 pub use sentence::{NounPhrase, Sentence};
 pub use summaries::{Document, Event, summarization_corpus};
 pub use tasks::{TaskSplit, TextPair};
-pub use tokenizer::{ELISIONS, Language, Tokenizer, detokenize, detokenize_in, is_elision};
+pub use tokenizer::{
+    ELISIONS, Language, Tokenizer, detokenize, detokenize_in, is_elision, printable,
+};
 pub use vocab::{BOS, BOS_ID, EOS, EOS_ID, PAD, PAD_ID, SPECIALS, UNK, UNK_ID, Vocab};
 
 use std::fmt;

@@ -324,3 +324,25 @@ pub fn detokenize_in(tokens: &[String], lang: Language) -> String {
     }
     text
 }
+
+/// `text` safe to print on a terminal: control characters (ESC, BEL, NUL,
+/// …) and the bidirectional controls that reorder what follows them
+/// (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069) are written as
+/// `\u{..}` escapes; everything else is kept.
+///
+/// ```
+/// use encdec::data::printable;
+/// assert_eq!(printable("a\u{1b}[31mb\u{202e}c"), "a\\u{1b}[31mb\\u{202e}c");
+/// ```
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let bidi = matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

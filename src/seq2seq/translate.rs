@@ -30,7 +30,7 @@ impl fmt::Display for TranslateError {
             TranslateError::UnknownWords(w) => write!(
                 f,
                 "unknown words (not in the training vocabulary): {}; pass --allow-unknown to translate them as <unk>",
-                w.join(", ")
+                crate::data::printable(&w.join(", "))
             ),
             TranslateError::BadBeam => write!(f, "the beam width must be at least 1"),
             TranslateError::TooLong(n) => write!(
