@@ -1,7 +1,7 @@
 //! Summarization (tutorial §6.2) and dialogue (§6.3) on the same models:
 //! the data pipeline, a short training run of each, and the chat session.
 
-use encdec::data::{TURN, TextPair};
+use encdec::data::{TextPair, join_turns};
 use encdec::seq2seq::pipeline::{
     default_model, default_training, every_bot_turn, scores, task_data,
 };
@@ -29,18 +29,18 @@ fn trained(task: Task, n: usize, epochs: usize) -> (Checkpoint, f64, [f64; 3], f
 
 #[test]
 fn every_bot_turn_becomes_a_training_pair() {
-    // "u1 | b1 | u2 -> b2" also teaches "u1 -> b1"; the repeated prefix is kept once.
+    // "u1 <turn> b1 <turn> u2 -> b2" also teaches "u1 -> b1"; the repeated prefix is kept once.
     let p = |s: &str, t: &str| TextPair {
         source: s.to_string(),
         target: t.to_string(),
     };
     let pairs = [
         p(
-            &format!("i want soup {TURN} what size ? {TURN} large"),
+            &join_turns(&["i want soup", "what size ?", "large"]),
             "one large soup",
         ),
         p(
-            &format!("i want soup {TURN} what size ? {TURN} small"),
+            &join_turns(&["i want soup", "what size ?", "small"]),
             "one small soup",
         ),
     ];
@@ -50,11 +50,11 @@ fn every_bot_turn_becomes_a_training_pair() {
         vec![
             p("i want soup", "what size ?"),
             p(
-                &format!("i want soup {TURN} what size ? {TURN} large"),
+                &join_turns(&["i want soup", "what size ?", "large"]),
                 "one large soup"
             ),
             p(
-                &format!("i want soup {TURN} what size ? {TURN} small"),
+                &join_turns(&["i want soup", "what size ?", "small"]),
                 "one small soup"
             ),
         ]

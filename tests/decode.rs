@@ -74,3 +74,62 @@ proptest! {
         prop_assert!(b.log_prob <= 0.0);
     }
 }
+
+/// A model that counts the source rows it is asked to encode.
+struct Counting {
+    inner: Box<dyn Seq2Seq>,
+    rows: std::cell::Cell<usize>,
+}
+
+impl encdec::nn::Module for Counting {
+    fn params(&self) -> Vec<&encdec::autograd::Param> {
+        self.inner.params()
+    }
+    fn params_mut(&mut self) -> Vec<&mut encdec::autograd::Param> {
+        self.inner.params_mut()
+    }
+}
+
+impl Seq2Seq for Counting {
+    fn config(&self) -> &ModelConfig {
+        self.inner.config()
+    }
+    fn encode<'t>(
+        &self,
+        tape: &'t encdec::autograd::Tape,
+        batch: &Batch,
+        train: Option<&mut encdec::tensor::Rng>,
+    ) -> Encoded<'t> {
+        self.rows.set(self.rows.get() + batch.size);
+        self.inner.encode(tape, batch, train)
+    }
+    fn decode<'t>(
+        &self,
+        tape: &'t encdec::autograd::Tape,
+        enc: &Encoded<'t>,
+        batch: &Batch,
+        train: Option<&mut encdec::tensor::Rng>,
+    ) -> Decoded<'t> {
+        self.inner.decode(tape, enc, batch, train)
+    }
+    fn embeddings_mut(&mut self) -> (&mut encdec::nn::Embedding, &mut encdec::nn::Embedding) {
+        self.inner.embeddings_mut()
+    }
+}
+
+#[test]
+fn beam_search_encodes_its_source_once_per_step_whatever_the_width() {
+    // Memory and time of a step grow with the rows encoded: a long source
+    // must not be encoded once per beam (a width of 64 on 400 words once
+    // took 4.9 GB).
+    for kind in [ModelKind::Attention, ModelKind::Transformer] {
+        let m = Counting {
+            inner: model(kind, 3),
+            rows: std::cell::Cell::new(0),
+        };
+        let max_len = 6;
+        let _ = beam_search(&m, &[4, 5, 6, 7], 16, max_len, 1.0);
+        // One encoding per step, and one more for the chosen sentence's attention.
+        assert!(m.rows.get() <= max_len + 1, "{kind}: {} rows", m.rows.get());
+    }
+}

@@ -157,3 +157,44 @@ fn a_nan_gradient_fails() {
     );
     assert!(!report.ok(), "{report}");
 }
+
+#[test]
+fn checking_nothing_does_not_pass() {
+    let x = Tensor::from_vec(vec![0.3, -1.2], &[2]);
+    fn tanh<'t>(_: &'t Tape, v: &[Var<'t>]) -> Var<'t> {
+        v[0].tanh()
+    }
+    fn constant<'t>(t: &'t Tape, _: &[Var<'t>]) -> Var<'t> {
+        t.leaf(Tensor::from_vec(vec![1.0], &[1]))
+    }
+    // Zero random directions compare nothing.
+    let none = GradcheckConfig {
+        mode: Mode::Directional {
+            directions: 0,
+            seed: 0,
+        },
+        ..GradcheckConfig::default()
+    };
+    let r = gradcheck(tanh, std::slice::from_ref(&x), &none);
+    assert!(!r.ok(), "{r}");
+    assert!(r.to_string().contains("nothing checked"), "{r}");
+    // An empty input, in either mode, has no entry to compare.
+    let empty = Tensor::from_vec(vec![], &[0]);
+    for mode in [
+        Mode::Full,
+        Mode::Directional {
+            directions: 4,
+            seed: 0,
+        },
+    ] {
+        let config = GradcheckConfig {
+            mode,
+            ..GradcheckConfig::default()
+        };
+        assert!(!gradcheck(tanh, std::slice::from_ref(&empty), &config).ok());
+    }
+    // No inputs at all.
+    assert!(!gradcheck(constant, &[], &GradcheckConfig::default()).ok());
+    // The same check on a real input still passes.
+    assert!(gradcheck(tanh, &[x], &GradcheckConfig::default()).ok());
+}

@@ -503,3 +503,227 @@ fn a_vector_file_of_one_word_says_there_is_nothing_to_compare() {
     let o = encdec(&["neighbors", "--vectors", p.to_str().unwrap(), "alone"]);
     fails_with(&o, "has no other words to compare with");
 }
+
+/// A dialogue model trained briefly on the built-in corpus (untrained
+/// weights would do: only the vocabulary matters here).
+fn dialogue_checkpoint() -> Checkpoint {
+    use encdec::seq2seq::pipeline::{default_model, task_data};
+    use encdec::seq2seq::{ModelKind, Task, build};
+    let data = task_data(Task::Dialogue, 300, 0);
+    let config = default_model(
+        ModelKind::Attention,
+        data.src_vocab.len(),
+        data.tgt_vocab.len(),
+    );
+    let model = build(&config, &mut encdec::tensor::rng(0)).unwrap();
+    Checkpoint::new(model, data.src_vocab, data.tgt_vocab, Task::Dialogue)
+}
+
+#[test]
+fn a_typed_bar_is_a_word_of_the_turn_not_a_turn_boundary() {
+    use encdec::data::{TURN, Tokenizer};
+    use encdec::seq2seq::corpus::reply_pairs;
+    use encdec::seq2seq::pipeline::every_bot_turn;
+    use encdec::seq2seq::{ChatReply, ChatSession};
+    // In chat: the user's `|` is a word the model never saw, not a new turn.
+    let c = dialogue_checkpoint();
+    let mut chat = ChatSession::new();
+    assert_eq!(
+        chat.respond(&c, "i am in tokyo | what time is it ?"),
+        ChatReply::Unknown(vec!["|".into()])
+    );
+    // In a corpus file: a turn holding " | " stays one turn.
+    let turns: Vec<String> = vec!["a | b".into(), "c".into()];
+    let pairs = reply_pairs(&turns);
+    let tokens = Tokenizer::new(true).tokenize(&pairs[0].source);
+    assert_eq!(tokens, ["a", "|", "b"]);
+    assert!(!tokens.iter().any(|t| t == TURN), "{tokens:?}");
+    assert_eq!(every_bot_turn(&pairs), pairs);
+}
+
+/// The test checkpoint with the output bias of target id `id` raised by
+/// `by`, so that the decoder favours that token everywhere.
+fn favouring(id: usize, by: f64) -> Checkpoint {
+    let mut c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
+    let v = c.tgt_vocab.len();
+    let bias = c
+        .model
+        .params_mut()
+        .into_iter()
+        .rfind(|p| p.name.ends_with("bias") && p.shape() == [v])
+        .expect("an output bias");
+    let mut b = bias.value.data().to_vec();
+    b[id] += by;
+    bias.value = Tensor::from_vec(b, &[v]);
+    c
+}
+
+#[test]
+fn decoding_never_writes_a_special_token() {
+    use encdec::data::{BOS_ID, PAD_ID, SPECIALS, UNK_ID};
+    for id in [PAD_ID, BOS_ID, UNK_ID] {
+        let c = favouring(id, 1e3);
+        for beam in [1, 3] {
+            let t = c.translate("the dog sleeps", beam).unwrap();
+            let words = &t.tgt_tokens[..t.tgt_tokens.len().saturating_sub(1)];
+            assert!(
+                !words.iter().any(|w| SPECIALS.contains(&w.as_str())),
+                "{id} {beam}: {:?}",
+                t.tgt_tokens
+            );
+            assert!(!SPECIALS.iter().any(|s| t.text.contains(s)), "{}", t.text);
+        }
+    }
+}
+
+#[test]
+fn an_empty_output_is_reported_not_printed_as_a_blank_line() {
+    use encdec::data::EOS_ID;
+    let p = temp("ends-at-once.ckpt");
+    favouring(EOS_ID, 1e3).save(&p).unwrap();
+    let ckpt = p.to_str().unwrap();
+    let o = encdec(&["translate", "--checkpoint", ckpt, "the dog sleeps"]);
+    fails_with(&o, "the model wrote nothing");
+    // From standard input the line stays (outputs keep their lines), and
+    // standard error names it.
+    let o =
+        cli_support::encdec_with_input(&["translate", "--checkpoint", ckpt], "the dog sleeps\n");
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "\n");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("line 1: the model wrote nothing"), "{err}");
+}
+
+#[test]
+fn empty_outputs_are_counted_and_a_failed_chat_reply_is_said() {
+    use encdec::data::{EOS_ID, TextPair};
+    use encdec::seq2seq::{ChatReply, ChatSession, Task, evaluate_turns};
+    let c = favouring(EOS_ID, 1e3);
+    let pair = TextPair {
+        source: "the dog sleeps".into(),
+        target: "le chien dort".into(),
+    };
+    let report = evaluate_turns(&c, &[pair.clone(), pair], 1, 4).unwrap();
+    assert_eq!(report.empty_outputs(), 2);
+    let lines = report.lines(Task::Translation).join("\n");
+    assert!(lines.contains("2 of 2 outputs are empty"), "{lines}");
+    // A reply that cannot be decoded is said, not dropped as if the line were empty.
+    let mut c = dialogue_checkpoint();
+    for p in c.model.params_mut() {
+        p.value = p.value.map(|_| 1e308);
+    }
+    let reply = ChatSession::new().respond(&c, "i am in tokyo");
+    assert!(
+        matches!(&reply, ChatReply::Failed(e) if e.contains("not finite")),
+        "{reply:?}"
+    );
+}
+
+#[test]
+fn heatmap_refuses_a_dialogue_model() {
+    let p = temp("dialogue-model.ckpt");
+    dialogue_checkpoint().save(&p).unwrap();
+    let png = temp("dialogue-heatmap.png");
+    let o = encdec(&[
+        "heatmap",
+        "--checkpoint",
+        p.to_str().unwrap(),
+        "--out",
+        png.to_str().unwrap(),
+        "i am in tokyo",
+    ]);
+    fails_with(
+        &o,
+        "`encdec heatmap` needs a translation or summarization model",
+    );
+    assert!(!png.exists());
+}
+
+#[test]
+fn word2vec_with_no_pair_to_train_on_says_so() {
+    use encdec::wordvec::{Word2VecConfig, train_word2vec};
+    // One word per sentence: no word has a context.
+    let sentences: Vec<Vec<String>> = ["cat", "dog", "cat"]
+        .iter()
+        .map(|w| vec![w.to_string()])
+        .collect();
+    let e = train_word2vec(&sentences, &Word2VecConfig::default()).unwrap_err();
+    assert!(e.contains("nothing to train on"), "{e}");
+}
+
+/// A batch of one sentence with the given source and target lengths (ids
+/// all `</s>`), built by hand as a library user could.
+fn hand_batch(src_len: usize, tgt_len: usize) -> encdec::seq2seq::Batch {
+    encdec::seq2seq::Batch {
+        size: 1,
+        src: vec![encdec::data::EOS_ID; src_len],
+        src_len,
+        src_lengths: vec![src_len],
+        tgt_in: vec![encdec::data::BOS_ID; tgt_len],
+        tgt_out: vec![encdec::data::EOS_ID; tgt_len],
+        tgt_len,
+    }
+}
+
+fn small_model(kind: encdec::seq2seq::ModelKind) -> Box<dyn encdec::seq2seq::Seq2Seq> {
+    let config = encdec::seq2seq::ModelConfig {
+        kind,
+        src_vocab: 8,
+        tgt_vocab: 8,
+        emb: 4,
+        hidden: 4,
+        layers: 1,
+        heads: 2,
+        dropout: 0.0,
+    };
+    encdec::seq2seq::build(&config, &mut encdec::tensor::rng(0)).unwrap()
+}
+
+#[test]
+#[should_panic(expected = "encode: the batch's source length is 0")]
+fn an_empty_source_panics_with_the_function_and_the_argument() {
+    let m = small_model(encdec::seq2seq::ModelKind::Attention);
+    let _ = m.forward(&Tape::new(), &hand_batch(0, 2), None);
+}
+
+#[test]
+#[should_panic(expected = "decode: the batch's target length is 0")]
+fn an_empty_target_panics_with_the_function_and_the_argument() {
+    let m = small_model(encdec::seq2seq::ModelKind::Lstm);
+    let _ = m.forward(&Tape::new(), &hand_batch(3, 0), None);
+}
+
+#[test]
+fn every_model_names_a_malformed_batch() {
+    use encdec::seq2seq::ModelKind;
+    for kind in [
+        ModelKind::Lstm,
+        ModelKind::Attention,
+        ModelKind::Transformer,
+    ] {
+        for (s, t, what) in [(0, 2, "source length is 0"), (3, 0, "target length is 0")] {
+            let m = small_model(kind);
+            let e = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let _ = m.forward(&Tape::new(), &hand_batch(s, t), None);
+            }))
+            .unwrap_err();
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            assert!(msg.contains(what), "{kind}: {msg}");
+        }
+        // Lengths that disagree with the ids.
+        let mut b = hand_batch(3, 2);
+        b.src_lengths = vec![5];
+        let m = small_model(kind);
+        let e = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = m.forward(&Tape::new(), &b, None);
+        }));
+        assert!(
+            e.is_err(),
+            "{kind}: a source length beyond src_len was accepted"
+        );
+    }
+}

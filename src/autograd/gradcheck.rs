@@ -99,9 +99,10 @@ pub struct InputReport {
 }
 
 impl InputReport {
-    /// Whether every compared entry passed.
+    /// Whether something was compared and every comparison passed: an input
+    /// with no entries, or zero directions, checks nothing and does not pass.
     pub fn ok(&self) -> bool {
-        self.failures == 0
+        self.checked > 0 && self.failures == 0
     }
 }
 
@@ -115,9 +116,9 @@ pub struct GradcheckReport {
 }
 
 impl GradcheckReport {
-    /// Whether every input passed.
+    /// Whether there was an input and every input passed.
     pub fn ok(&self) -> bool {
-        self.inputs.iter().all(InputReport::ok)
+        !self.inputs.is_empty() && self.inputs.iter().all(InputReport::ok)
     }
 
     /// The largest absolute error over all inputs.
@@ -148,12 +149,18 @@ impl GradcheckReport {
 impl fmt::Display for GradcheckReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "gradcheck ({}):", self.mode)?;
+        if self.inputs.is_empty() {
+            writeln!(f, "  no inputs: nothing checked")?;
+        }
         for r in &self.inputs {
             write!(
                 f,
                 "  {} {:?}: {} checked, {} failed, max abs err {:.3e}, max rel err {:.3e}",
                 r.name, r.shape, r.checked, r.failures, r.max_abs_err, r.max_rel_err
             )?;
+            if r.checked == 0 {
+                write!(f, " (nothing checked)")?;
+            }
             if let Some(w) = &r.worst {
                 write!(
                     f,
@@ -375,6 +382,10 @@ fn directional<F: for<'t> Fn(&'t Tape, &[Var<'t>]) -> Var<'t>>(
         let v = Tensor::randn(y0.shape(), 0.0, 1.0, &mut r);
         let (_, grads) = run(f, inputs, Some(&v));
         for (i, x) in inputs.iter().enumerate() {
+            // An empty input or output has no direction to compare along.
+            if x.numel() == 0 || y0.numel() == 0 {
+                continue;
+            }
             let u = Tensor::randn(x.shape(), 0.0, 1.0, &mut r);
             let analytic = dot(&grads[i], &u);
             let (plus, _) = run(f, &nudge(inputs, i, None, Some(&u), config.eps), None);

@@ -46,3 +46,9 @@ pub fn print_line(line: &str) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{line}");
 }
+
+/// Prints one line to standard error; a failing standard error is ignored.
+pub fn warn_line(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "encdec: {line}");
+}

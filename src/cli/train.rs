@@ -1,6 +1,6 @@
 //! `encdec demo`, `train`, `translate`, `summarize`, `chat`, `heatmap` and `bench`.
 
-use super::{CliResult, print_line};
+use super::{CliResult, print_line, warn_line};
 use encdec::data::FOX_EN;
 use encdec::plot::{attention_heads, attention_heatmap};
 use encdec::seq2seq::bench::{bench_config, median, time_steps};
@@ -137,8 +137,12 @@ fn stdin_lines() -> Result<Vec<String>, String> {
     Ok(lines)
 }
 
+/// What is said when the model's output has no words.
+const WROTE_NOTHING: &str = "the model wrote nothing for this input (it ended its output at once); a model trained longer may do better";
+
 /// Decodes one input per line of standard input and prints one output per
-/// line (an empty line for an empty one). Every line is checked first.
+/// line (an empty line for an empty one, and for an empty output, which
+/// standard error names). Every line is checked first.
 fn decode_stdin(c: &Checkpoint, beam: usize, allow_unknown: bool) -> CliResult {
     let lines = stdin_lines()?;
     let mut sources = vec![];
@@ -155,13 +159,40 @@ fn decode_stdin(c: &Checkpoint, beam: usize, allow_unknown: bool) -> CliResult {
     }
     let real: Vec<Vec<usize>> = sources.iter().flatten().cloned().collect();
     let mut outputs = c.decode_all(&real, beam, 64)?.into_iter();
-    for s in &sources {
+    for (i, s) in sources.iter().enumerate() {
         let text = if s.is_some() {
             outputs.next().unwrap_or_default()
         } else {
             String::new()
         };
+        if s.is_some() && text.is_empty() {
+            warn_line(&format!("standard input, line {}: {WROTE_NOTHING}", i + 1));
+        }
         print_line(&text);
+    }
+    Ok(())
+}
+
+/// `translate` and `summarize`: decodes `text`, or each line of standard
+/// input, with a model trained for `task`.
+fn decode_command(
+    checkpoint: &Path,
+    task: Task,
+    command: &str,
+    text: Option<&str>,
+    beam: usize,
+    allow_unknown: bool,
+) -> CliResult {
+    let c = load_for(checkpoint, task, command)?;
+    match text {
+        Some(t) => {
+            let out = c.translate_with(t, beam, allow_unknown)?.text;
+            if out.is_empty() {
+                return Err(WROTE_NOTHING.into());
+            }
+            print_line(&out)
+        }
+        None => decode_stdin(&c, beam, allow_unknown)?,
     }
     Ok(())
 }
@@ -173,12 +204,14 @@ pub fn translate(
     beam: usize,
     allow_unknown: bool,
 ) -> CliResult {
-    let c = load_for(checkpoint, Task::Translation, "translate")?;
-    match sentence {
-        Some(s) => print_line(&c.translate_with(s, beam, allow_unknown)?.text),
-        None => decode_stdin(&c, beam, allow_unknown)?,
-    }
-    Ok(())
+    decode_command(
+        checkpoint,
+        Task::Translation,
+        "translate",
+        sentence,
+        beam,
+        allow_unknown,
+    )
 }
 
 /// `encdec heatmap`.
@@ -186,6 +219,9 @@ pub fn heatmap(checkpoint: &Path, sentence: &str, out: &Path, layer: Option<usiz
     encdec::files::check_output("--out", out, &["png", "svg"])?;
     encdec::files::check_distinct(&[("--out", out)], &[("--checkpoint", checkpoint)])?;
     let c = Checkpoint::load(checkpoint)?;
+    if c.task == Task::Dialogue {
+        return Err(format!("{} holds a dialogue model; `encdec heatmap` needs a translation or summarization model (a dialogue's attention is shown by notebook 06_3)", checkpoint.display()).into());
+    }
     let t = c.translate(sentence, 1)?;
     print_line(&t.text);
     plot_attention(&t, out, layer, c.model.config().kind)
@@ -235,12 +271,14 @@ pub fn summarize(
     beam: usize,
     allow_unknown: bool,
 ) -> CliResult {
-    let c = load_for(checkpoint, Task::Summarization, "summarize")?;
-    match text {
-        Some(t) => print_line(&c.translate_with(t, beam, allow_unknown)?.text),
-        None => decode_stdin(&c, beam, allow_unknown)?,
-    }
-    Ok(())
+    decode_command(
+        checkpoint,
+        Task::Summarization,
+        "summarize",
+        text,
+        beam,
+        allow_unknown,
+    )
 }
 
 /// `encdec chat`: one reply per line of standard input, keeping the history;
@@ -272,7 +310,11 @@ pub fn chat(checkpoint: &Path) -> CliResult {
                 print_line("(conversation forgotten)");
             }
             _ => match session.respond(&c, line) {
+                ChatReply::Reply(r) if r.is_empty() => {
+                    print_line("bot: (no reply: the model ended its output at once)")
+                }
                 ChatReply::Reply(r) => print_line(&format!("bot: {r}")),
+                ChatReply::Failed(e) => print_line(&format!("bot: (no reply: {e})")),
                 ChatReply::Unknown(words) => print_line(&format!(
                     "bot: (I do not know the words: {})",
                     encdec::data::printable(&words.join(", "))

@@ -2,12 +2,12 @@
 //! whose right reply depends on earlier turns, not only on the last one.
 //!
 //! The source is the history, user and bot turns alternating, joined by
-//! ` | ` ([`TURN`]); it starts and ends with a user turn. The target is the
-//! bot's next reply:
+//! the turn token [`TURN`] (written `<turn>`; see [`join_turns`]); it starts
+//! and ends with a user turn. The target is the bot's next reply:
 //!
 //! ```text
-//! i would like a pizza | what size ? | large please  →  one large pizza . anything else ?
-//! i am in tokyo | noted . | what time is it ?        →  it is 9 pm in tokyo
+//! i would like a pizza <turn> what size ? <turn> large please  →  one large pizza . anything else ?
+//! i am in tokyo <turn> noted . <turn> what time is it ?        →  it is 9 pm in tokyo
 //! ```
 //!
 //! The reply is a fixed function of the [`Task`] (weather and time come
@@ -35,8 +35,42 @@ use super::tasks::{TaskSplit, TextPair, draw_distinct, fill, split};
 use crate::tensor::Rng;
 use rand::RngExt;
 
-/// The token between two turns of a dialogue history.
-pub const TURN: &str = "|";
+/// The token between two turns of a dialogue history. The tokenizer makes
+/// it only from [`TURN_MARK`], never from typed text (`<` is always a token
+/// of its own), so a `|` or `<turn>` a user types stays words of the turn.
+pub const TURN: &str = "<turn>";
+
+/// The character that marks a turn boundary in a source text: the ASCII
+/// record separator U+001E, which the tokenizer turns into [`TURN`].
+pub const TURN_MARK: char = '\u{1e}';
+
+/// The turns as one source text, [`TURN_MARK`] between them. A mark inside
+/// a turn is read as a space, so no turn's own text can split it.
+///
+/// ```
+/// use encdec::data::{TURN, Tokenizer, join_turns};
+/// let source = join_turns(&["soup | salad ?", "salad"]);
+/// let tokens = Tokenizer::new(true).tokenize(&source);
+/// assert_eq!(tokens, ["soup", "|", "salad", "?", TURN, "salad"]);
+/// ```
+pub fn join_turns<S: AsRef<str>>(turns: &[S]) -> String {
+    let clean: Vec<String> = turns
+        .iter()
+        .map(|t| t.as_ref().replace(TURN_MARK, " "))
+        .collect();
+    clean.join(&format!(" {TURN_MARK} "))
+}
+
+/// A source text made by [`join_turns`], written for people: the turns
+/// joined by ` <turn> `.
+pub fn show_turns(source: &str) -> String {
+    split_turns(source).join(&format!(" {TURN} "))
+}
+
+/// The turns of a source text made by [`join_turns`], trimmed.
+pub fn split_turns(source: &str) -> Vec<&str> {
+    source.split(TURN_MARK).map(str::trim).collect()
+}
 
 /// The number of distinct dialogues [`Dialogue::all`] lists.
 pub const DIALOGUE_COUNT: usize = 11_678;
@@ -58,7 +92,7 @@ impl Dialogue {
     /// ```
     /// use encdec::data::{Dialogue, Task};
     /// let d = Dialogue::new(Task::Order { dish: "pizza", size: "large" }, &[0, 0, 0])?;
-    /// assert_eq!(d.source(), "i would like a pizza | what size ? | large please");
+    /// assert_eq!(d.history(), ["i would like a pizza", "what size ?", "large please"]);
     /// assert_eq!(d.reply(), "one large pizza . anything else ?");
     /// # Ok::<(), encdec::data::DataError>(())
     /// ```
@@ -131,9 +165,9 @@ impl Dialogue {
             .collect()
     }
 
-    /// The history as one text, turns joined by ` | `.
+    /// The history as one text, turns joined by [`join_turns`].
     pub fn source(&self) -> String {
-        self.history().join(&format!(" {TURN} "))
+        join_turns(&self.history())
     }
 
     /// The bot's next reply.

@@ -52,7 +52,9 @@ mod vocab;
 
 pub use chat::{CITIES, City, DISHES, SIZES, SMALL_TALK, WEATHER_DAYS};
 pub use corpus::{FOX_EN, FOX_FR, Pair, Split, generate, translation_corpus};
-pub use dialogue::{DIALOGUE_COUNT, Dialogue, TURN, dialogue_corpus};
+pub use dialogue::{
+    DIALOGUE_COUNT, Dialogue, TURN, TURN_MARK, dialogue_corpus, join_turns, show_turns, split_turns,
+};
 pub use dialogue_task::Task;
 pub use files::{
     CorpusError, CorpusFile, MAX_LINE_BYTES, ReadOptions, Record, read_dialogues, read_parallel,

@@ -40,6 +40,9 @@
 //!    give the same tokens.
 //! 9. Three or more dots in a row are one token, an ellipsis (`...`); the
 //!    character `…` is one token too.
+//! 10. The record separator U+001E ([`super::TURN_MARK`]) is the turn token
+//!     [`super::TURN`], `<turn>`, which dialogue histories put between turns
+//!     ([`super::join_turns`]). No other text gives that token.
 //!
 //! No-break spaces (U+00A0, U+202F), which French puts before `? ! : ;`
 //! and inside `« »`, are whitespace by rule 1.
@@ -201,6 +204,8 @@ impl Tokenizer {
                     if dots >= 3 {
                         word.push_str(&".".repeat(dots));
                         i += dots - 1;
+                    } else if c == super::TURN_MARK {
+                        word.push_str(super::TURN); // rule 10
                     } else {
                         word.push(if c == '\u{2019}' { '\'' } else { c });
                     }

@@ -60,6 +60,7 @@ impl Seq2Seq for AttentionSeq2Seq {
         b: &Batch,
         mut train: Option<&mut Rng>,
     ) -> Decoded<'t> {
+        b.check_target("Seq2Seq::decode");
         let memory = enc
             .memory
             .expect("the attention model's encoder keeps its outputs");

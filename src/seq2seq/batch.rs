@@ -71,6 +71,78 @@ impl Batch {
         b
     }
 
+    /// Checks the source side before a model encodes it.
+    ///
+    /// # Panics
+    /// Naming `who` and the field, if the batch has no sentence, a source
+    /// length of 0 (a source always ends in `</s>`), `src` of a size other
+    /// than `size × src_len`, or a true length outside `1..=src_len`.
+    pub fn check_source(&self, who: &str) {
+        assert!(self.size > 0, "{who}: the batch has no sentence");
+        assert!(
+            self.src_len > 0,
+            "{who}: the batch's source length is 0 (a source ends in </s>, so it has at least one token)"
+        );
+        assert!(
+            self.src.len() == self.size * self.src_len && self.src_lengths.len() == self.size,
+            "{who}: src has {} ids and src_lengths {} entries; a batch of {} sentences of length {} needs {} and {}",
+            self.src.len(),
+            self.src_lengths.len(),
+            self.size,
+            self.src_len,
+            self.size * self.src_len,
+            self.size
+        );
+        assert!(
+            self.src_lengths
+                .iter()
+                .all(|&n| (1..=self.src_len).contains(&n)),
+            "{who}: src_lengths {:?} must each be in 1..={}",
+            self.src_lengths,
+            self.src_len
+        );
+    }
+
+    /// Checks the target side before a model decodes it.
+    ///
+    /// # Panics
+    /// Naming `who` and the field, if the target length is 0 (the decoder
+    /// reads at least `<s>`) or `tgt_in`, `tgt_out` are not `size × tgt_len`.
+    pub fn check_target(&self, who: &str) {
+        assert!(
+            self.tgt_len > 0,
+            "{who}: the batch's target length is 0 (the decoder reads at least <s>)"
+        );
+        let n = self.size * self.tgt_len;
+        assert!(
+            self.tgt_in.len() == n && self.tgt_out.len() == n,
+            "{who}: tgt_in has {} ids and tgt_out {}; a batch of {} sentences of length {} needs {n}",
+            self.tgt_in.len(),
+            self.tgt_out.len(),
+            self.size,
+            self.tgt_len
+        );
+    }
+
+    /// Each sentence `n` times in a row (sentence `b` becomes sentences
+    /// `b·n .. (b+1)·n`), as [`super::Encoded::repeat`] repeats its encoding.
+    pub fn repeat(&self, n: usize) -> Batch {
+        let each = |v: &[usize], len: usize| -> Vec<usize> {
+            v.chunks(len.max(1))
+                .flat_map(|row| std::iter::repeat_n(row, n).flatten().copied())
+                .collect()
+        };
+        Batch {
+            size: self.size * n,
+            src: each(&self.src, self.src_len),
+            src_len: self.src_len,
+            src_lengths: each(&self.src_lengths, 1),
+            tgt_in: each(&self.tgt_in, self.tgt_len),
+            tgt_out: each(&self.tgt_out, self.tgt_len),
+            tgt_len: self.tgt_len,
+        }
+    }
+
     /// A batch holding only sources (for decoding), with an empty target side.
     pub fn sources(sources: &[&[usize]]) -> Batch {
         let examples: Vec<Example> = sources

@@ -1,9 +1,9 @@
 //! A dialogue session (tutorial §6.3): the encoder reads the conversation
-//! so far, turns joined by the turn token, and the decoder writes the reply.
+//! so far, turns joined by the turn token [`TURN`], and the decoder writes the reply.
 
 use super::checkpoint::Checkpoint;
 use super::translate::TranslateError;
-use crate::data::{TURN, Tokenizer};
+use crate::data::{TURN, TURN_MARK, Tokenizer, join_turns};
 
 /// The longest history the encoder is shown, in tokens; older turns are
 /// dropped first, so a very long conversation (or line) costs no more.
@@ -18,6 +18,9 @@ pub enum ChatReply {
     Unknown(Vec<String>),
     /// An empty line: nothing to answer.
     Nothing,
+    /// The reply could not be decoded (for example, the model's scores are
+    /// not finite); the history is unchanged.
+    Failed(String),
 }
 
 /// A conversation with a dialogue model.
@@ -57,10 +60,21 @@ impl ChatSession {
             kept.push(turn);
         }
         kept.reverse();
-        let joined = kept.join(&format!(" {TURN} "));
-        // A single turn longer than the limit keeps only its last tokens.
+        let joined = join_turns(&kept);
+        // A single turn longer than the limit keeps only its last tokens
+        // (each turn token written back as the mark it came from).
         let tokens = tok.tokenize(&joined);
-        tokens[tokens.len().saturating_sub(MAX_HISTORY_TOKENS)..].join(" ")
+        tokens[tokens.len().saturating_sub(MAX_HISTORY_TOKENS)..]
+            .iter()
+            .map(|t| {
+                if t == TURN {
+                    TURN_MARK.to_string()
+                } else {
+                    t.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// Adds the user's line and asks the model for the reply.
@@ -79,9 +93,9 @@ impl ChatSession {
                 self.turns.pop();
                 ChatReply::Unknown(words)
             }
-            Err(_) => {
+            Err(e) => {
                 self.turns.pop();
-                ChatReply::Nothing
+                ChatReply::Failed(e.to_string())
             }
         }
     }

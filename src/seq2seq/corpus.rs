@@ -10,7 +10,7 @@ use super::checkpoint::Checkpoint;
 use super::eval::{EvalReport, evaluate_turns};
 use super::pipeline::Task;
 use crate::data::{
-    CorpusError, ReadOptions, TURN, TextPair, read_dialogues, read_parallel, read_summaries,
+    CorpusError, ReadOptions, TextPair, join_turns, read_dialogues, read_parallel, read_summaries,
     read_tsv_pairs,
 };
 use crate::files::write_atomic;
@@ -84,9 +84,9 @@ pub struct Turns {
     pub skipped: Option<String>,
 }
 
-/// The history before turn `j`: the earlier turns joined by ` | `.
+/// The history before turn `j`: the earlier turns, joined by [`join_turns`].
 fn history(turns: &[String], j: usize) -> String {
-    turns[..j].join(&format!(" {TURN} "))
+    join_turns(&turns[..j])
 }
 
 /// Every reply of a conversation as a training pair: turns 2, 4, … (the

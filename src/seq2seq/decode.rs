@@ -5,7 +5,7 @@
 use super::Batch;
 use super::model::Seq2Seq;
 use crate::autograd::Tape;
-use crate::data::{BOS_ID, EOS_ID, PAD_ID};
+use crate::data::{BOS_ID, EOS_ID, PAD_ID, UNK_ID};
 use crate::tensor::{Float, Tensor};
 
 /// A decoded sentence.
@@ -19,20 +19,28 @@ pub struct Hypothesis {
     pub attention: Vec<Tensor>,
 }
 
-/// The log-softmax of the last position's logits, one row per sentence,
-/// and each layer's attention `[B, heads, T, S]`.
+/// The log-softmax of the last position's logits, one row per prefix, and
+/// each layer's attention `[rows, heads, T, S]`. Each source of `base` is
+/// encoded once and decoded against `per_source` consecutive prefixes
+/// (beam search's prefixes share one source).
 fn next_scores(
     model: &dyn Seq2Seq,
     base: &Batch,
     prefixes: &[Vec<usize>],
+    per_source: usize,
 ) -> (Vec<Vec<Float>>, Vec<Tensor>) {
     let t = prefixes[0].len();
-    let mut batch = base.clone();
+    let tape = Tape::new();
+    let enc = model.encode(&tape, base, None);
+    let (enc, mut batch) = if per_source > 1 {
+        (enc.repeat(per_source), base.repeat(per_source))
+    } else {
+        (enc, base.clone())
+    };
     batch.tgt_len = t;
     batch.tgt_in = prefixes.concat();
     batch.tgt_out = vec![PAD_ID; batch.tgt_in.len()];
-    let tape = Tape::new();
-    let out = model.forward(&tape, &batch, None);
+    let out = model.decode(&tape, &enc, &batch, None);
     let v = out.logits.shape()[2];
     let logits = out
         .logits
@@ -60,11 +68,21 @@ fn attention_of(layers: &[Tensor], b: usize, len: usize) -> Vec<Tensor> {
         .collect()
 }
 
-/// The index of the largest score (the first one on ties).
+/// Whether decoding may write target id `y`: `<pad>`, `<s>` and `<unk>`
+/// are never chosen, since none of them is a word to write. (`<pad>` and
+/// `<s>` are never training targets; `<unk>` is, for rare words, but
+/// writing it tells the reader nothing.) The log-probability of a chosen
+/// word is still taken over the whole vocabulary.
+pub fn choosable(y: usize) -> bool {
+    !matches!(y, PAD_ID | BOS_ID | UNK_ID)
+}
+
+/// The index of the largest score among the [`choosable`] ids (the first
+/// one on ties).
 fn argmax(row: &[Float]) -> usize {
-    let mut best = 0;
+    let mut best = EOS_ID;
     for (i, &v) in row.iter().enumerate() {
-        if v > row[best] {
+        if choosable(i) && v > row[best] {
             best = i;
         }
     }
@@ -72,8 +90,8 @@ fn argmax(row: &[Float]) -> usize {
 }
 
 /// Greedy decoding of a batch of sources (tutorial §3.2, steps 2–5): from
-/// `<s>`, append $\arg\max_y p(y \mid y_{<t}, x)$ until `</s>` or `max_len`
-/// tokens. `max_len = 0` writes nothing; no sources give no hypotheses.
+/// `<s>`, append $\arg\max_y p(y \mid y_{<t}, x)$ over the [`choosable`]
+/// ids until `</s>` or `max_len` tokens. `max_len = 0` writes nothing; no sources give no hypotheses.
 pub fn greedy(model: &dyn Seq2Seq, sources: &[&[usize]], max_len: usize) -> Vec<Hypothesis> {
     if sources.is_empty() {
         return vec![];
@@ -85,7 +103,7 @@ pub fn greedy(model: &dyn Seq2Seq, sources: &[&[usize]], max_len: usize) -> Vec<
     let mut done = vec![false; n];
     let mut attention = vec![];
     for _ in 0..max_len {
-        let (scores, att) = next_scores(model, &base, &prefixes);
+        let (scores, att) = next_scores(model, &base, &prefixes, 1);
         attention = att;
         for (i, row) in scores.iter().enumerate() {
             // Finished sentences keep being fed <pad>; later positions cannot
@@ -143,19 +161,16 @@ pub fn beam_search(
     alpha: Float,
 ) -> Hypothesis {
     assert!(width > 0, "beam_search: width must be at least 1");
-    let base = Batch::sources(&vec![source; width]);
+    let base = Batch::sources(&[source]);
     let mut live: Vec<(Vec<usize>, Float)> = vec![(vec![BOS_ID], 0.0)];
     let mut finished: Vec<(Vec<usize>, Float)> = vec![];
     for _ in 0..max_len {
-        // Fill the batch's `width` rows with the live prefixes (repeating the
-        // first); only the live rows' scores are read.
-        let prefixes: Vec<Vec<usize>> = (0..width)
-            .map(|i| live[i.min(live.len() - 1)].0.clone())
-            .collect();
-        let (scores, _) = next_scores(model, &base, &prefixes);
+        // The source is encoded once; each live prefix is one decoder row.
+        let prefixes: Vec<Vec<usize>> = live.iter().map(|(p, _)| p.clone()).collect();
+        let (scores, _) = next_scores(model, &base, &prefixes, live.len());
         let mut candidates: Vec<(Float, usize, usize)> = vec![];
         for (h, (_, lp)) in live.iter().enumerate() {
-            for (y, &s) in scores[h].iter().enumerate() {
+            for (y, &s) in scores[h].iter().enumerate().filter(|&(y, _)| choosable(y)) {
                 candidates.push((lp + s, h, y));
             }
         }
@@ -193,8 +208,7 @@ pub fn beam_search(
     let ids = best.0[1..].to_vec();
     let mut attention = vec![];
     if !ids.is_empty() {
-        let single = Batch::sources(&[source]);
-        let (_, att) = next_scores(model, &single, &[best.0[..best.0.len()].to_vec()]);
+        let (_, att) = next_scores(model, &base, &[best.0[..best.0.len()].to_vec()], 1);
         attention = attention_of(&att, 0, ids.len());
     }
     Hypothesis {

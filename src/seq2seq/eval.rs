@@ -31,6 +31,14 @@ pub struct EvalReport {
 }
 
 impl EvalReport {
+    /// How many outputs have no words (the model wrote `</s>` first).
+    pub fn empty_outputs(&self) -> usize {
+        self.hypotheses
+            .iter()
+            .filter(|h| h.trim().is_empty())
+            .count()
+    }
+
     /// The built-in corpora's one-line summary: token-level BLEU-4 (and
     /// ROUGE or reply accuracy) in $[0, 1]$.
     pub fn token_line(&self, task: Task) -> String {
@@ -64,6 +72,12 @@ impl EvalReport {
             lines.push(format!(
                 "{} sources were longer than {MAX_INPUT_TOKENS} tokens and were cut to that length",
                 self.truncated
+            ));
+        }
+        if self.empty_outputs() > 0 {
+            lines.push(format!(
+                "{} of {n} outputs are empty (the model ended them at once)",
+                self.empty_outputs()
             ));
         }
         lines.push(format!("{}", self.bleu));

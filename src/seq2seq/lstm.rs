@@ -40,6 +40,7 @@ impl WordLstm {
         train: Option<&mut Rng>,
         keep_outputs: bool,
     ) -> Encoded<'t> {
+        b.check_source("Seq2Seq::encode");
         let x = self.embedding.forward(tape, &b.src, &[b.size, b.src_len]);
         let x = maybe_dropout(x, dropout, train);
         let opts = RecurrentOptions {
@@ -124,6 +125,7 @@ impl Seq2Seq for LstmSeq2Seq {
         b: &Batch,
         mut train: Option<&mut Rng>,
     ) -> Decoded<'t> {
+        b.check_target("Seq2Seq::decode");
         let states = self
             .decoder
             .states(tape, enc, b, self.config.dropout, train.as_deref_mut());

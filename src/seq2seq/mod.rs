@@ -29,7 +29,7 @@ pub use batch::{
 pub use bleu::{SacreBleu, sacre_bleu, tokenize_13a};
 pub use chat::{ChatReply, ChatSession, MAX_HISTORY_TOKENS};
 pub use checkpoint::{Checkpoint, CheckpointError, OptimizerState, TextSettings, TrainProgress};
-pub use decode::{Hypothesis, beam_search, greedy, normalised_score};
+pub use decode::{Hypothesis, beam_search, choosable, greedy, normalised_score};
 pub use eval::{EvalReport, evaluate_turns};
 pub use fit::{
     EpochStats, FitOptions, History, OptimizerChoice, TrainConfig, evaluate, fit, fit_with,

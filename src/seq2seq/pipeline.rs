@@ -157,19 +157,18 @@ pub fn builtin_split(task: Task, n: usize, seed: u64) -> crate::data::TaskSplit 
 }
 
 /// Each dialogue teaches every bot turn, not only the last: the pair
-/// "u1 | b1 | u2 → b2" also gives "u1 → b1". Without this a chat could never
-/// ask its first question. Repeated pairs are kept once. (The test split keeps
-/// only the final replies, which depend on the earlier turns.)
+/// "u1 <turn> b1 <turn> u2 → b2" also gives "u1 → b1". Without this a chat
+/// could never ask its first question. Repeated pairs are kept once. (The
+/// test split keeps only the final replies, which depend on the earlier turns.)
 pub fn every_bot_turn(pairs: &[TextPair]) -> Vec<TextPair> {
-    let sep = format!(" {} ", crate::data::TURN);
     let mut seen = std::collections::HashSet::new();
     let mut out = vec![];
     for p in pairs {
-        let turns: Vec<&str> = p.source.split(sep.as_str()).collect();
+        let turns = crate::data::split_turns(&p.source);
         let mut prefixes: Vec<TextPair> = (1..turns.len())
             .step_by(2)
             .map(|j| TextPair {
-                source: turns[..j].join(sep.as_str()),
+                source: crate::data::join_turns(&turns[..j]),
                 target: turns[j].to_string(),
             })
             .collect();

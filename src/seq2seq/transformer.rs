@@ -68,6 +68,7 @@ impl Seq2Seq for TransformerSeq2Seq {
     }
 
     fn encode<'t>(&self, tape: &'t Tape, b: &Batch, mut train: Option<&mut Rng>) -> Encoded<'t> {
+        b.check_source("Seq2Seq::encode");
         let x = add_positional_encoding(self.src_embedding.forward(
             tape,
             &b.src,
@@ -90,6 +91,7 @@ impl Seq2Seq for TransformerSeq2Seq {
         b: &Batch,
         mut train: Option<&mut Rng>,
     ) -> Decoded<'t> {
+        b.check_target("Seq2Seq::decode");
         let memory = enc
             .memory
             .expect("the transformer's encoder keeps its outputs");

@@ -223,7 +223,8 @@ impl Tables {
 /// mean loss per positive pair of each epoch.
 ///
 /// # Errors
-/// If no word occurs at least `min_count` times, or a size is 0.
+/// If no word occurs at least `min_count` times, a size is 0, or an epoch
+/// has no (centre, context) pair to train on.
 pub fn train_word2vec(
     sentences: &[Vec<String>],
     config: &Word2VecConfig,
@@ -290,7 +291,13 @@ pub fn train_word2vec(
                 }
             }
         }
-        losses.push(loss / pairs.max(1) as Float);
+        if pairs == 0 {
+            return Err(format!(
+                "word2vec: nothing to train on in epoch {}: no kept word has a neighbour within the window (too little text, or subsampling dropped it); give more text, or lower --subsample or --min-count",
+                losses.len() + 1
+            ));
+        }
+        losses.push(loss / pairs as Float);
     }
     let vectors = Tensor::from_vec(tables.w, &[v, d]);
     Ok((WordVectors::new(vocab.words, vectors)?, losses))
