@@ -223,3 +223,295 @@ fn dialogues_jsonl() {
         names(read_dialogues(&p, STRICT).unwrap_err(), &p, 2, what);
     }
 }
+
+// Faults from a hostile review: each test below failed before its fix
+// (except where it says the behaviour was already right).
+
+/// A side of only invisible characters tokenizes to nothing: it is an
+/// empty side, reported as one; a line of only such characters is blank.
+#[test]
+fn a_side_of_only_invisible_characters_is_empty() {
+    let zw = "\u{200B}\u{FEFF}\u{200D}\u{A0}\u{202F}\u{2060}";
+    let p = file("invisible-src.tsv", format!("a\tb\n{zw}\tx\n").as_bytes());
+    names(
+        read_tsv_pairs(&p, STRICT).unwrap_err(),
+        &p,
+        2,
+        "source (column 1) is empty",
+    );
+    let p = file(
+        "invisible-tgt.tsv",
+        "a\tb\nx\t\u{200B} \u{FEFF}\n".as_bytes(),
+    );
+    let e = read_tsv_pairs(&p, STRICT).unwrap_err();
+    assert!(
+        e.to_string().contains("U+200B"),
+        "names the characters: {e}"
+    );
+    names(e, &p, 2, "target (column 2) is empty");
+    // A whole line of them is blank, like a line of spaces, and skipped.
+    let p = file(
+        "invisible-line.tsv",
+        "a\tb\n\u{200B}\u{A0}\nc\td\n".as_bytes(),
+    );
+    let f = read_tsv_pairs(&p, STRICT).unwrap();
+    assert_eq!(f.records.len(), 2);
+    // Line-aligned files.
+    let s = file("invisible-src.txt", b"Hello.\nBye.\n");
+    let t = file("invisible-tgt.txt", "Bonjour.\n\u{200B}\n".as_bytes());
+    names(
+        read_parallel(&s, &t, STRICT).unwrap_err(),
+        &t,
+        2,
+        "target line is empty",
+    );
+    // JSON strings, escaped or not.
+    for (i, line) in [
+        "{\"document\": \"\\u200b\\u00a0\", \"summary\": \"y\"}".to_string(),
+        format!("{{\"document\": \"x\", \"summary\": \"{zw}\"}}"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let p = file(
+            &format!("invisible-{i}.jsonl"),
+            format!("{{\"document\": \"a\", \"summary\": \"b\"}}\n{line}\n").as_bytes(),
+        );
+        names(read_summaries(&p, STRICT).unwrap_err(), &p, 2, "is empty");
+    }
+    let p = file(
+        "invisible-turn.jsonl",
+        b"{\"turns\": [\"hi\", \"\\ufeff\\u200b\"]}\n",
+    );
+    names(
+        read_dialogues(&p, STRICT).unwrap_err(),
+        &p,
+        1,
+        "turn 2 is empty",
+    );
+}
+
+/// Lines ended by a carriage return alone (old Mac) are named as such,
+/// even with `skip_bad_lines` (the line numbering itself is wrong) and
+/// even when the file is longer than one line may be.
+#[test]
+fn old_mac_line_endings_are_named() {
+    let what = "carriage return";
+    let p = file("mac.tsv", b"a\tb\rc\td\r");
+    let e = read_tsv_pairs(&p, STRICT).unwrap_err();
+    assert!(e.to_string().contains("tr '\\r' '\\n'"), "{e}");
+    names(e, &p, 1, what);
+    names(read_tsv_pairs(&p, SKIP).unwrap_err(), &p, 1, what);
+    // After good lines, in a file mixing line ends.
+    let p = file("mixed-ends.tsv", b"a\tb\r\nc\td\re\tf\n");
+    names(read_tsv_pairs(&p, STRICT).unwrap_err(), &p, 2, what);
+    // Longer than MAX_LINE_BYTES as one line.
+    let big = "x\ty\r".repeat(MAX_LINE_BYTES / 4 + 10);
+    let p = file("mac-big.tsv", big.as_bytes());
+    names(read_tsv_pairs(&p, STRICT).unwrap_err(), &p, 1, what);
+    // Line-aligned: named before the line counts are compared.
+    let s = file("mac-src.txt", b"Hello.\rBye.\r");
+    let t = file("mac-tgt.txt", b"Bonjour.\nAu revoir.\n");
+    names(read_parallel(&s, &t, STRICT).unwrap_err(), &s, 1, what);
+    let p = file(
+        "mac.jsonl",
+        b"{\"turns\": [\"a\", \"b\"]}\r{\"turns\": [\"c\", \"d\"]}\r",
+    );
+    names(read_dialogues(&p, STRICT).unwrap_err(), &p, 1, what);
+    // CRLF is still fine.
+    let p = file("crlf.tsv", b"a\tb\r\nc\td\r\n");
+    assert_eq!(read_tsv_pairs(&p, STRICT).unwrap().records.len(), 2);
+}
+
+/// A key given twice in a JSON record is an error naming the key (serde
+/// would keep the last one silently), escaped spellings included.
+#[test]
+fn duplicate_json_keys_are_rejected() {
+    let cases: [(&str, &str); 4] = [
+        (
+            "{\"document\": \"a\", \"document\": \"b\", \"summary\": \"c\"}",
+            "\"document\" appears twice",
+        ),
+        (
+            "{\"document\": \"a\", \"summary\": \"c\", \"summ\\u0061ry\": \"d\"}",
+            "\"summary\" appears twice",
+        ),
+        (
+            "{\"document\": \"a\", \"summary\": \"c\", \"id\": 1, \"id\": 2}",
+            "\"id\" appears twice",
+        ),
+        (
+            "{\"document\": \"a\", \"summary\": \"c\", \"summary\": \"c\"}",
+            "\"summary\" appears twice",
+        ),
+    ];
+    for (i, (line, what)) in cases.iter().enumerate() {
+        let p = file(
+            &format!("dup-{i}.jsonl"),
+            format!("{{\"document\": \"a\", \"summary\": \"b\"}}\n{line}\n").as_bytes(),
+        );
+        names(read_summaries(&p, STRICT).unwrap_err(), &p, 2, what);
+    }
+    let p = file(
+        "dup-turns.jsonl",
+        b"{\"turns\": [\"a\", \"b\"], \"turns\": [\"c\", \"d\"]}\n",
+    );
+    names(
+        read_dialogues(&p, STRICT).unwrap_err(),
+        &p,
+        1,
+        "\"turns\" appears twice",
+    );
+    // The same key in nested objects, or as a string value, is no duplicate.
+    let p = file(
+        "dup-nested.jsonl",
+        b"{\"document\": \"summary\", \"summary\": \"b\", \"meta\": {\"summary\": 1, \"x\": [{\"summary\": 2}]}}\n",
+    );
+    assert_eq!(
+        read_summaries(&p, STRICT).unwrap().records[0].item,
+        pair("summary", "b")
+    );
+}
+
+/// Unknown fields holding valid JSON are ignored; a line that is not JSON
+/// as a whole is rejected. (Already right; kept by this test.)
+#[test]
+fn extra_json_fields_are_ignored_but_the_line_must_be_json() {
+    let p = file(
+        "extra.jsonl",
+        b"{\"id\": 7, \"document\": \"d\", \"meta\": {\"a\": [1, null, true]}, \"summary\": \"s\"}\n",
+    );
+    assert_eq!(
+        read_summaries(&p, STRICT).unwrap().records[0].item,
+        pair("d", "s")
+    );
+    let p = file(
+        "extra-chat.jsonl",
+        b"{\"turns\": [\"a\", \"b\"], \"speakers\": [\"u\", \"b\"]}\n",
+    );
+    assert_eq!(
+        read_dialogues(&p, STRICT).unwrap().records[0].item,
+        ["a", "b"]
+    );
+    for (i, line) in [
+        "{\"document\": \"d\", \"summary\": \"s\", \"meta\": nope}",
+        "{\"document\": \"d\", \"summary\": \"s\"} trailing",
+        "{\"document\": \"d\", \"summary\": \"s\",}",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let p = file(
+            &format!("extra-bad-{i}.jsonl"),
+            format!("{line}\n").as_bytes(),
+        );
+        names(
+            read_summaries(&p, STRICT).unwrap_err(),
+            &p,
+            1,
+            "not valid JSON",
+        );
+    }
+}
+
+/// A NUL character is no word: raw (as in a UTF-16 file read as UTF-8) or
+/// escaped in JSON, it is reported.
+#[test]
+fn a_nul_character_is_an_error() {
+    let p = file("nul.tsv", b"a\tb\nc\0d\te\n");
+    names(
+        read_tsv_pairs(&p, STRICT).unwrap_err(),
+        &p,
+        2,
+        "NUL character",
+    );
+    // UTF-16LE without a byte-order mark: ASCII with a NUL after each byte.
+    let utf16: Vec<u8> = "a\tb\n".bytes().flat_map(|b| [b, 0]).collect();
+    let p = file("utf16.tsv", &utf16);
+    let e = read_tsv_pairs(&p, STRICT).unwrap_err();
+    assert!(e.to_string().contains("UTF-16"), "{e}");
+    names(e, &p, 1, "NUL character");
+    let p = file(
+        "nul.jsonl",
+        b"{\"document\": \"a\\u0000b\", \"summary\": \"s\"}\n",
+    );
+    names(
+        read_summaries(&p, STRICT).unwrap_err(),
+        &p,
+        1,
+        "NUL character",
+    );
+    let s = file("nul-src.txt", b"Hello.\n");
+    let t = file("nul-tgt.txt", b"Bon\0jour.\n");
+    names(
+        read_parallel(&s, &t, STRICT).unwrap_err(),
+        &t,
+        1,
+        "NUL character",
+    );
+}
+
+/// A byte-order mark starting a later line (files joined with `cat`) is
+/// dropped like the one on line 1; a line of only a BOM is blank.
+#[test]
+fn a_byte_order_mark_on_a_later_line_is_dropped() {
+    let p = file(
+        "bom-mid.tsv",
+        "\u{feff}a\tb\n\u{feff}\n\u{feff}c\td\n".as_bytes(),
+    );
+    let f = read_tsv_pairs(&p, STRICT).unwrap();
+    let items: Vec<TextPair> = f.items().cloned().collect();
+    assert_eq!(items, [pair("a", "b"), pair("c", "d")]);
+    let lines: Vec<usize> = f.records.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [1, 3]);
+    let p = file(
+        "bom-mid.jsonl",
+        "{\"turns\": [\"a\", \"b\"]}\n\u{feff}{\"turns\": [\"c\", \"d\"]}\n".as_bytes(),
+    );
+    assert_eq!(read_dialogues(&p, STRICT).unwrap().records.len(), 2);
+}
+
+/// A tab with nothing (or only spaces) before it: the source is empty.
+/// (Already right; kept by this test.) A line of only tabs is blank.
+#[test]
+fn a_tab_with_an_empty_first_column_is_an_empty_source() {
+    for (i, line) in ["\tb", "  \tb", "\t\tx", "\tb\tattribution"]
+        .iter()
+        .enumerate()
+    {
+        let p = file(
+            &format!("empty-col1-{i}.tsv"),
+            format!("a\tb\n{line}\n").as_bytes(),
+        );
+        names(
+            read_tsv_pairs(&p, STRICT).unwrap_err(),
+            &p,
+            2,
+            "source (column 1) is empty",
+        );
+    }
+    let p = file("tabs-only.tsv", b"a\tb\n\t\t\n");
+    assert_eq!(read_tsv_pairs(&p, STRICT).unwrap().records.len(), 1);
+}
+
+/// With `skip_bad_lines`, a file whose every line is bad says where the
+/// first bad line is and what is wrong with it.
+#[test]
+fn no_usable_line_names_the_first_bad_one() {
+    let p = file("all-bad.tsv", b"no tab\n\nnone here\n");
+    let e = read_tsv_pairs(&p, SKIP).unwrap_err();
+    assert_eq!(e.line, None);
+    let text = e.to_string();
+    assert!(text.contains("no usable line"), "{text}");
+    assert!(
+        text.contains(&format!("{}:1: no tab", p.display())),
+        "{text}"
+    );
+    let s = file("all-bad-src.txt", b"Hello.\n");
+    let t = file("all-bad-tgt.txt", b"\xff\n");
+    let text = read_parallel(&s, &t, SKIP).unwrap_err().to_string();
+    assert!(
+        text.contains("no usable line") && text.contains("all-bad-tgt.txt:1: not valid UTF-8"),
+        "{text}"
+    );
+}

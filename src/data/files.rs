@@ -8,12 +8,23 @@
 //! | summarization | JSON Lines | `{"document": "...", "summary": "..."}` |
 //! | dialogue | JSON Lines | `{"turns": ["user", "bot", "user", "bot", ...]}`: one conversation |
 //!
-//! Every reader takes UTF-8 with or without a byte-order mark, LF or CRLF
-//! line ends, and skips blank lines. A malformed line (no tab, invalid
-//! UTF-8, an empty side, bad JSON, a line over [`MAX_LINE_BYTES`]) is a
-//! [`CorpusError`] that names the file and the line and says what to do.
-//! With [`ReadOptions::skip_bad_lines`] such lines are skipped instead and
-//! counted ([`CorpusFile::skipped`]). Nothing is read silently wrong.
+//! Every reader takes UTF-8 with or without a byte-order mark (on any
+//! line: files joined with `cat` keep theirs), LF or CRLF line ends, and
+//! skips blank lines. A malformed line (no tab, invalid UTF-8, a NUL
+//! character, an empty side, bad JSON, a JSON key given twice, a line over
+//! [`MAX_LINE_BYTES`]) is a [`CorpusError`] that names the file and the
+//! line and says what to do. With [`ReadOptions::skip_bad_lines`] such
+//! lines are skipped instead and counted ([`CorpusFile::skipped`]). Nothing
+//! is read silently wrong.
+//!
+//! "Blank" and "empty" mean what the [`Tokenizer`] makes of the text: no
+//! token. A side of only spaces, no-break spaces, zero-width spaces,
+//! byte-order marks or other characters the tokenizer drops is empty, and
+//! a line of only such characters is blank.
+//!
+//! A carriage return that does not end a CRLF line end (old Mac files end
+//! their lines with CR alone) stops the reading even with
+//! `skip_bad_lines`: the file's lines are not where they seem to be.
 //!
 //! Each record keeps its line number, so that outputs can be written one
 //! line per input line ([`CorpusFile::lines`]).
@@ -21,6 +32,7 @@
 //! Checked by `tests/data_files.rs`.
 
 use super::tasks::TextPair;
+use super::tokenizer::{Tokenizer, printable};
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -103,14 +115,31 @@ impl<T> CorpusFile<T> {
 /// A line's number (from 1) and its text, or why it could not be read.
 type NumberedLine = (usize, Result<String, String>);
 
+/// Whether `bytes` hold a carriage return that is not followed by a line
+/// feed: an old Mac line end (or a stray CR).
+fn lone_cr(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+}
+
 /// The lines of a file, numbered from 1: `Ok(text)` without its line end
-/// (and without a byte-order mark on line 1), or `Err(why)` for a line that
-/// is not UTF-8 or too long. Fails only if the file cannot be read.
+/// and without a leading byte-order mark, or `Err(why)` for a line that is
+/// not UTF-8, holds a NUL character or is too long. Fails if the file
+/// cannot be read or a line holds a carriage return that ends no CRLF.
 fn numbered_lines(path: &Path) -> Result<Vec<NumberedLine>, CorpusError> {
     let io = |e: std::io::Error| CorpusError {
         path: path.to_path_buf(),
         line: None,
         message: format!("cannot read the file: {e}"),
+    };
+    let old_mac = |line: usize| {
+        CorpusError {
+        path: path.to_path_buf(),
+        line: Some(line),
+        message: "the lines end in a carriage return only (old Mac line endings) or the line holds a stray one; convert them to \\n (e.g. tr '\\r' '\\n' < old > new) or remove it".into(),
+    }
     };
     let mut reader = BufReader::new(std::fs::File::open(path).map_err(io)?);
     let mut lines = vec![];
@@ -126,7 +155,20 @@ fn numbered_lines(path: &Path) -> Result<Vec<NumberedLine>, CorpusError> {
             break;
         }
         let number = lines.len() + 1;
-        if buf.len() > MAX_LINE_BYTES + 1 && buf.last() != Some(&b'\n') {
+        let ended = buf.ends_with(b"\n");
+        if ended {
+            buf.pop();
+            if buf.ends_with(b"\r") {
+                buf.pop(); // the CR of a CRLF line end
+            }
+        }
+        let overlong = !ended && n > MAX_LINE_BYTES + 1;
+        // An overlong line may be cut between the CR and the LF of its end.
+        let cut = if overlong { buf.len() - 1 } else { buf.len() };
+        if lone_cr(&buf[..cut]) {
+            return Err(old_mac(number));
+        }
+        if overlong {
             lines.push((
                 number,
                 Err(format!(
@@ -136,18 +178,12 @@ fn numbered_lines(path: &Path) -> Result<Vec<NumberedLine>, CorpusError> {
             skip_rest_of_line(&mut reader).map_err(io)?;
             continue;
         }
-        if buf.last() == Some(&b'\n') {
-            buf.pop();
-        }
-        if buf.last() == Some(&b'\r') {
-            buf.pop();
-        }
         let text = match std::str::from_utf8(&buf) {
-            Ok(t) => Ok(t
-                .strip_prefix('\u{FEFF}')
-                .filter(|_| number == 1)
-                .unwrap_or(t)
-                .to_string()),
+            Ok(t) if t.contains('\0') => Err(format!(
+                "the line contains a NUL character (byte {}); if the file is UTF-16, save it as UTF-8",
+                t.find('\0').unwrap_or_default() + 1
+            )),
+            Ok(t) => Ok(t.strip_prefix('\u{FEFF}').unwrap_or(t).to_string()),
             Err(e) => Err(format!(
                 "not valid UTF-8 (byte {} of the line); save the file as UTF-8",
                 e.valid_up_to() + 1
@@ -196,7 +232,7 @@ fn read_with<T>(
     };
     for (line, text) in lines {
         let parsed = match text {
-            Ok(t) if t.trim().is_empty() => continue,
+            Ok(t) if blank(&t) => continue,
             Ok(t) => parse(&t),
             Err(why) => Err(why),
         };
@@ -223,17 +259,48 @@ fn read_with<T>(
         return Err(CorpusError {
             path: path.to_path_buf(),
             line: None,
-            message: "no usable line: the file is empty or every line is blank or malformed".into(),
+            message: no_usable_line("the file is empty", &file),
         });
     }
     Ok(file)
 }
 
-/// A side of a pair: trimmed, and not empty.
+/// Whether `text` has no token: it is empty or holds only whitespace and
+/// characters the tokenizer drops (U+200B, U+FEFF, U+200D, ...).
+fn blank(text: &str) -> bool {
+    Tokenizer::new(false).tokenize(text).is_empty()
+}
+
+/// The message for a file without a usable line, naming the first
+/// malformed line if lines were skipped.
+fn no_usable_line<T>(empty: &str, file: &CorpusFile<T>) -> String {
+    let mut message = format!("no usable line: {empty} or every line is blank or malformed");
+    if let Some(first) = &file.first_skipped {
+        message += &format!(" (the first malformed: {first})");
+    }
+    message
+}
+
+/// A side of a pair: trimmed, not empty (not [`blank`]) and without NUL.
 fn side(text: &str, what: &str) -> Result<String, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err(format!("the {what} is empty"));
+    }
+    if blank(t) {
+        let mut codes: Vec<String> = vec![];
+        for code in t.chars().map(|c| format!("U+{:04X}", c as u32)) {
+            if !codes.contains(&code) && codes.len() < 8 {
+                codes.push(code);
+            }
+        }
+        return Err(format!(
+            "the {what} is empty: it holds only invisible characters ({}); write the text or remove the line",
+            codes.join(" ")
+        ));
+    }
+    if t.contains('\0') {
+        return Err(format!("the {what} contains a NUL character; remove it"));
     }
     Ok(t.to_string())
 }
@@ -292,8 +359,8 @@ pub fn read_parallel(
         first_skipped: None,
     };
     for ((line, s), (_, t)) in src.into_iter().zip(tgt) {
-        let blank = |x: &Result<String, String>| x.as_ref().is_ok_and(|t| t.trim().is_empty());
-        if blank(&s) && blank(&t) {
+        let is_blank = |x: &Result<String, String>| x.as_ref().is_ok_and(|t| blank(t));
+        if is_blank(&s) && is_blank(&t) {
             continue;
         }
         let pair = |x: Result<String, String>, path: &Path, what: &str| {
@@ -326,20 +393,60 @@ pub fn read_parallel(
         return Err(CorpusError {
             path: source.to_path_buf(),
             line: None,
-            message: "no usable line: the files are empty or every line is blank or malformed"
-                .into(),
+            message: no_usable_line("the files are empty", &file),
         });
     }
     Ok(file)
 }
 
 /// The JSON object of one line, or a message saying why it is not one.
+/// Fields other than those read are ignored, whatever JSON they hold; a
+/// key given twice is an error (serde_json would silently keep the last).
 fn json_object(line: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
     match serde_json::from_str::<serde_json::Value>(line) {
-        Ok(serde_json::Value::Object(map)) => Ok(map),
+        Ok(serde_json::Value::Object(map)) => match repeated_key(line) {
+            Some(key) => Err(format!(
+                "the key \"{}\" appears twice in the object; keep one of them",
+                printable(&key)
+            )),
+            None => Ok(map),
+        },
         Ok(_) => Err("expected a JSON object {...} on each line (JSON Lines)".into()),
         Err(e) => Err(format!("not valid JSON: {e}")),
     }
+}
+
+/// The first key that appears twice in the outermost object of `json`,
+/// which must be valid JSON. Keys are compared decoded (`"\u0061"` is
+/// `"a"`); keys of nested objects are not looked at.
+fn repeated_key(json: &str) -> Option<String> {
+    let bytes = json.as_bytes();
+    let mut keys = std::collections::HashSet::new();
+    let (mut depth, mut i) = (0, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth -= 1,
+            b'"' => {
+                let start = i;
+                i += 1;
+                while *bytes.get(i)? != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                // A string in the outermost object followed by `:` is a key.
+                let rest = json[i + 1..].trim_start();
+                if depth == 1 && rest.starts_with(':') {
+                    let key: String = serde_json::from_str(&json[start..=i]).ok()?;
+                    if !keys.insert(key.clone()) {
+                        return Some(key);
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// A string field of a JSON object, not empty.
@@ -355,11 +462,13 @@ fn text_field(
 }
 
 /// Reads documents and their summaries from JSON Lines:
-/// `{"document": "...", "summary": "..."}` on each line (other fields ignored).
+/// `{"document": "...", "summary": "..."}` on each line. Other fields are
+/// ignored whatever valid JSON they hold; the line as a whole must be one
+/// valid JSON object, each key given once.
 ///
 /// # Errors
-/// Bad JSON, a missing or empty field, invalid UTF-8; the error names the
-/// file and the line.
+/// Bad JSON, a key given twice, a missing or empty field, invalid UTF-8;
+/// the error names the file and the line.
 pub fn read_summaries(path: &Path, opts: ReadOptions) -> Result<CorpusFile<TextPair>, CorpusError> {
     read_with(path, opts, |line| {
         let map = json_object(line)?;
@@ -372,10 +481,12 @@ pub fn read_summaries(path: &Path, opts: ReadOptions) -> Result<CorpusFile<TextP
 
 /// Reads conversations from JSON Lines: `{"turns": ["...", "...", ...]}`
 /// on each line, the user speaking first and the two sides taking turns.
+/// Other fields are ignored whatever valid JSON they hold; the line as a
+/// whole must be one valid JSON object, each key given once.
 ///
 /// # Errors
-/// Bad JSON, fewer than two turns, an empty or non-string turn, invalid
-/// UTF-8; the error names the file and the line.
+/// Bad JSON, a key given twice, fewer than two turns, an empty or
+/// non-string turn, invalid UTF-8; the error names the file and the line.
 pub fn read_dialogues(
     path: &Path,
     opts: ReadOptions,
