@@ -21,7 +21,7 @@
 //!   Cheap for large inputs; a wrong gradient fails with probability 1.
 
 use super::tape::{Tape, Var};
-use crate::tensor::{Float, Tensor, rng};
+use crate::tensor::{Float, Tensor, max_or_nan, rng};
 use std::fmt;
 
 /// How the checker compares.
@@ -90,9 +90,9 @@ pub struct InputReport {
     pub checked: usize,
     /// How many of them failed.
     pub failures: usize,
-    /// $\max |a - n|$.
+    /// $\max |a - n|$; NaN if any compared entry gave NaN.
     pub max_abs_err: Float,
-    /// $\max |a - n| / \max(|a|, |n|, \mathrm{atol})$.
+    /// $\max |a - n| / \max(|a|, |n|, \mathrm{atol})$; NaN as `max_abs_err`.
     pub max_rel_err: Float,
     /// The entry with the largest $|a - n| / (\mathrm{atol} + \mathrm{rtol}|n|)$.
     pub worst: Option<Worst>,
@@ -121,12 +121,13 @@ impl GradcheckReport {
         !self.inputs.is_empty() && self.inputs.iter().all(InputReport::ok)
     }
 
-    /// The largest absolute error over all inputs.
+    /// The largest absolute error over all inputs (NaN if any input's is).
     pub fn max_abs_err(&self) -> Float {
         self.inputs
             .iter()
             .map(|r| r.max_abs_err)
-            .fold(0.0, Float::max)
+            // `Float::max` would drop an input's NaN error.
+            .fold(0.0, max_or_nan)
     }
 
     /// Gives the inputs names (a layer's parameter names, say), in order.
@@ -137,12 +138,13 @@ impl GradcheckReport {
         self
     }
 
-    /// The largest relative error over all inputs.
+    /// The largest relative error over all inputs (NaN if any input's is).
     pub fn max_rel_err(&self) -> Float {
         self.inputs
             .iter()
             .map(|r| r.max_rel_err)
-            .fold(0.0, Float::max)
+            // `Float::max` would drop an input's NaN error.
+            .fold(0.0, max_or_nan)
     }
 }
 
@@ -274,16 +276,9 @@ impl<'c> Tally<'c> {
         } else {
             err / tol
         };
-        r.max_abs_err = if err.is_nan() {
-            Float::NAN
-        } else {
-            r.max_abs_err.max(err)
-        };
-        r.max_rel_err = if rel.is_nan() {
-            Float::NAN
-        } else {
-            r.max_rel_err.max(rel)
-        };
+        // `Float::max` would let a later finite error replace an earlier NaN.
+        r.max_abs_err = max_or_nan(r.max_abs_err, err);
+        r.max_rel_err = max_or_nan(r.max_rel_err, rel);
         if ratio > self.worst_ratio {
             self.worst_ratio = ratio;
             r.worst = Some(Worst {

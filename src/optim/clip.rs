@@ -18,13 +18,17 @@ pub fn global_norm(grads: &[Option<Tensor>]) -> Float {
 /// $$ g \leftarrow g \cdot \min\Big(1, \frac{c}{\lVert g \rVert + 10^{-6}}\Big) $$
 ///
 /// (PyTorch's `clip_grad_norm_`). The direction of the update is kept; only
-/// its length is capped. Returns the norm before clipping.
+/// its length is capped. A NaN norm makes every gradient NaN, as in PyTorch,
+/// rather than passing for a small one. Returns the norm before clipping.
 ///
-/// Checked by `tests/optim.rs::clipping_caps_the_global_norm`.
+/// Checked by `tests/optim.rs::clipping_caps_the_global_norm` and
+/// `tests/nan.rs::clip_by_norm_spreads_a_nan_norm_to_every_gradient`.
 pub fn clip_grad_norm(grads: &mut [Option<Tensor>], max_norm: Float) -> Float {
     let norm = global_norm(grads);
     let coef = max_norm / (norm + 1e-6);
-    if coef < 1.0 {
+    // A NaN norm gives a NaN coefficient, which `coef < 1.0` would skip:
+    // like PyTorch, it scales (so NaNs) every gradient instead.
+    if coef < 1.0 || coef.is_nan() {
         for g in grads.iter_mut().flatten() {
             g.data_mut().iter_mut().for_each(|v| *v *= coef);
         }

@@ -230,7 +230,9 @@ impl Tensor {
         Tensor::from_vec(data, &shape)
     }
 
-    /// The largest absolute difference to another tensor of the same shape.
+    /// The largest absolute difference to another tensor of the same shape;
+    /// NaN if an element of either is NaN. Equal elements differ by 0, equal
+    /// infinities included.
     ///
     /// # Panics
     /// If the shapes differ.
@@ -239,8 +241,20 @@ impl Tensor {
         self.data
             .iter()
             .zip(other.data.iter())
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, Float::max)
+            // inf - inf is NaN, but equal infinities do not differ.
+            .map(|(a, b)| if a == b { 0.0 } else { (a - b).abs() })
+            // `Float::max` would drop a NaN difference: a NaN must show.
+            .fold(0.0, max_or_nan)
+    }
+}
+
+/// The larger of two numbers, or NaN if either is NaN (`f64::max` returns
+/// the other number instead).
+pub(crate) fn max_or_nan(a: Float, b: Float) -> Float {
+    if a.is_nan() || b.is_nan() {
+        Float::NAN
+    } else {
+        a.max(b)
     }
 }
 
