@@ -151,6 +151,38 @@ proptest! {
     }
 
     #[test]
+    fn arbitrary_bytes_as_a_checkpoint_are_an_error(
+        header_len in any::<u64>(),
+        bytes in prop::collection::vec(any::<u8>(), 0..600),
+        with_magic in any::<bool>(),
+    ) {
+        // With the magic and a length field, the reader goes on to the
+        // header: any length it claims must be checked against the bytes.
+        let mut file = vec![];
+        if with_magic {
+            file.extend_from_slice(b"ENCDEC01");
+            file.extend_from_slice(&header_len.to_le_bytes());
+        }
+        file.extend_from_slice(&bytes);
+        let p = temp("arbitrary.ckpt");
+        std::fs::write(&p, &file).unwrap();
+        prop_assert!(Checkpoint::load(&p).is_err());
+    }
+
+    #[test]
+    fn arbitrary_bytes_as_a_corpus_file_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        use encdec::data::{ReadOptions, read_dialogues, read_summaries, read_tsv_pairs};
+        let p = temp("arbitrary-corpus.txt");
+        std::fs::write(&p, &bytes).unwrap();
+        for skip_bad_lines in [false, true] {
+            let o = ReadOptions { skip_bad_lines };
+            let _ = read_tsv_pairs(&p, o);
+            let _ = read_summaries(&p, o);
+            let _ = read_dialogues(&p, o);
+        }
+    }
+
+    #[test]
     fn arbitrary_text_as_a_sentence_never_panics(s in any::<String>(), beam in 1usize..4) {
         let c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
         let _ = c.translate_with(&s, beam, true);
@@ -456,10 +488,9 @@ fn user_text_is_escaped_when_echoed_and_a_bad_chat_line_is_skipped() {
         !err.contains('\u{1b}') && !err.contains('\u{202e}') && !err.contains('\u{0}'),
         "{err:?}"
     );
-    assert!(
-        err.contains("\\u{1b}") && err.contains("\\u{202e}"),
-        "{err}"
-    );
+    // ESC is escaped; the override is dropped by the tokenizer (rule 2), so
+    // it is not echoed at all.
+    assert!(err.contains("\\u{1b}"), "{err}");
     let o = cli_support::encdec_with_input(
         &["translate", "--checkpoint", checkpoint()],
         "dog\u{0}cat\n",

@@ -252,3 +252,24 @@ fn layers_let_a_nan_input_through() {
         scaled_dot_product_attention(x[0], x[1], x[2], Some(&mask)).0
     });
 }
+
+#[test]
+fn huge_finite_gradients_are_clipped_not_zeroed() {
+    // 1e200 squared overflows: the norm must still be found (1e200·√2).
+    let mut grads = vec![Some(Tensor::from_vec(vec![1e200, -1e200], &[2]))];
+    let norm = clip_grad_norm(&mut grads, 1.0);
+    assert!((norm / (1e200 * 2f64.sqrt()) - 1.0).abs() < 1e-12, "{norm}");
+    let g = grads[0].as_ref().unwrap().data().to_vec();
+    assert!((g[0] - 1.0 / 2f64.sqrt()).abs() < 1e-9, "{g:?}");
+    assert!((g[1] + 1.0 / 2f64.sqrt()).abs() < 1e-9, "{g:?}");
+}
+
+#[test]
+fn a_nan_row_is_never_counted_as_correct() {
+    use encdec::seq2seq::token_accuracy;
+    // Target 0 would win a `>`-based argmax that skips NaN; the row is NaN, so it is wrong.
+    let logits = Tensor::from_vec(vec![f64::NAN, f64::NAN, f64::NAN, 1.0, 2.0, 0.0], &[2, 3]);
+    assert_eq!(token_accuracy(&logits, &[1, 1]), (1, 2));
+    let logits = Tensor::from_vec(vec![0.0, f64::NAN, 5.0], &[1, 3]);
+    assert_eq!(token_accuracy(&logits, &[2]), (0, 1));
+}

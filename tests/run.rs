@@ -24,7 +24,10 @@ fn every_reply_trains_and_the_last_one_is_tested() {
         (pairs[0].source.as_str(), pairs[0].target.as_str()),
         ("hi", "hello")
     );
-    assert_eq!(pairs[1].source, "hi | hello | pizza please");
+    assert_eq!(
+        pairs[1].source,
+        encdec::data::join_turns(&["hi", "hello", "pizza please"])
+    );
     assert_eq!(pairs[1].target, "which size?");
     // Five turns: the last reply is turn 4; a pair is a two-turn conversation.
     assert_eq!(last_reply(&turns).target, "which size?");

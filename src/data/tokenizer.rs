@@ -9,8 +9,10 @@
 //!    there: the variation selectors U+FE00–U+FE0F (so `❤️`, which is
 //!    U+2764 U+FE0F, becomes the token `❤`), the zero-width non-joiner and
 //!    joiner U+200C, U+200D (so an emoji sequence joined by U+200D becomes
-//!    one token per emoji), the word joiner U+2060 and the byte-order mark
-//!    U+FEFF.
+//!    one token per emoji), the word joiner U+2060, the byte-order mark
+//!    U+FEFF, the soft hyphen U+00AD (so `co­operate` is one word), and the
+//!    bidirectional marks, embeddings and isolates U+200E, U+200F,
+//!    U+202A–U+202E, U+2066–U+2069.
 //! 3. Emoji are one token each. "Emoji" here means a character in one of
 //!    the blocks U+2300–U+23FF, U+2600–U+27BF, U+2B00–U+2BFF or
 //!    U+1F000–U+1FAFF; skin-tone modifiers live there too and so become
@@ -111,7 +113,10 @@ const MARKS: &[(u32, u32)] = &[
 ];
 
 const IGNORED: &[(u32, u32)] = &[
-    (0x200C, 0x200D),
+    (0x00AD, 0x00AD),
+    (0x200C, 0x200F),
+    (0x202A, 0x202E),
+    (0x2066, 0x2069),
     (0x2060, 0x2060),
     (0xFE00, 0xFE0F),
     (0xFEFF, 0xFEFF),

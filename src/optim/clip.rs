@@ -3,14 +3,20 @@
 use crate::tensor::{Float, Tensor};
 
 /// The global norm of all gradients, $\lVert g \rVert = \sqrt{\sum_k \sum_i g_{k,i}^2}$.
+/// When the plain sum of squares overflows (gradients of 1e200) or
+/// underflows to 0, it is computed as $m \sqrt{\sum (g/m)^2}$ with
+/// $m = \max |g|$ instead; NaN stays NaN.
 pub fn global_norm(grads: &[Option<Tensor>]) -> Float {
-    grads
-        .iter()
-        .flatten()
-        .flat_map(|g| g.data())
-        .map(|v| v * v)
-        .sum::<Float>()
-        .sqrt()
+    let values = || grads.iter().flatten().flat_map(|g| g.data());
+    let sum: Float = values().map(|v| v * v).sum();
+    if sum.is_nan() || (sum.is_finite() && sum > 0.0) {
+        return sum.sqrt();
+    }
+    let m = values().fold(0.0, |m: Float, v| crate::tensor::max_or_nan(m, v.abs()));
+    if m == 0.0 || !m.is_finite() {
+        return m;
+    }
+    m * values().map(|v| (v / m) * (v / m)).sum::<Float>().sqrt()
 }
 
 /// Rescales all gradients together when their global norm exceeds $c$ = `max_norm`:

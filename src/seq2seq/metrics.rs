@@ -27,7 +27,8 @@ pub fn token_accuracy(logits: &Tensor, targets: &[usize]) -> (usize, usize) {
         }
         counted += 1;
         let best = (0..v).fold(0, |b, i| if row[i] > row[b] { i } else { b });
-        correct += usize::from(best == t);
+        // `>` skips NaN: a row holding NaN has no best class and counts as wrong.
+        correct += usize::from(best == t && !row.iter().any(|x| x.is_nan()));
     }
     (correct, counted)
 }

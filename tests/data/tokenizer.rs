@@ -241,3 +241,15 @@ proptest! {
         prop_assert_eq!(lower(&s), lowered);
     }
 }
+
+#[test]
+fn soft_hyphens_and_direction_marks_are_invisible() {
+    // A soft hyphen inside a word, and bidirectional marks and isolates
+    // around it, neither split it nor become tokens of their own.
+    assert_eq!(lower("co\u{AD}operate"), toks(&["cooperate"]));
+    assert_eq!(
+        lower("\u{200E}le\u{200F} \u{202B}chat\u{202C} \u{2067}dort\u{2069}"),
+        toks(&["le", "chat", "dort"])
+    );
+    assert!(lower("\u{AD}\u{200E}\u{202E}").is_empty());
+}

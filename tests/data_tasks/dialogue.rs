@@ -5,10 +5,12 @@ use super::{pairs, tokens};
 use encdec::data::*;
 use std::collections::{HashMap, HashSet};
 
-/// Builds the dialogue and checks its history and reply.
+/// Builds the dialogue and checks its history (turns written here with
+/// ` | ` between them) and reply.
 fn check(task: Task, phrasing: &[usize], history: &str, reply: &str) {
     let d = Dialogue::new(task, phrasing).unwrap();
-    let (source, target) = (history.to_string(), reply.to_string());
+    let turns: Vec<&str> = history.split(" | ").collect();
+    let (source, target) = (join_turns(&turns), reply.to_string());
     assert_eq!(d.to_pair(), TextPair { source, target });
 }
 
@@ -170,8 +172,8 @@ fn every_dialogue_is_distinct_and_within_bounds() {
             1,
             "user turns first and last: {history:?}"
         );
-        assert_eq!(d.source(), history.join(" | "));
-        assert!(history.iter().all(|t| !t.contains(TURN)));
+        assert_eq!(d.source(), join_turns(&history));
+        assert!(history.iter().all(|t| !t.contains(TURN_MARK)));
         assert!(tokens(&d.source()).len() <= 25, "{}", d.source());
         assert!(tokens(&d.reply()).len() <= 7, "{}", d.reply());
     }
@@ -271,7 +273,7 @@ fn corpus_replies_take_a_slot_from_before_the_last_turn() {
     let split = dialogue_corpus(4000, 5);
     let mut multi = 0;
     for p in pairs(&split) {
-        let turns: Vec<&str> = p.source.split(" | ").collect();
+        let turns = split_turns(&p.source);
         if turns.len() == 1 {
             continue;
         }
@@ -293,6 +295,7 @@ fn the_corpus_is_capped_at_every_dialogue() {
     let all: HashSet<String> = Dialogue::all().iter().map(|d| d.source()).collect();
     assert_eq!(sources.len(), DIALOGUE_COUNT);
     assert!(sources.iter().all(|s| all.contains(*s)));
-    // The turn separator is a token of its own.
-    assert_eq!(tokens("a | b"), ["a", TURN, "b"]);
+    // The turn separator is a token of its own; a typed `|` is not it.
+    assert_eq!(tokens(&join_turns(&["a", "b"])), ["a", TURN, "b"]);
+    assert_ne!(tokens("a | b"), ["a", TURN, "b"]);
 }
