@@ -198,3 +198,18 @@ fn checking_nothing_does_not_pass() {
     // The same check on a real input still passes.
     assert!(gradcheck(tanh, &[x], &GradcheckConfig::default()).ok());
 }
+
+#[test]
+fn the_cross_entropy_case_exercises_the_ignored_class() {
+    use encdec::autograd::suite::ce_targets;
+    // For every size the gradient check draws (rows >= 3, classes >= 2),
+    // some row is ignored (class 0) and some row is not.
+    for rows in 3..9 {
+        for classes in 2..9 {
+            let t = ce_targets(rows, classes);
+            assert!(t.contains(&0), "{rows}x{classes}: {t:?}");
+            assert!(t.iter().any(|&c| c != 0), "{rows}x{classes}: {t:?}");
+            assert!(t.iter().all(|&c| c < classes), "{rows}x{classes}: {t:?}");
+        }
+    }
+}

@@ -246,16 +246,16 @@ fn cross_entropy_with_every_row_ignored_is_zero() {
 fn dropout_is_seeded_scaled_and_the_identity_in_evaluation() {
     let tape = Tape::new();
     let x = tape.leaf(Tensor::ones(&[1000]));
-    let a = x.dropout(0.25, true, &mut rng(5)).value();
-    let b = x.dropout(0.25, true, &mut rng(5)).value();
+    let a = x.dropout(0.25, Some(&mut rng(5))).value();
+    let b = x.dropout(0.25, Some(&mut rng(5))).value();
     assert_eq!(a, b, "the same seed must drop the same elements");
     // Kept elements are scaled by 1/(1-p) = 4/3, dropped ones are 0.
     assert!(a.data().iter().all(|&v| v == 0.0 || v == 1.0 / 0.75));
     let kept = a.data().iter().filter(|&&v| v != 0.0).count();
     // Binomial(1000, 0.75): mean 750, sd ~13.7; 6 sd either side.
     assert!((668..=832).contains(&kept), "kept {kept}");
-    let eval = x.dropout(0.25, false, &mut rng(5));
+    let eval = x.dropout(0.25, None);
     assert_eq!(eval.index(), x.index(), "evaluation mode records nothing");
-    let all = x.dropout(1.0, true, &mut rng(5)).value();
+    let all = x.dropout(1.0, Some(&mut rng(5))).value();
     assert!(all.data().iter().all(|&v| v == 0.0));
 }

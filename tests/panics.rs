@@ -131,7 +131,7 @@ fn cross_entropy_names_a_bad_target() {
 #[should_panic(expected = "dropout: p = 1.5 is not in [0, 1]")]
 fn dropout_checks_p() {
     let tape = Tape::new();
-    let _ = leaf(&tape, &[2]).dropout(1.5, true, &mut encdec::tensor::rng(0));
+    let _ = leaf(&tape, &[2]).dropout(1.5, Some(&mut encdec::tensor::rng(0)));
 }
 
 #[test]
@@ -140,4 +140,28 @@ fn backward_seed_must_match_the_output() {
     let tape = Tape::new();
     let x = leaf(&tape, &[2]);
     tape.backward_with(x.exp(), Tensor::zeros(&[3]));
+}
+
+/// A custom op whose backward returns one gradient for two inputs.
+struct TooFewGradients;
+
+impl encdec::autograd::CustomOp for TooFewGradients {
+    fn name(&self) -> &str {
+        "too_few"
+    }
+    fn forward(&self, x: &[&Tensor]) -> Tensor {
+        x[0].zip_map(x[1], "too_few", |a, b| a * b)
+    }
+    fn backward(&self, x: &[&Tensor], _y: &Tensor, g: &Tensor) -> Vec<Tensor> {
+        vec![g.zip_map(x[1], "too_few", |dy, b| dy * b)]
+    }
+}
+
+#[test]
+#[should_panic(expected = "custom op `too_few`: backward returned 1 gradients for 2 inputs")]
+fn a_custom_op_returning_too_few_gradients_panics_with_its_name() {
+    let tape = Tape::new();
+    let (a, b) = (leaf(&tape, &[2]), leaf(&tape, &[2]));
+    let y = Var::custom(std::rc::Rc::new(TooFewGradients), &[a, b]);
+    tape.backward(y.sum());
 }

@@ -48,7 +48,7 @@ fn feed_forward_by_hand() {
     let b1 = tape.leaf(Tensor::from_vec(vec![0.0, 0.5], &[2]));
     let w2 = tape.leaf(Tensor::from_vec(vec![2.0, 3.0], &[1, 2]));
     let b2 = tape.leaf(Tensor::from_vec(vec![0.25], &[1]));
-    assert_eq!(feed_forward(x, (w1, b1), (w2, b2)).item(), 2.25);
+    assert_eq!(feed_forward(x, (w1, b1), (w2, b2), 0.0, None).item(), 2.25);
 }
 
 #[test]
@@ -164,4 +164,39 @@ fn decoder_returns_cross_attention_weights_per_layer_and_head() {
             assert_eq!(w.at(&[1, h, i, 5]), 0.0);
         }
     }
+}
+
+#[test]
+fn layer_norm_keeps_its_precision_on_rows_with_a_large_offset() {
+    // x_i = 1e8 + u_i. Subtracting 1e8 from a stored x_i is exact (the two
+    // are within a factor of 2), and the layer norm of a row does not change
+    // when a constant is added, so LN(x - 1e8) computed on the small values
+    // is the reference. A mean summed in one pass over values near 1e8 loses
+    // about 1e-8; a second pass over x - mean(x) recovers it.
+    let u = Tensor::rand_uniform(&[4, 64], -1.0, 1.0, &mut rng(5));
+    let x = u.map(|v| 1e8 + v);
+    let small = x.map(|v| v - 1e8);
+    let ln = |t: &Tensor| {
+        let tape = Tape::new();
+        let (g, b) = (
+            tape.leaf(Tensor::ones(&[64])),
+            tape.leaf(Tensor::zeros(&[64])),
+        );
+        layer_norm(tape.leaf(t.clone()), g, b, 1e-5).value()
+    };
+    let err = ln(&x).max_abs_diff(&ln(&small));
+    assert!(err < 1e-12, "error {err:e}");
+}
+
+#[test]
+#[should_panic(expected = "layer_norm: gamma has shape [1], expected [4]")]
+fn layer_norm_refuses_a_gamma_that_is_not_one_per_feature() {
+    let tape = Tape::new();
+    let x = tape.leaf(Tensor::zeros(&[2, 4]));
+    let _ = layer_norm(
+        x,
+        tape.leaf(Tensor::ones(&[1])),
+        tape.leaf(Tensor::zeros(&[4])),
+        1e-5,
+    );
 }

@@ -18,7 +18,11 @@
 //! - **Directional**: for random $u$ (an input direction) and $v$ (an output
 //!   weighting) compare $v^\top J u$ from one backward pass with
 //!   $\frac{v^\top y(x + \varepsilon u) - v^\top y(x - \varepsilon u)}{2\varepsilon}$.
-//!   Cheap for large inputs; a wrong gradient fails with probability 1.
+//!   Cheap for large inputs. A wrong gradient shows along almost every
+//!   random direction, but only as much as its error: one whose error stays
+//!   within `atol + rtol·|n|` along the directions drawn passes (full mode
+//!   compares every entry). `tests/gradcheck_checker.rs` makes both modes
+//!   fail on wrong backward passes.
 
 use super::tape::{Tape, Var};
 use crate::tensor::{Float, Tensor, max_or_nan, rng};

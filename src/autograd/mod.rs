@@ -2,7 +2,8 @@
 //!
 //! - [`Tape`] records nodes in creation order; [`Var`] is an index into it.
 //! - The methods of [`Var`] are the operations; each lives with its backward
-//!   pass in a file of `ops/` (see the list in [`op`](self)'s source).
+//!   pass in a file of `ops/` (`src/autograd/ops/mod.rs` lists them; the
+//!   tape's record of each is an `Op`, in `src/autograd/op.rs`).
 //! - [`Tape::backward`] is one reverse loop over the nodes.
 //! - [`gradcheck()`] checks any function's gradients against finite differences;
 //!   [`suite::op_cases`] holds one check per operation.

@@ -171,6 +171,26 @@ pub(crate) fn backward(
             targets,
             *ignore_index,
         )),
-        Op::Custom(c) => c.backward(x, y, g).into_iter().map(Some).collect(),
+        Op::Custom(c) => {
+            let grads = c.backward(x, y, g);
+            // Zipped with the inputs later, a short list would drop gradients silently.
+            assert!(
+                grads.len() == x.len(),
+                "custom op `{}`: backward returned {} gradients for {} inputs",
+                c.name(),
+                grads.len(),
+                x.len()
+            );
+            for (i, (gi, xi)) in grads.iter().zip(x).enumerate() {
+                assert!(
+                    gi.shape() == xi.shape(),
+                    "custom op `{}`: gradient {i} has shape {:?}, input {i} has shape {:?}",
+                    c.name(),
+                    gi.shape(),
+                    xi.shape()
+                );
+            }
+            grads.into_iter().map(Some).collect()
+        }
     }
 }

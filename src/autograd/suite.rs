@@ -102,10 +102,19 @@ fn case(
     }
 }
 
-/// Targets for the cross-entropy case: a pattern over `classes` classes that
-/// includes the ignored class 0 (padding) and repeats.
-fn ce_targets(rows: usize, classes: usize) -> Vec<usize> {
-    (0..rows).map(|r| (r * 2 + 1) % classes).collect()
+/// Targets for the cross-entropy case: row 1 has the ignored class 0
+/// (padding), so `ignore_index` is exercised whenever there are two rows or
+/// more; the other rows cycle through the classes 1, 3, 5, … (mod
+/// `classes - 1`, plus one).
+///
+/// Checked by `tests/gradcheck_checker.rs::the_cross_entropy_case_exercises_the_ignored_class`.
+pub fn ce_targets(rows: usize, classes: usize) -> Vec<usize> {
+    (0..rows)
+        .map(|r| match (r, classes) {
+            (1, _) | (_, 0 | 1) => 0,
+            _ => 1 + (2 * r) % (classes - 1),
+        })
+        .collect()
 }
 
 /// Every op of the tape, each with its gradient check.
@@ -302,7 +311,7 @@ pub fn op_cases() -> Vec<OpCase> {
             "dropout",
             |[a, b, _]| vec![vec![a, b + 3]],
             Any,
-            |_, x| x[0].dropout(0.5, true, &mut rng(7)),
+            |_, x| x[0].dropout(0.5, Some(&mut rng(7))),
         ),
         case(
             "cross_entropy",

@@ -207,11 +207,6 @@ impl Tape {
     pub(crate) fn value_of(&self, index: usize) -> Tensor {
         self.nodes.borrow()[index].value.clone()
     }
-
-    /// Sum of all elements of a node's value (cheap, no clone).
-    pub(crate) fn sum_of(&self, index: usize) -> Float {
-        self.nodes.borrow()[index].value.sum_all()
-    }
 }
 
 /// `slot += g`, moving `g` in when the slot is empty.
@@ -249,11 +244,6 @@ impl<'t> Var<'t> {
     /// If the value does not hold exactly one element.
     pub fn item(&self) -> Float {
         self.tape.nodes()[self.index].value.item()
-    }
-
-    /// The sum of the value's elements.
-    pub fn sum_value(&self) -> Float {
-        self.tape.sum_of(self.index)
     }
 
     /// The stored gradient, as [`Tape::grad`].

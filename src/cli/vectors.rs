@@ -112,12 +112,10 @@ pub fn word2vec(a: VectorArgs, cbow: bool) -> CliResult {
         Word2VecMode::SkipGram
     };
     let config = Word2VecConfig {
-        mode,
         dim: a.dim,
         epochs: a.epochs,
-        lr: if cbow { 0.05 } else { 0.025 },
         seed: a.seed,
-        ..Word2VecConfig::default()
+        ..Word2VecConfig::new(mode)
     };
     let (vectors, losses) = train_word2vec(&s, &config)?;
     finish(&vectors, &losses, &a)
@@ -130,7 +128,6 @@ pub fn glove(a: VectorArgs) -> CliResult {
     let config = GloveConfig {
         dim: a.dim,
         epochs: a.epochs,
-        x_max: 10.0,
         seed: a.seed,
         ..GloveConfig::default()
     };

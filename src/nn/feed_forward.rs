@@ -9,8 +9,13 @@ use crate::tensor::{Float, Rng};
 ///
 /// $$ \mathrm{FFN}(x) = \max(0, x W_1^\top + b_1) W_2^\top + b_2 $$
 ///
+/// In training (`train` holds the generator) dropout of rate `p` acts on
+/// the hidden layer $\max(0, \cdot)$, as in `nn.TransformerEncoderLayer`; in
+/// evaluation (`train` is `None`) this is exactly the formula.
+///
 /// # Backward
-/// Through [`linear`] twice and [`Var::relu`] (gradient passes where $xW_1^\top + b_1 > 0$).
+/// Through [`linear`] twice, [`Var::relu`] (gradient passes where
+/// $xW_1^\top + b_1 > 0$) and [`Var::dropout`] (the same mask).
 ///
 /// # Shapes
 /// `x`: `[.., d_model]`, `w1`: `[d_ff, d_model]`, `b1`: `[d_ff]`, `w2`: `[d_model, d_ff]`,
@@ -24,8 +29,11 @@ pub fn feed_forward<'t>(
     x: Var<'t>,
     (w1, b1): (Var<'t>, Var<'t>),
     (w2, b2): (Var<'t>, Var<'t>),
+    p: Float,
+    train: Option<&mut Rng>,
 ) -> Var<'t> {
-    linear(linear(x, w1, Some(b1)).relu(), w2, Some(b2))
+    let hidden = linear(x, w1, Some(b1)).relu().dropout(p, train);
+    linear(hidden, w2, Some(b2))
 }
 
 /// The feed-forward block with PyTorch's names `linear1`, `linear2` and dropout
@@ -47,7 +55,7 @@ impl FeedForward {
         }
     }
 
-    /// [`feed_forward`], with dropout of rate `p` after the ReLU when `train` is given.
+    /// [`feed_forward`] with this block's parameters.
     pub fn forward<'t>(
         &self,
         tape: &'t Tape,
@@ -55,12 +63,14 @@ impl FeedForward {
         p: Float,
         train: Option<&mut Rng>,
     ) -> Var<'t> {
-        let hidden = self.linear1.forward(tape, x).relu();
-        let hidden = match train {
-            Some(rng) => hidden.dropout(p, true, rng),
-            None => hidden,
+        let param = |l: &Linear| {
+            let bias = l
+                .bias
+                .as_ref()
+                .expect("FeedForward's linear maps have biases");
+            (tape.param(&l.weight), tape.param(bias))
         };
-        self.linear2.forward(tape, hidden)
+        feed_forward(x, param(&self.linear1), param(&self.linear2), p, train)
     }
 }
 

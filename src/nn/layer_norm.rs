@@ -16,7 +16,9 @@ use crate::tensor::{Float, Tensor};
 /// \hat x \mathrm{mean}(\bar{\hat x} \odot \hat x)\big)$,
 /// $\bar\gamma = \sum_{\text{rows}} \bar y \odot \hat x$, $\bar\beta = \sum_{\text{rows}} \bar y$.
 /// The tape derives this from the composition of mean, subtract, square,
-/// square root and divide.
+/// square root and divide. The mean is taken in two passes ($\mu$, then the
+/// mean of $x - \mu$, which is 0 in exact arithmetic), so that rows far
+/// from 0 keep their precision.
 ///
 /// # Shapes
 /// `x`: `[.., D]`, `gamma`, `beta`: `[D]` -> `[.., D]`
@@ -24,11 +26,25 @@ use crate::tensor::{Float, Tensor};
 /// # Panics
 /// If `gamma` or `beta` is not `[D]`.
 ///
-/// Checked by `tests/transformer.rs::layer_norm_by_hand`, `layer_norm_gradcheck`
+/// Checked by `tests/transformer.rs::layer_norm_by_hand`, `layer_norm_gradcheck`,
+/// `layer_norm_keeps_its_precision_on_rows_with_a_large_offset`,
+/// `layer_norm_refuses_a_gamma_that_is_not_one_per_feature`
 /// and `tests/parity.rs::layer_norm_matches_pytorch`.
 pub fn layer_norm<'t>(x: Var<'t>, gamma: Var<'t>, beta: Var<'t>, eps: Float) -> Var<'t> {
-    let last = x.shape().len() - 1;
-    let centered = x - x.mean_axis(last, true);
+    let shape = x.shape();
+    let d = shape[shape.len() - 1];
+    for (name, p) in [("gamma", gamma), ("beta", beta)] {
+        assert!(
+            p.shape() == [d],
+            "layer_norm: {name} has shape {:?}, expected [{d}] (one per feature of x {shape:?})",
+            p.shape()
+        );
+    }
+    let last = shape.len() - 1;
+    // Two passes: the mean of x - mean(x) is 0 in exact arithmetic, and
+    // subtracting it recovers what one pass lost on rows far from 0.
+    let shifted = x - x.mean_axis(last, true);
+    let centered = shifted - shifted.mean_axis(last, true);
     let var = (centered * centered).mean_axis(last, true);
     centered / (var + eps).sqrt() * gamma + beta
 }

@@ -16,7 +16,7 @@
 //! `bias_ih` with `bias_hh = 0`.
 
 use super::Module;
-use super::rnn::{RecurrentWeights, RnnOutput};
+use super::rnn::RecurrentWeights;
 use super::sequence::{RecurrentOptions, check_input, unroll, zeros_state};
 use crate::autograd::{Param, Tape, Var};
 use crate::tensor::Rng;
@@ -161,16 +161,6 @@ impl Lstm {
             sequence,
             h: state[0],
             c: state[1],
-        }
-    }
-}
-
-/// An [`LstmOutput`] without the cell state.
-impl<'t> From<LstmOutput<'t>> for RnnOutput<'t> {
-    fn from(o: LstmOutput<'t>) -> Self {
-        RnnOutput {
-            sequence: o.sequence,
-            h: o.h,
         }
     }
 }

@@ -36,11 +36,7 @@ pub fn residual_norm<'t>(
     p: Float,
     train: Option<&mut Rng>,
 ) -> Var<'t> {
-    let s = match train {
-        Some(rng) => s.dropout(p, true, rng),
-        None => s,
-    };
-    norm.forward(tape, x + s)
+    norm.forward(tape, x + s.dropout(p, train))
 }
 
 /// One encoder layer: self-attention, then the feed-forward block, each

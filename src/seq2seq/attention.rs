@@ -2,12 +2,12 @@
 //! attention): the decoder LSTM runs from the encoder's final state; at each
 //! target position $t$ its state $s_t$ is scored against every encoder
 //! output $h_j$, the weights $\alpha_{tj}$ average the $h_j$ into a context
-//! $c_t$, and $\tilde s_t = \tanh(W_c [c_t; s_t])$ is scored against the
+//! $c_t$, and $\tilde s_t = \tanh(W_c [c_t; s_t] + b_c)$ is scored against the
 //! target vocabulary. The weights $\alpha$ are what the heatmap shows.
 
 use super::Batch;
 use super::lstm::WordLstm;
-use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, maybe_dropout};
+use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq};
 use crate::autograd::{Param, Tape, Var};
 use crate::nn::{DotAttention, Embedding, Linear, Module};
 use crate::tensor::Rng;
@@ -19,7 +19,7 @@ pub struct AttentionSeq2Seq {
     pub encoder: WordLstm,
     /// Embedding and LSTM over the target.
     pub decoder: WordLstm,
-    /// $W_c$: `[c_t; s_t]` (2 hidden) → hidden (`decoder.combine.*`).
+    /// $W_c, b_c$: `[c_t; s_t]` (2 hidden) → hidden (`decoder.combine.*`).
     pub combine: Linear,
     /// The dense output layer (`decoder.output.*`).
     pub output: Linear,
@@ -82,7 +82,7 @@ impl Seq2Seq for AttentionSeq2Seq {
             .combine
             .forward(tape, Var::concat(&[contexts, states], 2))
             .tanh();
-        let combined = maybe_dropout(combined, self.config.dropout, train);
+        let combined = combined.dropout(self.config.dropout, train);
         let s = weights.shape();
         Decoded {
             logits: self.output.forward(tape, combined),

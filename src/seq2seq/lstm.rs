@@ -5,7 +5,7 @@
 //! is folded into the cross-entropy loss).
 
 use super::Batch;
-use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, maybe_dropout};
+use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq};
 use crate::autograd::{Param, Tape, Var};
 use crate::nn::{Embedding, Linear, Lstm, Module, RecurrentOptions};
 use crate::tensor::Rng;
@@ -42,7 +42,7 @@ impl WordLstm {
     ) -> Encoded<'t> {
         b.check_source("Seq2Seq::encode");
         let x = self.embedding.forward(tape, &b.src, &[b.size, b.src_len]);
-        let x = maybe_dropout(x, dropout, train);
+        let x = x.dropout(dropout, train);
         let opts = RecurrentOptions {
             return_sequences: keep_outputs,
             lengths: Some(&b.src_lengths),
@@ -69,7 +69,7 @@ impl WordLstm {
         let y = self
             .embedding
             .forward(tape, &b.tgt_in, &[b.size, b.tgt_len]);
-        let y = maybe_dropout(y, dropout, train);
+        let y = y.dropout(dropout, train);
         let opts = RecurrentOptions {
             return_sequences: true,
             lengths: None,
@@ -129,7 +129,7 @@ impl Seq2Seq for LstmSeq2Seq {
         let states = self
             .decoder
             .states(tape, enc, b, self.config.dropout, train.as_deref_mut());
-        let states = maybe_dropout(states, self.config.dropout, train);
+        let states = states.dropout(self.config.dropout, train);
         Decoded {
             logits: self.output.forward(tape, states),
             attention: vec![],

@@ -204,11 +204,3 @@ pub fn build(config: &ModelConfig, rng: &mut Rng) -> Result<Box<dyn Seq2Seq>, St
         )),
     })
 }
-
-/// Dropout when training, the identity otherwise.
-pub(crate) fn maybe_dropout<'t>(x: Var<'t>, p: f64, train: Option<&mut Rng>) -> Var<'t> {
-    match train {
-        Some(rng) if p > 0.0 => x.dropout(p, true, rng),
-        _ => x,
-    }
-}

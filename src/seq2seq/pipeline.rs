@@ -71,9 +71,6 @@ pub struct TaskData {
     pub test_pairs: Vec<TextPair>,
 }
 
-/// The translation data (kept as a name for the §4.3 example).
-pub type TranslationData = TaskData;
-
 /// Tokenizes and numbers a split of text pairs.
 fn prepare(task: Task, train: &[TextPair], valid: &[TextPair], test: Vec<TextPair>) -> TaskData {
     let tok = Tokenizer::new(true);

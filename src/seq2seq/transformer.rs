@@ -4,7 +4,7 @@
 //! feed-forward), and a dense layer over the target vocabulary.
 
 use super::Batch;
-use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, maybe_dropout};
+use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq};
 use crate::autograd::{Param, Tape};
 use crate::nn::{
     Embedding, Linear, Module, StackConfig, TransformerDecoder, TransformerEncoder,
@@ -74,7 +74,7 @@ impl Seq2Seq for TransformerSeq2Seq {
             &b.src,
             &[b.size, b.src_len],
         ));
-        let x = maybe_dropout(x, self.config.dropout, train.as_deref_mut());
+        let x = x.dropout(self.config.dropout, train.as_deref_mut());
         let mask = Mask::padding(&b.src_lengths, b.src_len);
         let (memory, _) = self.encoder.forward(tape, x, Some(&mask), train);
         Encoded {
@@ -100,7 +100,7 @@ impl Seq2Seq for TransformerSeq2Seq {
             &b.tgt_in,
             &[b.size, b.tgt_len],
         ));
-        let y = maybe_dropout(y, self.config.dropout, train.as_deref_mut());
+        let y = y.dropout(self.config.dropout, train.as_deref_mut());
         // Target positions attend only to earlier ones; padding comes after
         // every real token, so the causal mask already keeps it out of view.
         let causal = Mask::causal(b.tgt_len);

@@ -64,23 +64,6 @@ impl Mask {
         Mask::from_vec(self.data.clone(), shape)
     }
 
-    /// Hidden where either mask hides (e.g. causal and padding together);
-    /// the two broadcast to a common shape.
-    ///
-    /// # Panics
-    /// If the shapes do not broadcast.
-    pub fn union(&self, other: &Mask) -> Mask {
-        let shape = broadcast_shape(&self.shape, &other.shape).unwrap_or_else(|| {
-            panic!(
-                "Mask::union: shapes {:?} and {:?} do not broadcast",
-                self.shape, other.shape
-            )
-        });
-        let a = self.broadcast_to(&shape, "Mask::union");
-        let b = other.broadcast_to(&shape, "Mask::union");
-        Mask::from_vec(a.iter().zip(&b).map(|(x, y)| *x || *y).collect(), &shape)
-    }
-
     /// The shape.
     pub fn shape(&self) -> &[usize] {
         &self.shape

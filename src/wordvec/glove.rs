@@ -19,7 +19,9 @@ pub struct GloveConfig {
     pub epochs: usize,
     /// AdaGrad's base learning rate.
     pub lr: Float,
-    /// $x_{max}$ of the weighting function.
+    /// $x_{max}$ of the weighting function. The paper's 100 suits corpora of
+    /// billions of words; the default, 10, suits the small corpora encdec
+    /// trains on (the `glove` command and notebook 03_1 use it).
     pub x_max: Float,
     /// $\alpha$ of the weighting function.
     pub alpha: Float,
@@ -36,7 +38,7 @@ impl Default for GloveConfig {
             window: 5,
             epochs: 25,
             lr: 0.05,
-            x_max: 100.0,
+            x_max: 10.0,
             alpha: 0.75,
             min_count: 1,
             seed: 0,

@@ -41,7 +41,24 @@ pub struct Word2VecConfig {
     pub seed: u64,
 }
 
+impl Word2VecConfig {
+    /// The defaults for `mode`: as word2vec's own, the learning rate starts
+    /// at 0.025 for skip-gram and at 0.05 for CBOW (whose update averages
+    /// the context). `encdec word2vec` uses these.
+    pub fn new(mode: Word2VecMode) -> Word2VecConfig {
+        Word2VecConfig {
+            mode,
+            lr: match mode {
+                Word2VecMode::SkipGram => 0.025,
+                Word2VecMode::Cbow => 0.05,
+            },
+            ..Word2VecConfig::default()
+        }
+    }
+}
+
 impl Default for Word2VecConfig {
+    /// Skip-gram's defaults ([`Word2VecConfig::new`]).
     fn default() -> Self {
         Word2VecConfig {
             mode: Word2VecMode::SkipGram,

@@ -6,13 +6,16 @@ use crate::tensor::{Float, Rng, Tensor};
 use rand::RngExt;
 
 impl<'t> Var<'t> {
-    /// Inverted dropout. In training each element is kept with probability
-    /// $1-p$ and scaled by $\frac{1}{1-p}$, so its expectation is unchanged:
+    /// Inverted dropout. In training (`train` holds the random number
+    /// generator) each element is kept with probability $1-p$ and scaled by
+    /// $\frac{1}{1-p}$, so its expectation is unchanged:
     /// $y_i = \frac{m_i}{1-p} x_i$ with $m_i \sim \mathrm{Bernoulli}(1-p)$.
-    /// In evaluation (`training == false`) or with $p = 0$ it is the identity
-    /// and draws nothing from `rng`. With $p = 1$ every element is dropped.
+    /// In evaluation (`train` is `None`) or with $p = 0$ it is the identity
+    /// and draws nothing. With $p = 1$ every element is dropped. This is the
+    /// one place that says "dropout only in training": every layer passes
+    /// its `train` on.
     ///
-    /// The mask comes from `rng`, so the same seed drops the same elements.
+    /// The mask comes from the generator, so the same seed drops the same elements.
     ///
     /// # Backward
     /// $\bar x_i = \frac{m_i}{1-p} \bar y_i$: the same mask, the same scale.
@@ -21,14 +24,14 @@ impl<'t> Var<'t> {
     /// If `p` is not in $[0, 1]$.
     ///
     /// Checked by `tests/ops_gradcheck.rs::dropout_gradcheck`.
-    pub fn dropout(self, p: Float, training: bool, rng: &mut Rng) -> Var<'t> {
+    pub fn dropout(self, p: Float, train: Option<&mut Rng>) -> Var<'t> {
         assert!(
             (0.0..=1.0).contains(&p),
             "dropout: p = {p} is not in [0, 1]"
         );
-        if !training || p == 0.0 {
+        let Some(rng) = train.filter(|_| p > 0.0) else {
             return self;
-        }
+        };
         let (value, scale) = {
             let nodes = self.tape.nodes();
             let x = &nodes[self.index].value;
