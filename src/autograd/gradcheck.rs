@@ -204,7 +204,9 @@ fn run<F: for<'t> Fn(&'t Tape, &[Var<'t>]) -> Var<'t>>(
     (y, grads)
 }
 
-/// Compares analytic gradients of `f` with finite differences at `inputs`.
+/// Compares analytic gradients of `f` with finite differences at `inputs`:
+/// $\frac{y_j(x + \varepsilon e) - y_j(x - \varepsilon e)}{2\varepsilon}$, an entry
+/// passing when $\lvert a - n\rvert \le \mathrm{atol} + \mathrm{rtol}\cdot\lvert n\rvert$.
 ///
 /// ```
 /// use encdec::autograd::{gradcheck, GradcheckConfig};

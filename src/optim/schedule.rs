@@ -30,7 +30,9 @@ pub enum Schedule {
 }
 
 impl Schedule {
-    /// The learning rate at step `step` (counted from 1).
+    /// The learning rate at step `step` (counted from 1); for
+    /// [`Schedule::Warmup`],
+    /// $\eta_s = \mathrm{factor} \cdot d_{model}^{-1/2} \cdot \min(s^{-1/2},\ s \cdot w^{-3/2})$.
     ///
     /// Checked by `tests/optim.rs::warmup_schedule_by_hand`.
     pub fn lr(&self, step: usize) -> Float {

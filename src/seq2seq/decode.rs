@@ -135,7 +135,7 @@ pub fn greedy(model: &dyn Seq2Seq, sources: &[&[usize]], max_len: usize) -> Vec<
         .collect()
 }
 
-/// The length-normalised score of beam search: $\log p / |y|^\alpha$.
+/// The length-normalised score of beam search: $\log p / \lvert y\rvert^\alpha$.
 /// With $\alpha = 0$ it is the plain log-probability, which favours short
 /// sentences; $\alpha = 1$ is the mean log-probability per token.
 ///

@@ -170,7 +170,7 @@ pub fn lcs_len(a: &[String], b: &[String]) -> usize {
     prev[b.len()]
 }
 
-/// ROUGE-L: precision $\mathrm{LCS}/|c|$, recall $\mathrm{LCS}/|r|$ and $F_1$, from the
+/// ROUGE-L: precision $\mathrm{LCS}/\lvert c\rvert$, recall $\mathrm{LCS}/\lvert r\rvert$ and $F_1$, from the
 /// longest common subsequence ([`lcs_len`]): word order counts, gaps do not.
 ///
 /// Checked by `tests/metrics.rs::rouge_by_hand`.

@@ -15,8 +15,8 @@ impl<'t> Var<'t> {
     /// computed from logits $z$ (what Keras calls
     /// `sparse_categorical_crossentropy(from_logits=True)`, tutorial §5.1):
     ///
-    /// $$ L = -\frac{1}{|R|} \sum_{r \in R} \log p_{r t_r}
-    ///      = \frac{1}{|R|} \sum_{r \in R} \Big(\log\sum_k e^{z_{rk}} - z_{r t_r}\Big) $$
+    /// $$ L = -\frac{1}{\lvert R\rvert} \sum_{r \in R} \log p_{r t_r}
+    ///      = \frac{1}{\lvert R\rvert} \sum_{r \in R} \Big(\log\sum_k e^{z_{rk}} - z_{r t_r}\Big) $$
     ///
     /// where $R$ are the rows whose target is not `ignore_index` (padding).
     /// The log-sum-exp subtracts the row maximum, so logits of $\pm 10^4$ give
