@@ -154,7 +154,7 @@ pub fn builtin_split(task: Task, n: usize, seed: u64) -> crate::data::TaskSplit 
 }
 
 /// Each dialogue teaches every bot turn, not only the last: the pair
-/// "u1 <turn> b1 <turn> u2 → b2" also gives "u1 → b1". Without this a chat
+/// `u1 <turn> b1 <turn> u2` → `b2` also gives `u1` → `b1`. Without this a chat
 /// could never ask its first question. Repeated pairs are kept once. (The
 /// test split keeps only the final replies, which depend on the earlier turns.)
 pub fn every_bot_turn(pairs: &[TextPair]) -> Vec<TextPair> {

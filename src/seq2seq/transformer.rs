@@ -5,7 +5,7 @@
 
 use super::Batch;
 use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq};
-use crate::autograd::{Param, Tape};
+use crate::autograd::{Param, Tape, Var};
 use crate::nn::{
     Embedding, Linear, Module, StackConfig, TransformerDecoder, TransformerEncoder,
     add_positional_encoding,
@@ -25,6 +25,11 @@ pub struct TransformerSeq2Seq {
     pub decoder: TransformerDecoder,
     /// The dense output layer.
     pub output: Linear,
+    /// What word vectors are multiplied by before the positional encoding
+    /// is added: $\sqrt{d_{model}}$ (Vaswani et al. §3.4). Not saved in
+    /// checkpoints; `examples/embedding_scale.rs` sets it to 1 to measure
+    /// the difference.
+    pub embedding_scale: f64,
 }
 
 impl TransformerSeq2Seq {
@@ -38,8 +43,9 @@ impl TransformerSeq2Seq {
             d_ff: config.hidden,
             dropout: config.dropout,
         };
-        // Word vectors of scale d^-1/2 per entry: their norm is about 1,
-        // comparable to the positional encoding's.
+        // Entries of standard deviation d^-1/2, times sqrt(d) in the forward
+        // pass: the word vectors enter with entries of about 1 and norm about
+        // sqrt(d), comparable to a positional-encoding row's sqrt(d/2).
         let mut embedding = |name: &str, vocab: usize| {
             let e = Embedding::new(name, vocab, d, rng);
             let scaled = e.weight.value.map(|v| v / (d as f64).sqrt());
@@ -53,8 +59,18 @@ impl TransformerSeq2Seq {
             encoder: TransformerEncoder::new("encoder", stack, rng),
             decoder: TransformerDecoder::new("decoder", stack, rng),
             output: Linear::new("decoder.output", d, config.tgt_vocab, true, rng),
+            embedding_scale: (d as f64).sqrt(),
             config,
         }
+    }
+}
+
+impl TransformerSeq2Seq {
+    /// The layers' input: $E_{\mathrm{id}} \cdot$ `embedding_scale` plus the
+    /// positional encoding, `[batch, len, d_model]`.
+    fn embed<'t>(&self, tape: &'t Tape, table: &Embedding, ids: &[usize], len: usize) -> Var<'t> {
+        let vectors = table.forward(tape, ids, &[ids.len() / len, len]);
+        add_positional_encoding(vectors.mul_scalar(self.embedding_scale))
     }
 }
 
@@ -69,11 +85,7 @@ impl Seq2Seq for TransformerSeq2Seq {
 
     fn encode<'t>(&self, tape: &'t Tape, b: &Batch, mut train: Option<&mut Rng>) -> Encoded<'t> {
         b.check_source("Seq2Seq::encode");
-        let x = add_positional_encoding(self.src_embedding.forward(
-            tape,
-            &b.src,
-            &[b.size, b.src_len],
-        ));
+        let x = self.embed(tape, &self.src_embedding, &b.src, b.src_len);
         let x = x.dropout(self.config.dropout, train.as_deref_mut());
         let mask = Mask::padding(&b.src_lengths, b.src_len);
         let (memory, _) = self.encoder.forward(tape, x, Some(&mask), train);
@@ -95,11 +107,7 @@ impl Seq2Seq for TransformerSeq2Seq {
         let memory = enc
             .memory
             .expect("the transformer's encoder keeps its outputs");
-        let y = add_positional_encoding(self.tgt_embedding.forward(
-            tape,
-            &b.tgt_in,
-            &[b.size, b.tgt_len],
-        ));
+        let y = self.embed(tape, &self.tgt_embedding, &b.tgt_in, b.tgt_len);
         let y = y.dropout(self.config.dropout, train.as_deref_mut());
         // Target positions attend only to earlier ones; padding comes after
         // every real token, so the causal mask already keeps it out of view.
