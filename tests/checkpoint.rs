@@ -43,7 +43,7 @@ fn saved(kind: ModelKind, name: &str) -> PathBuf {
     let (src, tgt) = vocabs();
     let model = build(&config(kind, src.len(), tgt.len()), &mut rng(7)).unwrap();
     let path = temp(name);
-    let c = Checkpoint::new(model, src, tgt, Task::Translation);
+    let mut c = Checkpoint::new(model, src, tgt, Task::Translation);
     c.save(&path).unwrap();
     path
 }
@@ -58,9 +58,9 @@ fn round_trip_keeps_weights_vocabularies_and_translations() {
         let (src, tgt) = vocabs();
         let model = build(&config(kind, src.len(), tgt.len()), &mut rng(7)).unwrap();
         let path = temp(&format!("round-{kind}"));
-        let original = Checkpoint::new(model, src, tgt, Task::Summarization);
+        let mut original = Checkpoint::new(model, src, tgt, Task::Summarization);
         original.save(&path).unwrap();
-        let c = Checkpoint::load(&path).unwrap();
+        let mut c = Checkpoint::load(&path).unwrap();
         assert_eq!(c.model.config(), original.model.config());
         assert_eq!(
             (&c.src_vocab, &c.tgt_vocab),
@@ -197,7 +197,7 @@ fn frozen_parameters_stay_frozen_after_a_round_trip() {
     .unwrap();
     model.embeddings_mut().0.weight.trainable = false;
     let path = temp("frozen");
-    let c = Checkpoint::new(model, src, tgt, Task::Translation);
+    let mut c = Checkpoint::new(model, src, tgt, Task::Translation);
     c.save(&path).unwrap();
     let mut back = Checkpoint::load(&path).unwrap();
     let frozen: Vec<String> = back
@@ -217,7 +217,7 @@ fn training_state_round_trips_text_settings_progress_and_optimizer() {
     use encdec::data::Language;
     use encdec::seq2seq::{OptimizerState, TrainProgress};
     let (src, tgt) = vocabs();
-    let model = build(&config(ModelKind::Lstm, src.len(), tgt.len()), &mut rng(7)).unwrap();
+    let mut model = build(&config(ModelKind::Lstm, src.len(), tgt.len()), &mut rng(7)).unwrap();
     let n = model.params().len();
     let mut c = Checkpoint::new(model, src, tgt, Task::Translation);
     c.text.lowercase = false;

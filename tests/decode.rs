@@ -82,9 +82,6 @@ struct Counting {
 }
 
 impl encdec::nn::Module for Counting {
-    fn params(&self) -> Vec<&encdec::autograd::Param> {
-        self.inner.params()
-    }
     fn params_mut(&mut self) -> Vec<&mut encdec::autograd::Param> {
         self.inner.params_mut()
     }

@@ -308,7 +308,7 @@ fn save_refuses_what_load_would_refuse() {
     // A vocabulary that does not fit the model.
     let small =
         Vocab::from_tokens(["<pad>", "<unk>", "<s>", "</s>"].map(String::from).to_vec()).unwrap();
-    let mismatched = Checkpoint::new(c.model, small, c.tgt_vocab.clone(), c.task);
+    let mut mismatched = Checkpoint::new(c.model, small, c.tgt_vocab.clone(), c.task);
     let e = mismatched.save(&p).unwrap_err().to_string();
     assert!(
         e.contains("not saving") && e.contains("vocabularies of 4"),

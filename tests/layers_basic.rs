@@ -28,7 +28,7 @@ fn linear_by_hand() {
 
 #[test]
 fn linear_layer_keeps_leading_axes_and_pytorch_names() {
-    let layer = Linear::new("proj", 4, 3, true, &mut rng(0));
+    let mut layer = Linear::new("proj", 4, 3, true, &mut rng(0));
     let names: Vec<_> = layer.params().iter().map(|p| p.name.clone()).collect();
     assert_eq!(names, ["proj.weight", "proj.bias"]);
     assert_eq!(layer.weight.shape(), &[3, 4]);

@@ -54,14 +54,14 @@ fn loss_of<'t, M: Seq2Seq>(m: &M, tape: &'t Tape, _: &[Var<'t>]) -> Var<'t> {
         .cross_entropy(&b.tgt_out, Some(PAD_ID))
 }
 
-fn check_model<M: Seq2Seq>(m: M) {
+fn check_model<M: Seq2Seq>(mut m: M) {
     let b = tiny_batch();
     let tape = Tape::new();
     let out = m.forward(&tape, &b, None);
     assert_eq!(out.logits.shape(), vec![2, 4, 8]);
-    let report = gradcheck_module(&m, &[], loss_of::<M>);
+    let report = gradcheck_module(&mut m, &[], loss_of::<M>);
     assert!(report.ok(), "{report}");
-    let detached = detached_params(&m, &[], loss_of::<M>);
+    let detached = detached_params(&mut m, &[], loss_of::<M>);
     assert!(detached.is_empty(), "no gradient reaches {detached:?}");
 }
 
@@ -99,7 +99,7 @@ fn parameter_names_are_unique() {
         ModelKind::Attention,
         ModelKind::Transformer,
     ] {
-        let m = build(&tiny(kind), &mut rng(0)).unwrap();
+        let mut m = build(&tiny(kind), &mut rng(0)).unwrap();
         let mut names: Vec<&str> = m.params().iter().map(|p| p.name.as_str()).collect();
         let n = names.len();
         names.sort();

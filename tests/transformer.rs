@@ -102,7 +102,7 @@ fn decoder_stack_names_match_pytorch() {
         d_ff: 8,
         dropout: 0.1,
     };
-    let dec = TransformerDecoder::new("decoder", c, &mut rng(0));
+    let mut dec = TransformerDecoder::new("decoder", c, &mut rng(0));
     let names: Vec<String> = dec.params().iter().map(|p| p.name.clone()).collect();
     assert_eq!(names.len(), 2 * (4 + 4 + 4 + 6));
     for n in [

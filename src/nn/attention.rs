@@ -187,9 +187,6 @@ impl AdditiveAttention {
 }
 
 impl Module for AdditiveAttention {
-    fn params(&self) -> Vec<&Param> {
-        vec![&self.w_query, &self.w_key, &self.v]
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         vec![&mut self.w_query, &mut self.w_key, &mut self.v]
     }

@@ -30,9 +30,6 @@ pub struct LayerCase {
 struct NoParams;
 
 impl Module for NoParams {
-    fn params(&self) -> Vec<&crate::autograd::Param> {
-        vec![]
-    }
     fn params_mut(&mut self) -> Vec<&mut crate::autograd::Param> {
         vec![]
     }
@@ -55,14 +52,14 @@ fn inputs(shapes: &[&[usize]], seed: u64) -> Vec<Tensor> {
         .collect()
 }
 
-fn check<M, F>(m: &M, xs: &[Tensor], loss: F) -> LayerCheck
+fn check<M, F>(mut m: M, xs: &[Tensor], loss: F) -> LayerCheck
 where
     M: Module,
     F: for<'t> Fn(&M, &'t Tape, &[Var<'t>]) -> Var<'t> + Copy,
 {
     LayerCheck {
-        report: gradcheck_module(m, xs, loss),
-        detached: detached_params(m, xs, loss),
+        report: gradcheck_module(&mut m, xs, loss),
+        detached: detached_params(&mut m, xs, loss),
     }
 }
 
@@ -77,21 +74,21 @@ fn seq_opts() -> RecurrentOptions<'static> {
 
 fn linear_case(seed: u64) -> LayerCheck {
     let m = randomize(Linear::new("", 4, 3, true, &mut rng(seed)), seed);
-    check(&m, &inputs(&[&[2, 5, 4]], seed), |m, t, x| {
+    check(m, &inputs(&[&[2, 5, 4]], seed), |m, t, x| {
         weighted_sum(m.forward(t, x[0]), 1)
     })
 }
 
 fn embedding_case(seed: u64) -> LayerCheck {
     let m = Embedding::new("", 7, 3, &mut rng(seed));
-    check(&m, &[], |m, t, _| {
+    check(m, &[], |m, t, _| {
         weighted_sum(m.forward(t, &[1, 3, 3, 0, 6, 1, 2, 3], &[2, 4]), 1)
     })
 }
 
 fn rnn_case(f: Activation, seed: u64) -> LayerCheck {
     let m = randomize(Rnn::new("", 3, 4, f, &mut rng(seed)), seed);
-    check(&m, &inputs(&[&[2, 5, 3], &[2, 4]], seed), |m, t, x| {
+    check(m, &inputs(&[&[2, 5, 3], &[2, 4]], seed), |m, t, x| {
         let out = m.forward(t, x[0], Some(x[1]), seq_opts());
         weighted_sum(out.sequence.unwrap(), 1) + weighted_sum(out.h, 2)
     })
@@ -100,7 +97,7 @@ fn rnn_case(f: Activation, seed: u64) -> LayerCheck {
 fn lstm_case(seed: u64) -> LayerCheck {
     let m = randomize(Lstm::new("", 3, 4, &mut rng(seed)), seed);
     check(
-        &m,
+        m,
         &inputs(&[&[2, 5, 3], &[2, 4], &[2, 4]], seed),
         |m, t, x| {
             let out = m.forward(t, x[0], Some((x[1], x[2])), seq_opts());
@@ -111,7 +108,7 @@ fn lstm_case(seed: u64) -> LayerCheck {
 
 fn gru_case(seed: u64) -> LayerCheck {
     let m = randomize(Gru::new("", 3, 4, &mut rng(seed)), seed);
-    check(&m, &inputs(&[&[2, 5, 3], &[2, 4]], seed), |m, t, x| {
+    check(m, &inputs(&[&[2, 5, 3], &[2, 4]], seed), |m, t, x| {
         let out = m.forward(t, x[0], Some(x[1]), seq_opts());
         weighted_sum(out.sequence.unwrap(), 1) + weighted_sum(out.h, 2)
     })
@@ -119,7 +116,7 @@ fn gru_case(seed: u64) -> LayerCheck {
 
 fn dot_attention_case(seed: u64) -> LayerCheck {
     check(
-        &NoParams,
+        NoParams,
         &inputs(&[&[2, 4], &[2, 5, 4]], seed),
         |_, _, x| {
             let (c, a) = DotAttention.forward(x[0], x[1], Some(&LENGTHS));
@@ -130,7 +127,7 @@ fn dot_attention_case(seed: u64) -> LayerCheck {
 
 fn additive_attention_case(seed: u64) -> LayerCheck {
     let m = randomize(AdditiveAttention::new("", 4, 3, 5, &mut rng(seed)), seed);
-    check(&m, &inputs(&[&[2, 4], &[2, 5, 3]], seed), |m, t, x| {
+    check(m, &inputs(&[&[2, 4], &[2, 5, 3]], seed), |m, t, x| {
         let (c, a) = m.forward(t, x[0], x[1], Some(&LENGTHS));
         weighted_sum(c, 1) + weighted_sum(a, 2)
     })
@@ -138,7 +135,7 @@ fn additive_attention_case(seed: u64) -> LayerCheck {
 
 fn sdpa_case(seed: u64) -> LayerCheck {
     check(
-        &NoParams,
+        NoParams,
         &inputs(&[&[2, 3, 4], &[2, 5, 4], &[2, 5, 2]], seed),
         |_, _, x| {
             let (z, a) =
@@ -150,35 +147,35 @@ fn sdpa_case(seed: u64) -> LayerCheck {
 
 fn mha_case(seed: u64) -> LayerCheck {
     let m = randomize(MultiHeadAttention::new("", 6, 2, &mut rng(seed)), seed);
-    check(&m, &inputs(&[&[2, 3, 6], &[2, 5, 6]], seed), |m, t, x| {
+    check(m, &inputs(&[&[2, 3, 6], &[2, 5, 6]], seed), |m, t, x| {
         let (y, a) = m.forward(t, x[0], x[1], x[1], Some(&Mask::padding(&LENGTHS, 5)));
         weighted_sum(y, 1) + weighted_sum(a, 2)
     })
 }
 
 fn positional_case(seed: u64) -> LayerCheck {
-    check(&NoParams, &inputs(&[&[2, 3, 4]], seed), |_, _, x| {
+    check(NoParams, &inputs(&[&[2, 3, 4]], seed), |_, _, x| {
         weighted_sum(add_positional_encoding(x[0]), 1)
     })
 }
 
 fn layer_norm_case(seed: u64) -> LayerCheck {
     let m = randomize(LayerNorm::new("", 5), seed);
-    check(&m, &inputs(&[&[2, 3, 5]], seed), |m, t, x| {
+    check(m, &inputs(&[&[2, 3, 5]], seed), |m, t, x| {
         weighted_sum(m.forward(t, x[0]), 1)
     })
 }
 
 fn feed_forward_case(seed: u64) -> LayerCheck {
     let m = randomize(FeedForward::new("", 4, 6, &mut rng(seed)), seed);
-    check(&m, &inputs(&[&[2, 3, 4]], seed), |m, t, x| {
+    check(m, &inputs(&[&[2, 3, 4]], seed), |m, t, x| {
         weighted_sum(m.forward(t, x[0], 0.0, None), 1)
     })
 }
 
 fn encoder_layer_case(seed: u64) -> LayerCheck {
     let m = randomize(EncoderLayer::new("", 4, 2, 6, 0.0, &mut rng(seed)), seed);
-    check(&m, &inputs(&[&[2, 5, 4]], seed), |m, t, x| {
+    check(m, &inputs(&[&[2, 5, 4]], seed), |m, t, x| {
         let (y, a) = m.forward(t, x[0], Some(&Mask::padding(&LENGTHS, 5)), None);
         weighted_sum(y, 1) + weighted_sum(a, 2)
     })
@@ -186,7 +183,7 @@ fn encoder_layer_case(seed: u64) -> LayerCheck {
 
 fn decoder_layer_case(seed: u64) -> LayerCheck {
     let m = randomize(DecoderLayer::new("", 4, 2, 6, 0.0, &mut rng(seed)), seed);
-    check(&m, &inputs(&[&[2, 3, 4], &[2, 5, 4]], seed), |m, t, x| {
+    check(m, &inputs(&[&[2, 3, 4], &[2, 5, 4]], seed), |m, t, x| {
         let masks = (Some(&Mask::causal(3)), Some(&Mask::padding(&LENGTHS, 5)));
         let out = m.forward(t, x[0], x[1], (masks.0, masks.1), None);
         weighted_sum(out.y, 1)
@@ -210,7 +207,7 @@ fn encoder_stack_case(seed: u64) -> LayerCheck {
         TransformerEncoder::new("encoder", stack_config(), &mut rng(seed)),
         seed,
     );
-    check(&m, &inputs(&[&[2, 5, 4]], seed), |m, t, x| {
+    check(m, &inputs(&[&[2, 5, 4]], seed), |m, t, x| {
         let (y, _) = m.forward(t, x[0], Some(&Mask::padding(&LENGTHS, 5)), None);
         weighted_sum(y, 1)
     })
@@ -221,7 +218,7 @@ fn decoder_stack_case(seed: u64) -> LayerCheck {
         TransformerDecoder::new("decoder", stack_config(), &mut rng(seed)),
         seed,
     );
-    check(&m, &inputs(&[&[2, 3, 4], &[2, 5, 4]], seed), |m, t, x| {
+    check(m, &inputs(&[&[2, 3, 4], &[2, 5, 4]], seed), |m, t, x| {
         let masks = (Some(&Mask::causal(3)), Some(&Mask::padding(&LENGTHS, 5)));
         let (y, _) = m.forward(t, x[0], x[1], (masks.0, masks.1), None);
         weighted_sum(y, 1)

@@ -70,9 +70,6 @@ impl Embedding {
 }
 
 impl Module for Embedding {
-    fn params(&self) -> Vec<&Param> {
-        vec![&self.weight]
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         vec![&mut self.weight]
     }

@@ -75,11 +75,6 @@ impl FeedForward {
 }
 
 impl Module for FeedForward {
-    fn params(&self) -> Vec<&Param> {
-        let mut p = self.linear1.params();
-        p.extend(self.linear2.params());
-        p
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         let mut p = self.linear1.params_mut();
         p.extend(self.linear2.params_mut());

@@ -90,9 +90,6 @@ impl Gru {
 }
 
 impl Module for Gru {
-    fn params(&self) -> Vec<&Param> {
-        self.weights.params()
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         self.weights.params_mut()
     }

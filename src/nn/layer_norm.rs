@@ -83,9 +83,6 @@ impl LayerNorm {
 }
 
 impl Module for LayerNorm {
-    fn params(&self) -> Vec<&Param> {
-        vec![&self.weight, &self.bias]
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         vec![&mut self.weight, &mut self.bias]
     }

@@ -79,11 +79,6 @@ impl Linear {
 }
 
 impl Module for Linear {
-    fn params(&self) -> Vec<&Param> {
-        let mut p = vec![&self.weight];
-        p.extend(self.bias.as_ref());
-        p
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         let mut p = vec![&mut self.weight];
         p.extend(self.bias.as_mut());

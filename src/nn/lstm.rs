@@ -166,9 +166,6 @@ impl Lstm {
 }
 
 impl Module for Lstm {
-    fn params(&self) -> Vec<&Param> {
-        self.weights.params()
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         self.weights.params_mut()
     }

@@ -58,11 +58,20 @@ pub use stack::{StackConfig, TransformerDecoder, TransformerEncoder};
 pub use transformer::{DecoderLayer, DecoderOutput, EncoderLayer, residual_norm};
 
 /// Anything that holds parameters.
+///
+/// A layer lists its parameters once, in [`Module::params_mut`]; everything
+/// else (optimizers, checkpoints, gradient checks, counting weights) walks
+/// that one list, so it cannot disagree with another.
 pub trait Module {
-    /// Every parameter, in a fixed order.
-    fn params(&self) -> Vec<&Param>;
-    /// Every parameter, mutable (for optimizers and loading checkpoints).
+    /// Every parameter, in a fixed order (the order checkpoints store them in).
     fn params_mut(&mut self) -> Vec<&mut Param>;
+
+    /// The same list, read-only. It borrows the module mutably because it is
+    /// built from [`Module::params_mut`]: a second, read-only list written
+    /// by hand could drift from the first.
+    fn params(&mut self) -> Vec<&Param> {
+        self.params_mut().into_iter().map(|p| &*p).collect()
+    }
 }
 
 /// `prefix.name`, or `name` when the prefix is empty (PyTorch-style names).

@@ -108,11 +108,6 @@ impl MultiHeadAttention {
 }
 
 impl Module for MultiHeadAttention {
-    fn params(&self) -> Vec<&Param> {
-        let mut p = vec![&self.in_proj_weight, &self.in_proj_bias];
-        p.extend(self.out_proj.params());
-        p
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         let mut p = vec![&mut self.in_proj_weight, &mut self.in_proj_bias];
         p.extend(self.out_proj.params_mut());

@@ -104,14 +104,6 @@ impl RecurrentWeights {
 }
 
 impl Module for RecurrentWeights {
-    fn params(&self) -> Vec<&Param> {
-        vec![
-            &self.weight_ih,
-            &self.weight_hh,
-            &self.bias_ih,
-            &self.bias_hh,
-        ]
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         vec![
             &mut self.weight_ih,
@@ -183,9 +175,6 @@ impl Rnn {
 }
 
 impl Module for Rnn {
-    fn params(&self) -> Vec<&Param> {
-        self.weights.params()
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         self.weights.params_mut()
     }

@@ -116,9 +116,6 @@ impl TransformerDecoder {
 }
 
 impl Module for TransformerEncoder {
-    fn params(&self) -> Vec<&Param> {
-        self.layers.iter().flat_map(|l| l.params()).collect()
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         self.layers
             .iter_mut()
@@ -128,9 +125,6 @@ impl Module for TransformerEncoder {
 }
 
 impl Module for TransformerDecoder {
-    fn params(&self) -> Vec<&Param> {
-        self.layers.iter().flat_map(|l| l.params()).collect()
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         self.layers
             .iter_mut()

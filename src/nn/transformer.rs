@@ -185,13 +185,6 @@ impl DecoderLayer {
 }
 
 impl Module for EncoderLayer {
-    fn params(&self) -> Vec<&Param> {
-        let mut p = self.self_attn.params();
-        p.extend(self.ff.params());
-        p.extend(self.norm1.params());
-        p.extend(self.norm2.params());
-        p
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         let mut p = self.self_attn.params_mut();
         p.extend(self.ff.params_mut());
@@ -202,15 +195,6 @@ impl Module for EncoderLayer {
 }
 
 impl Module for DecoderLayer {
-    fn params(&self) -> Vec<&Param> {
-        let mut p = self.self_attn.params();
-        p.extend(self.multihead_attn.params());
-        p.extend(self.ff.params());
-        for n in [&self.norm1, &self.norm2, &self.norm3] {
-            p.extend(n.params());
-        }
-        p
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         let mut p = self.self_attn.params_mut();
         p.extend(self.multihead_attn.params_mut());

@@ -92,13 +92,6 @@ impl Seq2Seq for AttentionSeq2Seq {
 }
 
 impl Module for AttentionSeq2Seq {
-    fn params(&self) -> Vec<&Param> {
-        let mut p = self.encoder.params();
-        p.extend(self.decoder.params());
-        p.extend(self.combine.params());
-        p.extend(self.output.params());
-        p
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         let mut p = self.encoder.params_mut();
         p.extend(self.decoder.params_mut());

@@ -210,8 +210,10 @@ impl Checkpoint {
     }
 
     /// Writes the model, its vocabularies, its task, its text settings and
-    /// its training progress to `path`, atomically.
-    pub fn save(&self, path: &Path) -> Result<(), CheckpointError> {
+    /// its training progress to `path`, atomically. (It borrows `self`
+    /// mutably only to walk the model's parameters, see
+    /// [`crate::nn::Module::params`].)
+    pub fn save(&mut self, path: &Path) -> Result<(), CheckpointError> {
         let unsavable = |why: String| CheckpointError::Unsavable(path.to_path_buf(), why);
         let c = self.model.config();
         if (self.src_vocab.len(), self.tgt_vocab.len()) != (c.src_vocab, c.tgt_vocab) {
@@ -223,6 +225,7 @@ impl Checkpoint {
                 c.tgt_vocab
             )));
         }
+        let config = config_json(c);
         let params = self.model.params();
         if let Some(p) = params
             .iter()
@@ -236,7 +239,7 @@ impl Checkpoint {
         let header = json!({
             "format": 1,
             "task": self.task.name(),
-            "config": config_json(self.model.config()),
+            "config": config,
             "src_vocab": self.src_vocab.tokens(),
             "tgt_vocab": self.tgt_vocab.tokens(),
             "text": {"lowercase": self.text.lowercase, "src_lang": self.text.src_lang.code(),

@@ -228,8 +228,9 @@ pub fn fit(
     valid: &[Example],
     config: &TrainConfig,
 ) -> History {
-    let never =
-        |_: &dyn Seq2Seq, _: &EpochStats, _: &dyn Optimizer| Ok::<(), std::convert::Infallible>(());
+    let never = |_: &mut dyn Seq2Seq, _: &EpochStats, _: &dyn Optimizer| {
+        Ok::<(), std::convert::Infallible>(())
+    };
     let mut opt = config.optimizer.build();
     match fit_with(
         model,
@@ -248,8 +249,9 @@ pub fn fit(
 /// [`fit`] with bucketing, early stopping, a resumed start, an optimizer
 /// of the caller's (which may hold a restored state), and a call after
 /// every epoch: `after_epoch(model, stats, opt)` can save the model and the
-/// optimizer's state when `stats.best` (a failure there stops training and
-/// is returned). `config.optimizer` is not read: `opt` is used.
+/// optimizer's state when `stats.best` (it gets the model mutably only so
+/// that it can walk its parameter list, [`crate::nn::Module::params`]; a
+/// failure there stops training and is returned). `config.optimizer` is not read: `opt` is used.
 ///
 /// With `options.patience = Some(n)`, training stops after `n` epochs in a
 /// row without a new lowest validation loss. When resuming
@@ -266,7 +268,7 @@ pub fn fit_with<E>(
     config: &TrainConfig,
     options: &FitOptions,
     opt: &mut dyn Optimizer,
-    mut after_epoch: impl FnMut(&dyn Seq2Seq, &EpochStats, &dyn Optimizer) -> Result<(), E>,
+    mut after_epoch: impl FnMut(&mut dyn Seq2Seq, &EpochStats, &dyn Optimizer) -> Result<(), E>,
 ) -> Result<History, E> {
     let mut rng = match options.epochs_done {
         0 => rng(config.seed),

@@ -138,11 +138,6 @@ impl Seq2Seq for LstmSeq2Seq {
 }
 
 impl Module for WordLstm {
-    fn params(&self) -> Vec<&Param> {
-        let mut p = self.embedding.params();
-        p.extend(self.lstm.params());
-        p
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         let mut p = self.embedding.params_mut();
         p.extend(self.lstm.params_mut());
@@ -151,12 +146,6 @@ impl Module for WordLstm {
 }
 
 impl Module for LstmSeq2Seq {
-    fn params(&self) -> Vec<&Param> {
-        let mut p = self.encoder.params();
-        p.extend(self.decoder.params());
-        p.extend(self.output.params());
-        p
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         let mut p = self.encoder.params_mut();
         p.extend(self.decoder.params_mut());

@@ -554,7 +554,7 @@ pub fn train(o: &TrainOptions, say: &mut dyn FnMut(String)) -> Result<TrainOutco
     checkpoint.text = text;
     // Until an epoch improves on it, the result is the model as it starts
     // (the resumed one, with its progress and optimizer state).
-    set_values(checkpoint.model.as_mut(), model.as_ref());
+    set_values(checkpoint.model.as_mut(), model.as_mut());
     checkpoint.progress = previous;
     checkpoint.optimizer = resumed_optimizer;
     if valid_ex.is_empty() && o.patience.is_some() {
@@ -633,7 +633,7 @@ pub fn train(o: &TrainOptions, say: &mut dyn FnMut(String)) -> Result<TrainOutco
 
 /// Copies the parameters of `from` into `to` (a model of the same config),
 /// with their trainable flags.
-fn set_values(to: &mut dyn super::Seq2Seq, from: &dyn super::Seq2Seq) {
+fn set_values(to: &mut dyn super::Seq2Seq, from: &mut dyn super::Seq2Seq) {
     for (p, q) in to.params_mut().into_iter().zip(from.params()) {
         p.value = q.value.clone();
         p.trainable = q.trainable;

@@ -125,14 +125,6 @@ impl Seq2Seq for TransformerSeq2Seq {
 }
 
 impl Module for TransformerSeq2Seq {
-    fn params(&self) -> Vec<&Param> {
-        let mut p = self.src_embedding.params();
-        p.extend(self.tgt_embedding.params());
-        p.extend(self.encoder.params());
-        p.extend(self.decoder.params());
-        p.extend(self.output.params());
-        p
-    }
     fn params_mut(&mut self) -> Vec<&mut Param> {
         let mut p = self.src_embedding.params_mut();
         p.extend(self.tgt_embedding.params_mut());
