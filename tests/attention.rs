@@ -15,13 +15,13 @@ fn t(data: &[f64], shape: &[usize]) -> Tensor {
 
 #[test]
 fn dot_attention_by_hand() {
-    // q = [1, 0]; encoder states h = [1, 0], [0, 1], [1, 1].
-    // e = [1, 0, 1]; alpha = [e, 1, e] / (2e + 1) (with e = exp 1);
-    // c = sum alpha_j h_j = [2e, 1 + e] / (2e + 1).
+    // One decoder state q = [1, 0]; encoder states h = [1, 0], [0, 1], [1, 1].
+    // e = [1, 0, 1]; alpha = [e, 1, e] / (2e + 1) (with e = exp 1), no
+    // scaling by sqrt(d_k) in §2.3; c = sum alpha_j h_j = [2e, 1 + e] / (2e + 1).
     let tape = Tape::new();
-    let q = tape.leaf(t(&[1.0, 0.0], &[1, 2]));
+    let q = tape.leaf(t(&[1.0, 0.0], &[1, 1, 2]));
     let h = tape.leaf(t(&[1.0, 0.0, 0.0, 1.0, 1.0, 1.0], &[1, 3, 2]));
-    assert_eq!(dot_scores(q, h).value().data(), &[1.0, 0.0, 1.0]);
+    assert_eq!(attention_scores(q, h).value().data(), &[1.0, 0.0, 1.0]);
     let (c, a) = DotAttention.forward(q, h, None);
     let e = 1f64.exp();
     let z = 2.0 * e + 1.0;
@@ -52,7 +52,7 @@ fn additive_attention_by_hand() {
     att.w_key.value = t(&[2.0], &[1, 1]);
     att.v.value = t(&[3.0], &[1]);
     let tape = Tape::new();
-    let q = tape.constant(t(&[0.5, 9.0], &[1, 2]));
+    let q = tape.constant(t(&[0.5, 9.0], &[1, 1, 2]));
     let h = tape.constant(t(&[0.25, -0.25], &[1, 2, 1]));
     let (c, a) = att.forward(&tape, q, h, None);
     let e0 = 3.0 * 1f64.tanh();
@@ -77,7 +77,7 @@ fn self_attention_by_hand() {
     let v = tape.leaf(t(&[1.0, 2.0, 3.0, 4.0], &[2, 2]));
     let s = attention_scores(q, q);
     assert_eq!(s.value().data(), &[1.0, 0.0, 0.0, 1.0]);
-    let a = attention_weights(s, 2, None);
+    let a = attention_weights(s, Some(2), None);
     let p = (0.5f64.sqrt()).exp() / ((0.5f64.sqrt()).exp() + 1.0);
     for (x, y) in a.value().data().iter().zip([p, 1.0 - p, 1.0 - p, p]) {
         assert_abs_diff_eq!(*x, y, epsilon = 1e-15);
@@ -115,7 +115,7 @@ fn attention_scores_gradcheck() {
 fn attention_weights_gradcheck() {
     let mask = Mask::causal(4);
     let report = encdec::autograd::gradcheck(
-        |_, x| attention_weights(x[0], 4, Some(&mask)),
+        |_, x| attention_weights(x[0], Some(4), Some(&mask)),
         &[Tensor::randn(&[2, 4, 4], 0.0, 2.0, &mut rng(3))],
         &Default::default(),
     );

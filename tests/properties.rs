@@ -101,7 +101,7 @@ proptest! {
             let (y, _) = enc.forward(&tape, xv, Some(&Mask::padding(&lengths, total)), None);
             let opts = RecurrentOptions { return_sequences: true, lengths: Some(&lengths) };
             let l = lstm.forward(&tape, xv, None, opts);
-            let q = tape.constant(randn(&[1, 4], seed ^ 8));
+            let q = tape.constant(randn(&[1, 1, 4], seed ^ 8));
             let (c, _) = DotAttention.forward(q, xv, Some(&lengths));
             (y.value(), l.h.value(), c.value())
         };

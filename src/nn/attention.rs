@@ -1,119 +1,60 @@
-//! Attention over the encoder's outputs (tutorial §2.3): at each decoding
-//! step, score every encoder state against the decoder's state, turn the
-//! scores into weights, and average the encoder states with them.
+//! Attention over the encoder's outputs (tutorial §2.3) is the attention of
+//! §4.2 without the scale: at each target position $t$ the decoder state
+//! $s_t$ is the query, the encoder outputs $h_j$ are the keys and the values.
 //!
-//! Two classic scores: Luong's dot product and Bahdanau's additive score.
+//! | step | §2.3 | computed by (the §4.2 function) |
+//! |---|---|---|
+//! | score | Luong: $e_{tj} = s_t^\top h_j$; Bahdanau: [`additive_scores`] | [`attention_scores`] |
+//! | weights | $\alpha_{tj} = \exp(e_{tj}) / \sum_k \exp(e_{tk})$, padding masked | [`attention_weights`] with `d_k = None` |
+//! | context | $c_t = \sum_j \alpha_{tj} h_j$ | [`attention_output`] |
+//!
+//! One convention throughout: queries `[batch, n_q, ..]`, keys and values
+//! `[batch, n_k, ..]`, scores and weights `[batch, n_q, n_k]`; all target
+//! positions are attended at once.
 
 use super::Module;
 use super::linear::linear;
+use super::self_attention::{attention_output, attention_scores, attention_weights};
 use crate::autograd::{Param, Tape, Var};
 use crate::tensor::{Mask, Rng, Tensor};
 
-/// Luong's "dot" score of a decoder state $q$ against each encoder state $h_j$:
-///
-/// $$ e_j = q^\top h_j $$
-///
-/// # Backward
-/// $\bar q = \sum_j \bar e_j h_j$, $\bar h_j = \bar e_j q$.
-///
-/// # Shapes
-/// `query`: `[batch, hidden]`, `keys`: `[batch, src, hidden]` -> `[batch, src]`
-///
-/// # Panics
-/// If the hidden sizes differ.
-///
-/// Checked by `tests/attention.rs::dot_attention_by_hand` and `dot_attention_gradcheck`.
-pub fn dot_scores<'t>(query: Var<'t>, keys: Var<'t>) -> Var<'t> {
-    let (b, h) = (query.shape()[0], query.shape()[1]);
-    let s = keys.shape()[1];
-    keys.matmul(query.reshape(&[b, h, 1])).reshape(&[b, s])
-}
-
 /// Bahdanau's additive score, a one-hidden-layer network of the two states:
 ///
-/// $$ e_j = v^\top \tanh(W_q q + W_k h_j) $$
+/// $$ e_{ij} = v^\top \tanh(W_q q_i + W_k k_j) $$
 ///
 /// # Backward
-/// With $u_j = \tanh(W_q q + W_k h_j)$ and $\bar a_j = \bar e_j v \odot (1 - u_j^2)$:
-/// $\bar v = \sum_j \bar e_j u_j$, $\bar W_q = \sum_j \bar a_j q^\top$,
-/// $\bar W_k = \sum_j \bar a_j h_j^\top$, $\bar q = W_q^\top \sum_j \bar a_j$,
-/// $\bar h_j = W_k^\top \bar a_j$.
+/// With $u_{ij} = \tanh(W_q q_i + W_k k_j)$ and $\bar a_{ij} = \bar e_{ij} v \odot (1 - u_{ij}^2)$:
+/// $\bar v = \sum_{ij} \bar e_{ij} u_{ij}$, $\bar W_q = \sum_{ij} \bar a_{ij} q_i^\top$,
+/// $\bar W_k = \sum_{ij} \bar a_{ij} k_j^\top$, $\bar q_i = W_q^\top \sum_j \bar a_{ij}$,
+/// $\bar k_j = W_k^\top \sum_i \bar a_{ij}$.
 ///
 /// # Shapes
-/// `query`: `[batch, hq]`, `keys`: `[batch, src, hk]`, `w_q`: `[units, hq]`,
-/// `w_k`: `[units, hk]`, `v`: `[units]` -> `[batch, src]`
+/// `q`: `[batch, n_q, hq]`, `k`: `[batch, n_k, hk]`, `w_q`: `[units, hq]`,
+/// `w_k`: `[units, hk]`, `v`: `[units]` -> `[batch, n_q, n_k]`
 ///
 /// # Panics
 /// If the shapes do not fit.
 ///
 /// Checked by `tests/attention.rs::additive_attention_gradcheck`.
 pub fn additive_scores<'t>(
-    query: Var<'t>,
-    keys: Var<'t>,
+    q: Var<'t>,
+    k: Var<'t>,
     w_q: Var<'t>,
     w_k: Var<'t>,
     v: Var<'t>,
 ) -> Var<'t> {
-    let (b, s) = (keys.shape()[0], keys.shape()[1]);
+    let (b, n_q, n_k) = (q.shape()[0], q.shape()[1], k.shape()[1]);
     let units = v.shape()[0];
-    let q = linear(query, w_q, None).reshape(&[b, 1, units]); // W_q q, one per batch row
-    let k = linear(keys, w_k, None); // W_k h_j for every j: [b, s, units]
-    let u = (k + q).tanh();
-    linear(u, v.reshape(&[1, units]), None).reshape(&[b, s])
+    let q = linear(q, w_q, None).reshape(&[b, n_q, 1, units]); // W_q q_i
+    let k = linear(k, w_k, None).reshape(&[b, 1, n_k, units]); // W_k k_j
+    let u = (q + k).tanh(); // [b, n_q, n_k, units]
+    linear(u, v.reshape(&[1, units]), None).reshape(&[b, n_q, n_k])
 }
 
-/// Alignment weights: a softmax of the scores over the source positions,
-/// with padded positions (at or past each sequence's length) given weight 0:
-///
-/// $$ \alpha_j = \frac{\exp(e_j)}{\sum_k \exp(e_k)} $$
-///
-/// # Backward
-/// That of [`Var::softmax`]: $\bar e_j = \alpha_j(\bar\alpha_j - \sum_k \alpha_k\bar\alpha_k)$.
-///
-/// # Shapes
-/// `scores`: `[batch, src]` -> `[batch, src]`
-///
-/// # Panics
-/// If `lengths` does not have one entry per batch row, or one exceeds `src`.
-///
-/// Checked by `tests/attention.rs::dot_attention_by_hand` and
-/// `tests/properties.rs::padded_positions_do_not_change_real_outputs`.
-pub fn alignment_weights<'t>(scores: Var<'t>, lengths: Option<&[usize]>) -> Var<'t> {
-    let s = scores.shape();
-    match lengths {
-        None => scores.softmax(),
-        Some(l) => {
-            assert!(
-                l.len() == s[0],
-                "alignment_weights: {} lengths for batch {}",
-                l.len(),
-                s[0]
-            );
-            let mask = Mask::padding(l, s[1]).reshape(&[s[0], s[1]]);
-            scores.masked_fill(&mask, f64::NEG_INFINITY).softmax()
-        }
-    }
-}
-
-/// The context vector, the weighted average of the encoder states:
-///
-/// $$ c = \sum_j \alpha_j h_j $$
-///
-/// # Backward
-/// $\bar\alpha_j = \bar c^\top h_j$, $\bar h_j = \alpha_j \bar c$.
-///
-/// # Shapes
-/// `weights`: `[batch, src]`, `values`: `[batch, src, hidden]` -> `[batch, hidden]`
-///
-/// # Panics
-/// If the shapes do not fit.
-///
-/// Checked by `tests/attention.rs::dot_attention_by_hand` and
-/// `tests/properties.rs::attention_output_is_in_the_convex_hull_of_the_values`.
-pub fn attention_context<'t>(weights: Var<'t>, values: Var<'t>) -> Var<'t> {
-    let (b, s) = (weights.shape()[0], weights.shape()[1]);
-    let h = values.shape()[2];
-    weights.reshape(&[b, 1, s]).matmul(values).reshape(&[b, h])
+/// The padding mask of a batch of encoder outputs, `[batch, 1, n_k]`
+/// (position $j$ of sentence $b$ is hidden when $j \ge$ `lengths[b]`).
+fn padding(lengths: Option<&[usize]>, n_k: usize) -> Option<Mask> {
+    lengths.map(|l| Mask::padding(l, n_k))
 }
 
 /// Luong (dot-product) attention: no parameters.
@@ -121,16 +62,22 @@ pub fn attention_context<'t>(weights: Var<'t>, values: Var<'t>) -> Var<'t> {
 pub struct DotAttention;
 
 impl DotAttention {
-    /// [`dot_scores`], [`alignment_weights`], [`attention_context`].
-    /// Returns `(context [batch, hidden], weights [batch, src])`.
+    /// [`attention_scores`], [`attention_weights`] without the scale (padding
+    /// past `lengths` masked), [`attention_output`]: every decoder state
+    /// attends to the encoder outputs, which are both keys and values.
+    ///
+    /// # Shapes
+    /// `queries`: `[batch, n_q, hidden]`, `keys`: `[batch, n_k, hidden]` ->
+    /// (`context` `[batch, n_q, hidden]`, `weights` `[batch, n_q, n_k]`)
     pub fn forward<'t>(
         &self,
-        query: Var<'t>,
+        queries: Var<'t>,
         keys: Var<'t>,
         lengths: Option<&[usize]>,
     ) -> (Var<'t>, Var<'t>) {
-        let weights = alignment_weights(dot_scores(query, keys), lengths);
-        (attention_context(weights, keys), weights)
+        let mask = padding(lengths, keys.shape()[1]);
+        let weights = attention_weights(attention_scores(queries, keys), None, mask.as_ref());
+        (attention_output(weights, keys), weights)
     }
 }
 
@@ -167,12 +114,16 @@ impl AdditiveAttention {
         }
     }
 
-    /// [`additive_scores`], [`alignment_weights`], [`attention_context`].
-    /// Returns `(context [batch, hk], weights [batch, src])`.
+    /// [`additive_scores`], [`attention_weights`] without the scale (padding
+    /// past `lengths` masked), [`attention_output`].
+    ///
+    /// # Shapes
+    /// `queries`: `[batch, n_q, hq]`, `keys`: `[batch, n_k, hk]` ->
+    /// (`context` `[batch, n_q, hk]`, `weights` `[batch, n_q, n_k]`)
     pub fn forward<'t>(
         &self,
         tape: &'t Tape,
-        query: Var<'t>,
+        queries: Var<'t>,
         keys: Var<'t>,
         lengths: Option<&[usize]>,
     ) -> (Var<'t>, Var<'t>) {
@@ -181,8 +132,10 @@ impl AdditiveAttention {
             tape.param(&self.w_key),
             tape.param(&self.v),
         );
-        let weights = alignment_weights(additive_scores(query, keys, w_q, w_k, v), lengths);
-        (attention_context(weights, keys), weights)
+        let scores = additive_scores(queries, keys, w_q, w_k, v);
+        let mask = padding(lengths, keys.shape()[1]);
+        let weights = attention_weights(scores, None, mask.as_ref());
+        (attention_output(weights, keys), weights)
     }
 }
 

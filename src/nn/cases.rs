@@ -117,7 +117,7 @@ fn gru_case(seed: u64) -> LayerCheck {
 fn dot_attention_case(seed: u64) -> LayerCheck {
     check(
         NoParams,
-        &inputs(&[&[2, 4], &[2, 5, 4]], seed),
+        &inputs(&[&[2, 3, 4], &[2, 5, 4]], seed),
         |_, _, x| {
             let (c, a) = DotAttention.forward(x[0], x[1], Some(&LENGTHS));
             weighted_sum(c, 1) + weighted_sum(a, 2)
@@ -127,7 +127,7 @@ fn dot_attention_case(seed: u64) -> LayerCheck {
 
 fn additive_attention_case(seed: u64) -> LayerCheck {
     let m = randomize(AdditiveAttention::new("", 4, 3, 5, &mut rng(seed)), seed);
-    check(m, &inputs(&[&[2, 4], &[2, 5, 3]], seed), |m, t, x| {
+    check(m, &inputs(&[&[2, 3, 4], &[2, 5, 3]], seed), |m, t, x| {
         let (c, a) = m.forward(t, x[0], x[1], Some(&LENGTHS));
         weighted_sum(c, 1) + weighted_sum(a, 2)
     })

@@ -8,10 +8,10 @@
 //! | §4.1 | $h_t = f(W_{xh}x_t + W_{hh}h_{t-1} + b_h)$ | [`rnn_step`] | [`Rnn`] |
 //! | §5.1 | LSTM gates, $c_t$, $h_t$ | [`lstm_step`], [`lstm_cell_state`], [`lstm_hidden_state`] | [`Lstm`] |
 //! | — | GRU gates | [`gru_step`] | [`Gru`] |
-//! | §2.3 | $e_j = q^\top h_j$, $e_j = v^\top\tanh(W_q q + W_k h_j)$, $\alpha$, $c = \sum_j\alpha_j h_j$ | [`dot_scores`], [`additive_scores`], [`alignment_weights`], [`attention_context`] | [`DotAttention`], [`AdditiveAttention`] |
 //! | §4.2.1 | $s_{ij} = q_i^\top k_j$ | [`attention_scores`] | |
 //! | §4.2.1 | $a_{ij} = \mathrm{softmax}\_j(s_{ij}/\sqrt{d_k})$ | [`attention_weights`] | |
 //! | §4.2.2 | $z_i = \sum_j a_{ij} v_j$ | [`attention_output`] | [`MultiHeadAttention`] |
+//! | §2.3 | the same three without $\sqrt{d_k}$, and Bahdanau's $e_{ij} = v^\top\tanh(W_q q_i + W_k k_j)$ | [`attention_scores`], [`attention_weights`], [`attention_output`], [`additive_scores`] | [`DotAttention`], [`AdditiveAttention`] |
 //! | §2.1.2 | positional encoding | [`positional_encoding`] | |
 //! | §2.1.2 | layer norm, FFN, residual | [`layer_norm()`], [`feed_forward()`], [`residual_norm`] | [`EncoderLayer`], [`DecoderLayer`], [`TransformerEncoder`], [`TransformerDecoder`] |
 //!
@@ -37,10 +37,7 @@ mod transformer;
 
 use crate::autograd::Param;
 
-pub use attention::{
-    AdditiveAttention, DotAttention, additive_scores, alignment_weights, attention_context,
-    dot_scores,
-};
+pub use attention::{AdditiveAttention, DotAttention, additive_scores};
 pub use embedding::{Embedding, embedding};
 pub use feed_forward::{FeedForward, feed_forward};
 pub use gru::{Gru, gru_step};

@@ -1,5 +1,7 @@
-//! Scaled dot-product self-attention, the three formulas of tutorial
-//! §4.2.1–§4.2.2, one function each, and their composition.
+//! Scaled dot-product attention, the three formulas of tutorial
+//! §4.2.1–§4.2.2, one function each, and their composition. The
+//! encoder–decoder attention of §2.3 ([`super::DotAttention`]) is built from
+//! the same three functions.
 
 use crate::autograd::Var;
 use crate::tensor::{Float, Mask};
@@ -28,7 +30,9 @@ pub fn attention_scores<'t>(q: Var<'t>, k: Var<'t>) -> Var<'t> {
 /// $$ a_{ij} = \frac{\exp(s_{ij}/\sqrt{d_k})}{\sum_{k=1}^{n} \exp(s_{ik}/\sqrt{d_k})} $$
 ///
 /// Dividing by $\sqrt{d_k}$ keeps the scores' variance near 1 when $q$ and
-/// $k$ have unit-variance entries, so the softmax does not saturate.
+/// $k$ have unit-variance entries, so the softmax does not saturate. With
+/// `d_k = None` the scores are not scaled: the weights $\alpha$ of the
+/// encoder–decoder attention of §2.3 ([`super::DotAttention`]).
 /// `mask` (`true` = hidden) sets hidden scores to $-\infty$, so their weight
 /// is exactly 0; a row hidden entirely gets all-zero weights.
 ///
@@ -46,8 +50,11 @@ pub fn attention_scores<'t>(q: Var<'t>, k: Var<'t>) -> Var<'t> {
 ///
 /// Checked by `tests/attention.rs::self_attention_by_hand`, `attention_weights_gradcheck`
 /// and `tests/properties.rs::softmax_rows_sum_to_one_and_ignore_shifts`.
-pub fn attention_weights<'t>(scores: Var<'t>, d_k: usize, mask: Option<&Mask>) -> Var<'t> {
-    let scaled = scores.mul_scalar(1.0 / (d_k as Float).sqrt());
+pub fn attention_weights<'t>(scores: Var<'t>, d_k: Option<usize>, mask: Option<&Mask>) -> Var<'t> {
+    let scaled = match d_k {
+        Some(d_k) => scores.mul_scalar(1.0 / (d_k as Float).sqrt()),
+        None => scores,
+    };
     match mask {
         Some(m) => scaled.masked_fill(m, Float::NEG_INFINITY).softmax(),
         None => scaled.softmax(),
@@ -93,6 +100,6 @@ pub fn scaled_dot_product_attention<'t>(
     mask: Option<&Mask>,
 ) -> (Var<'t>, Var<'t>) {
     let d_k = *q.shape().last().expect("attention: q has no axes");
-    let weights = attention_weights(attention_scores(q, k), d_k, mask);
+    let weights = attention_weights(attention_scores(q, k), Some(d_k), mask);
     (attention_output(weights, v), weights)
 }

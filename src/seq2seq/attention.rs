@@ -6,51 +6,51 @@
 //! target vocabulary. The weights $\alpha$ are what the heatmap shows.
 
 use super::Batch;
-use super::lstm::WordLstm;
+use super::lstm::{LstmSeq2Seq, WordLstm};
 use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq};
 use crate::autograd::{Param, Tape, Var};
 use crate::nn::{DotAttention, Embedding, Linear, Module};
 use crate::tensor::Rng;
 
-/// LSTM encoder–decoder with dot-product attention over the encoder outputs.
+/// The §5.1 model ([`LstmSeq2Seq`]) plus attention: its decoder states also
+/// attend to the encoder's outputs, and $\tilde s_t$ replaces $s_t$ before
+/// the output layer.
 pub struct AttentionSeq2Seq {
-    config: ModelConfig,
-    /// Embedding and LSTM over the source; its outputs are the memory.
-    pub encoder: WordLstm,
-    /// Embedding and LSTM over the target.
-    pub decoder: WordLstm,
+    /// The §5.1 model: embeddings, encoder and decoder LSTMs, output layer
+    /// (`encoder.*`, `decoder.*`, `decoder.output.*`).
+    pub lstm: LstmSeq2Seq,
     /// $W_c, b_c$: `[c_t; s_t]` (2 hidden) → hidden (`decoder.combine.*`).
     pub combine: Linear,
-    /// The dense output layer (`decoder.output.*`).
-    pub output: Linear,
 }
 
 impl AttentionSeq2Seq {
     /// A new model with the config's sizes.
     pub fn new(config: ModelConfig, rng: &mut Rng) -> AttentionSeq2Seq {
         let h = config.hidden;
+        // Drawn in the order of the parameter list, so a seed gives the
+        // same weights as always.
+        let encoder = WordLstm::new("encoder", config.src_vocab, &config, rng);
+        let decoder = WordLstm::new("decoder", config.tgt_vocab, &config, rng);
+        let combine = Linear::new("decoder.combine", 2 * h, h, true, rng);
+        let output = Linear::new("decoder.output", h, config.tgt_vocab, true, rng);
         AttentionSeq2Seq {
-            encoder: WordLstm::new("encoder", config.src_vocab, &config, rng),
-            decoder: WordLstm::new("decoder", config.tgt_vocab, &config, rng),
-            combine: Linear::new("decoder.combine", 2 * h, h, true, rng),
-            output: Linear::new("decoder.output", h, config.tgt_vocab, true, rng),
-            config,
+            lstm: LstmSeq2Seq::from_parts(config, encoder, decoder, output),
+            combine,
         }
     }
 }
 
 impl Seq2Seq for AttentionSeq2Seq {
     fn config(&self) -> &ModelConfig {
-        &self.config
+        self.lstm.config()
     }
 
     fn embeddings_mut(&mut self) -> (&mut Embedding, &mut Embedding) {
-        (&mut self.encoder.embedding, &mut self.decoder.embedding)
+        self.lstm.embeddings_mut()
     }
 
     fn encode<'t>(&self, tape: &'t Tape, b: &Batch, train: Option<&mut Rng>) -> Encoded<'t> {
-        self.encoder
-            .encode(tape, b, self.config.dropout, train, true)
+        self.lstm.encode_with(tape, b, train, true)
     }
 
     fn decode<'t>(
@@ -60,32 +60,21 @@ impl Seq2Seq for AttentionSeq2Seq {
         b: &Batch,
         mut train: Option<&mut Rng>,
     ) -> Decoded<'t> {
-        b.check_target("Seq2Seq::decode");
         let memory = enc
             .memory
             .expect("the attention model's encoder keeps its outputs");
-        let states = self
-            .decoder
-            .states(tape, enc, b, self.config.dropout, train.as_deref_mut());
-        let hidden = self.config.hidden;
-        // §2.3 at every target position t: scores, weights, context.
-        let (mut contexts, mut weights) = (vec![], vec![]);
-        for t in 0..b.tgt_len {
-            let s_t = states.slice(1, t, t + 1).reshape(&[b.size, hidden]);
-            let (c_t, a_t) = DotAttention.forward(s_t, memory, Some(&enc.src_lengths));
-            contexts.push(c_t.reshape(&[b.size, 1, hidden]));
-            weights.push(a_t.reshape(&[b.size, 1, a_t.shape()[1]]));
-        }
-        let contexts = Var::concat(&contexts, 1); // [B, T, H]
-        let weights = Var::concat(&weights, 1); // [B, T, S]
+        let states = self.lstm.decoder_states(tape, enc, b, train.as_deref_mut());
+        // §2.3 at every target position t at once: scores, weights, context.
+        // contexts [B, T, H], weights [B, T, S]
+        let (contexts, weights) = DotAttention.forward(states, memory, Some(&enc.src_lengths));
         let combined = self
             .combine
             .forward(tape, Var::concat(&[contexts, states], 2))
             .tanh();
-        let combined = combined.dropout(self.config.dropout, train);
+        let combined = combined.dropout(self.config().dropout, train);
         let s = weights.shape();
         Decoded {
-            logits: self.output.forward(tape, combined),
+            logits: self.lstm.output.forward(tape, combined),
             attention: vec![weights.reshape(&[s[0], 1, s[1], s[2]])],
         }
     }
@@ -93,10 +82,11 @@ impl Seq2Seq for AttentionSeq2Seq {
 
 impl Module for AttentionSeq2Seq {
     fn params_mut(&mut self) -> Vec<&mut Param> {
-        let mut p = self.encoder.params_mut();
-        p.extend(self.decoder.params_mut());
+        let lstm = &mut self.lstm;
+        let mut p = lstm.encoder.params_mut();
+        p.extend(lstm.decoder.params_mut());
         p.extend(self.combine.params_mut());
-        p.extend(self.output.params_mut());
+        p.extend(lstm.output.params_mut());
         p
     }
 }

@@ -58,7 +58,7 @@ impl WordLstm {
     /// As the decoder (`return_sequences=True`, `initial_state=encoder_states`):
     /// reads `<s> y_1 ..` (teacher forcing) from the encoder's state and
     /// returns every step's hidden state `[B, T, H]`.
-    pub fn states<'t>(
+    pub fn decode<'t>(
         &self,
         tape: &'t Tape,
         enc: &Encoded<'t>,
@@ -95,12 +95,52 @@ pub struct LstmSeq2Seq {
 impl LstmSeq2Seq {
     /// A new model with the config's sizes.
     pub fn new(config: ModelConfig, rng: &mut Rng) -> LstmSeq2Seq {
+        let encoder = WordLstm::new("encoder", config.src_vocab, &config, rng);
+        let decoder = WordLstm::new("decoder", config.tgt_vocab, &config, rng);
+        let output = Linear::new("decoder.output", config.hidden, config.tgt_vocab, true, rng);
+        LstmSeq2Seq::from_parts(config, encoder, decoder, output)
+    }
+
+    /// The model from layers already made (the attention model makes its
+    /// own between the decoder and the output layer).
+    pub(super) fn from_parts(
+        config: ModelConfig,
+        encoder: WordLstm,
+        decoder: WordLstm,
+        output: Linear,
+    ) -> LstmSeq2Seq {
         LstmSeq2Seq {
-            encoder: WordLstm::new("encoder", config.src_vocab, &config, rng),
-            decoder: WordLstm::new("decoder", config.tgt_vocab, &config, rng),
-            output: Linear::new("decoder.output", config.hidden, config.tgt_vocab, true, rng),
             config,
+            encoder,
+            decoder,
+            output,
         }
+    }
+
+    /// The encoder; `keep_outputs` keeps every step's output as the memory
+    /// that attention reads (the §5.1 model keeps only the final state).
+    pub(super) fn encode_with<'t>(
+        &self,
+        tape: &'t Tape,
+        b: &Batch,
+        train: Option<&mut Rng>,
+        keep_outputs: bool,
+    ) -> Encoded<'t> {
+        self.encoder
+            .encode(tape, b, self.config.dropout, train, keep_outputs)
+    }
+
+    /// The decoder LSTM's hidden state at every target position, `[B, T, H]`.
+    pub(super) fn decoder_states<'t>(
+        &self,
+        tape: &'t Tape,
+        enc: &Encoded<'t>,
+        b: &Batch,
+        train: Option<&mut Rng>,
+    ) -> Var<'t> {
+        b.check_target("Seq2Seq::decode");
+        self.decoder
+            .decode(tape, enc, b, self.config.dropout, train)
     }
 }
 
@@ -114,8 +154,7 @@ impl Seq2Seq for LstmSeq2Seq {
     }
 
     fn encode<'t>(&self, tape: &'t Tape, b: &Batch, train: Option<&mut Rng>) -> Encoded<'t> {
-        self.encoder
-            .encode(tape, b, self.config.dropout, train, false)
+        self.encode_with(tape, b, train, false)
     }
 
     fn decode<'t>(
@@ -125,10 +164,7 @@ impl Seq2Seq for LstmSeq2Seq {
         b: &Batch,
         mut train: Option<&mut Rng>,
     ) -> Decoded<'t> {
-        b.check_target("Seq2Seq::decode");
-        let states = self
-            .decoder
-            .states(tape, enc, b, self.config.dropout, train.as_deref_mut());
+        let states = self.decoder_states(tape, enc, b, train.as_deref_mut());
         let states = states.dropout(self.config.dropout, train);
         Decoded {
             logits: self.output.forward(tape, states),
