@@ -53,6 +53,23 @@ fn replay(name: &str, opt: &mut dyn Optimizer, lr: f64) -> f64 {
     worst
 }
 
+// PyTorch lines that made tests/fixtures/optim_adam.json,
+// from `run(make_adam, 21)` and `make_adam` in scripts/make_optim_fixtures.py:
+//     torch.set_default_dtype(torch.float64)
+//     SHAPES = {"w": (3, 2), "b": (2,)}
+//     STEPS = 6
+//     ADAM_HYPER = {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+//     torch.manual_seed(seed)  # 21
+//     params = {k: torch.randn(s).requires_grad_(True) for k, s in SHAPES.items()}
+//     opt = make_optimizer(list(params.values()))  # make_adam(params), which does:
+//     h = ADAM_HYPER
+//     return torch.optim.Adam(params, lr=h["lr"], betas=(h["beta1"], h["beta2"]), eps=h["eps"],
+//                             weight_decay=0, amsgrad=False)
+//     for _ in range(STEPS):
+//         grads = {k: scaled_grad(s) for k, s in SHAPES.items()}  # N(0,1) * 10**U(-2, 1)
+//         for k, p in params.items():
+//             p.grad = grads[k].clone()
+//         opt.step()  # compared: w and b after every step (no loss: .grad is set directly)
 #[test]
 fn adam_matches_pytorch_step_for_step() {
     let fx = load("optim_adam");
@@ -69,6 +86,23 @@ fn adam_matches_pytorch_step_for_step() {
     );
 }
 
+// PyTorch lines that made tests/fixtures/optim_sgd.json,
+// from `run(make_sgd, 22)` and `make_sgd` in scripts/make_optim_fixtures.py:
+//     torch.set_default_dtype(torch.float64)
+//     SHAPES = {"w": (3, 2), "b": (2,)}
+//     STEPS = 6
+//     SGD_HYPER = {"lr": 0.1, "momentum": 0.9}
+//     torch.manual_seed(seed)  # 22
+//     params = {k: torch.randn(s).requires_grad_(True) for k, s in SHAPES.items()}
+//     opt = make_optimizer(list(params.values()))  # make_sgd(params), which does:
+//     h = SGD_HYPER
+//     return torch.optim.SGD(params, lr=h["lr"], momentum=h["momentum"], dampening=0,
+//                            nesterov=False, weight_decay=0)
+//     for _ in range(STEPS):
+//         grads = {k: scaled_grad(s) for k, s in SHAPES.items()}  # N(0,1) * 10**U(-2, 1)
+//         for k, p in params.items():
+//             p.grad = grads[k].clone()
+//         opt.step()  # compared: w and b after every step (no loss: .grad is set directly)
 #[test]
 fn sgd_momentum_matches_pytorch_step_for_step() {
     let fx = load("optim_sgd");

@@ -147,6 +147,20 @@ fn seq_opts(return_sequences: bool) -> RecurrentOptions<'static> {
     }
 }
 
+// PyTorch lines that made tests/fixtures/linear.json,
+// from `linear()` in scripts/make_fixtures.py:
+//     torch.set_default_dtype(torch.float64)
+//     # randomize(module): every parameter <- 0.5 * N(0, 1), train mode
+//     # rand_input(*shape): torch.randn(*shape).requires_grad_(True)
+//     torch.manual_seed(1)
+//     m = randomize(nn.Linear(4, 3))
+//     x = rand_input(2, 5, 4)
+//     return write_fixture("linear", m, {"in_features": 4, "out_features": 3, "bias": True},
+//                          {"x": x}, {"y": m(x)})
+//     # write_fixture(layer, module, config, inputs, outputs, ...) then runs:
+//     loss_weights = {k: torch.randn_like(o) for k, o in outputs.items()}
+//     loss = sum((o * loss_weights[k]).sum() for k, o in outputs.items())
+//     loss.backward()  # compared: the outputs, and .grad of every parameter and float input
 #[test]
 fn linear_matches_pytorch() {
     check(
@@ -156,6 +170,19 @@ fn linear_matches_pytorch() {
     );
 }
 
+// PyTorch lines that made tests/fixtures/embedding.json,
+// from `embedding()` in scripts/make_fixtures.py:
+//     torch.set_default_dtype(torch.float64)
+//     # randomize(module): every parameter <- 0.5 * N(0, 1), train mode
+//     torch.manual_seed(2)
+//     m = randomize(nn.Embedding(7, 3))
+//     ids = torch.tensor([[1, 3, 3, 0], [6, 1, 2, 3]])  # 3 repeated, 4 and 5 unused
+//     return write_fixture("embedding", m, {"num_embeddings": 7, "embedding_dim": 3},
+//                          {}, {"y": m(ids)}, indices={"ids": ids})
+//     # write_fixture(layer, module, config, inputs, outputs, ...) then runs:
+//     loss_weights = {k: torch.randn_like(o) for k, o in outputs.items()}
+//     loss = sum((o * loss_weights[k]).sum() for k, o in outputs.items())
+//     loss.backward()  # compared: the outputs, and .grad of every parameter and float input
 #[test]
 fn embedding_matches_pytorch() {
     check(
@@ -165,6 +192,22 @@ fn embedding_matches_pytorch() {
     );
 }
 
+// PyTorch lines that made tests/fixtures/rnn.json,
+// from `rnn()` in scripts/make_fixtures.py:
+//     torch.set_default_dtype(torch.float64)
+//     # randomize(module): every parameter <- 0.5 * N(0, 1), train mode
+//     # rand_input(*shape): torch.randn(*shape).requires_grad_(True)
+//     torch.manual_seed(3)
+//     m = randomize(nn.RNN(3, 4, nonlinearity="tanh", batch_first=True))
+//     x, h0 = rand_input(2, 5, 3), rand_input(2, 4)
+//     out, h_n = m(x, h0.unsqueeze(0))
+//     cfg = {"input_size": 3, "hidden_size": 4, "nonlinearity": "tanh", "batch_first": True}
+//     return write_fixture("rnn", m, cfg, {"x": x, "h0": h0},
+//                          {"output": out, "h_n": h_n.squeeze(0)})
+//     # write_fixture(layer, module, config, inputs, outputs, ...) then runs:
+//     loss_weights = {k: torch.randn_like(o) for k, o in outputs.items()}
+//     loss = sum((o * loss_weights[k]).sum() for k, o in outputs.items())
+//     loss.backward()  # compared: the outputs, and .grad of every parameter and float input
 #[test]
 fn rnn_matches_pytorch() {
     check(
@@ -177,6 +220,22 @@ fn rnn_matches_pytorch() {
     );
 }
 
+// PyTorch lines that made tests/fixtures/lstm.json,
+// from `lstm()` in scripts/make_fixtures.py:
+//     torch.set_default_dtype(torch.float64)
+//     # randomize(module): every parameter <- 0.5 * N(0, 1), train mode
+//     # rand_input(*shape): torch.randn(*shape).requires_grad_(True)
+//     torch.manual_seed(4)
+//     m = randomize(nn.LSTM(3, 4, batch_first=True))
+//     x, h0, c0 = rand_input(2, 5, 3), rand_input(2, 4), rand_input(2, 4)
+//     out, (h_n, c_n) = m(x, (h0.unsqueeze(0), c0.unsqueeze(0)))
+//     cfg = {"input_size": 3, "hidden_size": 4, "batch_first": True}
+//     return write_fixture("lstm", m, cfg, {"x": x, "h0": h0, "c0": c0},
+//                          {"output": out, "h_n": h_n.squeeze(0), "c_n": c_n.squeeze(0)})
+//     # write_fixture(layer, module, config, inputs, outputs, ...) then runs:
+//     loss_weights = {k: torch.randn_like(o) for k, o in outputs.items()}
+//     loss = sum((o * loss_weights[k]).sum() for k, o in outputs.items())
+//     loss.backward()  # compared: the outputs, and .grad of every parameter and float input
 #[test]
 fn lstm_matches_pytorch() {
     check("lstm", Lstm::new("", 3, 4, &mut rng(0)), |m, t, _, x| {
@@ -189,6 +248,22 @@ fn lstm_matches_pytorch() {
     });
 }
 
+// PyTorch lines that made tests/fixtures/gru.json,
+// from `gru()` in scripts/make_fixtures.py:
+//     torch.set_default_dtype(torch.float64)
+//     # randomize(module): every parameter <- 0.5 * N(0, 1), train mode
+//     # rand_input(*shape): torch.randn(*shape).requires_grad_(True)
+//     torch.manual_seed(5)
+//     m = randomize(nn.GRU(3, 4, batch_first=True))
+//     x, h0 = rand_input(2, 5, 3), rand_input(2, 4)
+//     out, h_n = m(x, h0.unsqueeze(0))
+//     cfg = {"input_size": 3, "hidden_size": 4, "batch_first": True}
+//     return write_fixture("gru", m, cfg, {"x": x, "h0": h0},
+//                          {"output": out, "h_n": h_n.squeeze(0)})
+//     # write_fixture(layer, module, config, inputs, outputs, ...) then runs:
+//     loss_weights = {k: torch.randn_like(o) for k, o in outputs.items()}
+//     loss = sum((o * loss_weights[k]).sum() for k, o in outputs.items())
+//     loss.backward()  # compared: the outputs, and .grad of every parameter and float input
 #[test]
 fn gru_matches_pytorch() {
     check("gru", Gru::new("", 3, 4, &mut rng(0)), |m, t, _, x| {
@@ -197,6 +272,20 @@ fn gru_matches_pytorch() {
     });
 }
 
+// PyTorch lines that made tests/fixtures/layer_norm.json,
+// from `layer_norm()` in scripts/make_fixtures.py:
+//     torch.set_default_dtype(torch.float64)
+//     # randomize(module): every parameter <- 0.5 * N(0, 1), train mode
+//     # rand_input(*shape): torch.randn(*shape).requires_grad_(True)
+//     torch.manual_seed(6)
+//     m = randomize(nn.LayerNorm(6, eps=1e-5))
+//     x = rand_input(2, 3, 6)
+//     return write_fixture("layer_norm", m, {"normalized_shape": 6, "eps": 1e-5},
+//                          {"x": x}, {"y": m(x)})
+//     # write_fixture(layer, module, config, inputs, outputs, ...) then runs:
+//     loss_weights = {k: torch.randn_like(o) for k, o in outputs.items()}
+//     loss = sum((o * loss_weights[k]).sum() for k, o in outputs.items())
+//     loss.backward()  # compared: the outputs, and .grad of every parameter and float input
 #[test]
 fn layer_norm_matches_pytorch() {
     let mut ln = LayerNorm::new("", 6);
@@ -206,6 +295,26 @@ fn layer_norm_matches_pytorch() {
     });
 }
 
+// PyTorch lines that made tests/fixtures/mha_cross.json,
+// from `mha_cross()` in scripts/make_fixtures.py:
+//     torch.set_default_dtype(torch.float64)
+//     # randomize(module): every parameter <- 0.5 * N(0, 1), train mode
+//     # rand_input(*shape): torch.randn(*shape).requires_grad_(True)
+//     MHA_CFG = {"embed_dim": 6, "num_heads": 2, "batch_first": True, "dropout": 0.0}
+//     torch.manual_seed(7)
+//     m = randomize(nn.MultiheadAttention(**MHA_CFG))
+//     q, k, v = rand_input(2, 4, 6), rand_input(2, 5, 6), rand_input(2, 5, 6)
+//     key_len = [5, 3]
+//     # padding_mask(lengths, max_len): True at positions >= length (not attended to)
+//     out, w = m(q, k, v, key_padding_mask=padding_mask(key_len, 5),
+//                need_weights=True, average_attn_weights=False)
+//     return write_fixture("mha_cross", m, dict(MHA_CFG, causal=False),
+//                          {"query": q, "key": k, "value": v},
+//                          {"output": out, "weights": w}, lengths={"key": key_len})
+//     # write_fixture(layer, module, config, inputs, outputs, ...) then runs:
+//     loss_weights = {k: torch.randn_like(o) for k, o in outputs.items()}
+//     loss = sum((o * loss_weights[k]).sum() for k, o in outputs.items())
+//     loss.backward()  # compared: the outputs, and .grad of every parameter and float input
 #[test]
 fn mha_cross_matches_pytorch() {
     check(
@@ -219,6 +328,24 @@ fn mha_cross_matches_pytorch() {
     );
 }
 
+// PyTorch lines that made tests/fixtures/mha_self_causal.json,
+// from `mha_self_causal()` in scripts/make_fixtures.py:
+//     torch.set_default_dtype(torch.float64)
+//     # randomize(module): every parameter <- 0.5 * N(0, 1), train mode
+//     # rand_input(*shape): torch.randn(*shape).requires_grad_(True)
+//     MHA_CFG = {"embed_dim": 6, "num_heads": 2, "batch_first": True, "dropout": 0.0}
+//     torch.manual_seed(8)
+//     m = randomize(nn.MultiheadAttention(**MHA_CFG))
+//     x = rand_input(2, 4, 6)
+//     # causal_mask(n): torch.triu(torch.ones(n, n, dtype=torch.bool), diagonal=1)
+//     out, w = m(x, x, x, attn_mask=causal_mask(4),
+//                need_weights=True, average_attn_weights=False)
+//     return write_fixture("mha_self_causal", m, dict(MHA_CFG, causal=True),
+//                          {"x": x}, {"output": out, "weights": w})
+//     # write_fixture(layer, module, config, inputs, outputs, ...) then runs:
+//     loss_weights = {k: torch.randn_like(o) for k, o in outputs.items()}
+//     loss = sum((o * loss_weights[k]).sum() for k, o in outputs.items())
+//     loss.backward()  # compared: the outputs, and .grad of every parameter and float input
 #[test]
 fn mha_self_causal_matches_pytorch() {
     check(
@@ -231,6 +358,25 @@ fn mha_self_causal_matches_pytorch() {
     );
 }
 
+// PyTorch lines that made tests/fixtures/transformer_encoder_layer.json,
+// from `transformer_encoder_layer()` in scripts/make_fixtures.py:
+//     torch.set_default_dtype(torch.float64)
+//     # randomize(module): every parameter <- 0.5 * N(0, 1), train mode
+//     # rand_input(*shape): torch.randn(*shape).requires_grad_(True)
+//     LAYER_CFG = {"d_model": 6, "nhead": 2, "dim_feedforward": 8, "dropout": 0.0,
+//                  "activation": "relu", "batch_first": True, "norm_first": False}
+//     torch.manual_seed(9)
+//     m = randomize(nn.TransformerEncoderLayer(**LAYER_CFG))
+//     x = rand_input(2, 4, 6)
+//     src_len = [4, 2]
+//     # padding_mask(lengths, max_len): True at positions >= length (not attended to)
+//     y = m(x, src_key_padding_mask=padding_mask(src_len, 4))
+//     return write_fixture("transformer_encoder_layer", m, dict(LAYER_CFG, eps=m.norm1.eps),
+//                          {"x": x}, {"y": y}, lengths={"src": src_len})
+//     # write_fixture(layer, module, config, inputs, outputs, ...) then runs:
+//     loss_weights = {k: torch.randn_like(o) for k, o in outputs.items()}
+//     loss = sum((o * loss_weights[k]).sum() for k, o in outputs.items())
+//     loss.backward()  # compared: the outputs, and .grad of every parameter and float input
 #[test]
 fn transformer_encoder_layer_matches_pytorch() {
     let layer = EncoderLayer::new("", 6, 2, 8, 0.0, &mut rng(0));
@@ -240,6 +386,28 @@ fn transformer_encoder_layer_matches_pytorch() {
     });
 }
 
+// PyTorch lines that made tests/fixtures/transformer_decoder_layer.json,
+// from `transformer_decoder_layer()` in scripts/make_fixtures.py:
+//     torch.set_default_dtype(torch.float64)
+//     # randomize(module): every parameter <- 0.5 * N(0, 1), train mode
+//     # rand_input(*shape): torch.randn(*shape).requires_grad_(True)
+//     LAYER_CFG = {"d_model": 6, "nhead": 2, "dim_feedforward": 8, "dropout": 0.0,
+//                  "activation": "relu", "batch_first": True, "norm_first": False}
+//     torch.manual_seed(10)
+//     m = randomize(nn.TransformerDecoderLayer(**LAYER_CFG))
+//     tgt, memory = rand_input(2, 3, 6), rand_input(2, 4, 6)
+//     mem_len = [4, 2]
+//     # causal_mask(n): True above the diagonal; padding_mask: True at positions >= length
+//     y = m(tgt, memory, tgt_mask=causal_mask(3),
+//           memory_key_padding_mask=padding_mask(mem_len, 4))
+//     return write_fixture("transformer_decoder_layer", m,
+//                          dict(LAYER_CFG, eps=m.norm1.eps, causal_tgt=True),
+//                          {"tgt": tgt, "memory": memory}, {"y": y},
+//                          lengths={"memory": mem_len})
+//     # write_fixture(layer, module, config, inputs, outputs, ...) then runs:
+//     loss_weights = {k: torch.randn_like(o) for k, o in outputs.items()}
+//     loss = sum((o * loss_weights[k]).sum() for k, o in outputs.items())
+//     loss.backward()  # compared: the outputs, and .grad of every parameter and float input
 #[test]
 fn transformer_decoder_layer_matches_pytorch() {
     let layer = DecoderLayer::new("", 6, 2, 8, 0.0, &mut rng(0));
@@ -254,4 +422,102 @@ fn transformer_decoder_layer_matches_pytorch() {
         );
         vec![("y", out.y)]
     });
+}
+
+/// The Python code line of a `//     ...` comment line, without its trailing
+/// `# ...` comment; `None` for prose and for lines that are only a comment.
+fn python_code(comment_line: &str) -> Option<&str> {
+    let code = comment_line.strip_prefix("//     ")?;
+    let code = code.find(" #").map_or(code, |i| &code[..i]).trim();
+    (!code.is_empty() && !code.starts_with('#')).then_some(code)
+}
+
+/// Problems with the comment blocks above the `*_matches_pytorch` tests of
+/// `source`, checked against the fixture script `script`; empty when fine.
+fn undocumented_parity_tests(source: &str, script: &str) -> Vec<String> {
+    let script_lines: Vec<&str> = script
+        .lines()
+        .map(|l| l.find(" #").map_or(l, |i| &l[..i]).trim())
+        .collect();
+    let lines: Vec<&str> = source.lines().collect();
+    let mut problems = Vec::new();
+    let mut tested = Vec::new();
+    for (i, pair) in lines.windows(2).enumerate() {
+        let Some(name) = pair[1]
+            .strip_prefix("fn ")
+            .and_then(|f| f.split_once("_matches_pytorch()"))
+            .map(|(name, _)| name)
+        else {
+            continue;
+        };
+        if pair[0].trim() != "#[test]" {
+            continue;
+        }
+        tested.push(name.to_string());
+        let body: String = lines[i + 1..]
+            .iter()
+            .take_while(|l| *l != &"}")
+            .copied()
+            .collect();
+        if !body.contains(&format!("\"{name}\"")) {
+            problems.push(format!("{name}: the test does not load fixture \"{name}\""));
+        }
+        let block: Vec<&str> = lines[..i]
+            .iter()
+            .rev()
+            .take_while(|l| l.starts_with("//") && !l.starts_with("///") && !l.starts_with("//!"))
+            .copied()
+            .collect();
+        let text = block.join("\n");
+        if !text.contains("nn.") || !text.contains(&format!("\"{name}\"")) {
+            problems.push(format!(
+                "{name}: no `//` block above the test naming nn.* and \"{name}\""
+            ));
+            continue;
+        }
+        let code: Vec<&str> = block.iter().rev().filter_map(|l| python_code(l)).collect();
+        if !code.iter().any(|c| c.contains("nn.")) {
+            problems.push(format!("{name}: no module-constructor (nn.*) line"));
+        }
+        for c in code {
+            if !script_lines.contains(&c) {
+                problems.push(format!("{name}: not a line of make_fixtures.py: {c}"));
+            }
+        }
+    }
+    for line in script.lines() {
+        if let Some((_, rest)) = line.split_once("write_fixture(\"") {
+            let fixture = rest.split('"').next().unwrap();
+            if !tested.iter().any(|t| t == fixture) {
+                problems.push(format!(
+                    "fixture {fixture} has no {fixture}_matches_pytorch test"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_parity_test_shows_the_pytorch_lines_that_made_its_fixture() {
+    let source = include_str!("parity.rs");
+    let script = include_str!("../scripts/make_fixtures.py");
+    let problems = undocumented_parity_tests(source, script);
+    assert!(problems.is_empty(), "{problems:#?}");
+
+    // The checker can fail: on a drifted constructor and on a missing block.
+    let lstm = "//     m = randomize(nn.LSTM(3, 4, batch_first=True))";
+    let drifted = source.replacen(
+        lstm,
+        "//     m = randomize(nn.LSTM(4, 3, batch_first=True))",
+        1,
+    );
+    assert_ne!(drifted, source);
+    assert!(!undocumented_parity_tests(&drifted, script).is_empty());
+    let gru_block = source
+        .find("// PyTorch lines that made tests/fixtures/gru.json")
+        .unwrap();
+    let gru_test = source.find("#[test]\nfn gru_matches_pytorch").unwrap();
+    let without = format!("{}{}", &source[..gru_block], &source[gru_test..]);
+    assert!(!undocumented_parity_tests(&without, script).is_empty());
 }
