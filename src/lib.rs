@@ -14,6 +14,7 @@
 //! | [`plot`] | pictures as PNG or SVG: attention heatmaps (one matrix, or every head of a layer) and per-epoch training curves, with a bundled font |
 //! | [`optim`] | SGD with momentum, Adam, gradient clipping, learning-rate schedules |
 //! | [`wordvec`] | word vectors (§3.1): Word2Vec skip-gram and CBOW with negative sampling, GloVe, nearest neighbours, analogies, PCA, text files with or without the word2vec header |
+//! | [`checks`] | the verification scaffolding that `encdec gradcheck`, `encdec bench` and the tests share: one gradient check per op and per layer, word-vector gradient checks, step timing |
 //! | [`seq2seq`] | whole encoder–decoder models (§5.1 LSTM, LSTM with attention, Transformer), Keras-style training, the whole pipeline as one call (`run::train`, `corpus::evaluate_file`), greedy and beam decoding, BLEU (also exactly as sacreBLEU), ROUGE, checkpoints, translation |
 //!
 //! Every operation documents its formula and its local derivative, and is
@@ -22,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod autograd;
+pub mod checks;
 pub mod data;
 pub mod files;
 pub mod nn;

@@ -519,11 +519,14 @@ fn main() -> ExitCode {
         Command::Chat { checkpoint } => cli::chat(&checkpoint),
         Command::Word2vec { args, cbow } => cli::word2vec(args.into_args(), cbow),
         Command::Glove { args } => cli::glove(args.into_args()),
-        Command::Neighbors { vectors, word, k } => {
-            cli::neighbors(&vectors, &word, k as usize, None)
-        }
+        Command::Neighbors { vectors, word, k } => cli::neighbors(&vectors, &word, k as usize),
         Command::Analogy { vectors, words, k } => {
-            cli::neighbors(&vectors, "", k as usize, Some(&words))
+            match <&[String; 3]>::try_from(words.as_slice()) {
+                Ok(abc) => cli::analogy(&vectors, abc, k as usize),
+                Err(_) => {
+                    Err("analogy takes exactly three words: a b c (for a : b :: c : ?)".into())
+                }
+            }
         }
     };
     match result {

@@ -77,7 +77,7 @@ fn summarization_is_learned_and_scored_with_rouge() {
     );
     // A document it never saw, with a distractor place and day.
     let doc = "the weather was cold in paris last friday . this was on monday . the mayor opened a bridge . it happened in berlin .";
-    let t = c.translate(doc, 1).unwrap();
+    let t = c.decode_text(doc, 1).unwrap();
     assert!(
         t.text.contains("berlin") && t.text.contains("monday"),
         "{}",

@@ -72,8 +72,8 @@ fn round_trip_keeps_weights_vocabularies_and_translations() {
         }
         let sentence = "the lazy fox jumps over the dog";
         assert_eq!(
-            c.translate(sentence, 1).unwrap(),
-            original.translate(sentence, 1).unwrap()
+            c.decode_text(sentence, 1).unwrap(),
+            original.decode_text(sentence, 1).unwrap()
         );
         std::fs::remove_file(path).unwrap();
     }

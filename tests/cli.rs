@@ -18,7 +18,7 @@ fn gradcheck_prints_every_op_and_layer_as_ok_and_exits_zero() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let ops = encdec::autograd::suite::op_cases();
+    let ops = encdec::checks::ops::op_cases();
     for case in &ops {
         let line = stdout
             .lines()
@@ -26,7 +26,7 @@ fn gradcheck_prints_every_op_and_layer_as_ok_and_exits_zero() {
             .unwrap_or_else(|| panic!("no line for {} in:\n{stdout}", case.name));
         assert!(line.trim_end().ends_with(" ok"), "{line}");
     }
-    let layers = encdec::nn::cases::layer_cases();
+    let layers = encdec::checks::layers::layer_cases();
     for case in &layers {
         let line = stdout
             .lines()
@@ -34,7 +34,7 @@ fn gradcheck_prints_every_op_and_layer_as_ok_and_exits_zero() {
             .unwrap_or_else(|| panic!("no line for {} in:\n{stdout}", case.name));
         assert!(line.trim_end().ends_with(" ok"), "{line}");
     }
-    let word_vectors = encdec::wordvec::check::word_vector_checks(0);
+    let word_vectors = encdec::checks::word_vectors::word_vector_checks(0);
     for (name, _) in &word_vectors {
         assert!(
             stdout

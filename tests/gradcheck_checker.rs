@@ -201,7 +201,7 @@ fn checking_nothing_does_not_pass() {
 
 #[test]
 fn the_cross_entropy_case_exercises_the_ignored_class() {
-    use encdec::autograd::suite::ce_targets;
+    use encdec::checks::ops::ce_targets;
     // For every size the gradient check draws (rows >= 3, classes >= 2),
     // some row is ignored (class 0) and some row is not.
     for rows in 3..9 {

@@ -185,8 +185,8 @@ proptest! {
     #[test]
     fn arbitrary_text_as_a_sentence_never_panics(s in any::<String>(), beam in 1usize..4) {
         let c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
-        let _ = c.translate_with(&s, beam, true);
-        let _ = c.translate(&s, 1);
+        let _ = c.decode_text_with(&s, beam, true);
+        let _ = c.decode_text(&s, 1);
     }
 }
 
@@ -364,7 +364,7 @@ fn nan_is_never_taken_for_a_masked_row_or_decoded_into_words() {
     for p in c.model.params_mut() {
         p.value = p.value.map(|_| 1e308);
     }
-    let e = c.translate("the dog sleeps", 1).unwrap_err().to_string();
+    let e = c.decode_text("the dog sleeps", 1).unwrap_err().to_string();
     assert!(e.contains("not finite numbers"), "{e}");
     let (_, ids) = c.prepare("the dog sleeps").unwrap();
     assert!(c.decode_all(&[ids], 1, 4).is_err());
@@ -457,7 +457,7 @@ fn an_input_longer_than_the_cap_is_refused_or_cut() {
     use encdec::seq2seq::{MAX_INPUT_TOKENS, evaluate_turns};
     let c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
     let long = vec!["the dog sleeps ."; 300].join(" "); // 1200 tokens
-    let e = c.translate(&long, 1).unwrap_err().to_string();
+    let e = c.decode_text(&long, 1).unwrap_err().to_string();
     assert!(e.contains(&format!("at most {MAX_INPUT_TOKENS}")), "{e}");
     let pair = TextPair {
         source: long,
@@ -595,7 +595,7 @@ fn decoding_never_writes_a_special_token() {
     for id in [PAD_ID, BOS_ID, UNK_ID] {
         let c = favouring(id, 1e3);
         for beam in [1, 3] {
-            let t = c.translate("the dog sleeps", beam).unwrap();
+            let t = c.decode_text("the dog sleeps", beam).unwrap();
             let words = &t.tgt_tokens[..t.tgt_tokens.len().saturating_sub(1)];
             assert!(
                 !words.iter().any(|w| SPECIALS.contains(&w.as_str())),

@@ -4,8 +4,8 @@
 //! finite value. One test per fault found, then a property over every op of
 //! the tape and a check of the layers.
 
-use encdec::autograd::suite::op_cases;
 use encdec::autograd::{CustomOp, GradcheckConfig, Tape, Var, gradcheck};
+use encdec::checks::ops::op_cases;
 use encdec::nn::*;
 use encdec::optim::clip_grad_norm;
 use encdec::tensor::{Mask, Tensor, rng};
@@ -90,7 +90,7 @@ fn gradcheck_report_max_errors_keep_a_nan_input() {
 
 /// Why a NaN at `flat` in input `which` of a suite case is legitimately not
 /// read (so it need not reach the output), or `None` if it is read.
-/// The index patterns mirror the cases in `src/autograd/suite.rs`.
+/// The index patterns mirror the cases in `src/checks/ops.rs`.
 fn not_read(case: &str, which: usize, shape: &[usize], flat: usize) -> Option<&'static str> {
     match (case, which) {
         ("gather_rows", 0) => {
@@ -114,7 +114,7 @@ fn not_read(case: &str, which: usize, shape: &[usize], flat: usize) -> Option<&'
         ("cross_entropy", 0) => {
             // A row whose target is 0 is ignored (padding).
             let classes = shape[1];
-            let targets = encdec::autograd::suite::ce_targets(shape[0], classes);
+            let targets = encdec::checks::ops::ce_targets(shape[0], classes);
             (targets[flat / classes] == 0).then_some("a row cross_entropy ignores")
         }
         _ => None,

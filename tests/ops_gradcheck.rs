@@ -1,10 +1,10 @@
 //! Every op of the tape, gradient-checked on shapes and values drawn by
-//! proptest. Each test runs the op's case from `encdec::autograd::suite`
+//! proptest. Each test runs the op's case from `encdec::checks::ops`
 //! (the same cases `encdec gradcheck` prints) with the full Jacobian:
 //! every analytic entry must satisfy |a - n| <= 1e-6 + 1e-5 |n| against
 //! central differences with eps = 1e-6.
 
-use encdec::autograd::suite::op_cases;
+use encdec::checks::ops::op_cases;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 

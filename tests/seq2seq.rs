@@ -2,8 +2,8 @@
 //! whole model, determinism, and the tutorial's translation end to end.
 
 use encdec::autograd::{Tape, Var};
+use encdec::checks::modules::{detached_params, gradcheck_module};
 use encdec::data::{BOS_ID, EOS_ID, FOX_EN, FOX_FR, PAD_ID};
-use encdec::nn::check::{detached_params, gradcheck_module};
 use encdec::optim::Schedule;
 use encdec::seq2seq::pipeline::{bleu, default_model, default_training, translation_data};
 use encdec::seq2seq::*;
@@ -196,9 +196,9 @@ fn the_attention_model_translates_the_held_out_fox_sentence() {
     let (score, _) = bleu(model.as_ref(), &data.tgt_vocab, &data.test, 64);
     assert!(score >= 0.9, "test BLEU {score}");
     let c = Checkpoint::new(model, data.src_vocab, data.tgt_vocab, Task::Translation);
-    let t = c.translate(FOX_EN, 1).unwrap();
+    let t = c.decode_text(FOX_EN, 1).unwrap();
     assert_eq!(t.text, FOX_FR);
-    assert_eq!(c.translate(FOX_EN, 4).unwrap().text, FOX_FR);
+    assert_eq!(c.decode_text(FOX_EN, 4).unwrap().text, FOX_FR);
     // What the caption of docs/img/fox_attention.png (docs/ch4-3, README)
     // says, checked on the weights of this model, the one the picture shows.
     let a = &t.attention[0];

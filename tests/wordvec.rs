@@ -4,9 +4,9 @@
 //! vectors put related words together.
 
 use approx::assert_abs_diff_eq;
+use encdec::checks::word_vectors::{check_glove, check_negative_sampling};
 use encdec::data::Tokenizer;
 use encdec::tensor::{Tensor, rng};
-use encdec::wordvec::check::{check_glove, check_negative_sampling};
 use encdec::wordvec::*;
 
 fn corpus() -> Vec<Vec<String>> {

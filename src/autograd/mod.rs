@@ -15,7 +15,6 @@ pub mod gradcheck;
 mod op;
 mod ops;
 mod param;
-pub mod suite;
 mod tape;
 
 pub use gradcheck::{GradcheckConfig, GradcheckReport, InputReport, Mode, Worst, gradcheck};

@@ -2,9 +2,9 @@
 
 use super::{CliResult, print_line};
 use encdec::autograd::GradcheckReport;
-use encdec::autograd::suite::op_cases;
-use encdec::nn::cases::layer_cases;
-use encdec::wordvec::check::word_vector_checks;
+use encdec::checks::layers::layer_cases;
+use encdec::checks::ops::op_cases;
+use encdec::checks::word_vectors::word_vector_checks;
 
 /// Prints one row per op and layer; fails if any check fails.
 pub fn gradcheck(seed: u64) -> CliResult {

@@ -1,11 +1,11 @@
 //! `encdec demo`, `train`, `translate`, `summarize`, `chat`, `heatmap` and `bench`.
 
 use super::{CliResult, print_line, warn_line};
+use encdec::checks::bench::{bench_config, median, time_steps};
 use encdec::data::FOX_EN;
 use encdec::plot::{attention_heads, attention_heatmap};
-use encdec::seq2seq::bench::{bench_config, median, time_steps};
 use encdec::seq2seq::run::{DataSource, ModelOptions, TextOptions, TrainOptions};
-use encdec::seq2seq::{ChatReply, ChatSession, Checkpoint, ModelKind, Task, Translation};
+use encdec::seq2seq::{ChatReply, ChatSession, Checkpoint, DecodedText, ModelKind, Task};
 use std::path::Path;
 use std::time::Instant;
 
@@ -32,7 +32,7 @@ fn run(options: &TrainOptions) -> Result<Checkpoint, Box<dyn std::error::Error>>
 }
 
 /// Plots a translation's attention: one heatmap, or the heads of one Transformer layer.
-fn plot_attention(t: &Translation, out: &Path, layer: Option<usize>, kind: ModelKind) -> CliResult {
+fn plot_attention(t: &DecodedText, out: &Path, layer: Option<usize>, kind: ModelKind) -> CliResult {
     if t.attention.is_empty() {
         return Err(format!(
             "the {kind} model has no attention to plot; train an attention or transformer model"
@@ -98,7 +98,7 @@ pub fn demo(epochs: usize, seed: u64, out: &Path, save: Option<&Path>) -> CliRes
         verbose: true,
     };
     let checkpoint = run(&options)?;
-    let t = checkpoint.translate(FOX_EN, 1)?;
+    let t = checkpoint.decode_text(FOX_EN, 1)?;
     say(format!("{FOX_EN}\n  -> {}", t.text));
     plot_attention(&t, out, None, ModelKind::Attention)?;
     say(format!(
@@ -186,7 +186,7 @@ fn decode_command(
     let c = load_for(checkpoint, task, command)?;
     match text {
         Some(t) => {
-            let out = c.translate_with(t, beam, allow_unknown)?.text;
+            let out = c.decode_text_with(t, beam, allow_unknown)?.text;
             if out.is_empty() {
                 return Err(WROTE_NOTHING.into());
             }
@@ -222,7 +222,7 @@ pub fn heatmap(checkpoint: &Path, sentence: &str, out: &Path, layer: Option<usiz
     if c.task == Task::Dialogue {
         return Err(format!("{} holds a dialogue model; `encdec heatmap` needs a translation or summarization model (a dialogue's attention is shown by notebook 06_3)", checkpoint.display()).into());
     }
-    let t = c.translate(sentence, 1)?;
+    let t = c.decode_text(sentence, 1)?;
     print_line(&t.text);
     plot_attention(&t, out, layer, c.model.config().kind)
 }

@@ -136,12 +136,19 @@ pub fn glove(a: VectorArgs) -> CliResult {
 }
 
 /// `encdec neighbors`.
-pub fn neighbors(vectors: &Path, word: &str, k: usize, analogy: Option<&[String]>) -> CliResult {
+pub fn neighbors(vectors: &Path, word: &str, k: usize) -> CliResult {
     let v = WordVectors::load(vectors)?;
-    let list = match analogy {
-        Some(abc) => v.analogy(&abc[0], &abc[1], &abc[2], k)?,
-        None => v.neighbours(word, k)?,
-    };
+    print_ranked(&v.neighbours(word, k)?, vectors)
+}
+
+/// `encdec analogy`: the words `d` for which `a : b :: c : d`.
+pub fn analogy(vectors: &Path, [a, b, c]: &[String; 3], k: usize) -> CliResult {
+    let v = WordVectors::load(vectors)?;
+    print_ranked(&v.analogy(a, b, c, k)?, vectors)
+}
+
+/// Prints ranked words with their cosine similarity.
+fn print_ranked(list: &[(String, f64)], vectors: &Path) -> CliResult {
     if list.is_empty() {
         return Err(format!(
             "{} has no other words to compare with; give a file with more words",

@@ -19,8 +19,6 @@
 //! implements [`Module`] so that optimizers and checkpoints can walk them.
 
 mod attention;
-pub mod cases;
-pub mod check;
 mod embedding;
 mod feed_forward;
 mod gru;

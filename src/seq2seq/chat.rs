@@ -2,7 +2,7 @@
 //! so far, turns joined by the turn token [`TURN`], and the decoder writes the reply.
 
 use super::checkpoint::Checkpoint;
-use super::translate::TranslateError;
+use super::translate::DecodeError;
 use crate::data::{TURN, TURN_MARK, Tokenizer, join_turns};
 
 /// The longest history the encoder is shown, in tokens; older turns are
@@ -84,12 +84,12 @@ impl ChatSession {
             return ChatReply::Nothing;
         }
         self.turns.push(line.to_string());
-        match model.translate(&self.history(), 1) {
+        match model.decode_text(&self.history(), 1) {
             Ok(t) => {
                 self.turns.push(t.text.clone());
                 ChatReply::Reply(t.text)
             }
-            Err(TranslateError::UnknownWords(words)) => {
+            Err(DecodeError::UnknownWords(words)) => {
                 self.turns.pop();
                 ChatReply::Unknown(words)
             }

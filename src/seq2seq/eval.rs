@@ -7,7 +7,7 @@ use super::bleu::{SacreBleu, sacre_bleu};
 use super::checkpoint::Checkpoint;
 use super::metrics::{corpus_bleu, mean_rouge};
 use super::pipeline::Task;
-use super::translate::{MAX_INPUT_TOKENS, TranslateError};
+use super::translate::{DecodeError, MAX_INPUT_TOKENS};
 use crate::data::{TextPair, UNK_ID};
 
 /// A model's outputs on some pairs and their scores.
@@ -99,13 +99,13 @@ impl EvalReport {
 /// `batch_size`, and scores the outputs against the targets.
 ///
 /// # Errors
-/// If the model's scores are not finite ([`TranslateError::NonFinite`]).
+/// If the model's scores are not finite ([`DecodeError::NonFinite`]).
 pub fn evaluate_turns(
     checkpoint: &Checkpoint,
     pairs: &[TextPair],
     beam: usize,
     batch_size: usize,
-) -> Result<EvalReport, TranslateError> {
+) -> Result<EvalReport, DecodeError> {
     let tok = checkpoint.tokenizer();
     let mut truncated = 0;
     let sources: Vec<Vec<usize>> = pairs

@@ -369,7 +369,7 @@ pub fn fit_with<E>(
 /// the source and the true previous target words given (teacher forcing),
 /// the probability of every target word at every position — the softmax of
 /// the logits. For translating without the answer, use greedy or beam
-/// decoding ([`super::greedy`], [`super::Checkpoint::translate`]).
+/// decoding ([`super::greedy`], [`super::Checkpoint::decode_text`]).
 ///
 /// # Shapes
 /// -> `[B, T, V]`, each row summing to 1.

@@ -4,7 +4,6 @@
 
 mod attention;
 mod batch;
-pub mod bench;
 mod bleu;
 mod chat;
 mod checkpoint;
@@ -41,4 +40,4 @@ pub use model::{Decoded, Encoded, ModelConfig, ModelKind, Seq2Seq, build};
 pub use pipeline::Task;
 pub use pretrained::load_vectors;
 pub use transformer::TransformerSeq2Seq;
-pub use translate::{MAX_INPUT_TOKENS, MAX_LEN, TranslateError, Translation};
+pub use translate::{DecodeError, DecodedText, MAX_INPUT_TOKENS, MAX_LEN};

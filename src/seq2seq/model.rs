@@ -71,6 +71,16 @@ pub struct ModelConfig {
 }
 
 impl ModelConfig {
+    /// The Transformer's $d_{model}$ (stored in `emb`, which the two share).
+    pub fn d_model(&self) -> usize {
+        self.emb
+    }
+
+    /// The Transformer's feed-forward size $d_{ff}$ (stored in `hidden`).
+    pub fn d_ff(&self) -> usize {
+        self.hidden
+    }
+
     /// Checks the sizes; the message says which is wrong.
     pub fn validate(&self) -> Result<(), String> {
         let positive = [
@@ -91,11 +101,13 @@ impl ModelConfig {
             ));
         }
         if self.kind == ModelKind::Transformer
-            && (self.heads == 0 || self.layers == 0 || !self.emb.is_multiple_of(self.heads))
+            && (self.heads == 0 || self.layers == 0 || !self.d_model().is_multiple_of(self.heads))
         {
             return Err(format!(
                 "model config: transformer needs layers >= 1 and heads >= 1 dividing d_model (layers {}, heads {}, d_model {})",
-                self.layers, self.heads, self.emb
+                self.layers,
+                self.heads,
+                self.d_model()
             ));
         }
         Ok(())

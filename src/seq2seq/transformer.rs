@@ -35,12 +35,12 @@ pub struct TransformerSeq2Seq {
 impl TransformerSeq2Seq {
     /// A new model: `emb` is $d_{model}$, `hidden` the feed-forward size.
     pub fn new(config: ModelConfig, rng: &mut Rng) -> TransformerSeq2Seq {
-        let d = config.emb;
+        let d = config.d_model();
         let stack = StackConfig {
             layers: config.layers,
             d_model: d,
             n_heads: config.heads,
-            d_ff: config.hidden,
+            d_ff: config.d_ff(),
             dropout: config.dropout,
         };
         // Entries of standard deviation d^-1/2, times sqrt(d) in the forward

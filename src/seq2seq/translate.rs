@@ -8,9 +8,9 @@ use crate::data::{Tokenizer, detokenize_in};
 use crate::tensor::Tensor;
 use std::fmt;
 
-/// Why a sentence could not be translated.
+/// Why an input could not be decoded.
 #[derive(Clone, Debug, PartialEq)]
-pub enum TranslateError {
+pub enum DecodeError {
     /// Nothing to translate.
     Empty,
     /// Words the model never saw in training.
@@ -23,21 +23,21 @@ pub enum TranslateError {
     TooLong(usize),
 }
 
-impl fmt::Display for TranslateError {
+impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TranslateError::Empty => write!(f, "the input has no words: nothing to decode"),
-            TranslateError::UnknownWords(w) => write!(
+            DecodeError::Empty => write!(f, "the input has no words: nothing to decode"),
+            DecodeError::UnknownWords(w) => write!(
                 f,
                 "unknown words (not in the training vocabulary): {}; pass --allow-unknown to translate them as <unk>",
                 crate::data::printable(&w.join(", "))
             ),
-            TranslateError::BadBeam => write!(f, "the beam width must be at least 1"),
-            TranslateError::TooLong(n) => write!(
+            DecodeError::BadBeam => write!(f, "the beam width must be at least 1"),
+            DecodeError::TooLong(n) => write!(
                 f,
                 "the input has {n} tokens; at most {MAX_INPUT_TOKENS} are decoded at once (split it into sentences)"
             ),
-            TranslateError::NonFinite => write!(
+            DecodeError::NonFinite => write!(
                 f,
                 "the model's scores are not finite numbers (NaN or infinity): its weights are damaged or too large; retrain it"
             ),
@@ -45,11 +45,12 @@ impl fmt::Display for TranslateError {
     }
 }
 
-impl std::error::Error for TranslateError {}
+impl std::error::Error for DecodeError {}
 
-/// A translation with what is needed to plot its attention.
+/// A decoded output (a translation, a headline or a reply) with what is
+/// needed to plot its attention.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Translation {
+pub struct DecodedText {
     /// The source tokens, `</s>` included (the heatmap's x axis).
     pub src_tokens: Vec<String>,
     /// The target tokens, `</s>` included when produced (the y axis).
@@ -73,12 +74,12 @@ pub const MAX_LEN: usize = 30;
 
 impl Checkpoint {
     /// Turns a batch of hypotheses into translations.
-    fn finish(&self, src_tokens: Vec<String>, h: Hypothesis) -> Translation {
+    fn finish(&self, src_tokens: Vec<String>, h: Hypothesis) -> DecodedText {
         let tgt_tokens = self.tgt_vocab.decode(&h.ids);
         let words = self.words(&h.ids);
         let mut src_tokens = src_tokens;
         src_tokens.push(self.src_vocab.token(EOS_ID).to_string());
-        Translation {
+        DecodedText {
             src_tokens,
             tgt_tokens,
             text: self.detokenize(&words),
@@ -115,42 +116,44 @@ impl Checkpoint {
         &self,
         sentence: &str,
         allow_unknown: bool,
-    ) -> Result<(Vec<String>, Vec<usize>), TranslateError> {
+    ) -> Result<(Vec<String>, Vec<usize>), DecodeError> {
         let tokens = self.tokenizer().tokenize(sentence);
         if tokens.is_empty() {
-            return Err(TranslateError::Empty);
+            return Err(DecodeError::Empty);
         }
         if tokens.len() > MAX_INPUT_TOKENS {
-            return Err(TranslateError::TooLong(tokens.len()));
+            return Err(DecodeError::TooLong(tokens.len()));
         }
         let unknown = self.src_vocab.unknown(&tokens);
         if !unknown.is_empty() && !allow_unknown {
-            return Err(TranslateError::UnknownWords(unknown));
+            return Err(DecodeError::UnknownWords(unknown));
         }
         let ids = self.src_vocab.encode(&tokens);
         Ok((tokens, ids))
     }
 
     /// [`Checkpoint::prepare_with`], unknown words refused.
-    pub fn prepare(&self, sentence: &str) -> Result<(Vec<String>, Vec<usize>), TranslateError> {
+    pub fn prepare(&self, sentence: &str) -> Result<(Vec<String>, Vec<usize>), DecodeError> {
         self.prepare_with(sentence, false)
     }
 
-    /// Translates one sentence: greedy decoding when `beam == 1`, beam
+    /// Decodes one input text (a sentence to translate, a document to
+    /// summarize, a conversation to answer) with the model's task: greedy
+    /// decoding when `beam == 1`, beam
     /// search (length-normalised with $\alpha = 1$) otherwise.
-    pub fn translate(&self, sentence: &str, beam: usize) -> Result<Translation, TranslateError> {
-        self.translate_with(sentence, beam, false)
+    pub fn decode_text(&self, sentence: &str, beam: usize) -> Result<DecodedText, DecodeError> {
+        self.decode_text_with(sentence, beam, false)
     }
 
-    /// [`Checkpoint::translate`], with unknown words as `<unk>` when `allow_unknown`.
-    pub fn translate_with(
+    /// [`Checkpoint::decode_text`], with unknown words as `<unk>` when `allow_unknown`.
+    pub fn decode_text_with(
         &self,
         sentence: &str,
         beam: usize,
         allow_unknown: bool,
-    ) -> Result<Translation, TranslateError> {
+    ) -> Result<DecodedText, DecodeError> {
         if beam == 0 {
-            return Err(TranslateError::BadBeam);
+            return Err(DecodeError::BadBeam);
         }
         let (tokens, ids) = self.prepare_with(sentence, allow_unknown)?;
         let h = if beam == 1 {
@@ -159,7 +162,7 @@ impl Checkpoint {
             beam_search(self.model.as_ref(), &ids, beam, self.max_output(), 1.0)
         };
         if h.log_prob.is_nan() {
-            return Err(TranslateError::NonFinite);
+            return Err(DecodeError::NonFinite);
         }
         Ok(self.finish(tokens, h))
     }
@@ -169,13 +172,13 @@ impl Checkpoint {
     /// similar length, or beam search one sentence at a time.
     ///
     /// # Errors
-    /// [`TranslateError::NonFinite`] if the model's scores are NaN.
+    /// [`DecodeError::NonFinite`] if the model's scores are NaN.
     pub fn decode_all(
         &self,
         sources: &[Vec<usize>],
         beam: usize,
         batch_size: usize,
-    ) -> Result<Vec<String>, TranslateError> {
+    ) -> Result<Vec<String>, DecodeError> {
         let examples: Vec<super::Example> = sources
             .iter()
             .map(|s| super::Example {
@@ -196,7 +199,7 @@ impl Checkpoint {
             };
             for (i, h) in idx.into_iter().zip(hyps) {
                 if h.log_prob.is_nan() {
-                    return Err(TranslateError::NonFinite);
+                    return Err(DecodeError::NonFinite);
                 }
                 out[i] = self.detokenize(&self.words(&h.ids));
             }

@@ -11,7 +11,6 @@
 //! | cosine similarity | [`cosine`] |
 //! | principal components | [`pca_2d`] |
 
-pub mod check;
 mod corpus;
 mod glove;
 mod io;

@@ -1,8 +1,8 @@
 //! Helpers shared by the layer tests.
 
-use encdec::nn::cases::layer_cases;
+use encdec::checks::layers::layer_cases;
 
-/// Runs the named layer case of `encdec::nn::cases` for a few seeds: the
+/// Runs the named layer case of `encdec::checks::layers` for a few seeds: the
 /// gradient of a weighted sum of every output must match finite differences
 /// for every input and parameter, and no parameter may be left without a
 /// (finite, non-zero) gradient.

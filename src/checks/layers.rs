@@ -4,9 +4,9 @@
 //! conveniently 0 or 1), and checks a weighted sum of all its outputs with
 //! respect to its inputs and all its parameters.
 
-use super::check::{detached_params, gradcheck_module, weighted_sum};
-use super::*;
+use super::modules::{detached_params, gradcheck_module, weighted_sum};
 use crate::autograd::{GradcheckReport, Tape, Var};
+use crate::nn::*;
 use crate::tensor::{Mask, Tensor, rng};
 
 /// The result of one layer case.

@@ -1,10 +1,8 @@
 //! The training-step benchmark behind `encdec bench`, in the two
 //! configurations that `scripts/bench_torch.py` measures in PyTorch.
 
-use super::Batch;
-use super::fit::train_step;
-use super::model::{ModelConfig, ModelKind, build};
 use crate::optim::Adam;
+use crate::seq2seq::{Batch, ModelConfig, ModelKind, build, train_step};
 use crate::tensor::{Float, rng};
 use rand::RngExt;
 use std::time::Instant;

@@ -2,10 +2,9 @@
 //! backward passes, so that the gradient checker can test those gradients
 //! (`encdec gradcheck` and `tests/wordvec.rs`).
 
-use super::glove::{glove_grads, glove_term};
-use super::word2vec::{negative_sampling_grads, negative_sampling_loss};
 use crate::autograd::{CustomOp, GradcheckConfig, GradcheckReport, Mode, Var, gradcheck};
 use crate::tensor::{Float, Tensor, rng};
+use crate::wordvec::{glove_grads, glove_term, negative_sampling_grads, negative_sampling_loss};
 use std::rc::Rc;
 
 fn rows(t: &Tensor) -> Vec<&[Float]> {
@@ -133,7 +132,7 @@ pub fn check_glove(seed: u64) -> GradcheckReport {
         Tensor::scalar(-0.2),
     ];
     let x = 2.5 + 50.0 * (seed % 3) as Float;
-    let f = super::glove_weight(x, 100.0, 0.75);
+    let f = crate::wordvec::glove_weight(x, 100.0, 0.75);
     gradcheck(
         move |_, v| Var::custom(Rc::new(GloveTerm { x, f }), v),
         &inputs,

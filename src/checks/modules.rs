@@ -2,8 +2,8 @@
 //! applied to a layer's inputs and every one of its parameters, and a check
 //! that no parameter is silently cut off from the loss.
 
-use super::Module;
 use crate::autograd::{GradcheckConfig, GradcheckReport, Tape, Var, gradcheck};
+use crate::nn::Module;
 use crate::tensor::{Tensor, rng};
 use std::cell::RefCell;
 

@@ -6,8 +6,7 @@
 //! function to check. The CLI runs each case at `d = [2, 3, 4]` on seeded
 //! values; the tests draw `d` and the values with proptest.
 
-use super::gradcheck::{GradcheckConfig, GradcheckReport, gradcheck};
-use super::tape::{Tape, Var};
+use crate::autograd::{GradcheckConfig, GradcheckReport, Tape, Var, gradcheck};
 use crate::tensor::{Float, Mask, Tensor, rng};
 
 /// Where a case's input values may lie.
@@ -75,7 +74,7 @@ impl OpCase {
     /// Runs the gradient check (full Jacobian) on the given inputs.
     pub fn check(&self, inputs: &[Tensor]) -> GradcheckReport {
         let config = GradcheckConfig {
-            mode: super::gradcheck::Mode::Full,
+            mode: crate::autograd::Mode::Full,
             ..GradcheckConfig::default()
         };
         gradcheck(self.f, inputs, &config)

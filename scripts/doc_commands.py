@@ -1,0 +1,115 @@
+"""Run every command the README and the docs show, and check the transcripts they print.
+
+    python3 scripts/doc_commands.py            # all of them, in target/doc-commands
+    python3 scripts/doc_commands.py --list     # only print what would run
+
+What counts as a command: each line of a ```sh block, each inline `cargo run ...` span, and each
+```text block that starts with `$ cargo run ...` (a transcript). Commands run in the order they
+first appear, README.md first (its blocks train the checkpoints the docs then use), in one scratch
+folder inside the repository so that `cargo run` finds the crate. A transcript's command gets the
+transcript's own lines as standard input (those that are not `bot:` replies or the command's
+fixed lines) and its output must equal the transcript.
+
+Not run here, because .ci/run runs them as steps of their own: `cargo test --release`, the
+notebooks and their setup, the API docs, and the block after `<!-- ci: own-data -->`
+(scripts/readme_block.sh). The fixture scripts rewrite tests/fixtures/; afterwards the fixtures
+must be byte for byte what the repository holds.
+"""
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = ROOT / "target" / "doc-commands"
+FILES = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md")) + sorted((ROOT / "docs" / "zh").glob("*.md"))
+RUN_ELSEWHERE = (
+    "cargo test --release",
+    "cargo install --locked evcxr_jupyter",
+    "pip install nbclient",
+    "python3 scripts/run_notebooks.py",
+    "bash scripts/doc.sh",
+)
+
+
+def own_data_block(text: str) -> str:
+    """The README block that .ci/run runs through scripts/readme_block.sh."""
+    m = re.search(r"<!-- ci: own-data -->\s*```sh\n(.*?)```", text, re.S)
+    return m.group(1) if m else ""
+
+
+def commands(path: Path) -> list[tuple[str, list[str] | None]]:
+    """(command, transcript lines or None) in the order they appear in `path`."""
+    text = path.read_text(encoding="utf-8")
+    skip = own_data_block(text)
+    found = []
+    for m in re.finditer(r"```(\w*)\n(.*?)```|`(cargo run[^`]*)`", text, re.S):
+        lang, body, inline = m.group(1), m.group(2), m.group(3)
+        if inline:
+            found.append((inline.strip(), None))
+        elif lang == "sh" and body != skip:
+            for line in body.splitlines():
+                line = re.sub(r"\s+#.*$", "", line).strip()
+                if line:
+                    found.append((line, None))
+        elif lang == "text" and body.startswith("$ cargo run"):
+            lines = body.rstrip("\n").splitlines()
+            found.append((lines[0][2:].strip(), lines[1:]))
+    return found
+
+
+def run(cmd: str, transcript: list[str] | None) -> str | None:
+    """Runs one command; returns what went wrong, or None."""
+    stdin = None
+    if transcript is not None:
+        said = [l for l in transcript if not l.startswith("bot:")]
+        # The fixed first and last lines of a session are the program's, not the user's.
+        stdin = "\n".join(said[1:-1]) + "\n"
+    p = subprocess.run(["bash", "-euo", "pipefail", "-c", cmd], cwd=SCRATCH, input=stdin,
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        return f"exit {p.returncode}: {(p.stderr or p.stdout).strip()[-800:]}"
+    if transcript is not None:
+        bot = [l for l in transcript if l.startswith("bot:")]
+        got = [l for l in p.stdout.splitlines() if l.startswith("bot:")]
+        if got != bot:
+            return "the transcript's replies differ from the program's:\n" + "\n".join(
+                f"  doc: {a!r}\n  run: {b!r}" for a, b in zip(bot + [""] * len(got), got + [""] * len(bot)) if a != b)
+    return None
+
+
+def main() -> int:
+    seen, todo = set(), []
+    for path in FILES:
+        for cmd, transcript in commands(path):
+            if cmd in seen or cmd.startswith(RUN_ELSEWHERE):
+                continue
+            seen.add(cmd)
+            todo.append((path.relative_to(ROOT), cmd, transcript))
+    if "--list" in sys.argv:
+        for path, cmd, transcript in todo:
+            print(f"{path}: {cmd}" + ("   (transcript)" if transcript else ""))
+        return 0
+    SCRATCH.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    for path, cmd, transcript in todo:
+        start = time.time()
+        problem = run(cmd, transcript)
+        status = "ok" if problem is None else "FAILED"
+        print(f"{time.time() - start:7.1f} s  {status:6}  {path}: {cmd}", flush=True)
+        if problem:
+            failures += 1
+            print("         " + problem.replace("\n", "\n         "), flush=True)
+    fixtures = subprocess.run(["git", "diff", "--stat", "--", "tests/fixtures"], cwd=ROOT,
+                              capture_output=True, text=True).stdout.strip()
+    if fixtures:
+        failures += 1
+        print(f"the regenerated fixtures differ from the repository's:\n{fixtures}")
+    print(f"{len(todo)} commands from the README and the docs, {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

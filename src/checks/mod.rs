@@ -1,0 +1,14 @@
+//! The checks that `encdec gradcheck`, `encdec bench` and the tests share:
+//! scaffolding for verifying the crate, not part of the models.
+//!
+//! - [`ops`]: one gradient check per operation of the tape.
+//! - [`layers`]: one gradient check per layer, through all its parameters.
+//! - [`modules`]: checking any [`crate::nn::Module`] against finite differences.
+//! - [`word_vectors`]: the hand-derived gradients of Word2Vec and GloVe.
+//! - [`bench`]: timing training steps of fixed models.
+
+pub mod bench;
+pub mod layers;
+pub mod modules;
+pub mod ops;
+pub mod word_vectors;
