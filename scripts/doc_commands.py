@@ -6,7 +6,8 @@
 What counts as a command: each line of a ```sh block, each inline `cargo run ...` span, and each
 ```text block that starts with `$ cargo run ...` (a transcript). Commands run in the order they
 first appear, README.md first (its blocks train the checkpoints the docs then use), in one scratch
-folder inside the repository so that `cargo run` finds the crate. A transcript's command gets the
+folder inside the repository so that `cargo run` finds the crate; Python and shell scripts
+(`python3 scripts/...`, `pip ...`) run from the repository's root, as the README runs them. A transcript's command gets the
 transcript's own lines as standard input (those that are not `bot:` replies or the command's
 fixed lines) and its output must equal the transcript.
 
@@ -67,7 +68,8 @@ def run(cmd: str, transcript: list[str] | None) -> str | None:
         said = [l for l in transcript if not l.startswith("bot:")]
         # The fixed first and last lines of a session are the program's, not the user's.
         stdin = "\n".join(said[1:-1]) + "\n"
-    p = subprocess.run(["bash", "-euo", "pipefail", "-c", cmd], cwd=SCRATCH, input=stdin,
+    cwd = ROOT if cmd.startswith(("python3 ", "pip ", "bash ")) else SCRATCH
+    p = subprocess.run(["bash", "-euo", "pipefail", "-c", cmd], cwd=cwd, input=stdin,
                        capture_output=True, text=True)
     if p.returncode != 0:
         return f"exit {p.returncode}: {(p.stderr or p.stdout).strip()[-800:]}"
@@ -84,9 +86,10 @@ def main() -> int:
     seen, todo = set(), []
     for path in FILES:
         for cmd, transcript in commands(path):
-            if cmd in seen or cmd.startswith(RUN_ELSEWHERE):
+            key = (cmd, tuple(transcript or ()))
+            if key in seen or cmd.startswith(RUN_ELSEWHERE):
                 continue
-            seen.add(cmd)
+            seen.add(key)
             todo.append((path.relative_to(ROOT), cmd, transcript))
     if "--list" in sys.argv:
         for path, cmd, transcript in todo:
