@@ -6,7 +6,7 @@
 //!   tape's record of each is an `Op`, in `src/autograd/op.rs`).
 //! - [`Tape::backward`] is one reverse loop over the nodes.
 //! - [`gradcheck()`] checks any function's gradients against finite differences;
-//!   [`suite::op_cases`] holds one check per operation.
+//!   [`crate::checks::ops::op_cases`] holds one check per operation.
 //! - [`Param`] is a named weight that outlives tapes; [`Tape::param`] puts it on one.
 //! - [`Tape::to_dot`] draws the graph.
 

@@ -5,7 +5,7 @@
 //! - [`layers`]: one gradient check per layer, through all its parameters.
 //! - [`modules`]: checking any [`crate::nn::Module`] against finite differences.
 //! - [`word_vectors`]: the hand-derived gradients of Word2Vec and GloVe.
-//! - [`bench`]: timing training steps of fixed models.
+//! - [`bench`](mod@bench): timing training steps of fixed models.
 
 pub mod bench;
 pub mod layers;
