@@ -758,3 +758,24 @@ fn every_model_names_a_malformed_batch() {
         );
     }
 }
+
+#[test]
+fn a_dialogue_model_trained_by_the_command_line_knows_the_turn_token() {
+    // Built-in dialogue histories keep their turn marks on the way to the
+    // vocabulary, so that a chat of several turns is not "unknown words".
+    let p = temp("dialogue-turns.ckpt");
+    let o = encdec(&small_training(
+        p.to_str().unwrap(),
+        &["--task", "dialogue"],
+    ));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let c = Checkpoint::load(&p).unwrap();
+    assert!(c.src_vocab.get(encdec::data::TURN).is_some());
+    let mut chat = encdec::seq2seq::ChatSession::new();
+    chat.respond(&c, "i am in tokyo");
+    let second = chat.respond(&c, "what time is it ?");
+    assert!(
+        matches!(second, encdec::seq2seq::ChatReply::Reply(_)),
+        "{second:?}"
+    );
+}

@@ -289,8 +289,20 @@ fn load_splits(
                 ));
             }
             let s = super::pipeline::builtin_split(o.task, *pairs, o.seed);
-            let turns =
-                |v: Vec<TextPair>| v.into_iter().map(|p| vec![p.source, p.target]).collect();
+            // A built-in dialogue's source holds its turns (split_turns); a
+            // sentence or a document is one turn.
+            let turns = |v: Vec<TextPair>| -> Vec<Vec<String>> {
+                v.into_iter()
+                    .map(|p| {
+                        let mut t: Vec<String> = crate::data::split_turns(&p.source)
+                            .into_iter()
+                            .map(String::from)
+                            .collect();
+                        t.push(p.target);
+                        t
+                    })
+                    .collect()
+            };
             return Ok([turns(s.train), turns(s.valid), turns(s.test)]);
         }
         DataSource::Files { train, valid, test } => (train, valid, test),
