@@ -61,8 +61,8 @@ def commands(path: Path) -> list[tuple[str, list[str] | None]]:
     return found
 
 
-def run(cmd: str, transcript: list[str] | None) -> str | None:
-    """Runs one command; returns what went wrong, or None."""
+def run(cmd: str, transcript: list[str] | None) -> tuple[str | None, str]:
+    """Runs one command; returns what went wrong (or None) and the end of what it printed."""
     stdin = None
     if transcript is not None:
         said = [l for l in transcript if not l.startswith("bot:")]
@@ -71,15 +71,16 @@ def run(cmd: str, transcript: list[str] | None) -> str | None:
     cwd = ROOT if cmd.startswith(("python3 ", "pip ", "bash ")) else SCRATCH
     p = subprocess.run(["bash", "-euo", "pipefail", "-c", cmd], cwd=cwd, input=stdin,
                        capture_output=True, text=True)
+    tail = "\n".join(p.stdout.strip().splitlines()[-12:])
     if p.returncode != 0:
-        return f"exit {p.returncode}: {(p.stderr or p.stdout).strip()[-800:]}"
+        return f"exit {p.returncode}: {(p.stderr or p.stdout).strip()[-800:]}", tail
     if transcript is not None:
         bot = [l for l in transcript if l.startswith("bot:")]
         got = [l for l in p.stdout.splitlines() if l.startswith("bot:")]
         if got != bot:
             return "the transcript's replies differ from the program's:\n" + "\n".join(
-                f"  doc: {a!r}\n  run: {b!r}" for a, b in zip(bot + [""] * len(got), got + [""] * len(bot)) if a != b)
-    return None
+                f"  doc: {a!r}\n  run: {b!r}" for a, b in zip(bot + [""] * len(got), got + [""] * len(bot)) if a != b), tail
+    return None, tail
 
 
 def main() -> int:
@@ -99,9 +100,12 @@ def main() -> int:
     failures = 0
     for path, cmd, transcript in todo:
         start = time.time()
-        problem = run(cmd, transcript)
+        problem, tail = run(cmd, transcript)
         status = "ok" if problem is None else "FAILED"
         print(f"{time.time() - start:7.1f} s  {status:6}  {path}: {cmd}", flush=True)
+        # The end of what it printed, so that figures quoted in the docs can be read in the log.
+        if tail:
+            print("         | " + tail.replace("\n", "\n         | "), flush=True)
         if problem:
             failures += 1
             print("         " + problem.replace("\n", "\n         "), flush=True)
