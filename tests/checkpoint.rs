@@ -5,33 +5,21 @@
 mod cli_support;
 
 use cli_support::rewrite_header;
-use encdec::data::{Tokenizer, Vocab};
+use encdec::data::Vocab;
 use encdec::seq2seq::*;
 use encdec::tensor::{Tensor, rng};
 use proptest::prelude::*;
 use std::path::PathBuf;
 
+#[path = "model_support/mod.rs"]
+mod model_support;
+
 fn vocabs() -> (Vocab, Vocab) {
-    let t = Tokenizer::new(true);
-    let en = t.tokenize("the quick brown fox jumps over the lazy dog");
-    let fr = t.tokenize("le renard brun rapide saute par-dessus le chien paresseux");
-    (
-        Vocab::build([en.as_slice()], 1),
-        Vocab::build([fr.as_slice()], 1),
-    )
+    model_support::fox_vocabs()
 }
 
 fn config(kind: ModelKind, src: usize, tgt: usize) -> ModelConfig {
-    ModelConfig {
-        kind,
-        src_vocab: src,
-        tgt_vocab: tgt,
-        emb: 8,
-        hidden: 8,
-        layers: 1,
-        heads: 2,
-        dropout: 0.1,
-    }
+    model_support::tiny_config(kind, src, tgt, 1)
 }
 
 fn temp(name: &str) -> PathBuf {

@@ -2,10 +2,13 @@
 //! under a unique name, in an order that does not change between builds, and
 //! a checkpoint round trip keeps every one of them.
 
-use encdec::data::{Tokenizer, Vocab};
+use encdec::data::Vocab;
 use encdec::nn::*;
 use encdec::seq2seq::*;
 use encdec::tensor::{Rng, Tensor, rng};
+
+#[path = "model_support/mod.rs"]
+mod model_support;
 
 /// The names of `m`'s parameters, in list order.
 fn names<M: Module + ?Sized>(m: &mut M) -> Vec<String> {
@@ -86,26 +89,11 @@ const KINDS: [ModelKind; 3] = [
 ];
 
 fn vocabs() -> (Vocab, Vocab) {
-    let t = Tokenizer::new(true);
-    let en = t.tokenize("the quick brown fox jumps over the lazy dog");
-    let fr = t.tokenize("le renard brun rapide saute par-dessus le chien paresseux");
-    (
-        Vocab::build([en.as_slice()], 1),
-        Vocab::build([fr.as_slice()], 1),
-    )
+    model_support::fox_vocabs()
 }
 
 fn config(kind: ModelKind, src: usize, tgt: usize) -> ModelConfig {
-    ModelConfig {
-        kind,
-        src_vocab: src,
-        tgt_vocab: tgt,
-        emb: 8,
-        hidden: 8,
-        layers: 2,
-        heads: 2,
-        dropout: 0.1,
-    }
+    model_support::tiny_config(kind, src, tgt, 2)
 }
 
 #[test]

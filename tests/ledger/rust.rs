@@ -40,6 +40,19 @@ fn balanced(text: &str) -> bool {
     text.matches('[').count() <= text.matches(']').count()
 }
 
+/// Whether `line` continues an attribute opened on an earlier line (kept in
+/// `attribute` until its brackets close).
+fn continues_attribute(attribute: &mut String, line: &str) -> bool {
+    if attribute.is_empty() {
+        return false;
+    }
+    attribute.push_str(line);
+    if balanced(attribute) {
+        attribute.clear();
+    }
+    true
+}
+
 /// Every doc comment of `source` (`///`, not `//!`) with the item under it.
 pub fn items(source: &str) -> Vec<Item> {
     let mut out = vec![];
@@ -47,11 +60,7 @@ pub fn items(source: &str) -> Vec<Item> {
     let mut attribute = String::new();
     for (i, raw) in source.lines().enumerate() {
         let line = raw.trim();
-        if !attribute.is_empty() {
-            attribute.push_str(line);
-            if balanced(&attribute) {
-                attribute.clear();
-            }
+        if continues_attribute(&mut attribute, line) {
             continue;
         }
         if let Some(text) = line.strip_prefix("///") {
@@ -97,11 +106,7 @@ pub fn tests(source: &str) -> Vec<String> {
     let mut attribute = String::new();
     for raw in source.lines() {
         let line = raw.trim();
-        if !attribute.is_empty() {
-            attribute.push_str(line);
-            if balanced(&attribute) {
-                attribute.clear();
-            }
+        if continues_attribute(&mut attribute, line) {
             continue;
         }
         if line.starts_with("#[test]") {
