@@ -78,7 +78,7 @@ proptest! {
 /// A model that counts the source rows it is asked to encode.
 struct Counting {
     inner: Box<dyn Seq2Seq>,
-    rows: std::cell::Cell<usize>,
+    rows: std::sync::atomic::AtomicUsize,
 }
 
 impl encdec::nn::Module for Counting {
@@ -97,7 +97,8 @@ impl Seq2Seq for Counting {
         batch: &Batch,
         train: Option<&mut encdec::tensor::Rng>,
     ) -> Encoded<'t> {
-        self.rows.set(self.rows.get() + batch.size);
+        self.rows
+            .fetch_add(batch.size, std::sync::atomic::Ordering::Relaxed);
         self.inner.encode(tape, batch, train)
     }
     fn decode<'t>(
@@ -122,11 +123,15 @@ fn beam_search_encodes_its_source_once_per_step_whatever_the_width() {
     for kind in [ModelKind::Attention, ModelKind::Transformer] {
         let m = Counting {
             inner: model(kind, 3),
-            rows: std::cell::Cell::new(0),
+            rows: std::sync::atomic::AtomicUsize::new(0),
         };
         let max_len = 6;
         let _ = beam_search(&m, &[4, 5, 6, 7], 16, max_len, 1.0);
         // One encoding per step, and one more for the chosen sentence's attention.
-        assert!(m.rows.get() <= max_len + 1, "{kind}: {} rows", m.rows.get());
+        assert!(
+            m.rows.load(std::sync::atomic::Ordering::Relaxed) <= max_len + 1,
+            "{kind}: {} rows",
+            m.rows.load(std::sync::atomic::Ordering::Relaxed)
+        );
     }
 }

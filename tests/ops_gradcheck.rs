@@ -73,6 +73,8 @@ gradcheck_tests! {
     powi_gradcheck => "powi",
     tanh_gradcheck => "tanh",
     sigmoid_gradcheck => "sigmoid",
+    lstm_sequence_gradcheck => "lstm_sequence",
+    attention_gradcheck => "attention",
     relu_gradcheck => "relu",
     softmax_gradcheck => "softmax",
     log_softmax_gradcheck => "log_softmax",
