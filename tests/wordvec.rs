@@ -88,6 +88,13 @@ fn subsampling_and_noise_by_hand() {
 }
 
 #[test]
+fn a_subsampling_threshold_of_zero_keeps_every_word() {
+    // As in word2vec and gensim, t = 0 switches subsampling off.
+    assert_eq!(keep_probability(500, 1000, 0.0), 1.0);
+    assert_eq!(keep_probability(1, 1000, 0.0), 1.0);
+}
+
+#[test]
 fn cooccurrence_by_hand() {
     // "a b c" with window 2: (a,b) and (b,c) at distance 1 count 1, (a,c) at distance 2 counts 1/2;
     // every pair both ways.

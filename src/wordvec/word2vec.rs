@@ -79,12 +79,15 @@ impl Default for Word2VecConfig {
 ///
 /// $$ P_{keep}(w) = \min\Big(1,\ \sqrt{t / f} + t / f\Big) $$
 ///
-/// Frequent words ("the", "a") are dropped often, rare ones never.
+/// Frequent words ("the", "a") are dropped often, rare ones never. A
+/// threshold $t = 0$ switches subsampling off (every word is kept), as in
+/// word2vec and gensim.
 ///
-/// Checked by `tests/wordvec.rs::subsampling_and_noise_by_hand`.
+/// Checked by `tests/wordvec.rs::subsampling_and_noise_by_hand` and
+/// `a_subsampling_threshold_of_zero_keeps_every_word`.
 pub fn keep_probability(count: usize, total: usize, t: Float) -> Float {
     let f = count as Float / total.max(1) as Float;
-    if f == 0.0 {
+    if f == 0.0 || t <= 0.0 {
         return 1.0;
     }
     ((t / f).sqrt() + t / f).min(1.0)
@@ -240,14 +243,27 @@ impl Tables {
 /// mean loss per positive pair of each epoch.
 ///
 /// # Errors
-/// If no word occurs at least `min_count` times, a size is 0, or an epoch
-/// has no (centre, context) pair to train on.
+/// If no word occurs at least `min_count` times, a size is 0, the learning
+/// rate is not a positive number or the subsampling threshold not a finite
+/// one at least 0, or an epoch has no (centre, context) pair to train on.
 pub fn train_word2vec(
     sentences: &[Vec<String>],
     config: &Word2VecConfig,
 ) -> Result<(WordVectors, Vec<Float>), String> {
     if config.dim == 0 || config.window == 0 || config.epochs == 0 {
         return Err("word2vec: dim, window and epochs must be at least 1".into());
+    }
+    if !(config.lr.is_finite() && config.lr > 0.0) {
+        return Err(format!(
+            "word2vec: the learning rate (--lr) must be a positive number, not {}",
+            config.lr
+        ));
+    }
+    if !(config.subsample.is_finite() && config.subsample >= 0.0) {
+        return Err(format!(
+            "word2vec: the subsampling threshold (--subsample) must be a finite number at least 0, not {}",
+            config.subsample
+        ));
     }
     let vocab = CorpusVocab::build(sentences, config.min_count)?;
     let (v, d) = (vocab.len(), config.dim);
