@@ -95,6 +95,28 @@ fn a_subsampling_threshold_of_zero_keeps_every_word() {
 }
 
 #[test]
+fn noise_table_draws_what_binary_search_draws() {
+    // Counts of a Zipf-like vocabulary with runs of equal counts, as real text has.
+    let counts: Vec<usize> = (1..=1750).map(|r| 20_000 / r + 5).collect();
+    for counts in [&counts[..], &[16, 1], &[3]] {
+        let noise = NoiseTable::new(counts);
+        let c = noise.cumulative();
+        let binary_search = |u: f64| c.partition_point(|&x| x <= u).min(c.len() - 1);
+        // Every boundary, the floats on either side of it, the ends, and random draws.
+        let mut us: Vec<f64> = c
+            .iter()
+            .flat_map(|&x| [x.next_down(), x, x.next_up()])
+            .collect();
+        us.extend([0.0, f64::MIN_POSITIVE, 0.5, 1.0f64.next_down()]);
+        let mut r = rng(9);
+        us.extend((0..20_000).map(|_| rand::RngExt::random::<f64>(&mut r)));
+        for u in us {
+            assert_eq!(noise.word_at(u), binary_search(u), "u = {u:e}");
+        }
+    }
+}
+
+#[test]
 fn cooccurrence_by_hand() {
     // "a b c" with window 2: (a,b) and (b,c) at distance 1 count 1, (a,c) at distance 2 counts 1/2;
     // every pair both ways.

@@ -14,6 +14,7 @@
 mod corpus;
 mod glove;
 mod io;
+mod noise;
 mod pca;
 mod word2vec;
 
@@ -24,10 +25,11 @@ pub use glove::{
     GloveConfig, GloveGrads, cooccurrences, glove_grads, glove_term, glove_weight, train_glove,
 };
 pub use io::VectorsError;
+pub use noise::NoiseTable;
 pub use pca::pca_2d;
 pub use word2vec::{
-    NegativeSamplingGrads, NoiseTable, Word2VecConfig, Word2VecMode, keep_probability,
-    negative_sampling_grads, negative_sampling_loss, train_word2vec,
+    NegativeSamplingGrads, Word2VecConfig, Word2VecMode, keep_probability, negative_sampling_grads,
+    negative_sampling_loss, train_word2vec,
 };
 
 use crate::tensor::{Float, Tensor};

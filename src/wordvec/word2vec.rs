@@ -3,9 +3,10 @@
 //! hand-derived gradients (each checked against finite differences in
 //! `tests/wordvec.rs`).
 
+use super::noise::NoiseTable;
 use super::{CorpusVocab, WordVectors};
 use crate::autograd::sigmoid;
-use crate::tensor::{Float, Rng, Tensor, rng};
+use crate::tensor::{Float, Tensor, rng};
 use rand::RngExt;
 
 /// Skip-gram predicts each context word from the centre word; CBOW predicts
@@ -91,44 +92,6 @@ pub fn keep_probability(count: usize, total: usize, t: Float) -> Float {
         return 1.0;
     }
     ((t / f).sqrt() + t / f).min(1.0)
-}
-
-/// The noise distribution of negative sampling, $P_n(w) \propto \mathrm{count}(w)^{3/4}$,
-/// as a cumulative table sampled by binary search.
-///
-/// Checked by `tests/wordvec.rs::subsampling_and_noise_by_hand`.
-pub struct NoiseTable {
-    cumulative: Vec<Float>,
-}
-
-impl NoiseTable {
-    /// The table for these word counts.
-    pub fn new(counts: &[usize]) -> NoiseTable {
-        let mut total = 0.0;
-        let cumulative = counts
-            .iter()
-            .map(|&c| {
-                total += (c as Float).powf(0.75);
-                total
-            })
-            .collect::<Vec<_>>();
-        NoiseTable {
-            cumulative: cumulative.iter().map(|c| c / total).collect(),
-        }
-    }
-
-    /// $P_n(w)$ of word `w`.
-    pub fn probability(&self, w: usize) -> Float {
-        self.cumulative[w] - if w == 0 { 0.0 } else { self.cumulative[w - 1] }
-    }
-
-    /// Draws one word id.
-    pub fn sample(&self, r: &mut Rng) -> usize {
-        let u: Float = r.random();
-        self.cumulative
-            .partition_point(|&c| c <= u)
-            .min(self.cumulative.len() - 1)
-    }
 }
 
 fn dot(a: &[Float], b: &[Float]) -> Float {
