@@ -116,8 +116,7 @@ fn noise_table_draws_what_binary_search_draws() {
     }
 }
 
-/// Random tables of `v` words with vectors of size `d`, the output vectors
-/// not zero (as they are after some training).
+/// Random input and output vectors (not zero, as after some training).
 fn random_tables(v: usize, d: usize, seed: u64) -> Word2VecTables {
     let mut r = rng(seed);
     Word2VecTables {
@@ -145,18 +144,14 @@ fn fused_step_equals_the_composed_step() {
         let mut fused = composed.clone();
         let mut buffers = StepBuffers::new(d);
         // Many rounds, with a large learning rate, so that the dot products
-        // take both signs and grow large enough to saturate the sigmoid.
+        // take both signs and many sizes.
         for round in 0..40 {
             for (i, &(inputs, o, noise)) in steps.iter().enumerate() {
                 let lr = 0.5 / (1 + round + i) as f64;
                 let want = composed.step_composed(inputs, o, noise, lr);
                 let got = fused.step(inputs, o, noise, lr, &mut buffers);
-                assert_eq!(
-                    got.to_bits(),
-                    want.to_bits(),
-                    "loss, d {d}, round {round}, step {i}"
-                );
-                assert_eq!(fused, composed, "tables, d {d}, round {round}, step {i}");
+                let at = format!("d {d}, round {round}, step {i}");
+                assert_eq!((got.to_bits(), &fused), (want.to_bits(), &composed), "{at}");
             }
         }
     }
