@@ -139,9 +139,8 @@ enum Command {
     Word2vec {
         #[command(flatten)]
         args: VectorFlags,
-        /// Use CBOW instead of skip-gram.
-        #[arg(long)]
-        cbow: bool,
+        #[command(flatten)]
+        word2vec: Word2VecFlags,
     },
     /// Learn word vectors with GloVe.
     Glove {
@@ -420,6 +419,42 @@ impl VectorFlags {
     }
 }
 
+/// Options only `word2vec` has; each one left out keeps the library's default.
+#[derive(clap::Args)]
+struct Word2VecFlags {
+    /// Use CBOW instead of skip-gram.
+    #[arg(long)]
+    cbow: bool,
+    /// Largest distance between centre and context word (default 4).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    window: Option<u64>,
+    /// Negative samples per positive pair (default 5).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(0..=1000))]
+    negatives: Option<u64>,
+    /// Drop words seen fewer times than this (default 1).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    min_count: Option<u64>,
+    /// Subsampling threshold t (default 1e-3; 0 keeps every word).
+    #[arg(long)]
+    subsample: Option<f64>,
+    /// Initial learning rate (default 0.025 for skip-gram, 0.05 for CBOW).
+    #[arg(long)]
+    lr: Option<f64>,
+}
+
+impl Word2VecFlags {
+    fn into_options(self) -> cli::Word2VecOptions {
+        cli::Word2VecOptions {
+            cbow: self.cbow,
+            window: self.window.map(|w| w as usize),
+            negatives: self.negatives.map(|k| k as usize),
+            min_count: self.min_count.map(|c| c as usize),
+            subsample: self.subsample,
+            lr: self.lr,
+        }
+    }
+}
+
 /// The parsed command line, or the exit code after printing why not: help
 /// and version as clap prints them, a mistake as one line with status 1.
 fn parse() -> Result<Cli, ExitCode> {
@@ -517,7 +552,9 @@ fn main() -> ExitCode {
             allow_unknown,
         } => cli::summarize(&checkpoint, text.as_deref(), beam as usize, allow_unknown),
         Command::Chat { checkpoint } => cli::chat(&checkpoint),
-        Command::Word2vec { args, cbow } => cli::word2vec(args.into_args(), cbow),
+        Command::Word2vec { args, word2vec } => {
+            cli::word2vec(args.into_args(), word2vec.into_options())
+        }
         Command::Glove { args } => cli::glove(args.into_args()),
         Command::Neighbors { vectors, word, k } => cli::neighbors(&vectors, &word, k as usize),
         Command::Analogy { vectors, words, k } => {
