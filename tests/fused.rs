@@ -4,7 +4,7 @@
 //! differences in `tests/ops_gradcheck.rs`.)
 
 use encdec::autograd::{Tape, Var};
-use encdec::nn::{Lstm, Module, MultiHeadAttention, RecurrentOptions};
+use encdec::nn::{LayerNorm, Lstm, Module, MultiHeadAttention, RecurrentOptions, layer_norm};
 use encdec::tensor::{Mask, Tensor, rng};
 use proptest::prelude::*;
 
@@ -108,5 +108,33 @@ proptest! {
         let (v_comp, g_comp) = run(true, &mut mha);
         assert_close("value", &v_fused, &v_comp, 1e-13);
         assert_close("gradient", &g_fused, &g_comp, 1e-12);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn fused_layer_norm_equals_the_composed_formula(
+        rows in 1usize..5, d in 1usize..7, seed in 0u64..1000, offset in -1e3f64..1e3,
+    ) {
+        let mut ln = LayerNorm::new("", d);
+        let mut r = rng(seed);
+        ln.weight.value = Tensor::rand_uniform(&[d], -2.0, 2.0, &mut r);
+        ln.bias.value = Tensor::rand_uniform(&[d], -1.0, 1.0, &mut r);
+        let x = Tensor::rand_uniform(&[2, rows, d], -2.0, 2.0, &mut r).map(|v| v + offset);
+        let run = |composed: bool, m: &mut LayerNorm| {
+            values_and_grads(m, std::slice::from_ref(&x), |m, t, x| {
+                vec![if composed {
+                    layer_norm(x[0], t.param(&m.weight), t.param(&m.bias), m.eps)
+                } else {
+                    m.forward(t, x[0])
+                }]
+            })
+        };
+        let (v_fused, g_fused) = run(false, &mut ln);
+        let (v_comp, g_comp) = run(true, &mut ln);
+        assert_close("value", &v_fused, &v_comp, 1e-12);
+        assert_close("gradient", &g_fused, &g_comp, 1e-10);
     }
 }

@@ -75,6 +75,7 @@ gradcheck_tests! {
     sigmoid_gradcheck => "sigmoid",
     lstm_sequence_gradcheck => "lstm_sequence",
     attention_gradcheck => "attention",
+    layer_norm_fused_gradcheck => "layer_norm_fused",
     relu_gradcheck => "relu",
     softmax_gradcheck => "softmax",
     log_softmax_gradcheck => "log_softmax",

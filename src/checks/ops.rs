@@ -326,6 +326,12 @@ pub fn op_cases() -> Vec<OpCase> {
             },
         ),
         case(
+            "layer_norm_fused",
+            |[a, b, c]| vec![vec![a, b, c + 1], vec![c + 1], vec![c + 1]],
+            Any,
+            |_, x| x[0].layer_norm_fused(x[1], x[2], 1e-5),
+        ),
+        case(
             "lstm_sequence",
             |[b, t, h]| vec![vec![b, t, 4 * h], vec![b, h], vec![b, h], vec![4 * h, h]],
             Any,
