@@ -351,6 +351,9 @@ struct TrainFlags {
     /// Keep those vectors fixed during training (default: fine-tune them).
     #[arg(long, requires = "src_vectors")]
     freeze_vectors: bool,
+    /// Threads a training step may use.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=256))]
+    threads: u64,
 }
 
 impl TrainFlags {
@@ -503,7 +506,10 @@ fn main() -> ExitCode {
             out,
             checkpoint,
         } => cli::demo(epochs as usize, seed, &out, checkpoint.as_deref()),
-        Command::Train(flags) => flags.options().map_err(Into::into).and_then(cli::train),
+        Command::Train(flags) => {
+            encdec::parallel::set_threads(flags.threads as usize);
+            flags.options().map_err(Into::into).and_then(cli::train)
+        }
         Command::Evaluate {
             checkpoint,
             corpus,

@@ -156,6 +156,10 @@ fn bad_flags_are_refused() {
         "invalid value '0'",
     );
     fails_with(&encdec(&["bench", "--model", "gru"]), "invalid value 'gru'");
+    fails_with(
+        &encdec(&["train", "--model", "lstm", "--threads", "0"]),
+        "invalid value '0'",
+    );
 }
 
 #[test]
