@@ -265,11 +265,11 @@ fn one_growth(kind: ModelKind, g: &Growth) -> String {
     let verdict = match g.seen - g.expected {
         d if d.abs() <= 0.1 => "as the count predicts".to_string(),
         d if d < 0.0 => format!(
-            "{:.2} below the count: costs fixed per step (one call per operation, the optimizer) weigh more at short lengths",
+            "{:.2} below the count: costs fixed per step (one call per operation, the optimizer) may weigh more at short lengths, or the timings are noisy",
             -d
         ),
         d => format!(
-            "{d:.2} above the count: costs it leaves out (element-wise work, memory traffic as the tape outgrows the caches) grow faster than the products"
+            "{d:.2} above the count: costs it leaves out (element-wise work, memory traffic as the tape outgrows the caches) may grow faster than the products, or the timings are noisy"
         ),
     };
     format!(
