@@ -7,8 +7,10 @@ mod cli;
 /// mimalloc reuses freed buffers instead of handing them back to the
 /// kernel, which spares the tape's many short-lived tensors a page fault
 /// each (about a third of a Transformer step's time with the system allocator).
+/// The counting wrapper measures `encdec bench`'s peak memory per step; it
+/// counts only during that measurement.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: CountingAlloc<mimalloc::MiMalloc> = CountingAlloc::new(mimalloc::MiMalloc);
 
 /// mimalloc's `mi_option_purge_delay`. The Rust bindings name the options
 /// around it but not this one; in `mimalloc.h` it comes just before `use_numa_nodes`.
@@ -25,6 +27,8 @@ fn keep_freed_pages() {
 }
 
 use clap::{Parser, Subcommand};
+use encdec::checks::bench::Budget;
+use encdec::checks::heap::CountingAlloc;
 use encdec::data::Language;
 use encdec::seq2seq::ModelKind;
 use encdec::seq2seq::corpus::CorpusSpec;
@@ -184,15 +188,45 @@ enum Command {
         #[arg(short, long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..))]
         k: u64,
     },
-    /// Time training steps of the two benchmark models (single thread).
+    /// Time training steps of the two benchmark models, and their peak memory per step.
     Bench {
-        /// Minimum number of timed steps per model.
+        /// lstm, transformer or all.
+        #[arg(long, value_enum, default_value_t = BenchModel::All)]
+        model: BenchModel,
+        /// Source and target lengths to time, e.g. 12,24,48,96; with several, how the time grows is reported.
+        #[arg(long, value_delimiter = ',', default_value = "12", value_parser = clap::value_parser!(u64).range(1..=1000))]
+        lengths: Vec<u64>,
+        /// Threads a training step may use.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=256))]
+        threads: u64,
+        /// Untimed steps before the timed ones.
+        #[arg(long, default_value_t = 5)]
+        warmup: u64,
+        /// Minimum number of timed steps per model and length.
         #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
         steps: u64,
-        /// Minimum seconds of timing per model.
+        /// Minimum seconds of timing per model and length.
         #[arg(long, default_value_t = 3.0)]
         seconds: f64,
     },
+}
+
+/// The models `encdec bench --model` times.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum BenchModel {
+    Lstm,
+    Transformer,
+    All,
+}
+
+impl BenchModel {
+    fn kinds(self) -> Vec<ModelKind> {
+        match self {
+            BenchModel::Lstm => vec![ModelKind::Lstm],
+            BenchModel::Transformer => vec![ModelKind::Transformer],
+            BenchModel::All => vec![ModelKind::Lstm, ModelKind::Transformer],
+        }
+    }
 }
 
 /// A corpus file, or two line-aligned files.
@@ -330,6 +364,9 @@ struct TrainFlags {
     /// Keep those vectors fixed during training (default: fine-tune them).
     #[arg(long, requires = "src_vectors")]
     freeze_vectors: bool,
+    /// Threads a training step may use.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=256))]
+    threads: u64,
 }
 
 impl TrainFlags {
@@ -519,7 +556,10 @@ fn main() -> ExitCode {
             out,
             checkpoint,
         } => cli::demo(epochs as usize, seed, &out, checkpoint.as_deref()),
-        Command::Train(flags) => flags.options().map_err(Into::into).and_then(cli::train),
+        Command::Train(flags) => {
+            encdec::parallel::set_threads(flags.threads as usize);
+            flags.options().map_err(Into::into).and_then(cli::train)
+        }
         Command::Evaluate {
             checkpoint,
             corpus,
@@ -559,7 +599,23 @@ fn main() -> ExitCode {
             out,
             layer,
         } => cli::heatmap(&checkpoint, &sentence, &out, layer),
-        Command::Bench { steps, seconds } => cli::bench(steps as usize, seconds),
+        Command::Bench {
+            model,
+            lengths,
+            threads,
+            warmup,
+            steps,
+            seconds,
+        } => {
+            encdec::parallel::set_threads(threads as usize);
+            let lengths: Vec<usize> = lengths.into_iter().map(|n| n as usize).collect();
+            let budget = Budget {
+                warmup: warmup as usize,
+                min_steps: steps as usize,
+                min_seconds: seconds,
+            };
+            cli::bench(&model.kinds(), &lengths, budget)
+        }
         Command::Summarize {
             checkpoint,
             text,
