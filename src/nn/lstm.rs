@@ -164,16 +164,9 @@ impl Lstm {
             };
         }
         let b = tape.param(&w.bias_ih) + tape.param(&w.bias_hh);
-        // p = x W_ih^T + b for every step at once: [batch * time, 4h].
-        let p = x
-            .reshape(&[batch * time, w.input()])
-            .matmul_nt(tape.param(&w.weight_ih))
-            + b;
-        let y = p.reshape(&[batch, time, 4 * hid]).lstm_sequence(
-            (h0, c0),
-            tape.param(&w.weight_hh),
-            opts.lengths,
-        );
+        // p = x W_ih^T + b for every step at once: [batch, time, 4h].
+        let p = w.project_inputs(tape, x, b);
+        let y = p.lstm_sequence((h0, c0), tape.param(&w.weight_hh), opts.lengths);
         let last = y.slice(1, time - 1, time).reshape(&[batch, 2 * hid]);
         LstmOutput {
             sequence: opts

@@ -12,6 +12,7 @@ pub(crate) mod gather;
 pub(crate) mod lstm_seq;
 pub(crate) mod masked_fill;
 pub(crate) mod matmul;
+pub(crate) mod recurrence;
 pub(crate) mod reduce;
 pub(crate) mod shape;
 pub(crate) mod softmax;
