@@ -127,6 +127,12 @@ fn gru_step_gradcheck() {
 }
 
 #[test]
+fn gru_steps_gradcheck() {
+    // The step-by-step reference, as gradient-checked as the fused layer.
+    common::layer_gradcheck("gru_steps");
+}
+
+#[test]
 fn return_sequences_and_final_state_agree() {
     let lstm = Lstm::new("", 3, 4, &mut rng(3));
     let tape = Tape::new();

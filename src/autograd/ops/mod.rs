@@ -9,6 +9,7 @@ pub(crate) mod cross_entropy;
 pub mod custom;
 pub(crate) mod dropout;
 pub(crate) mod gather;
+pub(crate) mod gru_seq;
 pub(crate) mod lstm_seq;
 pub(crate) mod masked_fill;
 pub(crate) mod matmul;

@@ -1,10 +1,11 @@
-//! What a fused recurrence ([`Var::lstm_sequence`]) needs besides its cell:
-//! which steps are padding, the check of the lengths, the gradient each step
-//! sends back to the state it started from through the recurrent product,
-//! and the gradient of the recurrent weights, taken after the backward loop
-//! as one product over every step.
+//! What the fused recurrences ([`Var::lstm_sequence`] and
+//! [`Var::gru_sequence`]) share: which steps are padding, the check of the
+//! lengths, the gradient each step sends back to the state it started from
+//! through the recurrent product, and the gradient of the recurrent
+//! weights, taken after the backward loop as one product over every step.
 //!
 //! [`Var::lstm_sequence`]: crate::autograd::Var::lstm_sequence
+//! [`Var::gru_sequence`]: crate::autograd::Var::gru_sequence
 
 use crate::tensor::{Float, Tensor, gemm};
 
