@@ -4,7 +4,7 @@
 //! differences in `tests/ops_gradcheck.rs`.)
 
 use encdec::autograd::{Tape, Var};
-use encdec::nn::{LayerNorm, Lstm, Module, MultiHeadAttention, RecurrentOptions, layer_norm};
+use encdec::nn::{Gru, LayerNorm, Lstm, Module, MultiHeadAttention, RecurrentOptions, layer_norm};
 use encdec::tensor::{Mask, Tensor, rng};
 use proptest::prelude::*;
 
@@ -39,6 +39,52 @@ fn assert_close(what: &str, a: &[Tensor], b: &[Tensor], tol: f64) {
     }
 }
 
+/// Random inputs for a recurrent layer: `x` `[batch, time, input]`, then
+/// `states` initial states `[batch, hidden]`.
+fn recurrent_inputs(
+    [batch, time, input, hidden]: [usize; 4],
+    states: usize,
+    seed: u64,
+) -> Vec<Tensor> {
+    let mut r = rng(seed);
+    let mut inputs = vec![Tensor::rand_uniform(
+        &[batch, time, input],
+        -2.0,
+        2.0,
+        &mut r,
+    )];
+    for _ in 0..states {
+        inputs.push(Tensor::rand_uniform(&[batch, hidden], -1.0, 1.0, &mut r));
+    }
+    inputs
+}
+
+/// Every step's output, and `lengths` (row b has length time - b, at least
+/// 0) when `padded`.
+fn options(lengths: &[usize], padded: bool) -> RecurrentOptions<'_> {
+    RecurrentOptions {
+        return_sequences: true,
+        lengths: padded.then_some(lengths),
+    }
+}
+
+fn shrinking_lengths(batch: usize, time: usize) -> Vec<usize> {
+    (0..batch).map(|b| time.saturating_sub(b)).collect()
+}
+
+/// Runs a recurrent layer fused (`steps` false) and step by step (`steps`
+/// true), and asserts equal values (to 1e-13) and gradients (to 1e-12).
+fn assert_fused_equals_steps<M: Module>(
+    m: &mut M,
+    inputs: &[Tensor],
+    f: impl for<'t> Fn(bool, &M, &'t Tape, &[Var<'t>]) -> Vec<Var<'t>>,
+) {
+    let (v_fused, g_fused) = values_and_grads(m, inputs, |m, t, x| f(false, m, t, x));
+    let (v_steps, g_steps) = values_and_grads(m, inputs, |m, t, x| f(true, m, t, x));
+    assert_close("value", &v_fused, &v_steps, 1e-13);
+    assert_close("gradient", &g_fused, &g_steps, 1e-12);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
 
@@ -48,29 +94,30 @@ proptest! {
         seed in 0u64..1000, padded in any::<bool>(),
     ) {
         let mut lstm = Lstm::new("", input, hidden, &mut rng(seed));
-        let mut r = rng(seed + 1);
-        let inputs = [
-            Tensor::rand_uniform(&[batch, time, input], -2.0, 2.0, &mut r),
-            Tensor::rand_uniform(&[batch, hidden], -1.0, 1.0, &mut r),
-            Tensor::rand_uniform(&[batch, hidden], -1.0, 1.0, &mut r),
-        ];
-        // Padded: row b has length time - b (at least 0).
-        let lengths: Vec<usize> = (0..batch).map(|b| time.saturating_sub(b)).collect();
-        let opts = RecurrentOptions {
-            return_sequences: true,
-            lengths: padded.then_some(lengths.as_slice()),
-        };
-        let run = |steps: bool, m: &mut Lstm| {
-            values_and_grads(m, &inputs, |m, t, x| {
-                let f = if steps { Lstm::forward_steps } else { Lstm::forward };
-                let out = f(m, t, x[0], Some((x[1], x[2])), opts);
-                vec![out.sequence.unwrap(), out.h, out.c]
-            })
-        };
-        let (v_fused, g_fused) = run(false, &mut lstm);
-        let (v_steps, g_steps) = run(true, &mut lstm);
-        assert_close("value", &v_fused, &v_steps, 1e-13);
-        assert_close("gradient", &g_fused, &g_steps, 1e-12);
+        let inputs = recurrent_inputs([batch, time, input, hidden], 2, seed + 1);
+        let lengths = shrinking_lengths(batch, time);
+        let opts = options(&lengths, padded);
+        assert_fused_equals_steps(&mut lstm, &inputs, |steps, m, t, x| {
+            let f = if steps { Lstm::forward_steps } else { Lstm::forward };
+            let out = f(m, t, x[0], Some((x[1], x[2])), opts);
+            vec![out.sequence.unwrap(), out.h, out.c]
+        });
+    }
+
+    #[test]
+    fn fused_gru_equals_the_composed_steps(
+        batch in 1usize..4, time in 1usize..6, input in 1usize..4, hidden in 1usize..5,
+        seed in 0u64..1000, padded in any::<bool>(),
+    ) {
+        let mut gru = Gru::new("", input, hidden, &mut rng(seed));
+        let inputs = recurrent_inputs([batch, time, input, hidden], 1, seed + 1);
+        let lengths = shrinking_lengths(batch, time);
+        let opts = options(&lengths, padded);
+        assert_fused_equals_steps(&mut gru, &inputs, |steps, m, t, x| {
+            let f = if steps { Gru::forward_steps } else { Gru::forward };
+            let out = f(m, t, x[0], Some(x[1]), opts);
+            vec![out.sequence.unwrap(), out.h]
+        });
     }
 }
 

@@ -74,6 +74,7 @@ gradcheck_tests! {
     tanh_gradcheck => "tanh",
     sigmoid_gradcheck => "sigmoid",
     lstm_sequence_gradcheck => "lstm_sequence",
+    gru_sequence_gradcheck => "gru_sequence",
     attention_gradcheck => "attention",
     layer_norm_fused_gradcheck => "layer_norm_fused",
     relu_gradcheck => "relu",

@@ -93,7 +93,8 @@ fn lstm_step_by_hand() {
 }
 
 #[test]
-fn lstm_step_gradcheck() {
+fn lstm_gradcheck() {
+    // The layer as models run it: the fused recurrence.
     common::layer_gradcheck("lstm");
 }
 
@@ -122,8 +123,14 @@ fn gru_step_by_hand() {
 }
 
 #[test]
-fn gru_step_gradcheck() {
+fn gru_gradcheck() {
     common::layer_gradcheck("gru");
+}
+
+#[test]
+fn gru_steps_gradcheck() {
+    // The step-by-step reference, as gradient-checked as the fused layer.
+    common::layer_gradcheck("gru_steps");
 }
 
 #[test]

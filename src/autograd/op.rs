@@ -3,8 +3,8 @@
 //! one file of [`super::ops`]; this file only routes.
 
 use super::ops::{
-    arith, attention, cross_entropy, custom::CustomOp, dropout, gather, layer_norm, lstm_seq,
-    masked_fill, matmul, reduce, shape, softmax, unary,
+    arith, attention, cross_entropy, custom::CustomOp, dropout, gather, gru_seq, layer_norm,
+    lstm_seq, masked_fill, matmul, reduce, shape, softmax, unary,
 };
 use crate::tensor::{Float, Tensor};
 use std::rc::Rc;
@@ -64,6 +64,7 @@ pub(crate) enum Op {
         ignore_index: Option<usize>,
     },
     LstmSequence(Box<lstm_seq::LstmSaved>),
+    GruSequence(Box<gru_seq::GruSaved>),
     Attention(Box<attention::AttentionSaved>),
     LayerNorm(Box<layer_norm::LayerNormSaved>),
     AttentionWeights {
@@ -108,6 +109,7 @@ impl Op {
             Op::Dropout { .. } => "dropout".into(),
             Op::CrossEntropy { .. } => "cross_entropy".into(),
             Op::LstmSequence(_) => "lstm_sequence".into(),
+            Op::GruSequence(_) => "gru_sequence".into(),
             Op::Attention(_) => "attention".into(),
             Op::LayerNorm(_) => "layer_norm".into(),
             Op::AttentionWeights { .. } => "attention_weights".into(),
@@ -183,6 +185,7 @@ pub(crate) fn backward(
             *ignore_index,
         )),
         Op::LstmSequence(saved) => lstm_seq::lstm_sequence_backward(saved, x, y, g, need),
+        Op::GruSequence(saved) => gru_seq::gru_sequence_backward(saved, x, y, g, need),
         Op::Attention(saved) => attention::attention_backward(saved, x, g),
         Op::LayerNorm(saved) => layer_norm::layer_norm_backward(saved, x, g),
         Op::AttentionWeights { heads, scale } => {

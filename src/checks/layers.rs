@@ -113,10 +113,17 @@ fn lstm_case(seed: u64, steps: bool) -> LayerCheck {
     )
 }
 
-fn gru_case(seed: u64) -> LayerCheck {
+/// The GRU layer, fused ([`Gru::forward`]) or step by step
+/// ([`Gru::forward_steps`], the reference).
+fn gru_case(seed: u64, steps: bool) -> LayerCheck {
     let m = randomize(Gru::new("", 3, 4, &mut rng(seed)), seed);
-    check(m, &inputs(&[&[2, 5, 3], &[2, 4]], seed), |m, t, x| {
-        let out = m.forward(t, x[0], Some(x[1]), seq_opts());
+    check(m, &inputs(&[&[2, 5, 3], &[2, 4]], seed), move |m, t, x| {
+        let run = if steps {
+            Gru::forward_steps
+        } else {
+            Gru::forward
+        };
+        let out = run(m, t, x[0], Some(x[1]), seq_opts());
         weighted_sum(out.sequence.unwrap(), 1) + weighted_sum(out.h, 2)
     })
 }
@@ -242,7 +249,8 @@ pub fn layer_cases() -> Vec<LayerCase> {
         case("rnn_sigmoid", |s| rnn_case(Activation::Sigmoid, s)),
         case("lstm", |s| lstm_case(s, false)),
         case("lstm_steps", |s| lstm_case(s, true)),
-        case("gru", gru_case),
+        case("gru", |s| gru_case(s, false)),
+        case("gru_steps", |s| gru_case(s, true)),
         case("dot_attention", dot_attention_case),
         case("additive_attention", additive_attention_case),
         case("scaled_dot_product", sdpa_case),

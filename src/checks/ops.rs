@@ -343,6 +343,17 @@ pub fn op_cases() -> Vec<OpCase> {
             },
         ),
         case(
+            "gru_sequence",
+            |[b, t, h]| vec![vec![b, t, 3 * h], vec![b, h], vec![3 * h, h], vec![3 * h]],
+            Any,
+            |_, x| {
+                // Odd rows stop one step early, so padded steps are checked too.
+                let [b, t] = [x[0].shape()[0], x[0].shape()[1]];
+                let lengths: Vec<usize> = (0..b).map(|r| t - r % 2).collect();
+                x[0].gru_sequence(x[1], x[2], x[3], Some(&lengths))
+            },
+        ),
+        case(
             "cross_entropy",
             |[a, b, _]| vec![vec![a + 2, b + 1]],
             Any,

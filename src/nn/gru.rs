@@ -3,7 +3,7 @@
 
 use super::Module;
 use super::rnn::{RecurrentWeights, RnnOutput};
-use super::sequence::{RecurrentOptions, check_input, unroll, zeros_state};
+use super::sequence::{RecurrentOptions, check_input, mask_padding, unroll, zeros_state};
 use crate::autograd::{Param, Tape, Var};
 use crate::tensor::Rng;
 
@@ -28,8 +28,10 @@ use crate::tensor::Rng;
 /// # Panics
 /// If the shapes do not fit.
 ///
-/// Checked by `tests/recurrent.rs::gru_step_gradcheck` and
-/// `tests/parity.rs::gru_matches_pytorch`.
+/// Checked by `tests/recurrent.rs::gru_step_by_hand`, `gru_steps_gradcheck`
+/// and `tests/fused.rs::fused_gru_equals_the_composed_steps`, which ties it
+/// to the fused layer that `tests/parity.rs::gru_matches_pytorch` compares
+/// with PyTorch.
 pub fn gru_step<'t>(
     x_t: Var<'t>,
     h_prev: Var<'t>,
@@ -64,12 +66,53 @@ impl Gru {
 
     /// Runs over `x` from `h0` (zeros when `None`).
     ///
+    /// The input projections of all steps are one product, and the steps
+    /// themselves one fused node ([`Var::gru_sequence`]); the result equals
+    /// [`Gru::forward_steps`], the step-by-step reference, to rounding
+    /// (`tests/fused.rs::fused_gru_equals_the_composed_steps`).
+    ///
     /// # Shapes
     /// `x`: `[batch, time, input]`, `h0`: `[batch, hidden]` -> [`RnnOutput`]
     ///
     /// # Panics
     /// If `x` is not `[batch, time, input]` or the lengths do not fit it.
     pub fn forward<'t>(
+        &self,
+        tape: &'t Tape,
+        x: Var<'t>,
+        h0: Option<Var<'t>>,
+        opts: RecurrentOptions,
+    ) -> RnnOutput<'t> {
+        let w = &self.weights;
+        let (batch, time) = check_input("gru", &x.shape(), w.input(), opts.lengths);
+        let hid = w.hidden();
+        let h0 = h0.unwrap_or_else(|| zeros_state(x, batch, hid));
+        if time == 0 {
+            return RnnOutput {
+                sequence: None,
+                h: h0,
+            };
+        }
+        // p = x W_ih^T + b_ih for every step at once: [batch, time, 3h].
+        let p = w.project_inputs(tape, x, tape.param(&w.bias_ih));
+        let (u, b_hh) = (tape.param(&w.weight_hh), tape.param(&w.bias_hh));
+        let y = p.gru_sequence(h0, u, b_hh, opts.lengths);
+        RnnOutput {
+            sequence: opts.return_sequences.then(|| mask_padding(y, opts.lengths)),
+            h: y.slice(1, time - 1, time).reshape(&[batch, hid]),
+        }
+    }
+
+    /// The reference: [`gru_step`] at every time step, each gate and the
+    /// state update a node of the tape. Same contract and, to rounding, same
+    /// results as [`Gru::forward`].
+    ///
+    /// # Shapes
+    /// As [`Gru::forward`].
+    ///
+    /// # Panics
+    /// As [`Gru::forward`].
+    pub fn forward_steps<'t>(
         &self,
         tape: &'t Tape,
         x: Var<'t>,

@@ -38,7 +38,7 @@ use crate::tensor::Rng;
 /// # Panics
 /// If the shapes differ (`mul: shapes .. do not broadcast`).
 ///
-/// Checked by `tests/recurrent.rs::lstm_step_by_hand` and `lstm_step_gradcheck`.
+/// Checked by `tests/recurrent.rs::lstm_step_by_hand` and `lstm_steps_gradcheck`.
 pub fn lstm_cell_state<'t>(f_t: Var<'t>, c_prev: Var<'t>, i_t: Var<'t>, g_t: Var<'t>) -> Var<'t> {
     f_t * c_prev + i_t * g_t
 }
@@ -53,7 +53,7 @@ pub fn lstm_cell_state<'t>(f_t: Var<'t>, c_prev: Var<'t>, i_t: Var<'t>, g_t: Var
 /// # Shapes
 /// `[batch, hidden]` both.
 ///
-/// Checked by `tests/recurrent.rs::lstm_step_by_hand` and `lstm_step_gradcheck`.
+/// Checked by `tests/recurrent.rs::lstm_step_by_hand` and `lstm_steps_gradcheck`.
 pub fn lstm_hidden_state<'t>(o_t: Var<'t>, c_t: Var<'t>) -> Var<'t> {
     o_t * c_t.tanh()
 }
@@ -83,8 +83,8 @@ pub fn lstm_hidden_state<'t>(o_t: Var<'t>, c_t: Var<'t>) -> Var<'t> {
 /// # Panics
 /// If the shapes do not fit.
 ///
-/// Checked by `tests/recurrent.rs::lstm_step_by_hand`, `lstm_step_gradcheck`
-/// and `tests/parity.rs::lstm_matches_pytorch`.
+/// Checked by `tests/recurrent.rs::lstm_step_by_hand`, `lstm_steps_gradcheck`
+/// and `tests/fused.rs::fused_lstm_equals_the_composed_steps`.
 pub fn lstm_step<'t>(
     x_t: Var<'t>,
     (h_prev, c_prev): (Var<'t>, Var<'t>),
@@ -164,16 +164,9 @@ impl Lstm {
             };
         }
         let b = tape.param(&w.bias_ih) + tape.param(&w.bias_hh);
-        // p = x W_ih^T + b for every step at once: [batch * time, 4h].
-        let p = x
-            .reshape(&[batch * time, w.input()])
-            .matmul_nt(tape.param(&w.weight_ih))
-            + b;
-        let y = p.reshape(&[batch, time, 4 * hid]).lstm_sequence(
-            (h0, c0),
-            tape.param(&w.weight_hh),
-            opts.lengths,
-        );
+        // p = x W_ih^T + b for every step at once: [batch, time, 4h].
+        let p = w.project_inputs(tape, x, b);
+        let y = p.lstm_sequence((h0, c0), tape.param(&w.weight_hh), opts.lengths);
         let last = y.slice(1, time - 1, time).reshape(&[batch, 2 * hid]);
         LstmOutput {
             sequence: opts

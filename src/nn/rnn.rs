@@ -101,6 +101,20 @@ impl RecurrentWeights {
     pub fn input(&self) -> usize {
         self.weight_ih.shape()[1]
     }
+
+    /// The input side of every step at once, one product (and the bias):
+    /// `x` `[batch, time, input]` -> `x weight_ih^T + bias`,
+    /// `[batch, time, gates * hidden]`. The layer chooses the bias:
+    /// `bias_ih + bias_hh` for the LSTM, `bias_ih` alone for the GRU (whose
+    /// `bias_hh` is partly inside the reset gate's product).
+    pub(crate) fn project_inputs<'t>(&self, tape: &'t Tape, x: Var<'t>, bias: Var<'t>) -> Var<'t> {
+        let s = x.shape();
+        let p = x
+            .reshape(&[s[0] * s[1], s[2]])
+            .matmul_nt(tape.param(&self.weight_ih))
+            + bias;
+        p.reshape(&[s[0], s[1], self.weight_ih.shape()[0]])
+    }
 }
 
 impl Module for RecurrentWeights {

@@ -11,6 +11,7 @@
 //! recurrent weights' gradient is one product after the backward loop,
 //! $\bar W_{hh} = \sum_t \bar a_t^\top h_{t-1}$, instead of one per step.
 
+use super::recurrence::{add_recurrent_grad, check_lengths, real, recurrent_weight_grad};
 use crate::autograd::op::Op;
 use crate::autograd::ops::unary::sigmoid;
 use crate::autograd::tape::Var;
@@ -23,11 +24,6 @@ pub(crate) struct LstmSaved {
     gates: Vec<Float>,
     tanh_c: Vec<Float>,
     lengths: Option<Vec<usize>>,
-}
-
-/// Whether row `b` is a real (not padded) step at time `t`.
-fn real(lengths: &Option<Vec<usize>>, b: usize, t: usize) -> bool {
-    lengths.as_ref().is_none_or(|l| t < l[b])
 }
 
 impl<'t> Var<'t> {
@@ -62,8 +58,9 @@ impl<'t> Var<'t> {
     /// If the shapes do not fit (`lstm_sequence: ...` with the shapes), or
     /// `lengths` does not have one entry per row, each at most `time`.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::lstm_sequence_gradcheck` and
-    /// `tests/fused.rs::fused_lstm_equals_the_composed_steps`.
+    /// Checked by `tests/ops_gradcheck.rs::lstm_sequence_gradcheck`,
+    /// `tests/fused.rs::fused_lstm_equals_the_composed_steps` and
+    /// `tests/parity.rs::lstm_matches_pytorch` (the layer runs this op).
     pub fn lstm_sequence(
         self,
         (h0, c0): (Var<'t>, Var<'t>),
@@ -92,12 +89,7 @@ fn check_shapes(p: &[usize], h0: &[usize], c0: &[usize], u: &[usize], lengths: O
         "lstm_sequence: shapes p {p:?}, h0 {h0:?}, c0 {c0:?}, weight_hh {u:?} do not fit \
          ([batch, time, 4h], [batch, h], [batch, h], [4h, h])"
     );
-    if let Some(l) = lengths {
-        assert!(
-            l.len() == p[0] && l.iter().all(|&n| n <= p[1]),
-            "lstm_sequence: lengths {l:?} do not fit input of shape {p:?}"
-        );
-    }
+    check_lengths("lstm_sequence", lengths, p);
 }
 
 /// The forward loop: returns the output `[batch, time, 2 hidden]` and what
@@ -198,7 +190,7 @@ pub(crate) fn lstm_sequence_backward(
     // The gradients flowing back from step t+1 into step t's state.
     let mut dh_next = vec![0.0; batch * hid];
     let mut dc_next = vec![0.0; batch * hid];
-    let mut dh_prev = vec![0.0; batch * hid];
+    let mut scratch = vec![0.0; batch * hid];
     for t in (0..time).rev() {
         for b in 0..batch {
             let out = (b * time + t) * 2 * hid;
@@ -237,53 +229,20 @@ pub(crate) fn lstm_sequence_backward(
                 d[2 * hid + j] = dc * i * (1.0 - g * g);
                 d[3 * hid + j] = dh * tc * o * (1.0 - o);
                 dc_next[s + j] = dc * f;
+                dh_next[s + j] = 0.0; // h_{t-1} reaches h_t only through a_t: added below
             }
         }
-        // forward: a_t = p_t + h_{t-1} U^T  =>  dh_{t-1} = da_t U  (real rows; padded rows keep dh)
-        gemm(
-            (batch, g4, hid),
-            &da[t * g4..],
-            (time * g4, 1),
-            u.data(),
-            (hid, 1),
-            &mut dh_prev,
-            (hid, 1),
-            false,
+        // forward: a_t = p_t + h_{t-1} U^T  =>  dh_{t-1} += da_t U  (real rows; padded rows keep dh)
+        add_recurrent_grad(
+            (&da, t, time),
+            u,
+            &saved.lengths,
+            &mut dh_next,
+            &mut scratch,
         );
-        for b in 0..batch {
-            if real(&saved.lengths, b, t) {
-                dh_next[b * hid..(b + 1) * hid].copy_from_slice(&dh_prev[b * hid..(b + 1) * hid]);
-            }
-        }
     }
     // dU = sum_t da_t^T h_{t-1}: one product over all (row, step) pairs.
-    let du = need[3].then(|| {
-        let mut h_prev = vec![0.0; batch * time * hid];
-        for b in 0..batch {
-            for t in 0..time {
-                let dst = (b * time + t) * hid;
-                let src = if t == 0 {
-                    &h0.data()[b * hid..(b + 1) * hid]
-                } else {
-                    let r = (b * time + t - 1) * 2 * hid;
-                    &y[r..r + hid]
-                };
-                h_prev[dst..dst + hid].copy_from_slice(src);
-            }
-        }
-        let mut du = vec![0.0; g4 * hid];
-        gemm(
-            (g4, batch * time, hid),
-            &da,
-            (1, g4),
-            &h_prev,
-            (hid, 1),
-            &mut du,
-            (hid, 1),
-            false,
-        );
-        Tensor::from_vec(du, &[g4, hid])
-    });
+    let du = need[3].then(|| recurrent_weight_grad(&da, g4, h0, (y, 2 * hid), time));
     vec![
         need[0].then(|| Tensor::from_vec(da, &[batch, time, g4])),
         need[1].then(|| Tensor::from_vec(dh_next, h0.shape())),
