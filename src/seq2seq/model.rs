@@ -125,31 +125,6 @@ pub struct Encoded<'t> {
     pub src_lengths: Vec<usize>,
 }
 
-impl<'t> Encoded<'t> {
-    /// Each sentence's encoding `n` times in a row (sentence `b` becomes rows
-    /// `b·n .. (b+1)·n`): beam search encodes its source once per step and
-    /// decodes all its prefixes against the copies.
-    ///
-    /// # Shapes
-    /// `memory` `[B, S, H]` → `[B·n, S, H]`; each state `[B, H]` → `[B·n, H]`.
-    pub fn repeat(&self, n: usize) -> Encoded<'t> {
-        let rows = |v: &Var<'t>| {
-            let b = v.shape()[0];
-            let parts: Vec<Var<'t>> = (0..b)
-                .flat_map(|i| std::iter::repeat_n(v.slice(0, i, i + 1), n))
-                .collect();
-            Var::concat(&parts, 0)
-        };
-        Encoded {
-            memory: self.memory.as_ref().map(rows),
-            state: self.state.iter().map(rows).collect(),
-            src_lengths: (self.src_lengths.iter())
-                .flat_map(|&l| std::iter::repeat_n(l, n))
-                .collect(),
-        }
-    }
-}
-
 /// The decoder's result for a batch.
 pub struct Decoded<'t> {
     /// Scores over the target vocabulary `[B, T, V]` (before the softmax).

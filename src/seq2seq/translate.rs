@@ -1,8 +1,9 @@
 //! From a sentence to its translation (tutorial §4.3): tokenize, map words
 //! to ids, decode, map ids back to words.
 
+use super::beam::beam_search;
 use super::checkpoint::Checkpoint;
-use super::decode::{Hypothesis, beam_search, greedy};
+use super::decode::{Hypothesis, greedy};
 use crate::data::EOS_ID;
 use crate::data::{Tokenizer, detokenize_in};
 use crate::tensor::Tensor;
