@@ -126,6 +126,15 @@ impl Seq2Seq for Counting {
         self.decoded.set(self.decoded.get() + batch.size);
         self.inner.decode(tape, enc, batch, train)
     }
+    fn decode_next<'t>(
+        &self,
+        tape: &'t encdec::autograd::Tape,
+        enc: &Encoded<'t>,
+        batch: &Batch,
+    ) -> Decoded<'t> {
+        self.decoded.set(self.decoded.get() + batch.size);
+        self.inner.decode_next(tape, enc, batch)
+    }
     fn embeddings_mut(&mut self) -> (&mut encdec::nn::Embedding, &mut encdec::nn::Embedding) {
         self.inner.embeddings_mut()
     }
@@ -170,5 +179,35 @@ fn finished_sentences_are_no_longer_decoded() {
             .expect("a seed whose sentences end at different steps");
         let written: usize = hs.iter().map(|h| h.ids.len()).sum();
         assert_eq!(m.decoded.get(), written, "{kind}");
+    }
+}
+
+#[test]
+fn decode_next_is_the_last_position_of_decode() {
+    // Two sources of different lengths (padding masked), prefixes of 3 tokens.
+    let examples = [
+        Example {
+            src: vec![4, 5, 6],
+            tgt: vec![5, 6],
+        },
+        Example {
+            src: vec![7],
+            tgt: vec![8, 4],
+        },
+    ];
+    let batch = Batch::new(&[&examples[0], &examples[1]]);
+    for kind in KINDS {
+        let m = model(kind, 4);
+        let tape = encdec::autograd::Tape::new();
+        let enc = m.encode(&tape, &batch, None);
+        let all = m.decode(&tape, &enc, &batch, None);
+        let next = m.decode_next(&tape, &enc, &batch);
+        let t = batch.tgt_len;
+        let last = all.logits.slice(1, t - 1, t).value();
+        assert_eq!(next.logits.shape(), last.shape(), "{kind}");
+        assert!(next.logits.value().max_abs_diff(&last) < 1e-12, "{kind}");
+        for (a, b) in all.attention.iter().zip(&next.attention) {
+            assert!(a.value().max_abs_diff(&b.value()) < 1e-12, "{kind}");
+        }
     }
 }

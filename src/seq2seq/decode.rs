@@ -127,14 +127,9 @@ impl EncodedSources {
         batch.tgt_len = t;
         batch.tgt_in = prefixes.concat();
         batch.tgt_out = vec![PAD_ID; batch.tgt_in.len()];
-        let out = model.decode(&tape, &enc, &batch, None);
+        let out = model.decode_next(&tape, &enc, &batch);
         let v = out.logits.shape()[2];
-        let logits = out
-            .logits
-            .slice(1, t - 1, t)
-            .reshape(&[batch.size, v])
-            .log_softmax()
-            .value();
+        let logits = out.logits.reshape(&[batch.size, v]).log_softmax().value();
         let rows = logits.data().chunks(v).map(<[Float]>::to_vec).collect();
         (rows, out.attention.iter().map(|a| a.value()).collect())
     }

@@ -158,6 +158,23 @@ pub trait Seq2Seq: Module {
         train: Option<&mut Rng>,
     ) -> Decoded<'t>;
 
+    /// The scores of the next word after each whole prefix: [`Seq2Seq::decode`]
+    /// without dropout, but with logits for the last target position only,
+    /// `[B, 1, V]` (attention still covers every position). Decoding reads
+    /// nothing else, and the output layer over the earlier positions is most
+    /// of a decoding step's work when the vocabulary is large. This default
+    /// slices [`Seq2Seq::decode`]'s logits; the models skip that work.
+    ///
+    /// # Panics
+    /// As [`Seq2Seq::decode`].
+    fn decode_next<'t>(&self, tape: &'t Tape, enc: &Encoded<'t>, batch: &Batch) -> Decoded<'t> {
+        let out = self.decode(tape, enc, batch, None);
+        Decoded {
+            logits: last_position(out.logits),
+            attention: out.attention,
+        }
+    }
+
     /// The source and target word-vector tables, for loading pre-trained
     /// vectors ([`super::load_vectors`]).
     fn embeddings_mut(&mut self) -> (&mut Embedding, &mut Embedding);
@@ -172,6 +189,12 @@ pub trait Seq2Seq: Module {
         let enc = self.encode(tape, batch, train.as_deref_mut());
         self.decode(tape, &enc, batch, train)
     }
+}
+
+/// The last position of a sequence: `[B, T, D]` → `[B, 1, D]`.
+pub(super) fn last_position(v: Var<'_>) -> Var<'_> {
+    let t = v.shape()[1];
+    v.slice(1, t.saturating_sub(1), t)
 }
 
 /// Builds a freshly initialised model from its config.
