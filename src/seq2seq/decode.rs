@@ -1,15 +1,16 @@
 //! Decoding (tutorial §3.2): start from `<s>`, repeatedly score the next
 //! word, until `</s>` or a length limit. Greedy decoding keeps the single
-//! best word at each step; beam search ([`super::beam`]) keeps the `k` best
-//! partial sentences.
+//! best word at each step; beam search ([`super::beam_search_batch`]) keeps
+//! the `k` best partial sentences.
 //!
 //! Both decode many sentences at once. The sources are padded into one
 //! batch (their true lengths travel with it, so padding is masked) and
 //! encoded once; each step then decodes one row per live prefix against a
-//! copy of its source's encoding. A sentence that has written `</s>` leaves
-//! the rows, so the last steps of a batch cost only what its longest
+//! copy of its source's encoding, and scores only the prefix's last
+//! position ([`Seq2Seq::decode_next`]). A sentence that has written `</s>`
+//! leaves the rows, so the last steps of a batch cost only what its longest
 //! outputs need. The result of a sentence does not depend on the others in
-//! its batch (checked by `tests/decode_batch.rs`).
+//! its batch (checked by `tests/decode/batched.rs`).
 
 use super::Batch;
 use super::batch::take_rows;
