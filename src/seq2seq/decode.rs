@@ -119,12 +119,12 @@ impl EncodedSources {
                 &shape,
             ))
         };
+        let mut batch = self.batch.select(source_of);
         let enc = Encoded {
             memory: self.memory.as_ref().map(on_tape),
             state: self.state.iter().map(on_tape).collect(),
-            src_lengths: take_rows(&self.batch.src_lengths, 1, source_of),
+            src_lengths: batch.src_lengths.clone(),
         };
-        let mut batch = self.batch.select(source_of);
         batch.tgt_len = t;
         batch.tgt_in = prefixes.concat();
         batch.tgt_out = vec![PAD_ID; batch.tgt_in.len()];
