@@ -14,7 +14,8 @@ Then, for --rounds rounds (default 2), in turn and in a rotating order:
   torch-f32    the same at float32
 
 all with emb 64, hidden 128, batch 64, max-vocab 5000, max-len 40, on one
-thread each. Seconds per epoch and tokens per second are what each program
+thread each (--threads N: N each, passed to `encdec train --threads` and to
+torch.set_num_threads). Seconds per epoch and tokens per second are what each program
 reports for its training pass (both count the real source and target tokens,
 `</s>` included, and leave out validation); peak memory is the resident set
 of the whole process, from `/usr/bin/time -v` (or, without it, from the
@@ -33,7 +34,7 @@ where the last column is encdec's seconds per epoch over that config's (below
 
 Requires PyTorch (`pip install torch`) and a Rust toolchain. Run from anywhere:
 
-    python3 scripts/bench_scale.py [--rounds 2] [--corpus-dir DIR] [--no-build]
+    python3 scripts/bench_scale.py [--rounds 2] [--threads 1] [--corpus-dir DIR] [--no-build]
 """
 
 import argparse
@@ -45,13 +46,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+from machine import describe
+
 ROOT = Path(__file__).resolve().parent.parent
 TORCH_SCRIPT = ROOT / "scripts" / "torch_corpus_epoch.py"
 TIME = Path("/usr/bin/time")
 SIZES = ["--emb", "64", "--hidden", "128", "--batch-size", "64", "--max-vocab", "5000",
          "--max-len", "40"]
 ENCDEC_FLAGS = ["--corpus", "--valid", "--test", "--model", "--epochs", "--out", "--emb",
-                "--hidden", "--batch-size", "--max-vocab", "--max-len"]
+                "--hidden", "--batch-size", "--max-vocab", "--max-len", "--threads"]
 # encdec's line per epoch (on stderr) and the torch script's (on stdout).
 ENCDEC_EPOCH = re.compile(r"\(([\d.]+) s, (\d+) tokens/s\)")
 TORCH_EPOCH = re.compile(r"seconds=([\d.]+) tokens_per_second=(\d+)")
@@ -126,36 +129,16 @@ def make_corpus(corpus_dir, tmp):
     return corpus
 
 
-def command(config, corpus, tmp, python, seed):
+def command(config, corpus, tmp, python, seed, threads):
+    common = ["--epochs", "1", "--seed", str(seed), "--threads", str(threads)] + SIZES
     if config == "encdec":
         files = ["--corpus", corpus / "train.tsv", "--valid", corpus / "valid.tsv",
                  "--test", corpus / "test.tsv"]
         return ([str(ROOT / "target" / "release" / "encdec"), "train"] + list(map(str, files))
-                + ["--model", "attention", "--epochs", "1", "--seed", str(seed), "--out",
-                   str(Path(tmp) / "m.ckpt")] + SIZES)
+                + ["--model", "attention", "--out", str(Path(tmp) / "m.ckpt")] + common)
     dtype = {"torch-f64": "float64", "torch-f32": "float32"}[config]
-    return ([python, str(TORCH_SCRIPT), "--train", str(corpus / "train.tsv"), "--dtype", dtype,
-             "--epochs", "1", "--seed", str(seed)] + SIZES)
-
-
-def lscpu_field(text, name):
-    found = re.search(rf"^{re.escape(name)}:\s*(.+)$", text, re.MULTILINE)
-    return found.group(1).strip() if found else "?"
-
-
-def machine_line(python):
-    try:
-        cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
-    except OSError:
-        cpu = ""
-    cores = lscpu_field(cpu, "Core(s) per socket")
-    if cores != "?" and lscpu_field(cpu, "Socket(s)").isdigit():
-        cores = str(int(cores) * int(lscpu_field(cpu, "Socket(s)")))
-    torch_version = run([python, "-c", "import torch; print(torch.__version__)"],
-                        "import torch").strip()
-    return (f"machine: {lscpu_field(cpu, 'Model name')}, {cores} cores, {os.cpu_count()} "
-            f"logical CPUs; every run on 1 thread; torch {torch_version}, "
-            f"Python {sys.version.split()[0]}")
+    return ([python, str(TORCH_SCRIPT), "--train", str(corpus / "train.tsv"), "--dtype", dtype]
+            + common)
 
 
 def main():
@@ -165,9 +148,10 @@ def main():
     parser.add_argument("--no-build", action="store_true", help="use target/release/encdec as is")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--python", default=sys.executable, help="interpreter with torch")
+    parser.add_argument("--threads", type=int, default=1, help="threads of each run (default 1)")
     args = parser.parse_args()
-    if args.rounds < 1:
-        parser.error("--rounds must be at least 1")
+    if args.rounds < 1 or args.threads < 1:
+        parser.error("--rounds and --threads must be at least 1")
     if last_epoch(ENCDEC_EPOCH, SAMPLE_ENCDEC_LINE) != (12.3, 4567):
         fail("the parser of encdec's epoch line is broken")
     if subprocess.run([args.python, "-c", "import torch"], capture_output=True).returncode != 0:
@@ -179,7 +163,7 @@ def main():
         corpus = make_corpus(args.corpus_dir, tmp)
         for r in range(args.rounds):
             for config in CONFIGS[r % 3:] + CONFIGS[:r % 3]:
-                cmd = command(config, corpus, tmp, args.python, args.seed)
+                cmd = command(config, corpus, tmp, args.python, args.seed, args.threads)
                 code, out, err, peak_mb = run_measured(cmd, tmp)
                 parsed = last_epoch(*((ENCDEC_EPOCH, err) if config == "encdec"
                                       else (TORCH_EPOCH, out)))
@@ -201,7 +185,7 @@ def main():
     print(f"encdec / torch-f64 = {encdec_seconds / median['torch-f64'][0]:.2f}, "
           f"encdec / torch-f32 = {encdec_seconds / median['torch-f32'][0]:.2f} "
           f"(seconds per epoch, median of {args.rounds} round(s); below 1: encdec is faster)")
-    print(machine_line(args.python))
+    print(f"{describe(args.python)}; every run on {args.threads} thread(s)")
 
 
 if __name__ == "__main__":

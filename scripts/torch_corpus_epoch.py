@@ -26,11 +26,11 @@ with a side longer than --max-len tokens are dropped. Each epoch shuffles
 the pairs, sorts pools of 100 batches' worth by source length, cuts them
 into batches and shuffles the batch order.
 
-Run on ONE CPU thread:
+Run on one CPU thread, or --threads N:
 
     python3 scripts/torch_corpus_epoch.py --train DIR/train.tsv \\
         [--emb 64 --hidden 128 --batch-size 64 --max-vocab 5000 --min-count 1 \\
-         --max-len 40 --dtype float64|float32 --epochs 1 --seed 0 --dropout 0.1]
+         --max-len 40 --dtype float64|float32 --epochs 1 --seed 0 --dropout 0.1 --threads 1]
 
 Prints to stdout one line per epoch, timed without the data preparation,
 
@@ -45,7 +45,6 @@ Requires only PyTorch (`pip install torch`).
 
 import argparse
 import math
-import os
 import random
 import re
 import resource
@@ -53,9 +52,9 @@ import sys
 import time
 from collections import Counter
 
-# Thread pools read these when torch is loaded, so pin them before the import.
-for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-    os.environ[var] = "1"
+from torch_threads import threads_before_import
+
+THREADS = threads_before_import()
 
 import torch  # noqa: E402  (must come after the environment is set)
 import torch.nn.functional as F  # noqa: E402
@@ -205,12 +204,13 @@ def main():
     parser.add_argument("--dropout", type=float, default=0.1)
     parser.add_argument("--lr", type=float, default=0.005)
     parser.add_argument("--clip", type=float, default=5.0)
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads (default 1)")
     args = parser.parse_args()
     for name in ("emb", "hidden", "batch_size", "max_vocab", "max_len", "epochs"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
 
-    torch.set_num_threads(1)
+    torch.set_num_threads(THREADS)
     torch.set_num_interop_threads(1)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)

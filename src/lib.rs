@@ -12,6 +12,7 @@
 //! | [`files`] | writing outputs whole or not at all, and checking output paths before the work starts |
 //! | [`nn`] | the tutorial's formulas as functions, and the layers built on them: embedding, linear, RNN, LSTM, GRU, attention, multi-head attention, layer norm, Transformer layers |
 //! | [`plot`] | pictures as PNG or SVG: attention heatmaps (one matrix, or every head of a layer) and per-epoch training curves, with a bundled font |
+//! | [`parallel`] | the number of threads a training step may use ([`parallel::set_threads`]) |
 //! | [`optim`] | SGD with momentum, Adam, gradient clipping, learning-rate schedules |
 //! | [`wordvec`] | word vectors (§3.1): Word2Vec skip-gram and CBOW with negative sampling, GloVe, nearest neighbours, analogies, PCA, text files with or without the word2vec header |
 //! | [`checks`] | the verification scaffolding that `encdec gradcheck`, `encdec bench` and the tests share: one gradient check per op and per layer, word-vector gradient checks, step timing |
@@ -28,6 +29,7 @@ pub mod data;
 pub mod files;
 pub mod nn;
 pub mod optim;
+pub mod parallel;
 pub mod plot;
 pub mod seq2seq;
 pub mod tensor;

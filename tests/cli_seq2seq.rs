@@ -151,6 +151,15 @@ fn bad_flags_are_refused() {
         &encdec(&["bench", "--seconds=-1"]),
         "must be a non-negative number",
     );
+    fails_with(
+        &encdec(&["bench", "--lengths", "12,0"]),
+        "invalid value '0'",
+    );
+    fails_with(&encdec(&["bench", "--model", "gru"]), "invalid value 'gru'");
+    fails_with(
+        &encdec(&["train", "--model", "lstm", "--threads", "0"]),
+        "invalid value '0'",
+    );
 }
 
 #[test]
@@ -218,11 +227,56 @@ fn heatmap_refuses_a_bad_extension_and_a_model_without_attention() {
 
 #[test]
 fn bench_prints_both_configurations() {
-    let o = encdec(&["bench", "--steps", "2", "--seconds", "0"]);
+    let o = encdec(&["bench", "--warmup", "0", "--steps", "2", "--seconds", "0"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
+    for model in ["lstm", "transformer"] {
+        let line = format!("encdec {model} len=12 threads=1 median_ms=");
+        assert!(out.contains(&line), "{out}");
+    }
     assert!(
-        out.contains("encdec lstm median_ms=") && out.contains("encdec transformer median_ms="),
+        out.contains("peak_mb=") && !out.contains("peak_mb=n/a"),
         "{out}"
     );
+}
+
+#[test]
+fn bench_reports_growth_over_several_lengths() {
+    let o = encdec(&[
+        "bench",
+        "--model",
+        "lstm",
+        "--lengths",
+        "8,4,16",
+        "--threads",
+        "2",
+        "--warmup",
+        "0",
+        "--steps",
+        "1",
+        "--seconds",
+        "0",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    // The lengths are timed in order, at the thread count asked for, and only the model asked for.
+    let lines: Vec<&str> = out.lines().filter(|l| l.contains("median_ms=")).collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    for (line, len) in lines.iter().zip([4, 8, 16]) {
+        assert!(
+            line.starts_with(&format!("encdec lstm len={len} threads=2 ")),
+            "{out}"
+        );
+    }
+    for growth in ["len=4..8 ", "len=8..16 ", "len=4..16 "] {
+        assert!(
+            out.contains(&format!("encdec lstm growth {growth}")),
+            "{out}"
+        );
+    }
+    assert!(
+        out.contains("lstm: from length 4 to 16 the time grew as length^"),
+        "{out}"
+    );
+    assert!(!out.contains("transformer"), "{out}");
 }

@@ -4,6 +4,8 @@
 mod cli_support;
 
 use cli_support::{encdec, fails_with, temp};
+use std::path::Path;
+use std::process::Output;
 
 #[test]
 fn trainers_write_vectors_that_neighbors_and_analogy_read() {
@@ -61,13 +63,11 @@ fn trainers_write_vectors_that_neighbors_and_analogy_read() {
     }
 }
 
-#[test]
-fn a_corpus_file_is_read_and_bad_ones_are_refused() {
-    let corpus = temp("corpus.txt");
-    std::fs::write(&corpus, "the cat sat on the mat\nthe dog sat on the log\n").unwrap();
-    let out = temp("small.txt");
-    let o = encdec(&[
-        "glove",
+/// Runs `command` (`word2vec` or `glove`) on a corpus file with vectors of
+/// size 4 and 2 epochs, writing them to `out`, with `extra` flags.
+fn train_small(command: &str, corpus: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        command,
         "--corpus",
         corpus.to_str().unwrap(),
         "--dim",
@@ -76,7 +76,17 @@ fn a_corpus_file_is_read_and_bad_ones_are_refused() {
         "2",
         "--out",
         out.to_str().unwrap(),
-    ]);
+    ];
+    args.extend(extra);
+    encdec(&args)
+}
+
+#[test]
+fn a_corpus_file_is_read_and_bad_ones_are_refused() {
+    let corpus = temp("corpus.txt");
+    std::fs::write(&corpus, "the cat sat on the mat\nthe dog sat on the log\n").unwrap();
+    let out = temp("small.txt");
+    let o = train_small("glove", &corpus, &out, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stdout).contains("corpus: 2 sentences, 12 tokens"));
     std::fs::write(&corpus, "\n  \n").unwrap();
@@ -91,6 +101,48 @@ fn a_corpus_file_is_read_and_bad_ones_are_refused() {
     fails_with(&encdec(&["word2vec", "--dim", "0"]), "invalid value '0'");
     std::fs::remove_file(corpus).unwrap();
     std::fs::remove_file(out).unwrap();
+}
+
+#[test]
+fn word2vec_takes_its_settings_as_flags() {
+    let corpus = temp("flags-corpus.txt");
+    // "the" and "sat" occur 4 times, every other word once.
+    std::fs::write(
+        &corpus,
+        "the cat sat\nthe dog sat\nthe cow sat\nthe fox sat\n",
+    )
+    .unwrap();
+    let out = temp("flags.txt");
+    let run = |extra: &[&str]| train_small("word2vec", &corpus, &out, extra);
+    for cbow in [false, true] {
+        let mut extra = vec![
+            "--window",
+            "2",
+            "--negatives",
+            "3",
+            "--min-count",
+            "4",
+            "--subsample",
+            "0",
+            "--lr",
+            "0.01",
+        ];
+        if cbow {
+            extra.push("--cbow");
+        }
+        let o = run(&extra);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("wrote 2 vectors of size 4"),
+            "--min-count 4 keeps the and sat: {}",
+            String::from_utf8_lossy(&o.stdout)
+        );
+    }
+    fails_with(&run(&["--lr=-1"]), "lr");
+    fails_with(&run(&["--subsample=-1"]), "subsample");
+    fails_with(&run(&["--window", "0"]), "invalid value '0'");
+    std::fs::remove_file(corpus).unwrap();
+    std::fs::remove_file(out).ok();
 }
 
 #[test]

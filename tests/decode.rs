@@ -4,6 +4,7 @@ use encdec::data::EOS_ID;
 use encdec::seq2seq::*;
 use encdec::tensor::rng;
 use proptest::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[path = "decode/batched.rs"]
 mod batched;
@@ -80,19 +81,35 @@ proptest! {
     }
 }
 
+/// A count that a shared model can add to (a `Seq2Seq` is `Sync`).
+#[derive(Default)]
+struct Count(AtomicUsize);
+
+impl Count {
+    fn add(&self, n: usize) {
+        self.0.fetch_add(n, Ordering::Relaxed);
+    }
+    fn get(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+    fn reset(&self) {
+        self.0.store(0, Ordering::Relaxed);
+    }
+}
+
 /// A model that counts the source rows it encodes and the prefix rows it decodes.
 struct Counting {
     inner: Box<dyn Seq2Seq>,
-    encoded: std::cell::Cell<usize>,
-    decoded: std::cell::Cell<usize>,
+    encoded: Count,
+    decoded: Count,
 }
 
 impl Counting {
     fn new(inner: Box<dyn Seq2Seq>) -> Counting {
         Counting {
             inner,
-            encoded: std::cell::Cell::new(0),
-            decoded: std::cell::Cell::new(0),
+            encoded: Count::default(),
+            decoded: Count::default(),
         }
     }
 }
@@ -113,7 +130,7 @@ impl Seq2Seq for Counting {
         batch: &Batch,
         train: Option<&mut encdec::tensor::Rng>,
     ) -> Encoded<'t> {
-        self.encoded.set(self.encoded.get() + batch.size);
+        self.encoded.add(batch.size);
         self.inner.encode(tape, batch, train)
     }
     fn decode<'t>(
@@ -123,7 +140,7 @@ impl Seq2Seq for Counting {
         batch: &Batch,
         train: Option<&mut encdec::tensor::Rng>,
     ) -> Decoded<'t> {
-        self.decoded.set(self.decoded.get() + batch.size);
+        self.decoded.add(batch.size);
         self.inner.decode(tape, enc, batch, train)
     }
     fn decode_next<'t>(
@@ -132,7 +149,7 @@ impl Seq2Seq for Counting {
         enc: &Encoded<'t>,
         batch: &Batch,
     ) -> Decoded<'t> {
-        self.decoded.set(self.decoded.get() + batch.size);
+        self.decoded.add(batch.size);
         self.inner.decode_next(tape, enc, batch)
     }
     fn embeddings_mut(&mut self) -> (&mut encdec::nn::Embedding, &mut encdec::nn::Embedding) {
@@ -150,10 +167,10 @@ fn decoding_encodes_each_source_once_whatever_the_width() {
         let m = Counting::new(model(kind, 3));
         let _ = beam_search(&m, &[4, 5, 6, 7], 16, 6, 1.0);
         assert_eq!(m.encoded.get(), 1, "{kind}: beam search of one source");
-        m.encoded.set(0);
+        m.encoded.reset();
         let _ = beam_search_batch(&m, &sources, 4, 6, 1.0);
         assert_eq!(m.encoded.get(), 3, "{kind}: beam search of three sources");
-        m.encoded.set(0);
+        m.encoded.reset();
         let _ = greedy(&m, &sources, 6);
         assert_eq!(
             m.encoded.get(),

@@ -682,6 +682,27 @@ fn word2vec_with_no_pair_to_train_on_says_so() {
     assert!(e.contains("nothing to train on"), "{e}");
 }
 
+#[test]
+fn word2vec_refuses_a_learning_rate_or_threshold_that_is_not_a_number_it_can_use() {
+    use encdec::wordvec::{Word2VecConfig, train_word2vec};
+    let sentences = vec![["the", "cat", "sat"].map(String::from).to_vec()];
+    for (lr, subsample, says) in [
+        (f64::NAN, 1e-3, "lr"),
+        (0.0, 1e-3, "lr"),
+        (-0.1, 1e-3, "lr"),
+        (0.025, -1e-3, "subsample"),
+        (0.025, f64::INFINITY, "subsample"),
+    ] {
+        let c = Word2VecConfig {
+            lr,
+            subsample,
+            ..Default::default()
+        };
+        let e = train_word2vec(&sentences, &c).unwrap_err();
+        assert!(e.contains(says), "lr {lr}, subsample {subsample}: {e}");
+    }
+}
+
 /// A batch of one sentence with the given source and target lengths (ids
 /// all `</s>`), built by hand as a library user could.
 fn hand_batch(src_len: usize, tgt_len: usize) -> encdec::seq2seq::Batch {

@@ -117,6 +117,17 @@ fn not_read(case: &str, which: usize, shape: &[usize], flat: usize) -> Option<&'
             let targets = encdec::checks::ops::ce_targets(shape[0], classes);
             (targets[flat / classes] == 0).then_some("a row cross_entropy ignores")
         }
+        ("lstm_sequence", 0) => {
+            // Odd rows of [b, t, 4h] stop one step early: their last step is padding.
+            let (t, g4) = (shape[1], shape[2]);
+            let (row, step) = (flat / (t * g4), (flat / g4) % t);
+            (step + row % 2 >= t).then_some("a padded step lstm_sequence carries over")
+        }
+        ("attention", 1) => {
+            // The last key of row 0 is masked: its score is replaced by -inf.
+            let (n_k, d) = (shape[1], shape[2]);
+            (flat / (n_k * d) == 0 && (flat / d) % n_k == n_k - 1).then_some("a masked key")
+        }
         _ => None,
     }
 }

@@ -98,6 +98,12 @@ fn lstm_step_gradcheck() {
 }
 
 #[test]
+fn lstm_steps_gradcheck() {
+    // The step-by-step reference, as gradient-checked as the fused layer.
+    common::layer_gradcheck("lstm_steps");
+}
+
+#[test]
 fn gru_step_by_hand() {
     // Input 1, hidden 1; W_ih = [1, -1, 0.5] for r, z, n; W_hh = [0, 0, 2]; biases 0;
     // x = 1, h_prev = 0.5:

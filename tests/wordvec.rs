@@ -88,6 +88,87 @@ fn subsampling_and_noise_by_hand() {
 }
 
 #[test]
+fn a_subsampling_threshold_of_zero_keeps_every_word() {
+    // As in word2vec and gensim, t = 0 switches subsampling off.
+    assert_eq!(keep_probability(500, 1000, 0.0), 1.0);
+    assert_eq!(keep_probability(1, 1000, 0.0), 1.0);
+}
+
+#[test]
+fn noise_table_draws_what_binary_search_draws() {
+    // Counts of a Zipf-like vocabulary with runs of equal counts, as real text has.
+    let counts: Vec<usize> = (1..=1750).map(|r| 20_000 / r + 5).collect();
+    for counts in [&counts[..], &[16, 1], &[3]] {
+        let noise = NoiseTable::new(counts);
+        let c = noise.cumulative();
+        let binary_search = |u: f64| c.partition_point(|&x| x <= u).min(c.len() - 1);
+        // Every boundary, the floats on either side of it, the ends, and random draws.
+        let mut us: Vec<f64> = c
+            .iter()
+            .flat_map(|&x| [x.next_down(), x, x.next_up()])
+            .collect();
+        us.extend([0.0, f64::MIN_POSITIVE, 0.5, 1.0f64.next_down()]);
+        let mut r = rng(9);
+        us.extend((0..20_000).map(|_| rand::RngExt::random::<f64>(&mut r)));
+        for u in us {
+            assert_eq!(noise.word_at(u), binary_search(u), "u = {u:e}");
+        }
+    }
+}
+
+/// Random input and output vectors (not zero, as after some training).
+fn random_tables(v: usize, d: usize, seed: u64) -> Word2VecTables {
+    let mut r = rng(seed);
+    Word2VecTables {
+        w: Tensor::randn(&[v * d], 0.0, 0.5, &mut r).into_data(),
+        u: Tensor::randn(&[v * d], 0.0, 0.5, &mut r).into_data(),
+        dim: d,
+    }
+}
+
+#[test]
+fn fused_step_equals_the_composed_step() {
+    // (inputs, true word, negatives): skip-gram, CBOW with a word twice in
+    // its context, the true word among the negatives, a negative drawn
+    // twice, no negatives at all, and an input that is also the true word.
+    let steps: [(&[usize], usize, &[usize]); 6] = [
+        (&[0], 1, &[2, 3, 4, 5, 6]),
+        (&[1, 2, 2, 5], 0, &[3, 4, 6]),
+        (&[3], 4, &[4, 1, 0]),
+        (&[6], 2, &[5, 5, 1]),
+        (&[2, 4], 3, &[]),
+        (&[5], 5, &[0, 1]),
+    ];
+    for (d, seed) in [(13, 0), (48, 1), (1, 2)] {
+        let mut composed = random_tables(7, d, seed);
+        let mut fused = composed.clone();
+        let mut buffers = StepBuffers::new(d);
+        // Many rounds, with a large learning rate, so that the dot products
+        // take both signs and many sizes.
+        for round in 0..40 {
+            for (i, &(inputs, o, noise)) in steps.iter().enumerate() {
+                let lr = 0.5 / (1 + round + i) as f64;
+                let want = composed.step_composed(inputs, o, noise, lr);
+                let got = fused.step(inputs, o, noise, lr, &mut buffers);
+                let at = format!("d {d}, round {round}, step {i}");
+                assert_eq!((got.to_bits(), &fused), (want.to_bits(), &composed), "{at}");
+            }
+        }
+    }
+    // Zero output vectors (as at the start of training): every dot product is 0.
+    let mut composed = Word2VecTables {
+        u: vec![0.0; 3 * 4],
+        ..random_tables(3, 4, 3)
+    };
+    let mut fused = composed.clone();
+    let want = composed.step_composed(&[0], 1, &[2], 0.1);
+    let got = fused.step(&[0], 1, &[2], 0.1, &mut StepBuffers::new(4));
+    // L = -log sigma(0) - log sigma(-0) = 2 log 2
+    assert_eq!(want, 2.0 * std::f64::consts::LN_2);
+    assert_eq!((got, &fused), (want, &composed));
+}
+
+#[test]
 fn cooccurrence_by_hand() {
     // "a b c" with window 2: (a,b) and (b,c) at distance 1 count 1, (a,c) at distance 2 counts 1/2;
     // every pair both ways.

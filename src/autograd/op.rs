@@ -3,8 +3,8 @@
 //! one file of [`super::ops`]; this file only routes.
 
 use super::ops::{
-    arith, cross_entropy, custom::CustomOp, dropout, gather, masked_fill, matmul, reduce, shape,
-    softmax, unary,
+    arith, attention, cross_entropy, custom::CustomOp, dropout, gather, layer_norm, lstm_seq,
+    masked_fill, matmul, reduce, shape, softmax, unary,
 };
 use crate::tensor::{Float, Tensor};
 use std::rc::Rc;
@@ -63,6 +63,13 @@ pub(crate) enum Op {
         targets: Vec<usize>,
         ignore_index: Option<usize>,
     },
+    LstmSequence(Box<lstm_seq::LstmSaved>),
+    Attention(Box<attention::AttentionSaved>),
+    LayerNorm(Box<layer_norm::LayerNormSaved>),
+    AttentionWeights {
+        heads: usize,
+        scale: Float,
+    },
     Custom(Rc<dyn CustomOp>),
 }
 
@@ -100,6 +107,10 @@ impl Op {
             Op::MaskedFill { .. } => "masked_fill".into(),
             Op::Dropout { .. } => "dropout".into(),
             Op::CrossEntropy { .. } => "cross_entropy".into(),
+            Op::LstmSequence(_) => "lstm_sequence".into(),
+            Op::Attention(_) => "attention".into(),
+            Op::LayerNorm(_) => "layer_norm".into(),
+            Op::AttentionWeights { .. } => "attention_weights".into(),
             Op::Custom(c) => c.name().to_string(),
         }
     }
@@ -171,6 +182,12 @@ pub(crate) fn backward(
             targets,
             *ignore_index,
         )),
+        Op::LstmSequence(saved) => lstm_seq::lstm_sequence_backward(saved, x, y, g, need),
+        Op::Attention(saved) => attention::attention_backward(saved, x, g),
+        Op::LayerNorm(saved) => layer_norm::layer_norm_backward(saved, x, g),
+        Op::AttentionWeights { heads, scale } => {
+            attention::attention_weights_backward(x, y, g, *heads, *scale)
+        }
         Op::Custom(c) => {
             let grads = c.backward(x, y, g);
             // Zipped with the inputs later, a short list would drop gradients silently.

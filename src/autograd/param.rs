@@ -94,7 +94,13 @@ impl Tape {
     /// The gradient of `p` after [`Tape::backward`], `None` if `p` was not
     /// used on this tape or no gradient reached it.
     pub fn param_grad(&self, p: &Param) -> Option<Tensor> {
-        let index = *self.params.borrow().get(&p.id)?;
+        self.param_grad_by_id(p.id)
+    }
+
+    /// [`Tape::param_grad`] of the parameter whose [`Param::id`] is `id`
+    /// (for a thread that holds the model only by shared reference).
+    pub fn param_grad_by_id(&self, id: u64) -> Option<Tensor> {
+        let index = *self.params.borrow().get(&id)?;
         self.grad(Var { tape: self, index })
     }
 }

@@ -1,15 +1,17 @@
 //! The training-step benchmark behind `encdec bench`, in the two
-//! configurations that `scripts/bench_torch.py` measures in PyTorch.
+//! configurations that `scripts/bench_torch.py` measures in PyTorch, at any
+//! sequence length, with how its time grows as the length doubles.
 
+use super::heap::peak_during;
 use crate::optim::Adam;
 use crate::seq2seq::{Batch, ModelConfig, ModelKind, build, train_step};
 use crate::tensor::{Float, rng};
 use rand::RngExt;
 use std::time::Instant;
 
-/// Batch size, sequence length and vocabulary of both configurations.
+/// Sentences per batch in both configurations.
 pub const BATCH: usize = 32;
-/// Source and target length.
+/// The default source and target length.
 pub const LEN: usize = 12;
 /// Source and target vocabulary.
 pub const VOCAB: usize = 100;
@@ -34,58 +36,249 @@ pub fn bench_config(kind: ModelKind) -> ModelConfig {
     }
 }
 
-/// A batch of random ids in `4..VOCAB` without padding: source `[32, 12]`,
-/// decoder input and target `[32, 12]` (as the PyTorch script).
-pub fn bench_batch(seed: u64) -> Batch {
+/// A batch of random ids in `4..VOCAB` without padding: source `[32, len]`,
+/// decoder input and target `[32, len]`, the target one position ahead of
+/// the input (as the PyTorch script makes it).
+pub fn bench_batch(len: usize, seed: u64) -> Batch {
     let mut r = rng(seed);
     let mut ids = |n: usize| (0..n).map(|_| r.random_range(4..VOCAB)).collect::<Vec<_>>();
-    let tgt = ids(BATCH * (LEN + 1));
+    let tgt = ids(BATCH * (len + 1));
     let (mut tgt_in, mut tgt_out) = (vec![], vec![]);
-    for row in tgt.chunks(LEN + 1) {
-        tgt_in.extend(&row[..LEN]);
+    for row in tgt.chunks(len + 1) {
+        tgt_in.extend(&row[..len]);
         tgt_out.extend(&row[1..]);
     }
     Batch {
         size: BATCH,
-        src: ids(BATCH * LEN),
-        src_len: LEN,
-        src_lengths: vec![LEN; BATCH],
+        src: ids(BATCH * len),
+        src_len: len,
+        src_lengths: vec![len; BATCH],
         tgt_in,
         tgt_out,
-        tgt_len: LEN,
+        tgt_len: len,
     }
 }
 
-/// Milliseconds of each timed training step (forward, backward, Adam
-/// update), after `warmup` untimed steps; at least `min_steps` steps and
-/// `min_seconds` seconds.
-pub fn time_steps(
-    kind: ModelKind,
-    warmup: usize,
-    min_steps: usize,
-    min_seconds: Float,
-) -> Vec<Float> {
+/// How long to measure: untimed warm-up steps, then at least `min_steps`
+/// timed steps and at least `min_seconds` seconds of them.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    /// Untimed steps first.
+    pub warmup: usize,
+    /// At least this many timed steps.
+    pub min_steps: usize,
+    /// And at least this many seconds of timed steps.
+    pub min_seconds: Float,
+}
+
+/// What [`time_steps`] measured for one model at one length.
+#[derive(Clone, Debug)]
+pub struct StepTimes {
+    /// The source and target length of the batch.
+    pub len: usize,
+    /// Milliseconds of each timed step.
+    pub ms: Vec<Float>,
+    /// The most heap bytes one more step held at once above what was live
+    /// before it (the tape's values and gradients, the temporaries, the
+    /// optimizer's work), measured by [`super::heap::CountingAlloc`]; `None`
+    /// when the program does not count its heap.
+    pub peak_bytes: Option<usize>,
+}
+
+/// Times training steps (forward, backward, Adam update) of the benchmark
+/// model `kind` on a batch of length `len`, with the thread count
+/// [`crate::parallel::threads`] sets; after the timed steps, one more step
+/// measures the heap (counting slows the allocator a little, so that step
+/// is not timed).
+pub fn time_steps(kind: ModelKind, len: usize, budget: Budget) -> StepTimes {
     let mut model =
         build(&bench_config(kind), &mut rng(0)).expect("the benchmark configs are valid");
-    let batch = bench_batch(1);
+    let batch = bench_batch(len, 1);
     let mut opt = Adam::default();
     let mut r = rng(2);
-    for _ in 0..warmup {
-        train_step(model.as_mut(), &batch, &mut opt, 1e-3, None, &mut r);
+    let mut step = || train_step(model.as_mut(), &batch, &mut opt, 1e-3, None, &mut r);
+    for _ in 0..budget.warmup {
+        step();
     }
     let start = Instant::now();
-    let mut times = vec![];
-    while times.len() < min_steps || start.elapsed().as_secs_f64() < min_seconds {
+    let mut ms = vec![];
+    while ms.len() < budget.min_steps || start.elapsed().as_secs_f64() < budget.min_seconds {
         let t = Instant::now();
-        train_step(model.as_mut(), &batch, &mut opt, 1e-3, None, &mut r);
-        times.push(t.elapsed().as_secs_f64() * 1e3);
+        step();
+        ms.push(t.elapsed().as_secs_f64() * 1e3);
     }
-    times
+    let (_, peak_bytes) = peak_during(step);
+    StepTimes {
+        len,
+        ms,
+        peak_bytes,
+    }
 }
 
 /// The median of a list of timings.
+///
+/// # Panics
+/// If `times` is empty.
 pub fn median(times: &[Float]) -> Float {
     let mut t = times.to_vec();
     t.sort_by(Float::total_cmp);
     t[t.len() / 2]
+}
+
+/// Multiply-adds in the matrix products of one forward pass over a batch of
+/// [`BATCH`] sentences of length $n$ on both sides: $B(a n + b n^2)$, where
+/// $a n$ counts the products applied to each position and $b n^2$ those
+/// between positions (attention). The backward pass does about twice the
+/// forward's products, so the total grows the same way.
+///
+/// With embedding $e$, hidden size $h$ (for the Transformer $d = d_{model}$,
+/// feed-forward $f$, $L$ layers per stack) and target vocabulary $V$:
+/// - LSTM: $a = 2 \cdot 4h(e + h) + hV$ (the encoder's and the decoder's
+///   gates, the output layer), $b = 0$;
+/// - LSTM with attention: $a$ as the LSTM's plus $2h \cdot h$ for
+///   $\tanh(W_c[c_t; s_t])$, $b = 2h$ (scores and context);
+/// - Transformer: $a = L(4d^2 + 2df) + L(8d^2 + 2df) + dV$ (projections and
+///   feed-forward of the encoder and decoder layers, the output layer),
+///   $b = L \cdot 2d + L \cdot 4d$ ($QK^\top$ and the weighted sum of values:
+///   once per encoder layer, twice per decoder layer).
+pub fn multiply_adds(c: &ModelConfig, n: usize) -> Float {
+    let (e, h, v, l) = (c.emb, c.hidden, c.tgt_vocab, c.layers);
+    let lstm = 2 * 4 * h * (e + h) + h * v;
+    let (a, b) = match c.kind {
+        ModelKind::Lstm => (lstm, 0),
+        ModelKind::Attention => (lstm + 2 * h * h, 2 * h),
+        ModelKind::Transformer => (
+            l * (4 * e * e + 2 * e * h) + l * (8 * e * e + 2 * e * h) + e * v,
+            l * 2 * e + l * 4 * e,
+        ),
+    };
+    let n = n as Float;
+    BATCH as Float * (a as Float * n + b as Float * n * n)
+}
+
+/// How a cost grows from one length to another, as the exponent $k$ in
+/// cost ∝ length^k: `seen` from the measured times, `expected` from
+/// [`multiply_adds`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Growth {
+    /// The shorter length.
+    pub from: usize,
+    /// The longer length.
+    pub to: usize,
+    /// The exponent the times show.
+    pub seen: Float,
+    /// The exponent the count of multiply-adds predicts.
+    pub expected: Float,
+}
+
+/// The slope of $\ln y$ against $\ln x$, fitted by least squares:
+/// $k = \sum_i (u_i - \bar u)(w_i - \bar w) / \sum_i (u_i - \bar u)^2$ with
+/// $u = \ln x$, $w = \ln y$. For two points it is
+/// $\ln(y_2/y_1) / \ln(x_2/x_1)$; a cost $y = c x^k$ gives exactly $k$.
+///
+/// # Panics
+/// If fewer than two points are given or all `x` are equal.
+pub fn log_log_slope(points: &[(Float, Float)]) -> Float {
+    assert!(points.len() >= 2, "log_log_slope: needs two points or more");
+    let n = points.len() as Float;
+    let (u, w): (Vec<Float>, Vec<Float>) = points.iter().map(|&(x, y)| (x.ln(), y.ln())).unzip();
+    let (u_mean, w_mean) = (u.iter().sum::<Float>() / n, w.iter().sum::<Float>() / n);
+    let cov: Float = u
+        .iter()
+        .zip(&w)
+        .map(|(a, b)| (a - u_mean) * (b - w_mean))
+        .sum();
+    let var: Float = u.iter().map(|a| (a - u_mean) * (a - u_mean)).sum();
+    assert!(var > 0.0, "log_log_slope: the lengths must differ");
+    cov / var
+}
+
+/// The growth of the median step time between each pair of successive
+/// lengths, then over all of them (a least-squares fit, first to last
+/// length), for the benchmark model `kind`. Empty with fewer than two lengths.
+pub fn growth(kind: ModelKind, runs: &[StepTimes]) -> Vec<Growth> {
+    if runs.len() < 2 {
+        return vec![];
+    }
+    let c = bench_config(kind);
+    let fit = |runs: &[StepTimes]| {
+        let seen: Vec<_> = runs
+            .iter()
+            .map(|r| (r.len as Float, median(&r.ms)))
+            .collect();
+        let counted: Vec<_> = runs
+            .iter()
+            .map(|r| (r.len as Float, multiply_adds(&c, r.len)))
+            .collect();
+        Growth {
+            from: runs[0].len,
+            to: runs[runs.len() - 1].len,
+            seen: log_log_slope(&seen),
+            expected: log_log_slope(&counted),
+        }
+    };
+    let mut all: Vec<Growth> = runs.windows(2).map(fit).collect();
+    if runs.len() > 2 {
+        all.push(fit(runs));
+    }
+    all
+}
+
+/// Says in words how the time grew over all lengths and between the last
+/// two (`all` as [`growth`] returns it), and how that compares with the
+/// count of multiply-adds. Empty when `all` is.
+pub fn growth_words(kind: ModelKind, all: &[Growth]) -> String {
+    match all {
+        [] => String::new(),
+        [only] => one_growth(kind, only),
+        [.., last, overall] => format!(
+            "{}; between the last two lengths, {} and {}: length^{:.2} seen, length^{:.2} counted",
+            one_growth(kind, overall),
+            last.from,
+            last.to,
+            last.seen,
+            last.expected
+        ),
+    }
+}
+
+/// How a cost that grows as length^k grows, in words.
+fn shape(k: Float) -> &'static str {
+    match k {
+        k if k < 0.9 => "less than linear",
+        k if k <= 1.1 => "about linear",
+        k if k < 1.9 => "between linear and quadratic",
+        k if k <= 2.1 => "about quadratic",
+        _ => "faster than quadratic",
+    }
+}
+
+/// One [`Growth`] in words, with what the count of multiply-adds says.
+fn one_growth(kind: ModelKind, g: &Growth) -> String {
+    let model = match kind {
+        ModelKind::Transformer => {
+            "projections and feed-forward layers linear, attention's n×n scores quadratic"
+        }
+        ModelKind::Attention => "the LSTMs linear, attention's scores quadratic",
+        ModelKind::Lstm => "every product applied once per position",
+    };
+    let verdict = match g.seen - g.expected {
+        d if d.abs() <= 0.1 => "as the count predicts".to_string(),
+        d if d < 0.0 => format!(
+            "{:.2} below the count: costs fixed per step (one call per operation, the optimizer) may weigh more at short lengths, or the timings are noisy",
+            -d
+        ),
+        d => format!(
+            "{d:.2} above the count: costs it leaves out (element-wise work, memory traffic as the tape outgrows the caches) may grow faster than the products, or the timings are noisy"
+        ),
+    };
+    format!(
+        "{kind}: from length {} to {} the time grew as length^{:.2}, {}; counting multiply-adds ({model}) predicts length^{:.2}, {}: {verdict}",
+        g.from,
+        g.to,
+        g.seen,
+        shape(g.seen),
+        g.expected,
+        shape(g.expected)
+    )
 }

@@ -94,13 +94,20 @@ fn rnn_case(f: Activation, seed: u64) -> LayerCheck {
     })
 }
 
-fn lstm_case(seed: u64) -> LayerCheck {
+/// The LSTM layer, fused ([`Lstm::forward`]) or step by step
+/// ([`Lstm::forward_steps`], the reference).
+fn lstm_case(seed: u64, steps: bool) -> LayerCheck {
     let m = randomize(Lstm::new("", 3, 4, &mut rng(seed)), seed);
     check(
         m,
         &inputs(&[&[2, 5, 3], &[2, 4], &[2, 4]], seed),
-        |m, t, x| {
-            let out = m.forward(t, x[0], Some((x[1], x[2])), seq_opts());
+        move |m, t, x| {
+            let run = if steps {
+                Lstm::forward_steps
+            } else {
+                Lstm::forward
+            };
+            let out = run(m, t, x[0], Some((x[1], x[2])), seq_opts());
             weighted_sum(out.sequence.unwrap(), 1) + weighted_sum(out.h, 2) + weighted_sum(out.c, 3)
         },
     )
@@ -233,7 +240,8 @@ pub fn layer_cases() -> Vec<LayerCase> {
         case("embedding", embedding_case),
         case("rnn_tanh", |s| rnn_case(Activation::Tanh, s)),
         case("rnn_sigmoid", |s| rnn_case(Activation::Sigmoid, s)),
-        case("lstm", lstm_case),
+        case("lstm", |s| lstm_case(s, false)),
+        case("lstm_steps", |s| lstm_case(s, true)),
         case("gru", gru_case),
         case("dot_attention", dot_attention_case),
         case("additive_attention", additive_attention_case),

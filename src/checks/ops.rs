@@ -313,6 +313,36 @@ pub fn op_cases() -> Vec<OpCase> {
             |_, x| x[0].dropout(0.5, Some(&mut rng(7))),
         ),
         case(
+            "attention",
+            |[b, n, h]| vec![vec![b, n, 2 * h], vec![b, n + 1, 2 * h], vec![b, n + 1, 4]],
+            Any,
+            |_, x| {
+                // Two heads; the last key of row 0 is padding; both outputs count.
+                let [b, n_k] = [x[1].shape()[0], x[1].shape()[1]];
+                let lengths: Vec<usize> = (0..b).map(|r| n_k - usize::from(r == 0)).collect();
+                let (z, a) =
+                    x[0].attention(x[1], x[2], 2, 0.7, Some(&Mask::padding(&lengths, n_k)));
+                z.sum() + (a * a).sum()
+            },
+        ),
+        case(
+            "layer_norm_fused",
+            |[a, b, c]| vec![vec![a, b, c + 1], vec![c + 1], vec![c + 1]],
+            Any,
+            |_, x| x[0].layer_norm_fused(x[1], x[2], 1e-5),
+        ),
+        case(
+            "lstm_sequence",
+            |[b, t, h]| vec![vec![b, t, 4 * h], vec![b, h], vec![b, h], vec![4 * h, h]],
+            Any,
+            |_, x| {
+                // Odd rows stop one step early, so padded steps are checked too.
+                let [b, t] = [x[0].shape()[0], x[0].shape()[1]];
+                let lengths: Vec<usize> = (0..b).map(|r| t - r % 2).collect();
+                x[0].lstm_sequence((x[1], x[2]), x[3], Some(&lengths))
+            },
+        ),
+        case(
             "cross_entropy",
             |[a, b, _]| vec![vec![a + 2, b + 1]],
             Any,

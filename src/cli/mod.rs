@@ -9,7 +9,7 @@ mod vectors;
 pub use evaluate::{bleu, evaluate};
 pub use gradcheck::gradcheck;
 pub use train::{bench, chat, demo, heatmap, summarize, train, translate};
-pub use vectors::{VectorArgs, analogy, glove, neighbors, word2vec};
+pub use vectors::{VectorArgs, Word2VecOptions, analogy, glove, neighbors, word2vec};
 
 use encdec::seq2seq::ModelKind;
 use std::str::FromStr;

@@ -1,7 +1,9 @@
 //! `encdec demo`, `train`, `translate`, `summarize`, `chat`, `heatmap` and `bench`.
 
 use super::{CliResult, print_line, warn_line};
-use encdec::checks::bench::{bench_config, median, time_steps};
+use encdec::checks::bench::{
+    BATCH, Budget, VOCAB, bench_config, growth, growth_words, median, time_steps,
+};
 use encdec::data::FOX_EN;
 use encdec::plot::{attention_heads, attention_heatmap};
 use encdec::seq2seq::run::{DataSource, ModelOptions, TextOptions, TrainOptions};
@@ -227,26 +229,56 @@ pub fn heatmap(checkpoint: &Path, sentence: &str, out: &Path, layer: Option<usiz
     plot_attention(&t, out, layer, c.model.config().kind)
 }
 
-/// `encdec bench`.
-pub fn bench(steps: usize, seconds: f64) -> CliResult {
-    if !(seconds.is_finite() && seconds >= 0.0) {
-        return Err(format!("--seconds {seconds} must be a non-negative number").into());
+/// `encdec bench`: for each model, one line per length, then how the time
+/// grew with the length (when several are given).
+pub fn bench(kinds: &[ModelKind], lengths: &[usize], budget: Budget) -> CliResult {
+    if !(budget.min_seconds.is_finite() && budget.min_seconds >= 0.0) {
+        return Err(format!(
+            "--seconds {} must be a non-negative number",
+            budget.min_seconds
+        )
+        .into());
     }
-    print_line(
-        "median milliseconds per training step (forward + backward + Adam), one thread, f64",
-    );
-    for kind in [ModelKind::Lstm, ModelKind::Transformer] {
-        let times = time_steps(kind, 5, steps, seconds);
+    let mut lengths = lengths.to_vec();
+    lengths.sort_unstable();
+    lengths.dedup();
+    let threads = encdec::parallel::threads();
+    print_line(&format!(
+        "median milliseconds per training step (forward + backward + Adam), f64, batch {BATCH}, vocabulary {VOCAB}; \
+         peak_mb: the most heap one more step holds at once above what was live before it (MB = 10^6 bytes)"
+    ));
+    for &kind in kinds {
         let c = bench_config(kind);
-        print_line(&format!(
-            "encdec {} median_ms={:.3} steps={} (vocab {}, emb/d_model {}, hidden/ff {}, batch 32, length 12)",
-            kind,
-            median(&times),
-            times.len(),
-            c.src_vocab,
-            c.emb,
-            c.hidden
-        ));
+        let sizes = match kind {
+            ModelKind::Transformer => format!(
+                "d_model {}, {} heads, d_ff {}, {}+{} layers",
+                c.emb, c.heads, c.hidden, c.layers, c.layers
+            ),
+            _ => format!("emb {}, hidden {}", c.emb, c.hidden),
+        };
+        let mut runs = vec![];
+        for &len in &lengths {
+            let r = time_steps(kind, len, budget);
+            let peak = r
+                .peak_bytes
+                .map_or("n/a".to_string(), |b| format!("{:.2}", b as f64 / 1e6));
+            print_line(&format!(
+                "encdec {kind} len={len} threads={threads} median_ms={:.3} steps={} peak_mb={peak} ({sizes})",
+                median(&r.ms),
+                r.ms.len(),
+            ));
+            runs.push(r);
+        }
+        let all = growth(kind, &runs);
+        for g in &all {
+            print_line(&format!(
+                "encdec {kind} growth len={}..{} seen={:.2} expected={:.2}",
+                g.from, g.to, g.seen, g.expected
+            ));
+        }
+        if !all.is_empty() {
+            print_line(&growth_words(kind, &all));
+        }
     }
     Ok(())
 }

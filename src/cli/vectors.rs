@@ -102,20 +102,43 @@ fn finish(vectors: &WordVectors, losses: &[f64], a: &VectorArgs) -> CliResult {
     Ok(())
 }
 
+/// The options only `encdec word2vec` has; `None` keeps the default of
+/// [`Word2VecConfig::new`].
+pub struct Word2VecOptions {
+    /// CBOW instead of skip-gram.
+    pub cbow: bool,
+    /// Largest distance between centre and context word.
+    pub window: Option<usize>,
+    /// Negative samples per positive pair.
+    pub negatives: Option<usize>,
+    /// Words seen fewer times are dropped.
+    pub min_count: Option<usize>,
+    /// Subsampling threshold.
+    pub subsample: Option<f64>,
+    /// Initial learning rate.
+    pub lr: Option<f64>,
+}
+
 /// `encdec word2vec`.
-pub fn word2vec(a: VectorArgs, cbow: bool) -> CliResult {
+pub fn word2vec(a: VectorArgs, o: Word2VecOptions) -> CliResult {
     check_outputs(&a)?;
     let s = sentences(a.corpus.as_deref())?;
-    let mode = if cbow {
+    let mode = if o.cbow {
         Word2VecMode::Cbow
     } else {
         Word2VecMode::SkipGram
     };
+    let defaults = Word2VecConfig::new(mode);
     let config = Word2VecConfig {
         dim: a.dim,
         epochs: a.epochs,
         seed: a.seed,
-        ..Word2VecConfig::new(mode)
+        window: o.window.unwrap_or(defaults.window),
+        negatives: o.negatives.unwrap_or(defaults.negatives),
+        min_count: o.min_count.unwrap_or(defaults.min_count),
+        subsample: o.subsample.unwrap_or(defaults.subsample),
+        lr: o.lr.unwrap_or(defaults.lr),
+        ..defaults
     };
     let (vectors, losses) = train_word2vec(&s, &config)?;
     finish(&vectors, &losses, &a)

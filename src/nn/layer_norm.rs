@@ -71,14 +71,13 @@ impl LayerNorm {
         }
     }
 
-    /// Applies [`layer_norm`].
+    /// Applies the formula of [`layer_norm`] as one fused node
+    /// ([`Var::layer_norm_fused`]), equal to [`layer_norm`] to rounding.
+    ///
+    /// # Shapes
+    /// `x`: `[.., D]` -> `[.., D]`
     pub fn forward<'t>(&self, tape: &'t Tape, x: Var<'t>) -> Var<'t> {
-        layer_norm(
-            x,
-            tape.param(&self.weight),
-            tape.param(&self.bias),
-            self.eps,
-        )
+        x.layer_norm_fused(tape.param(&self.weight), tape.param(&self.bias), self.eps)
     }
 }
 

@@ -17,7 +17,7 @@
 
 use super::Module;
 use super::rnn::RecurrentWeights;
-use super::sequence::{RecurrentOptions, check_input, unroll, zeros_state};
+use super::sequence::{RecurrentOptions, check_input, mask_padding, unroll, zeros_state};
 use crate::autograd::{Param, Tape, Var};
 use crate::tensor::Rng;
 
@@ -132,12 +132,68 @@ impl Lstm {
     /// Runs over `x` from `initial = (h0, c0)` (zeros when `None`; Keras's
     /// `initial_state`, how the tutorial's decoder starts from the encoder's state).
     ///
+    /// The input projections of all steps are one product, and the steps
+    /// themselves one fused node ([`Var::lstm_sequence`]); the result equals
+    /// [`Lstm::forward_steps`], the step-by-step reference, to rounding
+    /// (`tests/fused.rs::fused_lstm_equals_the_composed_steps`).
+    ///
     /// # Shapes
     /// `x`: `[batch, time, input]`, `h0`, `c0`: `[batch, hidden]` -> [`LstmOutput`]
     ///
     /// # Panics
     /// If `x` is not `[batch, time, input]` or the lengths do not fit it.
     pub fn forward<'t>(
+        &self,
+        tape: &'t Tape,
+        x: Var<'t>,
+        initial: Option<(Var<'t>, Var<'t>)>,
+        opts: RecurrentOptions,
+    ) -> LstmOutput<'t> {
+        let w = &self.weights;
+        let (batch, time) = check_input("lstm", &x.shape(), w.input(), opts.lengths);
+        let hid = w.hidden();
+        let (h0, c0) = initial.unwrap_or_else(|| {
+            let z = zeros_state(x, batch, hid);
+            (z, z)
+        });
+        if time == 0 {
+            return LstmOutput {
+                sequence: None,
+                h: h0,
+                c: c0,
+            };
+        }
+        let b = tape.param(&w.bias_ih) + tape.param(&w.bias_hh);
+        // p = x W_ih^T + b for every step at once: [batch * time, 4h].
+        let p = x
+            .reshape(&[batch * time, w.input()])
+            .matmul_nt(tape.param(&w.weight_ih))
+            + b;
+        let y = p.reshape(&[batch, time, 4 * hid]).lstm_sequence(
+            (h0, c0),
+            tape.param(&w.weight_hh),
+            opts.lengths,
+        );
+        let last = y.slice(1, time - 1, time).reshape(&[batch, 2 * hid]);
+        LstmOutput {
+            sequence: opts
+                .return_sequences
+                .then(|| mask_padding(y.slice(2, 0, hid), opts.lengths)),
+            h: last.slice(1, 0, hid),
+            c: last.slice(1, hid, 2 * hid),
+        }
+    }
+
+    /// The reference: [`lstm_step`] at every time step, each gate and each
+    /// state formula a node of the tape, as the tutorial reads. Same
+    /// contract and, to rounding, same results as [`Lstm::forward`].
+    ///
+    /// # Shapes
+    /// As [`Lstm::forward`].
+    ///
+    /// # Panics
+    /// As [`Lstm::forward`].
+    pub fn forward_steps<'t>(
         &self,
         tape: &'t Tape,
         x: Var<'t>,

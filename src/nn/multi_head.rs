@@ -6,7 +6,7 @@ use super::Module;
 use super::linear::{Linear, linear};
 use super::self_attention::scaled_dot_product_attention;
 use crate::autograd::{Param, Tape, Var};
-use crate::tensor::{Mask, Rng, Tensor};
+use crate::tensor::{Float, Mask, Rng, Tensor};
 
 /// Multi-head attention with `n_heads` heads of size $d_k = d_{model}/h$:
 ///
@@ -72,6 +72,11 @@ impl MultiHeadAttention {
     }
 
     /// Attends from `query` to `key`/`value`; see the type's documentation.
+    ///
+    /// The heads run as one fused node ([`Var::attention`]); the result
+    /// equals [`MultiHeadAttention::forward_composed`], the §4.2 functions
+    /// head by head, to rounding
+    /// (`tests/fused.rs::fused_multi_head_attention_equals_the_composed_heads`).
     pub fn forward<'t>(
         &self,
         tape: &'t Tape,
@@ -80,8 +85,47 @@ impl MultiHeadAttention {
         value: Var<'t>,
         mask: Option<&Mask>,
     ) -> (Var<'t>, Var<'t>) {
+        let (q, k, v) = self.project(tape, query, key, value);
+        let d_k = self.d_model() / self.n_heads;
+        let scale = 1.0 / (d_k as Float).sqrt();
+        let (z, weights) = q.attention(k, v, self.n_heads, scale, mask);
+        (self.out_proj.forward(tape, z), weights)
+    }
+
+    /// The reference: [`scaled_dot_product_attention`] on each head's slice
+    /// of the projections, then the heads concatenated, as the formula reads.
+    /// Same contract as [`MultiHeadAttention::forward`].
+    pub fn forward_composed<'t>(
+        &self,
+        tape: &'t Tape,
+        query: Var<'t>,
+        key: Var<'t>,
+        value: Var<'t>,
+        mask: Option<&Mask>,
+    ) -> (Var<'t>, Var<'t>) {
+        let d_k = self.d_model() / self.n_heads;
+        let (q, k, v) = self.project(tape, query, key, value);
+        let head = |x: Var<'t>, h: usize| x.slice(2, h * d_k, (h + 1) * d_k);
+        let (mut outputs, mut weights) = (vec![], vec![]);
+        for h in 0..self.n_heads {
+            let (z, a) = scaled_dot_product_attention(head(q, h), head(k, h), head(v, h), mask);
+            let s = a.shape(); // [batch, n_q, n_k]
+            outputs.push(z);
+            weights.push(a.reshape(&[s[0], 1, s[1], s[2]]));
+        }
+        let z = Var::concat(&outputs, 2);
+        (self.out_proj.forward(tape, z), Var::concat(&weights, 1))
+    }
+
+    /// $Q W^Q$, $K W^K$, $V W^V$ with their biases, each `[batch, n, d_model]`.
+    fn project<'t>(
+        &self,
+        tape: &'t Tape,
+        query: Var<'t>,
+        key: Var<'t>,
+        value: Var<'t>,
+    ) -> (Var<'t>, Var<'t>, Var<'t>) {
         let d = self.d_model();
-        let d_k = d / self.n_heads;
         let (w, b) = (
             tape.param(&self.in_proj_weight),
             tape.param(&self.in_proj_bias),
@@ -93,17 +137,7 @@ impl MultiHeadAttention {
                 Some(b.slice(0, k * d, (k + 1) * d)),
             )
         };
-        let (q, k, v) = (project(query, 0), project(key, 1), project(value, 2));
-        let head = |x: Var<'t>, h: usize| x.slice(2, h * d_k, (h + 1) * d_k);
-        let (mut outputs, mut weights) = (vec![], vec![]);
-        for h in 0..self.n_heads {
-            let (z, a) = scaled_dot_product_attention(head(q, h), head(k, h), head(v, h), mask);
-            let s = a.shape(); // [batch, n_q, n_k]
-            outputs.push(z);
-            weights.push(a.reshape(&[s[0], 1, s[1], s[2]]));
-        }
-        let z = Var::concat(&outputs, 2);
-        (self.out_proj.forward(tape, z), Var::concat(&weights, 1))
+        (project(query, 0), project(key, 1), project(value, 2))
     }
 }
 

@@ -75,6 +75,22 @@ fn step_output<'t>(mask: Option<&Tensor>, h: Var<'t>) -> Var<'t> {
     }
 }
 
+/// Zeroes the padded steps of a whole sequence `[batch, time, hidden]`
+/// (steps at or past each row's length); unchanged without lengths.
+pub(crate) fn mask_padding<'t>(seq: Var<'t>, lengths: Option<&[usize]>) -> Var<'t> {
+    let Some(l) = lengths else { return seq };
+    let s = seq.shape();
+    if l.iter().all(|&n| n >= s[1]) {
+        return seq;
+    }
+    let data = (0..s[0] * s[1])
+        .map(|i| if i % s[1] < l[i / s[1]] { 1.0 } else { 0.0 })
+        .collect();
+    seq * seq
+        .tape()
+        .constant(Tensor::from_vec(data, &[s[0], s[1], 1]))
+}
+
 /// Stacks per-step outputs `[batch, hidden]` into `[batch, time, hidden]`.
 fn stack_steps<'t>(steps: &[Var<'t>]) -> Var<'t> {
     let s = steps[0].shape();

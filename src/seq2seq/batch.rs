@@ -142,6 +142,29 @@ impl Batch {
         }
     }
 
+    /// Rows `range` of the batch, as a batch of their own (same padded
+    /// lengths): the shards of a data-parallel training step.
+    ///
+    /// # Panics
+    /// If the range is empty or ends past the batch.
+    pub fn rows(&self, range: std::ops::Range<usize>) -> Batch {
+        assert!(
+            range.start < range.end && range.end <= self.size,
+            "Batch::rows: rows {range:?} of a batch of {}",
+            self.size
+        );
+        let cut = |v: &[usize], len: usize| v[range.start * len..range.end * len].to_vec();
+        Batch {
+            size: range.len(),
+            src: cut(&self.src, self.src_len),
+            src_len: self.src_len,
+            src_lengths: cut(&self.src_lengths, 1),
+            tgt_in: cut(&self.tgt_in, self.tgt_len),
+            tgt_out: cut(&self.tgt_out, self.tgt_len),
+            tgt_len: self.tgt_len,
+        }
+    }
+
     /// A batch holding only sources (for decoding), with an empty target side.
     pub fn sources(sources: &[&[usize]]) -> Batch {
         let examples: Vec<Example> = sources

@@ -9,8 +9,9 @@ use super::model::Seq2Seq;
 use crate::autograd::{Tape, Var};
 use crate::data::PAD_ID;
 use crate::optim::{Adam, Optimizer, Schedule, Sgd, clip_grad_norm};
-use crate::tensor::{Float, Rng, rng};
+use crate::tensor::{Float, Rng, Tensor, rng};
 use indicatif::{ProgressBar, ProgressStyle};
+use rand::RngExt;
 use std::time::Instant;
 
 /// Which optimizer `fit` uses.
@@ -155,31 +156,99 @@ fn train_step_tally(
     clip: Option<Float>,
     rng: &mut Rng,
 ) -> Tally {
-    let (mut grads, tally) = {
-        let tape = Tape::new();
-        let out = model.forward(&tape, batch, Some(rng));
-        let (loss, tally) = loss_of(out.logits, batch);
-        tape.backward(loss);
-        let params: Vec<_> = model
-            .params()
-            .into_iter()
-            .map(|p| {
-                if p.trainable {
-                    tape.param_grad(p)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        (params, tally)
-        // The tape is dropped here, so the parameters' buffers are no longer
-        // shared with it and the update below writes them in place.
+    let shards = crate::parallel::threads().min(batch.size);
+    // Which parameters take gradients, by identity (the shards hold the model shared).
+    let ids: Vec<Option<u64>> = model
+        .params()
+        .iter()
+        .map(|p| p.trainable.then(|| p.id()))
+        .collect();
+    let (mut grads, tally) = if shards <= 1 {
+        shard_gradients(&*model, &ids, batch, None, rng)
+    } else {
+        data_parallel_gradients(&*model, &ids, batch, shards, rng)
     };
     if let Some(max) = clip {
         clip_grad_norm(&mut grads, max);
     }
     opt.step(&mut model.params_mut(), &grads, lr);
     tally
+}
+
+/// Forward and backward of one batch (or one shard of it) on a tape of its
+/// own: every parameter's gradient (`None` if frozen or unreached) and the
+/// loss tally. With `total = Some(n)`, the shard's mean loss is weighted by
+/// its share of the `n` target tokens of the whole batch, so that the
+/// shards' gradients sum to the whole batch's.
+fn shard_gradients(
+    model: &dyn Seq2Seq,
+    ids: &[Option<u64>],
+    batch: &Batch,
+    total: Option<usize>,
+    rng: &mut Rng,
+) -> (Vec<Option<Tensor>>, Tally) {
+    let tape = Tape::new();
+    let out = model.forward(&tape, batch, Some(rng));
+    let (mut loss, tally) = loss_of(out.logits, batch);
+    if let Some(n) = total {
+        loss = loss.mul_scalar(tally.counted as Float / n.max(1) as Float);
+    }
+    tape.backward(loss);
+    let grads = ids
+        .iter()
+        .map(|id| id.and_then(|id| tape.param_grad_by_id(id)))
+        .collect();
+    (grads, tally)
+    // The tape is dropped here, so the parameters' buffers are no longer
+    // shared with it and the update writes them in place.
+}
+
+/// The batch cut into `shards` consecutive groups of rows, each run on its
+/// own thread and tape ([`shard_gradients`]); the gradients are summed in
+/// shard order, so the result depends only on the seed and the number of
+/// shards. Each shard draws its dropout from its own generator, seeded from
+/// `rng` in shard order.
+fn data_parallel_gradients(
+    model: &dyn Seq2Seq,
+    ids: &[Option<u64>],
+    batch: &Batch,
+    shards: usize,
+    rng: &mut Rng,
+) -> (Vec<Option<Tensor>>, Tally) {
+    let total = batch.tgt_out.iter().filter(|&&t| t != PAD_ID).count();
+    let parts: Vec<(Batch, Rng)> = (0..shards)
+        .map(|s| {
+            let rows = s * batch.size / shards..(s + 1) * batch.size / shards;
+            (batch.rows(rows), crate::tensor::rng(rng.random()))
+        })
+        .collect();
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|(b, mut r)| {
+                scope.spawn(move || shard_gradients(model, ids, &b, Some(total), &mut r))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a training shard panicked"))
+            .collect()
+    });
+    let mut results = results.into_iter();
+    let (mut grads, mut tally) = results.next().expect("at least one shard");
+    for (g, t) in results {
+        for (acc, g) in grads.iter_mut().zip(g) {
+            match (acc.as_mut(), g) {
+                (Some(a), Some(g)) => a.add_assign(&g),
+                (None, g) => *acc = g,
+                (Some(_), None) => {}
+            }
+        }
+        tally.loss_sum += t.loss_sum;
+        tally.correct += t.correct;
+        tally.counted += t.counted;
+    }
+    (grads, tally)
 }
 
 /// Mean loss per target token and token accuracy of `model` on `examples`

@@ -135,7 +135,7 @@ pub struct Decoded<'t> {
 }
 
 /// An encoder–decoder model on the tape.
-pub trait Seq2Seq: Module {
+pub trait Seq2Seq: Module + Sync {
     /// Its sizes.
     fn config(&self) -> &ModelConfig;
 

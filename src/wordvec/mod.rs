@@ -5,6 +5,7 @@
 //! | formula | function |
 //! |---|---|
 //! | negative-sampling loss and its gradients | [`negative_sampling_loss`], [`negative_sampling_grads`] |
+//! | one SGD step on them, composed and fused | [`Word2VecTables::step_composed`], [`Word2VecTables::step`] |
 //! | subsampling $P_{keep}$, noise $P_n \propto \mathrm{count}^{3/4}$ | [`keep_probability`], [`NoiseTable`] |
 //! | co-occurrences with $1/d$ weights | [`cooccurrences`] |
 //! | GloVe's weighted least squares and its gradients | [`glove_term`], [`glove_grads`], [`glove_weight`] |
@@ -14,7 +15,9 @@
 mod corpus;
 mod glove;
 mod io;
+mod noise;
 mod pca;
+mod step;
 mod word2vec;
 
 pub use corpus::{
@@ -24,10 +27,12 @@ pub use glove::{
     GloveConfig, GloveGrads, cooccurrences, glove_grads, glove_term, glove_weight, train_glove,
 };
 pub use io::VectorsError;
+pub use noise::NoiseTable;
 pub use pca::pca_2d;
+pub use step::{StepBuffers, Word2VecTables};
 pub use word2vec::{
-    NegativeSamplingGrads, NoiseTable, Word2VecConfig, Word2VecMode, keep_probability,
-    negative_sampling_grads, negative_sampling_loss, train_word2vec,
+    NegativeSamplingGrads, Word2VecConfig, Word2VecMode, keep_probability, negative_sampling_grads,
+    negative_sampling_loss, train_word2vec,
 };
 
 use crate::tensor::{Float, Tensor};

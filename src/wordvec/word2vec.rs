@@ -1,11 +1,14 @@
 //! Word2Vec (Mikolov et al., 2013): skip-gram and CBOW with negative
 //! sampling, trained by SGD with a linearly decaying learning rate, on
 //! hand-derived gradients (each checked against finite differences in
-//! `tests/wordvec.rs`).
+//! `tests/wordvec.rs`). The SGD step itself, composed and fused, is in
+//! `step.rs`; the noise distribution in `noise.rs`.
 
+use super::noise::NoiseTable;
+use super::step::{StepBuffers, Word2VecTables};
 use super::{CorpusVocab, WordVectors};
 use crate::autograd::sigmoid;
-use crate::tensor::{Float, Rng, Tensor, rng};
+use crate::tensor::{Float, Tensor, rng};
 use rand::RngExt;
 
 /// Skip-gram predicts each context word from the centre word; CBOW predicts
@@ -79,56 +82,22 @@ impl Default for Word2VecConfig {
 ///
 /// $$ P_{keep}(w) = \min\Big(1,\ \sqrt{t / f} + t / f\Big) $$
 ///
-/// Frequent words ("the", "a") are dropped often, rare ones never.
+/// Frequent words ("the", "a") are dropped often, rare ones never. A
+/// threshold $t = 0$ switches subsampling off (every word is kept), as in
+/// word2vec and gensim.
 ///
-/// Checked by `tests/wordvec.rs::subsampling_and_noise_by_hand`.
+/// Checked by `tests/wordvec.rs::subsampling_and_noise_by_hand` and
+/// `a_subsampling_threshold_of_zero_keeps_every_word`.
 pub fn keep_probability(count: usize, total: usize, t: Float) -> Float {
     let f = count as Float / total.max(1) as Float;
-    if f == 0.0 {
+    if f == 0.0 || t <= 0.0 {
         return 1.0;
     }
     ((t / f).sqrt() + t / f).min(1.0)
 }
 
-/// The noise distribution of negative sampling, $P_n(w) \propto \mathrm{count}(w)^{3/4}$,
-/// as a cumulative table sampled by binary search.
-///
-/// Checked by `tests/wordvec.rs::subsampling_and_noise_by_hand`.
-pub struct NoiseTable {
-    cumulative: Vec<Float>,
-}
-
-impl NoiseTable {
-    /// The table for these word counts.
-    pub fn new(counts: &[usize]) -> NoiseTable {
-        let mut total = 0.0;
-        let cumulative = counts
-            .iter()
-            .map(|&c| {
-                total += (c as Float).powf(0.75);
-                total
-            })
-            .collect::<Vec<_>>();
-        NoiseTable {
-            cumulative: cumulative.iter().map(|c| c / total).collect(),
-        }
-    }
-
-    /// $P_n(w)$ of word `w`.
-    pub fn probability(&self, w: usize) -> Float {
-        self.cumulative[w] - if w == 0 { 0.0 } else { self.cumulative[w - 1] }
-    }
-
-    /// Draws one word id.
-    pub fn sample(&self, r: &mut Rng) -> usize {
-        let u: Float = r.random();
-        self.cumulative
-            .partition_point(|&c| c <= u)
-            .min(self.cumulative.len() - 1)
-    }
-}
-
-fn dot(a: &[Float], b: &[Float]) -> Float {
+/// $a^\top b$, summed from the first entry to the last.
+pub(super) fn dot(a: &[Float], b: &[Float]) -> Float {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
@@ -192,67 +161,52 @@ pub fn negative_sampling_grads(
     }
 }
 
-/// Input vectors `w` and output vectors `u`, `[vocab, dim]` each, row-major.
-struct Tables {
-    w: Vec<Float>,
-    u: Vec<Float>,
-    dim: usize,
-}
-
-impl Tables {
-    fn row(t: &[Float], i: usize, d: usize) -> &[Float] {
-        &t[i * d..(i + 1) * d]
+/// The errors of a config that [`train_word2vec`] refuses before reading any text.
+fn check(config: &Word2VecConfig) -> Result<(), String> {
+    if config.dim == 0 || config.window == 0 || config.epochs == 0 {
+        return Err("word2vec: dim, window and epochs must be at least 1".into());
     }
-    fn add(t: &mut [Float], i: usize, d: usize, g: &[Float], scale: Float) {
-        t[i * d..(i + 1) * d]
-            .iter_mut()
-            .zip(g)
-            .for_each(|(x, gi)| *x -= scale * gi);
+    if !(config.lr.is_finite() && config.lr > 0.0) {
+        return Err(format!(
+            "word2vec: the learning rate (--lr) must be a positive number, not {}",
+            config.lr
+        ));
     }
-
-    /// One SGD step on a positive pair: input vector `h` (built from
-    /// `inputs`, averaged), true word `o`, noise words `neg`. Returns the loss.
-    fn step(&mut self, inputs: &[usize], o: usize, neg: &[usize], lr: Float) -> Float {
-        let d = self.dim;
-        let mut h = vec![0.0; d];
-        for &i in inputs {
-            h.iter_mut()
-                .zip(Tables::row(&self.w, i, d))
-                .for_each(|(a, b)| *a += b / inputs.len() as Float);
-        }
-        let u_neg: Vec<&[Float]> = neg.iter().map(|&j| Tables::row(&self.u, j, d)).collect();
-        let u_o = Tables::row(&self.u, o, d);
-        let loss = negative_sampling_loss(&h, u_o, &u_neg);
-        let g = negative_sampling_grads(&h, u_o, &u_neg);
-        Tables::add(&mut self.u, o, d, &g.positive, lr);
-        for (&j, gj) in neg.iter().zip(&g.negatives) {
-            Tables::add(&mut self.u, j, d, gj, lr);
-        }
-        // h is the mean of the inputs: each receives 1/|inputs| of dL/dh.
-        for &i in inputs {
-            Tables::add(&mut self.w, i, d, &g.input, lr / inputs.len() as Float);
-        }
-        loss
+    if !(config.subsample.is_finite() && config.subsample >= 0.0) {
+        return Err(format!(
+            "word2vec: the subsampling threshold (--subsample) must be a finite number at least 0, not {}",
+            config.subsample
+        ));
     }
+    Ok(())
 }
 
 /// Trains Word2Vec on tokenized sentences. Returns the input vectors and the
 /// mean loss per positive pair of each epoch.
 ///
+/// Sentence by sentence, each word is kept with its [`keep_probability`];
+/// each kept word then draws its window $b$ from 1 to `window` and is
+/// trained against the kept words within $b$ positions, with `negatives`
+/// noise words from [`NoiseTable`] per positive pair, by
+/// [`Word2VecTables::step`] (the fused form of the reference functions). The
+/// learning rate falls linearly with the words seen, once per sentence, to
+/// $10^{-4}$ of its start. All the randomness comes from one generator
+/// seeded with `seed`, drawn in a fixed order, so a seed gives the same
+/// vectors to the last bit.
+///
 /// # Errors
-/// If no word occurs at least `min_count` times, a size is 0, or an epoch
-/// has no (centre, context) pair to train on.
+/// If no word occurs at least `min_count` times, a size is 0, the learning
+/// rate is not a positive number or the subsampling threshold not a finite
+/// one at least 0, or an epoch has no (centre, context) pair to train on.
 pub fn train_word2vec(
     sentences: &[Vec<String>],
     config: &Word2VecConfig,
 ) -> Result<(WordVectors, Vec<Float>), String> {
-    if config.dim == 0 || config.window == 0 || config.epochs == 0 {
-        return Err("word2vec: dim, window and epochs must be at least 1".into());
-    }
+    check(config)?;
     let vocab = CorpusVocab::build(sentences, config.min_count)?;
     let (v, d) = (vocab.len(), config.dim);
     let mut r = rng(config.seed);
-    let mut tables = Tables {
+    let mut tables = Word2VecTables {
         w: Tensor::rand_uniform(&[v * d], -0.5 / d as Float, 0.5 / d as Float, &mut r).into_data(),
         u: vec![0.0; v * d],
         dim: d,
@@ -263,46 +217,48 @@ pub fn train_word2vec(
         .map(|s| s.iter().filter_map(|w| vocab.get(w)).collect())
         .collect();
     let total: usize = vocab.counts.iter().sum();
+    let keep: Vec<Float> = (vocab.counts.iter())
+        .map(|&c| keep_probability(c, total, config.subsample))
+        .collect();
     let steps = (config.epochs * total).max(1) as Float;
     let mut seen = 0usize;
     let mut losses = vec![];
+    // Buffers reused by every sentence and step.
+    let mut buffers = StepBuffers::new(d);
+    let (mut kept, mut context, mut negatives) = (vec![], vec![], vec![]);
     for _ in 0..config.epochs {
         let (mut loss, mut pairs) = (0.0, 0usize);
         for sentence in &ids {
-            let kept: Vec<usize> = sentence
-                .iter()
-                .copied()
-                .filter(|&w| {
-                    r.random::<Float>() < keep_probability(vocab.counts[w], total, config.subsample)
-                })
-                .collect();
+            kept.clear();
+            kept.extend((sentence.iter().copied()).filter(|&w| r.random::<Float>() < keep[w]));
             seen += sentence.len();
             let lr = config.lr * (1.0 - seen as Float / steps).max(1e-4);
             for (pos, &centre) in kept.iter().enumerate() {
                 let b = r.random_range(1..=config.window);
-                let context: Vec<usize> = (pos.saturating_sub(b)..(pos + b + 1).min(kept.len()))
-                    .filter(|&p| p != pos)
-                    .map(|p| kept[p])
-                    .collect();
+                context.clear();
+                context.extend(
+                    (pos.saturating_sub(b)..(pos + b + 1).min(kept.len()))
+                        .filter(|&p| p != pos)
+                        .map(|p| kept[p]),
+                );
                 if context.is_empty() {
                     continue;
                 }
-                let mut draw = || {
-                    (0..config.negatives)
-                        .map(|_| noise.sample(&mut r))
-                        .collect::<Vec<_>>()
+                let mut draw = |negatives: &mut Vec<usize>| {
+                    negatives.clear();
+                    negatives.extend((0..config.negatives).map(|_| noise.sample(&mut r)));
                 };
                 match config.mode {
                     Word2VecMode::SkipGram => {
                         for &c in &context {
-                            let neg = draw();
-                            loss += tables.step(&[centre], c, &neg, lr);
+                            draw(&mut negatives);
+                            loss += tables.step(&[centre], c, &negatives, lr, &mut buffers);
                             pairs += 1;
                         }
                     }
                     Word2VecMode::Cbow => {
-                        let neg = draw();
-                        loss += tables.step(&context, centre, &neg, lr);
+                        draw(&mut negatives);
+                        loss += tables.step(&context, centre, &negatives, lr, &mut buffers);
                         pairs += 1;
                     }
                 }

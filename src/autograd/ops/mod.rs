@@ -4,10 +4,13 @@
 //! function that inverts it, quoting the forward line it differentiates.
 
 pub(crate) mod arith;
+pub(crate) mod attention;
 pub(crate) mod cross_entropy;
 pub mod custom;
 pub(crate) mod dropout;
 pub(crate) mod gather;
+pub(crate) mod layer_norm;
+pub(crate) mod lstm_seq;
 pub(crate) mod masked_fill;
 pub(crate) mod matmul;
 pub(crate) mod reduce;
