@@ -29,7 +29,7 @@ fn main() {
     };
     let steps: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100);
     let mut model = build(&bench_config(kind), &mut rng(0)).expect("valid config");
-    let batch = bench_batch(1);
+    let batch = bench_batch(encdec::checks::bench::LEN, 1);
     let mut opt = Adam::default();
     let mut r = rng(2);
     let threads: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1);

@@ -120,10 +120,11 @@ fn bench_batch_has_the_length_asked_for() {
 fn peak_during_counts_what_is_live_at_once() {
     let _alone = alone();
     let (_, peak) = peak_during(|| {
-        let a = vec![0u8; 1000];
-        let b = vec![0u8; 3000];
+        // black_box: the optimiser may otherwise leave out allocations never read.
+        let a = std::hint::black_box(vec![0u8; 1000]);
+        let b = std::hint::black_box(vec![0u8; 3000]);
         drop(a);
-        let c = vec![0u8; 500];
+        let c = std::hint::black_box(vec![0u8; 500]);
         (b.len(), c.len())
     });
     // 1000 + 3000 live at once; after a is dropped, 3000 + 500 is less.

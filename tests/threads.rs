@@ -19,7 +19,7 @@ fn after_three_steps(kind: ModelKind, dropout: f64, threads: usize) -> (Vec<Tens
     let mut config = bench_config(kind);
     config.dropout = dropout;
     let mut model: Box<dyn Seq2Seq> = build(&config, &mut rng(0)).unwrap();
-    let batch = bench_batch(1);
+    let batch = bench_batch(encdec::checks::bench::LEN, 1);
     let (mut opt, mut r) = (Adam::default(), rng(2));
     let losses = (0..3)
         .map(|_| train_step(model.as_mut(), &batch, &mut opt, 1e-3, Some(1.0), &mut r))
