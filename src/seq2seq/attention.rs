@@ -7,7 +7,7 @@
 
 use super::Batch;
 use super::lstm::{LstmSeq2Seq, WordLstm};
-use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq};
+use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, last_position};
 use crate::autograd::{Param, Tape, Var};
 use crate::nn::{DotAttention, Embedding, Linear, Module};
 use crate::tensor::Rng;
@@ -60,24 +60,66 @@ impl Seq2Seq for AttentionSeq2Seq {
         b: &Batch,
         mut train: Option<&mut Rng>,
     ) -> Decoded<'t> {
+        let (states, contexts, weights) = self.attend(tape, enc, b, train.as_deref_mut());
+        let logits = self.scores(tape, contexts, states, train);
+        Decoded {
+            logits,
+            attention: vec![one_head(weights)],
+        }
+    }
+
+    fn decode_next<'t>(&self, tape: &'t Tape, enc: &Encoded<'t>, b: &Batch) -> Decoded<'t> {
+        let (states, contexts, weights) = self.attend(tape, enc, b, None);
+        let (states, contexts) = (last_position(states), last_position(contexts));
+        let logits = self.scores(tape, contexts, states, None);
+        Decoded {
+            logits,
+            attention: vec![one_head(weights)],
+        }
+    }
+}
+
+impl AttentionSeq2Seq {
+    /// The decoder states $s_t$ `[B, T, H]`, their contexts $c_t$ `[B, T, H]`
+    /// and the attention weights $\alpha$ `[B, T, S]`, at every target
+    /// position at once (§2.3).
+    fn attend<'t>(
+        &self,
+        tape: &'t Tape,
+        enc: &Encoded<'t>,
+        b: &Batch,
+        train: Option<&mut Rng>,
+    ) -> (Var<'t>, Var<'t>, Var<'t>) {
         let memory = enc
             .memory
             .expect("the attention model's encoder keeps its outputs");
-        let states = self.lstm.decoder_states(tape, enc, b, train.as_deref_mut());
-        // §2.3 at every target position t at once: scores, weights, context.
-        // contexts [B, T, H], weights [B, T, S]
+        let states = self.lstm.decoder_states(tape, enc, b, train);
         let (contexts, weights) = DotAttention.forward(states, memory, Some(&enc.src_lengths));
+        (states, contexts, weights)
+    }
+
+    /// The scores over the target vocabulary, `[B, T, V]`: the output layer
+    /// applied to $\tilde s_t = \tanh(W_c [c_t; s_t] + b_c)$.
+    fn scores<'t>(
+        &self,
+        tape: &'t Tape,
+        contexts: Var<'t>,
+        states: Var<'t>,
+        train: Option<&mut Rng>,
+    ) -> Var<'t> {
         let combined = self
             .combine
             .forward(tape, Var::concat(&[contexts, states], 2))
             .tanh();
         let combined = combined.dropout(self.config().dropout, train);
-        let s = weights.shape();
-        Decoded {
-            logits: self.lstm.output.forward(tape, combined),
-            attention: vec![weights.reshape(&[s[0], 1, s[1], s[2]])],
-        }
+        self.lstm.output.forward(tape, combined)
     }
+}
+
+/// The weights `[B, T, S]` as the one head of one layer, `[B, 1, T, S]`.
+fn one_head(weights: Var<'_>) -> Var<'_> {
+    let s = weights.shape();
+    weights.reshape(&[s[0], 1, s[1], s[2]])
 }
 
 impl Module for AttentionSeq2Seq {

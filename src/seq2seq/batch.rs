@@ -124,21 +124,20 @@ impl Batch {
         );
     }
 
-    /// Each sentence `n` times in a row (sentence `b` becomes sentences
-    /// `b·n .. (b+1)·n`), as [`super::Encoded::repeat`] repeats its encoding.
-    pub fn repeat(&self, n: usize) -> Batch {
-        let each = |v: &[usize], len: usize| -> Vec<usize> {
-            v.chunks(len.max(1))
-                .flat_map(|row| std::iter::repeat_n(row, n).flatten().copied())
-                .collect()
-        };
+    /// The sentences `rows` of the batch, in that order (a sentence may come
+    /// more than once): sentence `r` of the result is sentence `rows[r]`.
+    /// Decoding uses it to give each live prefix a copy of its source.
+    ///
+    /// # Panics
+    /// If an index is not below `size`.
+    pub fn select(&self, rows: &[usize]) -> Batch {
         Batch {
-            size: self.size * n,
-            src: each(&self.src, self.src_len),
+            size: rows.len(),
+            src: take_rows(&self.src, self.src_len, rows),
             src_len: self.src_len,
-            src_lengths: each(&self.src_lengths, 1),
-            tgt_in: each(&self.tgt_in, self.tgt_len),
-            tgt_out: each(&self.tgt_out, self.tgt_len),
+            src_lengths: take_rows(&self.src_lengths, 1, rows),
+            tgt_in: take_rows(&self.tgt_in, self.tgt_len, rows),
+            tgt_out: take_rows(&self.tgt_out, self.tgt_len, rows),
             tgt_len: self.tgt_len,
         }
     }
@@ -177,6 +176,21 @@ impl Batch {
             .collect();
         Batch::new(&examples.iter().collect::<Vec<_>>())
     }
+}
+
+/// Rows `rows` of `data`, a row-major table with rows of `row_len` values:
+/// row `r` of the result is row `rows[r]`.
+///
+/// # Panics
+/// If a row index is out of range (naming it and the number of rows).
+pub(super) fn take_rows<T: Copy>(data: &[T], row_len: usize, rows: &[usize]) -> Vec<T> {
+    let n = data.len() / row_len.max(1);
+    let mut out = Vec::with_capacity(rows.len() * row_len);
+    for &r in rows {
+        assert!(r < n, "take_rows: row {r} of a table of {n} rows");
+        out.extend_from_slice(&data[r * row_len..(r + 1) * row_len]);
+    }
+    out
 }
 
 /// Splits `examples` into batches of at most `batch_size`, in an order

@@ -5,7 +5,7 @@
 //! is folded into the cross-entropy loss).
 
 use super::Batch;
-use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq};
+use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, last_position};
 use crate::autograd::{Param, Tape, Var};
 use crate::nn::{Embedding, Linear, Lstm, Module, RecurrentOptions};
 use crate::tensor::Rng;
@@ -168,6 +168,14 @@ impl Seq2Seq for LstmSeq2Seq {
         let states = states.dropout(self.config.dropout, train);
         Decoded {
             logits: self.output.forward(tape, states),
+            attention: vec![],
+        }
+    }
+
+    fn decode_next<'t>(&self, tape: &'t Tape, enc: &Encoded<'t>, b: &Batch) -> Decoded<'t> {
+        let states = self.decoder_states(tape, enc, b, None);
+        Decoded {
+            logits: self.output.forward(tape, last_position(states)),
             attention: vec![],
         }
     }

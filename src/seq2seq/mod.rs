@@ -4,6 +4,7 @@
 
 mod attention;
 mod batch;
+mod beam;
 mod bleu;
 mod chat;
 mod checkpoint;
@@ -25,10 +26,11 @@ pub use attention::AttentionSeq2Seq;
 pub use batch::{
     Batch, Example, batches, bucketed_batches, padding_share, real_tokens, sorted_batches,
 };
+pub use beam::{beam_search, beam_search_batch, normalised_score};
 pub use bleu::{SacreBleu, sacre_bleu, tokenize_13a};
 pub use chat::{ChatReply, ChatSession, MAX_HISTORY_TOKENS};
 pub use checkpoint::{Checkpoint, CheckpointError, OptimizerState, TextSettings, TrainProgress};
-pub use decode::{Hypothesis, beam_search, choosable, greedy, normalised_score};
+pub use decode::{Hypothesis, choosable, decode_in_batches, greedy};
 pub use eval::{EvalReport, evaluate_turns};
 pub use fit::{
     EpochStats, FitOptions, History, OptimizerChoice, TrainConfig, evaluate, fit, fit_with,

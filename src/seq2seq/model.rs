@@ -125,31 +125,6 @@ pub struct Encoded<'t> {
     pub src_lengths: Vec<usize>,
 }
 
-impl<'t> Encoded<'t> {
-    /// Each sentence's encoding `n` times in a row (sentence `b` becomes rows
-    /// `b·n .. (b+1)·n`): beam search encodes its source once per step and
-    /// decodes all its prefixes against the copies.
-    ///
-    /// # Shapes
-    /// `memory` `[B, S, H]` → `[B·n, S, H]`; each state `[B, H]` → `[B·n, H]`.
-    pub fn repeat(&self, n: usize) -> Encoded<'t> {
-        let rows = |v: &Var<'t>| {
-            let b = v.shape()[0];
-            let parts: Vec<Var<'t>> = (0..b)
-                .flat_map(|i| std::iter::repeat_n(v.slice(0, i, i + 1), n))
-                .collect();
-            Var::concat(&parts, 0)
-        };
-        Encoded {
-            memory: self.memory.as_ref().map(rows),
-            state: self.state.iter().map(rows).collect(),
-            src_lengths: (self.src_lengths.iter())
-                .flat_map(|&l| std::iter::repeat_n(l, n))
-                .collect(),
-        }
-    }
-}
-
 /// The decoder's result for a batch.
 pub struct Decoded<'t> {
     /// Scores over the target vocabulary `[B, T, V]` (before the softmax).
@@ -183,6 +158,23 @@ pub trait Seq2Seq: Module + Sync {
         train: Option<&mut Rng>,
     ) -> Decoded<'t>;
 
+    /// The scores of the next word after each whole prefix: [`Seq2Seq::decode`]
+    /// without dropout, but with logits for the last target position only,
+    /// `[B, 1, V]` (attention still covers every position). Decoding reads
+    /// nothing else, and the output layer over the earlier positions is most
+    /// of a decoding step's work when the vocabulary is large. This default
+    /// slices [`Seq2Seq::decode`]'s logits; the models skip that work.
+    ///
+    /// # Panics
+    /// As [`Seq2Seq::decode`].
+    fn decode_next<'t>(&self, tape: &'t Tape, enc: &Encoded<'t>, batch: &Batch) -> Decoded<'t> {
+        let out = self.decode(tape, enc, batch, None);
+        Decoded {
+            logits: last_position(out.logits),
+            attention: out.attention,
+        }
+    }
+
     /// The source and target word-vector tables, for loading pre-trained
     /// vectors ([`super::load_vectors`]).
     fn embeddings_mut(&mut self) -> (&mut Embedding, &mut Embedding);
@@ -197,6 +189,12 @@ pub trait Seq2Seq: Module + Sync {
         let enc = self.encode(tape, batch, train.as_deref_mut());
         self.decode(tape, &enc, batch, train)
     }
+}
+
+/// The last position of a sequence: `[B, T, D]` → `[B, 1, D]`.
+pub(super) fn last_position(v: Var<'_>) -> Var<'_> {
+    let t = v.shape()[1];
+    v.slice(1, t.saturating_sub(1), t)
 }
 
 /// Builds a freshly initialised model from its config.

@@ -2,7 +2,7 @@
 //! batches, default model and training settings, and their metrics.
 
 use super::batch::Example;
-use super::decode::greedy;
+use super::decode::decode_in_batches;
 use super::fit::{OptimizerChoice, TrainConfig};
 use super::metrics::{corpus_bleu, mean_rouge};
 use super::model::{ModelConfig, ModelKind, Seq2Seq};
@@ -230,22 +230,22 @@ pub fn default_training(
     }
 }
 
-/// Greedy outputs for `examples` (in batches), as tokens without `</s>`.
+/// Greedy outputs for `examples` (in batches of similar length,
+/// [`super::decode_in_batches`]), as tokens without `</s>`.
 pub fn generate(
     model: &dyn Seq2Seq,
     tgt_vocab: &Vocab,
     examples: &[Example],
     batch_size: usize,
 ) -> Vec<Vec<String>> {
-    let mut outputs = vec![];
-    for chunk in examples.chunks(batch_size.max(1)) {
-        let sources: Vec<&[usize]> = chunk.iter().map(|e| e.src.as_slice()).collect();
-        for h in greedy(model, &sources, super::translate::MAX_LEN) {
+    let sources: Vec<Vec<usize>> = examples.iter().map(|e| e.src.clone()).collect();
+    let hyps = decode_in_batches(model, &sources, 1, super::translate::MAX_LEN, batch_size);
+    hyps.into_iter()
+        .map(|h| {
             let ids: Vec<usize> = h.ids.into_iter().filter(|&y| y != EOS_ID).collect();
-            outputs.push(tgt_vocab.decode(&ids));
-        }
-    }
-    outputs
+            tgt_vocab.decode(&ids)
+        })
+        .collect()
 }
 
 /// Greedy translations of `examples` (in batches) and their corpus BLEU

@@ -4,7 +4,7 @@
 //! feed-forward), and a dense layer over the target vocabulary.
 
 use super::Batch;
-use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq};
+use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, last_position};
 use crate::autograd::{Param, Tape, Var};
 use crate::nn::{
     Embedding, Linear, Module, StackConfig, TransformerDecoder, TransformerEncoder,
@@ -101,8 +101,34 @@ impl Seq2Seq for TransformerSeq2Seq {
         tape: &'t Tape,
         enc: &Encoded<'t>,
         b: &Batch,
-        mut train: Option<&mut Rng>,
+        train: Option<&mut Rng>,
     ) -> Decoded<'t> {
+        let (out, cross) = self.decoder_output(tape, enc, b, train);
+        Decoded {
+            logits: self.output.forward(tape, out),
+            attention: cross,
+        }
+    }
+
+    fn decode_next<'t>(&self, tape: &'t Tape, enc: &Encoded<'t>, b: &Batch) -> Decoded<'t> {
+        let (out, cross) = self.decoder_output(tape, enc, b, None);
+        Decoded {
+            logits: self.output.forward(tape, last_position(out)),
+            attention: cross,
+        }
+    }
+}
+
+impl TransformerSeq2Seq {
+    /// The decoder stack's output `[B, T, d_model]` and each layer's
+    /// cross-attention weights `[B, heads, T, S]`.
+    fn decoder_output<'t>(
+        &self,
+        tape: &'t Tape,
+        enc: &Encoded<'t>,
+        b: &Batch,
+        mut train: Option<&mut Rng>,
+    ) -> (Var<'t>, Vec<Var<'t>>) {
         b.check_target("Seq2Seq::decode");
         let memory = enc
             .memory
@@ -114,13 +140,8 @@ impl Seq2Seq for TransformerSeq2Seq {
         let causal = Mask::causal(b.tgt_len);
         let src_len = memory.shape()[1];
         let memory_mask = Mask::padding(&enc.src_lengths, src_len);
-        let (out, cross) =
-            self.decoder
-                .forward(tape, y, memory, (Some(&causal), Some(&memory_mask)), train);
-        Decoded {
-            logits: self.output.forward(tape, out),
-            attention: cross,
-        }
+        self.decoder
+            .forward(tape, y, memory, (Some(&causal), Some(&memory_mask)), train)
     }
 }
 

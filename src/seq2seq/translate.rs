@@ -1,8 +1,9 @@
 //! From a sentence to its translation (tutorial §4.3): tokenize, map words
 //! to ids, decode, map ids back to words.
 
+use super::beam::beam_search;
 use super::checkpoint::Checkpoint;
-use super::decode::{Hypothesis, beam_search, greedy};
+use super::decode::{Hypothesis, decode_in_batches, greedy};
 use crate::data::EOS_ID;
 use crate::data::{Tokenizer, detokenize_in};
 use crate::tensor::Tensor;
@@ -168,8 +169,8 @@ impl Checkpoint {
     }
 
     /// Decodes many sources (as ids) and returns each output as text, in
-    /// input order: greedy decoding in batches of `batch_size` sentences of
-    /// similar length, or beam search one sentence at a time.
+    /// input order ([`super::decode_in_batches`]: greedy when `beam == 1`,
+    /// beam search otherwise, about `batch_size` decoder rows at a time).
     ///
     /// # Errors
     /// [`DecodeError::NonFinite`] if the model's scores are NaN.
@@ -179,31 +180,20 @@ impl Checkpoint {
         beam: usize,
         batch_size: usize,
     ) -> Result<Vec<String>, DecodeError> {
-        let examples: Vec<super::Example> = sources
-            .iter()
-            .map(|s| super::Example {
-                src: s.clone(),
-                tgt: vec![],
-            })
-            .collect();
-        let mut out = vec![String::new(); sources.len()];
-        for (idx, _) in super::sorted_batches(&examples, batch_size.max(1)) {
-            let chunk: Vec<&[usize]> = idx.iter().map(|&i| sources[i].as_slice()).collect();
-            let hyps: Vec<Hypothesis> = if beam <= 1 {
-                greedy(self.model.as_ref(), &chunk, self.max_output())
-            } else {
-                chunk
-                    .iter()
-                    .map(|s| beam_search(self.model.as_ref(), s, beam, self.max_output(), 1.0))
-                    .collect()
-            };
-            for (i, h) in idx.into_iter().zip(hyps) {
+        let hyps = decode_in_batches(
+            self.model.as_ref(),
+            sources,
+            beam,
+            self.max_output(),
+            batch_size,
+        );
+        hyps.iter()
+            .map(|h| {
                 if h.log_prob.is_nan() {
                     return Err(DecodeError::NonFinite);
                 }
-                out[i] = self.detokenize(&self.words(&h.ids));
-            }
-        }
-        Ok(out)
+                Ok(self.detokenize(&self.words(&h.ids)))
+            })
+            .collect()
     }
 }
