@@ -24,11 +24,11 @@ stderr, then one markdown table of the medians over the rounds, e.g.
 
     | config | seconds / epoch | tokens / s | peak memory (MB) | encdec ÷ this |
     |---|---:|---:|---:|---:|
-    | encdec | 38.4 | 8734 | 848 | 1.00 |
-    | torch-f64 | 55.7 | 6042 | 1331 | 0.69 |
-    | torch-f32 | 18.5 | 18092 | 1256 | 2.07 |
+    | encdec | 38.0 | 8814 | 697 | 1.00 |
+    | torch-f64 | 40.7 | 8234 | 1282 | 0.93 |
+    | torch-f32 | 16.9 | 19870 | 1192 | 2.24 |
 
-(measured on the development machine: AMD EPYC, 2 cores, torch 2.15.0)
+(printed by a .ci/run on a 2-core Intel Xeon, torch 2.15.0)
 where the last column is encdec's seconds per epoch over that config's (below
 1: encdec is faster), followed by a line naming the machine and torch.
 
