@@ -24,9 +24,9 @@ stderr, then one markdown table of the medians over the rounds, e.g.
 
     | config | seconds / epoch | tokens / s | peak memory (MB) | encdec ÷ this |
     |---|---:|---:|---:|---:|
-    | encdec | 38.0 | 8814 | 697 | 1.00 |
-    | torch-f64 | 40.7 | 8234 | 1282 | 0.93 |
-    | torch-f32 | 16.9 | 19870 | 1192 | 2.24 |
+    | encdec | 38.6 | 8671 | 697 | 1.00 |
+    | torch-f64 | 40.2 | 8330 | 1288 | 0.96 |
+    | torch-f32 | 16.0 | 20983 | 1176 | 2.42 |
 
 (printed by a .ci/run on a 2-core Intel Xeon, torch 2.15.0)
 where the last column is encdec's seconds per epoch over that config's (below
