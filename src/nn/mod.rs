@@ -49,7 +49,7 @@ pub use self_attention::{
     attention_output, attention_scores, attention_weights, scaled_dot_product_attention,
 };
 pub use sequence::RecurrentOptions;
-pub use stack::{StackConfig, TransformerDecoder, TransformerEncoder};
+pub use stack::{StackConfig, StackOutput, TransformerDecoder, TransformerEncoder};
 pub use transformer::{DecoderLayer, DecoderOutput, EncoderLayer, residual_norm};
 
 /// Anything that holds parameters.
