@@ -276,4 +276,13 @@ fn bad_input_is_an_error_not_a_panic() {
     assert!(err("the zebra", 1).contains("zebra"));
     assert!(err("   ", 1).contains("no words"));
     assert!(err(FOX_EN, 0).contains("at least 1"));
+    // The page's matrices grow with the square of the length: capped.
+    let long = vec!["the dog"; 101].join(" ");
+    assert!(
+        err(&long, 1)
+            .contains("202 tokens; the explorer and the attention exports show at most 200")
+    );
+    let at_limit = vec!["the dog"; 100].join(" ");
+    let e = Exploration::new(&c, &at_limit, &ExploreOptions::default()).unwrap();
+    assert_eq!(e.src_tokens.len(), 201, "200 tokens and </s>");
 }

@@ -37,6 +37,11 @@ use crate::seq2seq::{
 };
 use crate::tensor::{Float, Tensor};
 
+/// The longest input an exploration takes, in tokens: a Transformer's page
+/// holds layers × heads matrices of this size squared, so 200 tokens with
+/// 2+2 layers and 4 heads are already about 1 million numbers.
+pub const MAX_SHOWN_TOKENS: usize = 200;
+
 /// How to explore.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExploreOptions {
@@ -165,8 +170,9 @@ impl Exploration {
     /// Decodes `input` with `c`'s model and gathers what it did.
     ///
     /// # Errors
-    /// The input's problems as [`DecodeError`] (empty, unknown words, too
-    /// long), a beam of 0, and a model whose scores are not finite.
+    /// The input's problems as [`DecodeError`] (empty, unknown words, more
+    /// than [`MAX_SHOWN_TOKENS`] tokens), a beam of 0, and a model whose
+    /// scores are not finite.
     pub fn new(
         c: &Checkpoint,
         input: &str,
@@ -176,6 +182,12 @@ impl Exploration {
             return Err(DecodeError::BadBeam);
         }
         let (mut src_tokens, src) = c.prepare_with(input, options.allow_unknown)?;
+        if src_tokens.len() > MAX_SHOWN_TOKENS {
+            return Err(DecodeError::TooLongToShow(
+                src_tokens.len(),
+                MAX_SHOWN_TOKENS,
+            ));
+        }
         src_tokens.push(c.src_vocab.token(EOS_ID).to_string());
         let model = c.model.as_ref();
         let (hyp, trace) = if options.beam == 1 {
