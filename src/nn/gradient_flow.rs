@@ -3,7 +3,7 @@
 //!
 //! Backpropagation through time multiplies the gradient by one Jacobian
 //! $\partial h_t/\partial h_{t-1}$ per step. For the RNN that Jacobian is
-//! $\mathrm{diag}(f^\prime(a_t))\,W_{hh}$; when its norm stays below 1 the
+//! $\mathrm{diag}(f^\prime(a_t)) W_{hh}$; when its norm stays below 1 the
 //! gradient shrinks geometrically — the *vanishing gradient*. The LSTM adds a
 //! second path through the cell state, $c_t = f_t \odot c_{t-1} + \dots$,
 //! along which the gradient is multiplied only by the forget gate $f_t$, so it
