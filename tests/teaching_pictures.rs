@@ -352,3 +352,38 @@ fn bad_inputs_are_refused_with_the_expected_shape() {
     let e = lstm_hidden_gradient_norms(&lstm, &Tensor::zeros(&[1, 0, 4])).unwrap_err();
     assert!(e.contains("no steps"), "{e}");
 }
+
+#[test]
+fn bad_picture_inputs_are_refused() {
+    use encdec::plot::{diverging_heatmap, log_line_chart, mask_grid};
+    use encdec::tensor::Mask;
+    let dir = std::env::temp_dir();
+    let words: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+    let path = dir.join("encdec-never-written.png");
+    // Three row labels and two column labels for a 3 x 3 mask.
+    let e = mask_grid(&path, &Mask::causal(3), &words, &words[..2], None, "").unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("mask_grid: 3 row and 2 column labels"),
+        "{e}"
+    );
+    let e = mask_grid(&path, &Mask::causal(3), &words, &words, Some(&words), "").unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("3 cell texts for a mask of 9 elements"),
+        "{e}"
+    );
+    let nan = Tensor::from_vec(vec![0.0, f64::NAN], &[1, 2]);
+    let e = diverging_heatmap(&path, &nan, "r", "c", "").unwrap_err();
+    assert!(e.to_string().contains("the value at [0, 1] is NaN"), "{e}");
+    let e = diverging_heatmap(&path, &Tensor::zeros(&[4]), "r", "c", "").unwrap_err();
+    assert!(e.to_string().contains("non-empty 2-D tensor"), "{e}");
+    let e = log_line_chart(&path, "", "x", "y", &[("g", &[1.0, 0.0])]).unwrap_err();
+    assert!(e.to_string().contains("at x = 2"), "{e}");
+    let e = log_line_chart(&path, "", "x", "y", &[("g", &[1.0]), ("h", &[1.0, 2.0])]).unwrap_err();
+    assert!(
+        e.to_string().contains("has 2 values, the first series 1"),
+        "{e}"
+    );
+    assert!(!path.exists(), "a refused picture must not be written");
+}

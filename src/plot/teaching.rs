@@ -120,6 +120,10 @@ pub fn gradient_norm_curves(setup: GradientSetup) -> Result<Vec<(String, Vec<f64
 ///
 /// # Errors
 /// An extension other than `png` or `svg`, or a file that cannot be written.
+///
+/// Checked by `tests/teaching_pictures.rs::the_picture_files_are_written_with_their_labels`;
+/// the captions of the docs by `mask_captions_match_the_masks`,
+/// `positional_encoding_captions_match_the_matrix` and `gradient_captions_match_the_norms`.
 pub fn write_teaching_pictures(
     dir: &Path,
     data: &TeachingData,
@@ -163,7 +167,10 @@ pub fn write_teaching_pictures(
         &data.positional,
         "position",
         "dimension",
-        "sinusoidal positional encoding PE[position, dimension], d_model = 64",
+        &format!(
+            "sinusoidal positional encoding PE[position, dimension], d_model = {}",
+            PE_SHAPE.1
+        ),
     )?;
     let series: Vec<(&str, &[f64])> = (data.gradient_norms.iter())
         .map(|(name, v)| (name.as_str(), v.as_slice()))
