@@ -12,7 +12,7 @@
 //! | [`explore`] | looking inside a trained model: every attention of every layer and head, the decoding step by step and the beam, as a self-contained HTML page (`encdec explore`) or as JSON/CSV |
 //! | [`files`] | writing outputs whole or not at all, and checking output paths before the work starts |
 //! | [`nn`] | the tutorial's formulas as functions, and the layers built on them: embedding, linear, RNN, LSTM, GRU, attention, multi-head attention, layer norm, Transformer layers |
-//! | [`plot`] | pictures as PNG or SVG: attention heatmaps (one matrix, or every head of a layer) and per-epoch training curves, with a bundled font |
+//! | [`plot`] | pictures as PNG or SVG: attention heatmaps (one matrix, or every head of a layer), per-epoch training curves, and pictures that teach (attention masks, the positional encoding, gradient norms through time on a log scale), with a bundled font |
 //! | [`parallel`] | the number of threads a training step may use ([`parallel::set_threads`]) |
 //! | [`optim`] | SGD with momentum, Adam, gradient clipping, learning-rate schedules |
 //! | [`wordvec`] | word vectors (§3.1): Word2Vec skip-gram and CBOW with negative sampling, GloVe, nearest neighbours, analogies, PCA, text files with or without the word2vec header |
