@@ -6,6 +6,7 @@ mod cli_support;
 
 use cli_support::{encdec, fails_with, temp};
 use std::process::Output;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn ok(o: &Output) -> String {
     let err = String::from_utf8_lossy(&o.stderr);
@@ -13,9 +14,15 @@ fn ok(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// A one-epoch model of `kind` for `task`, on a small built-in corpus.
+/// A one-epoch model of `kind` for `task`, on a small built-in corpus, in
+/// a file of its own: the tests run at once, and two of them training the
+/// same kind and task must not write and delete the same file.
 fn trained(kind: &str, task: &str) -> String {
-    let path = temp(&format!("{kind}-{task}.ckpt")).display().to_string();
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, Ordering::Relaxed);
+    let path = temp(&format!("{kind}-{task}-{n}.ckpt"))
+        .display()
+        .to_string();
     let mut args = vec!["train", "--task", task, "--model", kind, "--epochs", "1"];
     args.extend(["--pairs", "200", "--out", &path]);
     if kind == "transformer" {
