@@ -157,3 +157,18 @@ fn mistakes_are_one_line_and_leave_files_alone() {
     std::fs::remove_file(kept).unwrap();
     std::fs::remove_file(ckpt).unwrap();
 }
+
+#[test]
+fn a_model_without_attention_has_no_attention_to_export() {
+    // The plain LSTM (§5.1): its picture is refused, and so is its data,
+    // rather than a file with no matrix in it.
+    let ckpt = trained("lstm", "translation");
+    for name in ["none.json", "none.csv", "none.png"] {
+        let out = temp(name);
+        let args = ["heatmap", "--checkpoint", &ckpt, input("translation")];
+        let run = encdec(&[&args[..], &["--out", out.to_str().unwrap()]].concat());
+        fails_with(&run, "no attention");
+        assert!(!out.exists(), "{name} was written");
+    }
+    std::fs::remove_file(ckpt).unwrap();
+}
