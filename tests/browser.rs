@@ -170,17 +170,21 @@ const ODD: [&str; 8] = [
     "مرحبا",
 ];
 
-/// Runs after the page: counts labels outside their `<svg>` and beam
-/// labels overlapping one another, into `data-clipped` and
-/// `data-overlapping` of the root (with the first few offenders named).
+/// Runs after the page: counts labels outside their `<svg>`, labels shrunk
+/// below 10 px, and beam labels overlapping one another, into
+/// `data-clipped`, `data-tiny` and `data-overlapping` of the root (with
+/// the first few offenders named).
 const PROBE: &str = r#"<script>
 (function () {
   const root = document.getElementById("encdec-explorer");
-  const clipped = [], overlapping = [];
+  const clipped = [], overlapping = [], tiny = [];
   root.querySelectorAll("svg text").forEach((t) => {
     const r = t.getBoundingClientRect(), s = t.ownerSVGElement.getBoundingClientRect();
     if (r.width > 0 && (r.left < s.left - 1 || r.right > s.right + 1 || r.top < s.top - 1 || r.bottom > s.bottom + 1))
       clipped.push(t.textContent);
+    // A picture shrunk to fit the window shrinks its 12 px words too.
+    const box = t.ownerSVGElement.viewBox.baseVal;
+    if (box && box.width > 0 && (12 * s.width) / box.width < 10) tiny.push(t.textContent);
   });
   const beam = Array.from(root.querySelectorAll(".beam text")).map((t) => [t.textContent, t.getBoundingClientRect()]);
   beam.forEach(([a, r], i) => beam.slice(i + 1).forEach(([b, q]) => {
@@ -188,6 +192,7 @@ const PROBE: &str = r#"<script>
   }));
   root.setAttribute("data-clipped", clipped.length + ": " + clipped.slice(0, 5).join(" | "));
   root.setAttribute("data-overlapping", overlapping.length + ": " + overlapping.slice(0, 5).join(" | "));
+  root.setAttribute("data-tiny", tiny.length + ": " + tiny.slice(0, 5).join(" | "));
 })();
 </script>
 </body>"#;
@@ -223,7 +228,7 @@ fn attribute<'a>(dom: &'a str, attr: &str) -> &'a str {
 
 #[test]
 #[ignore = "needs Chromium"]
-fn long_and_odd_words_are_neither_cut_off_nor_piled_up() {
+fn long_and_odd_words_are_not_cut_off_shrunk_or_piled_up() {
     let input = ODD.join(" ");
     for (kind, beam) in [(ModelKind::Transformer, 3), (ModelKind::Attention, 2)] {
         let options = ExploreOptions {
@@ -246,6 +251,11 @@ fn long_and_odd_words_are_neither_cut_off_nor_piled_up() {
             assert!(
                 clipped.starts_with("0:"),
                 "{kind} {width}: labels cut off: {clipped}"
+            );
+            let tiny = attribute(&dom, "data-tiny");
+            assert!(
+                tiny.starts_with("0:"),
+                "{kind} {width}: labels too small to read: {tiny}"
             );
             let piled = attribute(&dom, "data-overlapping");
             assert!(
