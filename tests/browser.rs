@@ -3,20 +3,23 @@
 //! DOM it leaves must show every layer, head and decoding step, with no
 //! JavaScript error. Needs Chromium, so it is ignored by `cargo test`;
 //! `.ci/run` installs Debian's `chromium` when missing and runs it with
-//! `cargo test --release --test browser -- --ignored`.
+//! `cargo test --release --test browser -- --ignored`. The second test
+//! gives the page long and odd words and measures every label once laid
+//! out.
 
 mod model_support;
 
-use encdec::data::FOX_EN;
+use encdec::data::{FOX_EN, SPECIALS, Vocab};
 use encdec::explore::{Exploration, ExploreOptions};
-use encdec::seq2seq::{Checkpoint, ModelKind, Task, build};
+use encdec::seq2seq::{Checkpoint, ModelConfig, ModelKind, Task, build};
 use encdec::tensor::rng;
 use model_support::{fox_vocabs, tiny_config};
 use std::collections::BTreeSet;
 use std::process::Command;
 
-/// The page's DOM after its scripts ran, and what Chromium printed on stderr.
-fn load(page: &str, name: &str) -> (String, String) {
+/// The page's DOM after its scripts ran in a window `width` pixels wide,
+/// and what Chromium printed on stderr.
+fn load(page: &str, name: &str, width: usize) -> (String, String) {
     let dir = std::env::temp_dir().join(format!("encdec-browser-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("page.html");
@@ -41,6 +44,7 @@ fn load(page: &str, name: &str) -> (String, String) {
             "--disable-sync",
             "--virtual-time-budget=10000",
         ])
+        .arg(format!("--window-size={width},1600"))
         .arg(format!("--user-data-dir={}", dir.join("profile").display()))
         .arg("--dump-dom")
         .arg(format!("file://{}#exercise", file.display()))
@@ -103,7 +107,7 @@ fn every_layer_head_and_step_is_on_the_page_with_no_script_error() {
         };
         let e = Exploration::new(&c, FOX_EN, &options).unwrap();
         let name = format!("{kind}-{beam}");
-        let (dom, stderr) = load(&e.to_html(), &name);
+        let (dom, stderr) = load(&e.to_html(), &name, 800);
         let html = attributes(&dom[dom.find("<html").unwrap() + 5..dom.find("<head").unwrap()]);
         assert!(
             !html.iter().any(|(k, _)| k == "data-errors"),
@@ -151,5 +155,113 @@ fn every_layer_head_and_step_is_on_the_page_with_no_script_error() {
             "{name}"
         );
         assert_eq!(beam > 1, nodes > 0, "{name}");
+    }
+}
+
+/// Words a user's own corpus may well hold.
+const ODD: [&str; 8] = [
+    "supercalifragilisticexpialidocious",
+    "anticonstitutionnellement",
+    "\"quoted\"",
+    "a,b",
+    "</script>",
+    "<!--",
+    "&amp;",
+    "مرحبا",
+];
+
+/// Runs after the page: counts labels outside their `<svg>`, labels shrunk
+/// below 10 px, and beam labels overlapping one another, into
+/// `data-clipped`, `data-tiny` and `data-overlapping` of the root (with
+/// the first few offenders named).
+const PROBE: &str = r#"<script>
+(function () {
+  const root = document.getElementById("encdec-explorer");
+  const clipped = [], overlapping = [], tiny = [];
+  root.querySelectorAll("svg text").forEach((t) => {
+    const r = t.getBoundingClientRect(), s = t.ownerSVGElement.getBoundingClientRect();
+    if (r.width > 0 && (r.left < s.left - 1 || r.right > s.right + 1 || r.top < s.top - 1 || r.bottom > s.bottom + 1))
+      clipped.push(t.textContent);
+    // A picture shrunk to fit the window shrinks its 12 px words too.
+    const box = t.ownerSVGElement.viewBox.baseVal;
+    if (box && box.width > 0 && (12 * s.width) / box.width < 10) tiny.push(t.textContent);
+  });
+  const beam = Array.from(root.querySelectorAll(".beam text")).map((t) => [t.textContent, t.getBoundingClientRect()]);
+  beam.forEach(([a, r], i) => beam.slice(i + 1).forEach(([b, q]) => {
+    if (r.left < q.right - 1 && q.left < r.right - 1 && r.top < q.bottom - 1 && q.top < r.bottom - 1) overlapping.push(a + " / " + b);
+  }));
+  root.setAttribute("data-clipped", clipped.length + ": " + clipped.slice(0, 5).join(" | "));
+  root.setAttribute("data-overlapping", overlapping.length + ": " + overlapping.slice(0, 5).join(" | "));
+  root.setAttribute("data-tiny", tiny.length + ": " + tiny.slice(0, 5).join(" | "));
+})();
+</script>
+</body>"#;
+
+/// A checkpoint of an untrained model whose target words are all odd, so
+/// that its output, its steps and its beam are full of them.
+fn odd_checkpoint(kind: ModelKind, seed: u64) -> Checkpoint {
+    let tokens = SPECIALS.iter().chain(ODD.iter()).map(|w| w.to_string());
+    let vocab = Vocab::from_tokens(tokens.collect()).unwrap();
+    let config = ModelConfig {
+        kind,
+        src_vocab: vocab.len(),
+        tgt_vocab: vocab.len(),
+        emb: 8,
+        hidden: 8,
+        layers: 1,
+        heads: 2,
+        dropout: 0.0,
+    };
+    let model = build(&config, &mut rng(seed)).unwrap();
+    Checkpoint::new(model, vocab.clone(), vocab, Task::Translation)
+}
+
+/// The value of `attr="…"` in `dom` (the probe's counts hold no quote).
+fn attribute<'a>(dom: &'a str, attr: &str) -> &'a str {
+    let key = format!("{attr}=\"");
+    let start = dom
+        .find(&key)
+        .unwrap_or_else(|| panic!("{attr} missing: the probe did not run"))
+        + key.len();
+    &dom[start..start + dom[start..].find('"').unwrap()]
+}
+
+#[test]
+#[ignore = "needs Chromium"]
+fn long_and_odd_words_are_not_cut_off_shrunk_or_piled_up() {
+    let input = ODD.join(" ");
+    for (kind, beam) in [(ModelKind::Transformer, 3), (ModelKind::Attention, 2)] {
+        let options = ExploreOptions {
+            beam,
+            allow_unknown: true,
+            ..ExploreOptions::default()
+        };
+        // The first untrained model whose output holds a long word.
+        let e = (0..50)
+            .map(|seed| Exploration::new(&odd_checkpoint(kind, seed), &input, &options).unwrap())
+            .find(|e| e.outputs.iter().any(|w| w.len() > 20))
+            .expect("some seed writes a long word");
+        for width in [400, 1400] {
+            let page = e.to_html().replace("</body>", PROBE);
+            let (dom, _) = load(&page, &format!("odd-{kind}-{width}"), width);
+            if dom.contains("data-errors=\"") {
+                panic!("{kind} {width}: {}", attribute(&dom, "data-errors"));
+            }
+            let clipped = attribute(&dom, "data-clipped");
+            assert!(
+                clipped.starts_with("0:"),
+                "{kind} {width}: labels cut off: {clipped}"
+            );
+            let tiny = attribute(&dom, "data-tiny");
+            assert!(
+                tiny.starts_with("0:"),
+                "{kind} {width}: labels too small to read: {tiny}"
+            );
+            let piled = attribute(&dom, "data-overlapping");
+            assert!(
+                piled.starts_with("0:"),
+                "{kind} {width}: beam labels overlap: {piled}"
+            );
+        }
     }
 }

@@ -6,6 +6,7 @@ mod cli_support;
 
 use cli_support::{encdec, fails_with, temp};
 use std::process::Output;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn ok(o: &Output) -> String {
     let err = String::from_utf8_lossy(&o.stderr);
@@ -13,9 +14,15 @@ fn ok(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// A one-epoch model of `kind` for `task`, on a small built-in corpus.
+/// A one-epoch model of `kind` for `task`, on a small built-in corpus, in
+/// a file of its own: the tests run at once, and two of them training the
+/// same kind and task must not write and delete the same file.
 fn trained(kind: &str, task: &str) -> String {
-    let path = temp(&format!("{kind}-{task}.ckpt")).display().to_string();
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, Ordering::Relaxed);
+    let path = temp(&format!("{kind}-{task}-{n}.ckpt"))
+        .display()
+        .to_string();
     let mut args = vec!["train", "--task", task, "--model", kind, "--epochs", "1"];
     args.extend(["--pairs", "200", "--out", &path]);
     if kind == "transformer" {
@@ -148,5 +155,20 @@ fn mistakes_are_one_line_and_leave_files_alone() {
         "--layer 0 does not exist: the model has decoder layers 1 to 1",
     );
     std::fs::remove_file(kept).unwrap();
+    std::fs::remove_file(ckpt).unwrap();
+}
+
+#[test]
+fn a_model_without_attention_has_no_attention_to_export() {
+    // The plain LSTM (§5.1): its picture is refused, and so is its data,
+    // rather than a file with no matrix in it.
+    let ckpt = trained("lstm", "translation");
+    for name in ["none.json", "none.csv", "none.png"] {
+        let out = temp(name);
+        let args = ["heatmap", "--checkpoint", &ckpt, input("translation")];
+        let run = encdec(&[&args[..], &["--out", out.to_str().unwrap()]].concat());
+        fails_with(&run, "no attention");
+        assert!(!out.exists(), "{name} was written");
+    }
     std::fs::remove_file(ckpt).unwrap();
 }

@@ -32,7 +32,8 @@ impl std::str::FromStr for HeatmapFormat {
 }
 
 /// `encdec heatmap`: a picture of the cross-attention (one layer), or with
-/// `--format json|csv` every attention matrix as data.
+/// `--format json|csv` every attention matrix as data. A plain LSTM has no
+/// attention: both are refused (`tests/cli_explore.rs::a_model_without_attention_has_no_attention_to_export`).
 pub fn heatmap(
     checkpoint: &Path,
     sentence: &str,
@@ -73,6 +74,13 @@ pub fn heatmap(
         return Err("--layer chooses the picture's layer; json and csv hold every layer".into());
     }
     let e = Exploration::new(&c, sentence, &ExploreOptions::default())?;
+    if e.attention.is_empty() {
+        return Err(format!(
+            "the {} model has no attention to export; train an attention or transformer model (`encdec explore` shows its decoding)",
+            e.config.kind
+        )
+        .into());
+    }
     print_line(&e.output);
     let text = match kind {
         HeatmapFormat::Json => format!("{:#}\n", e.attention_json()),

@@ -36,6 +36,12 @@
     tip.style.top = ev.clientY + 14 + "px";
   }
   function hideTip() { tip.style.display = "none"; }
+  // The width in pixels of a label in the pictures' font (page.css: svg
+  // text), measured rather than guessed: long words, wide scripts.
+  const ruler = document.createElement("canvas").getContext("2d");
+  ruler.font = "12px system-ui, \"DejaVu Sans\", sans-serif";
+  const textWidth = (w) => Math.ceil(ruler.measureText(w).width);
+  const longest = (list) => Math.max(0, ...list.map(textWidth));
 
   // ---- header ---------------------------------------------------------
   function header() {
@@ -76,7 +82,10 @@
 
   // ---- the beam as a tree -----------------------------------------------
   function beam() {
-    const colW = 130, rowH = 34, width = D.beam_steps.length * colW + 80;
+    // Each column is as wide as its longest word (and the ■ of a finished one).
+    const rowH = 34, colX = [60];
+    D.beam_steps.forEach((step) => colX.push(colX[colX.length - 1] + Math.max(70, 40 + longest(step.map((n) => n.tokens[n.tokens.length - 1] + " ■")))));
+    const width = colX[colX.length - 1] + 20;
     const height = Math.max(...D.beam_steps.map((s) => s.length), 1) * rowH + 20;
     const svg = el("svg:svg", { viewBox: "0 0 " + width + " " + height, width: width, height: height, class: "beam" });
     const pos = new Map();
@@ -85,11 +94,11 @@
     svg.appendChild(el("svg:text", { x: 4, y: height / 2 + 4, text: "<s>" }));
     D.beam_steps.forEach((step, t) => {
       step.forEach((n, r) => {
-        const x = 60 + t * colW, y = 16 + r * rowH;
+        const x = colX[t], y = 16 + r * rowH;
         const parent = pos.get(key(n.tokens.slice(0, -1)));
         if (parent) svg.appendChild(el("svg:line", { x1: parent[0], y1: parent[1] - 4, x2: x - 3, y2: y - 4, class: n.best ? "edge best" : "edge" }));
-        // An edge leaves a word where its text ends (about 7 px a character).
-        pos.set(key(n.tokens), [x + 7 * n.tokens[n.tokens.length - 1].length + 4, y]);
+        // An edge leaves a word where its text ends.
+        pos.set(key(n.tokens), [x + textWidth(n.tokens[n.tokens.length - 1]) + 4, y]);
         const g = el("svg:g", { "data-beam-step": t + 1, "data-beam-rank": r + 1, class: n.best ? "node best" : "node" }, [
           el("svg:text", { x: x, y: y, text: n.tokens[n.tokens.length - 1] + (n.finished ? " ■" : "") }),
           el("svg:text", { x: x, y: y + 12, class: "score", text: n.log_prob.toFixed(2) }),
@@ -106,9 +115,8 @@
 
   // ---- one attention matrix as a heatmap --------------------------------
   function matrix(map, h) {
-    // Labels take about 7 px a character; the key labels, turned 60°, reach
-    // up by sin 60° and to the right by cos 60° of their length.
-    const longest = (list) => 7 * Math.max(...list.map((w) => w.length));
+    // The key labels, turned 60°, reach up by sin 60° and to the right by
+    // cos 60° of their length.
     const W = map.heads[h], cell = 16, left = 8 + longest(map.queries), top = 8 + 0.87 * longest(map.keys);
     const width = left + cell * map.keys.length + 4 + 0.5 * longest(map.keys), height = top + cell * map.queries.length + 4;
     const svg = el("svg:svg", { width: width, height: height, viewBox: "0 0 " + width + " " + height });
@@ -128,13 +136,15 @@
 
   // ---- head view: lines between the words --------------------------------
   function headView(map, only) {
-    const rowH = 20, width = 360, rows = Math.max(map.queries.length, map.keys.length);
+    // Queries end at qx, keys start at kx; the lines run between them.
+    const rowH = 20, qx = 8 + longest(map.queries), kx = qx + 152, width = kx + longest(map.keys) + 8;
+    const rows = Math.max(map.queries.length, map.keys.length);
     const svg = el("svg:svg", { viewBox: "0 0 " + width + " " + (rows * rowH + 10), class: "heads", width: width });
     const heads = only === null ? map.heads.map((_, h) => h) : [only];
     const lines = [];
     heads.forEach((h) => map.heads[h].forEach((row, i) => row.forEach((w, j) => {
       if (w < 0.01) return;
-      const line = el("svg:line", { x1: 110, y1: i * rowH + 15, x2: 250, y2: j * rowH + 15, stroke: HEAD_COLOURS[h % HEAD_COLOURS.length], "stroke-width": 1 + 3 * w, "stroke-opacity": w, "data-i": i, "data-j": j });
+      const line = el("svg:line", { x1: qx + 6, y1: i * rowH + 15, x2: kx - 6, y2: j * rowH + 15, stroke: HEAD_COLOURS[h % HEAD_COLOURS.length], "stroke-width": 1 + 3 * w, "stroke-opacity": w, "data-i": i, "data-j": j });
       lines.push(line);
       svg.appendChild(line);
     })));
@@ -145,8 +155,8 @@
       t.addEventListener("mouseleave", () => focus(side, null));
       svg.appendChild(t);
     });
-    words(map.queries, 104, "end", "data-i");
-    words(map.keys, 256, "start", "data-j");
+    words(map.queries, qx, "end", "data-i");
+    words(map.keys, kx, "start", "data-j");
     return svg;
   }
 
