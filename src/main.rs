@@ -155,6 +155,9 @@ enum Command {
         /// Pictures of a Transformer: which decoder layer's heads to show (from 1; default the last).
         #[arg(long)]
         layer: Option<usize>,
+        /// Translate unknown words as <unk> instead of refusing the input.
+        #[arg(long)]
+        allow_unknown: bool,
     },
     /// Write one self-contained HTML page that shows every attention of every
     /// layer and head and the decoding step by step.
@@ -623,7 +626,15 @@ fn main() -> ExitCode {
             out,
             format,
             layer,
-        } => cli::heatmap(&checkpoint, &sentence, &out, layer, format.as_deref()),
+            allow_unknown,
+        } => cli::heatmap(
+            &checkpoint,
+            &sentence,
+            &out,
+            layer,
+            format.as_deref(),
+            allow_unknown,
+        ),
         Command::Explore {
             checkpoint,
             sentence,

@@ -154,6 +154,21 @@ fn mistakes_are_one_line_and_leave_files_alone() {
         &heat(&["--out", "a.png", "--layer", "0"]),
         "--layer 0 does not exist: the model has decoder layers 1 to 1",
     );
+    // An unknown word is refused unless --allow-unknown makes it <unk>.
+    let json = temp("unknown.json");
+    let out = json.to_str().unwrap();
+    let zebra = |extra: &[&str]| {
+        let args = ["heatmap", "--checkpoint", &ckpt, "the zebra", "--out", out];
+        encdec(&[&args[..], extra].concat())
+    };
+    fails_with(&zebra(&[]), "zebra");
+    assert!(!json.exists());
+    ok(&zebra(&["--allow-unknown"]));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    // The word as typed labels its column (the model read it as <unk>).
+    assert_eq!(v["source_tokens"][1], "zebra");
+    std::fs::remove_file(&json).unwrap();
     std::fs::remove_file(kept).unwrap();
     std::fs::remove_file(ckpt).unwrap();
 }

@@ -40,6 +40,7 @@ pub fn heatmap(
     out: &Path,
     layer: Option<usize>,
     format: Option<&str>,
+    allow_unknown: bool,
 ) -> CliResult {
     let endings = ["png", "svg", "json", "csv"];
     if format.is_none() {
@@ -66,14 +67,18 @@ pub fn heatmap(
         if c.task == Task::Dialogue {
             return Err(format!("{} holds a dialogue model; `encdec heatmap` draws translation and summarization models (use --format json or csv, or `encdec explore`, for a dialogue's attention)", checkpoint.display()).into());
         }
-        let t = c.decode_text(sentence, 1)?;
+        let t = c.decode_text_with(sentence, 1, allow_unknown)?;
         print_line(&t.text);
         return plot_attention(&t, out, layer, c.model.config().kind);
     }
     if layer.is_some() {
         return Err("--layer chooses the picture's layer; json and csv hold every layer".into());
     }
-    let e = Exploration::new(&c, sentence, &ExploreOptions::default())?;
+    let options = ExploreOptions {
+        allow_unknown,
+        ..ExploreOptions::default()
+    };
+    let e = Exploration::new(&c, sentence, &options)?;
     if e.attention.is_empty() {
         return Err(format!(
             "the {} model has no attention to export; train an attention or transformer model (`encdec explore` shows its decoding)",

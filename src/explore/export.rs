@@ -39,7 +39,8 @@ impl Exploration {
         })
     }
 
-    /// Every attention weight as one CSV row (RFC 4180, every token quoted):
+    /// Every attention weight as one CSV row (tokens in double quotes, a
+    /// quote inside doubled, as RFC 4180 asks; lines end in `\n`):
     /// `kind,layer,head,query_index,query,key_index,key,weight`, indices
     /// from 0 and layers and heads from 1.
     /// Checked by `tests/explore.rs::csv_has_one_row_per_weight`.

@@ -7,8 +7,9 @@
   const root = document.getElementById("encdec-explorer");
   const D = JSON.parse(document.getElementById("encdec-data").textContent);
   const COLOURS = JSON.parse(document.getElementById("encdec-colours").textContent);
-  // Okabe and Ito's palette: told apart with every common colour blindness.
-  const HEAD_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+  // Okabe and Ito's palette: told apart with every common colour blindness
+  // (its yellow, hard to see on white, last).
+  const HEAD_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"];
   const SVG = "http://www.w3.org/2000/svg";
 
   function el(tag, attrs, children) {
