@@ -13,6 +13,7 @@ use plotters::style::{Color, FontDesc, FontFamily, FontStyle, ShapeStyle};
 use super::matrix::INK;
 use super::output::{Figure, format_of, save};
 use super::text::{FAMILY, Place, label, width};
+use super::ticks::{axis_decimals, tick};
 use super::{PlotError, input_error};
 
 /// Width and height in pixels of every picture [`line_chart`] draws.
@@ -128,11 +129,6 @@ fn y_range(series: &[(&str, &[f64])]) -> (f64, f64) {
     }
 }
 
-/// Decimals that tell apart tick labels about a fifth of `span` apart.
-pub(crate) fn decimals(span: f64) -> usize {
-    (-(span / 5.0).log10().floor()).max(0.0) as usize
-}
-
 /// The label of an x tick: the epoch number, or nothing between epochs.
 fn epoch_label(x: &f64) -> String {
     if (x - x.round()).abs() < 1e-9 {
@@ -210,7 +206,7 @@ impl Figure for Chart<'_> {
         let n = self.epochs as f64;
         let x_range = 0.5..n + 0.5;
         let (lo, hi) = y_range(self.series);
-        let places = decimals(hi - lo);
+        let places = axis_decimals(lo, hi, 8);
         let font = |size: f64| FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal);
         let mut chart = ChartBuilder::on(&plot_area)
             .margin(MARGIN)
@@ -218,7 +214,7 @@ impl Figure for Chart<'_> {
             .x_label_area_size(48)
             .y_label_area_size(76)
             .build_cartesian_2d(x_range, lo..hi)?;
-        let y_format = |v: &f64| format!("{v:.places$}");
+        let y_format = |v: &f64| tick(*v, places);
         chart
             .configure_mesh()
             .x_labels(self.epochs.clamp(1, 10))
@@ -262,13 +258,6 @@ mod tests {
         let zero: &[(&str, &[f64])] = &[("a", &[0.0])];
         let (lo, hi) = y_range(zero);
         assert!((lo + 0.01).abs() < 1e-12 && (hi - 0.01).abs() < 1e-12);
-    }
-
-    #[test]
-    fn decimals_follow_the_span() {
-        assert_eq!(decimals(100.0), 0);
-        assert_eq!(decimals(2.0), 1);
-        assert_eq!(decimals(0.1), 2);
     }
 
     #[test]

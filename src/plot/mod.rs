@@ -6,7 +6,8 @@
 //! | [`attention_heatmap`] | one attention matrix `[target, source]`, source tokens along the top, target tokens down the left, a colour bar |
 //! | [`attention_heads`] | every head of one multi-head attention layer `[heads, target, source]`, a small heatmap each, one shared colour bar |
 //! | [`line_chart`] | per-epoch curves (loss, accuracy, ...), one line per series, with a legend |
-//! | [`scatter_labels`] | points in the plane (e.g. word vectors projected to 2-D), each with its label beside it; optional groups, one colour each, with a legend |
+//! | [`scatter_labels`] | points in the plane (e.g. word vectors projected to 2-D), each with its label beside it, no two labels overlapping; optional groups, one colour each, with a legend |
+//! | [`scatter_with_axes`] | the same with names on the axes (e.g. PC1, PC2) |
 //! | [`show`] | a PNG or SVG file inline in an evcxr Jupyter notebook |
 //!
 //! The file name decides the format: `.png` gives a bitmap, `.svg` a vector
@@ -39,11 +40,13 @@ mod canvas;
 mod colour;
 mod curves;
 mod heatmap;
+mod labels;
 mod matrix;
 mod notebook;
 mod output;
 mod scatter;
 mod text;
+mod ticks;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -52,7 +55,7 @@ pub use colour::colour_scale;
 pub use curves::{LINE_CHART_SIZE, line_chart};
 pub use heatmap::{attention_heads, attention_heatmap, heads_size, heatmap_size};
 pub use notebook::{base64, notebook_display, show};
-pub use scatter::{SCATTER_SIZE, scatter_labels};
+pub use scatter::{SCATTER_SIZE, scatter_labels, scatter_with_axes};
 
 /// Everything that can go wrong while making a picture. The `Display` text
 /// starts with the name of the public function that failed and says what
