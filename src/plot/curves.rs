@@ -21,7 +21,7 @@ pub const LINE_CHART_SIZE: (u32, u32) = (800, 500);
 
 /// Line colours, taken in turn: blue, orange, green, red, purple, brown,
 /// pink, grey, olive, teal.
-const PALETTE: [RGBColor; 10] = [
+pub(crate) const PALETTE: [RGBColor; 10] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),
@@ -64,19 +64,36 @@ pub fn line_chart(
 ) -> Result<(), PlotError> {
     const F: &str = "line_chart";
     let format = format_of(F, path)?;
+    let epochs = check_series(F, series)?;
+    let chart = Chart {
+        title,
+        y_label,
+        series,
+        epochs,
+    };
+    save(F, path, format, &chart)
+}
+
+/// Checks that there is at least one series, that every series has the
+/// same number of values (at least one) and that every value is finite;
+/// returns the number of epochs.
+pub(crate) fn check_series(
+    function: &'static str,
+    series: &[(&str, &[f64])],
+) -> Result<usize, PlotError> {
     let Some(&(first_name, first)) = series.first() else {
-        return Err(input_error(F, "no series to draw"));
+        return Err(input_error(function, "no series to draw"));
     };
     if first.is_empty() {
         return Err(input_error(
-            F,
+            function,
             format!("series \"{first_name}\" has no values"),
         ));
     }
     for &(name, values) in series {
         if values.len() != first.len() {
             return Err(input_error(
-                F,
+                function,
                 format!(
                     "series \"{name}\" has {} values but \"{first_name}\" has {}; every series needs one value per epoch",
                     values.len(),
@@ -86,7 +103,7 @@ pub fn line_chart(
         }
         if let Some(k) = values.iter().position(|v| !v.is_finite()) {
             return Err(input_error(
-                F,
+                function,
                 format!(
                     "series \"{name}\" has the value {} at epoch {}; every value must be a finite number",
                     values[k],
@@ -95,13 +112,7 @@ pub fn line_chart(
             ));
         }
     }
-    let chart = Chart {
-        title,
-        y_label,
-        series,
-        epochs: first.len(),
-    };
-    save(F, path, format, &chart)
+    Ok(first.len())
 }
 
 /// The checked data of one chart.
@@ -115,7 +126,7 @@ struct Chart<'a> {
 /// Lowest and highest value shown on the y axis: the data's range with 6%
 /// of it added on both sides, or, when all values are equal, a tenth of the
 /// value (at least 0.01) on both sides.
-fn y_range(series: &[(&str, &[f64])]) -> (f64, f64) {
+pub(crate) fn y_range(series: &[(&str, &[f64])]) -> (f64, f64) {
     let all = series.iter().flat_map(|(_, v)| v.iter().copied());
     let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
@@ -130,7 +141,7 @@ fn y_range(series: &[(&str, &[f64])]) -> (f64, f64) {
 }
 
 /// The label of an x tick: the epoch number, or nothing between epochs.
-fn epoch_label(x: &f64) -> String {
+pub(crate) fn epoch_label(x: &f64) -> String {
     if (x - x.round()).abs() < 1e-9 {
         format!("{x:.0}")
     } else {
@@ -155,6 +166,44 @@ pub(crate) fn legend_rows(widths: &[i32], room: i32) -> Vec<Vec<usize>> {
     rows
 }
 
+/// Fills `root` white and draws `title` (if not empty) and under it a
+/// legend of line samples ("—o— name", one colour each) in centred rows;
+/// returns the height below them.
+pub(crate) fn title_and_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    entries: &[(&str, RGBColor)],
+) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    let full_width = root.dim_in_pixel().0 as i32;
+    let mut y = MARGIN;
+    if !title.is_empty() {
+        let place = Place::flat(HPos::Center, VPos::Top);
+        label(root, title, (full_width / 2, y), TITLE_SIZE, INK, place)?;
+        y += TITLE_SIZE as i32 + 12;
+    }
+    let widths: Vec<i32> = (entries.iter())
+        .map(|(name, _)| SAMPLE + 6 + width(name, LEGEND_SIZE))
+        .collect();
+    for row in legend_rows(&widths, full_width - 2 * MARGIN) {
+        let total: i32 =
+            row.iter().map(|&k| widths[k]).sum::<i32>() + ENTRY_GAP * (row.len() as i32 - 1);
+        let mut x = (full_width - total) / 2;
+        let mid = y + LEGEND_ROW / 2;
+        for k in row {
+            let (name, colour) = entries[k];
+            let line = ShapeStyle::from(&colour).stroke_width(3);
+            root.draw(&PathElement::new(vec![(x, mid), (x + SAMPLE, mid)], line))?;
+            root.draw(&Circle::new((x + SAMPLE / 2, mid), 4, colour.filled()))?;
+            let place = Place::flat(HPos::Left, VPos::Center);
+            label(root, name, (x + SAMPLE + 6, mid), LEGEND_SIZE, INK, place)?;
+            x += widths[k] + ENTRY_GAP;
+        }
+        y += LEGEND_ROW;
+    }
+    Ok(y)
+}
+
 impl Figure for Chart<'_> {
     fn size(&self) -> (u32, u32) {
         LINE_CHART_SIZE
@@ -164,43 +213,10 @@ impl Figure for Chart<'_> {
         &self,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        root.fill(&WHITE)?;
-        let full_width = LINE_CHART_SIZE.0 as i32;
-        let mut y = MARGIN;
-        if !self.title.is_empty() {
-            let place = Place::flat(HPos::Center, VPos::Top);
-            label(
-                root,
-                self.title,
-                (full_width / 2, y),
-                TITLE_SIZE,
-                INK,
-                place,
-            )?;
-            y += TITLE_SIZE as i32 + 12;
-        }
-
-        // The legend: centred rows of "—o— name".
-        let widths: Vec<i32> = (self.series.iter())
-            .map(|(name, _)| SAMPLE + 6 + width(name, LEGEND_SIZE))
+        let entries: Vec<(&str, RGBColor)> = (self.series.iter().enumerate())
+            .map(|(k, (name, _))| (*name, PALETTE[k % PALETTE.len()]))
             .collect();
-        for row in legend_rows(&widths, full_width - 2 * MARGIN) {
-            let total: i32 =
-                row.iter().map(|&k| widths[k]).sum::<i32>() + ENTRY_GAP * (row.len() as i32 - 1);
-            let mut x = (full_width - total) / 2;
-            let mid = y + LEGEND_ROW / 2;
-            for k in row {
-                let colour = PALETTE[k % PALETTE.len()];
-                let line = ShapeStyle::from(&colour).stroke_width(3);
-                root.draw(&PathElement::new(vec![(x, mid), (x + SAMPLE, mid)], line))?;
-                root.draw(&Circle::new((x + SAMPLE / 2, mid), 4, colour.filled()))?;
-                let place = Place::flat(HPos::Left, VPos::Center);
-                let name = self.series[k].0;
-                label(root, name, (x + SAMPLE + 6, mid), LEGEND_SIZE, INK, place)?;
-                x += widths[k] + ENTRY_GAP;
-            }
-            y += LEGEND_ROW;
-        }
+        let y = title_and_legend(root, self.title, &entries)?;
 
         let (_, plot_area) = root.split_vertically(y + 4);
         let n = self.epochs as f64;

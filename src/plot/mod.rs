@@ -6,6 +6,9 @@
 //! | [`attention_heatmap`] | one attention matrix `[target, source]`, source tokens along the top, target tokens down the left, a colour bar |
 //! | [`attention_heads`] | every head of one multi-head attention layer `[heads, target, source]`, a small heatmap each, one shared colour bar |
 //! | [`line_chart`] | per-epoch curves (loss, accuracy, ...), one line per series, with a legend |
+//! | [`loss_accuracy_chart`] | loss on the left axis and accuracy (0–1, dashed) on the right axis, per epoch, with a legend |
+//! | [`greedy_steps_chart`] | greedy decoding (§3.2) step by step: each step's most probable words ([`greedy_steps`]) with their probabilities, the written one framed |
+//! | [`save_data`] | the numbers a picture shows, as a small JSON file beside it, for the tests that check the docs' captions |
 //! | [`scatter_labels`] | points in the plane (e.g. word vectors projected to 2-D), each with its label beside it, no two labels overlapping; optional groups, one colour each, with a legend |
 //! | [`scatter_with_axes`] | the same with names on the axes (e.g. PC1, PC2) |
 //! | [`show`] | a PNG or SVG file inline in an evcxr Jupyter notebook |
@@ -39,6 +42,9 @@
 mod canvas;
 mod colour;
 mod curves;
+mod data;
+mod dual;
+mod greedy;
 mod heatmap;
 mod labels;
 mod matrix;
@@ -53,6 +59,9 @@ use std::path::PathBuf;
 
 pub use colour::colour_scale;
 pub use curves::{LINE_CHART_SIZE, line_chart};
+pub use data::{Value, greedy_steps_data, json, save_data};
+pub use dual::loss_accuracy_chart;
+pub use greedy::{GreedyStep, greedy_steps, greedy_steps_chart};
 pub use heatmap::{attention_heads, attention_heatmap, heads_size, heatmap_size};
 pub use notebook::{base64, notebook_display, show};
 pub use scatter::{SCATTER_SIZE, scatter_labels, scatter_with_axes};
