@@ -2,17 +2,19 @@
 
 use std::path::Path;
 
-use plotters::chart::ChartBuilder;
+use plotters::chart::{ChartBuilder, ChartContext};
 use plotters::coord::Shift;
+use plotters::coord::cartesian::Cartesian2d;
+use plotters::coord::types::RangedCoordf64;
 use plotters::element::{Circle, PathElement};
 use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, DrawingBackend, RGBColor, WHITE};
 use plotters::series::LineSeries;
 use plotters::style::text_anchor::{HPos, VPos};
-use plotters::style::{Color, FontDesc, FontFamily, FontStyle, ShapeStyle};
+use plotters::style::{Color, ShapeStyle};
 
 use super::matrix::INK;
 use super::output::{Figure, format_of, save};
-use super::text::{FAMILY, Place, label, width};
+use super::text::{Place, font, label, width};
 use super::ticks::{axis_decimals, tick};
 use super::{PlotError, input_error};
 
@@ -204,6 +206,48 @@ pub(crate) fn title_and_legend<DB: DrawingBackend>(
     Ok(y)
 }
 
+/// Axes for per-epoch curves on `area`: epochs `1..=epochs` along x,
+/// `lo..hi` along y, a light grid, tick labels with the decimals their
+/// step needs, and the axis names "epoch" and `y_label`; `right` leaves
+/// room for a second y axis on the right.
+pub(crate) fn epoch_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    epochs: usize,
+    (lo, hi): (f64, f64),
+    y_label: &str,
+    right: bool,
+) -> Result<EpochChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let x_range = 0.5..epochs as f64 + 0.5;
+    let places = axis_decimals(lo, hi, 8);
+    let mut chart = ChartBuilder::on(area)
+        .margin(MARGIN)
+        .margin_top(8)
+        .x_label_area_size(48)
+        .y_label_area_size(76)
+        .right_y_label_area_size(if right { 76 } else { 0 })
+        .build_cartesian_2d(x_range, lo..hi)?;
+    let y_format = |v: &f64| tick(*v, places);
+    chart
+        .configure_mesh()
+        .x_labels(epochs.clamp(1, 10))
+        .x_label_formatter(&epoch_label)
+        .y_labels(8)
+        .x_desc("epoch")
+        .y_desc(y_label)
+        .label_style(font(13.0).color(&INK))
+        .axis_desc_style(font(15.0).color(&INK))
+        .y_label_formatter(&y_format)
+        .max_light_lines(1)
+        .light_line_style(RGBColor(240, 240, 240))
+        .bold_line_style(RGBColor(210, 210, 210))
+        .draw()?;
+    Ok(chart)
+}
+
+/// The chart [`epoch_chart`] returns.
+pub(crate) type EpochChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
 impl Figure for Chart<'_> {
     fn size(&self) -> (u32, u32) {
         LINE_CHART_SIZE
@@ -219,32 +263,8 @@ impl Figure for Chart<'_> {
         let y = title_and_legend(root, self.title, &entries)?;
 
         let (_, plot_area) = root.split_vertically(y + 4);
-        let n = self.epochs as f64;
-        let x_range = 0.5..n + 0.5;
-        let (lo, hi) = y_range(self.series);
-        let places = axis_decimals(lo, hi, 8);
-        let font = |size: f64| FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal);
-        let mut chart = ChartBuilder::on(&plot_area)
-            .margin(MARGIN)
-            .margin_top(8)
-            .x_label_area_size(48)
-            .y_label_area_size(76)
-            .build_cartesian_2d(x_range, lo..hi)?;
-        let y_format = |v: &f64| tick(*v, places);
-        chart
-            .configure_mesh()
-            .x_labels(self.epochs.clamp(1, 10))
-            .x_label_formatter(&epoch_label)
-            .y_labels(8)
-            .x_desc("epoch")
-            .y_desc(self.y_label)
-            .label_style(font(13.0).color(&INK))
-            .axis_desc_style(font(15.0).color(&INK))
-            .y_label_formatter(&y_format)
-            .max_light_lines(1)
-            .light_line_style(RGBColor(240, 240, 240))
-            .bold_line_style(RGBColor(210, 210, 210))
-            .draw()?;
+        let range = y_range(self.series);
+        let mut chart = epoch_chart(&plot_area, self.epochs, range, self.y_label, false)?;
         for (k, (_, values)) in self.series.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
             let points = values.iter().enumerate().map(|(i, &v)| (i as f64 + 1.0, v));

@@ -4,20 +4,19 @@
 
 use std::path::Path;
 
-use plotters::chart::ChartBuilder;
 use plotters::coord::Shift;
 use plotters::element::Circle;
 use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, DrawingBackend, RGBColor};
 use plotters::series::{DashedLineSeries, LineSeries};
-use plotters::style::{Color, FontDesc, FontFamily, FontStyle, ShapeStyle};
+use plotters::style::{Color, ShapeStyle};
 
 use super::curves::{
-    LINE_CHART_SIZE, PALETTE, check_series, epoch_label, title_and_legend, y_range,
+    LINE_CHART_SIZE, PALETTE, check_series, epoch_chart, title_and_legend, y_range,
 };
 use super::matrix::INK;
 use super::output::{Figure, format_of, save};
-use super::text::FAMILY;
-use super::ticks::{axis_decimals, tick};
+use super::text::font;
+use super::ticks::tick;
 use super::{PlotError, input_error};
 
 /// Draws per-epoch loss curves against the left axis and accuracy curves
@@ -102,34 +101,11 @@ impl Figure for Dual<'_> {
         let y = title_and_legend(root, self.title, &entries)?;
 
         let (_, area) = root.split_vertically(y + 4);
-        let x_range = 0.5..self.epochs as f64 + 0.5;
         let (lo, hi) = y_range(self.loss);
-        let lo = lo.max(0.0).min(hi * 0.5);
-        let places = axis_decimals(lo, hi, 8);
-        let font = |size: f64| FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal);
-        let mut chart = ChartBuilder::on(&area)
-            .margin(16)
-            .margin_top(8)
-            .x_label_area_size(48)
-            .y_label_area_size(76)
-            .right_y_label_area_size(76)
-            .build_cartesian_2d(x_range.clone(), lo..hi)?
+        let range = (lo.max(0.0).min(hi * 0.5), hi);
+        let x_range = 0.5..self.epochs as f64 + 0.5;
+        let mut chart = epoch_chart(&area, self.epochs, range, "loss", true)?
             .set_secondary_coord(x_range, 0.0..1.0);
-        let loss_format = |v: &f64| tick(*v, places);
-        chart
-            .configure_mesh()
-            .x_labels(self.epochs.clamp(1, 10))
-            .x_label_formatter(&epoch_label)
-            .y_labels(8)
-            .x_desc("epoch")
-            .y_desc("loss")
-            .label_style(font(13.0).color(&INK))
-            .axis_desc_style(font(15.0).color(&INK))
-            .y_label_formatter(&loss_format)
-            .max_light_lines(1)
-            .light_line_style(RGBColor(240, 240, 240))
-            .bold_line_style(RGBColor(210, 210, 210))
-            .draw()?;
         let accuracy_format = |v: &f64| tick(*v, 1);
         chart
             .configure_secondary_axes()
