@@ -207,25 +207,34 @@ pub(crate) fn title_and_legend<DB: DrawingBackend>(
 }
 
 /// Axes for per-epoch curves on `area`: epochs `1..=epochs` along x,
-/// `lo..hi` along y, a light grid, tick labels with the decimals their
-/// step needs, and the axis names "epoch" and `y_label`; `right` leaves
-/// room for a second y axis on the right.
+/// `lo..hi` along y; `right` leaves room for a second y axis on the right.
+/// [`epoch_mesh`] draws the grid and the ticks (after a second axis, if
+/// any, is set: plotters draws the first axis's ticks on both sides
+/// otherwise).
 pub(crate) fn epoch_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     epochs: usize,
     (lo, hi): (f64, f64),
-    y_label: &str,
     right: bool,
 ) -> Result<EpochChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
-    let x_range = 0.5..epochs as f64 + 0.5;
-    let places = axis_decimals(lo, hi, 8);
-    let mut chart = ChartBuilder::on(area)
+    ChartBuilder::on(area)
         .margin(MARGIN)
         .margin_top(8)
         .x_label_area_size(48)
         .y_label_area_size(76)
         .right_y_label_area_size(if right { 76 } else { 0 })
-        .build_cartesian_2d(x_range, lo..hi)?;
+        .build_cartesian_2d(0.5..epochs as f64 + 0.5, lo..hi)
+}
+
+/// Draws the light grid of an [`epoch_chart`], its tick labels (with the
+/// decimals their step needs) and the axis names "epoch" and `y_label`.
+pub(crate) fn epoch_mesh<DB: DrawingBackend>(
+    chart: &mut EpochChart<'_, DB>,
+    epochs: usize,
+    y_label: &str,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let range = chart.y_range();
+    let places = axis_decimals(range.start, range.end, 8);
     let y_format = |v: &f64| tick(*v, places);
     chart
         .configure_mesh()
@@ -240,8 +249,7 @@ pub(crate) fn epoch_chart<'a, DB: DrawingBackend>(
         .max_light_lines(1)
         .light_line_style(RGBColor(240, 240, 240))
         .bold_line_style(RGBColor(210, 210, 210))
-        .draw()?;
-    Ok(chart)
+        .draw()
 }
 
 /// The chart [`epoch_chart`] returns.
@@ -264,7 +272,8 @@ impl Figure for Chart<'_> {
 
         let (_, plot_area) = root.split_vertically(y + 4);
         let range = y_range(self.series);
-        let mut chart = epoch_chart(&plot_area, self.epochs, range, self.y_label, false)?;
+        let mut chart = epoch_chart(&plot_area, self.epochs, range, false)?;
+        epoch_mesh(&mut chart, self.epochs, self.y_label)?;
         for (k, (_, values)) in self.series.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
             let points = values.iter().enumerate().map(|(i, &v)| (i as f64 + 1.0, v));

@@ -11,7 +11,7 @@ use plotters::series::{DashedLineSeries, LineSeries};
 use plotters::style::{Color, ShapeStyle};
 
 use super::curves::{
-    LINE_CHART_SIZE, PALETTE, check_series, epoch_chart, title_and_legend, y_range,
+    LINE_CHART_SIZE, PALETTE, check_series, epoch_chart, epoch_mesh, title_and_legend, y_range,
 };
 use super::matrix::INK;
 use super::output::{Figure, format_of, save};
@@ -104,8 +104,9 @@ impl Figure for Dual<'_> {
         let (lo, hi) = y_range(self.loss);
         let range = (lo.max(0.0).min(hi * 0.5), hi);
         let x_range = 0.5..self.epochs as f64 + 0.5;
-        let mut chart = epoch_chart(&area, self.epochs, range, "loss", true)?
-            .set_secondary_coord(x_range, 0.0..1.0);
+        let mut chart =
+            epoch_chart(&area, self.epochs, range, true)?.set_secondary_coord(x_range, 0.0..1.0);
+        epoch_mesh(&mut chart, self.epochs, "loss")?;
         let accuracy_format = |v: &f64| tick(*v, 1);
         chart
             .configure_secondary_axes()
