@@ -42,6 +42,10 @@ pub struct GreedyStep {
 ///
 /// # Panics
 /// If `k` is 0.
+///
+/// Checked against [`greedy`](crate::seq2seq::greedy) by notebook
+/// `03_encoding_decoding` (same words), and its output by
+/// `tests/captions.rs` through `docs/img/greedy_steps.json`.
 pub fn greedy_steps(
     model: &dyn Seq2Seq,
     src: &[usize],

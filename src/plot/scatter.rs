@@ -82,6 +82,8 @@ pub fn scatter_labels(
 ///
 /// # Errors
 /// As [`scatter_labels`].
+///
+/// Checked by `tests/plot_labels.rs::scatter_axes_carry_their_names`.
 pub fn scatter_with_axes(
     path: &Path,
     title: &str,
