@@ -6,47 +6,9 @@
 mod plot_support;
 
 use encdec::plot::{PlotError, SCATTER_SIZE, scatter_labels};
-use plot_support::{TempFile, message, png_size, svg_texts, tokens, xml_escaped};
-
-/// Every `<circle>` of an SVG as `(cx, cy, r, fill)`.
-fn circles(svg: &str) -> Vec<(i32, i32, u32, String)> {
-    svg.split("<circle")
-        .skip(1)
-        .map(|c| {
-            let c = &c[..c.find("/>").unwrap()];
-            (
-                attr(c, "cx").parse().unwrap(),
-                attr(c, "cy").parse().unwrap(),
-                attr(c, "r").parse().unwrap(),
-                attr(c, "fill"),
-            )
-        })
-        .collect()
-}
-
-/// Every `<text>` of an SVG as `(x, y, contents)`, contents as written.
-fn texts_at(svg: &str) -> Vec<(i32, i32, String)> {
-    let texts = svg_texts(svg);
-    let tags = svg
-        .split("<text")
-        .skip(1)
-        .map(|t| &t[..t.find('>').unwrap()]);
-    tags.zip(texts)
-        .map(|(t, s)| {
-            (
-                attr(t, "x").parse().unwrap(),
-                attr(t, "y").parse().unwrap(),
-                s,
-            )
-        })
-        .collect()
-}
-
-/// The value of attribute `name` in a tag's text.
-fn attr(tag: &str, name: &str) -> String {
-    let start = tag.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
-    tag[start..].split('"').next().unwrap().to_string()
-}
+use plot_support::{
+    TempFile, circles, message, png_size, svg_texts, text_width, texts_at, tokens, xml_escaped,
+};
 
 /// Four groups of words, seven or eight each, in four overlapping clusters.
 fn words() -> (Vec<(f64, f64)>, Vec<String>, Vec<String>) {
@@ -204,17 +166,6 @@ fn a_label_sits_beside_its_dot_and_inside_the_picture() {
         x + text_width(&long, 13.0) <= SCATTER_SIZE.0 as i32 - 16,
         "{x}"
     );
-}
-
-/// Width of `text` in DejaVu Sans at `size` pixels.
-fn text_width(text: &str, size: f32) -> i32 {
-    use ab_glyph::{Font, FontRef, ScaleFont};
-    let font = FontRef::try_from_slice(include_bytes!("../assets/fonts/DejaVuSans.ttf")).unwrap();
-    let scaled = font.as_scaled(size);
-    text.chars()
-        .map(|c| scaled.h_advance(font.glyph_id(c)))
-        .sum::<f32>()
-        .ceil() as i32
 }
 
 #[test]

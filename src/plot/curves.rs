@@ -2,17 +2,20 @@
 
 use std::path::Path;
 
-use plotters::chart::ChartBuilder;
+use plotters::chart::{ChartBuilder, ChartContext};
 use plotters::coord::Shift;
+use plotters::coord::cartesian::Cartesian2d;
+use plotters::coord::types::RangedCoordf64;
 use plotters::element::{Circle, PathElement};
 use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, DrawingBackend, RGBColor, WHITE};
 use plotters::series::LineSeries;
 use plotters::style::text_anchor::{HPos, VPos};
-use plotters::style::{Color, FontDesc, FontFamily, FontStyle, ShapeStyle};
+use plotters::style::{Color, ShapeStyle};
 
 use super::matrix::INK;
 use super::output::{Figure, format_of, save};
-use super::text::{FAMILY, Place, label, width};
+use super::text::{Place, font, label, width};
+use super::ticks::{axis_decimals, tick};
 use super::{PlotError, input_error};
 
 /// Width and height in pixels of every picture [`line_chart`] draws.
@@ -63,19 +66,36 @@ pub fn line_chart(
 ) -> Result<(), PlotError> {
     const F: &str = "line_chart";
     let format = format_of(F, path)?;
+    let epochs = check_series(F, series)?;
+    let chart = Chart {
+        title,
+        y_label,
+        series,
+        epochs,
+    };
+    save(F, path, format, &chart)
+}
+
+/// Checks that there is at least one series, that every series has the
+/// same number of values (at least one) and that every value is finite;
+/// returns the number of epochs.
+pub(crate) fn check_series(
+    function: &'static str,
+    series: &[(&str, &[f64])],
+) -> Result<usize, PlotError> {
     let Some(&(first_name, first)) = series.first() else {
-        return Err(input_error(F, "no series to draw"));
+        return Err(input_error(function, "no series to draw"));
     };
     if first.is_empty() {
         return Err(input_error(
-            F,
+            function,
             format!("series \"{first_name}\" has no values"),
         ));
     }
     for &(name, values) in series {
         if values.len() != first.len() {
             return Err(input_error(
-                F,
+                function,
                 format!(
                     "series \"{name}\" has {} values but \"{first_name}\" has {}; every series needs one value per epoch",
                     values.len(),
@@ -85,7 +105,7 @@ pub fn line_chart(
         }
         if let Some(k) = values.iter().position(|v| !v.is_finite()) {
             return Err(input_error(
-                F,
+                function,
                 format!(
                     "series \"{name}\" has the value {} at epoch {}; every value must be a finite number",
                     values[k],
@@ -94,13 +114,7 @@ pub fn line_chart(
             ));
         }
     }
-    let chart = Chart {
-        title,
-        y_label,
-        series,
-        epochs: first.len(),
-    };
-    save(F, path, format, &chart)
+    Ok(first.len())
 }
 
 /// The checked data of one chart.
@@ -114,7 +128,7 @@ struct Chart<'a> {
 /// Lowest and highest value shown on the y axis: the data's range with 6%
 /// of it added on both sides, or, when all values are equal, a tenth of the
 /// value (at least 0.01) on both sides.
-fn y_range(series: &[(&str, &[f64])]) -> (f64, f64) {
+pub(crate) fn y_range(series: &[(&str, &[f64])]) -> (f64, f64) {
     let all = series.iter().flat_map(|(_, v)| v.iter().copied());
     let (lo, hi) = all.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
         (lo.min(v), hi.max(v))
@@ -128,13 +142,8 @@ fn y_range(series: &[(&str, &[f64])]) -> (f64, f64) {
     }
 }
 
-/// Decimals that tell apart tick labels about a fifth of `span` apart.
-pub(crate) fn decimals(span: f64) -> usize {
-    (-(span / 5.0).log10().floor()).max(0.0) as usize
-}
-
 /// The label of an x tick: the epoch number, or nothing between epochs.
-fn epoch_label(x: &f64) -> String {
+pub(crate) fn epoch_label(x: &f64) -> String {
     if (x - x.round()).abs() < 1e-9 {
         format!("{x:.0}")
     } else {
@@ -159,6 +168,94 @@ pub(crate) fn legend_rows(widths: &[i32], room: i32) -> Vec<Vec<usize>> {
     rows
 }
 
+/// Fills `root` white and draws `title` (if not empty) and under it a
+/// legend of line samples ("—o— name", one colour each) in centred rows;
+/// returns the height below them.
+pub(crate) fn title_and_legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    entries: &[(&str, RGBColor)],
+) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    let full_width = root.dim_in_pixel().0 as i32;
+    let mut y = MARGIN;
+    if !title.is_empty() {
+        let place = Place::flat(HPos::Center, VPos::Top);
+        label(root, title, (full_width / 2, y), TITLE_SIZE, INK, place)?;
+        y += TITLE_SIZE as i32 + 12;
+    }
+    let widths: Vec<i32> = (entries.iter())
+        .map(|(name, _)| SAMPLE + 6 + width(name, LEGEND_SIZE))
+        .collect();
+    for row in legend_rows(&widths, full_width - 2 * MARGIN) {
+        let total: i32 =
+            row.iter().map(|&k| widths[k]).sum::<i32>() + ENTRY_GAP * (row.len() as i32 - 1);
+        let mut x = (full_width - total) / 2;
+        let mid = y + LEGEND_ROW / 2;
+        for k in row {
+            let (name, colour) = entries[k];
+            let line = ShapeStyle::from(&colour).stroke_width(3);
+            root.draw(&PathElement::new(vec![(x, mid), (x + SAMPLE, mid)], line))?;
+            root.draw(&Circle::new((x + SAMPLE / 2, mid), 4, colour.filled()))?;
+            let place = Place::flat(HPos::Left, VPos::Center);
+            label(root, name, (x + SAMPLE + 6, mid), LEGEND_SIZE, INK, place)?;
+            x += widths[k] + ENTRY_GAP;
+        }
+        y += LEGEND_ROW;
+    }
+    Ok(y)
+}
+
+/// Axes for per-epoch curves on `area`: epochs `1..=epochs` along x,
+/// `lo..hi` along y; `right` leaves room for a second y axis on the right.
+/// [`epoch_mesh`] draws the grid and the ticks (after a second axis, if
+/// any, is set: plotters draws the first axis's ticks on both sides
+/// otherwise).
+pub(crate) fn epoch_chart<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    epochs: usize,
+    (lo, hi): (f64, f64),
+    right: bool,
+) -> Result<EpochChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    ChartBuilder::on(area)
+        .margin(MARGIN)
+        .margin_top(8)
+        .x_label_area_size(48)
+        .y_label_area_size(76)
+        .right_y_label_area_size(if right { 76 } else { 0 })
+        .build_cartesian_2d(0.5..epochs as f64 + 0.5, lo..hi)
+}
+
+/// Draws the light grid of an [`epoch_chart`], its tick labels (with the
+/// decimals their step needs) and the axis names "epoch" and `y_label`.
+pub(crate) fn epoch_mesh<DB: DrawingBackend>(
+    chart: &mut EpochChart<'_, DB>,
+    epochs: usize,
+    y_label: &str,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let range = chart.y_range();
+    let places = axis_decimals(range.start, range.end, 8);
+    let y_format = |v: &f64| tick(*v, places);
+    chart
+        .configure_mesh()
+        .x_labels(epochs.clamp(1, 10))
+        .x_label_formatter(&epoch_label)
+        .y_labels(8)
+        .x_desc("epoch")
+        .y_desc(y_label)
+        .label_style(font(13.0).color(&INK))
+        .axis_desc_style(font(15.0).color(&INK))
+        .y_label_formatter(&y_format)
+        .max_light_lines(1)
+        .light_line_style(RGBColor(240, 240, 240))
+        .bold_line_style(RGBColor(210, 210, 210))
+        .draw()
+}
+
+/// The chart [`epoch_chart`] returns.
+pub(crate) type EpochChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
 impl Figure for Chart<'_> {
     fn size(&self) -> (u32, u32) {
         LINE_CHART_SIZE
@@ -168,71 +265,15 @@ impl Figure for Chart<'_> {
         &self,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        root.fill(&WHITE)?;
-        let full_width = LINE_CHART_SIZE.0 as i32;
-        let mut y = MARGIN;
-        if !self.title.is_empty() {
-            let place = Place::flat(HPos::Center, VPos::Top);
-            label(
-                root,
-                self.title,
-                (full_width / 2, y),
-                TITLE_SIZE,
-                INK,
-                place,
-            )?;
-            y += TITLE_SIZE as i32 + 12;
-        }
-
-        // The legend: centred rows of "—o— name".
-        let widths: Vec<i32> = (self.series.iter())
-            .map(|(name, _)| SAMPLE + 6 + width(name, LEGEND_SIZE))
+        let entries: Vec<(&str, RGBColor)> = (self.series.iter().enumerate())
+            .map(|(k, (name, _))| (*name, PALETTE[k % PALETTE.len()]))
             .collect();
-        for row in legend_rows(&widths, full_width - 2 * MARGIN) {
-            let total: i32 =
-                row.iter().map(|&k| widths[k]).sum::<i32>() + ENTRY_GAP * (row.len() as i32 - 1);
-            let mut x = (full_width - total) / 2;
-            let mid = y + LEGEND_ROW / 2;
-            for k in row {
-                let colour = PALETTE[k % PALETTE.len()];
-                let line = ShapeStyle::from(&colour).stroke_width(3);
-                root.draw(&PathElement::new(vec![(x, mid), (x + SAMPLE, mid)], line))?;
-                root.draw(&Circle::new((x + SAMPLE / 2, mid), 4, colour.filled()))?;
-                let place = Place::flat(HPos::Left, VPos::Center);
-                let name = self.series[k].0;
-                label(root, name, (x + SAMPLE + 6, mid), LEGEND_SIZE, INK, place)?;
-                x += widths[k] + ENTRY_GAP;
-            }
-            y += LEGEND_ROW;
-        }
+        let y = title_and_legend(root, self.title, &entries)?;
 
         let (_, plot_area) = root.split_vertically(y + 4);
-        let n = self.epochs as f64;
-        let x_range = 0.5..n + 0.5;
-        let (lo, hi) = y_range(self.series);
-        let places = decimals(hi - lo);
-        let font = |size: f64| FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal);
-        let mut chart = ChartBuilder::on(&plot_area)
-            .margin(MARGIN)
-            .margin_top(8)
-            .x_label_area_size(48)
-            .y_label_area_size(76)
-            .build_cartesian_2d(x_range, lo..hi)?;
-        let y_format = |v: &f64| format!("{v:.places$}");
-        chart
-            .configure_mesh()
-            .x_labels(self.epochs.clamp(1, 10))
-            .x_label_formatter(&epoch_label)
-            .y_labels(8)
-            .x_desc("epoch")
-            .y_desc(self.y_label)
-            .label_style(font(13.0).color(&INK))
-            .axis_desc_style(font(15.0).color(&INK))
-            .y_label_formatter(&y_format)
-            .max_light_lines(1)
-            .light_line_style(RGBColor(240, 240, 240))
-            .bold_line_style(RGBColor(210, 210, 210))
-            .draw()?;
+        let range = y_range(self.series);
+        let mut chart = epoch_chart(&plot_area, self.epochs, range, false)?;
+        epoch_mesh(&mut chart, self.epochs, self.y_label)?;
         for (k, (_, values)) in self.series.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
             let points = values.iter().enumerate().map(|(i, &v)| (i as f64 + 1.0, v));
@@ -262,13 +303,6 @@ mod tests {
         let zero: &[(&str, &[f64])] = &[("a", &[0.0])];
         let (lo, hi) = y_range(zero);
         assert!((lo + 0.01).abs() < 1e-12 && (hi - 0.01).abs() < 1e-12);
-    }
-
-    #[test]
-    fn decimals_follow_the_span() {
-        assert_eq!(decimals(100.0), 0);
-        assert_eq!(decimals(2.0), 1);
-        assert_eq!(decimals(0.1), 2);
     }
 
     #[test]

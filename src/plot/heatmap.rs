@@ -6,7 +6,9 @@ use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, DrawingBackend, WHITE};
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::matrix::{INK, Panel, colour_bar_min_height, colour_bar_width, draw_colour_bar};
+use super::matrix::{
+    ATTENTION_CAPTION, INK, Panel, colour_bar_min_height, colour_bar_width, draw_colour_bar,
+};
 use super::output::{Figure, format_of, save};
 use super::text::{Place, label, width as text_width};
 use super::{PlotError, input_error};
@@ -229,7 +231,7 @@ impl Layout {
         let bar_x = left + grid_w + BAR_GAP;
         let bar_y = MARGIN + title_band + panel.top;
         let cells_bottom = MARGIN + title_band + grid_h;
-        let bar_height = (cells_bottom - bar_y).max(colour_bar_min_height());
+        let bar_height = (cells_bottom - bar_y).max(colour_bar_min_height(ATTENTION_CAPTION));
         // The lowest tick label reaches half a line below the bar.
         let height = (cells_bottom + MARGIN).max(bar_y + bar_height + 8 + MARGIN);
         Layout {
@@ -305,6 +307,6 @@ impl Figure for Heatmaps<'_> {
             l.panel
                 .draw(root, (x, y), values, self.src, self.tgt, &subtitle)?;
         }
-        draw_colour_bar(root, (l.bar_x, l.bar_y), l.bar_height)
+        draw_colour_bar(root, (l.bar_x, l.bar_y), l.bar_height, ATTENTION_CAPTION)
     }
 }

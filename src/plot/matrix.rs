@@ -159,8 +159,8 @@ const BAR_FONT: f64 = 13.0;
 const BAR_WIDTH: i32 = 18;
 /// Length of a tick mark.
 const TICK: i32 = 5;
-/// The caption written along the colour bar.
-const BAR_CAPTION: &str = "attention weight";
+/// The caption the attention heatmaps write along their colour bar.
+pub(crate) const ATTENTION_CAPTION: &str = "attention weight";
 /// The values that get a tick and a label.
 const TICKS: [f64; 6] = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0];
 
@@ -170,17 +170,20 @@ pub(crate) fn colour_bar_width() -> i32 {
     BAR_WIDTH + TICK + 4 + width("0.0", BAR_FONT) + 10 + BAR_FONT.ceil() as i32
 }
 
-/// Smallest height the colour bar is drawn at, so its labels never crowd.
-pub(crate) fn colour_bar_min_height() -> i32 {
-    width(BAR_CAPTION, BAR_FONT) + 40
+/// Smallest height the colour bar captioned `caption` is drawn at, so its
+/// labels never crowd.
+pub(crate) fn colour_bar_min_height(caption: &str) -> i32 {
+    width(caption, BAR_FONT) + 40
 }
 
 /// Draws a vertical colour bar from 0 (bottom) to 1 (top), `height` pixels
-/// tall, with its top-left corner at `(x, y)`, ticks every 0.2 and a caption.
+/// tall, with its top-left corner at `(x, y)`, ticks every 0.2 and
+/// `caption` written along it (what the colours mean).
 pub(crate) fn draw_colour_bar<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     (x, y): (i32, i32),
     height: i32,
+    caption: &str,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let span = (height - 1).max(1) as f64;
     for row in 0..height {
@@ -211,7 +214,7 @@ pub(crate) fn draw_colour_bar<DB: DrawingBackend>(
     let place = Place::up(HPos::Center, VPos::Top);
     label(
         root,
-        BAR_CAPTION,
+        caption,
         (caption_x, y + height / 2),
         BAR_FONT,
         INK,

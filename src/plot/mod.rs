@@ -6,11 +6,15 @@
 //! | [`attention_heatmap`] | one attention matrix `[target, source]`, source tokens along the top, target tokens down the left, a colour bar |
 //! | [`attention_heads`] | every head of one multi-head attention layer `[heads, target, source]`, a small heatmap each, one shared colour bar |
 //! | [`line_chart`] | per-epoch curves (loss, accuracy, ...), one line per series, with a legend |
-//! | [`scatter_labels`] | points in the plane (e.g. word vectors projected to 2-D), each with its label beside it; optional groups, one colour each, with a legend |
 //! | [`mask_grid`] | an attention mask (causal `[n, n]` or padding `[batch, 1, len]`): which key each query, or each sentence of a batch, may see, with token labels and a legend |
 //! | [`diverging_heatmap`] | a matrix of signed numbers (the positional encoding `[position, dimension]`) on a blue–white–red scale with a colour bar and axis names |
 //! | [`log_line_chart`] | one line per series on a logarithmic y axis (the gradient norm $\lVert \partial L/\partial h_t \rVert$ over time $t$) |
 //! | [`write_teaching_pictures`] | the four pictures above as the docs show them, from [`TeachingData`] |
+//! | [`loss_accuracy_chart`] | loss on the left axis and accuracy (0–1, dashed) on the right axis, per epoch, with a legend |
+//! | [`greedy_steps_chart`] | greedy decoding (§3.2) step by step: each step's most probable words ([`greedy_steps`]) with their probabilities, the written one framed |
+//! | [`save_data`] | the numbers a picture shows, as a small JSON file beside it, for the tests that check the docs' captions |
+//! | [`scatter_labels`] | points in the plane (e.g. word vectors projected to 2-D), each with its label beside it, no two labels overlapping; optional groups, one colour each, with a legend |
+//! | [`scatter_with_axes`] | the same with names on the axes (e.g. PC1, PC2) |
 //! | [`show`] | a PNG or SVG file inline in an evcxr Jupyter notebook |
 //!
 //! The file name decides the format: `.png` gives a bitmap, `.svg` a vector
@@ -42,9 +46,13 @@
 mod canvas;
 mod colour;
 mod curves;
+mod data;
 mod diverging;
+mod dual;
+mod greedy;
 mod grids;
 mod heatmap;
+mod labels;
 mod log_chart;
 mod matrix;
 mod notebook;
@@ -52,18 +60,22 @@ mod output;
 mod scatter;
 mod teaching;
 mod text;
+mod ticks;
 
 use std::fmt;
 use std::path::PathBuf;
 
 pub use colour::colour_scale;
 pub use curves::{LINE_CHART_SIZE, line_chart};
+pub use data::{Value, greedy_steps_data, json, save_data};
 pub use diverging::{diverging_colour, diverging_heatmap};
+pub use dual::loss_accuracy_chart;
+pub use greedy::{GreedyStep, greedy_steps, greedy_steps_chart};
 pub use grids::{HIDDEN, VISIBLE, mask_grid};
 pub use heatmap::{attention_heads, attention_heatmap, heads_size, heatmap_size};
 pub use log_chart::{LOG_CHART_SIZE, log_line_chart};
 pub use notebook::{base64, notebook_display, show};
-pub use scatter::{SCATTER_SIZE, scatter_labels};
+pub use scatter::{SCATTER_SIZE, scatter_labels, scatter_with_axes};
 pub use teaching::{
     GRADIENT_SETUP, GradientSetup, PADDING_BATCH, PE_SHAPE, TeachingData, gradient_norm_curves,
     write_teaching_pictures,

@@ -5,15 +5,17 @@ use std::path::Path;
 
 use plotters::chart::ChartBuilder;
 use plotters::coord::Shift;
-use plotters::element::Circle;
+use plotters::element::{Circle, PathElement};
 use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, DrawingBackend, RGBColor, WHITE};
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle};
 
-use super::curves::{ENTRY_GAP, decimals, legend_rows};
+use super::curves::{ENTRY_GAP, legend_rows};
+use super::labels::{leader, place_labels};
 use super::matrix::INK;
 use super::output::{Figure, format_of, save};
 use super::text::{FAMILY, Place, label, width};
+use super::ticks::{axis_decimals, tick};
 use super::{PlotError, input_error};
 
 /// Width and height in pixels of every picture [`scatter_labels`] draws.
@@ -46,14 +48,19 @@ const PAD: i32 = 18;
 const LIMIT: f64 = 1e300;
 
 /// Draws `points` to `path` (`.png` or `.svg`), [`SCATTER_SIZE`] pixels
-/// large, each point a dot with `labels[k]` beside it.
+/// large, each point a dot with `labels[k]` beside it; the axes have no
+/// names ([`scatter_with_axes`] names them).
 ///
 /// A label goes to the right of its dot, or, where that would cover
-/// another label or dot, to another side of it. The axes span the points
-/// with room for the labels. With `groups`, one group name per point, each
-/// group gets a colour (in order of first appearance; eight colours, reused
-/// after the eighth group) and a legend under the title names them; with
-/// `None` every dot is blue and there is no legend.
+/// another label or dot, to another side of it, or further out with a thin
+/// line back to its dot: no two labels overlap unless a cluster is too
+/// dense for every place tried (checked by
+/// `tests/plot_labels.rs::labels_in_a_crowded_cluster_do_not_overlap`). The
+/// axes span the points with room for the labels; tick labels are written
+/// with as many decimals as the tick step needs. With `groups`, one group
+/// name per point, each group gets a colour (in order of first appearance;
+/// eight colours, reused after the eighth group) and a legend under the
+/// title names them; with `None` every dot is blue and there is no legend.
 ///
 /// # Errors
 /// A path that does not end in `.png` or `.svg`; a number of labels or
@@ -62,6 +69,25 @@ const LIMIT: f64 = 1e300;
 pub fn scatter_labels(
     path: &Path,
     title: &str,
+    points: &[(f64, f64)],
+    labels: &[String],
+    groups: Option<&[String]>,
+) -> Result<(), PlotError> {
+    scatter_with_axes(path, title, ["", ""], points, labels, groups)
+}
+
+/// [`scatter_labels`] with names under the x axis and along the y axis,
+/// `axes = [x_name, y_name]` (e.g. `["PC1 (23 % of the variance)", "PC2
+/// (15 %)"]`); an empty name draws none.
+///
+/// # Errors
+/// As [`scatter_labels`].
+///
+/// Checked by `tests/plot_labels.rs::scatter_axes_carry_their_names`.
+pub fn scatter_with_axes(
+    path: &Path,
+    title: &str,
+    axes: [&str; 2],
     points: &[(f64, f64)],
     labels: &[String],
     groups: Option<&[String]>,
@@ -99,6 +125,7 @@ pub fn scatter_labels(
     }
     let scatter = Scatter {
         title,
+        axes,
         points,
         labels,
         names,
@@ -110,55 +137,14 @@ pub fn scatter_labels(
 /// The checked data of one picture.
 struct Scatter<'a> {
     title: &'a str,
+    /// The names of the x and y axes ("" for none).
+    axes: [&'a str; 2],
     points: &'a [(f64, f64)],
     labels: &'a [String],
     /// The distinct groups in order of first appearance (none without groups).
     names: Vec<&'a str>,
     /// Each point's index into `names` and into the palette.
     colour_of: Vec<usize>,
-}
-
-/// A box in pixels, `[left, top, right, bottom]`, y downwards.
-type Rect = [i32; 4];
-
-/// The area two boxes have in common.
-fn overlap(a: &Rect, b: &Rect) -> i64 {
-    let w = (a[2].min(b[2]) - a[0].max(b[0])).max(0) as i64;
-    w * (a[3].min(b[3]) - a[1].max(b[1])).max(0) as i64
-}
-
-/// Boxes for labels of sizes `sizes` beside the dots at `dots`, inside
-/// `frame`: for each label in turn, the first of eight places around its
-/// dot (right, left, above, below, then the corners) that covers no dot and
-/// no label placed so far, or else the place that covers the least.
-fn place_labels(dots: &[(i32, i32)], sizes: &[(i32, i32)], frame: Rect) -> Vec<Rect> {
-    let marks: Vec<Rect> = (dots.iter())
-        .map(|&(x, y)| [x - DOT, y - DOT, x + DOT, y + DOT])
-        .collect();
-    let inside =
-        |r: &Rect| r[0] >= frame[0] && r[1] >= frame[1] && r[2] <= frame[2] && r[3] <= frame[3];
-    let mut placed: Vec<Rect> = Vec::with_capacity(dots.len());
-    for (&(x, y), &(w, h)) in dots.iter().zip(sizes) {
-        let d = DOT + GAP;
-        let (right, left, centre) = (x + d, x - d - w, x - w / 2);
-        let (mid, above, below, up, down) = (y - h / 2, y - d - h, y + d, y - h - 1, y + 1);
-        // right, left, above, below, then the corners: the label's top left
-        let xs = [right, left, centre, centre, right, right, left, left];
-        let ys = [mid, mid, above, below, up, down, up, down];
-        let boxes = xs.into_iter().zip(ys).map(|(a, b)| [a, b, a + w, b + h]);
-        let mut best: Option<(i64, Rect)> = None;
-        for r in boxes.filter(inside) {
-            let cost: i64 = marks.iter().chain(&placed).map(|o| overlap(&r, o)).sum();
-            if best.is_none_or(|(c, _)| cost < c) {
-                best = Some((cost, r));
-            }
-            if cost == 0 {
-                break;
-            }
-        }
-        placed.push(best.map_or([right, mid, right + w, mid + h], |(_, r)| r));
-    }
-    placed
 }
 
 /// The data range shown along an axis `pixels` long: the values' range,
@@ -185,12 +171,6 @@ fn axis(values: &[f64], beyond: &[i32], pixels: i32, before: i32) -> (f64, f64) 
     let after = after.min(room / 2.0);
     let per_pixel = (hi - lo) / (room - after);
     (lo - f64::from(before) * per_pixel, hi + after * per_pixel)
-}
-
-/// `v` with `places` decimals, never "-0.0".
-fn tick(v: f64, places: usize) -> String {
-    let scale = 10f64.powi(places as i32);
-    format!("{:.places$}", (v * scale).round() / scale + 0.0)
 }
 
 impl Figure for Scatter<'_> {
@@ -232,7 +212,9 @@ impl Figure for Scatter<'_> {
         let builder = || {
             let mut b = ChartBuilder::on(&area);
             b.margin(MARGIN).margin_top(8);
-            b.x_label_area_size(36).y_label_area_size(64);
+            let [x_name, y_name] = self.axes.map(|a| if a.is_empty() { 0 } else { 22 });
+            b.x_label_area_size(36 + x_name)
+                .y_label_area_size(64 + y_name);
             b
         };
         let (px, py) = builder()
@@ -249,18 +231,25 @@ impl Figure for Scatter<'_> {
         let (y_lo, y_hi) = axis(&ys, &vec![0; ys.len()], py.end - py.start, PAD);
         let mut chart = builder().build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
         let font = FontDesc::new(FontFamily::Name(FAMILY), 13.0, FontStyle::Normal);
-        let (x_places, y_places) = (decimals(x_hi - x_lo), decimals(y_hi - y_lo));
-        chart
-            .configure_mesh()
-            .x_labels(10)
+        let (x_places, y_places) = (axis_decimals(x_lo, x_hi, 10), axis_decimals(y_lo, y_hi, 8));
+        let (x_format, y_format) = (|v: &f64| tick(*v, x_places), |v: &f64| tick(*v, y_places));
+        let mut mesh = chart.configure_mesh();
+        mesh.x_labels(10)
             .y_labels(8)
-            .x_label_formatter(&|v| tick(*v, x_places))
-            .y_label_formatter(&|v| tick(*v, y_places))
+            .axis_desc_style(font.clone().resize(15.0).color(&INK))
+            .x_label_formatter(&x_format)
+            .y_label_formatter(&y_format)
             .label_style(font.color(&INK))
             .max_light_lines(1)
             .light_line_style(RGBColor(245, 245, 245))
-            .bold_line_style(RGBColor(225, 225, 225))
-            .draw()?;
+            .bold_line_style(RGBColor(225, 225, 225));
+        if !self.axes[0].is_empty() {
+            mesh.x_desc(self.axes[0]);
+        }
+        if !self.axes[1].is_empty() {
+            mesh.y_desc(self.axes[1]);
+        }
+        mesh.draw()?;
 
         // Dots (with a white rim, so that overlapping ones stay apart), then labels.
         let dots: Vec<(i32, i32)> = self.points.iter().map(|p| chart.backend_coord(p)).collect();
@@ -271,7 +260,14 @@ impl Figure for Scatter<'_> {
         }
         let frame = [px.start, py.start, px.end, py.end];
         let place = Place::flat(HPos::Left, VPos::Top);
-        for (r, text) in place_labels(&dots, &sizes, frame).iter().zip(self.labels) {
+        let boxes = place_labels(&dots, &sizes, frame, (DOT, GAP));
+        let thin = RGBColor(150, 150, 150);
+        for (&dot, r) in dots.iter().zip(&boxes) {
+            if let Some(end) = leader(dot, r, DOT + GAP + 2) {
+                root.draw(&PathElement::new(vec![dot, end], thin))?;
+            }
+        }
+        for (r, text) in boxes.iter().zip(self.labels) {
             label(root, text, (r[0], r[1]), LABEL_SIZE, INK, place)?;
         }
         Ok(())
@@ -283,24 +279,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn labels_go_right_unless_that_covers_something() {
-        let frame = [0, 0, 500, 500];
-        let r = place_labels(&[(100, 100)], &[(40, 13)], frame);
-        assert_eq!(r, vec![[107, 94, 147, 107]]);
-        // a dot 20 pixels to the right: its label goes right, the first's left
-        let r = place_labels(&[(100, 100), (120, 100)], &[(40, 13); 2], frame);
-        assert_eq!((r[0][2], r[1][0]), (93, 127));
-        // at the frame's edge a label flips left
-        assert_eq!(place_labels(&[(490, 100)], &[(40, 13)], frame)[0][2], 483);
-    }
-
-    #[test]
     fn the_axis_leaves_room_for_the_last_label() {
         let (lo, hi) = axis(&[0.0, 1.0], &[0, 100], 600, 20);
         let at = |v: f64| (v - lo) / (hi - lo) * 600.0;
         assert!((at(0.0) - 20.0).abs() < 1e-9 && (at(1.0) - 500.0).abs() < 1e-9);
         let (lo, hi) = axis(&[3.0, 3.0], &[0, 0], 600, 20);
         assert!(lo < 2.7 && hi > 3.3, "{lo} {hi}");
-        assert_eq!(tick(-0.00001, 1), "0.0");
     }
 }

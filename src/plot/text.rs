@@ -41,7 +41,7 @@ pub(crate) fn ensure_font(function: &'static str) -> Result<(), PlotError> {
 }
 
 /// The font at `size` pixels.
-fn font(size: f64) -> FontDesc<'static> {
+pub(crate) fn font(size: f64) -> FontDesc<'static> {
     FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Normal)
 }
 

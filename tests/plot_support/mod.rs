@@ -1,5 +1,4 @@
-//! Helpers shared by `tests/plot.rs` and `tests/plot_input.rs`; each uses
-//! a part of them.
+//! Helpers shared by the `tests/plot*.rs` files; each uses a part of them.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -81,4 +80,56 @@ pub fn png_size(bytes: &[u8]) -> (u32, u32) {
 
 pub fn message(result: Result<(), PlotError>) -> String {
     result.expect_err("expected an error").to_string()
+}
+
+/// Every `<circle>` of an SVG as `(cx, cy, r, fill)`.
+pub fn circles(svg: &str) -> Vec<(i32, i32, u32, String)> {
+    svg.split("<circle")
+        .skip(1)
+        .map(|c| {
+            let c = &c[..c.find("/>").unwrap()];
+            (
+                attr(c, "cx").parse().unwrap(),
+                attr(c, "cy").parse().unwrap(),
+                attr(c, "r").parse().unwrap(),
+                attr(c, "fill"),
+            )
+        })
+        .collect()
+}
+
+/// Every `<text>` of an SVG as `(x, y, contents)`, contents as written.
+pub fn texts_at(svg: &str) -> Vec<(i32, i32, String)> {
+    let texts = svg_texts(svg);
+    let tags = svg
+        .split("<text")
+        .skip(1)
+        .map(|t| &t[..t.find('>').unwrap()]);
+    tags.zip(texts)
+        .map(|(t, s)| {
+            (
+                attr(t, "x").parse().unwrap(),
+                attr(t, "y").parse().unwrap(),
+                s,
+            )
+        })
+        .collect()
+}
+
+/// The value of attribute `name` in a tag's text.
+pub fn attr(tag: &str, name: &str) -> String {
+    let start = tag.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+    tag[start..].split('"').next().unwrap().to_string()
+}
+
+/// Width of `text` in DejaVu Sans at `size` pixels.
+pub fn text_width(text: &str, size: f32) -> i32 {
+    use ab_glyph::{Font, FontRef, ScaleFont};
+    let font =
+        FontRef::try_from_slice(include_bytes!("../../assets/fonts/DejaVuSans.ttf")).unwrap();
+    let scaled = font.as_scaled(size);
+    text.chars()
+        .map(|c| scaled.h_advance(font.glyph_id(c)))
+        .sum::<f32>()
+        .ceil() as i32
 }
