@@ -27,13 +27,20 @@ fn trainers_write_vectors_that_neighbors_and_analogy_read() {
             "--plot",
             plot.to_str().unwrap(),
         ];
-        args.extend(extra);
+        args.extend(&extra);
         let o = encdec(&args);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let stdout = String::from_utf8_lossy(&o.stdout);
         assert!(stdout.contains("vectors of size 12"), "{stdout}");
         let svg = std::fs::read_to_string(&plot).unwrap();
-        for label in ["red", "banana", "seven"] {
+        // Each method its own title; the axes named.
+        let method = match (command, extra.len()) {
+            ("glove", _) => "GloVe",
+            (_, 0) => "word2vec skip-gram",
+            _ => "word2vec CBOW",
+        };
+        let title = format!("{method} word vectors, first two principal components");
+        for label in ["red", "banana", "seven", "PC1", "PC2", title.as_str()] {
             assert!(
                 svg.lines().any(|l| l.trim() == label),
                 "{label} missing from the PCA plot"

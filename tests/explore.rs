@@ -286,3 +286,19 @@ fn bad_input_is_an_error_not_a_panic() {
     let e = Exploration::new(&c, &at_limit, &ExploreOptions::default()).unwrap();
     assert_eq!(e.src_tokens.len(), 201, "200 tokens and </s>");
 }
+
+#[test]
+fn the_greedy_steps_picture_shows_the_explorers_steps() {
+    for kind in KINDS {
+        let c = checkpoint(kind, 9);
+        let e = explore(&c, 1);
+        let (_, src) = c.prepare(FOX_EN).unwrap();
+        let steps =
+            encdec::plot::greedy_steps(c.model.as_ref(), &src, &c.tgt_vocab, 4, c.max_output());
+        assert_eq!(steps.len(), e.steps.len(), "{kind}");
+        for (p, s) in steps.iter().zip(&e.steps) {
+            assert_eq!(p.candidates[p.chosen].0, s.chosen);
+            assert_eq!(p.candidates, s.top);
+        }
+    }
+}

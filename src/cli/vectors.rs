@@ -65,7 +65,9 @@ fn sentences(corpus: Option<&Path>) -> Result<Vec<Vec<String>>, String> {
     Ok(s)
 }
 
-fn finish(vectors: &WordVectors, losses: &[f64], a: &VectorArgs) -> CliResult {
+/// Prints the losses and neighbours, saves the vectors and draws them;
+/// `method` names them in the picture's title.
+fn finish(vectors: &WordVectors, losses: &[f64], a: &VectorArgs, method: &str) -> CliResult {
     for (i, l) in losses.iter().enumerate() {
         print_line(&format!("epoch {}: loss {l:.4}", i + 1));
     }
@@ -90,9 +92,10 @@ fn finish(vectors: &WordVectors, losses: &[f64], a: &VectorArgs) -> CliResult {
             .iter()
             .map(|w| category_of(w).unwrap_or("other").to_string())
             .collect();
-        encdec::plot::scatter_labels(
+        encdec::plot::scatter_with_axes(
             path,
-            "word vectors, first two principal components",
+            &format!("{method} word vectors, first two principal components"),
+            ["PC1", "PC2"],
             &points,
             vectors.words(),
             Some(&groups),
@@ -141,7 +144,11 @@ pub fn word2vec(a: VectorArgs, o: Word2VecOptions) -> CliResult {
         ..defaults
     };
     let (vectors, losses) = train_word2vec(&s, &config)?;
-    finish(&vectors, &losses, &a)
+    let method = match config.mode {
+        encdec::wordvec::Word2VecMode::SkipGram => "word2vec skip-gram",
+        encdec::wordvec::Word2VecMode::Cbow => "word2vec CBOW",
+    };
+    finish(&vectors, &losses, &a, method)
 }
 
 /// `encdec glove`.
@@ -155,7 +162,7 @@ pub fn glove(a: VectorArgs) -> CliResult {
         ..GloveConfig::default()
     };
     let (vectors, losses) = train_glove(&s, &config)?;
-    finish(&vectors, &losses, &a)
+    finish(&vectors, &losses, &a, "GloVe")
 }
 
 /// `encdec neighbors`.

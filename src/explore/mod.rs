@@ -255,6 +255,40 @@ fn teacher_forced(
     decoder_inputs: &[String],
     outputs: &[String],
 ) -> (Vec<AttentionMap>, Vec<Vec<Float>>) {
+    let (layers, rows) = forced_pass(model, src, ids);
+    let mut maps = vec![];
+    for (kind, weights) in layers {
+        let (queries, keys) = match kind {
+            AttentionKind::EncoderSelf => (src_tokens, src_tokens),
+            AttentionKind::DecoderSelf => (decoder_inputs, decoder_inputs),
+            AttentionKind::Cross => (outputs, src_tokens),
+        };
+        for (i, w) in weights.into_iter().enumerate() {
+            maps.push(AttentionMap {
+                kind,
+                layer: i + 1,
+                queries: queries.to_vec(),
+                keys: keys.to_vec(),
+                weights: w,
+            });
+        }
+    }
+    (maps, rows)
+}
+
+/// One pass of the model over its own output `ids` (teacher forcing): each
+/// kind's attention per layer, `[heads, queries, keys]` each, and the
+/// log-probabilities of the next word at every position,
+/// `[len(ids)][vocab]`. The decoder is causal, so position $t$ sees what
+/// step $t$ of decoding saw.
+///
+/// # Panics
+/// If `ids` is empty.
+pub(crate) fn forced_pass(
+    model: &dyn crate::seq2seq::Seq2Seq,
+    src: &[usize],
+    ids: &[usize],
+) -> (Vec<(AttentionKind, Vec<Tensor>)>, Vec<Vec<Float>>) {
     // Batch::new appends </s> to the target: the decoder then reads
     // <s> y_1 .. y_{n-1}, one position per word written.
     let example = Example {
@@ -268,39 +302,26 @@ fn teacher_forced(
     let v = dec.logits.shape()[2];
     let log_probs = dec.logits.reshape(&[ids.len(), v]).log_softmax().value();
     let rows = log_probs.data().chunks(v).map(<[Float]>::to_vec).collect();
-    let mut maps = vec![];
-    let mut add = |kind, layers: &[crate::autograd::Var], queries: &[String], keys: &[String]| {
-        for (i, w) in layers.iter().enumerate() {
-            let w = w.value();
-            let shape = w.shape()[1..].to_vec();
-            maps.push(AttentionMap {
-                kind,
-                layer: i + 1,
-                queries: queries.to_vec(),
-                keys: keys.to_vec(),
-                weights: Tensor::from_vec(w.data().to_vec(), &shape),
-            });
-        }
+    let values = |layers: &[crate::autograd::Var]| -> Vec<Tensor> {
+        layers
+            .iter()
+            .map(|w| {
+                let w = w.value();
+                Tensor::from_vec(w.data().to_vec(), &w.shape()[1..])
+            })
+            .collect()
     };
-    add(
-        AttentionKind::EncoderSelf,
-        &enc.attention,
-        src_tokens,
-        src_tokens,
-    );
-    add(
-        AttentionKind::DecoderSelf,
-        &dec.self_attention,
-        decoder_inputs,
-        decoder_inputs,
-    );
-    add(AttentionKind::Cross, &dec.attention, outputs, src_tokens);
-    (maps, rows)
+    let layers = vec![
+        (AttentionKind::EncoderSelf, values(&enc.attention)),
+        (AttentionKind::DecoderSelf, values(&dec.self_attention)),
+        (AttentionKind::Cross, values(&dec.attention)),
+    ];
+    (layers, rows)
 }
 
 /// The `k` most probable writable ids of a row of log-probabilities, with
 /// their probabilities, most probable first (the smaller id on ties).
-fn top_k(row: &[Float], k: usize) -> Vec<(usize, Float)> {
+pub(crate) fn top_k(row: &[Float], k: usize) -> Vec<(usize, Float)> {
     let mut ids: Vec<usize> = (0..row.len()).filter(|&y| choosable(y)).collect();
     ids.sort_by(|&a, &b| row[b].total_cmp(&row[a]).then(a.cmp(&b)));
     ids.into_iter().take(k).map(|y| (y, row[y].exp())).collect()

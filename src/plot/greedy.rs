@@ -15,8 +15,9 @@ use super::matrix::{INK, colour_bar_min_height, colour_bar_width, draw_colour_ba
 use super::output::{Figure, format_of, save};
 use super::text::{Place, label, max_width, width};
 use super::{PlotError, input_error};
-use crate::data::{BOS_ID, EOS_ID, Vocab};
-use crate::seq2seq::{Batch, Seq2Seq, choosable, predict};
+use crate::data::Vocab;
+use crate::explore::{forced_pass, top_k};
+use crate::seq2seq::{Seq2Seq, greedy};
 
 /// One step of greedy decoding: the most probable words the decoder could
 /// write, best first, each with its probability
@@ -30,15 +31,13 @@ pub struct GreedyStep {
     pub chosen: usize,
 }
 
-/// Decodes `src` (ids without `</s>`) greedily, as
-/// [`greedy`](crate::seq2seq::greedy) does, and records every step's `k`
-/// most probable [`choosable`] words: from `<s>`, step $t$ writes
-/// $y_t = \arg\max_y p(y \mid y_{<t}, x)$, until `</s>` or `max_len` steps.
-///
-/// Each step runs the whole decoder on the prefix again (with
-/// [`predict`]), which costs more than [`greedy`](crate::seq2seq::greedy)
-/// but needs nothing beyond the public model interface; it is meant for
-/// one sentence at a time.
+/// Decodes `src` (ids without `</s>`) greedily with
+/// [`greedy`](crate::seq2seq::greedy) and gives every step's `k` most
+/// probable [`choosable`](crate::seq2seq::choosable) words: from `<s>`,
+/// step $t$ writes $y_t = \arg\max_y p(y \mid y_{<t}, x)$, until `</s>` or
+/// `max_len` steps. The probabilities come from one more pass of the model
+/// over the words written, as the explorer takes them
+/// ([`crate::explore::Exploration`]).
 ///
 /// # Panics
 /// If `k` is 0.
@@ -54,31 +53,21 @@ pub fn greedy_steps(
     max_len: usize,
 ) -> Vec<GreedyStep> {
     assert!(k > 0, "greedy_steps: k must be at least 1");
-    let mut prefix = vec![BOS_ID];
-    let mut steps = Vec::new();
-    while steps.len() < max_len {
-        let mut batch = Batch::sources(&[src]);
-        batch.tgt_len = prefix.len();
-        batch.tgt_in = prefix.clone();
-        batch.tgt_out = vec![0; prefix.len()];
-        let p = predict(model, &batch); // [1, t, V]
-        let v = p.shape()[2];
-        let last = &p.data()[(prefix.len() - 1) * v..prefix.len() * v];
-        let mut ids: Vec<usize> = (0..v).filter(|&i| choosable(i)).collect();
-        ids.sort_by(|&i, &j| last[j].total_cmp(&last[i]).then(i.cmp(&j)));
-        let candidates = (ids.iter().take(k))
-            .map(|&i| (vocab.token(i).to_string(), last[i]))
-            .collect();
-        steps.push(GreedyStep {
-            candidates,
-            chosen: 0,
-        });
-        if ids[0] == EOS_ID {
-            break;
-        }
-        prefix.push(ids[0]);
+    let ids = greedy(model, &[src], max_len).remove(0).ids;
+    if ids.is_empty() {
+        return vec![];
     }
-    steps
+    let (_, rows) = forced_pass(model, src, &ids);
+    rows.iter()
+        .map(|row| GreedyStep {
+            candidates: top_k(row, k)
+                .into_iter()
+                .map(|(y, p)| (vocab.token(y).to_string(), p))
+                .collect(),
+            // Greedy writes the most probable choosable word: the first.
+            chosen: 0,
+        })
+        .collect()
 }
 
 /// Draws greedy decoding's steps to `path` (`.png` or `.svg`): one row per
