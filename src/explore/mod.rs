@@ -276,6 +276,9 @@ fn teacher_forced(
     (maps, rows)
 }
 
+/// One kind of attention, each layer's weights `[heads, queries, keys]`.
+pub(crate) type LayersOfKind = (AttentionKind, Vec<Tensor>);
+
 /// One pass of the model over its own output `ids` (teacher forcing): each
 /// kind's attention per layer, `[heads, queries, keys]` each, and the
 /// log-probabilities of the next word at every position,
@@ -288,7 +291,7 @@ pub(crate) fn forced_pass(
     model: &dyn crate::seq2seq::Seq2Seq,
     src: &[usize],
     ids: &[usize],
-) -> (Vec<(AttentionKind, Vec<Tensor>)>, Vec<Vec<Float>>) {
+) -> (Vec<LayersOfKind>, Vec<Vec<Float>>) {
     // Batch::new appends </s> to the target: the decoder then reads
     // <s> y_1 .. y_{n-1}, one position per word written.
     let example = Example {
