@@ -139,19 +139,43 @@ enum Command {
         #[arg(long)]
         checkpoint: PathBuf,
     },
-    /// Plot the attention of a trained model on a sentence.
+    /// Plot the attention of a trained model on a sentence, or export every attention matrix.
     Heatmap {
         /// A checkpoint of an attention or transformer model.
         #[arg(long)]
         checkpoint: PathBuf,
-        /// The English sentence.
+        /// The input: a sentence to translate, a document to summarize, a conversation.
         sentence: String,
-        /// Output file, .png or .svg.
+        /// Output file: .png or .svg (a picture), .json or .csv (every attention matrix with its labels).
         #[arg(long)]
         out: PathBuf,
-        /// Transformer only: which decoder layer's heads to show (from 0; default the last).
+        /// png, svg, json or csv (default: the ending of --out, which must agree).
+        #[arg(long)]
+        format: Option<String>,
+        /// Pictures of a Transformer: which decoder layer's heads to show (from 1; default the last).
         #[arg(long)]
         layer: Option<usize>,
+    },
+    /// Write one self-contained HTML page that shows every attention of every
+    /// layer and head and the decoding step by step.
+    Explore {
+        /// A checkpoint written by `train` (any model, any task).
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// The input: a sentence to translate, a document to summarize, a conversation.
+        sentence: String,
+        /// The page to write (.html).
+        #[arg(long)]
+        out: PathBuf,
+        /// Beam width; above 1 the page shows the beam as a tree.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=64))]
+        beam: u64,
+        /// Candidate next words shown at each step.
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=50))]
+        top_k: u64,
+        /// Translate unknown words as <unk> instead of refusing the input.
+        #[arg(long)]
+        allow_unknown: bool,
     },
     /// Learn word vectors with Word2Vec (skip-gram, or CBOW with --cbow).
     Word2vec {
@@ -597,8 +621,26 @@ fn main() -> ExitCode {
             checkpoint,
             sentence,
             out,
+            format,
             layer,
-        } => cli::heatmap(&checkpoint, &sentence, &out, layer),
+        } => cli::heatmap(&checkpoint, &sentence, &out, layer, format.as_deref()),
+        Command::Explore {
+            checkpoint,
+            sentence,
+            out,
+            beam,
+            top_k,
+            allow_unknown,
+        } => cli::explore(
+            &checkpoint,
+            &sentence,
+            &out,
+            &encdec::explore::ExploreOptions {
+                beam: beam as usize,
+                top_k: top_k as usize,
+                allow_unknown,
+            },
+        ),
         Command::Bench {
             model,
             lengths,

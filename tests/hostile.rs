@@ -250,7 +250,7 @@ fn outputs_of_every_command_are_checked_before_the_work() {
     let ckpt = checkpoint();
     // heatmap onto its own checkpoint, or into a missing folder, or as .jpg.
     let o = encdec(&["heatmap", "--checkpoint", ckpt, "the dog", "--out", ckpt]);
-    fails_with(&o, "must end in .png or .svg");
+    fails_with(&o, "must end in .png or .svg or .json or .csv");
     let same = temp("same-as-ckpt.png");
     std::fs::copy(ckpt, &same).unwrap();
     let o = encdec(&[
@@ -665,7 +665,7 @@ fn heatmap_refuses_a_dialogue_model() {
     ]);
     fails_with(
         &o,
-        "`encdec heatmap` needs a translation or summarization model",
+        "`encdec heatmap` draws translation and summarization models",
     );
     assert!(!png.exists());
 }

@@ -146,15 +146,29 @@ fn decoder_returns_cross_attention_weights_per_layer_and_head() {
     let x = tape.constant(Tensor::randn(&[2, 3, 4], 0.0, 1.0, &mut rng(6)));
     let memory = tape.constant(Tensor::randn(&[2, 6, 4], 0.0, 1.0, &mut rng(7)));
     let src_mask = Mask::padding(&[6, 4], 6);
-    let (y, cross) = dec.forward(
+    let out = dec.forward(
         &tape,
         x,
         memory,
         (Some(&Mask::causal(3)), Some(&src_mask)),
         None,
     );
+    let (y, cross) = (out.y, out.cross_weights);
     assert_eq!(y.shape(), vec![2, 3, 4]);
     assert_eq!(cross.len(), 3);
+    // Every layer's masked self-attention: nothing after the query's own position.
+    assert_eq!(out.self_weights.len(), 3);
+    for sw in &out.self_weights {
+        let sw = sw.value();
+        assert_eq!(sw.shape(), &[2, 2, 3, 3]);
+        for (b, h, i) in
+            (0..2).flat_map(|b| (0..2).flat_map(move |h| (0..3).map(move |i| (b, h, i))))
+        {
+            for j in i + 1..3 {
+                assert_eq!(sw.at(&[b, h, i, j]), 0.0);
+            }
+        }
+    }
     let w = cross[0].value();
     assert_eq!(w.shape(), &[2, 2, 3, 6]);
     // Batch 1 has 4 real source words: no weight on positions 4 and 5.

@@ -234,7 +234,7 @@ fn decoder_stack_case(seed: u64) -> LayerCheck {
     );
     check(m, &inputs(&[&[2, 3, 4], &[2, 5, 4]], seed), |m, t, x| {
         let masks = (Some(&Mask::causal(3)), Some(&Mask::padding(&LENGTHS, 5)));
-        let (y, _) = m.forward(t, x[0], x[1], (masks.0, masks.1), None);
+        let y = m.forward(t, x[0], x[1], (masks.0, masks.1), None).y;
         weighted_sum(y, 1)
     })
 }

@@ -3,12 +3,14 @@
 
 mod evaluate;
 mod gradcheck;
+mod inspect;
 mod train;
 mod vectors;
 
 pub use evaluate::{bleu, evaluate};
 pub use gradcheck::gradcheck;
-pub use train::{bench, chat, demo, heatmap, summarize, train, translate};
+pub use inspect::{explore, heatmap};
+pub use train::{bench, chat, demo, summarize, train, translate};
 pub use vectors::{VectorArgs, Word2VecOptions, analogy, glove, neighbors, word2vec};
 
 use encdec::seq2seq::ModelKind;

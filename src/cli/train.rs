@@ -1,4 +1,4 @@
-//! `encdec demo`, `train`, `translate`, `summarize`, `chat`, `heatmap` and `bench`.
+//! `encdec demo`, `train`, `translate`, `summarize`, `chat` and `bench`.
 
 use super::{CliResult, print_line, warn_line};
 use encdec::checks::bench::{
@@ -34,18 +34,26 @@ fn run(options: &TrainOptions) -> Result<Checkpoint, Box<dyn std::error::Error>>
 }
 
 /// Plots a translation's attention: one heatmap, or the heads of one Transformer layer.
-fn plot_attention(t: &DecodedText, out: &Path, layer: Option<usize>, kind: ModelKind) -> CliResult {
+pub(super) fn plot_attention(
+    t: &DecodedText,
+    out: &Path,
+    layer: Option<usize>,
+    kind: ModelKind,
+) -> CliResult {
     if t.attention.is_empty() {
         return Err(format!(
             "the {kind} model has no attention to plot; train an attention or transformer model"
         )
         .into());
     }
-    let last = t.attention.len() - 1;
+    let last = t.attention.len();
     let layer = layer.unwrap_or(last);
-    let weights = t.attention.get(layer).ok_or_else(|| {
-        format!("--layer {layer} does not exist: the model has decoder layers 0 to {last}")
-    })?;
+    let weights = (layer >= 1)
+        .then(|| t.attention.get(layer - 1))
+        .flatten()
+        .ok_or_else(|| {
+            format!("--layer {layer} does not exist: the model has decoder layers 1 to {last}")
+        })?;
     let model = match kind {
         ModelKind::Transformer => "Transformer cross-attention",
         _ => "LSTM attention",
@@ -66,7 +74,7 @@ fn plot_attention(t: &DecodedText, out: &Path, layer: Option<usize>, kind: Model
             weights,
             &t.src_tokens,
             &t.tgt_tokens,
-            &format!("{title} (layer {layer})"),
+            &format!("{title} (layer {layer} of {last})"),
         )?;
     }
     print_line(&format!("wrote {}", out.display()));
@@ -214,19 +222,6 @@ pub fn translate(
         beam,
         allow_unknown,
     )
-}
-
-/// `encdec heatmap`.
-pub fn heatmap(checkpoint: &Path, sentence: &str, out: &Path, layer: Option<usize>) -> CliResult {
-    encdec::files::check_output("--out", out, &["png", "svg"])?;
-    encdec::files::check_distinct(&[("--out", out)], &[("--checkpoint", checkpoint)])?;
-    let c = Checkpoint::load(checkpoint)?;
-    if c.task == Task::Dialogue {
-        return Err(format!("{} holds a dialogue model; `encdec heatmap` needs a translation or summarization model (a dialogue's attention is shown by notebook 06_3)", checkpoint.display()).into());
-    }
-    let t = c.decode_text(sentence, 1)?;
-    print_line(&t.text);
-    plot_attention(&t, out, layer, c.model.config().kind)
 }
 
 /// `encdec bench`: for each model, one line per length, then how the time

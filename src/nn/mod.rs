@@ -13,6 +13,7 @@
 //! | §4.2.2 | $z_i = \sum_j a_{ij} v_j$ | [`attention_output`] | [`MultiHeadAttention`] |
 //! | §2.3 | the same three without $\sqrt{d_k}$, and Bahdanau's $e_{ij} = v^\top\tanh(W_q q_i + W_k k_j)$ | [`attention_scores`], [`attention_weights`], [`attention_output`], [`additive_scores`] | [`DotAttention`], [`AdditiveAttention`] |
 //! | §2.1.2 | positional encoding | [`positional_encoding`] | |
+//! | §4.1 | $\lVert \partial L/\partial h_t \rVert$, vanishing gradients | [`rnn_hidden_gradient_norms`], [`lstm_hidden_gradient_norms`] | |
 //! | §2.1.2 | layer norm, FFN, residual | [`layer_norm()`], [`feed_forward()`], [`residual_norm`] | [`EncoderLayer`], [`DecoderLayer`], [`TransformerEncoder`], [`TransformerDecoder`] |
 //!
 //! Every layer keeps its weights in [`Param`]s named as in PyTorch, and
@@ -21,6 +22,7 @@
 mod attention;
 mod embedding;
 mod feed_forward;
+mod gradient_flow;
 mod gru;
 mod layer_norm;
 mod linear;
@@ -38,6 +40,7 @@ use crate::autograd::Param;
 pub use attention::{AdditiveAttention, DotAttention, additive_scores};
 pub use embedding::{Embedding, embedding};
 pub use feed_forward::{FeedForward, feed_forward};
+pub use gradient_flow::{lstm_hidden_gradient_norms, rnn_hidden_gradient_norms};
 pub use gru::{Gru, gru_step};
 pub use layer_norm::{LayerNorm, layer_norm};
 pub use linear::{Linear, linear};
@@ -49,7 +52,7 @@ pub use self_attention::{
     attention_output, attention_scores, attention_weights, scaled_dot_product_attention,
 };
 pub use sequence::RecurrentOptions;
-pub use stack::{StackConfig, TransformerDecoder, TransformerEncoder};
+pub use stack::{StackConfig, StackOutput, TransformerDecoder, TransformerEncoder};
 pub use transformer::{DecoderLayer, DecoderOutput, EncoderLayer, residual_norm};
 
 /// Anything that holds parameters.

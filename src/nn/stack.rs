@@ -92,11 +92,11 @@ impl TransformerDecoder {
         TransformerDecoder { layers }
     }
 
-    /// Runs every layer; returns the output and each layer's cross-attention
-    /// weights `[batch, heads, tgt, src]` (for plotting).
+    /// Runs every layer; returns the output and each layer's attention
+    /// weights.
     ///
     /// # Shapes
-    /// `x`: `[batch, tgt, d_model]`, `memory`: `[batch, src, d_model]` -> `[batch, tgt, d_model]`
+    /// `x`: `[batch, tgt, d_model]`, `memory`: `[batch, src, d_model]` -> [`StackOutput`]
     pub fn forward<'t>(
         &self,
         tape: &'t Tape,
@@ -104,15 +104,31 @@ impl TransformerDecoder {
         memory: Var<'t>,
         masks: (Option<&Mask>, Option<&Mask>),
         mut train: Option<&mut Rng>,
-    ) -> (Var<'t>, Vec<Var<'t>>) {
-        let mut cross = vec![];
+    ) -> StackOutput<'t> {
+        let (mut self_weights, mut cross_weights) = (vec![], vec![]);
         for layer in &self.layers {
             let out = layer.forward(tape, x, memory, masks, train.as_deref_mut());
             x = out.y;
-            cross.push(out.cross_weights);
+            self_weights.push(out.self_weights);
+            cross_weights.push(out.cross_weights);
         }
-        (x, cross)
+        StackOutput {
+            y: x,
+            self_weights,
+            cross_weights,
+        }
     }
+}
+
+/// What a decoder stack returns: its output and, first layer first, each
+/// layer's attention weights (for looking inside the model).
+pub struct StackOutput<'t> {
+    /// `[batch, tgt, d_model]`.
+    pub y: Var<'t>,
+    /// Masked self-attention weights, each `[batch, heads, tgt, tgt]`.
+    pub self_weights: Vec<Var<'t>>,
+    /// Cross-attention weights, each `[batch, heads, tgt, src]`.
+    pub cross_weights: Vec<Var<'t>>,
 }
 
 impl Module for TransformerEncoder {

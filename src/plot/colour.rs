@@ -36,10 +36,17 @@ pub fn colour_scale(value: f64) -> [u8; 3] {
     if value.is_nan() {
         return NAN_GREY;
     }
-    let t = value.clamp(0.0, 1.0) * (STOPS.len() - 1) as f64;
-    let i = (t.floor() as usize).min(STOPS.len() - 2);
+    through_stops(&STOPS, value)
+}
+
+/// The colour at `t` on the piecewise-linear path through `stops`, evenly
+/// spaced from `t = 0` (the first) to `t = 1` (the last); `t` is clamped to
+/// `[0, 1]`. Needs at least two stops.
+pub(crate) fn through_stops(stops: &[[u8; 3]], t: f64) -> [u8; 3] {
+    let t = t.clamp(0.0, 1.0) * (stops.len() - 1) as f64;
+    let i = (t.floor() as usize).min(stops.len() - 2);
     let frac = t - i as f64;
-    let (a, b) = (STOPS[i], STOPS[i + 1]);
+    let (a, b) = (stops[i], stops[i + 1]);
     let mix = |k: usize| (a[k] as f64 + (b[k] as f64 - a[k] as f64) * frac).round() as u8;
     [mix(0), mix(1), mix(2)]
 }

@@ -20,7 +20,7 @@ pub const LINE_CHART_SIZE: (u32, u32) = (800, 500);
 
 /// Line colours, taken in turn: blue, orange, green, red, purple, brown,
 /// pink, grey, olive, teal.
-const PALETTE: [RGBColor; 10] = [
+pub(crate) const PALETTE: [RGBColor; 10] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),

@@ -7,6 +7,10 @@
 //! | [`attention_heads`] | every head of one multi-head attention layer `[heads, target, source]`, a small heatmap each, one shared colour bar |
 //! | [`line_chart`] | per-epoch curves (loss, accuracy, ...), one line per series, with a legend |
 //! | [`scatter_labels`] | points in the plane (e.g. word vectors projected to 2-D), each with its label beside it; optional groups, one colour each, with a legend |
+//! | [`mask_grid`] | an attention mask (causal `[n, n]` or padding `[batch, 1, len]`): which key each query, or each sentence of a batch, may see, with token labels and a legend |
+//! | [`diverging_heatmap`] | a matrix of signed numbers (the positional encoding `[position, dimension]`) on a blue–white–red scale with a colour bar and axis names |
+//! | [`log_line_chart`] | one line per series on a logarithmic y axis (the gradient norm $\lVert \partial L/\partial h_t \rVert$ over time $t$) |
+//! | [`write_teaching_pictures`] | the four pictures above as the docs show them, from [`TeachingData`] |
 //! | [`show`] | a PNG or SVG file inline in an evcxr Jupyter notebook |
 //!
 //! The file name decides the format: `.png` gives a bitmap, `.svg` a vector
@@ -38,11 +42,15 @@
 mod canvas;
 mod colour;
 mod curves;
+mod diverging;
+mod grids;
 mod heatmap;
+mod log_chart;
 mod matrix;
 mod notebook;
 mod output;
 mod scatter;
+mod teaching;
 mod text;
 
 use std::fmt;
@@ -50,9 +58,16 @@ use std::path::PathBuf;
 
 pub use colour::colour_scale;
 pub use curves::{LINE_CHART_SIZE, line_chart};
+pub use diverging::{diverging_colour, diverging_heatmap};
+pub use grids::{HIDDEN, VISIBLE, mask_grid};
 pub use heatmap::{attention_heads, attention_heatmap, heads_size, heatmap_size};
+pub use log_chart::{LOG_CHART_SIZE, log_line_chart};
 pub use notebook::{base64, notebook_display, show};
 pub use scatter::{SCATTER_SIZE, scatter_labels};
+pub use teaching::{
+    GRADIENT_SETUP, GradientSetup, PADDING_BATCH, PE_SHAPE, TeachingData, gradient_norm_curves,
+    write_teaching_pictures,
+};
 
 /// Everything that can go wrong while making a picture. The `Display` text
 /// starts with the name of the public function that failed and says what

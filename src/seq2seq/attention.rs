@@ -65,6 +65,7 @@ impl Seq2Seq for AttentionSeq2Seq {
         Decoded {
             logits,
             attention: vec![one_head(weights)],
+            self_attention: vec![],
         }
     }
 
@@ -75,6 +76,7 @@ impl Seq2Seq for AttentionSeq2Seq {
         Decoded {
             logits,
             attention: vec![one_head(weights)],
+            self_attention: vec![],
         }
     }
 }

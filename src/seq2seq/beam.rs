@@ -17,10 +17,33 @@ pub fn normalised_score(log_prob: Float, len: usize, alpha: Float) -> Float {
 }
 
 /// One sentence's beam: the prefixes still growing and the sentences that
-/// have written `</s>`.
+/// have written `</s>`; when traced, what it kept at each step.
 struct Beam {
     live: Vec<Hypothesis>,
     finished: Vec<Hypothesis>,
+    trace: Option<Vec<Vec<BeamEntry>>>,
+}
+
+/// A prefix that beam search kept at one step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BeamEntry {
+    /// The ids written so far (without `<s>`); the last one was added at this step.
+    pub ids: Vec<usize>,
+    /// Its total log-probability $\sum_t \log p(y_t \mid y_{<t}, x)$.
+    pub log_prob: Float,
+    /// Whether its last id is `</s>` (it leaves the beam).
+    pub finished: bool,
+}
+
+/// What beam search did for one source: the `width` best extensions it
+/// kept at each step (best first; an entry's parent is the entry of the
+/// step before whose ids are its ids without the last), and its result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BeamTrace {
+    /// `steps[t]`: the prefixes kept after writing `t + 1` ids.
+    pub steps: Vec<Vec<BeamEntry>>,
+    /// The sentence [`beam_search`] returns.
+    pub best: Hypothesis,
 }
 
 /// A possible next prefix: (total log-probability, live prefix, next id).
@@ -61,6 +84,18 @@ impl Beam {
         }
         candidates.sort_by(best_first);
         let mut next = vec![];
+        if let Some(trace) = &mut self.trace {
+            trace.push(
+                candidates
+                    .iter()
+                    .map(|&(log_prob, h, y)| BeamEntry {
+                        ids: [self.live[h].ids.as_slice(), &[y]].concat(),
+                        log_prob,
+                        finished: y == EOS_ID,
+                    })
+                    .collect(),
+            );
+        }
         for (log_prob, h, y) in candidates {
             let mut ids = self.live[h].ids.clone();
             ids.push(y);
@@ -127,6 +162,40 @@ pub fn beam_search_batch(
     max_len: usize,
     alpha: Float,
 ) -> Vec<Hypothesis> {
+    run_beams(model, sources, width, max_len, false)
+        .into_iter()
+        .map(|b| b.best(alpha))
+        .collect()
+}
+
+/// [`beam_search`], keeping what the beam held at every step (for
+/// `encdec explore`'s beam tree).
+///
+/// # Panics
+/// If `width` is 0.
+pub fn beam_search_traced(
+    model: &dyn Seq2Seq,
+    source: &[usize],
+    width: usize,
+    max_len: usize,
+    alpha: Float,
+) -> BeamTrace {
+    let mut beam = run_beams(model, &[source], width, max_len, true).remove(0);
+    let steps = beam.trace.take().unwrap_or_default();
+    BeamTrace {
+        steps,
+        best: beam.best(alpha),
+    }
+}
+
+/// The loop of [`beam_search_batch`]: every source's beam when it stopped.
+fn run_beams(
+    model: &dyn Seq2Seq,
+    sources: &[&[usize]],
+    width: usize,
+    max_len: usize,
+    trace: bool,
+) -> Vec<Beam> {
     assert!(width > 0, "beam_search: width must be at least 1");
     if sources.is_empty() {
         return vec![];
@@ -136,6 +205,7 @@ pub fn beam_search_batch(
         .map(|_| Beam {
             live: vec![Hypothesis::start()],
             finished: vec![],
+            trace: trace.then(Vec::new),
         })
         .collect();
     for step in 0..max_len {
@@ -163,7 +233,7 @@ pub fn beam_search_batch(
             first_row += rows;
         }
     }
-    beams.into_iter().map(|b| b.best(alpha)).collect()
+    beams
 }
 
 /// Beam search for one source: [`beam_search_batch`] of one sentence.

@@ -124,6 +124,7 @@ impl EncodedSources {
             memory: self.memory.as_ref().map(on_tape),
             state: self.state.iter().map(on_tape).collect(),
             src_lengths: batch.src_lengths.clone(),
+            attention: vec![],
         };
         batch.tgt_len = t;
         batch.tgt_in = prefixes.concat();

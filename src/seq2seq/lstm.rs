@@ -52,6 +52,7 @@ impl WordLstm {
             memory: out.sequence,
             state: vec![out.h, out.c],
             src_lengths: b.src_lengths.clone(),
+            attention: vec![],
         }
     }
 
@@ -169,6 +170,7 @@ impl Seq2Seq for LstmSeq2Seq {
         Decoded {
             logits: self.output.forward(tape, states),
             attention: vec![],
+            self_attention: vec![],
         }
     }
 
@@ -177,6 +179,7 @@ impl Seq2Seq for LstmSeq2Seq {
         Decoded {
             logits: self.output.forward(tape, last_position(states)),
             attention: vec![],
+            self_attention: vec![],
         }
     }
 }

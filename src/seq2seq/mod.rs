@@ -26,7 +26,9 @@ pub use attention::AttentionSeq2Seq;
 pub use batch::{
     Batch, Example, batches, bucketed_batches, padding_share, real_tokens, sorted_batches,
 };
-pub use beam::{beam_search, beam_search_batch, normalised_score};
+pub use beam::{
+    BeamEntry, BeamTrace, beam_search, beam_search_batch, beam_search_traced, normalised_score,
+};
 pub use bleu::{SacreBleu, sacre_bleu, tokenize_13a};
 pub use chat::{ChatReply, ChatSession, MAX_HISTORY_TOKENS};
 pub use checkpoint::{Checkpoint, CheckpointError, OptimizerState, TextSettings, TrainProgress};

@@ -123,6 +123,9 @@ pub struct Encoded<'t> {
     pub state: Vec<Var<'t>>,
     /// True source lengths (positions at or past them are padding).
     pub src_lengths: Vec<usize>,
+    /// The encoder's self-attention weights, per layer, `[B, heads, S, S]`
+    /// (the Transformer; none for the LSTM models).
+    pub attention: Vec<Var<'t>>,
 }
 
 /// The decoder's result for a batch.
@@ -132,6 +135,9 @@ pub struct Decoded<'t> {
     /// Attention over the source, per layer, `[B, heads, T, S]` (one layer
     /// with one head for the LSTM with attention; none for the plain LSTM).
     pub attention: Vec<Var<'t>>,
+    /// The decoder's masked self-attention weights, per layer,
+    /// `[B, heads, T, T]` (the Transformer; none for the LSTM models).
+    pub self_attention: Vec<Var<'t>>,
 }
 
 /// An encoder–decoder model on the tape.
@@ -171,7 +177,7 @@ pub trait Seq2Seq: Module + Sync {
         let out = self.decode(tape, enc, batch, None);
         Decoded {
             logits: last_position(out.logits),
-            attention: out.attention,
+            ..out
         }
     }
 

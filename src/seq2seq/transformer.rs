@@ -7,7 +7,7 @@ use super::Batch;
 use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, last_position};
 use crate::autograd::{Param, Tape, Var};
 use crate::nn::{
-    Embedding, Linear, Module, StackConfig, TransformerDecoder, TransformerEncoder,
+    Embedding, Linear, Module, StackConfig, StackOutput, TransformerDecoder, TransformerEncoder,
     add_positional_encoding,
 };
 use crate::tensor::{Mask, Rng};
@@ -88,11 +88,12 @@ impl Seq2Seq for TransformerSeq2Seq {
         let x = self.embed(tape, &self.src_embedding, &b.src, b.src_len);
         let x = x.dropout(self.config.dropout, train.as_deref_mut());
         let mask = Mask::padding(&b.src_lengths, b.src_len);
-        let (memory, _) = self.encoder.forward(tape, x, Some(&mask), train);
+        let (memory, attention) = self.encoder.forward(tape, x, Some(&mask), train);
         Encoded {
             memory: Some(memory),
             state: vec![],
             src_lengths: b.src_lengths.clone(),
+            attention,
         }
     }
 
@@ -103,32 +104,34 @@ impl Seq2Seq for TransformerSeq2Seq {
         b: &Batch,
         train: Option<&mut Rng>,
     ) -> Decoded<'t> {
-        let (out, cross) = self.decoder_output(tape, enc, b, train);
+        let out = self.decoder_output(tape, enc, b, train);
         Decoded {
-            logits: self.output.forward(tape, out),
-            attention: cross,
+            logits: self.output.forward(tape, out.y),
+            attention: out.cross_weights,
+            self_attention: out.self_weights,
         }
     }
 
     fn decode_next<'t>(&self, tape: &'t Tape, enc: &Encoded<'t>, b: &Batch) -> Decoded<'t> {
-        let (out, cross) = self.decoder_output(tape, enc, b, None);
+        let out = self.decoder_output(tape, enc, b, None);
         Decoded {
-            logits: self.output.forward(tape, last_position(out)),
-            attention: cross,
+            logits: self.output.forward(tape, last_position(out.y)),
+            attention: out.cross_weights,
+            self_attention: out.self_weights,
         }
     }
 }
 
 impl TransformerSeq2Seq {
     /// The decoder stack's output `[B, T, d_model]` and each layer's
-    /// cross-attention weights `[B, heads, T, S]`.
+    /// self- and cross-attention weights.
     fn decoder_output<'t>(
         &self,
         tape: &'t Tape,
         enc: &Encoded<'t>,
         b: &Batch,
         mut train: Option<&mut Rng>,
-    ) -> (Var<'t>, Vec<Var<'t>>) {
+    ) -> StackOutput<'t> {
         b.check_target("Seq2Seq::decode");
         let memory = enc
             .memory

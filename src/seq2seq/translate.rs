@@ -22,6 +22,9 @@ pub enum DecodeError {
     NonFinite,
     /// More tokens than [`MAX_INPUT_TOKENS`].
     TooLong(usize),
+    /// More tokens than a page or an export shows (`(tokens, limit)`,
+    /// [`crate::explore::MAX_SHOWN_TOKENS`]): its matrices grow with the square.
+    TooLongToShow(usize, usize),
 }
 
 impl fmt::Display for DecodeError {
@@ -37,6 +40,10 @@ impl fmt::Display for DecodeError {
             DecodeError::TooLong(n) => write!(
                 f,
                 "the input has {n} tokens; at most {MAX_INPUT_TOKENS} are decoded at once (split it into sentences)"
+            ),
+            DecodeError::TooLongToShow(n, limit) => write!(
+                f,
+                "the input has {n} tokens; the explorer and the attention exports show at most {limit} (each attention matrix grows with the square of the length): give a shorter input"
             ),
             DecodeError::NonFinite => write!(
                 f,
