@@ -73,6 +73,27 @@ enum Command {
     },
     /// Train a model on a built-in corpus or on corpus files, keeping the best checkpoint.
     Train(Box<TrainFlags>),
+    /// Write a checkpoint's weights as safetensors under PyTorch's names, with its config and vocabularies in the metadata.
+    Export {
+        /// A checkpoint written by `train`.
+        #[arg(long)]
+        checkpoint: PathBuf,
+        /// Where to write the weights (.safetensors).
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write a seeded batch and the model's logits on it (.safetensors), for scripts/torch_weights.py.
+        #[arg(long)]
+        logits: Option<PathBuf>,
+    },
+    /// Read safetensors weights written by `export` or scripts/torch_weights.py into a checkpoint.
+    Import {
+        /// The weights, with encdec's metadata (config, vocabularies).
+        #[arg(long)]
+        weights: PathBuf,
+        /// Where to write the checkpoint (.ckpt).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Score a checkpoint on a corpus file: BLEU as sacreBLEU computes it (ROUGE for summaries).
     Evaluate {
         /// A checkpoint written by `train`.
@@ -603,6 +624,12 @@ fn main() -> ExitCode {
             ),
             None => Err("give --corpus FILE, or --source FILE and --target FILE".into()),
         },
+        Command::Export {
+            checkpoint,
+            out,
+            logits,
+        } => cli::export(&checkpoint, &out, logits.as_deref()),
+        Command::Import { weights, out } => cli::import(&weights, &out),
         Command::Bleu {
             hypotheses,
             references,

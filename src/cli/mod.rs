@@ -6,12 +6,14 @@ mod gradcheck;
 mod inspect;
 mod train;
 mod vectors;
+mod weights;
 
 pub use evaluate::{bleu, evaluate};
 pub use gradcheck::gradcheck;
 pub use inspect::{explore, heatmap};
 pub use train::{bench, chat, demo, summarize, train, translate};
 pub use vectors::{VectorArgs, Word2VecOptions, analogy, glove, neighbors, word2vec};
+pub use weights::{export, import};
 
 use encdec::seq2seq::ModelKind;
 use std::str::FromStr;

@@ -20,7 +20,7 @@ use super::model::{ModelConfig, ModelKind, Seq2Seq, build};
 use super::pipeline::Task;
 pub use super::train_state::{OptimizerState, TextSettings, TrainProgress};
 use super::train_state::{
-    optimizer_json, optimizer_shapes, progress_from, progress_json, text_from,
+    optimizer_json, optimizer_shapes, progress_from, progress_json, text_from, text_json,
 };
 use crate::data::Vocab;
 use crate::tensor::{Tensor, rng};
@@ -120,14 +120,14 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-fn config_json(c: &ModelConfig) -> Value {
+pub(super) fn config_json(c: &ModelConfig) -> Value {
     json!({
         "kind": c.kind.name(), "src_vocab": c.src_vocab, "tgt_vocab": c.tgt_vocab, "emb": c.emb,
         "hidden": c.hidden, "layers": c.layers, "heads": c.heads, "dropout": c.dropout,
     })
 }
 
-fn config_from(v: &Value) -> Result<ModelConfig, String> {
+pub(super) fn config_from(v: &Value) -> Result<ModelConfig, String> {
     let int = |k: &str| {
         v[k].as_u64().map(|x| x as usize).ok_or(format!(
             "config field '{k}' is missing or not a whole number"
@@ -151,6 +151,31 @@ fn config_from(v: &Value) -> Result<ModelConfig, String> {
     };
     config.validate()?;
     Ok(config)
+}
+
+/// The vocabulary stored under `key` in `header` (a list of tokens in id
+/// order), which must hold `size` tokens.
+pub(super) fn vocab_from(header: &Value, key: &str, size: usize) -> Result<Vocab, String> {
+    let list = header[key]
+        .as_array()
+        .ok_or(format!("{key} is missing or not a list"))?;
+    let tokens = list
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            t.as_str()
+                .map(String::from)
+                .ok_or(format!("{key}: token {i} is {t}, not a string"))
+        })
+        .collect::<Result<Vec<String>, _>>()?;
+    let v = Vocab::from_tokens(tokens).map_err(|e| format!("{key}: {e}"))?;
+    if v.len() != size {
+        return Err(format!(
+            "{key} has {} tokens but the model expects {size}",
+            v.len()
+        ));
+    }
+    Ok(v)
 }
 
 /// The header fields this version writes and reads.
@@ -242,8 +267,7 @@ impl Checkpoint {
             "config": config,
             "src_vocab": self.src_vocab.tokens(),
             "tgt_vocab": self.tgt_vocab.tokens(),
-            "text": {"lowercase": self.text.lowercase, "src_lang": self.text.src_lang.code(),
-                     "tgt_lang": self.text.tgt_lang.code(), "max_len": self.text.max_len},
+            "text": text_json(&self.text),
             "training": progress_json(&self.progress),
             "optimizer": optimizer_json(&self.optimizer),
             "params": params.iter().map(|p| json!({"name": p.name, "shape": p.shape(), "trainable": p.trainable})).collect::<Vec<_>>(),
@@ -369,32 +393,10 @@ impl Checkpoint {
             None => Task::Translation,
             Some(t) => t.parse::<Task>().map_err(corrupt)?,
         };
-        let vocab = |key: &str, size: usize| -> Result<Vocab, CheckpointError> {
-            let list = header[key]
-                .as_array()
-                .ok_or_else(|| corrupt(format!("{key} is missing or not a list")))?;
-            let tokens = list
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    t.as_str()
-                        .map(String::from)
-                        .ok_or_else(|| corrupt(format!("{key}: token {i} is {t}, not a string")))
-                })
-                .collect::<Result<Vec<String>, _>>()?;
-            let v = Vocab::from_tokens(tokens).map_err(|e| corrupt(format!("{key}: {e}")))?;
-            if v.len() != size {
-                return Err(corrupt(format!(
-                    "{key} has {} tokens but the model expects {size}",
-                    v.len()
-                )));
-            }
-            Ok(v)
-        };
         let text = text_from(&header["text"], task).map_err(corrupt)?;
         let progress = progress_from(&header["training"]).map_err(corrupt)?;
-        let src_vocab = vocab("src_vocab", config.src_vocab)?;
-        let tgt_vocab = vocab("tgt_vocab", config.tgt_vocab)?;
+        let src_vocab = vocab_from(&header, "src_vocab", config.src_vocab).map_err(corrupt)?;
+        let tgt_vocab = vocab_from(&header, "tgt_vocab", config.tgt_vocab).map_err(corrupt)?;
         let mut model = build(&config, &mut rng(0)).map_err(corrupt)?;
         let mut params = model.params_mut();
         if params.len() != named_shapes.len() {

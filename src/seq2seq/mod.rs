@@ -21,6 +21,7 @@ pub mod run;
 mod train_state;
 mod transformer;
 mod translate;
+pub mod weights;
 
 pub use attention::AttentionSeq2Seq;
 pub use batch::{

@@ -75,6 +75,12 @@ pub(crate) fn progress_from(v: &Value) -> Result<Option<TrainProgress>, String> 
     }))
 }
 
+/// The text settings as the checkpoint header and the safetensors metadata store them.
+pub(crate) fn text_json(t: &TextSettings) -> Value {
+    json!({"lowercase": t.lowercase, "src_lang": t.src_lang.code(),
+                       "tgt_lang": t.tgt_lang.code(), "max_len": t.max_len})
+}
+
 pub(crate) fn text_from(v: &Value, task: Task) -> Result<TextSettings, String> {
     let mut t = TextSettings::for_task(task);
     if v.is_null() {

@@ -1,0 +1,179 @@
+"""Run encdec's models in PyTorch, and PyTorch-made models in encdec.
+
+encdec's three models are built here from torch.nn modules whose parameter
+names are the ones `encdec export` writes (see src/seq2seq/weights.rs):
+
+    lstm         encoder/decoder: nn.Embedding + nn.LSTM(batch_first=True);
+                 decoder.output: nn.Linear
+    attention    the same, plus dot-product attention over the encoder's
+                 outputs and decoder.combine: nn.Linear(2H, H) with tanh
+    transformer  embeddings scaled by sqrt(d_model) plus sinusoidal
+                 positions; encoder.layers.i: nn.TransformerEncoderLayer,
+                 decoder.layers.i: nn.TransformerDecoderLayer (post-norm,
+                 ReLU, batch_first=True); decoder.output: nn.Linear
+
+Two commands, run from the crate root:
+
+    python3 scripts/torch_weights.py check model.safetensors logits.safetensors
+        loads weights written by `encdec export --logits ...` into the torch
+        modules, runs the batch stored in the logits file and checks that
+        PyTorch's logits equal encdec's to 1e-12 (exit status 1 if not).
+
+    python3 scripts/torch_weights.py fixtures
+        makes one small seeded model of each kind in PyTorch (float64) and
+        writes tests/fixtures/torch_{kind}.safetensors (weights and encdec's
+        metadata) and tests/fixtures/torch_{kind}_logits.safetensors (a batch
+        and PyTorch's logits on it), which tests/weights.rs reads.
+
+Requires torch and safetensors (`pip install torch safetensors`); the Rust
+tests need neither.
+"""
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import torch
+from safetensors import safe_open
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+torch.backends.mha.set_fastpath_enabled(False)  # the plain path, as in training
+TOLERANCE = 1e-12
+
+
+def positional_encoding(length, d):
+    """pe[pos, j] = sin or cos of pos / 10000^(2i/d), with 2i = j - j % 2."""
+    pe = torch.zeros(length, d, dtype=torch.float64)
+    for pos in range(length):
+        for j in range(d):
+            angle = pos / 10000 ** ((j - j % 2) / d)
+            pe[pos, j] = math.sin(angle) if j % 2 == 0 else math.cos(angle)
+    return pe
+
+
+class Model(nn.Module):
+    """One of encdec's three models, named as `encdec export` names them."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.kind = c["kind"]
+        self.encoder, self.decoder = nn.Module(), nn.Module()
+        d, h = c["emb"], c["hidden"]
+        self.encoder.embedding = nn.Embedding(c["src_vocab"], d)
+        self.decoder.embedding = nn.Embedding(c["tgt_vocab"], d)
+        if self.kind == "transformer":
+            enc = lambda: nn.TransformerEncoderLayer(d, c["heads"], h, dropout=0.0, batch_first=True)
+            dec = lambda: nn.TransformerDecoderLayer(d, c["heads"], h, dropout=0.0, batch_first=True)
+            self.encoder.layers = nn.ModuleList(enc() for _ in range(c["layers"]))
+            self.decoder.layers = nn.ModuleList(dec() for _ in range(c["layers"]))
+            self.decoder.output = nn.Linear(d, c["tgt_vocab"])
+        else:
+            self.encoder.lstm = nn.LSTM(d, h, batch_first=True)
+            self.decoder.lstm = nn.LSTM(d, h, batch_first=True)
+            if self.kind == "attention":
+                self.decoder.combine = nn.Linear(2 * h, h)
+            self.decoder.output = nn.Linear(h, c["tgt_vocab"])
+
+    def forward(self, src, src_lengths, tgt_in):
+        s = src.shape[1]
+        padding = torch.arange(s)[None, :] >= src_lengths[:, None]  # True: masked
+        if self.kind == "transformer":
+            return self.transformer(src, padding, tgt_in)
+        x = self.encoder.embedding(src)
+        packed = nn.utils.rnn.pack_padded_sequence(x, src_lengths, batch_first=True, enforce_sorted=False)
+        out, state = self.encoder.lstm(packed)
+        memory, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=s)
+        states, _ = self.decoder.lstm(self.decoder.embedding(tgt_in), state)
+        if self.kind == "lstm":
+            return self.decoder.output(states)
+        scores = (states @ memory.transpose(1, 2)).masked_fill(padding[:, None, :], -math.inf)
+        context = torch.softmax(scores, dim=-1) @ memory
+        combined = torch.tanh(self.decoder.combine(torch.cat([context, states], dim=-1)))
+        return self.decoder.output(combined)
+
+    def transformer(self, src, padding, tgt_in):
+        d = self.encoder.embedding.embedding_dim
+        embed = lambda table, ids: table(ids) * math.sqrt(d) + positional_encoding(ids.shape[1], d)
+        x = embed(self.encoder.embedding, src)
+        for layer in self.encoder.layers:
+            x = layer(x, src_key_padding_mask=padding)
+        t = tgt_in.shape[1]
+        causal = torch.triu(torch.ones(t, t, dtype=torch.bool), diagonal=1)
+        y = embed(self.decoder.embedding, tgt_in)
+        for layer in self.decoder.layers:
+            y = layer(y, x, tgt_mask=causal, memory_key_padding_mask=padding)
+        return self.decoder.output(y)
+
+
+def check(weights, logits_file):
+    with safe_open(weights, "pt") as f:
+        config = json.loads(f.metadata()["config"])
+    model = Model(config).double().eval()
+    model.load_state_dict(load_file(weights), strict=True)
+    batch = load_file(logits_file)
+    with torch.no_grad():
+        ours = model(batch["src"], batch["src_lengths"], batch["tgt_in"])
+    diff = (ours - batch["logits"]).abs().max().item()
+    ok = diff <= TOLERANCE
+    print(f"{config['kind']}: PyTorch's logits {list(ours.shape)} differ from encdec's by at most {diff:.2e} "
+          f"({'within' if ok else 'OVER'} {TOLERANCE:g})")
+    return ok
+
+
+FIXTURE_CONFIGS = {
+    "transformer": dict(src_vocab=9, tgt_vocab=11, emb=8, hidden=12, layers=2, heads=2),
+    "lstm": dict(src_vocab=9, tgt_vocab=11, emb=5, hidden=6, layers=1, heads=1),
+    "attention": dict(src_vocab=9, tgt_vocab=11, emb=5, hidden=6, layers=1, heads=1),
+}
+
+
+def make_fixture(kind, out_dir, seed):
+    torch.manual_seed(seed)
+    config = dict(kind=kind, dropout=0.1, **FIXTURE_CONFIGS[kind])
+    model = Model(config).double().eval()
+    with torch.no_grad():
+        for p in model.parameters():  # LayerNorm's ones and zeros too: every tensor matters
+            p.copy_(torch.randn_like(p) * 0.5)
+    lengths = [4, 2, 3]
+    src = torch.zeros(3, 4, dtype=torch.int64)  # words, </s> (3), then <pad> (0)
+    tgt_in = torch.zeros(3, 4, dtype=torch.int64)  # <s> (2), words, then <pad>
+    for row, n in enumerate(lengths):
+        src[row, : n - 1] = torch.randint(4, config["src_vocab"], (n - 1,))
+        src[row, n - 1] = 3
+        tgt_in[row, 0] = 2
+        tgt_in[row, 1:n] = torch.randint(4, config["tgt_vocab"], (n - 1,))
+    src_lengths = torch.tensor(lengths, dtype=torch.int64)
+    with torch.no_grad():
+        logits = model(src, src_lengths, tgt_in)
+    words = lambda n, p: ["<pad>", "<unk>", "<s>", "</s>"] + [f"{p}{i}" for i in range(4, n)]
+    metadata = {
+        "format": "encdec-weights-1",
+        "task": "translation",
+        "config": json.dumps(config),
+        "text": json.dumps(dict(lowercase=True, src_lang="en", tgt_lang="fr", max_len=50)),
+        "src_vocab": json.dumps(words(config["src_vocab"], "en")),
+        "tgt_vocab": json.dumps(words(config["tgt_vocab"], "fr")),
+    }
+    state = {k: v.contiguous() for k, v in model.state_dict().items()}
+    save_file(state, out_dir / f"torch_{kind}.safetensors", metadata=metadata)
+    batch = dict(src=src, src_lengths=src_lengths, tgt_in=tgt_in, logits=logits.contiguous())
+    save_file(batch, out_dir / f"torch_{kind}_logits.safetensors")
+    print(f"wrote tests/fixtures/torch_{kind}.safetensors and torch_{kind}_logits.safetensors")
+
+
+def main(argv):
+    if len(argv) == 3 and argv[0] == "check":
+        return 0 if check(argv[1], argv[2]) else 1
+    if argv == ["fixtures"]:
+        out_dir = Path("tests/fixtures")
+        for seed, kind in enumerate(FIXTURE_CONFIGS):
+            make_fixture(kind, out_dir, seed)
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,231 @@
+//! Weights in and out with safetensors: PyTorch-made models give PyTorch's
+//! logits here, export then import changes nothing, and a bad file is an
+//! error naming the tensor.
+
+#[path = "model_support/mod.rs"]
+mod model_support;
+
+use encdec::autograd::Tape;
+use encdec::seq2seq::weights::*;
+use encdec::seq2seq::*;
+use encdec::tensor::rng;
+use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use std::collections::HashMap;
+use std::process::Command;
+
+const KINDS: [ModelKind; 3] = [
+    ModelKind::Lstm,
+    ModelKind::Attention,
+    ModelKind::Transformer,
+];
+
+/// A small model of `kind` with the fox vocabularies.
+fn checkpoint(kind: ModelKind) -> Checkpoint {
+    let (src, tgt) = model_support::fox_vocabs();
+    let config = model_support::tiny_config(kind, src.len(), tgt.len(), 2);
+    let model = build(&config, &mut rng(3)).unwrap();
+    Checkpoint::new(model, src, tgt, Task::Translation)
+}
+
+fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max)
+}
+
+// The fixtures come from `python3 scripts/torch_weights.py fixtures`, which
+// for each kind builds the torch.nn model, fills every tensor with
+// `torch.randn_like(p) * 0.5`, runs a batch of three sentences and saves
+//     save_file(model.state_dict(), "torch_{kind}.safetensors", metadata=...)
+//     save_file({"src": ..., "src_lengths": ..., "tgt_in": ...,
+//                "logits": model(src, src_lengths, tgt_in)}, "torch_{kind}_logits.safetensors")
+// with, for the Transformer, nn.TransformerEncoderLayer/DecoderLayer(d_model 8,
+// 2 heads, d_ff 12, batch_first=True) × 2, and for the LSTMs nn.LSTM(5, 6,
+// batch_first=True) over a packed (padded) source.
+#[test]
+fn pytorch_made_models_give_pytorchs_logits() {
+    for kind in KINDS {
+        let dir = std::path::Path::new("tests/fixtures");
+        let c = import(&dir.join(format!("torch_{kind}.safetensors"))).unwrap();
+        assert_eq!(c.model.config().kind, kind);
+        let bytes = std::fs::read(dir.join(format!("torch_{kind}_logits.safetensors"))).unwrap();
+        let (batch, torch_logits) = read_logits(&bytes).unwrap();
+        assert!(
+            batch.src_lengths.iter().any(|&n| n < batch.src_len),
+            "the batch has padding"
+        );
+        let tape = Tape::new();
+        let ours = c.model.forward(&tape, &batch, None).logits.value();
+        assert_eq!(ours.shape(), torch_logits.shape());
+        let diff = max_abs_diff(ours.data(), torch_logits.data());
+        assert!(
+            diff < 1e-12,
+            "{kind}: encdec differs from PyTorch by {diff:e}"
+        );
+    }
+}
+
+#[test]
+fn export_then_import_gives_identical_parameters_and_decoding() {
+    for kind in KINDS {
+        let mut original = checkpoint(kind);
+        let mut back = import_bytes(&export_bytes(&mut original).unwrap()).unwrap();
+        assert_eq!(back.model.config(), original.model.config());
+        assert_eq!(
+            (&back.src_vocab, &back.tgt_vocab),
+            (&original.src_vocab, &original.tgt_vocab)
+        );
+        let (a, b) = (back.model.params(), original.model.params());
+        assert_eq!(a.len(), b.len());
+        for (a, b) in a.iter().zip(&b) {
+            assert_eq!((&a.name, &a.value), (&b.name, &b.value));
+        }
+        let batch = sample_batch(original.model.config(), 3, 5, 1);
+        assert_eq!(logits_bytes(&back, &batch), logits_bytes(&original, &batch));
+        let sentence = "the lazy fox jumps over the dog";
+        assert_eq!(
+            back.decode_text(sentence, 1).unwrap(),
+            original.decode_text(sentence, 1).unwrap()
+        );
+    }
+}
+
+#[test]
+fn lstm_tensors_gain_l0_and_every_other_name_stays() {
+    assert_eq!(
+        torch_name("encoder.lstm.weight_ih"),
+        "encoder.lstm.weight_ih_l0"
+    );
+    assert_eq!(
+        torch_name("decoder.lstm.bias_hh"),
+        "decoder.lstm.bias_hh_l0"
+    );
+    let names = |kind| {
+        let mut c = checkpoint(kind);
+        let bytes = export_bytes(&mut c).unwrap();
+        let st = SafeTensors::deserialize(&bytes).unwrap();
+        st.names().into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let lstm = names(ModelKind::Lstm);
+    assert!(
+        lstm.contains(&"encoder.lstm.weight_hh_l0".to_string()),
+        "{lstm:?}"
+    );
+    assert!(!lstm.iter().any(|n| n.ends_with("weight_ih")), "{lstm:?}");
+    let transformer = names(ModelKind::Transformer);
+    for name in [
+        "encoder.layers.1.self_attn.in_proj_weight",
+        "decoder.layers.0.multihead_attn.out_proj.bias",
+        "decoder.layers.1.linear1.weight",
+        "decoder.layers.0.norm3.weight",
+    ] {
+        assert!(
+            transformer.contains(&name.to_string()),
+            "{name} not in {transformer:?}"
+        );
+    }
+}
+
+/// The exported transformer's file rebuilt after `edit` changes its tensors.
+fn edited(edit: impl Fn(&mut Vec<(String, Dtype, Vec<usize>, Vec<u8>)>)) -> String {
+    let mut c = checkpoint(ModelKind::Transformer);
+    let bytes = export_bytes(&mut c).unwrap();
+    let (_, meta) = SafeTensors::read_metadata(&bytes).unwrap();
+    let st = SafeTensors::deserialize(&bytes).unwrap();
+    let mut tensors: Vec<_> = st
+        .tensors()
+        .into_iter()
+        .map(|(n, v)| (n, v.dtype(), v.shape().to_vec(), v.data().to_vec()))
+        .collect();
+    edit(&mut tensors);
+    let views = tensors
+        .iter()
+        .map(|(n, d, s, b)| (n.clone(), TensorView::new(*d, s.clone(), b).unwrap()));
+    let bytes = safetensors::serialize(views, meta.metadata().clone()).unwrap();
+    match import_bytes(&bytes) {
+        Ok(_) => panic!("the edited file imported"),
+        Err(e) => e,
+    }
+}
+
+const NORM: &str = "encoder.layers.0.norm1.weight";
+
+#[test]
+fn a_bad_file_is_an_error_naming_the_tensor_and_what_to_do() {
+    let e = edited(|t| t.retain(|x| x.0 != NORM));
+    assert!(e.contains(NORM) && e.contains("missing"), "{e}");
+    let e = edited(|t| {
+        let x = t.iter_mut().find(|x| x.0 == NORM).unwrap();
+        x.2 = vec![x.2[0] / 2, 2];
+    });
+    assert!(e.contains(NORM) && e.contains("shape"), "{e}");
+    let e = edited(|t| t.iter_mut().find(|x| x.0 == NORM).unwrap().1 = Dtype::I64);
+    assert!(e.contains(NORM) && e.contains("tensor.double()"), "{e}");
+    let e = edited(|t| t.push(("encoder.extra".into(), Dtype::F64, vec![1], vec![0; 8])));
+    assert!(
+        e.contains("encoder.extra") && e.contains("remove it"),
+        "{e}"
+    );
+    let mut c = checkpoint(ModelKind::Lstm);
+    let bytes = export_bytes(&mut c).unwrap();
+    let e = import_bytes(&bytes[..bytes.len() - 5]).err().unwrap();
+    assert!(e.contains("not a readable safetensors file"), "{e}");
+    let st = SafeTensors::deserialize(&bytes).unwrap();
+    let bare = safetensors::serialize(st.tensors(), None::<HashMap<String, String>>).unwrap();
+    let e = import_bytes(&bare).err().unwrap();
+    assert!(
+        e.contains("metadata has no") && e.contains("encdec export"),
+        "{e}"
+    );
+}
+
+#[test]
+fn export_and_import_commands_round_trip_a_checkpoint() {
+    let dir = std::env::temp_dir().join(format!("encdec-weights-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |n: &str| dir.join(n).to_string_lossy().into_owned();
+    let mut original = checkpoint(ModelKind::Attention);
+    original
+        .save(std::path::Path::new(&path("m.ckpt")))
+        .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_encdec"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let (ckpt, st, logits, back) = (
+        path("m.ckpt"),
+        path("m.safetensors"),
+        path("l.safetensors"),
+        path("n.ckpt"),
+    );
+    run(&[
+        "export",
+        "--checkpoint",
+        &ckpt,
+        "--out",
+        &st,
+        "--logits",
+        &logits,
+    ]);
+    run(&["import", "--weights", &st, "--out", &back]);
+    let mut back = Checkpoint::load(std::path::Path::new(&back)).unwrap();
+    for (a, b) in back.model.params().iter().zip(original.model.params()) {
+        assert_eq!((&a.name, &a.value), (&b.name, &b.value));
+    }
+    let (batch, written) = read_logits(&std::fs::read(&logits).unwrap()).unwrap();
+    let tape = Tape::new();
+    assert_eq!(
+        back.model.forward(&tape, &batch, None).logits.value(),
+        written
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
