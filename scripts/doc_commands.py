@@ -14,7 +14,7 @@ fixed lines) and its output must equal the transcript.
 Not run here, because .ci/run runs them as steps of their own: `cargo test --release`, the
 notebooks and their setup, the API docs, and the block after `<!-- ci: own-data -->`
 (scripts/readme_block.sh). The fixture scripts rewrite tests/fixtures/; afterwards every
-regenerated fixture must hold what the repository's holds: the same structure, the same integers
+regenerated fixture (JSON, or safetensors read as its metadata and tensors) must hold what the repository's holds: the same structure, the same integers
 and strings, and floats equal to within 1e-12 (1 + |x|). Not byte for byte: PyTorch's kernels differ
 from one CPU to another in the last bits (about 1e-15 here, against the 1e-9 the tests ask for).
 The repository's fixtures are put back afterwards.
@@ -22,6 +22,7 @@ The repository's fixtures are put back afterwards.
 
 import json
 import re
+import struct
 import subprocess
 import sys
 import time
@@ -105,6 +106,26 @@ def largest_difference(new, old, path: str) -> tuple[float, str]:
     return max(parts, default=(0.0, path))
 
 
+SAFETENSORS_TYPES = {"F64": "d", "F32": "f", "I64": "q"}
+
+
+def fixture_value(raw: bytes, name: str):
+    """A fixture as a JSON value: JSON files as they are; a safetensors file (binary) as its
+    metadata and, per tensor, its type, shape and values, so that the same comparison applies."""
+    if not name.endswith(".safetensors"):
+        return json.loads(raw.decode("utf-8"))
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8 : 8 + n])
+    value = {"__metadata__": header.pop("__metadata__", None)}
+    for tensor, info in header.items():
+        start, end = info["data_offsets"]
+        code = SAFETENSORS_TYPES[info["dtype"]]
+        data = raw[8 + n + start : 8 + n + end]
+        values = list(struct.unpack(f"<{len(data) // struct.calcsize(code)}{code}", data))
+        value[tensor] = {"dtype": info["dtype"], "shape": info["shape"], "data": values}
+    return value
+
+
 def check_fixtures() -> str | None:
     """Compares the fixtures the scripts regenerated with the repository's (see the module's
     docstring), prints the largest difference, puts the repository's back; returns the problem."""
@@ -113,9 +134,10 @@ def check_fixtures() -> str | None:
     worst, problems = (0.0, "none"), []
     for name in changed:
         old = subprocess.run(["git", "show", f"HEAD:{name}"], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout
+                             check=True).stdout
         try:
-            diff = largest_difference(json.loads((ROOT / name).read_text()), json.loads(old), name)
+            new = fixture_value((ROOT / name).read_bytes(), name)
+            diff = largest_difference(new, fixture_value(old, name), name)
         except ValueError as e:
             problems.append(str(e))
             continue

@@ -19,6 +19,11 @@ Two commands, run from the crate root:
         modules, runs the batch stored in the logits file and checks that
         PyTorch's logits equal encdec's to 1e-12 (exit status 1 if not).
 
+    python3 scripts/torch_weights.py trained
+        for each kind, trains a small model with encdec (`cargo run --release
+        -- train --pairs 200 --epochs 1`), exports it with --logits in a
+        temporary folder and runs `check` on it.
+
     python3 scripts/torch_weights.py fixtures
         makes one small seeded model of each kind in PyTorch (float64) and
         writes tests/fixtures/torch_{kind}.safetensors (weights and encdec's
@@ -31,7 +36,9 @@ tests need neither.
 
 import json
 import math
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import torch
@@ -163,9 +170,25 @@ def make_fixture(kind, out_dir, seed):
     print(f"wrote tests/fixtures/torch_{kind}.safetensors and torch_{kind}_logits.safetensors")
 
 
+def trained():
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in ["transformer", "lstm", "attention"]:
+            ckpt, weights, logits = (f"{tmp}/{kind}{end}" for end in [".ckpt", ".safetensors", "_logits.safetensors"])
+            encdec = ["cargo", "run", "--release", "--quiet", "--"]
+            subprocess.run(encdec + ["train", "--model", kind, "--pairs", "200", "--epochs", "1", "--out", ckpt],
+                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(encdec + ["export", "--checkpoint", ckpt, "--out", weights, "--logits", logits],
+                           check=True, stdout=subprocess.DEVNULL)
+            ok = check(weights, logits) and ok
+    return ok
+
+
 def main(argv):
     if len(argv) == 3 and argv[0] == "check":
         return 0 if check(argv[1], argv[2]) else 1
+    if argv == ["trained"]:
+        return 0 if trained() else 1
     if argv == ["fixtures"]:
         out_dir = Path("tests/fixtures")
         for seed, kind in enumerate(FIXTURE_CONFIGS):
