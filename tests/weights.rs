@@ -128,8 +128,11 @@ fn lstm_tensors_gain_l0_and_every_other_name_stays() {
     }
 }
 
-/// The exported transformer's file rebuilt after `edit` changes its tensors.
-fn edited(edit: impl Fn(&mut Vec<(String, Dtype, Vec<usize>, Vec<u8>)>)) -> String {
+/// The exported transformer's file rebuilt after `edit` changes its tensors,
+/// imported.
+fn edited(
+    edit: impl Fn(&mut Vec<(String, Dtype, Vec<usize>, Vec<u8>)>),
+) -> Result<Checkpoint, String> {
     let mut c = checkpoint(ModelKind::Transformer);
     let bytes = export_bytes(&mut c).unwrap();
     let (_, meta) = SafeTensors::read_metadata(&bytes).unwrap();
@@ -144,26 +147,57 @@ fn edited(edit: impl Fn(&mut Vec<(String, Dtype, Vec<usize>, Vec<u8>)>)) -> Stri
         .iter()
         .map(|(n, d, s, b)| (n.clone(), TensorView::new(*d, s.clone(), b).unwrap()));
     let bytes = safetensors::serialize(views, meta.metadata().clone()).unwrap();
-    match import_bytes(&bytes) {
+    import_bytes(&bytes)
+}
+
+/// The error of importing the edited file.
+fn refused(edit: impl Fn(&mut Vec<(String, Dtype, Vec<usize>, Vec<u8>)>)) -> String {
+    match edited(edit) {
         Ok(_) => panic!("the edited file imported"),
         Err(e) => e,
     }
+}
+
+#[test]
+fn f32_tensors_are_widened_exactly() {
+    // Every tensor rounded to f32, as torch's default float type stores it.
+    let narrowed = edited(|t| {
+        for x in t.iter_mut() {
+            x.1 = Dtype::F32;
+            x.3 =
+                x.3.chunks(8)
+                    .flat_map(|c| (f64::from_le_bytes(c.try_into().unwrap()) as f32).to_le_bytes())
+                    .collect();
+        }
+    });
+    let mut narrowed = narrowed.unwrap();
+    let mut original = checkpoint(ModelKind::Transformer);
+    let mut changed = 0;
+    for (a, b) in narrowed.model.params().iter().zip(original.model.params()) {
+        let rounded: Vec<f64> = b.value.data().iter().map(|&v| v as f32 as f64).collect();
+        assert_eq!((&a.name, a.value.data()), (&b.name, rounded.as_slice()));
+        changed += usize::from(a.value != b.value);
+    }
+    assert!(
+        changed > 10,
+        "rounding to f32 changed only {changed} tensors"
+    );
 }
 
 const NORM: &str = "encoder.layers.0.norm1.weight";
 
 #[test]
 fn a_bad_file_is_an_error_naming_the_tensor_and_what_to_do() {
-    let e = edited(|t| t.retain(|x| x.0 != NORM));
+    let e = refused(|t| t.retain(|x| x.0 != NORM));
     assert!(e.contains(NORM) && e.contains("missing"), "{e}");
-    let e = edited(|t| {
+    let e = refused(|t| {
         let x = t.iter_mut().find(|x| x.0 == NORM).unwrap();
         x.2 = vec![x.2[0] / 2, 2];
     });
     assert!(e.contains(NORM) && e.contains("shape"), "{e}");
-    let e = edited(|t| t.iter_mut().find(|x| x.0 == NORM).unwrap().1 = Dtype::I64);
+    let e = refused(|t| t.iter_mut().find(|x| x.0 == NORM).unwrap().1 = Dtype::I64);
     assert!(e.contains(NORM) && e.contains("tensor.double()"), "{e}");
-    let e = edited(|t| t.push(("encoder.extra".into(), Dtype::F64, vec![1], vec![0; 8])));
+    let e = refused(|t| t.push(("encoder.extra".into(), Dtype::F64, vec![1], vec![0; 8])));
     assert!(
         e.contains("encoder.extra") && e.contains("remove it"),
         "{e}"
@@ -179,6 +213,32 @@ fn a_bad_file_is_an_error_naming_the_tensor_and_what_to_do() {
         e.contains("metadata has no") && e.contains("encdec export"),
         "{e}"
     );
+}
+
+#[test]
+fn export_and_import_commands_refuse_bad_paths_in_one_line() {
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_encdec"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let e = run(&[
+        "import",
+        "--weights",
+        "no-such.safetensors",
+        "--out",
+        "x.ckpt",
+    ]);
+    assert!(
+        e.contains("no-such.safetensors") && e.contains("cannot read"),
+        "{e}"
+    );
+    let e = run(&["export", "--checkpoint", "no-such.ckpt", "--out", "x.txt"]);
+    assert!(e.contains("--out") && e.contains("x.txt"), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
 }
 
 #[test]
