@@ -216,6 +216,39 @@ fn a_bad_file_is_an_error_naming_the_tensor_and_what_to_do() {
 }
 
 #[test]
+fn a_damaged_config_is_refused_before_anything_is_allocated() {
+    let mut c = checkpoint(ModelKind::Lstm);
+    let bytes = export_bytes(&mut c).unwrap();
+    let (_, meta) = SafeTensors::read_metadata(&bytes).unwrap();
+    let mut meta = meta.metadata().clone().unwrap();
+    let mut config: serde_json::Value = serde_json::from_str(&meta["config"]).unwrap();
+    config["hidden"] = serde_json::json!(1u64 << 40);
+    meta.insert("config".into(), config.to_string());
+    let st = SafeTensors::deserialize(&bytes).unwrap();
+    let e = import_bytes(&safetensors::serialize(st.tensors(), Some(meta)).unwrap())
+        .err()
+        .unwrap();
+    assert!(
+        e.contains("hidden 1099511627776") && e.contains("do not fit"),
+        "{e}"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// A cut or bit-flipped file is imported or refused, never a panic.
+    #[test]
+    fn a_cut_or_flipped_file_never_panics(cut in 0usize..4000, flip in 0usize..4000, bit in 0u8..8) {
+        let mut c = checkpoint(ModelKind::Lstm);
+        let mut bytes = export_bytes(&mut c).unwrap();
+        let flip = flip % bytes.len();
+        bytes[flip] ^= 1 << bit;
+        let _ = import_bytes(&bytes);
+        let _ = import_bytes(&bytes[..cut.min(bytes.len())]);
+    }
+}
+
+#[test]
 fn export_and_import_commands_refuse_bad_paths_in_one_line() {
     let run = |args: &[&str]| {
         let out = Command::new(env!("CARGO_BIN_EXE_encdec"))

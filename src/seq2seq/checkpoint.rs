@@ -178,6 +178,30 @@ pub(super) fn vocab_from(header: &Value, key: &str, size: usize) -> Result<Vocab
     Ok(v)
 }
 
+/// Refuses a config whose largest tables would not fit in the `stored`
+/// values a file holds, before the model is built: a damaged file claiming
+/// hidden $2^{62}$ must not exhaust memory.
+pub(super) fn sizes_fit(config: &ModelConfig, stored: usize) -> Result<(), String> {
+    let tables = [
+        (config.src_vocab, config.emb),
+        (config.tgt_vocab, config.emb),
+        (config.tgt_vocab, config.hidden),
+        (config.emb, config.hidden),
+        (config.layers, 1),
+        (config.heads, 1),
+    ];
+    if tables
+        .iter()
+        .any(|&(a, b)| a.checked_mul(b).is_none_or(|n| n > stored))
+    {
+        return Err(format!(
+            "the model sizes (vocabularies {} and {}, emb {}, hidden {}, layers {}) do not fit the {stored} values stored",
+            config.src_vocab, config.tgt_vocab, config.emb, config.hidden, config.layers
+        ));
+    }
+    Ok(())
+}
+
 /// The header fields this version writes and reads.
 const HEADER_FIELDS: [&str; 9] = [
     "format",
@@ -371,23 +395,7 @@ impl Checkpoint {
         // fit in the values the file holds, so a header claiming hidden 2^62
         // is refused instead of exhausting memory.
         let stored = (expected - header_end - 8) / 8;
-        let tables = [
-            (config.src_vocab, config.emb),
-            (config.tgt_vocab, config.emb),
-            (config.tgt_vocab, config.hidden),
-            (config.emb, config.hidden),
-            (config.layers, 1),
-            (config.heads, 1),
-        ];
-        if tables
-            .iter()
-            .any(|&(a, b)| a.checked_mul(b).is_none_or(|n| n > stored))
-        {
-            return Err(corrupt(format!(
-                "the model sizes in the header (vocabularies {} and {}, emb {}, hidden {}, layers {}) do not fit the {stored} values stored",
-                config.src_vocab, config.tgt_vocab, config.emb, config.hidden, config.layers
-            )));
-        }
+        sizes_fit(&config, stored).map_err(corrupt)?;
         // Files written before tasks existed hold a translation model.
         let task = match header["task"].as_str() {
             None => Task::Translation,

@@ -29,7 +29,7 @@
 //! Values are written as `F64`. Import reads `F64` and widens `F32`
 //! (PyTorch's default) exactly; other types are refused.
 
-use super::checkpoint::{config_from, config_json, vocab_from};
+use super::checkpoint::{config_from, config_json, sizes_fit, vocab_from};
 use super::model::{ModelConfig, build};
 use super::pipeline::Task;
 use super::train_state::{text_from, text_json};
@@ -171,6 +171,12 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Checkpoint, String> {
     let src_vocab = vocab_from(&vocabs, "src_vocab", config.src_vocab)?;
     let tgt_vocab = vocab_from(&vocabs, "tgt_vocab", config.tgt_vocab)?;
     let text = text_from(&json("text")?, task)?;
+    let stored = st
+        .tensors()
+        .iter()
+        .map(|(_, v)| v.shape().iter().product::<usize>())
+        .sum();
+    sizes_fit(&config, stored)?;
     let mut model = build(&config, &mut rng(0))?;
     let mut wanted = vec![];
     for p in model.params_mut() {
