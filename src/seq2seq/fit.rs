@@ -19,6 +19,18 @@ use std::time::Instant;
 pub enum OptimizerChoice {
     /// Adam with PyTorch's defaults ($\beta_1 = 0.9$, $\beta_2 = 0.999$, $\epsilon = 10^{-8}$).
     Adam,
+    /// Adam with L2 weight decay $\lambda$ added to the gradient of matrices
+    /// (`torch.optim.Adam(weight_decay=λ)`; see [`Adam::with_weight_decay`]).
+    AdamL2 {
+        /// $\lambda$.
+        weight_decay: Float,
+    },
+    /// AdamW: decoupled weight decay $\lambda$ of matrices (`torch.optim.AdamW`;
+    /// see [`Adam::adamw`]).
+    AdamW {
+        /// $\lambda$.
+        weight_decay: Float,
+    },
     /// SGD with momentum.
     Sgd {
         /// $\mu$.
@@ -31,6 +43,10 @@ impl OptimizerChoice {
     pub fn build(self) -> Box<dyn Optimizer> {
         match self {
             OptimizerChoice::Adam => Box::new(Adam::default()),
+            OptimizerChoice::AdamL2 { weight_decay } => {
+                Box::new(Adam::with_weight_decay(weight_decay))
+            }
+            OptimizerChoice::AdamW { weight_decay } => Box::new(Adam::adamw(weight_decay)),
             OptimizerChoice::Sgd { momentum } => Box::new(Sgd::new(momentum)),
         }
     }
