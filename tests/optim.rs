@@ -298,3 +298,39 @@ fn a_state_that_does_not_fit_is_refused() {
     assert!(Adam::default().set_state(&[&w], bad_t).is_err());
     assert!(Sgd::new(0.9).set_state(&[&w], vec![Some(vec![])]).is_err());
 }
+
+#[test]
+fn optim_options_reach_the_training_config() {
+    use encdec::seq2seq::pipeline::default_training;
+    use encdec::seq2seq::{ADAMW_DEFAULT_DECAY, ModelKind, OptimOptions, OptimizerChoice};
+    let apply = |o: OptimOptions| {
+        let mut config = default_training(ModelKind::Attention, 1, 8, 0);
+        o.check().and_then(|_| o.apply(&mut config)).map(|_| config)
+    };
+    let plain = apply(OptimOptions::default()).unwrap();
+    assert_eq!(
+        (plain.optimizer, plain.label_smoothing),
+        (OptimizerChoice::Adam, 0.0)
+    );
+    let l2 = apply(OptimOptions {
+        weight_decay: Some(0.05),
+        label_smoothing: Some(0.1),
+        ..OptimOptions::default()
+    })
+    .unwrap();
+    assert_eq!(l2.optimizer, OptimizerChoice::AdamL2 { weight_decay: 0.05 });
+    assert_eq!(l2.label_smoothing, 0.1);
+    let adamw = apply(OptimOptions {
+        adamw: true,
+        ..OptimOptions::default()
+    })
+    .unwrap();
+    let weight_decay = ADAMW_DEFAULT_DECAY;
+    assert_eq!(adamw.optimizer, OptimizerChoice::AdamW { weight_decay });
+    assert_eq!(adamw.optimizer.build().name(), "adamw");
+    let bad = OptimOptions {
+        label_smoothing: Some(1.0),
+        ..OptimOptions::default()
+    };
+    assert!(apply(bad).unwrap_err().contains("--label-smoothing"));
+}
