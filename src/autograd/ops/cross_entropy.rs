@@ -97,7 +97,7 @@ impl<'t> Var<'t> {
     /// $w_k$, as `torch.nn.functional.cross_entropy` defines them. Row $r$
     /// of $C$ classes with target $t_r$ and $\log p_{rk} = \mathrm{log\_softmax}(z_r)_k$ loses
     ///
-    /// $$ \ell_r = -(1-\varepsilon)\, w_{t_r} \log p_{r t_r} - \frac{\varepsilon}{C} \sum_{k} w_k \log p_{rk} $$
+    /// $$ \ell_r = -(1-\varepsilon) w_{t_r} \log p_{r t_r} - \frac{\varepsilon}{C} \sum_{k} w_k \log p_{rk} $$
     ///
     /// ($\ell_r = 0$ for rows whose target is `ignore_index`), and the rows
     /// $R$ that count combine by `reduction`: the sum $\sum_{r \in R} \ell_r$,
@@ -111,8 +111,8 @@ impl<'t> Var<'t> {
     /// # Backward
     /// With $W = \sum_k w_k$ and $s_r$ the factor of $\ell_r$ in the
     /// reduction ($\bar L / \sum_{r \in R} w_{t_r}$, $\bar L$ or $\bar\ell_r$):
-    /// $\bar z_{rk} = s_r\big(((1-\varepsilon) w_{t_r} + \tfrac{\varepsilon}{C} W)\, p_{rk}
-    /// - (1-\varepsilon) w_{t_r} [k = t_r] - \tfrac{\varepsilon}{C} w_k\big)$ for $r \in R$, 0 otherwise.
+    /// $\bar z_{rk} = s_r\big(((1-\varepsilon) w_{t_r} + \tfrac{\varepsilon}{C} W) p_{rk} -
+    /// (1-\varepsilon) w_{t_r} [k = t_r] - \tfrac{\varepsilon}{C} w_k\big)$ for $r \in R$, 0 otherwise.
     ///
     /// # Shapes
     /// logits `[.., classes]` with as many rows as `targets` -> `[]`, or
