@@ -12,7 +12,12 @@ by 10**uniform(-2, 1), drawn separately per step and per parameter, so their
 size changes by up to three orders of magnitude between steps; without that,
 Adam's second-moment estimate would barely matter.
 
-Writes tests/fixtures/optim_adam.json and tests/fixtures/optim_sgd.json:
+Two more fixtures use weight decay with two parameter groups, as encdec's
+`optim::decays` rule does: `w` (two axes) decays, `b` (one axis, a bias)
+does not. `adam_wd` is torch.optim.Adam (L2 added to the gradient) and
+`adamw` is torch.optim.AdamW (decoupled decay).
+
+Writes tests/fixtures/optim_{adam,sgd,adam_wd,adamw}.json:
 
     {"optimizer": "adam", "torch_version": "...", "hyper": {...},
      "initial": {"w": T, "b": T},
@@ -46,6 +51,7 @@ STEPS = 6
 
 ADAM_HYPER = {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
 SGD_HYPER = {"lr": 0.1, "momentum": 0.9}
+WD_HYPER = {**ADAM_HYPER, "lr": 0.05, "weight_decay": 0.1}
 
 
 def tensor_json(t):
@@ -63,6 +69,24 @@ def make_adam(params):
     h = ADAM_HYPER
     return torch.optim.Adam(params, lr=h["lr"], betas=(h["beta1"], h["beta2"]), eps=h["eps"],
                             weight_decay=0, amsgrad=False)
+
+
+def decay_groups(params, weight_decay):
+    """encdec's rule: decay parameters of two or more axes, not biases or LayerNorm."""
+    return [{"params": [p for p in params if p.dim() >= 2], "weight_decay": weight_decay},
+            {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
+
+
+def make_adam_wd(params):
+    h = WD_HYPER
+    return torch.optim.Adam(decay_groups(params, h["weight_decay"]), lr=h["lr"],
+                            betas=(h["beta1"], h["beta2"]), eps=h["eps"], amsgrad=False)
+
+
+def make_adamw(params):
+    h = WD_HYPER
+    return torch.optim.AdamW(decay_groups(params, h["weight_decay"]), lr=h["lr"],
+                             betas=(h["beta1"], h["beta2"]), eps=h["eps"], amsgrad=False)
 
 
 def make_sgd(params):
@@ -87,10 +111,13 @@ def run(make_optimizer, seed):
     return initial, steps
 
 
-def adam_reference(p, grads, h):
-    """Adam trajectory of one parameter, written out as in the paper."""
+def adam_reference(p, grads, h, l2=0.0, decoupled=0.0):
+    """Adam trajectory of one parameter, written out as in the paper, with
+    L2 decay `l2` added to the gradient or decoupled decay `decoupled`."""
     m, v, out = torch.zeros_like(p), torch.zeros_like(p), []
     for t, g in enumerate(grads, start=1):
+        p = p * (1 - h["lr"] * decoupled)
+        g = g + l2 * p
         m = h["beta1"] * m + (1 - h["beta1"]) * g
         v = h["beta2"] * v + (1 - h["beta2"]) * g * g
         m_hat = m / (1 - h["beta1"] ** t)
@@ -98,6 +125,14 @@ def adam_reference(p, grads, h):
         p = p - h["lr"] * m_hat / (v_hat.sqrt() + h["eps"])
         out.append(p)
     return out
+
+
+def adam_wd_reference(p, grads, h):
+    return adam_reference(p, grads, h, l2=h["weight_decay"] if p.dim() >= 2 else 0.0)
+
+
+def adamw_reference(p, grads, h):
+    return adam_reference(p, grads, h, decoupled=h["weight_decay"] if p.dim() >= 2 else 0.0)
 
 
 def sgd_reference(p, grads, h):
@@ -141,6 +176,8 @@ def write_fixture(name, hyper, initial, steps):
 FIXTURES = [
     ("adam", make_adam, ADAM_HYPER, adam_reference, 21),
     ("sgd", make_sgd, SGD_HYPER, sgd_reference, 22),
+    ("adam_wd", make_adam_wd, WD_HYPER, adam_wd_reference, 23),
+    ("adamw", make_adamw, WD_HYPER, adamw_reference, 24),
 ]
 
 

@@ -32,7 +32,7 @@ use encdec::checks::heap::CountingAlloc;
 use encdec::data::Language;
 use encdec::seq2seq::ModelKind;
 use encdec::seq2seq::corpus::CorpusSpec;
-use encdec::seq2seq::run::{DataSource, ModelOptions, TextOptions, TrainOptions};
+use encdec::seq2seq::run::{DataSource, ModelOptions, OptimOptions, TextOptions, TrainOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -394,6 +394,15 @@ struct TrainFlags {
     /// Clip the gradient norm to this (0: no clipping; default 5).
     #[arg(long)]
     clip: Option<f64>,
+    /// Label smoothing of the training loss, at least 0 and below 1 (default 0).
+    #[arg(long)]
+    label_smoothing: Option<f64>,
+    /// Weight decay of weight matrices, not biases or LayerNorm (default 0; with --adamw 0.01).
+    #[arg(long)]
+    weight_decay: Option<f64>,
+    /// AdamW (decoupled weight decay) instead of Adam (L2 added to the gradient).
+    #[arg(long)]
+    adamw: bool,
     /// Stop after this many epochs without a lower validation loss.
     #[arg(long)]
     patience: Option<usize>,
@@ -472,6 +481,11 @@ impl TrainFlags {
             seed: self.seed,
             lr: self.lr,
             clip: self.clip,
+            optim: OptimOptions {
+                label_smoothing: self.label_smoothing,
+                weight_decay: self.weight_decay,
+                adamw: self.adamw,
+            },
             patience: self.patience,
             out: Some(self.out),
             curves: self.curves,

@@ -16,22 +16,29 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// `encdec train` of an attention model on 400 built-in pairs for one
+/// epoch, written to `out`, with `extra` flags.
+fn train_attention(out: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "train",
+        "--model",
+        "attention",
+        "--epochs",
+        "1",
+        "--pairs",
+        "400",
+    ];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--out", out]);
+    encdec(&args)
+}
+
 /// A quickly trained attention model (once for all tests).
 fn checkpoint() -> &'static str {
     static PATH: OnceLock<String> = OnceLock::new();
     PATH.get_or_init(|| {
         let path = temp("attention.ckpt").display().to_string();
-        let o = encdec(&[
-            "train",
-            "--model",
-            "attention",
-            "--epochs",
-            "1",
-            "--pairs",
-            "400",
-            "--out",
-            &path,
-        ]);
+        let o = train_attention(&path, &[]);
         assert!(o.status.success(), "{}", stderr(&o));
         assert!(stdout(&o).contains("test BLEU-4"), "{}", stdout(&o));
         path
@@ -279,4 +286,42 @@ fn bench_reports_growth_over_several_lengths() {
         "{out}"
     );
     assert!(!out.contains("transformer"), "{out}");
+}
+
+#[test]
+fn train_refuses_bad_optimizer_flags() {
+    let train = |flag: &str| encdec(&["train", "--model", "lstm", "--epochs", "1", flag]);
+    fails_with(
+        &train("--label-smoothing=1"),
+        "--label-smoothing must be at least 0 and below 1",
+    );
+    fails_with(
+        &train("--label-smoothing=NaN"),
+        "--label-smoothing must be at least 0 and below 1",
+    );
+    fails_with(
+        &train("--weight-decay=-0.1"),
+        "--weight-decay must be a number at least 0",
+    );
+}
+
+#[test]
+fn adamw_and_label_smoothing_train_and_are_kept_in_the_checkpoint() {
+    let path = temp("adamw.ckpt").display().to_string();
+    let flags = [
+        "--adamw",
+        "--weight-decay",
+        "0.05",
+        "--label-smoothing",
+        "0.1",
+    ];
+    let o = train_attention(&path, &flags);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The checkpoint holds AdamW's state: resuming it with Adam is refused.
+    let resume = train_attention(&path, &["--resume", &path]);
+    fails_with(
+        &resume,
+        "the checkpoint holds a adamw state, training uses adam",
+    );
+    std::fs::remove_file(&path).unwrap();
 }

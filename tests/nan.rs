@@ -111,7 +111,7 @@ fn not_read(case: &str, which: usize, shape: &[usize], flat: usize) -> Option<&'
             let (i, j) = ((flat / n) % n, flat % n);
             (j > i).then_some("a position masked_fill overwrites")
         }
-        ("cross_entropy", 0) => {
+        ("cross_entropy" | "cross_entropy_options" | "cross_entropy_per_row", 0) => {
             // A row whose target is 0 is ignored (padding).
             let classes = shape[1];
             let targets = encdec::checks::ops::ce_targets(shape[0], classes);

@@ -83,6 +83,8 @@ gradcheck_tests! {
     masked_fill_gradcheck => "masked_fill",
     dropout_gradcheck => "dropout",
     cross_entropy_gradcheck => "cross_entropy",
+    cross_entropy_options_gradcheck => "cross_entropy_options",
+    cross_entropy_per_row_gradcheck => "cross_entropy_per_row",
 }
 
 #[test]

@@ -9,7 +9,7 @@
 
 use approx::assert_abs_diff_eq;
 use encdec::autograd::Param;
-use encdec::optim::{Adam, Optimizer, Schedule, Sgd, clip_grad_norm, global_norm};
+use encdec::optim::{Adam, Optimizer, Schedule, Sgd, clip_grad_norm, decays, global_norm};
 use encdec::tensor::Tensor;
 use serde_json::Value;
 
@@ -113,6 +113,60 @@ fn sgd_momentum_matches_pytorch_step_for_step() {
         worst <= 1e-12,
         "SGD differs from torch.optim.SGD by {worst:e}"
     );
+}
+
+/// Replays a weight-decay fixture (`w` decays, `b` does not) through `opt`.
+fn replay_decay(name: &str, opt: &mut Adam) -> f64 {
+    let h = load(name)["hyper"].clone();
+    opt.weight_decay = h["weight_decay"].as_f64().unwrap();
+    opt.eps = h["eps"].as_f64().unwrap();
+    replay(name, opt, h["lr"].as_f64().unwrap())
+}
+
+// PyTorch lines that made tests/fixtures/optim_adam_wd.json and optim_adamw.json,
+// from `run(make_adam_wd, 23)`, `run(make_adamw, 24)` in scripts/make_optim_fixtures.py
+// (same SHAPES, STEPS and gradients as above):
+//     WD_HYPER = {**ADAM_HYPER, "lr": 0.05, "weight_decay": 0.1}
+//     groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": 0.1},
+//               {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
+//     torch.optim.Adam(groups, lr=0.05, betas=(0.9, 0.999), eps=1e-8, amsgrad=False)
+//     torch.optim.AdamW(groups, lr=0.05, betas=(0.9, 0.999), eps=1e-8, amsgrad=False)
+#[test]
+fn adam_weight_decay_matches_pytorch_step_for_step() {
+    let worst = replay_decay("optim_adam_wd", &mut Adam::with_weight_decay(0.0));
+    assert!(
+        worst <= 1e-12,
+        "Adam(weight_decay) differs from torch by {worst:e}"
+    );
+    // Without the decay the trajectory is far from PyTorch's: the check can fail.
+    let plain = replay("optim_adam_wd", &mut Adam::default(), 0.05);
+    assert!(plain > 1e-6, "{plain:e}");
+}
+
+#[test]
+fn adamw_matches_pytorch_step_for_step() {
+    let worst = replay_decay("optim_adamw", &mut Adam::adamw(0.0));
+    assert!(
+        worst <= 1e-12,
+        "AdamW differs from torch.optim.AdamW by {worst:e}"
+    );
+    // L2 decay in place of decoupled decay does not match AdamW.
+    let l2 = replay_decay("optim_adamw", &mut Adam::with_weight_decay(0.0));
+    assert!(l2 > 1e-6, "{l2:e}");
+}
+
+#[test]
+fn only_matrices_decay() {
+    // AdamW with a zero gradient: a matrix shrinks by 1 - lr*wd = 1 - 0.1*0.5
+    // = 0.95; a bias (one axis) stays put.
+    let mut w = Param::new("linear.weight", Tensor::ones(&[2, 2]));
+    let mut b = Param::new("norm.bias", Tensor::ones(&[2]));
+    assert!(decays(&w) && !decays(&b));
+    let zero = |p: &Param| Some(Tensor::zeros(p.shape()));
+    let grads = [zero(&w), zero(&b)];
+    Adam::adamw(0.5).step(&mut [&mut w, &mut b], &grads, 0.1);
+    assert_eq!(w.value.data(), &[0.95; 4]);
+    assert_eq!(b.value.data(), &[1.0; 2]);
 }
 
 #[test]
@@ -243,4 +297,40 @@ fn a_state_that_does_not_fit_is_refused() {
     ])];
     assert!(Adam::default().set_state(&[&w], bad_t).is_err());
     assert!(Sgd::new(0.9).set_state(&[&w], vec![Some(vec![])]).is_err());
+}
+
+#[test]
+fn optim_options_reach_the_training_config() {
+    use encdec::seq2seq::pipeline::default_training;
+    use encdec::seq2seq::{ADAMW_DEFAULT_DECAY, ModelKind, OptimOptions, OptimizerChoice};
+    let apply = |o: OptimOptions| {
+        let mut config = default_training(ModelKind::Attention, 1, 8, 0);
+        o.check().and_then(|_| o.apply(&mut config)).map(|_| config)
+    };
+    let plain = apply(OptimOptions::default()).unwrap();
+    assert_eq!(
+        (plain.optimizer, plain.label_smoothing),
+        (OptimizerChoice::Adam, 0.0)
+    );
+    let l2 = apply(OptimOptions {
+        weight_decay: Some(0.05),
+        label_smoothing: Some(0.1),
+        ..OptimOptions::default()
+    })
+    .unwrap();
+    assert_eq!(l2.optimizer, OptimizerChoice::AdamL2 { weight_decay: 0.05 });
+    assert_eq!(l2.label_smoothing, 0.1);
+    let adamw = apply(OptimOptions {
+        adamw: true,
+        ..OptimOptions::default()
+    })
+    .unwrap();
+    let weight_decay = ADAMW_DEFAULT_DECAY;
+    assert_eq!(adamw.optimizer, OptimizerChoice::AdamW { weight_decay });
+    assert_eq!(adamw.optimizer.build().name(), "adamw");
+    let bad = OptimOptions {
+        label_smoothing: Some(1.0),
+        ..OptimOptions::default()
+    };
+    assert!(apply(bad).unwrap_err().contains("--label-smoothing"));
 }

@@ -18,6 +18,7 @@ mod param;
 mod tape;
 
 pub use gradcheck::{GradcheckConfig, GradcheckReport, InputReport, Mode, Worst, gradcheck};
+pub use ops::cross_entropy::{CrossEntropyOptions, Reduction};
 pub use ops::custom::CustomOp;
 pub(crate) use ops::unary::sigmoid;
 pub use param::Param;

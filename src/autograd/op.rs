@@ -61,7 +61,7 @@ pub(crate) enum Op {
     },
     CrossEntropy {
         targets: Vec<usize>,
-        ignore_index: Option<usize>,
+        options: Box<cross_entropy::CrossEntropyOptions>,
     },
     LstmSequence(Box<lstm_seq::LstmSaved>),
     GruSequence(Box<gru_seq::GruSaved>),
@@ -175,14 +175,8 @@ pub(crate) fn backward(
         Op::LogSoftmax => one(softmax::log_softmax_backward(g, y)),
         Op::MaskedFill { mask } => one(masked_fill::masked_fill_backward(g, mask)),
         Op::Dropout { scale } => one(dropout::dropout_backward(g, scale)),
-        Op::CrossEntropy {
-            targets,
-            ignore_index,
-        } => one(cross_entropy::cross_entropy_backward(
-            g,
-            x[0],
-            targets,
-            *ignore_index,
+        Op::CrossEntropy { targets, options } => one(cross_entropy::cross_entropy_backward(
+            g, x[0], targets, options,
         )),
         Op::LstmSequence(saved) => lstm_seq::lstm_sequence_backward(saved, x, y, g, need),
         Op::GruSequence(saved) => gru_seq::gru_sequence_backward(saved, x, y, g, need),

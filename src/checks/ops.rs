@@ -6,7 +6,9 @@
 //! function to check. The CLI runs each case at `d = [2, 3, 4]` on seeded
 //! values; the tests draw `d` and the values with proptest.
 
-use crate::autograd::{GradcheckConfig, GradcheckReport, Tape, Var, gradcheck};
+use crate::autograd::{
+    CrossEntropyOptions, GradcheckConfig, GradcheckReport, Reduction, Tape, Var, gradcheck,
+};
 use crate::tensor::{Float, Mask, Tensor, rng};
 
 /// Where a case's input values may lie.
@@ -114,6 +116,17 @@ pub fn ce_targets(rows: usize, classes: usize) -> Vec<usize> {
             _ => 1 + (2 * r) % (classes - 1),
         })
         .collect()
+}
+
+/// Options for the cross-entropy cases: class 0 ignored, smoothing 0.1 and
+/// unequal class weights $w_k = 0.5 + 0.25 k$.
+fn ce_options(classes: usize, reduction: Reduction) -> CrossEntropyOptions {
+    CrossEntropyOptions {
+        ignore_index: Some(0),
+        label_smoothing: 0.1,
+        weight: Some((0..classes).map(|k| 0.5 + 0.25 * k as Float).collect()),
+        reduction,
+    }
 }
 
 /// Every op of the tape, each with its gradient check.
@@ -360,6 +373,26 @@ pub fn op_cases() -> Vec<OpCase> {
             |_, x| {
                 let s = x[0].shape();
                 x[0].cross_entropy(&ce_targets(s[0], s[1]), Some(0))
+            },
+        ),
+        case(
+            "cross_entropy_options",
+            |[a, b, _]| vec![vec![a + 2, b + 1]],
+            Any,
+            |_, x| {
+                let s = x[0].shape();
+                let o = ce_options(s[1], Reduction::Mean);
+                x[0].cross_entropy_with(&ce_targets(s[0], s[1]), &o)
+            },
+        ),
+        case(
+            "cross_entropy_per_row",
+            |[a, b, _]| vec![vec![a + 2, b + 1]],
+            Any,
+            |_, x| {
+                let s = x[0].shape();
+                let o = ce_options(s[1], Reduction::None);
+                x[0].cross_entropy_with(&ce_targets(s[0], s[1]), &o)
             },
         ),
     ]

@@ -6,7 +6,7 @@ use encdec::checks::bench::{
 };
 use encdec::data::FOX_EN;
 use encdec::plot::{attention_heads, attention_heatmap};
-use encdec::seq2seq::run::{DataSource, ModelOptions, TextOptions, TrainOptions};
+use encdec::seq2seq::run::{DataSource, ModelOptions, OptimOptions, TextOptions, TrainOptions};
 use encdec::seq2seq::{ChatReply, ChatSession, Checkpoint, DecodedText, ModelKind, Task};
 use std::path::Path;
 use std::time::Instant;
@@ -100,6 +100,7 @@ pub fn demo(epochs: usize, seed: u64, out: &Path, save: Option<&Path>) -> CliRes
         seed,
         lr: None,
         clip: None,
+        optim: OptimOptions::default(),
         patience: None,
         out: save.map(Path::to_path_buf),
         curves: None,

@@ -10,7 +10,7 @@ mod clip;
 mod schedule;
 mod sgd;
 
-pub use adam::Adam;
+pub use adam::{Adam, decays};
 pub use clip::{clip_grad_norm, global_norm};
 pub use schedule::Schedule;
 pub use sgd::Sgd;

@@ -6,7 +6,7 @@ use super::Batch;
 use super::batch::{Example, batches};
 use super::metrics::token_accuracy;
 use super::model::Seq2Seq;
-use crate::autograd::{Tape, Var};
+use crate::autograd::{CrossEntropyOptions, Tape, Var};
 use crate::data::PAD_ID;
 use crate::optim::{Adam, Optimizer, Schedule, Sgd, clip_grad_norm};
 use crate::tensor::{Float, Rng, Tensor, rng};
@@ -19,6 +19,18 @@ use std::time::Instant;
 pub enum OptimizerChoice {
     /// Adam with PyTorch's defaults ($\beta_1 = 0.9$, $\beta_2 = 0.999$, $\epsilon = 10^{-8}$).
     Adam,
+    /// Adam with L2 weight decay $\lambda$ added to the gradient of matrices
+    /// (`torch.optim.Adam(weight_decay=λ)`; see [`Adam::with_weight_decay`]).
+    AdamL2 {
+        /// $\lambda$.
+        weight_decay: Float,
+    },
+    /// AdamW: decoupled weight decay $\lambda$ of matrices (`torch.optim.AdamW`;
+    /// see [`Adam::adamw`]).
+    AdamW {
+        /// $\lambda$.
+        weight_decay: Float,
+    },
     /// SGD with momentum.
     Sgd {
         /// $\mu$.
@@ -31,6 +43,10 @@ impl OptimizerChoice {
     pub fn build(self) -> Box<dyn Optimizer> {
         match self {
             OptimizerChoice::Adam => Box::new(Adam::default()),
+            OptimizerChoice::AdamL2 { weight_decay } => {
+                Box::new(Adam::with_weight_decay(weight_decay))
+            }
+            OptimizerChoice::AdamW { weight_decay } => Box::new(Adam::adamw(weight_decay)),
             OptimizerChoice::Sgd { momentum } => Box::new(Sgd::new(momentum)),
         }
     }
@@ -49,6 +65,10 @@ pub struct TrainConfig {
     pub schedule: Schedule,
     /// Clip the global gradient norm to this value.
     pub clip: Option<Float>,
+    /// Label smoothing $\varepsilon$ of the training loss (0: none; see
+    /// [`crate::autograd::Var::cross_entropy_with`]). The validation loss
+    /// stays the plain cross-entropy, so runs with and without compare.
+    pub label_smoothing: Float,
     /// Seed of the batch order and of dropout.
     pub seed: u64,
     /// Show a progress bar (on a terminal) and print a line per epoch.
@@ -120,11 +140,17 @@ struct Tally {
     counted: usize,
 }
 
-/// The masked cross-entropy of a forward pass, and its accuracy counts.
-fn loss_of<'t>(logits: Var<'t>, batch: &Batch) -> (Var<'t>, Tally) {
+/// The masked cross-entropy of a forward pass, with label smoothing
+/// `smoothing`, and its accuracy counts.
+fn loss_of<'t>(logits: Var<'t>, batch: &Batch, smoothing: Float) -> (Var<'t>, Tally) {
     let v = logits.shape()[2];
     let flat = logits.reshape(&[batch.size * batch.tgt_len, v]);
-    let loss = flat.cross_entropy(&batch.tgt_out, Some(PAD_ID));
+    let options = CrossEntropyOptions {
+        ignore_index: Some(PAD_ID),
+        label_smoothing: smoothing,
+        ..CrossEntropyOptions::default()
+    };
+    let loss = flat.cross_entropy_with(&batch.tgt_out, &options);
     let (correct, counted) = token_accuracy(&flat.value(), &batch.tgt_out);
     let tally = Tally {
         loss_sum: loss.item() * counted as Float,
@@ -144,7 +170,7 @@ pub fn train_step(
     clip: Option<Float>,
     rng: &mut Rng,
 ) -> Float {
-    let t = train_step_tally(model, batch, opt, lr, clip, rng);
+    let t = train_step_tally(model, batch, opt, lr, clip, 0.0, rng);
     t.loss_sum / t.counted.max(1) as Float
 }
 
@@ -154,6 +180,7 @@ fn train_step_tally(
     opt: &mut dyn Optimizer,
     lr: Float,
     clip: Option<Float>,
+    smoothing: Float,
     rng: &mut Rng,
 ) -> Tally {
     let shards = crate::parallel::threads().min(batch.size);
@@ -164,9 +191,9 @@ fn train_step_tally(
         .map(|p| p.trainable.then(|| p.id()))
         .collect();
     let (mut grads, tally) = if shards <= 1 {
-        shard_gradients(&*model, &ids, batch, None, rng)
+        shard_gradients(&*model, &ids, batch, None, smoothing, rng)
     } else {
-        data_parallel_gradients(&*model, &ids, batch, shards, rng)
+        data_parallel_gradients(&*model, &ids, batch, shards, smoothing, rng)
     };
     if let Some(max) = clip {
         clip_grad_norm(&mut grads, max);
@@ -185,11 +212,12 @@ fn shard_gradients(
     ids: &[Option<u64>],
     batch: &Batch,
     total: Option<usize>,
+    smoothing: Float,
     rng: &mut Rng,
 ) -> (Vec<Option<Tensor>>, Tally) {
     let tape = Tape::new();
     let out = model.forward(&tape, batch, Some(rng));
-    let (mut loss, tally) = loss_of(out.logits, batch);
+    let (mut loss, tally) = loss_of(out.logits, batch, smoothing);
     if let Some(n) = total {
         loss = loss.mul_scalar(tally.counted as Float / n.max(1) as Float);
     }
@@ -213,6 +241,7 @@ fn data_parallel_gradients(
     ids: &[Option<u64>],
     batch: &Batch,
     shards: usize,
+    smoothing: Float,
     rng: &mut Rng,
 ) -> (Vec<Option<Tensor>>, Tally) {
     let total = batch.tgt_out.iter().filter(|&&t| t != PAD_ID).count();
@@ -226,7 +255,7 @@ fn data_parallel_gradients(
         let handles: Vec<_> = parts
             .into_iter()
             .map(|(b, mut r)| {
-                scope.spawn(move || shard_gradients(model, ids, &b, Some(total), &mut r))
+                scope.spawn(move || shard_gradients(model, ids, &b, Some(total), smoothing, &mut r))
             })
             .collect();
         handles
@@ -259,7 +288,7 @@ pub fn evaluate(model: &dyn Seq2Seq, examples: &[Example], batch_size: usize) ->
     for (_, batch) in super::sorted_batches(examples, batch_size) {
         let tape = Tape::new();
         let out = model.forward(&tape, &batch, None);
-        let (_, t) = loss_of(out.logits, &batch);
+        let (_, t) = loss_of(out.logits, &batch, 0.0);
         loss += t.loss_sum;
         correct += t.correct;
         counted += t.counted;
@@ -365,6 +394,7 @@ pub fn fit_with<E>(
                 opt,
                 config.schedule.lr(step),
                 config.clip,
+                config.label_smoothing,
                 &mut rng,
             );
             loss += t.loss_sum;

@@ -15,6 +15,7 @@ mod fit;
 mod lstm;
 mod metrics;
 mod model;
+mod optim_options;
 pub mod pipeline;
 mod pretrained;
 pub mod run;
@@ -42,6 +43,7 @@ pub use fit::{
 pub use lstm::{LstmSeq2Seq, WordLstm};
 pub use metrics::{Prf, corpus_bleu, lcs_len, mean_rouge, rouge_l, rouge_n, token_accuracy};
 pub use model::{Decoded, Encoded, ModelConfig, ModelKind, Seq2Seq, build};
+pub use optim_options::{ADAMW_DEFAULT_DECAY, OptimOptions};
 pub use pipeline::Task;
 pub use pretrained::load_vectors;
 pub use transformer::TransformerSeq2Seq;

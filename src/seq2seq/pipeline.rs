@@ -225,6 +225,7 @@ pub fn default_training(
         optimizer: OptimizerChoice::Adam,
         schedule,
         clip: Some(5.0),
+        label_smoothing: 0.0,
         seed,
         verbose: false,
     }

@@ -14,6 +14,7 @@ use super::corpus::{last_reply, read_turns, reply_pairs};
 use super::eval::{EvalReport, evaluate_turns};
 use super::fit::{FitOptions, History, fit_with};
 use super::model::{ModelConfig, ModelKind, build};
+pub use super::optim_options::OptimOptions;
 use super::pipeline::{Task, default_model, default_training};
 use super::{Example, bucketed_batches, load_vectors, padding_share};
 use crate::data::{Language, ReadOptions, TextPair, Tokenizer, Vocab};
@@ -114,6 +115,8 @@ pub struct TrainOptions {
     pub lr: Option<f64>,
     /// Clip the gradient norm to this (0: no clipping); default 5.
     pub clip: Option<f64>,
+    /// Label smoothing, weight decay, Adam or AdamW.
+    pub optim: OptimOptions,
     /// Stop after this many epochs without a lower validation loss.
     pub patience: Option<usize>,
     /// The checkpoint to write (the best by validation loss); `None` keeps it in memory.
@@ -238,6 +241,7 @@ pub fn check_options(o: &TrainOptions) -> Result<(), String> {
     if o.clip.is_some_and(|c| !(c.is_finite() && c >= 0.0)) {
         return Err("--clip must be a number at least 0 (0: no clipping)".into());
     }
+    o.optim.check()?;
     if o.text.max_vocab.is_some_and(|v| v < 5) {
         return Err("--max-vocab must be at least 5 (the four special tokens and a word)".into());
     }
@@ -530,6 +534,7 @@ pub fn train(o: &TrainOptions, say: &mut dyn FnMut(String)) -> Result<TrainOutco
     if let Some(c) = o.clip {
         config.clip = (c > 0.0).then_some(c);
     }
+    o.optim.apply(&mut config)?;
     let options = FitOptions {
         bucket: !builtin,
         patience: o.patience,
