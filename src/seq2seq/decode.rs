@@ -195,6 +195,19 @@ fn argmax(row: &[Float]) -> usize {
 /// `sources`: each a sentence's ids without `</s>`, any lengths ≥ 0 → one
 /// [`Hypothesis`] per source, in order.
 pub fn greedy(model: &dyn Seq2Seq, sources: &[&[usize]], max_len: usize) -> Vec<Hypothesis> {
+    decode_choosing(model, sources, max_len, argmax)
+}
+
+/// The loop of [`greedy`] and [`super::sample`]: from `<s>`, append the id
+/// `choose` picks from the next-word log-probabilities (one call per live
+/// sentence per step, in source order) until `</s>` or `max_len` tokens.
+/// A hypothesis's `log_prob` is the model's own, whatever `choose` does.
+pub(super) fn decode_choosing(
+    model: &dyn Seq2Seq,
+    sources: &[&[usize]],
+    max_len: usize,
+    mut choose: impl FnMut(&[Float]) -> usize,
+) -> Vec<Hypothesis> {
     if sources.is_empty() {
         return vec![];
     }
@@ -210,7 +223,7 @@ pub fn greedy(model: &dyn Seq2Seq, sources: &[&[usize]], max_len: usize) -> Vec<
         let (scores, attention) = encoded.next_scores(model, &prefixes, &live);
         for (row, &i) in live.iter().enumerate() {
             let h = &mut hyps[i];
-            let next = argmax(&scores[row]);
+            let next = choose(&scores[row]);
             h.ids.push(next);
             h.log_prob += scores[row][next];
             if next == EOS_ID || step + 1 == max_len {
