@@ -14,13 +14,13 @@ pub struct DecodeFlags {
     #[arg(long)]
     sample: bool,
     /// With --sample: divide the scores by this before the softmax (above 0; default 1).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     temperature: Option<f64>,
     /// With --sample: draw only among the K most probable words (K ≥ 1).
     #[arg(long)]
     top_k: Option<u64>,
     /// With --sample: draw only among the fewest most probable words whose probability reaches P (0 < P ≤ 1).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     top_p: Option<f64>,
     /// With --sample: the seed of the draws (default 0); the same seed writes the same output.
     #[arg(long)]
