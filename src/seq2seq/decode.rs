@@ -1,7 +1,8 @@
 //! Decoding (tutorial §3.2): start from `<s>`, repeatedly score the next
 //! word, until `</s>` or a length limit. Greedy decoding keeps the single
 //! best word at each step; beam search ([`super::beam_search_batch`]) keeps
-//! the `k` best partial sentences.
+//! the `k` best partial sentences; sampling ([`super::sample`]) runs
+//! greedy's loop with a random draw in place of the argmax.
 //!
 //! Both decode many sentences at once. The sources are padded into one
 //! batch (their true lengths travel with it, so padding is masked) and

@@ -6,8 +6,8 @@
 //! words whose probability reaches `p`. The draws come from the crate's
 //! seeded [`Rng`], so the same seed writes the same sentence.
 //!
-//! The decoding loop is greedy's ([`super::decode::decode_choosing`]);
-//! only the choice of the next id differs.
+//! The decoding loop is [`super::greedy`]'s (`decode_choosing` in
+//! `decode.rs`); only the choice of the next id differs.
 
 use super::decode::{Hypothesis, choosable, decode_choosing};
 use super::model::Seq2Seq;
@@ -77,7 +77,7 @@ fn keep_only(probs: &[Float], keep: &[usize]) -> Vec<Float> {
 /// The top-k cut: keep the `k` most probable ids $K$ (the smaller id first
 /// on ties) and renormalise:
 ///
-/// $$p'_i = \frac{p_i \, [i \in K]}{\sum_{j \in K} p_j}$$
+/// $$q_i = \frac{p_i \cdot \mathbb{1}(i \in K)}{\sum_{j \in K} p_j}$$
 ///
 /// With `k = 1` sampling makes greedy's choice. Worked by hand in
 /// `tests/decode/sampling.rs::top_k_by_hand`; `tests/decode/sampling.rs::top_k_one_is_greedy`.
@@ -96,7 +96,7 @@ pub fn top_k_cut(probs: &[Float], k: usize) -> Vec<Float> {
 /// The top-p (nucleus) cut: keep the smallest set $K$ of most probable ids
 /// whose probability reaches `p`, and renormalise:
 ///
-/// $$K = \{i_1, \dots, i_m\}, \quad m = \min\{m : \textstyle\sum_{r=1}^{m} p_{i_r} \ge p\}$$
+/// $$K = \lbrace i_1, \dots, i_m \rbrace, \quad m = \min \lbrace m : \sum_{r=1}^{m} p_{i_r} \ge p \rbrace$$
 ///
 /// with $p_{i_1} \ge p_{i_2} \ge \dots$ (the smaller id first on ties); the
 /// kept ids are renormalised as in [`top_k_cut`]. `p = 1` keeps every id
