@@ -215,6 +215,10 @@ impl Sampling {
     ///
     /// # Shapes
     /// `scores`: `[vocab]` → `[vocab]`.
+    ///
+    /// # Panics
+    /// If a setting is out of range (the fields are public; [`Sampling::new`]
+    /// checks them).
     pub fn probs(&self, scores: &[Float]) -> Vec<Float> {
         let mut p = temperature_probs(scores, self.temperature);
         if let Some(k) = self.top_k {
@@ -238,6 +242,9 @@ impl Sampling {
 /// # Shapes
 /// `sources`: each a sentence's ids without `</s>` → one [`Hypothesis`]
 /// per source, in order.
+///
+/// # Panics
+/// As [`Sampling::probs`], if a setting is out of range.
 pub fn sample(
     model: &dyn Seq2Seq,
     sources: &[&[usize]],
