@@ -139,6 +139,8 @@ enum Command {
         /// Translate words the model does not know as <unk> instead of refusing.
         #[arg(long)]
         allow_unknown: bool,
+        #[command(flatten)]
+        decoding: cli::DecodeFlags,
     },
     /// Write the headline of a document with a summarization model.
     Summarize {
@@ -153,6 +155,8 @@ enum Command {
         /// Read words the model does not know as <unk> instead of refusing.
         #[arg(long)]
         allow_unknown: bool,
+        #[command(flatten)]
+        decoding: cli::DecodeFlags,
     },
     /// Talk with a dialogue model: one line of standard input per turn; /reset, /quit.
     Chat {
@@ -655,11 +659,13 @@ fn main() -> ExitCode {
             sentence,
             beam,
             allow_unknown,
+            decoding,
         } => cli::translate(
             &checkpoint,
             sentence.as_deref(),
             beam as usize,
             allow_unknown,
+            &decoding,
         ),
         Command::Heatmap {
             checkpoint,
@@ -715,7 +721,14 @@ fn main() -> ExitCode {
             text,
             beam,
             allow_unknown,
-        } => cli::summarize(&checkpoint, text.as_deref(), beam as usize, allow_unknown),
+            decoding,
+        } => cli::summarize(
+            &checkpoint,
+            text.as_deref(),
+            beam as usize,
+            allow_unknown,
+            &decoding,
+        ),
         Command::Chat { checkpoint } => cli::chat(&checkpoint),
         Command::Word2vec { args, word2vec } => {
             cli::word2vec(args.into_args(), word2vec.into_options())

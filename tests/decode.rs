@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[path = "decode/batched.rs"]
 mod batched;
+#[path = "decode/sampling.rs"]
+mod sampling;
 
 const KINDS: [ModelKind; 3] = [
     ModelKind::Lstm,

@@ -4,6 +4,7 @@
 mod evaluate;
 mod gradcheck;
 mod inspect;
+mod sample;
 mod train;
 mod vectors;
 mod weights;
@@ -11,6 +12,7 @@ mod weights;
 pub use evaluate::{bleu, evaluate};
 pub use gradcheck::gradcheck;
 pub use inspect::{explore, heatmap};
+pub use sample::DecodeFlags;
 pub use train::{bench, chat, demo, summarize, train, translate};
 pub use vectors::{VectorArgs, Word2VecOptions, analogy, glove, neighbors, word2vec};
 pub use weights::{export, import};

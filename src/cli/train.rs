@@ -1,5 +1,6 @@
 //! `encdec demo`, `train`, `translate`, `summarize`, `chat` and `bench`.
 
+use super::sample::{DecodeFlags, decode_flagged};
 use super::{CliResult, print_line, warn_line};
 use encdec::checks::bench::{
     BATCH, Budget, VOCAB, bench_config, growth, growth_words, median, time_steps,
@@ -125,7 +126,7 @@ pub fn train(options: TrainOptions) -> CliResult {
 }
 
 /// Reads standard input as lines (one input per line), or names the bad line.
-fn stdin_lines() -> Result<Vec<String>, String> {
+pub(super) fn stdin_lines() -> Result<Vec<String>, String> {
     use std::io::Read;
     let mut bytes = vec![];
     std::io::stdin()
@@ -149,7 +150,7 @@ fn stdin_lines() -> Result<Vec<String>, String> {
 }
 
 /// What is said when the model's output has no words.
-const WROTE_NOTHING: &str = "the model wrote nothing for this input (it ended its output at once); a model trained longer may do better";
+pub(super) const WROTE_NOTHING: &str = "the model wrote nothing for this input (it ended its output at once); a model trained longer may do better";
 
 /// Decodes one input per line of standard input and prints one output per
 /// line (an empty line for an empty one, and for an empty output, which
@@ -193,8 +194,12 @@ fn decode_command(
     text: Option<&str>,
     beam: usize,
     allow_unknown: bool,
+    flags: &DecodeFlags,
 ) -> CliResult {
     let c = load_for(checkpoint, task, command)?;
+    if decode_flagged(&c, flags, text, beam, allow_unknown)? {
+        return Ok(());
+    }
     match text {
         Some(t) => {
             let out = c.decode_text_with(t, beam, allow_unknown)?.text;
@@ -214,6 +219,7 @@ pub fn translate(
     sentence: Option<&str>,
     beam: usize,
     allow_unknown: bool,
+    flags: &DecodeFlags,
 ) -> CliResult {
     decode_command(
         checkpoint,
@@ -222,6 +228,7 @@ pub fn translate(
         sentence,
         beam,
         allow_unknown,
+        flags,
     )
 }
 
@@ -298,6 +305,7 @@ pub fn summarize(
     text: Option<&str>,
     beam: usize,
     allow_unknown: bool,
+    flags: &DecodeFlags,
 ) -> CliResult {
     decode_command(
         checkpoint,
@@ -306,6 +314,7 @@ pub fn summarize(
         text,
         beam,
         allow_unknown,
+        flags,
     )
 }
 

@@ -119,19 +119,35 @@ impl Beam {
         self.live = next;
     }
 
+    /// The finished sentences by falling [`normalised_score`] (the earlier
+    /// found first on ties), then the live prefixes ranked the same way,
+    /// each with its score: the `n` first.
+    fn n_best(self, alpha: Float, n: usize) -> Vec<(Hypothesis, Float)> {
+        let score = |h: &Hypothesis| normalised_score(h.log_prob, h.ids.len(), alpha);
+        let rank = |pool: Vec<Hypothesis>| {
+            let mut scored: Vec<(Hypothesis, Float)> = pool
+                .into_iter()
+                .map(|h| {
+                    let s = score(&h);
+                    (h, s)
+                })
+                .collect();
+            // A stable sort: ties keep the order in which they were found.
+            scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+            scored
+        };
+        let mut all = rank(self.finished);
+        all.extend(rank(self.live));
+        all.truncate(n);
+        all
+    }
+
     /// The finished sentence with the best [`normalised_score`] (the first
     /// on ties), or the best live prefix if none finished.
     fn best(self, alpha: Float) -> Hypothesis {
-        let pool = if self.finished.is_empty() {
-            self.live
-        } else {
-            self.finished
-        };
-        let score = |h: &Hypothesis| normalised_score(h.log_prob, h.ids.len(), alpha);
-        pool.into_iter()
-            .enumerate()
-            .max_by(|(i, a), (j, b)| score(a).total_cmp(&score(b)).then(j.cmp(i)))
-            .map(|(_, h)| h)
+        self.n_best(alpha, 1)
+            .pop()
+            .map(|(h, _)| h)
             .expect("beam search keeps at least one hypothesis")
     }
 }
@@ -186,6 +202,33 @@ pub fn beam_search_traced(
         steps,
         best: beam.best(alpha),
     }
+}
+
+/// The `n` best sentences of beam search for one source, best first, each
+/// with its [`normalised_score`]: the finished ones by score, then (if
+/// fewer than `n` finished) the live prefixes by score. The first is
+/// [`beam_search`]'s result
+/// (`tests/decode/sampling.rs::n_best_starts_with_beam_search_and_falls`). Fewer
+/// than `n` come back when the beam held fewer.
+///
+/// # Panics
+/// If `width` is 0, or `n` is 0 or above `width` (the beam keeps at most
+/// `width` sentences).
+pub fn beam_search_n_best(
+    model: &dyn Seq2Seq,
+    source: &[usize],
+    width: usize,
+    n: usize,
+    max_len: usize,
+    alpha: Float,
+) -> Vec<(Hypothesis, Float)> {
+    assert!(
+        n >= 1 && n <= width,
+        "beam_search_n_best: n = {n} must be in 1..={width} (the beam width)"
+    );
+    run_beams(model, &[source], width, max_len, false)
+        .remove(0)
+        .n_best(alpha, n)
 }
 
 /// The loop of [`beam_search_batch`]: every source's beam when it stopped.

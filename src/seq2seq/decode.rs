@@ -1,7 +1,8 @@
 //! Decoding (tutorial §3.2): start from `<s>`, repeatedly score the next
 //! word, until `</s>` or a length limit. Greedy decoding keeps the single
 //! best word at each step; beam search ([`super::beam_search_batch`]) keeps
-//! the `k` best partial sentences.
+//! the `k` best partial sentences; sampling ([`super::sample`]) runs
+//! greedy's loop with a random draw in place of the argmax.
 //!
 //! Both decode many sentences at once. The sources are padded into one
 //! batch (their true lengths travel with it, so padding is masked) and
@@ -195,6 +196,19 @@ fn argmax(row: &[Float]) -> usize {
 /// `sources`: each a sentence's ids without `</s>`, any lengths ≥ 0 → one
 /// [`Hypothesis`] per source, in order.
 pub fn greedy(model: &dyn Seq2Seq, sources: &[&[usize]], max_len: usize) -> Vec<Hypothesis> {
+    decode_choosing(model, sources, max_len, argmax)
+}
+
+/// The loop of [`greedy`] and [`super::sample`]: from `<s>`, append the id
+/// `choose` picks from the next-word log-probabilities (one call per live
+/// sentence per step, in source order) until `</s>` or `max_len` tokens.
+/// A hypothesis's `log_prob` is the model's own, whatever `choose` does.
+pub(super) fn decode_choosing(
+    model: &dyn Seq2Seq,
+    sources: &[&[usize]],
+    max_len: usize,
+    mut choose: impl FnMut(&[Float]) -> usize,
+) -> Vec<Hypothesis> {
     if sources.is_empty() {
         return vec![];
     }
@@ -210,7 +224,7 @@ pub fn greedy(model: &dyn Seq2Seq, sources: &[&[usize]], max_len: usize) -> Vec<
         let (scores, attention) = encoded.next_scores(model, &prefixes, &live);
         for (row, &i) in live.iter().enumerate() {
             let h = &mut hyps[i];
-            let next = argmax(&scores[row]);
+            let next = choose(&scores[row]);
             h.ids.push(next);
             h.log_prob += scores[row][next];
             if next == EOS_ID || step + 1 == max_len {

@@ -19,6 +19,7 @@ mod optim_options;
 pub mod pipeline;
 mod pretrained;
 pub mod run;
+pub mod sampling;
 mod train_state;
 mod transformer;
 mod translate;
@@ -29,7 +30,8 @@ pub use batch::{
     Batch, Example, batches, bucketed_batches, padding_share, real_tokens, sorted_batches,
 };
 pub use beam::{
-    BeamEntry, BeamTrace, beam_search, beam_search_batch, beam_search_traced, normalised_score,
+    BeamEntry, BeamTrace, beam_search, beam_search_batch, beam_search_n_best, beam_search_traced,
+    normalised_score,
 };
 pub use bleu::{SacreBleu, sacre_bleu, tokenize_13a};
 pub use chat::{ChatReply, ChatSession, MAX_HISTORY_TOKENS};
@@ -46,5 +48,6 @@ pub use model::{Decoded, Encoded, ModelConfig, ModelKind, Seq2Seq, build};
 pub use optim_options::{ADAMW_DEFAULT_DECAY, OptimOptions};
 pub use pipeline::Task;
 pub use pretrained::load_vectors;
+pub use sampling::{Sampling, SamplingError, sample};
 pub use transformer::TransformerSeq2Seq;
 pub use translate::{DecodeError, DecodedText, MAX_INPUT_TOKENS, MAX_LEN};

@@ -1,12 +1,14 @@
 //! From a sentence to its translation (tutorial §4.3): tokenize, map words
 //! to ids, decode, map ids back to words.
 
-use super::beam::beam_search;
+use super::beam::{beam_search, beam_search_n_best};
 use super::checkpoint::Checkpoint;
 use super::decode::{Hypothesis, decode_in_batches, greedy};
+use super::model::Seq2Seq;
+use super::sampling::{Sampling, sample};
 use crate::data::EOS_ID;
 use crate::data::{Tokenizer, detokenize_in};
-use crate::tensor::Tensor;
+use crate::tensor::{Float, Rng, Tensor};
 use std::fmt;
 
 /// Why an input could not be decoded.
@@ -16,7 +18,7 @@ pub enum DecodeError {
     Empty,
     /// Words the model never saw in training.
     UnknownWords(Vec<String>),
-    /// A beam width of 0.
+    /// A beam width of 0, or an n-best count not in `1..=beam`.
     BadBeam,
     /// The model's scores were not finite numbers (NaN or infinite).
     NonFinite,
@@ -36,7 +38,10 @@ impl fmt::Display for DecodeError {
                 "unknown words (not in the training vocabulary): {}; pass --allow-unknown to translate them as <unk>",
                 crate::data::printable(&w.join(", "))
             ),
-            DecodeError::BadBeam => write!(f, "the beam width must be at least 1"),
+            DecodeError::BadBeam => write!(
+                f,
+                "the beam width must be at least 1, and --n-best at least 1 and at most the beam width"
+            ),
             DecodeError::TooLong(n) => write!(
                 f,
                 "the input has {n} tokens; at most {MAX_INPUT_TOKENS} are decoded at once (split it into sentences)"
@@ -163,16 +168,81 @@ impl Checkpoint {
         if beam == 0 {
             return Err(DecodeError::BadBeam);
         }
+        let max = self.max_output();
+        let (tokens, mut hyps) = self.decode_with(sentence, allow_unknown, |m, ids| {
+            vec![if beam == 1 {
+                greedy(m, &[ids], max).remove(0)
+            } else {
+                beam_search(m, ids, beam, max, 1.0)
+            }]
+        })?;
+        Ok(self.finish(tokens, hyps.remove(0)))
+    }
+
+    /// Decodes one input text by sampling ([`super::sample`]) with the
+    /// draws taken from `rng`, unknown words as `<unk>` when `allow_unknown`.
+    ///
+    /// # Errors
+    /// As [`Checkpoint::prepare_with`]; [`DecodeError::NonFinite`] if the
+    /// model's scores are NaN.
+    pub fn sample_text(
+        &self,
+        sentence: &str,
+        sampling: &Sampling,
+        rng: &mut Rng,
+        allow_unknown: bool,
+    ) -> Result<DecodedText, DecodeError> {
+        let max = self.max_output();
+        let (tokens, mut hyps) = self.decode_with(sentence, allow_unknown, |m, ids| {
+            sample(m, &[ids], max, sampling, rng)
+        })?;
+        Ok(self.finish(tokens, hyps.remove(0)))
+    }
+
+    /// The `n` best outputs of beam search of width `beam` as text, best
+    /// first, each with its length-normalised score ([`super::beam_search_n_best`], $\alpha = 1$).
+    ///
+    /// # Errors
+    /// [`DecodeError::BadBeam`] if `beam` is 0 or `n` is not in `1..=beam`;
+    /// as [`Checkpoint::decode_text_with`] otherwise.
+    pub fn n_best_text(
+        &self,
+        sentence: &str,
+        beam: usize,
+        n: usize,
+        allow_unknown: bool,
+    ) -> Result<Vec<(String, Float)>, DecodeError> {
+        if beam == 0 || n == 0 || n > beam {
+            return Err(DecodeError::BadBeam);
+        }
+        let max = self.max_output();
+        let mut scores = vec![];
+        let (_, hyps) = self.decode_with(sentence, allow_unknown, |m, ids| {
+            let best = beam_search_n_best(m, ids, beam, n, max, 1.0);
+            scores = best.iter().map(|(_, s)| *s).collect();
+            best.into_iter().map(|(h, _)| h).collect()
+        })?;
+        Ok(hyps
+            .iter()
+            .zip(scores)
+            .map(|(h, s)| (self.detokenize(&self.words(&h.ids)), s))
+            .collect())
+    }
+
+    /// Prepares `sentence` and decodes its ids with `run` (the model, the
+    /// ids, the most tokens to write); refuses NaN scores.
+    fn decode_with(
+        &self,
+        sentence: &str,
+        allow_unknown: bool,
+        run: impl FnOnce(&dyn Seq2Seq, &[usize]) -> Vec<Hypothesis>,
+    ) -> Result<(Vec<String>, Vec<Hypothesis>), DecodeError> {
         let (tokens, ids) = self.prepare_with(sentence, allow_unknown)?;
-        let h = if beam == 1 {
-            greedy(self.model.as_ref(), &[&ids], self.max_output()).remove(0)
-        } else {
-            beam_search(self.model.as_ref(), &ids, beam, self.max_output(), 1.0)
-        };
-        if h.log_prob.is_nan() {
+        let hyps = run(self.model.as_ref(), &ids);
+        if hyps.iter().any(|h| h.log_prob.is_nan()) {
             return Err(DecodeError::NonFinite);
         }
-        Ok(self.finish(tokens, h))
+        Ok((tokens, hyps))
     }
 
     /// Decodes many sources (as ids) and returns each output as text, in
