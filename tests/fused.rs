@@ -132,7 +132,7 @@ proptest! {
         let d = heads * d_k;
         let mut mha = MultiHeadAttention::new("", d, heads, &mut rng(seed));
         let mut r = rng(seed + 1);
-        mha.in_proj_bias.value = Tensor::rand_uniform(&[3 * d], -0.5, 0.5, &mut r);
+        mha.in_proj_bias.as_mut().unwrap().value = Tensor::rand_uniform(&[3 * d], -0.5, 0.5, &mut r);
         let inputs = [
             Tensor::rand_uniform(&[batch, n_q, d], -2.0, 2.0, &mut r),
             Tensor::rand_uniform(&[batch, n_k, d], -2.0, 2.0, &mut r),

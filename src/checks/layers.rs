@@ -7,7 +7,7 @@
 use super::modules::{detached_params, gradcheck_module, weighted_sum};
 use crate::autograd::{GradcheckReport, Tape, Var};
 use crate::nn::*;
-use crate::tensor::{Mask, Tensor, rng};
+use crate::tensor::{Float, FloatMask, Mask, Tensor, rng};
 
 /// The result of one layer case.
 pub struct LayerCheck {
@@ -167,6 +167,62 @@ fn mha_case(seed: u64) -> LayerCheck {
     })
 }
 
+/// Finite $\mathcal N(0, 1)$ biases with $-\infty$ where $(i + j) \bmod 3 = 2$
+/// (query $i$, key $j$): never a whole row once there are 3 keys.
+fn float_mask(shape: &[usize], seed: u64) -> FloatMask {
+    let (n_q, n_k) = (shape[shape.len() - 2], shape[shape.len() - 1]);
+    let t = Tensor::randn(shape, 0.0, 1.0, &mut rng(seed ^ 0xf10a7));
+    let data = t.data().iter().enumerate().map(|(f, &v)| {
+        let (i, j) = ((f / n_k) % n_q, f % n_k);
+        if (i + j) % 3 == 2 {
+            Float::NEG_INFINITY
+        } else {
+            v
+        }
+    });
+    FloatMask::new(Tensor::from_vec(data.collect(), shape)).expect("float_mask keeps a key per row")
+}
+
+fn sdpa_float_mask_case(seed: u64) -> LayerCheck {
+    let m = float_mask(&[3, 5], seed);
+    check(
+        NoParams,
+        &inputs(&[&[2, 3, 4], &[2, 5, 4], &[2, 5, 2]], seed),
+        |_, t, x| {
+            let bias = Some(t.constant(m.values().clone()));
+            let padding = Mask::padding(&LENGTHS, 5);
+            let (z, a) =
+                scaled_dot_product_attention_biased(x[0], x[1], x[2], Some(&padding), bias);
+            weighted_sum(z, 1) + weighted_sum(a, 2)
+        },
+    )
+}
+
+/// `kdim`, `vdim`, no biases and a per-head float mask, or (`options =
+/// false`) today's layer with one float mask for every head.
+fn mha_options_case(seed: u64, options: bool) -> LayerCheck {
+    let (opts, kv, mask) = if options {
+        let o = MhaOptions {
+            kdim: Some(4),
+            vdim: Some(5),
+            bias: false,
+        };
+        (o, [4, 5], float_mask(&[2, 2, 3, 5], seed))
+    } else {
+        (MhaOptions::default(), [6, 6], float_mask(&[3, 5], seed))
+    };
+    let m = randomize(
+        MultiHeadAttention::with_options("", 6, 2, opts, &mut rng(seed)),
+        seed,
+    );
+    let shapes: [&[usize]; 3] = [&[2, 3, 6], &[2, 5, kv[0]], &[2, 5, kv[1]]];
+    check(m, &inputs(&shapes, seed), |m, t, x| {
+        let padding = Mask::padding(&LENGTHS, 5);
+        let (y, a) = m.forward_with(t, x[0], x[1], x[2], Some(&padding), Some(&mask));
+        weighted_sum(y, 1) + weighted_sum(a, 2)
+    })
+}
+
 fn positional_case(seed: u64) -> LayerCheck {
     check(NoParams, &inputs(&[&[2, 3, 4]], seed), |_, _, x| {
         weighted_sum(add_positional_encoding(x[0]), 1)
@@ -255,6 +311,13 @@ pub fn layer_cases() -> Vec<LayerCase> {
         case("additive_attention", additive_attention_case),
         case("scaled_dot_product", sdpa_case),
         case("multi_head_attention", mha_case),
+        case("scaled_dot_product_float_mask", sdpa_float_mask_case),
+        case("multi_head_attention_float_mask", |s| {
+            mha_options_case(s, false)
+        }),
+        case("multi_head_attention_kdim_vdim_no_bias", |s| {
+            mha_options_case(s, true)
+        }),
         case("positional_encoding", positional_case),
         case("layer_norm", layer_norm_case),
         case("feed_forward", feed_forward_case),

@@ -45,11 +45,12 @@ pub use gru::{Gru, gru_step};
 pub use layer_norm::{LayerNorm, layer_norm};
 pub use linear::{Linear, linear};
 pub use lstm::{Lstm, LstmOutput, lstm_cell_state, lstm_hidden_state, lstm_step};
-pub use multi_head::MultiHeadAttention;
+pub use multi_head::{InProjection, MhaOptions, MultiHeadAttention};
 pub use positional::{add_positional_encoding, positional_encoding};
 pub use rnn::{Activation, RecurrentWeights, Rnn, RnnOutput, rnn_step};
 pub use self_attention::{
-    attention_output, attention_scores, attention_weights, scaled_dot_product_attention,
+    attention_output, attention_scores, attention_weights, attention_weights_biased,
+    scaled_dot_product_attention, scaled_dot_product_attention_biased,
 };
 pub use sequence::RecurrentOptions;
 pub use stack::{StackConfig, StackOutput, TransformerDecoder, TransformerEncoder};

@@ -1,12 +1,54 @@
 //! Multi-head attention: several scaled dot-product attentions side by side,
 //! each on its own slice of a learned projection (PyTorch's
-//! `nn.MultiheadAttention`, with its parameter names).
+//! `nn.MultiheadAttention`, with its parameter names and its options
+//! `kdim`, `vdim`, `bias` and a float `attn_mask`).
 
 use super::Module;
 use super::linear::{Linear, linear};
-use super::self_attention::scaled_dot_product_attention;
+use super::self_attention::scaled_dot_product_attention_biased;
 use crate::autograd::{Param, Tape, Var};
-use crate::tensor::{Float, Mask, Rng, Tensor};
+use crate::tensor::{Float, FloatMask, Mask, Rng, Tensor};
+
+/// The options of `nn.MultiheadAttention` that change its parameters:
+/// key and value sizes and whether the projections have biases. The
+/// default (`kdim = vdim = d_model`, biases) is the Transformer's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MhaOptions {
+    /// Size of the keys handed in (PyTorch's `kdim`); `None` = `d_model`.
+    pub kdim: Option<usize>,
+    /// Size of the values handed in (`vdim`); `None` = `d_model`.
+    pub vdim: Option<usize>,
+    /// Whether $W^Q, W^K, W^V$ and $W^O$ have biases (`bias`).
+    pub bias: bool,
+}
+
+impl Default for MhaOptions {
+    fn default() -> MhaOptions {
+        MhaOptions {
+            kdim: None,
+            vdim: None,
+            bias: true,
+        }
+    }
+}
+
+/// The input projections $W^Q, W^K, W^V$, stored as PyTorch stores them.
+#[derive(Clone, Debug)]
+pub enum InProjection {
+    /// Keys and values of size `d_model`: `in_proj_weight` `[3 d_model,
+    /// d_model]` stacks them (rows `0..d`, `d..2d`, `2d..3d`).
+    Packed(Param),
+    /// Other key or value sizes: `q_proj_weight` `[d_model, d_model]`,
+    /// `k_proj_weight` `[d_model, kdim]`, `v_proj_weight` `[d_model, vdim]`.
+    Separate {
+        /// $W^Q$.
+        q: Param,
+        /// $W^K$.
+        k: Param,
+        /// $W^V$.
+        v: Param,
+    },
+}
 
 /// Multi-head attention with `n_heads` heads of size $d_k = d_{model}/h$:
 ///
@@ -16,59 +58,106 @@ use crate::tensor::{Float, Mask, Rng, Tensor};
 /// Parameters as PyTorch: `in_proj_weight` `[3 d_model, d_model]` stacks
 /// $W^Q, W^K, W^V$ (rows `0..d`, `d..2d`, `2d..3d`), `in_proj_bias` likewise,
 /// and `out_proj.weight`, `out_proj.bias` make $W^O$. Head $h$ uses columns
-/// `h d_k .. (h+1) d_k` of each projection.
+/// `h d_k .. (h+1) d_k` of each projection. With [`MhaOptions`]: keys of
+/// size `kdim` or values of size `vdim` other than `d_model` give three
+/// matrices `q_proj_weight`, `k_proj_weight` `[d_model, kdim]`,
+/// `v_proj_weight` `[d_model, vdim]` instead of `in_proj_weight` (as
+/// PyTorch); `bias = false` drops `in_proj_bias` and `out_proj.bias`.
+///
+/// With a float mask $M$ ([`FloatMask`], [`MultiHeadAttention::forward_with`])
+/// each head is $\mathrm{softmax}\big((Q W^Q_h)(K W^K_h)^\top/\sqrt{d_k} + M_h\big) V W^V_h$.
 ///
 /// # Backward
 /// Through [`scaled_dot_product_attention`] for each head, the concatenation
 /// (each head gets its slice of the gradient back) and the three linear maps.
 ///
 /// # Shapes
-/// `query` `[batch, n_q, d_model]`, `key` and `value` `[batch, n_k, d_model]`,
-/// `mask` broadcasting to `[batch, n_q, n_k]` -> (`[batch, n_q, d_model]`,
-/// per-head weights `[batch, n_heads, n_q, n_k]`)
+/// `query` `[batch, n_q, d_model]`, `key` `[batch, n_k, kdim]`, `value`
+/// `[batch, n_k, vdim]`, `mask` broadcasting to `[batch, n_q, n_k]`, float
+/// mask as [`FloatMask`] -> (`[batch, n_q, d_model]`, per-head weights
+/// `[batch, n_heads, n_q, n_k]`)
 ///
 /// # Panics
 /// If `d_model` is not a multiple of `n_heads` (at creation), or the shapes do not fit.
 ///
-/// Checked by `tests/attention.rs::multi_head_attention_gradcheck` and
-/// `tests/parity.rs::mha_cross_matches_pytorch`, `mha_self_causal_matches_pytorch`.
+/// Checked by `tests/attention.rs::multi_head_attention_gradcheck`,
+/// `tests/parity.rs::mha_cross_matches_pytorch`, `mha_self_causal_matches_pytorch`,
+/// and for the options `tests/attention_options.rs::kv_sizes_no_bias_matches_pytorch`, `per_head_float_mask_matches_pytorch`
+/// and `options_gradcheck`.
 #[derive(Clone, Debug)]
 pub struct MultiHeadAttention {
-    /// $W^Q, W^K, W^V$ stacked, `[3 d_model, d_model]`.
-    pub in_proj_weight: Param,
-    /// Their biases stacked, `[3 d_model]`.
-    pub in_proj_bias: Param,
-    /// $W^O$ and its bias.
+    /// $W^Q, W^K, W^V$: `in_proj_weight`, or three matrices.
+    pub in_proj: InProjection,
+    /// Their biases stacked, `[3 d_model]`; `None` without biases.
+    pub in_proj_bias: Option<Param>,
+    /// $W^O$ and its bias (none without biases).
     pub out_proj: Linear,
     /// $h$.
     pub n_heads: usize,
 }
 
 impl MultiHeadAttention {
-    /// Attention of width `d_model` with `n_heads` heads.
+    /// Attention of width `d_model` with `n_heads` heads (keys and values of
+    /// size `d_model`, biases), as `nn.MultiheadAttention(d_model, n_heads)`.
     ///
     /// # Panics
     /// If `n_heads` is 0 or does not divide `d_model`.
     pub fn new(prefix: &str, d_model: usize, n_heads: usize, rng: &mut Rng) -> MultiHeadAttention {
+        MultiHeadAttention::with_options(prefix, d_model, n_heads, MhaOptions::default(), rng)
+    }
+
+    /// Attention with `kdim`, `vdim` and `bias` as in [`MhaOptions`]. Weights
+    /// are Xavier-uniform (each separate matrix on its own shape, as
+    /// PyTorch), biases zero.
+    ///
+    /// # Panics
+    /// If `n_heads` is 0 or does not divide `d_model`, or `kdim`/`vdim` is 0.
+    pub fn with_options(
+        prefix: &str,
+        d_model: usize,
+        n_heads: usize,
+        options: MhaOptions,
+        rng: &mut Rng,
+    ) -> MultiHeadAttention {
         assert!(
             n_heads > 0 && d_model.is_multiple_of(n_heads),
             "MultiHeadAttention: d_model {d_model} is not a multiple of n_heads {n_heads}"
         );
+        let kdim = options.kdim.unwrap_or(d_model);
+        let vdim = options.vdim.unwrap_or(d_model);
+        assert!(
+            kdim > 0 && vdim > 0,
+            "MultiHeadAttention: kdim {kdim} and vdim {vdim} must be positive"
+        );
         let join = |name: &str| super::join(prefix, name);
-        MultiHeadAttention {
-            in_proj_weight: Param::new(
+        let xavier = |name: &str, cols: usize, rng: &mut Rng| {
+            Param::new(&join(name), Tensor::xavier_uniform(&[d_model, cols], rng))
+        };
+        let in_proj = if kdim == d_model && vdim == d_model {
+            InProjection::Packed(Param::new(
                 &join("in_proj_weight"),
                 Tensor::xavier_uniform(&[3 * d_model, d_model], rng),
-            ),
-            in_proj_bias: Param::new(&join("in_proj_bias"), Tensor::zeros(&[3 * d_model])),
-            out_proj: Linear::new(&join("out_proj"), d_model, d_model, true, rng),
+            ))
+        } else {
+            InProjection::Separate {
+                q: xavier("q_proj_weight", d_model, rng),
+                k: xavier("k_proj_weight", kdim, rng),
+                v: xavier("v_proj_weight", vdim, rng),
+            }
+        };
+        MultiHeadAttention {
+            in_proj,
+            in_proj_bias: options
+                .bias
+                .then(|| Param::new(&join("in_proj_bias"), Tensor::zeros(&[3 * d_model]))),
+            out_proj: Linear::new(&join("out_proj"), d_model, d_model, options.bias, rng),
             n_heads,
         }
     }
 
     /// The model width $d_{model}$.
     pub fn d_model(&self) -> usize {
-        self.in_proj_weight.shape()[1]
+        self.out_proj.weight.shape()[0]
     }
 
     /// Attends from `query` to `key`/`value`; see the type's documentation.
@@ -85,6 +174,34 @@ impl MultiHeadAttention {
         value: Var<'t>,
         mask: Option<&Mask>,
     ) -> (Var<'t>, Var<'t>) {
+        self.forward_with(tape, query, key, value, mask, None)
+    }
+
+    /// [`MultiHeadAttention::forward`] with an optional additive mask $M$
+    /// ([`FloatMask`]) added to every head's scaled scores (or head $h$'s
+    /// own slice of a `[batch, n_heads, n_q, n_k]` mask) before the softmax,
+    /// as PyTorch's float `attn_mask`; the boolean `mask` still applies.
+    /// With a float mask the heads run composed
+    /// ([`MultiHeadAttention::forward_composed`]'s path).
+    ///
+    /// # Backward
+    /// $M$ is a constant: the gradient passes through the addition to the
+    /// scores unchanged (see [`crate::nn::attention_weights_biased`]).
+    ///
+    /// # Panics
+    /// If the shapes do not fit or a mask does not broadcast to `[batch, n_q, n_k]`.
+    pub fn forward_with<'t>(
+        &self,
+        tape: &'t Tape,
+        query: Var<'t>,
+        key: Var<'t>,
+        value: Var<'t>,
+        mask: Option<&Mask>,
+        float_mask: Option<&FloatMask>,
+    ) -> (Var<'t>, Var<'t>) {
+        if float_mask.is_some() {
+            return self.composed(tape, query, key, value, mask, float_mask);
+        }
         let (q, k, v) = self.project(tape, query, key, value);
         let d_k = self.d_model() / self.n_heads;
         let scale = 1.0 / (d_k as Float).sqrt();
@@ -92,9 +209,9 @@ impl MultiHeadAttention {
         (self.out_proj.forward(tape, z), weights)
     }
 
-    /// The reference: [`scaled_dot_product_attention`] on each head's slice
-    /// of the projections, then the heads concatenated, as the formula reads.
-    /// Same contract as [`MultiHeadAttention::forward`].
+    /// The reference: [`crate::nn::scaled_dot_product_attention`] on each
+    /// head's slice of the projections, then the heads concatenated, as the
+    /// formula reads. Same contract as [`MultiHeadAttention::forward`].
     pub fn forward_composed<'t>(
         &self,
         tape: &'t Tape,
@@ -103,12 +220,27 @@ impl MultiHeadAttention {
         value: Var<'t>,
         mask: Option<&Mask>,
     ) -> (Var<'t>, Var<'t>) {
+        self.composed(tape, query, key, value, mask, None)
+    }
+
+    /// The heads one by one, each with its part of the float mask.
+    fn composed<'t>(
+        &self,
+        tape: &'t Tape,
+        query: Var<'t>,
+        key: Var<'t>,
+        value: Var<'t>,
+        mask: Option<&Mask>,
+        float_mask: Option<&FloatMask>,
+    ) -> (Var<'t>, Var<'t>) {
         let d_k = self.d_model() / self.n_heads;
         let (q, k, v) = self.project(tape, query, key, value);
         let head = |x: Var<'t>, h: usize| x.slice(2, h * d_k, (h + 1) * d_k);
         let (mut outputs, mut weights) = (vec![], vec![]);
         for h in 0..self.n_heads {
-            let (z, a) = scaled_dot_product_attention(head(q, h), head(k, h), head(v, h), mask);
+            let bias = float_mask.map(|m| tape.constant(m.head(h, self.n_heads)));
+            let (z, a) =
+                scaled_dot_product_attention_biased(head(q, h), head(k, h), head(v, h), mask, bias);
             let s = a.shape(); // [batch, n_q, n_k]
             outputs.push(z);
             weights.push(a.reshape(&[s[0], 1, s[1], s[2]]));
@@ -126,24 +258,31 @@ impl MultiHeadAttention {
         value: Var<'t>,
     ) -> (Var<'t>, Var<'t>, Var<'t>) {
         let d = self.d_model();
-        let (w, b) = (
-            tape.param(&self.in_proj_weight),
-            tape.param(&self.in_proj_bias),
-        );
-        let project = |x: Var<'t>, k: usize| {
-            linear(
-                x,
-                w.slice(0, k * d, (k + 1) * d),
-                Some(b.slice(0, k * d, (k + 1) * d)),
-            )
-        };
-        (project(query, 0), project(key, 1), project(value, 2))
+        let b = self.in_proj_bias.as_ref().map(|b| tape.param(b));
+        let bias = |k: usize| b.map(|b| b.slice(0, k * d, (k + 1) * d));
+        match &self.in_proj {
+            InProjection::Packed(w) => {
+                let w = tape.param(w);
+                let project =
+                    |x: Var<'t>, k: usize| linear(x, w.slice(0, k * d, (k + 1) * d), bias(k));
+                (project(query, 0), project(key, 1), project(value, 2))
+            }
+            InProjection::Separate { q, k, v } => (
+                linear(query, tape.param(q), bias(0)),
+                linear(key, tape.param(k), bias(1)),
+                linear(value, tape.param(v), bias(2)),
+            ),
+        }
     }
 }
 
 impl Module for MultiHeadAttention {
     fn params_mut(&mut self) -> Vec<&mut Param> {
-        let mut p = vec![&mut self.in_proj_weight, &mut self.in_proj_bias];
+        let mut p = match &mut self.in_proj {
+            InProjection::Packed(w) => vec![w],
+            InProjection::Separate { q, k, v } => vec![q, k, v],
+        };
+        p.extend(self.in_proj_bias.as_mut());
         p.extend(self.out_proj.params_mut());
         p
     }

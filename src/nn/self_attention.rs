@@ -51,9 +51,43 @@ pub fn attention_scores<'t>(q: Var<'t>, k: Var<'t>) -> Var<'t> {
 /// Checked by `tests/attention.rs::self_attention_by_hand`, `attention_weights_gradcheck`
 /// and `tests/properties.rs::softmax_rows_sum_to_one_and_ignore_shifts`.
 pub fn attention_weights<'t>(scores: Var<'t>, d_k: Option<usize>, mask: Option<&Mask>) -> Var<'t> {
+    attention_weights_biased(scores, d_k, mask, None)
+}
+
+/// Attention weights with an additive (float) mask $M$ ([`crate::tensor::FloatMask`]):
+///
+/// $$ a_{ij} = \frac{\exp(s_{ij}/\sqrt{d_k} + M_{ij})}{\sum_{k} \exp(s_{ik}/\sqrt{d_k} + M_{ik})} $$
+///
+/// `bias` (a constant node holding $M$, or `None` for [`attention_weights`])
+/// is added after the scale and before the boolean `mask`; entries of
+/// $-\infty$ give weight exactly 0.
+///
+/// # Backward
+/// As [`attention_weights`]: the addition passes $\bar s$ through unchanged,
+/// so $\bar s_{ij} = \frac{a_{ij}}{\sqrt{d_k}}\big(\bar a_{ij} - \sum_k a_{ik}\bar a_{ik}\big)$,
+/// which is 0 where $M_{ij} = -\infty$ (there $a_{ij} = 0$).
+///
+/// # Shapes
+/// `scores`: `[.., n_q, n_k]`; `bias` and `mask` broadcast to it -> `[.., n_q, n_k]`.
+///
+/// # Panics
+/// If `bias` or `mask` does not broadcast to the scores.
+///
+/// Checked by `tests/attention_options.rs::float_mask_gradcheck` and
+/// `self_no_bias_float_mask_matches_pytorch`.
+pub fn attention_weights_biased<'t>(
+    scores: Var<'t>,
+    d_k: Option<usize>,
+    mask: Option<&Mask>,
+    bias: Option<Var<'t>>,
+) -> Var<'t> {
     let scaled = match d_k {
         Some(d_k) => scores.mul_scalar(1.0 / (d_k as Float).sqrt()),
         None => scores,
+    };
+    let scaled = match bias {
+        Some(m) => scaled + m,
+        None => scaled,
     };
     match mask {
         Some(m) => scaled.masked_fill(m, Float::NEG_INFINITY).softmax(),
@@ -99,7 +133,28 @@ pub fn scaled_dot_product_attention<'t>(
     v: Var<'t>,
     mask: Option<&Mask>,
 ) -> (Var<'t>, Var<'t>) {
+    scaled_dot_product_attention_biased(q, k, v, mask, None)
+}
+
+/// [`scaled_dot_product_attention`] with an additive mask $M$:
+/// $Z = \mathrm{softmax}(QK^\top/\sqrt{d_k} + M) V$, through
+/// [`attention_weights_biased`].
+///
+/// # Shapes
+/// As [`scaled_dot_product_attention`]; `bias` broadcasts to `[.., n_q, n_k]`.
+///
+/// # Panics
+/// If the shapes do not fit or a mask does not broadcast.
+///
+/// Checked by `tests/attention_options.rs::float_mask_gradcheck`.
+pub fn scaled_dot_product_attention_biased<'t>(
+    q: Var<'t>,
+    k: Var<'t>,
+    v: Var<'t>,
+    mask: Option<&Mask>,
+    bias: Option<Var<'t>>,
+) -> (Var<'t>, Var<'t>) {
     let d_k = *q.shape().last().expect("attention: q has no axes");
-    let weights = attention_weights(attention_scores(q, k), Some(d_k), mask);
+    let weights = attention_weights_biased(attention_scores(q, k), Some(d_k), mask, bias);
     (attention_output(weights, v), weights)
 }

@@ -16,12 +16,14 @@
 //! those clones free.
 
 mod broadcast;
+mod float_mask;
 mod init;
 mod mask;
 mod matmul;
 mod reduce;
 
 pub use broadcast::broadcast_shape;
+pub use float_mask::FloatMask;
 pub use init::{Rng, rng};
 pub use mask::Mask;
 pub use matmul::{gemm, gemm_reference, matmul_reference};
