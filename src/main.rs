@@ -85,11 +85,14 @@ enum Command {
         #[arg(long)]
         logits: Option<PathBuf>,
     },
-    /// Read safetensors weights written by `export` or scripts/torch_weights.py into a checkpoint.
+    /// Read safetensors weights written by `export` or scripts/torch_weights.py (or, with --keras, the §5.1 Keras model's) into a checkpoint.
     Import {
         /// The weights, with encdec's metadata (config, vocabularies).
+        #[arg(long, required_unless_present = "keras", conflicts_with = "keras")]
+        weights: Option<PathBuf>,
+        /// Instead: the §5.1 Keras model's weights under Keras's names (scripts/keras_weights.py).
         #[arg(long)]
-        weights: PathBuf,
+        keras: Option<PathBuf>,
         /// Where to write the checkpoint (.ckpt).
         #[arg(long)]
         out: PathBuf,
@@ -647,7 +650,11 @@ fn main() -> ExitCode {
             out,
             logits,
         } => cli::export(&checkpoint, &out, logits.as_deref()),
-        Command::Import { weights, out } => cli::import(&weights, &out),
+        Command::Import {
+            weights,
+            keras,
+            out,
+        } => cli::import(weights.as_deref(), keras.as_deref(), &out),
         Command::Bleu {
             hypotheses,
             references,

@@ -9,7 +9,7 @@ use encdec::autograd::Tape;
 use encdec::seq2seq::weights::*;
 use encdec::seq2seq::*;
 use encdec::tensor::rng;
-use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use safetensors::tensor::{Dtype, SafeTensors};
 use std::collections::HashMap;
 use std::process::Command;
 
@@ -130,28 +130,14 @@ fn lstm_tensors_gain_l0_and_every_other_name_stays() {
 
 /// The exported transformer's file rebuilt after `edit` changes its tensors,
 /// imported.
-fn edited(
-    edit: impl Fn(&mut Vec<(String, Dtype, Vec<usize>, Vec<u8>)>),
-) -> Result<Checkpoint, String> {
+fn edited(edit: impl Fn(&mut Vec<model_support::RawTensor>)) -> Result<Checkpoint, String> {
     let mut c = checkpoint(ModelKind::Transformer);
     let bytes = export_bytes(&mut c).unwrap();
-    let (_, meta) = SafeTensors::read_metadata(&bytes).unwrap();
-    let st = SafeTensors::deserialize(&bytes).unwrap();
-    let mut tensors: Vec<_> = st
-        .tensors()
-        .into_iter()
-        .map(|(n, v)| (n, v.dtype(), v.shape().to_vec(), v.data().to_vec()))
-        .collect();
-    edit(&mut tensors);
-    let views = tensors
-        .iter()
-        .map(|(n, d, s, b)| (n.clone(), TensorView::new(*d, s.clone(), b).unwrap()));
-    let bytes = safetensors::serialize(views, meta.metadata().clone()).unwrap();
-    import_bytes(&bytes)
+    import_bytes(&model_support::rewrite_tensors(&bytes, edit))
 }
 
 /// The error of importing the edited file.
-fn refused(edit: impl Fn(&mut Vec<(String, Dtype, Vec<usize>, Vec<u8>)>)) -> String {
+fn refused(edit: impl Fn(&mut Vec<model_support::RawTensor>)) -> String {
     match edited(edit) {
         Ok(_) => panic!("the edited file imported"),
         Err(e) => e,

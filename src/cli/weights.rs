@@ -4,6 +4,7 @@
 use super::{CliResult, print_line};
 use encdec::files::{check_distinct, check_output};
 use encdec::seq2seq::Checkpoint;
+use encdec::seq2seq::keras::import_keras;
 use encdec::seq2seq::weights::{
     export as export_weights, import as import_weights, logits_bytes, sample_batch,
 };
@@ -41,16 +42,25 @@ pub fn export(checkpoint: &Path, out: &Path, logits: Option<&Path>) -> CliResult
     Ok(())
 }
 
-/// Reads safetensors weights (with encdec's metadata) and saves them as a checkpoint.
-pub fn import(weights: &Path, out: &Path) -> CliResult {
+/// Reads safetensors weights (with encdec's metadata, or with `keras` the
+/// §5.1 Keras model's, [`encdec::seq2seq::keras`]) and saves them as a checkpoint.
+pub fn import(weights: Option<&Path>, keras: Option<&Path>, out: &Path) -> CliResult {
+    let (flag, file) = match (weights, keras) {
+        (Some(w), None) => ("--weights", w),
+        (None, Some(k)) => ("--keras", k),
+        _ => return Err("give one of --weights and --keras".into()),
+    };
     check_output("--out", out, &["ckpt"])?;
-    check_distinct(&[("--out", out)], &[("--weights", weights)])?;
-    let mut c = import_weights(weights)?;
+    check_distinct(&[("--out", out)], &[(flag, file)])?;
+    let mut c = match keras {
+        Some(k) => import_keras(k)?,
+        None => import_weights(file)?,
+    };
     c.save(out)?;
     print_line(&format!(
         "{} model from {} saved as {}",
         c.model.config().kind,
-        weights.display(),
+        file.display(),
         out.display()
     ));
     Ok(())

@@ -12,6 +12,7 @@ pub mod corpus;
 mod decode;
 mod eval;
 mod fit;
+pub mod keras;
 mod lstm;
 mod metrics;
 mod model;

@@ -143,21 +143,12 @@ pub fn import(path: &Path) -> Result<Checkpoint, WeightsError> {
 /// # Errors
 /// As [`import`].
 pub fn import_bytes(bytes: &[u8]) -> Result<Checkpoint, String> {
-    let damaged = |e| format!("not a readable safetensors file ({e}); export it again");
-    let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(damaged)?;
-    let st = SafeTensors::deserialize(bytes).map_err(damaged)?;
-    let meta = metadata.metadata().clone().unwrap_or_default();
+    let remedy = "encdec needs its config and vocabularies there (write the file with `encdec export` or scripts/torch_weights.py)";
+    let (st, meta) = open_weights(bytes, WEIGHTS_FORMAT, remedy)?;
     let field = |k: &str| {
-        meta.get(k).ok_or(format!(
-            "metadata has no \"{k}\": encdec needs its config and vocabularies there (write the file with `encdec export` or scripts/torch_weights.py)"
-        ))
+        meta.get(k)
+            .ok_or(format!("metadata has no \"{k}\": {remedy}"))
     };
-    if field("format")? != WEIGHTS_FORMAT {
-        return Err(format!(
-            "metadata format is \"{}\", this encdec reads \"{WEIGHTS_FORMAT}\"",
-            meta["format"]
-        ));
-    }
     let json = |k: &str| -> Result<Value, String> {
         serde_json::from_str(field(k)?).map_err(|e| format!("metadata \"{k}\" is not JSON ({e})"))
     };
@@ -214,8 +205,28 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Checkpoint, String> {
     })
 }
 
+/// A safetensors file's tensors and string metadata, once its `format`
+/// metadata is `format`; errors end with `remedy` (what to do).
+pub(super) fn open_weights<'a>(
+    bytes: &'a [u8],
+    format: &str,
+    remedy: &str,
+) -> Result<(SafeTensors<'a>, HashMap<String, String>), String> {
+    let damaged = |e| format!("not a readable safetensors file ({e}); {remedy}");
+    let (_, metadata) = SafeTensors::read_metadata(bytes).map_err(damaged)?;
+    let st = SafeTensors::deserialize(bytes).map_err(damaged)?;
+    let meta = metadata.metadata().clone().unwrap_or_default();
+    match meta.get("format") {
+        None => Err(format!("metadata has no \"format\": {remedy}")),
+        Some(f) if f != format => Err(format!(
+            "metadata format is \"{f}\", expected \"{format}\": {remedy}"
+        )),
+        Some(_) => Ok((st, meta)),
+    }
+}
+
 /// A tensor's values as `f64`: `F64` as stored, `F32` widened exactly.
-fn float_values(name: &str, view: &TensorView<'_>) -> Result<Vec<f64>, String> {
+pub(super) fn float_values(name: &str, view: &TensorView<'_>) -> Result<Vec<f64>, String> {
     let data = view.data();
     let values: Vec<f64> = match view.dtype() {
         Dtype::F64 => data
@@ -379,7 +390,7 @@ fn serialize(tensors: &[Named], meta: Option<HashMap<String, String>>) -> Result
     safetensors::serialize(views, meta).map_err(|e| e.to_string())
 }
 
-fn error(path: &Path, what: String) -> WeightsError {
+pub(super) fn error(path: &Path, what: String) -> WeightsError {
     WeightsError {
         path: path.to_path_buf(),
         what,

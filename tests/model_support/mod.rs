@@ -28,3 +28,24 @@ pub fn tiny_config(kind: ModelKind, src: usize, tgt: usize, layers: usize) -> Mo
         dropout: 0.1,
     }
 }
+
+/// A tensor of a safetensors file: name, type, shape, bytes.
+pub type RawTensor = (String, safetensors::tensor::Dtype, Vec<usize>, Vec<u8>);
+
+/// The safetensors file `bytes` rebuilt after `edit` changes its tensors
+/// (the metadata kept), for tests of bad files.
+pub fn rewrite_tensors(bytes: &[u8], edit: impl Fn(&mut Vec<RawTensor>)) -> Vec<u8> {
+    use safetensors::tensor::{SafeTensors, TensorView};
+    let (_, meta) = SafeTensors::read_metadata(bytes).unwrap();
+    let st = SafeTensors::deserialize(bytes).unwrap();
+    let mut tensors: Vec<RawTensor> = st
+        .tensors()
+        .into_iter()
+        .map(|(n, v)| (n, v.dtype(), v.shape().to_vec(), v.data().to_vec()))
+        .collect();
+    edit(&mut tensors);
+    let views = tensors
+        .iter()
+        .map(|(n, d, s, b)| (n.clone(), TensorView::new(*d, s.clone(), b).unwrap()));
+    safetensors::serialize(views, meta.metadata().clone()).unwrap()
+}
