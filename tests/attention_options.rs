@@ -195,11 +195,11 @@ fn zero_and_neg_inf_float_mask_equals_the_boolean_mask() {
 
 #[test]
 fn float_mask_gradcheck() {
-    common::layer_gradcheck("scaled_dot_product_float_mask");
-    common::layer_gradcheck("multi_head_attention_float_mask");
+    common::layer_gradcheck("scaled_dot_float_mask");
+    common::layer_gradcheck("mha_float_mask");
 }
 
 #[test]
 fn options_gradcheck() {
-    common::layer_gradcheck("multi_head_attention_kdim_vdim_no_bias");
+    common::layer_gradcheck("mha_kdim_vdim_no_bias");
 }

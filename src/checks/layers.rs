@@ -311,13 +311,9 @@ pub fn layer_cases() -> Vec<LayerCase> {
         case("additive_attention", additive_attention_case),
         case("scaled_dot_product", sdpa_case),
         case("multi_head_attention", mha_case),
-        case("scaled_dot_product_float_mask", sdpa_float_mask_case),
-        case("multi_head_attention_float_mask", |s| {
-            mha_options_case(s, false)
-        }),
-        case("multi_head_attention_kdim_vdim_no_bias", |s| {
-            mha_options_case(s, true)
-        }),
+        case("scaled_dot_float_mask", sdpa_float_mask_case),
+        case("mha_float_mask", |s| mha_options_case(s, false)),
+        case("mha_kdim_vdim_no_bias", |s| mha_options_case(s, true)),
         case("positional_encoding", positional_case),
         case("layer_norm", layer_norm_case),
         case("feed_forward", feed_forward_case),
