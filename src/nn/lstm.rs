@@ -13,7 +13,8 @@
 //!
 //! Keras's gate order (i, f, c, o) is the same with `c` for our `g`, so a
 //! Keras model loads by transposing the two kernels and putting its bias in
-//! `bias_ih` with `bias_hh = 0`.
+//! `bias_ih` with `bias_hh = 0`; [`crate::seq2seq::keras`] does so for the
+//! §5.1 model (`encdec import --keras`).
 
 use super::Module;
 use super::rnn::RecurrentWeights;

@@ -68,7 +68,7 @@ pub enum InProjection {
 /// each head is $\mathrm{softmax}\big((Q W^Q_h)(K W^K_h)^\top/\sqrt{d_k} + M_h\big) V W^V_h$.
 ///
 /// # Backward
-/// Through [`scaled_dot_product_attention`] for each head, the concatenation
+/// Through [`crate::nn::scaled_dot_product_attention`] for each head, the concatenation
 /// (each head gets its slice of the gradient back) and the three linear maps.
 ///
 /// # Shapes

@@ -7,19 +7,19 @@
 //! as `[out, in]`, so kernels are transposed. Both stack the LSTM's gates in
 //! the same order (Keras's i, f, c, o are encdec's i, f, g, o; see
 //! [`crate::nn::Lstm`]), and Keras's one LSTM bias goes into `bias_ih` with
-//! `bias_hh = 0`, since encdec adds the two. With $V_s, V_t$ the
-//! vocabularies, $E$ the embedding and $H$ the hidden size:
+//! `bias_hh = 0`, since encdec adds the two. With `Vs`, `Vt` the
+//! vocabularies, `E` the embedding and `H` the hidden size:
 //!
 //! | Keras tensor | shape | encdec parameter | shape | how |
 //! |---|---|---|---|---|
-//! | `encoder_embedding/embeddings` | $[V_s, E]$ | `encoder.embedding.weight` | $[V_s, E]$ | as is |
-//! | `encoder_lstm/lstm_cell/kernel` | $[E, 4H]$ | `encoder.lstm.weight_ih` | $[4H, E]$ | transposed |
-//! | `encoder_lstm/lstm_cell/recurrent_kernel` | $[H, 4H]$ | `encoder.lstm.weight_hh` | $[4H, H]$ | transposed |
-//! | `encoder_lstm/lstm_cell/bias` | $[4H]$ | `encoder.lstm.bias_ih` | $[4H]$ | as is |
-//! | (none) | | `encoder.lstm.bias_hh` | $[4H]$ | zeros |
+//! | `encoder_embedding/embeddings` | `[Vs, E]` | `encoder.embedding.weight` | `[Vs, E]` | as is |
+//! | `encoder_lstm/lstm_cell/kernel` | `[E, 4H]` | `encoder.lstm.weight_ih` | `[4H, E]` | transposed |
+//! | `encoder_lstm/lstm_cell/recurrent_kernel` | `[H, 4H]` | `encoder.lstm.weight_hh` | `[4H, H]` | transposed |
+//! | `encoder_lstm/lstm_cell/bias` | `[4H]` | `encoder.lstm.bias_ih` | `[4H]` | as is |
+//! | (none) | | `encoder.lstm.bias_hh` | `[4H]` | zeros |
 //! | `decoder_embedding/embeddings`, `decoder_lstm/lstm_cell/*` | | `decoder.embedding.*`, `decoder.lstm.*` | | as the encoder's |
-//! | `decoder_dense/kernel` | $[H, V_t]$ | `decoder.output.weight` | $[V_t, H]$ | transposed |
-//! | `decoder_dense/bias` | $[V_t]$ | `decoder.output.bias` | $[V_t]$ | as is |
+//! | `decoder_dense/kernel` | `[H, Vt]` | `decoder.output.weight` | `[Vt, H]` | transposed |
+//! | `decoder_dense/bias` | `[Vt]` | `decoder.output.bias` | `[Vt]` | as is |
 //!
 //! The Keras layer names are the ones `scripts/keras_weights.py` gives
 //! (`encoder_embedding`, `encoder_lstm`, `decoder_embedding`,
