@@ -12,6 +12,8 @@
 //! The loss weights `w_o` are stored in the fixture, so the same scalar loss
 //! is differentiated here.
 
+mod common;
+
 use encdec::autograd::{Tape, Var};
 use encdec::nn::*;
 use encdec::tensor::{Mask, Tensor, rng};
@@ -74,17 +76,7 @@ impl Fixture {
 /// Loads PyTorch's weights into `m`; every parameter must be in the fixture
 /// and every fixture parameter must be used.
 fn load_params<M: Module>(m: &mut M, fx: &Fixture) {
-    let mut unused = fx.names("params");
-    for p in m.params_mut() {
-        let value = fx.tensor("params", &p.name);
-        assert_eq!(p.value.shape(), value.shape(), "{}", p.name);
-        p.value = value;
-        unused.retain(|n| n != &p.name);
-    }
-    assert!(
-        unused.is_empty(),
-        "fixture params with no counterpart: {unused:?}"
-    );
+    common::load_params(m, fx.names("params"), |n| fx.tensor("params", n));
 }
 
 fn max_err(name: &str, ours: &Tensor, theirs: &Tensor) -> f64 {
