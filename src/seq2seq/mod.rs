@@ -7,6 +7,7 @@ mod attention;
 mod batch;
 mod beam;
 mod bleu;
+mod bridge;
 mod chat;
 mod checkpoint;
 pub mod corpus;
@@ -36,6 +37,7 @@ pub use beam::{
     normalised_score,
 };
 pub use bleu::{SacreBleu, sacre_bleu, tokenize_13a};
+pub use bridge::{StateBridge, decoder_hidden, project_state};
 pub use chat::{ChatReply, ChatSession, MAX_HISTORY_TOKENS};
 pub use checkpoint::{Checkpoint, CheckpointError, OptimizerState, TextSettings, TrainProgress};
 pub use decode::{Hypothesis, choosable, decode_in_batches, greedy};

@@ -121,10 +121,14 @@ impl ModelConfig {
 
 /// The encoder's result for a batch.
 pub struct Encoded<'t> {
-    /// Encoder outputs `[B, S, H]` (what attention looks at); `None` for the
+    /// Encoder outputs `[B, S, H]` (what attention looks at; as wide as the
+    /// decoder for the LSTM models, `[B, S, 2H]` with the concat bridge); `None` for the
     /// plain LSTM model, whose decoder sees only the final state.
     pub memory: Option<Var<'t>>,
-    /// The encoder's final state (`[h, c]`, each `[B, H]`) for LSTM models.
+    /// LSTM models: the decoder's first state, `[h_0, c_0, h_1, c_1, ..]`
+    /// for its layers, each `[B, decoder hidden]`: the encoder's final
+    /// states through the bridge (`src/seq2seq/bridge.rs`; `[h, c]` of the
+    /// one-layer, one-direction default).
     pub state: Vec<Var<'t>>,
     /// True source lengths (positions at or past them are padding).
     pub src_lengths: Vec<usize>,
