@@ -28,13 +28,13 @@ use crate::tensor::{Float, Rng, Tensor};
 
 /// Reverses each sequence of a padded batch in time *within its true length*:
 ///
-/// $$ y_{b,t} = x_{b,\,n_b - 1 - t} \quad (t < n_b), \qquad y_{b,t} = x_{b,t} \quad (t \ge n_b) $$
+/// $$ y_{b,t} = x_{b, n_b - 1 - t} \quad (t < n_b), \qquad y_{b,t} = x_{b,t} \quad (t \ge n_b) $$
 ///
 /// so padding stays at the end, as with PyTorch's packed sequences. Applied
 /// twice it gives `x` back.
 ///
 /// # Backward
-/// The same permutation: $\bar x_{b,\,n_b-1-t} = \bar y_{b,t}$ (a
+/// The same permutation: $\bar x_{b, n_b-1-t} = \bar y_{b,t}$ (a
 /// [`Var::gather_rows`] whose backward scatters the rows back).
 ///
 /// # Shapes
@@ -71,22 +71,22 @@ pub fn reverse_within_lengths<'t>(x: Var<'t>, lengths: Option<&[usize]>) -> Var<
 
 /// A stack of `num_layers` LSTM layers, each with one or two directions.
 ///
-/// The forward direction of layer $l$ reads its input $x^{(l)}_t$ left to right,
+/// The forward direction of layer $l$ reads its input $x_t^{(l)}$ left to right,
 /// the backward direction right to left (within each sequence's length):
 ///
-/// $$ \overrightarrow h_t = \mathrm{LSTM}(x^{(l)}_t, \overrightarrow h_{t-1}), \qquad
-///    \overleftarrow h_t = \mathrm{LSTM}(x^{(l)}_t, \overleftarrow h_{t+1}) $$
-/// $$ h^{(l)}_t = [\overrightarrow h_t; \overleftarrow h_t] $$
+/// $$ \overrightarrow h_t = \mathrm{LSTM}(x_t^{(l)}, \overrightarrow h_{t-1}), \qquad
+///    \overleftarrow h_t = \mathrm{LSTM}(x_t^{(l)}, \overleftarrow h_{t+1}) $$
+/// $$ h_t^{(l)} = [\overrightarrow h_t; \overleftarrow h_t] $$
 ///
 /// (just $\overrightarrow h_t$ with one direction). Layer 0 reads the input,
-/// $x^{(0)}_t = x_t$, and layer $l > 0$ reads the layer below through inverted
+/// $x_t^{(0)} = x_t$, and layer $l > 0$ reads the layer below through inverted
 /// dropout of rate $p$ in training only,
-/// $x^{(l)}_t = \mathrm{dropout}_p(h^{(l-1)}_t)$. The output is the top
-/// layer's $h^{(L-1)}_t$ at every step.
+/// $x_t^{(l)} = \mathrm{dropout}_p(h_t^{(l-1)})$. The output is the top
+/// layer's $h_t^{(L-1)}$ at every step.
 ///
 /// # Backward
 /// Each direction is an [`Lstm`] (backpropagation through time on the tape);
-/// the gradient of $h^{(l)}_t$ splits into its two halves, and flows down
+/// the gradient of $h_t^{(l)}$ splits into its two halves, and flows down
 /// into layer $l-1$ through the dropout mask and through
 /// [`reverse_within_lengths`] for the backward direction.
 ///
