@@ -7,6 +7,15 @@ names are the ones `encdec export` writes (see src/seq2seq/weights.rs):
                  decoder.output: nn.Linear
     attention    the same, plus dot-product attention over the encoder's
                  outputs and decoder.combine: nn.Linear(2H, H) with tanh
+
+For lstm and attention, the config's "arch" (absent in older files: one
+layer, one direction) gives nn.LSTM(num_layers=L) to both, and
+bidirectional=True to the encoder. Decoder layer l starts from encoder layer
+l's final state, the two directions concatenated; then either the decoder is
+2H wide ("bridge": "concat"), or ("project") bridge.h, bridge.c:
+nn.Linear(2H, H), shared by the layers, give h0 = tanh(bridge.h([h->; h<-]))
+and c0 = bridge.c([c->; c<-]), and the attention model reads its memory
+through bridge.memory: nn.Linear(2H, H). See src/seq2seq/bridge.rs.
     transformer  embeddings scaled by sqrt(d_model) plus sinusoidal
                  positions; encoder.layers.i: nn.TransformerEncoderLayer,
                  decoder.layers.i: nn.TransformerDecoderLayer (post-norm,
@@ -22,13 +31,21 @@ Two commands, run from the crate root:
     python3 scripts/torch_weights.py trained
         for each kind, trains a small model with encdec (`cargo run --release
         -- train --pairs 200 --epochs 1`), exports it with --logits in a
-        temporary folder and runs `check` on it.
+        temporary folder and runs `check` on it; lstm and attention also
+        with `--layers 2 --bidirectional` and with `--layers 2
+        --bidirectional --bridge project`.
 
     python3 scripts/torch_weights.py fixtures
         makes one small seeded model of each kind in PyTorch (float64) and
         writes tests/fixtures/torch_{kind}.safetensors (weights and encdec's
         metadata) and tests/fixtures/torch_{kind}_logits.safetensors (a batch
-        and PyTorch's logits on it), which tests/weights.rs reads.
+        and PyTorch's logits on it), which tests/weights.rs reads; then
+        runs arch-fixtures.
+
+    python3 scripts/torch_weights.py arch-fixtures
+        the same for the LSTM models of ARCH_FIXTURES (two layers, a
+        bidirectional encoder, each bridge): torch_{name}.safetensors and
+        torch_{name}_logits.safetensors.
 
 Requires torch and safetensors (`pip install torch safetensors`); the Rust
 tests need neither.
@@ -77,11 +94,21 @@ class Model(nn.Module):
             self.decoder.layers = nn.ModuleList(dec() for _ in range(c["layers"]))
             self.decoder.output = nn.Linear(d, c["tgt_vocab"])
         else:
-            self.encoder.lstm = nn.LSTM(d, h, batch_first=True)
-            self.decoder.lstm = nn.LSTM(d, h, batch_first=True)
+            arch = c.get("arch") or {}
+            layers, self.bidirectional = arch.get("rnn_layers", 1), arch.get("bidirectional", False)
+            self.project = self.bidirectional and arch.get("bridge", "concat") == "project"
+            dh = 2 * h if self.bidirectional and not self.project else h  # the decoder's width
+            self.encoder.lstm = nn.LSTM(d, h, num_layers=layers, bidirectional=self.bidirectional,
+                                        batch_first=True)
+            self.decoder.lstm = nn.LSTM(d, dh, num_layers=layers, batch_first=True)
             if self.kind == "attention":
-                self.decoder.combine = nn.Linear(2 * h, h)
-            self.decoder.output = nn.Linear(h, c["tgt_vocab"])
+                self.decoder.combine = nn.Linear(2 * dh, dh)
+            self.decoder.output = nn.Linear(dh, c["tgt_vocab"])
+            if self.project:
+                self.bridge = nn.Module()
+                self.bridge.h, self.bridge.c = nn.Linear(2 * h, h), nn.Linear(2 * h, h)
+                if self.kind == "attention":
+                    self.bridge.memory = nn.Linear(2 * h, h)
 
     def forward(self, src, src_lengths, tgt_in):
         s = src.shape[1]
@@ -92,6 +119,9 @@ class Model(nn.Module):
         packed = nn.utils.rnn.pack_padded_sequence(x, src_lengths, batch_first=True, enforce_sorted=False)
         out, state = self.encoder.lstm(packed)
         memory, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=s)
+        state = self.bridged(state)
+        if self.project and self.kind == "attention":
+            memory = self.bridge.memory(memory)
         states, _ = self.decoder.lstm(self.decoder.embedding(tgt_in), state)
         if self.kind == "lstm":
             return self.decoder.output(states)
@@ -99,6 +129,17 @@ class Model(nn.Module):
         context = torch.softmax(scores, dim=-1) @ memory
         combined = torch.tanh(self.decoder.combine(torch.cat([context, states], dim=-1)))
         return self.decoder.output(combined)
+
+    def bridged(self, state):
+        """The encoder's (h_n, c_n), [L*D, B, H] each, as the decoder's first state."""
+        if not self.bidirectional:
+            return state
+        h_n, c_n = state
+        both = lambda x: x.reshape(-1, 2, *x.shape[1:]).permute(0, 2, 1, 3).reshape(x.shape[0] // 2, x.shape[1], -1)
+        h, c = both(h_n), both(c_n)  # [L, B, 2H]: [h->; h<-] per layer
+        if self.project:
+            h, c = torch.tanh(self.bridge.h(h)), self.bridge.c(c)
+        return h.contiguous(), c.contiguous()
 
     def transformer(self, src, padding, tgt_in):
         d = self.encoder.embedding.embedding_dim
@@ -114,7 +155,7 @@ class Model(nn.Module):
         return self.decoder.output(y)
 
 
-def check(weights, logits_file):
+def check(weights, logits_file, label=None):
     with safe_open(weights, "pt") as f:
         config = json.loads(f.metadata()["config"])
     model = Model(config).double().eval()
@@ -124,7 +165,7 @@ def check(weights, logits_file):
         ours = model(batch["src"], batch["src_lengths"], batch["tgt_in"])
     diff = (ours - batch["logits"]).abs().max().item()
     ok = diff <= TOLERANCE
-    print(f"{config['kind']}: PyTorch's logits {list(ours.shape)} differ from encdec's by at most {diff:.2e} "
+    print(f"{label or config['kind']}: PyTorch's logits {list(ours.shape)} differ from encdec's by at most {diff:.2e} "
           f"({'within' if ok else 'OVER'} {TOLERANCE:g})")
     return ok
 
@@ -136,9 +177,20 @@ FIXTURE_CONFIGS = {
 }
 
 
-def make_fixture(kind, out_dir, seed):
+# The LSTM models with two layers and a bidirectional encoder, each bridge:
+# fixture name -> (kind, arch).
+ARCH_FIXTURES = {
+    "lstm_stacked_concat": ("lstm", dict(rnn_layers=2, bidirectional=True, bridge="concat")),
+    "attention_stacked_project": ("attention", dict(rnn_layers=2, bidirectional=True, bridge="project")),
+}
+
+
+def make_fixture(kind, out_dir, seed, name=None, arch=None):
     torch.manual_seed(seed)
+    name = name or kind
     config = dict(kind=kind, dropout=0.1, **FIXTURE_CONFIGS[kind])
+    if arch:
+        config["arch"] = arch
     model = Model(config).double().eval()
     with torch.no_grad():
         for p in model.parameters():  # LayerNorm's ones and zeros too: every tensor matters
@@ -164,23 +216,27 @@ def make_fixture(kind, out_dir, seed):
         "tgt_vocab": json.dumps(words(config["tgt_vocab"], "fr")),
     }
     state = {k: v.contiguous() for k, v in model.state_dict().items()}
-    save_file(state, out_dir / f"torch_{kind}.safetensors", metadata=metadata)
+    save_file(state, out_dir / f"torch_{name}.safetensors", metadata=metadata)
     batch = dict(src=src, src_lengths=src_lengths, tgt_in=tgt_in, logits=logits.contiguous())
-    save_file(batch, out_dir / f"torch_{kind}_logits.safetensors")
-    print(f"wrote tests/fixtures/torch_{kind}.safetensors and torch_{kind}_logits.safetensors")
+    save_file(batch, out_dir / f"torch_{name}_logits.safetensors")
+    print(f"wrote tests/fixtures/torch_{name}.safetensors and torch_{name}_logits.safetensors")
 
 
 def trained():
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
-        for kind in ["transformer", "lstm", "attention"]:
-            ckpt, weights, logits = (f"{tmp}/{kind}{end}" for end in [".ckpt", ".safetensors", "_logits.safetensors"])
+        stacked = ["--layers", "2", "--bidirectional"]
+        runs = [("transformer", []), ("lstm", []), ("attention", [])]
+        runs += [(kind, stacked + bridge) for kind in ["lstm", "attention"]
+                 for bridge in [[], ["--bridge", "project"]]]
+        for i, (kind, flags) in enumerate(runs):
+            ckpt, weights, logits = (f"{tmp}/{kind}{i}{end}" for end in [".ckpt", ".safetensors", "_logits.safetensors"])
             encdec = ["cargo", "run", "--release", "--quiet", "--"]
-            subprocess.run(encdec + ["train", "--model", kind, "--pairs", "200", "--epochs", "1", "--out", ckpt],
-                           check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(encdec + ["train", "--model", kind, "--pairs", "200", "--epochs", "1", "--out", ckpt]
+                           + flags, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             subprocess.run(encdec + ["export", "--checkpoint", ckpt, "--out", weights, "--logits", logits],
                            check=True, stdout=subprocess.DEVNULL)
-            ok = check(weights, logits) and ok
+            ok = check(weights, logits, " ".join([kind] + flags)) and ok
     return ok
 
 
@@ -193,6 +249,10 @@ def main(argv):
         out_dir = Path("tests/fixtures")
         for seed, kind in enumerate(FIXTURE_CONFIGS):
             make_fixture(kind, out_dir, seed)
+        return 0 if main(["arch-fixtures"]) == 0 else 1
+    if argv == ["arch-fixtures"]:
+        for seed, (name, (kind, arch)) in enumerate(ARCH_FIXTURES.items(), start=10):
+            make_fixture(kind, Path("tests/fixtures"), seed, name, arch)
         return 0
     print(__doc__)
     return 2

@@ -12,6 +12,7 @@
 //! The loss weights `w_o` are stored in the fixture, so the same scalar loss
 //! is differentiated here.
 
+mod common;
 #[path = "fixture_support/mod.rs"]
 mod fixture_support;
 

@@ -1,13 +1,18 @@
 //! The three encoder–decoder models: batching, shapes, gradients through a
 //! whole model, determinism, and the tutorial's translation end to end.
 
-use encdec::autograd::{Tape, Var};
+use encdec::autograd::Tape;
 use encdec::checks::modules::{detached_params, gradcheck_module};
 use encdec::data::{BOS_ID, EOS_ID, FOX_EN, FOX_FR, PAD_ID};
 use encdec::optim::Schedule;
 use encdec::seq2seq::pipeline::{bleu, default_model, default_training, translation_data};
 use encdec::seq2seq::*;
 use encdec::tensor::rng;
+
+#[path = "model_support/mod.rs"]
+mod model_support;
+
+use model_support::{tiny_batch, tiny_batch_loss as loss_of};
 
 fn tiny(kind: ModelKind) -> ModelConfig {
     ModelConfig {
@@ -19,19 +24,8 @@ fn tiny(kind: ModelKind) -> ModelConfig {
         layers: 1,
         heads: 2,
         dropout: 0.0,
+        arch: Default::default(),
     }
-}
-
-fn tiny_batch() -> Batch {
-    let a = Example {
-        src: vec![4, 5, 6],
-        tgt: vec![7, 4],
-    };
-    let b = Example {
-        src: vec![8],
-        tgt: vec![5, 6, 7],
-    };
-    Batch::new(&[&a, &b])
 }
 
 #[test]
@@ -44,14 +38,6 @@ fn batches_are_padded_and_shifted_for_teacher_forcing() {
     assert_eq!(b.tgt_in, vec![BOS_ID, 7, 4, PAD_ID, BOS_ID, 5, 6, 7]);
     assert_eq!(b.tgt_out, vec![7, 4, EOS_ID, PAD_ID, 5, 6, 7, EOS_ID]);
     assert_eq!((b.size, b.src_len, b.tgt_len), (2, 4, 4));
-}
-
-fn loss_of<'t, M: Seq2Seq>(m: &M, tape: &'t Tape, _: &[Var<'t>]) -> Var<'t> {
-    let b = tiny_batch();
-    let logits = m.forward(tape, &b, None).logits;
-    logits
-        .reshape(&[b.size * b.tgt_len, m.config().tgt_vocab])
-        .cross_entropy(&b.tgt_out, Some(PAD_ID))
 }
 
 fn check_model<M: Seq2Seq>(mut m: M) {

@@ -21,8 +21,14 @@ const KINDS: [ModelKind; 3] = [
 
 /// A small model of `kind` with the fox vocabularies.
 fn checkpoint(kind: ModelKind) -> Checkpoint {
+    checkpoint_with(kind, Architecture::default())
+}
+
+/// The same with the architecture options `arch`.
+fn checkpoint_with(kind: ModelKind, arch: Architecture) -> Checkpoint {
     let (src, tgt) = model_support::fox_vocabs();
-    let config = model_support::tiny_config(kind, src.len(), tgt.len(), 2);
+    let mut config = model_support::tiny_config(kind, src.len(), tgt.len(), 2);
+    config.arch = arch;
     let model = build(&config, &mut rng(3)).unwrap();
     Checkpoint::new(model, src, tgt, Task::Translation)
 }
@@ -43,14 +49,32 @@ fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
 //                "logits": model(src, src_lengths, tgt_in)}, "torch_{kind}_logits.safetensors")
 // with, for the Transformer, nn.TransformerEncoderLayer/DecoderLayer(d_model 8,
 // 2 heads, d_ff 12, batch_first=True) × 2, and for the LSTMs nn.LSTM(5, 6,
-// batch_first=True) over a packed (padded) source.
+// batch_first=True) over a packed (padded) source. `arch-fixtures` adds the
+// LSTM models with nn.LSTM(5, 6, num_layers=2, bidirectional=True) encoders:
+// lstm_stacked_concat (decoder nn.LSTM(5, 12, num_layers=2), from [h->; h<-])
+// and attention_stacked_project (decoder nn.LSTM(5, 6, num_layers=2) from
+// tanh(bridge.h([h->; h<-])), bridge.c([c->; c<-]); memory via bridge.memory).
 #[test]
 fn pytorch_made_models_give_pytorchs_logits() {
-    for kind in KINDS {
+    let arch_fixtures = [
+        (ModelKind::Lstm, "lstm_stacked_concat", Bridge::Concat),
+        (
+            ModelKind::Attention,
+            "attention_stacked_project",
+            Bridge::Project,
+        ),
+    ];
+    let plain = KINDS.map(|k| (k, k.name(), None));
+    let stacked = arch_fixtures.map(|(k, name, bridge)| (k, name, Some(bridge)));
+    for (kind, name, bridge) in plain.into_iter().chain(stacked) {
         let dir = std::path::Path::new("tests/fixtures");
-        let c = import(&dir.join(format!("torch_{kind}.safetensors"))).unwrap();
+        let c = import(&dir.join(format!("torch_{name}.safetensors"))).unwrap();
         assert_eq!(c.model.config().kind, kind);
-        let bytes = std::fs::read(dir.join(format!("torch_{kind}_logits.safetensors"))).unwrap();
+        if let Some(bridge) = bridge {
+            let a = c.model.config().arch;
+            assert_eq!((a.rnn_layers, a.bidirectional, a.bridge), (2, true, bridge));
+        }
+        let bytes = std::fs::read(dir.join(format!("torch_{name}_logits.safetensors"))).unwrap();
         let (batch, torch_logits) = read_logits(&bytes).unwrap();
         assert!(
             batch.src_lengths.iter().any(|&n| n < batch.src_len),
@@ -62,15 +86,28 @@ fn pytorch_made_models_give_pytorchs_logits() {
         let diff = max_abs_diff(ours.data(), torch_logits.data());
         assert!(
             diff < 1e-12,
-            "{kind}: encdec differs from PyTorch by {diff:e}"
+            "{name}: encdec differs from PyTorch by {diff:e}"
         );
     }
 }
 
 #[test]
 fn export_then_import_gives_identical_parameters_and_decoding() {
-    for kind in KINDS {
-        let mut original = checkpoint(kind);
+    let stacked = |bridge| Architecture {
+        rnn_layers: 2,
+        bidirectional: true,
+        bridge,
+        ..Architecture::default()
+    };
+    let mut cases: Vec<_> = KINDS.map(|k| (k, Architecture::default())).to_vec();
+    for kind in [ModelKind::Lstm, ModelKind::Attention] {
+        cases.extend([
+            (kind, stacked(Bridge::Concat)),
+            (kind, stacked(Bridge::Project)),
+        ]);
+    }
+    for (kind, arch) in cases {
+        let mut original = checkpoint_with(kind, arch);
         let mut back = import_bytes(&export_bytes(&mut original).unwrap()).unwrap();
         assert_eq!(back.model.config(), original.model.config());
         assert_eq!(
@@ -114,6 +151,42 @@ fn lstm_tensors_gain_l0_and_every_other_name_stays() {
         "{lstm:?}"
     );
     assert!(!lstm.iter().any(|n| n.ends_with("weight_ih")), "{lstm:?}");
+    // Further layers and the backward direction already carry PyTorch's
+    // suffixes; the bridge is plain nn.Linear.
+    assert_eq!(
+        torch_name("encoder.lstm.weight_ih_l1"),
+        "encoder.lstm.weight_ih_l1"
+    );
+    let reverse = "encoder.lstm.bias_hh_l0_reverse";
+    assert_eq!(torch_name(reverse), reverse);
+    let arch = Architecture {
+        rnn_layers: 2,
+        bidirectional: true,
+        bridge: Bridge::Project,
+        ..Architecture::default()
+    };
+    let mut c = checkpoint_with(ModelKind::Attention, arch);
+    let bytes = export_bytes(&mut c).unwrap();
+    let stacked: Vec<String> = SafeTensors::deserialize(&bytes)
+        .unwrap()
+        .names()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    for name in [
+        "encoder.lstm.weight_ih_l0",
+        "encoder.lstm.weight_ih_l0_reverse",
+        "encoder.lstm.weight_hh_l1_reverse",
+        "decoder.lstm.bias_ih_l1",
+        "bridge.h.weight",
+        "bridge.c.bias",
+        "bridge.memory.weight",
+    ] {
+        assert!(
+            stacked.contains(&name.to_string()),
+            "{name} not in {stacked:?}"
+        );
+    }
     let transformer = names(ModelKind::Transformer);
     for name in [
         "encoder.layers.1.self_attn.in_proj_weight",

@@ -113,6 +113,38 @@ fn lstm_case(seed: u64, steps: bool) -> LayerCheck {
     )
 }
 
+/// Two stacked bidirectional LSTM layers ([`LstmStack`]) over a padded
+/// batch, with initial states and the dropout between layers (its mask drawn
+/// from a fixed seed, so every evaluation drops the same elements); fused
+/// ([`LstmStack::forward`]) or step by step ([`LstmStack::forward_steps`]).
+fn lstm_stack_case(seed: u64, steps: bool) -> LayerCheck {
+    let m = LstmStack::new("", 3, 2, (2, true), 0.3, &mut rng(seed));
+    let m = randomize(m, seed);
+    let shapes: [&[usize]; 9] = [
+        &[2, 5, 3],
+        &[2, 2],
+        &[2, 2],
+        &[2, 2],
+        &[2, 2],
+        &[2, 2],
+        &[2, 2],
+        &[2, 2],
+        &[2, 2],
+    ];
+    check(m, &inputs(&shapes, seed), move |m, t, x| {
+        let run = if steps {
+            LstmStack::forward_steps
+        } else {
+            LstmStack::forward
+        };
+        let init: Vec<_> = (0..4).map(|k| (x[1 + 2 * k], x[2 + 2 * k])).collect();
+        let mut dropout = rng(seed ^ 0xd20);
+        let out = run(m, t, x[0], Some(&init), Some(&LENGTHS), Some(&mut dropout));
+        let finals = Var::concat(&[out.h, out.c].concat(), 1);
+        weighted_sum(out.sequence, 1) + weighted_sum(finals, 2)
+    })
+}
+
 /// The GRU layer, fused ([`Gru::forward`]) or step by step
 /// ([`Gru::forward_steps`], the reference).
 fn gru_case(seed: u64, steps: bool) -> LayerCheck {
@@ -305,6 +337,8 @@ pub fn layer_cases() -> Vec<LayerCase> {
         case("rnn_sigmoid", |s| rnn_case(Activation::Sigmoid, s)),
         case("lstm", |s| lstm_case(s, false)),
         case("lstm_steps", |s| lstm_case(s, true)),
+        case("lstm_stack", |s| lstm_stack_case(s, false)),
+        case("lstm_stack_steps", |s| lstm_stack_case(s, true)),
         case("gru", |s| gru_case(s, false)),
         case("gru_steps", |s| gru_case(s, true)),
         case("dot_attention", dot_attention_case),

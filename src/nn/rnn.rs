@@ -77,10 +77,24 @@ impl RecurrentWeights {
         hidden: usize,
         rng: &mut Rng,
     ) -> RecurrentWeights {
+        RecurrentWeights::with_suffix(prefix, "", gates, input, hidden, rng)
+    }
+
+    /// As [`RecurrentWeights::new`], with `suffix` after each name: PyTorch's
+    /// `_l1`, `_l0_reverse`, ... for the layers and directions of a stack
+    /// ([`super::LstmStack`]); `""` gives the names of [`RecurrentWeights::new`].
+    pub fn with_suffix(
+        prefix: &str,
+        suffix: &str,
+        gates: usize,
+        input: usize,
+        hidden: usize,
+        rng: &mut Rng,
+    ) -> RecurrentWeights {
         let k = 1.0 / (hidden as f64).sqrt();
         let mut p = |name: &str, shape: &[usize]| {
             Param::new(
-                &super::join(prefix, name),
+                &super::join(prefix, &format!("{name}{suffix}")),
                 Tensor::rand_uniform(shape, -k, k, rng),
             )
         };

@@ -4,8 +4,15 @@
 //! output $h_j$, the weights $\alpha_{tj}$ average the $h_j$ into a context
 //! $c_t$, and $\tilde s_t = \tanh(W_c [c_t; s_t] + b_c)$ is scored against the
 //! target vocabulary. The weights $\alpha$ are what the heatmap shows.
+//!
+//! With a bidirectional encoder (Bahdanau et al.'s), $h_j = [\overrightarrow h_j;
+//! \overleftarrow h_j]$ is $2H$ wide: with the concat bridge the decoder,
+//! $W_c$ ($4H \to 2H$) and the output layer are $2H$ wide too; with the
+//! project bridge the memory is mapped to $H$ by `bridge.memory` first
+//! ([`super::bridge`]).
 
 use super::Batch;
+use super::bridge::{StateBridge, decoder_hidden};
 use super::lstm::{LstmSeq2Seq, WordLstm};
 use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, last_position};
 use crate::autograd::{Param, Tape, Var};
@@ -19,22 +26,24 @@ pub struct AttentionSeq2Seq {
     /// The §5.1 model: embeddings, encoder and decoder LSTMs, output layer
     /// (`encoder.*`, `decoder.*`, `decoder.output.*`).
     pub lstm: LstmSeq2Seq,
-    /// $W_c, b_c$: `[c_t; s_t]` (2 hidden) → hidden (`decoder.combine.*`).
+    /// $W_c, b_c$: `[c_t; s_t]` (2 decoder hidden) → decoder hidden (`decoder.combine.*`).
     pub combine: Linear,
 }
 
 impl AttentionSeq2Seq {
     /// A new model with the config's sizes.
     pub fn new(config: ModelConfig, rng: &mut Rng) -> AttentionSeq2Seq {
-        let h = config.hidden;
+        // The decoder's width: H, or 2H with a bidirectional encoder and
+        // the concat bridge (the memory has the same width).
+        let h = decoder_hidden(&config);
         // Drawn in the order of the parameter list, so a seed gives the
-        // same weights as always.
-        let encoder = WordLstm::new("encoder", config.src_vocab, &config, rng);
-        let decoder = WordLstm::new("decoder", config.tgt_vocab, &config, rng);
+        // same weights as always; the bridge (if any) comes last.
+        let (encoder, decoder) = WordLstm::pair(&config, rng);
         let combine = Linear::new("decoder.combine", 2 * h, h, true, rng);
         let output = Linear::new("decoder.output", h, config.tgt_vocab, true, rng);
+        let bridge = StateBridge::new(&config, true, rng);
         AttentionSeq2Seq {
-            lstm: LstmSeq2Seq::from_parts(config, encoder, decoder, output),
+            lstm: LstmSeq2Seq::from_parts(config, (encoder, decoder), output, bridge),
             combine,
         }
     }
@@ -131,6 +140,9 @@ impl Module for AttentionSeq2Seq {
         p.extend(lstm.decoder.params_mut());
         p.extend(self.combine.params_mut());
         p.extend(lstm.output.params_mut());
+        if let Some(b) = &mut lstm.bridge {
+            p.extend(b.params_mut());
+        }
         p
     }
 }

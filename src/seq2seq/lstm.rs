@@ -3,11 +3,18 @@
 //! that state starts the decoder LSTM, which reads the target embedding with
 //! teacher forcing → a dense layer scores the target vocabulary (the softmax
 //! is folded into the cross-entropy loss).
+//!
+//! With `config.arch` the LSTMs are stacks ([`LstmStack`], PyTorch's
+//! `num_layers`), the encoder may read both ways (`bidirectional`), and
+//! [`super::bridge`] says how the decoder starts from it. The defaults (one
+//! layer, one direction) are the §5.1 model exactly: same parameters, same
+//! names, same draws from the seed.
 
 use super::Batch;
+use super::bridge::{StateBridge, decoder_hidden, decoder_start};
 use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, last_position};
 use crate::autograd::{Param, Tape, Var};
-use crate::nn::{Embedding, Linear, Lstm, Module, RecurrentOptions};
+use crate::nn::{Embedding, Linear, LstmStack, LstmStackOutput, Module};
 use crate::tensor::Rng;
 
 /// Word vectors, then an LSTM: the §5.1 encoder (`encoder.embedding.*`,
@@ -16,69 +23,67 @@ use crate::tensor::Rng;
 pub struct WordLstm {
     /// The word vectors.
     pub embedding: Embedding,
-    /// The LSTM.
-    pub lstm: Lstm,
+    /// The LSTM stack (`config.arch.rnn_layers` layers; one by default).
+    pub lstm: LstmStack,
 }
 
 impl WordLstm {
-    /// An embedding of `vocab` words and an LSTM, named `{prefix}.embedding.*`, `{prefix}.lstm.*`.
-    pub fn new(prefix: &str, vocab: usize, config: &ModelConfig, rng: &mut Rng) -> WordLstm {
+    /// An embedding of `vocab` words and `config.arch.rnn_layers` LSTM
+    /// layers of `hidden` units, reading both ways when `bidirectional`,
+    /// with the config's dropout between layers; named
+    /// `{prefix}.embedding.*`, `{prefix}.lstm.*` ([`LstmStack`]'s names).
+    pub fn new(
+        prefix: &str,
+        vocab: usize,
+        config: &ModelConfig,
+        (hidden, bidirectional): (usize, bool),
+        rng: &mut Rng,
+    ) -> WordLstm {
+        let layers = (config.arch.rnn_layers, bidirectional);
+        let lstm_name = format!("{prefix}.lstm");
         WordLstm {
             embedding: Embedding::new(&format!("{prefix}.embedding"), vocab, config.emb, rng),
-            lstm: Lstm::new(&format!("{prefix}.lstm"), config.emb, config.hidden, rng),
+            lstm: LstmStack::new(&lstm_name, config.emb, hidden, layers, config.dropout, rng),
         }
     }
 
     /// As the encoder (`return_state=True`): runs over the batch's sources,
-    /// padding excluded; keeps every step's output as `memory` when
-    /// `keep_outputs` (Keras's `return_sequences`).
+    /// padding excluded, and returns every step's output (`[B, S, D H]`)
+    /// and each layer's and direction's final state.
     pub fn encode<'t>(
         &self,
         tape: &'t Tape,
         b: &Batch,
         dropout: f64,
-        train: Option<&mut Rng>,
-        keep_outputs: bool,
-    ) -> Encoded<'t> {
+        mut train: Option<&mut Rng>,
+    ) -> LstmStackOutput<'t> {
         b.check_source("Seq2Seq::encode");
         let x = self.embedding.forward(tape, &b.src, &[b.size, b.src_len]);
-        let x = x.dropout(dropout, train);
-        let opts = RecurrentOptions {
-            return_sequences: keep_outputs,
-            lengths: Some(&b.src_lengths),
-        };
-        let out = self.lstm.forward(tape, x, None, opts);
-        Encoded {
-            memory: out.sequence,
-            state: vec![out.h, out.c],
-            src_lengths: b.src_lengths.clone(),
-            attention: vec![],
-        }
+        let x = x.dropout(dropout, train.as_deref_mut());
+        self.lstm
+            .forward(tape, x, None, Some(&b.src_lengths), train)
     }
 
     /// As the decoder (`return_sequences=True`, `initial_state=encoder_states`):
-    /// reads `<s> y_1 ..` (teacher forcing) from the encoder's state and
-    /// returns every step's hidden state `[B, T, H]`.
+    /// reads `<s> y_1 ..` (teacher forcing) from `enc.state` (layer $l$ from
+    /// `state[2l]`, `state[2l+1]`) and returns the top layer's hidden state
+    /// at every step, `[B, T, H]`.
     pub fn decode<'t>(
         &self,
         tape: &'t Tape,
         enc: &Encoded<'t>,
         b: &Batch,
         dropout: f64,
-        train: Option<&mut Rng>,
+        mut train: Option<&mut Rng>,
     ) -> Var<'t> {
         let y = self
             .embedding
             .forward(tape, &b.tgt_in, &[b.size, b.tgt_len]);
-        let y = y.dropout(dropout, train);
-        let opts = RecurrentOptions {
-            return_sequences: true,
-            lengths: None,
-        };
-        let out = self
-            .lstm
-            .forward(tape, y, Some((enc.state[0], enc.state[1])), opts);
-        out.sequence.expect("return_sequences keeps every step")
+        let y = y.dropout(dropout, train.as_deref_mut());
+        let initial: Vec<_> = enc.state.chunks(2).map(|s| (s[0], s[1])).collect();
+        self.lstm
+            .forward(tape, y, Some(&initial), None, train)
+            .sequence
     }
 }
 
@@ -91,35 +96,41 @@ pub struct LstmSeq2Seq {
     pub decoder: WordLstm,
     /// The dense output layer (`decoder.output.*`).
     pub output: Linear,
+    /// [`super::Bridge::Project`]'s maps (`bridge.*`), when chosen.
+    pub bridge: Option<StateBridge>,
 }
 
 impl LstmSeq2Seq {
     /// A new model with the config's sizes.
     pub fn new(config: ModelConfig, rng: &mut Rng) -> LstmSeq2Seq {
-        let encoder = WordLstm::new("encoder", config.src_vocab, &config, rng);
-        let decoder = WordLstm::new("decoder", config.tgt_vocab, &config, rng);
-        let output = Linear::new("decoder.output", config.hidden, config.tgt_vocab, true, rng);
-        LstmSeq2Seq::from_parts(config, encoder, decoder, output)
+        let (encoder, decoder) = WordLstm::pair(&config, rng);
+        let dh = decoder_hidden(&config);
+        let output = Linear::new("decoder.output", dh, config.tgt_vocab, true, rng);
+        let bridge = StateBridge::new(&config, false, rng);
+        LstmSeq2Seq::from_parts(config, (encoder, decoder), output, bridge)
     }
 
     /// The model from layers already made (the attention model makes its
     /// own between the decoder and the output layer).
     pub(super) fn from_parts(
         config: ModelConfig,
-        encoder: WordLstm,
-        decoder: WordLstm,
+        (encoder, decoder): (WordLstm, WordLstm),
         output: Linear,
+        bridge: Option<StateBridge>,
     ) -> LstmSeq2Seq {
         LstmSeq2Seq {
             config,
             encoder,
             decoder,
             output,
+            bridge,
         }
     }
 
-    /// The encoder; `keep_outputs` keeps every step's output as the memory
-    /// that attention reads (the §5.1 model keeps only the final state).
+    /// The encoder; its state is the decoder's first state per layer
+    /// ([`super::bridge`]); `keep_outputs` keeps every step's output as the
+    /// memory that attention reads, through `bridge.memory` when projected
+    /// (the §5.1 model keeps only the final state).
     pub(super) fn encode_with<'t>(
         &self,
         tape: &'t Tape,
@@ -127,8 +138,18 @@ impl LstmSeq2Seq {
         train: Option<&mut Rng>,
         keep_outputs: bool,
     ) -> Encoded<'t> {
-        self.encoder
-            .encode(tape, b, self.config.dropout, train, keep_outputs)
+        let out = self.encoder.encode(tape, b, self.config.dropout, train);
+        let bridge = self.bridge.as_ref();
+        let memory = keep_outputs.then(|| match bridge.and_then(|b| b.memory.as_ref()) {
+            Some(m) => m.forward(tape, out.sequence),
+            None => out.sequence,
+        });
+        Encoded {
+            memory,
+            state: decoder_start(&out, self.encoder.lstm.directions, bridge, tape),
+            src_lengths: b.src_lengths.clone(),
+            attention: vec![],
+        }
     }
 
     /// The decoder LSTM's hidden state at every target position, `[B, T, H]`.
@@ -184,6 +205,29 @@ impl Seq2Seq for LstmSeq2Seq {
     }
 }
 
+impl WordLstm {
+    /// The encoder (hidden $H$, bidirectional as the config says) and the
+    /// decoder (one direction, [`decoder_hidden`] wide), drawn in that order.
+    pub(super) fn pair(config: &ModelConfig, rng: &mut Rng) -> (WordLstm, WordLstm) {
+        let bidirectional = config.arch.bidirectional;
+        let encoder = WordLstm::new(
+            "encoder",
+            config.src_vocab,
+            config,
+            (config.hidden, bidirectional),
+            rng,
+        );
+        let decoder = WordLstm::new(
+            "decoder",
+            config.tgt_vocab,
+            config,
+            (decoder_hidden(config), false),
+            rng,
+        );
+        (encoder, decoder)
+    }
+}
+
 impl Module for WordLstm {
     fn params_mut(&mut self) -> Vec<&mut Param> {
         let mut p = self.embedding.params_mut();
@@ -197,6 +241,9 @@ impl Module for LstmSeq2Seq {
         let mut p = self.encoder.params_mut();
         p.extend(self.decoder.params_mut());
         p.extend(self.output.params_mut());
+        if let Some(b) = &mut self.bridge {
+            p.extend(b.params_mut());
+        }
         p
     }
 }

@@ -2,10 +2,12 @@
 //! the three models, Keras-style training, decoding, metrics, checkpoints
 //! and translation.
 
+mod architecture;
 mod attention;
 mod batch;
 mod beam;
 mod bleu;
+mod bridge;
 mod chat;
 mod checkpoint;
 pub mod corpus;
@@ -26,6 +28,7 @@ mod transformer;
 mod translate;
 pub mod weights;
 
+pub use architecture::{Architecture, Bridge, MAX_RNN_LAYERS};
 pub use attention::AttentionSeq2Seq;
 pub use batch::{
     Batch, Example, batches, bucketed_batches, padding_share, real_tokens, sorted_batches,
@@ -35,6 +38,7 @@ pub use beam::{
     normalised_score,
 };
 pub use bleu::{SacreBleu, sacre_bleu, tokenize_13a};
+pub use bridge::{StateBridge, decoder_hidden, project_state};
 pub use chat::{ChatReply, ChatSession, MAX_HISTORY_TOKENS};
 pub use checkpoint::{Checkpoint, CheckpointError, OptimizerState, TextSettings, TrainProgress};
 pub use decode::{Hypothesis, choosable, decode_in_batches, greedy};

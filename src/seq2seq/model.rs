@@ -1,6 +1,7 @@
 //! What every encoder–decoder model offers, and how to build one.
 
 use super::Batch;
+use super::architecture::Architecture;
 use crate::autograd::{Tape, Var};
 use crate::nn::{Embedding, Module};
 use crate::tensor::Rng;
@@ -68,6 +69,9 @@ pub struct ModelConfig {
     pub heads: usize,
     /// Dropout rate in training.
     pub dropout: f64,
+    /// Architecture options (stacked and bidirectional LSTMs, pre-norm, GELU, ...);
+    /// the default is each model as it always was.
+    pub arch: Architecture,
 }
 
 impl ModelConfig {
@@ -100,6 +104,7 @@ impl ModelConfig {
                 self.dropout
             ));
         }
+        self.arch.validate(self.kind)?;
         if self.kind == ModelKind::Transformer
             && (self.heads == 0 || self.layers == 0 || !self.d_model().is_multiple_of(self.heads))
         {
@@ -116,10 +121,14 @@ impl ModelConfig {
 
 /// The encoder's result for a batch.
 pub struct Encoded<'t> {
-    /// Encoder outputs `[B, S, H]` (what attention looks at); `None` for the
+    /// Encoder outputs `[B, S, H]` (what attention looks at; as wide as the
+    /// decoder for the LSTM models, `[B, S, 2H]` with the concat bridge); `None` for the
     /// plain LSTM model, whose decoder sees only the final state.
     pub memory: Option<Var<'t>>,
-    /// The encoder's final state (`[h, c]`, each `[B, H]`) for LSTM models.
+    /// LSTM models: the decoder's first state, `[h_0, c_0, h_1, c_1, ..]`
+    /// for its layers, each `[B, decoder hidden]`: the encoder's final
+    /// states through the bridge (`src/seq2seq/bridge.rs`; `[h, c]` of the
+    /// one-layer, one-direction default).
     pub state: Vec<Var<'t>>,
     /// True source lengths (positions at or past them are padding).
     pub src_lengths: Vec<usize>,

@@ -6,15 +6,19 @@
 //!
 //! # Names
 //! encdec names its parameters as the equal `torch.nn` modules do; one
-//! rename remains. PyTorch's `nn.LSTM` numbers its layers, encdec's LSTMs
-//! have one, so `*.weight_ih` is stored as `*.weight_ih_l0` (likewise
-//! `weight_hh`, `bias_ih`, `bias_hh`; see [`torch_name`]).
+//! rename remains. PyTorch's `nn.LSTM` numbers all its layers, encdec
+//! leaves the first layer's forward direction unnumbered (so that one-layer
+//! checkpoints keep their names), so `*.weight_ih` is stored as
+//! `*.weight_ih_l0` (likewise `weight_hh`, `bias_ih`, `bias_hh`; see
+//! [`torch_name`]); `*_l1`, `*_l0_reverse`, ... are PyTorch's names already.
 //!
 //! | encdec | `torch.nn` module | tensors |
 //! |---|---|---|
 //! | [`crate::nn::Embedding`] | `nn.Embedding` | `weight` |
 //! | [`crate::nn::Linear`] | `nn.Linear` | `weight`, `bias` |
 //! | [`crate::nn::Lstm`] | `nn.LSTM(batch_first=True)` | `weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0` |
+//! | [`crate::nn::LstmStack`] (`--layers`, `--bidirectional`) | `nn.LSTM(num_layers=L, bidirectional=B, batch_first=True)` | the same, and `weight_ih_l1`, ..., `weight_ih_l0_reverse`, ... (encdec's names already) |
+//! | [`super::StateBridge`] (`--bridge project`) | `nn.Linear` each | `bridge.h.*`, `bridge.c.*`, `bridge.memory.*` |
 //! | [`crate::nn::EncoderLayer`] | `nn.TransformerEncoderLayer(batch_first=True)` | `self_attn.in_proj_weight`, `self_attn.in_proj_bias`, `self_attn.out_proj.*`, `linear1.*`, `linear2.*`, `norm1.*`, `norm2.*` |
 //! | [`crate::nn::DecoderLayer`] | `nn.TransformerDecoderLayer(batch_first=True)` | the same plus `multihead_attn.*` and `norm3.*` |
 //!

@@ -1,6 +1,6 @@
 //! Reading PyTorch fixtures (`tests/fixtures/*.json`, written by the
 //! scripts in `scripts/`) and comparing a layer's outputs and gradients
-//! with them; shared by the parity tests.
+//! with them; shared by the parity tests (which also declare `mod common`).
 #![allow(dead_code)]
 
 use encdec::autograd::{Tape, Var};
@@ -72,17 +72,7 @@ impl Fixture {
 /// Loads PyTorch's weights into `m`; every parameter must be in the fixture
 /// and every fixture parameter must be used.
 pub fn load_params<M: Module>(m: &mut M, fx: &Fixture) {
-    let mut unused = fx.names("params");
-    for p in m.params_mut() {
-        let value = fx.tensor("params", &p.name);
-        assert_eq!(p.value.shape(), value.shape(), "{}", p.name);
-        p.value = value;
-        unused.retain(|n| n != &p.name);
-    }
-    assert!(
-        unused.is_empty(),
-        "fixture params with no counterpart: {unused:?}"
-    );
+    crate::common::load_params(m, fx.names("params"), |n| fx.tensor("params", n));
 }
 
 /// Largest absolute difference, after checking the shapes.

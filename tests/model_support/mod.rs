@@ -1,8 +1,9 @@
 //! Small models and vocabularies shared by the checkpoint and parameter tests.
 #![allow(dead_code)]
 
-use encdec::data::{Tokenizer, Vocab};
-use encdec::seq2seq::{ModelConfig, ModelKind};
+use encdec::autograd::{Tape, Var};
+use encdec::data::{PAD_ID, Tokenizer, Vocab};
+use encdec::seq2seq::{Batch, Example, ModelConfig, ModelKind, Seq2Seq};
 
 /// The vocabularies of the fox sentence and its translation.
 pub fn fox_vocabs() -> (Vocab, Vocab) {
@@ -26,7 +27,32 @@ pub fn tiny_config(kind: ModelKind, src: usize, tgt: usize, layers: usize) -> Mo
         layers,
         heads: 2,
         dropout: 0.1,
+        arch: Default::default(),
     }
+}
+
+/// Two short pairs of different lengths (source vocabulary 9, target 8):
+/// padding on both sides.
+pub fn tiny_batch() -> Batch {
+    let a = Example {
+        src: vec![4, 5, 6],
+        tgt: vec![7, 4],
+    };
+    let b = Example {
+        src: vec![8],
+        tgt: vec![5, 6, 7],
+    };
+    Batch::new(&[&a, &b])
+}
+
+/// The cross-entropy of `m` on [`tiny_batch`], padding ignored: the loss
+/// that whole-model gradient checks differentiate.
+pub fn tiny_batch_loss<'t, M: Seq2Seq>(m: &M, tape: &'t Tape, _: &[Var<'t>]) -> Var<'t> {
+    let b = tiny_batch();
+    let logits = m.forward(tape, &b, None).logits;
+    logits
+        .reshape(&[b.size * b.tgt_len, m.config().tgt_vocab])
+        .cross_entropy(&b.tgt_out, Some(PAD_ID))
 }
 
 /// A tensor of a safetensors file: name, type, shape, bytes.
