@@ -39,7 +39,7 @@ use crate::autograd::Param;
 
 pub use attention::{AdditiveAttention, DotAttention, additive_scores};
 pub use embedding::{Embedding, embedding};
-pub use feed_forward::{FeedForward, feed_forward};
+pub use feed_forward::{FeedForward, FfnActivation, feed_forward};
 pub use gradient_flow::{lstm_hidden_gradient_norms, rnn_hidden_gradient_norms};
 pub use gru::{Gru, gru_step};
 pub use layer_norm::{LayerNorm, layer_norm};
@@ -52,8 +52,10 @@ pub use self_attention::{
     attention_output, attention_scores, attention_weights, scaled_dot_product_attention,
 };
 pub use sequence::RecurrentOptions;
-pub use stack::{StackConfig, StackOutput, TransformerDecoder, TransformerEncoder};
-pub use transformer::{DecoderLayer, DecoderOutput, EncoderLayer, residual_norm};
+pub use stack::{StackConfig, StackOutput, TransformerDecoder, TransformerEncoder, final_norm};
+pub use transformer::{
+    DecoderLayer, DecoderOutput, EncoderLayer, LayerOptions, residual_norm, sublayer_connection,
+};
 
 /// Anything that holds parameters.
 ///

@@ -7,8 +7,8 @@ use super::Batch;
 use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, last_position};
 use crate::autograd::{Param, Tape, Var};
 use crate::nn::{
-    Embedding, Linear, Module, StackConfig, StackOutput, TransformerDecoder, TransformerEncoder,
-    add_positional_encoding,
+    Embedding, LayerOptions, Linear, Module, StackConfig, StackOutput, TransformerDecoder,
+    TransformerEncoder, add_positional_encoding,
 };
 use crate::tensor::{Mask, Rng};
 
@@ -42,6 +42,8 @@ impl TransformerSeq2Seq {
             n_heads: config.heads,
             d_ff: config.d_ff(),
             dropout: config.dropout,
+            options: LayerOptions::default(),
+            final_norm: false,
         };
         // Entries of standard deviation d^-1/2, times sqrt(d) in the forward
         // pass: the word vectors enter with entries of about 1 and norm about
