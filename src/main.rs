@@ -30,9 +30,9 @@ use clap::{Parser, Subcommand};
 use encdec::checks::bench::Budget;
 use encdec::checks::heap::CountingAlloc;
 use encdec::data::Language;
-use encdec::seq2seq::ModelKind;
 use encdec::seq2seq::corpus::CorpusSpec;
 use encdec::seq2seq::run::{DataSource, ModelOptions, OptimOptions, TextOptions, TrainOptions};
+use encdec::seq2seq::{Bridge, ModelKind};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -383,9 +383,24 @@ struct TrainFlags {
     /// Transformer: feed-forward size d_ff.
     #[arg(long)]
     d_ff: Option<usize>,
-    /// Transformer: layers per stack.
+    /// Layers per stack: the transformer's layers, or the LSTM models' stacked LSTM layers.
     #[arg(long)]
     layers: Option<usize>,
+    /// LSTM models: the encoder reads the source in both directions.
+    #[arg(long)]
+    bidirectional: bool,
+    /// LSTM models with --bidirectional: the decoder is twice as wide (concat) or starts from a learnt projection (project).
+    #[arg(long, requires = "bidirectional")]
+    bridge: Option<Bridge>,
+    /// Transformer: LayerNorm before each sublayer (pre-norm) instead of after.
+    #[arg(long)]
+    norm_first: bool,
+    /// Transformer: GELU instead of ReLU in the feed-forward blocks.
+    #[arg(long)]
+    gelu: bool,
+    /// Transformer: a LayerNorm at the end of the encoder and decoder stacks.
+    #[arg(long)]
+    final_norm: bool,
     /// Transformer: attention heads.
     #[arg(long)]
     heads: Option<usize>,
@@ -479,6 +494,11 @@ impl TrainFlags {
                 layers: self.layers,
                 heads: self.heads,
                 dropout: self.dropout,
+                bidirectional: self.bidirectional,
+                bridge: self.bridge,
+                norm_first: self.norm_first,
+                gelu: self.gelu,
+                final_norm: self.final_norm,
             },
             epochs: self.epochs as usize,
             batch_size: self.batch_size as usize,

@@ -211,6 +211,7 @@ fn odd_checkpoint(kind: ModelKind, seed: u64) -> Checkpoint {
         layers: 1,
         heads: 2,
         dropout: 0.0,
+        arch: Default::default(),
     };
     let model = build(&config, &mut rng(seed)).unwrap();
     Checkpoint::new(model, vocab.clone(), vocab, Task::Translation)

@@ -30,6 +30,7 @@ fn model(kind: ModelKind, seed: u64) -> Box<dyn Seq2Seq> {
         layers: 1,
         heads: 2,
         dropout: 0.0,
+        arch: Default::default(),
     };
     build(&config, &mut rng(seed)).unwrap()
 }

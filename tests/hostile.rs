@@ -727,6 +727,7 @@ fn small_model(kind: encdec::seq2seq::ModelKind) -> Box<dyn encdec::seq2seq::Seq
         layers: 1,
         heads: 2,
         dropout: 0.0,
+        arch: Default::default(),
     };
     encdec::seq2seq::build(&config, &mut encdec::tensor::rng(0)).unwrap()
 }

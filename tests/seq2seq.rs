@@ -19,6 +19,7 @@ fn tiny(kind: ModelKind) -> ModelConfig {
         layers: 1,
         heads: 2,
         dropout: 0.0,
+        arch: Default::default(),
     }
 }
 

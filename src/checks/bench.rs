@@ -33,6 +33,7 @@ pub fn bench_config(kind: ModelKind) -> ModelConfig {
         layers: 2,
         heads: 4,
         dropout: 0.0,
+        arch: Default::default(),
     }
 }
 

@@ -16,6 +16,7 @@
 //! Loading checks each part and says what is wrong: not a checkpoint, cut
 //! short, damaged (hash mismatch), of another model kind, or inconsistent.
 
+use super::architecture::Architecture;
 use super::model::{ModelConfig, ModelKind, Seq2Seq, build};
 use super::pipeline::Task;
 pub use super::train_state::{OptimizerState, TextSettings, TrainProgress};
@@ -124,6 +125,7 @@ pub(super) fn config_json(c: &ModelConfig) -> Value {
     json!({
         "kind": c.kind.name(), "src_vocab": c.src_vocab, "tgt_vocab": c.tgt_vocab, "emb": c.emb,
         "hidden": c.hidden, "layers": c.layers, "heads": c.heads, "dropout": c.dropout,
+        "arch": c.arch.to_json(),
     })
 }
 
@@ -148,6 +150,7 @@ pub(super) fn config_from(v: &Value) -> Result<ModelConfig, String> {
         dropout: v["dropout"]
             .as_f64()
             .ok_or("config field 'dropout' is missing")?,
+        arch: Architecture::from_json(&v["arch"])?,
     };
     config.validate()?;
     Ok(config)

@@ -2,6 +2,7 @@
 //! the three models, Keras-style training, decoding, metrics, checkpoints
 //! and translation.
 
+mod architecture;
 mod attention;
 mod batch;
 mod beam;
@@ -25,6 +26,7 @@ mod transformer;
 mod translate;
 pub mod weights;
 
+pub use architecture::{Architecture, Bridge, MAX_RNN_LAYERS};
 pub use attention::AttentionSeq2Seq;
 pub use batch::{
     Batch, Example, batches, bucketed_batches, padding_share, real_tokens, sorted_batches,

@@ -1,6 +1,7 @@
 //! What every encoder–decoder model offers, and how to build one.
 
 use super::Batch;
+use super::architecture::Architecture;
 use crate::autograd::{Tape, Var};
 use crate::nn::{Embedding, Module};
 use crate::tensor::Rng;
@@ -68,6 +69,9 @@ pub struct ModelConfig {
     pub heads: usize,
     /// Dropout rate in training.
     pub dropout: f64,
+    /// Architecture options (stacked and bidirectional LSTMs, pre-norm, GELU, ...);
+    /// the default is each model as it always was.
+    pub arch: Architecture,
 }
 
 impl ModelConfig {
@@ -100,6 +104,7 @@ impl ModelConfig {
                 self.dropout
             ));
         }
+        self.arch.validate(self.kind)?;
         if self.kind == ModelKind::Transformer
             && (self.heads == 0 || self.layers == 0 || !self.d_model().is_multiple_of(self.heads))
         {

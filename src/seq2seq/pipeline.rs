@@ -199,6 +199,7 @@ pub fn default_model(kind: ModelKind, src_vocab: usize, tgt_vocab: usize) -> Mod
         layers: 2,
         heads: 4,
         dropout: 0.1,
+        arch: Default::default(),
     }
 }
 

@@ -8,6 +8,7 @@
 //!
 //! Checked by `tests/run.rs`.
 
+use super::architecture::{Bridge, MAX_RNN_LAYERS};
 use super::checkpoint::{Checkpoint, OptimizerState, TextSettings, TrainProgress};
 pub use super::corpus::CorpusSpec;
 use super::corpus::{last_reply, read_turns, reply_pairs};
@@ -84,12 +85,53 @@ pub struct ModelOptions {
     pub emb: Option<usize>,
     /// LSTM hidden size or the Transformer's $d_{ff}$.
     pub hidden: Option<usize>,
-    /// Transformer layers per stack.
+    /// Layers per stack: the Transformer's, or the LSTM models' stacked LSTMs.
     pub layers: Option<usize>,
     /// Transformer heads.
     pub heads: Option<usize>,
-    /// Dropout rate.
+    /// Dropout rate (for stacked LSTMs also between the layers).
     pub dropout: Option<f64>,
+    /// LSTM models: a bidirectional encoder.
+    pub bidirectional: bool,
+    /// LSTM models with a bidirectional encoder: how the decoder starts (default concat).
+    pub bridge: Option<Bridge>,
+    /// Transformer: pre-norm layers.
+    pub norm_first: bool,
+    /// Transformer: GELU in the feed-forward blocks.
+    pub gelu: bool,
+    /// Transformer: a final LayerNorm on each stack.
+    pub final_norm: bool,
+}
+
+impl ModelOptions {
+    /// The architecture flags that were given, by flag name.
+    fn arch_flags(&self) -> [(&'static str, bool); 5] {
+        [
+            ("--bidirectional", self.bidirectional),
+            ("--bridge", self.bridge.is_some()),
+            ("--norm-first", self.norm_first),
+            ("--gelu", self.gelu),
+            ("--final-norm", self.final_norm),
+        ]
+    }
+
+    /// These options over `config`, which holds encdec's defaults for the kind.
+    fn apply(&self, config: &mut ModelConfig) {
+        if config.kind == ModelKind::Transformer {
+            config.layers = self.layers.unwrap_or(config.layers);
+        } else {
+            config.arch.rnn_layers = self.layers.unwrap_or(config.arch.rnn_layers);
+        }
+        config.emb = self.emb.unwrap_or(config.emb);
+        config.hidden = self.hidden.unwrap_or(config.hidden);
+        config.heads = self.heads.unwrap_or(config.heads);
+        config.dropout = self.dropout.unwrap_or(config.dropout);
+        config.arch.bidirectional = self.bidirectional;
+        config.arch.bridge = self.bridge.unwrap_or_default();
+        config.arch.norm_first = self.norm_first;
+        config.arch.gelu = self.gelu;
+        config.arch.final_norm = self.final_norm;
+    }
 }
 
 /// Everything `encdec train` can be asked.
@@ -185,12 +227,13 @@ pub fn check_options(o: &TrainOptions) -> Result<(), String> {
             .iter()
             .any(Option::is_some);
         if sizes
+            || m.arch_flags().iter().any(|(_, set)| *set)
             || m.dropout.is_some()
             || o.text.src_lang.is_some()
             || o.text.tgt_lang.is_some()
             || o.src_vectors.is_some()
         {
-            return Err("--resume keeps the checkpoint's model sizes, dropout, vocabularies and languages; leave out --emb, --hidden, --d-model, --d-ff, --layers, --heads, --dropout, --max-vocab, --src-lang, --tgt-lang and --src-vectors".into());
+            return Err("--resume keeps the checkpoint's model sizes, architecture, dropout, vocabularies and languages; leave out --emb, --hidden, --d-model, --d-ff, --layers, --heads, --bidirectional, --bridge, --norm-first, --gelu, --final-norm, --dropout, --max-vocab, --src-lang, --tgt-lang and --src-vectors".into());
         }
     }
     let transformer = o.kind == ModelKind::Transformer;
@@ -201,10 +244,18 @@ pub fn check_options(o: &TrainOptions) -> Result<(), String> {
             o.kind
         ));
     }
-    if !transformer && m.layers.is_some_and(|l| l != 1) {
+    let (family, others) = if transformer {
+        (&m.arch_flags()[..2], "the lstm and attention models")
+    } else {
+        (&m.arch_flags()[2..], "the transformer")
+    };
+    if let Some((flag, _)) = family.iter().find(|(_, set)| *set) {
+        return Err(format!("{flag} is for {others}, not the {} model", o.kind));
+    }
+    if !transformer && m.layers.is_some_and(|l| l > MAX_RNN_LAYERS) {
         return Err(format!(
-            "the {} model has one LSTM layer; --layers is for the transformer",
-            o.kind
+            "--layers {} is too many LSTM layers: at most {MAX_RNN_LAYERS}",
+            m.layers.unwrap_or_default()
         ));
     }
     for (flag, v) in [
@@ -493,10 +544,7 @@ pub fn train(o: &TrainOptions, say: &mut dyn FnMut(String)) -> Result<TrainOutco
                 .emb
                 .or(vectors.as_ref().map(WordVectors::dim))
                 .unwrap_or(config.emb);
-            config.hidden = m.hidden.unwrap_or(config.hidden);
-            config.layers = m.layers.unwrap_or(config.layers);
-            config.heads = m.heads.unwrap_or(config.heads);
-            config.dropout = m.dropout.unwrap_or(config.dropout);
+            m.apply(&mut config);
             let mut model = build(&config, &mut rng(o.seed))?;
             if let (Some(v), Some((path, freeze))) = (&vectors, &o.src_vectors) {
                 let copied = load_vectors(model.embeddings_mut().0, &src_vocab, v, !freeze)?;
@@ -512,8 +560,12 @@ pub fn train(o: &TrainOptions, say: &mut dyn FnMut(String)) -> Result<TrainOutco
     };
     let n_params: usize = model.params().iter().map(|p| p.value.numel()).sum();
     let c = model.config();
+    let arch = match c.arch.describe() {
+        d if d.is_empty() => d,
+        d => format!("; {d}"),
+    };
     say(format!(
-        "model: {}, {n_params} parameters (emb/d_model {}, hidden/d_ff {}, dropout {})",
+        "model: {}, {n_params} parameters (emb/d_model {}, hidden/d_ff {}, dropout {}){arch}",
         o.kind, c.emb, c.hidden, c.dropout
     ));
     let mut config = default_training(o.kind, o.epochs, o.batch_size, o.seed);

@@ -26,5 +26,6 @@ pub fn tiny_config(kind: ModelKind, src: usize, tgt: usize, layers: usize) -> Mo
         layers,
         heads: 2,
         dropout: 0.1,
+        arch: Default::default(),
     }
 }
