@@ -9,8 +9,11 @@ names are the ones `encdec export` writes (see src/seq2seq/weights.rs):
                  outputs and decoder.combine: nn.Linear(2H, H) with tanh
     transformer  embeddings scaled by sqrt(d_model) plus sinusoidal
                  positions; encoder.layers.i: nn.TransformerEncoderLayer,
-                 decoder.layers.i: nn.TransformerDecoderLayer (post-norm,
-                 ReLU, batch_first=True); decoder.output: nn.Linear
+                 decoder.layers.i: nn.TransformerDecoderLayer (batch_first=True;
+                 post-norm and ReLU unless the config's "arch" asks for
+                 norm_first=True and activation='gelu'); encoder.norm and
+                 decoder.norm: nn.LayerNorm when "arch" has final_norm (the
+                 `norm=` of nn.TransformerEncoder/Decoder); decoder.output: nn.Linear
 
 Two commands, run from the crate root:
 
@@ -22,13 +25,16 @@ Two commands, run from the crate root:
     python3 scripts/torch_weights.py trained
         for each kind, trains a small model with encdec (`cargo run --release
         -- train --pairs 200 --epochs 1`), exports it with --logits in a
-        temporary folder and runs `check` on it.
+        temporary folder and runs `check` on it; then the same for a
+        Transformer with --norm-first --gelu --final-norm.
 
     python3 scripts/torch_weights.py fixtures
         makes one small seeded model of each kind in PyTorch (float64) and
         writes tests/fixtures/torch_{kind}.safetensors (weights and encdec's
         metadata) and tests/fixtures/torch_{kind}_logits.safetensors (a batch
-        and PyTorch's logits on it), which tests/weights.rs reads.
+        and PyTorch's logits on it), which tests/weights.rs reads; and
+        torch_transformer_arch*.safetensors, a Transformer with every
+        option (norm_first, GELU, final norms).
 
 Requires torch and safetensors (`pip install torch safetensors`); the Rust
 tests need neither.
@@ -60,6 +66,26 @@ def positional_encoding(length, d):
     return pe
 
 
+def transformer_stacks(encoder, decoder, c):
+    """The layers (and final norms) of both stacks, wired as the config's
+    "arch" says (absent: post-norm, ReLU, no final norm)."""
+    arch = c.get("arch", {})
+    options = dict(dropout=0.0, batch_first=True, norm_first=arch.get("norm_first", False),
+                   activation="gelu" if arch.get("gelu", False) else "relu")
+    d, heads, d_ff = c["emb"], c["heads"], c["hidden"]
+    encoder.layers = nn.ModuleList(nn.TransformerEncoderLayer(d, heads, d_ff, **options)
+                                   for _ in range(c["layers"]))
+    decoder.layers = nn.ModuleList(nn.TransformerDecoderLayer(d, heads, d_ff, **options)
+                                   for _ in range(c["layers"]))
+    if arch.get("final_norm", False):
+        encoder.norm, decoder.norm = nn.LayerNorm(d), nn.LayerNorm(d)
+
+
+def final_norm(stack, x):
+    """The stack's final LayerNorm on x, if it has one."""
+    return stack.norm(x) if hasattr(stack, "norm") else x
+
+
 class Model(nn.Module):
     """One of encdec's three models, named as `encdec export` names them."""
 
@@ -71,10 +97,7 @@ class Model(nn.Module):
         self.encoder.embedding = nn.Embedding(c["src_vocab"], d)
         self.decoder.embedding = nn.Embedding(c["tgt_vocab"], d)
         if self.kind == "transformer":
-            enc = lambda: nn.TransformerEncoderLayer(d, c["heads"], h, dropout=0.0, batch_first=True)
-            dec = lambda: nn.TransformerDecoderLayer(d, c["heads"], h, dropout=0.0, batch_first=True)
-            self.encoder.layers = nn.ModuleList(enc() for _ in range(c["layers"]))
-            self.decoder.layers = nn.ModuleList(dec() for _ in range(c["layers"]))
+            transformer_stacks(self.encoder, self.decoder, c)
             self.decoder.output = nn.Linear(d, c["tgt_vocab"])
         else:
             self.encoder.lstm = nn.LSTM(d, h, batch_first=True)
@@ -106,12 +129,13 @@ class Model(nn.Module):
         x = embed(self.encoder.embedding, src)
         for layer in self.encoder.layers:
             x = layer(x, src_key_padding_mask=padding)
+        x = final_norm(self.encoder, x)
         t = tgt_in.shape[1]
         causal = torch.triu(torch.ones(t, t, dtype=torch.bool), diagonal=1)
         y = embed(self.decoder.embedding, tgt_in)
         for layer in self.decoder.layers:
             y = layer(y, x, tgt_mask=causal, memory_key_padding_mask=padding)
-        return self.decoder.output(y)
+        return self.decoder.output(final_norm(self.decoder, y))
 
 
 def check(weights, logits_file):
@@ -136,9 +160,17 @@ FIXTURE_CONFIGS = {
 }
 
 
-def make_fixture(kind, out_dir, seed):
+# A Transformer with every option: pre-norm, GELU, final norms.
+ARCH_FIXTURE = dict(norm_first=True, gelu=True, final_norm=True)
+
+
+def make_fixture(kind, out_dir, seed, name=None, arch=None):
+    """torch_{name}.safetensors and torch_{name}_logits.safetensors (name: the kind)."""
+    name = name or kind
     torch.manual_seed(seed)
     config = dict(kind=kind, dropout=0.1, **FIXTURE_CONFIGS[kind])
+    if arch:
+        config["arch"] = arch
     model = Model(config).double().eval()
     with torch.no_grad():
         for p in model.parameters():  # LayerNorm's ones and zeros too: every tensor matters
@@ -164,35 +196,48 @@ def make_fixture(kind, out_dir, seed):
         "tgt_vocab": json.dumps(words(config["tgt_vocab"], "fr")),
     }
     state = {k: v.contiguous() for k, v in model.state_dict().items()}
-    save_file(state, out_dir / f"torch_{kind}.safetensors", metadata=metadata)
+    save_file(state, out_dir / f"torch_{name}.safetensors", metadata=metadata)
     batch = dict(src=src, src_lengths=src_lengths, tgt_in=tgt_in, logits=logits.contiguous())
-    save_file(batch, out_dir / f"torch_{kind}_logits.safetensors")
-    print(f"wrote tests/fixtures/torch_{kind}.safetensors and torch_{kind}_logits.safetensors")
+    save_file(batch, out_dir / f"torch_{name}_logits.safetensors")
+    print(f"wrote tests/fixtures/torch_{name}.safetensors and torch_{name}_logits.safetensors")
+
+
+def train_export_check(tmp, name, train_args):
+    """Trains with `encdec train` and `train_args`, exports with --logits, runs check."""
+    ckpt, weights, logits = (f"{tmp}/{name}{end}" for end in [".ckpt", ".safetensors", "_logits.safetensors"])
+    encdec = ["cargo", "run", "--release", "--quiet", "--"]
+    subprocess.run(encdec + ["train", *train_args, "--pairs", "200", "--epochs", "1", "--out", ckpt],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(encdec + ["export", "--checkpoint", ckpt, "--out", weights, "--logits", logits],
+                   check=True, stdout=subprocess.DEVNULL)
+    return check(weights, logits)
 
 
 def trained():
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         for kind in ["transformer", "lstm", "attention"]:
-            ckpt, weights, logits = (f"{tmp}/{kind}{end}" for end in [".ckpt", ".safetensors", "_logits.safetensors"])
-            encdec = ["cargo", "run", "--release", "--quiet", "--"]
-            subprocess.run(encdec + ["train", "--model", kind, "--pairs", "200", "--epochs", "1", "--out", ckpt],
-                           check=True, stdout=subprocess.DEVNULL)
-            subprocess.run(encdec + ["export", "--checkpoint", ckpt, "--out", weights, "--logits", logits],
-                           check=True, stdout=subprocess.DEVNULL)
-            ok = check(weights, logits) and ok
+            ok = train_export_check(tmp, kind, ["--model", kind]) and ok
     return ok
+
+
+def trained_transformer_options():
+    """A Transformer trained with every option (pre-norm, GELU, final norms)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        flags = ["--model", "transformer", "--norm-first", "--gelu", "--final-norm"]
+        return train_export_check(tmp, "transformer_options", flags)
 
 
 def main(argv):
     if len(argv) == 3 and argv[0] == "check":
         return 0 if check(argv[1], argv[2]) else 1
     if argv == ["trained"]:
-        return 0 if trained() else 1
+        return 0 if trained() and trained_transformer_options() else 1
     if argv == ["fixtures"]:
         out_dir = Path("tests/fixtures")
         for seed, kind in enumerate(FIXTURE_CONFIGS):
             make_fixture(kind, out_dir, seed)
+        make_fixture("transformer", out_dir, 7, name="transformer_arch", arch=ARCH_FIXTURE)
         return 0
     print(__doc__)
     return 2
