@@ -13,7 +13,7 @@ pub enum FfnActivation {
     /// $g(x) = \max(0, x)$ ([`Var::relu`]).
     #[default]
     Relu,
-    /// $g(x) = x\,\Phi(x)$ ([`Var::gelu`], the exact form).
+    /// $g(x) = x \Phi(x)$ ([`Var::gelu`], the exact form).
     Gelu,
 }
 
@@ -30,7 +30,7 @@ impl FfnActivation {
 /// Two linear maps with a nonlinearity $g$ between (ReLU by default, or
 /// GELU; see [`FfnActivation`]), applied to each position alone:
 ///
-/// $$ \mathrm{FFN}(x) = g(x W_1^\top + b_1) W_2^\top + b_2, \qquad g(u) = \max(0, u) \text{ or } u\,\Phi(u) $$
+/// $$ \mathrm{FFN}(x) = g(x W_1^\top + b_1) W_2^\top + b_2, \qquad g(u) = \max(0, u) \text{ or } u \Phi(u) $$
 ///
 /// In training (`train` holds the generator) dropout of rate `p` acts on
 /// the hidden layer $g(\cdot)$, as in `nn.TransformerEncoderLayer`; in

@@ -13,13 +13,13 @@ const FRACTION_TERMS: usize = 60;
 
 /// The error function
 ///
-/// $$ \mathrm{erf}(x) = \frac{2}{\sqrt\pi}\int_0^x e^{-t^2}\,dt $$
+/// $$ \mathrm{erf}(x) = \frac{2}{\sqrt\pi}\int_0^x e^{-t^2} \mathrm{d}t $$
 ///
 /// within $10^{-15}$ (a few units in the last place), by two classical
 /// expansions (Abramowitz & Stegun):
 ///
 /// * for $|x| < 3$ the series of positive terms (A&S 7.1.6), free of cancellation:
-///   $$ \mathrm{erf}(x) = \frac{2}{\sqrt\pi}\,e^{-x^2}\sum_{n\ge0}\frac{2^n x^{2n+1}}{1\cdot3\cdots(2n+1)} $$
+///   $$ \mathrm{erf}(x) = \frac{2}{\sqrt\pi} e^{-x^2}\sum_{n\ge0}\frac{2^n x^{2n+1}}{1\cdot3\cdots(2n+1)} $$
 ///   each term is the last times $2x^2/(2n+1)$;
 /// * for $|x| \ge 3$ the continued fraction of $\mathrm{erfc} = 1 - \mathrm{erf}$ (A&S 7.1.14),
 ///   evaluated from the tail up:
@@ -62,7 +62,7 @@ fn normal_pdf(x: Float) -> Float {
     (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt()
 }
 
-/// GELU of one number: $x\,\Phi(x)$.
+/// GELU of one number: $x \Phi(x)$.
 fn gelu_of(x: Float) -> Float {
     x * normal_cdf(x)
 }
@@ -71,14 +71,14 @@ impl<'t> Var<'t> {
     /// Gaussian error linear unit, element-wise, the exact form of
     /// `torch.nn.functional.gelu` (`approximate='none'`):
     ///
-    /// $$ \mathrm{GELU}(x) = x\,\Phi(x) = \frac{x}{2}\Big(1 + \mathrm{erf}\big(x/\sqrt2\big)\Big) $$
+    /// $$ \mathrm{GELU}(x) = x \Phi(x) = \frac{x}{2}\Big(1 + \mathrm{erf}\big(x/\sqrt2\big)\Big) $$
     ///
     /// A smooth ReLU: about $x$ for large $x$, about $0$ for very negative $x$,
     /// with a small dip below zero near $x \approx -0.75$.
     ///
     /// # Backward
-    /// $\frac{d}{dx}\,x\Phi(x) = \Phi(x) + x\,\varphi(x)$ with
-    /// $\varphi(x) = e^{-x^2/2}/\sqrt{2\pi}$, so $\bar x = \bar y\,(\Phi(x) + x\varphi(x))$.
+    /// $\frac{d}{dx} x\Phi(x) = \Phi(x) + x \varphi(x)$ with
+    /// $\varphi(x) = e^{-x^2/2}/\sqrt{2\pi}$, so $\bar x = \bar y \big(\Phi(x) + x\varphi(x)\big)$.
     ///
     /// # Shapes
     /// Any shape, kept.
