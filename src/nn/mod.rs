@@ -14,7 +14,7 @@
 //! | §2.3 | the same three without $\sqrt{d_k}$, and Bahdanau's $e_{ij} = v^\top\tanh(W_q q_i + W_k k_j)$ | [`attention_scores`], [`attention_weights`], [`attention_output`], [`additive_scores`] | [`DotAttention`], [`AdditiveAttention`] |
 //! | §2.1.2 | positional encoding | [`positional_encoding`] | |
 //! | §4.1 | $\lVert \partial L/\partial h_t \rVert$, vanishing gradients | [`rnn_hidden_gradient_norms`], [`lstm_hidden_gradient_norms`] | |
-//! | §2.1.2 | layer norm, FFN, residual | [`layer_norm()`], [`feed_forward()`], [`residual_norm`] | [`EncoderLayer`], [`DecoderLayer`], [`TransformerEncoder`], [`TransformerDecoder`] |
+//! | §2.1.2 | layer norm, FFN (ReLU or GELU), residual (post-norm or pre-norm), final norm | [`layer_norm()`], [`feed_forward()`], [`residual_norm`], [`sublayer_connection`], [`final_norm()`] | [`EncoderLayer`], [`DecoderLayer`], [`TransformerEncoder`], [`TransformerDecoder`] |
 //!
 //! Every layer keeps its weights in [`Param`]s named as in PyTorch, and
 //! implements [`Module`] so that optimizers and checkpoints can walk them.
