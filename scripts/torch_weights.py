@@ -18,8 +18,11 @@ and c0 = bridge.c([c->; c<-]), and the attention model reads its memory
 through bridge.memory: nn.Linear(2H, H). See src/seq2seq/bridge.rs.
     transformer  embeddings scaled by sqrt(d_model) plus sinusoidal
                  positions; encoder.layers.i: nn.TransformerEncoderLayer,
-                 decoder.layers.i: nn.TransformerDecoderLayer (post-norm,
-                 ReLU, batch_first=True); decoder.output: nn.Linear
+                 decoder.layers.i: nn.TransformerDecoderLayer (batch_first=True;
+                 post-norm and ReLU unless the config's "arch" asks for
+                 norm_first=True and activation='gelu'); encoder.norm and
+                 decoder.norm: nn.LayerNorm when "arch" has final_norm (the
+                 `norm=` of nn.TransformerEncoder/Decoder); decoder.output: nn.Linear
 
 Two commands, run from the crate root:
 
@@ -33,7 +36,8 @@ Two commands, run from the crate root:
         -- train --pairs 200 --epochs 1`), exports it with --logits in a
         temporary folder and runs `check` on it; lstm and attention also
         with `--layers 2 --bidirectional` and with `--layers 2
-        --bidirectional --bridge project`.
+        --bidirectional --bridge project`; the transformer also with
+        --norm-first --gelu --final-norm.
 
     python3 scripts/torch_weights.py fixtures
         makes one small seeded model of each kind in PyTorch (float64) and
@@ -43,8 +47,9 @@ Two commands, run from the crate root:
         runs arch-fixtures.
 
     python3 scripts/torch_weights.py arch-fixtures
-        the same for the LSTM models of ARCH_FIXTURES (two layers, a
-        bidirectional encoder, each bridge): torch_{name}.safetensors and
+        the same for the models of ARCH_FIXTURES (LSTM models with two
+        layers, a bidirectional encoder, each bridge; a Transformer with
+        norm_first, GELU and final norms): torch_{name}.safetensors and
         torch_{name}_logits.safetensors.
 
 Requires torch and safetensors (`pip install torch safetensors`); the Rust
@@ -77,6 +82,26 @@ def positional_encoding(length, d):
     return pe
 
 
+def transformer_stacks(encoder, decoder, c):
+    """The layers (and final norms) of both stacks, wired as the config's
+    "arch" says (absent: post-norm, ReLU, no final norm)."""
+    arch = c.get("arch", {})
+    options = dict(dropout=0.0, batch_first=True, norm_first=arch.get("norm_first", False),
+                   activation="gelu" if arch.get("gelu", False) else "relu")
+    d, heads, d_ff = c["emb"], c["heads"], c["hidden"]
+    encoder.layers = nn.ModuleList(nn.TransformerEncoderLayer(d, heads, d_ff, **options)
+                                   for _ in range(c["layers"]))
+    decoder.layers = nn.ModuleList(nn.TransformerDecoderLayer(d, heads, d_ff, **options)
+                                   for _ in range(c["layers"]))
+    if arch.get("final_norm", False):
+        encoder.norm, decoder.norm = nn.LayerNorm(d), nn.LayerNorm(d)
+
+
+def final_norm(stack, x):
+    """The stack's final LayerNorm on x, if it has one."""
+    return stack.norm(x) if hasattr(stack, "norm") else x
+
+
 class Model(nn.Module):
     """One of encdec's three models, named as `encdec export` names them."""
 
@@ -88,10 +113,7 @@ class Model(nn.Module):
         self.encoder.embedding = nn.Embedding(c["src_vocab"], d)
         self.decoder.embedding = nn.Embedding(c["tgt_vocab"], d)
         if self.kind == "transformer":
-            enc = lambda: nn.TransformerEncoderLayer(d, c["heads"], h, dropout=0.0, batch_first=True)
-            dec = lambda: nn.TransformerDecoderLayer(d, c["heads"], h, dropout=0.0, batch_first=True)
-            self.encoder.layers = nn.ModuleList(enc() for _ in range(c["layers"]))
-            self.decoder.layers = nn.ModuleList(dec() for _ in range(c["layers"]))
+            transformer_stacks(self.encoder, self.decoder, c)
             self.decoder.output = nn.Linear(d, c["tgt_vocab"])
         else:
             arch = c.get("arch") or {}
@@ -147,12 +169,13 @@ class Model(nn.Module):
         x = embed(self.encoder.embedding, src)
         for layer in self.encoder.layers:
             x = layer(x, src_key_padding_mask=padding)
+        x = final_norm(self.encoder, x)
         t = tgt_in.shape[1]
         causal = torch.triu(torch.ones(t, t, dtype=torch.bool), diagonal=1)
         y = embed(self.decoder.embedding, tgt_in)
         for layer in self.decoder.layers:
             y = layer(y, x, tgt_mask=causal, memory_key_padding_mask=padding)
-        return self.decoder.output(y)
+        return self.decoder.output(final_norm(self.decoder, y))
 
 
 def check(weights, logits_file, label=None):
@@ -177,17 +200,18 @@ FIXTURE_CONFIGS = {
 }
 
 
-# The LSTM models with two layers and a bidirectional encoder, each bridge:
-# fixture name -> (kind, arch).
+# The models with architecture options: fixture name -> (kind, arch, seed).
 ARCH_FIXTURES = {
-    "lstm_stacked_concat": ("lstm", dict(rnn_layers=2, bidirectional=True, bridge="concat")),
-    "attention_stacked_project": ("attention", dict(rnn_layers=2, bidirectional=True, bridge="project")),
+    "lstm_stacked_concat": ("lstm", dict(rnn_layers=2, bidirectional=True, bridge="concat"), 10),
+    "attention_stacked_project": ("attention", dict(rnn_layers=2, bidirectional=True, bridge="project"), 11),
+    "transformer_arch": ("transformer", dict(norm_first=True, gelu=True, final_norm=True), 7),
 }
 
 
 def make_fixture(kind, out_dir, seed, name=None, arch=None):
-    torch.manual_seed(seed)
+    """torch_{name}.safetensors and torch_{name}_logits.safetensors (name: the kind)."""
     name = name or kind
+    torch.manual_seed(seed)
     config = dict(kind=kind, dropout=0.1, **FIXTURE_CONFIGS[kind])
     if arch:
         config["arch"] = arch
@@ -222,6 +246,17 @@ def make_fixture(kind, out_dir, seed, name=None, arch=None):
     print(f"wrote tests/fixtures/torch_{name}.safetensors and torch_{name}_logits.safetensors")
 
 
+def train_export_check(tmp, name, train_args):
+    """Trains with `encdec train` and `train_args`, exports with --logits, runs check."""
+    ckpt, weights, logits = (f"{tmp}/{name}{end}" for end in [".ckpt", ".safetensors", "_logits.safetensors"])
+    encdec = ["cargo", "run", "--release", "--quiet", "--"]
+    subprocess.run(encdec + ["train", *train_args, "--pairs", "200", "--epochs", "1", "--out", ckpt],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(encdec + ["export", "--checkpoint", ckpt, "--out", weights, "--logits", logits],
+                   check=True, stdout=subprocess.DEVNULL)
+    return check(weights, logits, " ".join(train_args[1:]))
+
+
 def trained():
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
@@ -229,14 +264,9 @@ def trained():
         runs = [("transformer", []), ("lstm", []), ("attention", [])]
         runs += [(kind, stacked + bridge) for kind in ["lstm", "attention"]
                  for bridge in [[], ["--bridge", "project"]]]
+        runs += [("transformer", ["--norm-first", "--gelu", "--final-norm"])]
         for i, (kind, flags) in enumerate(runs):
-            ckpt, weights, logits = (f"{tmp}/{kind}{i}{end}" for end in [".ckpt", ".safetensors", "_logits.safetensors"])
-            encdec = ["cargo", "run", "--release", "--quiet", "--"]
-            subprocess.run(encdec + ["train", "--model", kind, "--pairs", "200", "--epochs", "1", "--out", ckpt]
-                           + flags, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            subprocess.run(encdec + ["export", "--checkpoint", ckpt, "--out", weights, "--logits", logits],
-                           check=True, stdout=subprocess.DEVNULL)
-            ok = check(weights, logits, " ".join([kind] + flags)) and ok
+            ok = train_export_check(tmp, f"{kind}{i}", ["--model", kind, *flags]) and ok
     return ok
 
 
@@ -251,7 +281,7 @@ def main(argv):
             make_fixture(kind, out_dir, seed)
         return 0 if main(["arch-fixtures"]) == 0 else 1
     if argv == ["arch-fixtures"]:
-        for seed, (name, (kind, arch)) in enumerate(ARCH_FIXTURES.items(), start=10):
+        for name, (kind, arch, seed) in ARCH_FIXTURES.items():
             make_fixture(kind, Path("tests/fixtures"), seed, name, arch)
         return 0
     print(__doc__)

@@ -78,6 +78,7 @@ gradcheck_tests! {
     attention_gradcheck => "attention",
     layer_norm_fused_gradcheck => "layer_norm_fused",
     relu_gradcheck => "relu",
+    gelu_gradcheck => "gelu",
     softmax_gradcheck => "softmax",
     log_softmax_gradcheck => "log_softmax",
     masked_fill_gradcheck => "masked_fill",

@@ -45,6 +45,8 @@ fn every_layer_lists_unique_names_in_a_fixed_order() {
         n_heads: 2,
         d_ff: 6,
         dropout: 0.1,
+        options: LayerOptions::default(),
+        final_norm: false,
     };
     check_layer("Linear", |r| Linear::new("proj", 3, 4, true, r));
     check_layer("Linear without bias", |r| {

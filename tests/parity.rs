@@ -18,7 +18,7 @@ mod fixture_support;
 
 use encdec::nn::*;
 use encdec::tensor::{Mask, rng};
-use fixture_support::{Fixture, check};
+use fixture_support::{Fixture, check, undocumented_parity_tests};
 
 fn seq_opts(return_sequences: bool) -> RecurrentOptions<'static> {
     RecurrentOptions {
@@ -306,83 +306,13 @@ fn transformer_decoder_layer_matches_pytorch() {
 
 /// The Python code line of a `//     ...` comment line, without its trailing
 /// `# ...` comment; `None` for prose and for lines that are only a comment.
-fn python_code(comment_line: &str) -> Option<&str> {
-    let code = comment_line.strip_prefix("//     ")?;
-    let code = code.find(" #").map_or(code, |i| &code[..i]).trim();
-    (!code.is_empty() && !code.starts_with('#')).then_some(code)
-}
-
-/// Problems with the comment blocks above the `*_matches_pytorch` tests of
-/// `source`, checked against the fixture script `script`; empty when fine.
-fn undocumented_parity_tests(source: &str, script: &str) -> Vec<String> {
-    let script_lines: Vec<&str> = script
-        .lines()
-        .map(|l| l.find(" #").map_or(l, |i| &l[..i]).trim())
-        .collect();
-    let lines: Vec<&str> = source.lines().collect();
-    let mut problems = Vec::new();
-    let mut tested = Vec::new();
-    for (i, pair) in lines.windows(2).enumerate() {
-        let Some(name) = pair[1]
-            .strip_prefix("fn ")
-            .and_then(|f| f.split_once("_matches_pytorch()"))
-            .map(|(name, _)| name)
-        else {
-            continue;
-        };
-        if pair[0].trim() != "#[test]" {
-            continue;
-        }
-        tested.push(name.to_string());
-        let body: String = lines[i + 1..]
-            .iter()
-            .take_while(|l| *l != &"}")
-            .copied()
-            .collect();
-        if !body.contains(&format!("\"{name}\"")) {
-            problems.push(format!("{name}: the test does not load fixture \"{name}\""));
-        }
-        let block: Vec<&str> = lines[..i]
-            .iter()
-            .rev()
-            .take_while(|l| l.starts_with("//") && !l.starts_with("///") && !l.starts_with("//!"))
-            .copied()
-            .collect();
-        let text = block.join("\n");
-        if !text.contains("nn.") || !text.contains(&format!("\"{name}\"")) {
-            problems.push(format!(
-                "{name}: no `//` block above the test naming nn.* and \"{name}\""
-            ));
-            continue;
-        }
-        let code: Vec<&str> = block.iter().rev().filter_map(|l| python_code(l)).collect();
-        if !code.iter().any(|c| c.contains("nn.")) {
-            problems.push(format!("{name}: no module-constructor (nn.*) line"));
-        }
-        for c in code {
-            if !script_lines.contains(&c) {
-                problems.push(format!("{name}: not a line of make_fixtures.py: {c}"));
-            }
-        }
-    }
-    for line in script.lines() {
-        if let Some((_, rest)) = line.split_once("write_fixture(\"") {
-            let fixture = rest.split('"').next().unwrap();
-            if !tested.iter().any(|t| t == fixture) {
-                problems.push(format!(
-                    "fixture {fixture} has no {fixture}_matches_pytorch test"
-                ));
-            }
-        }
-    }
-    problems
-}
 
 #[test]
 fn every_parity_test_shows_the_pytorch_lines_that_made_its_fixture() {
+    const SCRIPT: &str = "make_fixtures.py";
     let source = include_str!("parity.rs");
     let script = include_str!("../scripts/make_fixtures.py");
-    let problems = undocumented_parity_tests(source, script);
+    let problems = undocumented_parity_tests(source, script, SCRIPT);
     assert!(problems.is_empty(), "{problems:#?}");
 
     // The checker can fail: on a drifted constructor and on a missing block.
@@ -393,11 +323,11 @@ fn every_parity_test_shows_the_pytorch_lines_that_made_its_fixture() {
         1,
     );
     assert_ne!(drifted, source);
-    assert!(!undocumented_parity_tests(&drifted, script).is_empty());
+    assert!(!undocumented_parity_tests(&drifted, script, SCRIPT).is_empty());
     let gru_block = source
         .find("// PyTorch lines that made tests/fixtures/gru.json")
         .unwrap();
     let gru_test = source.find("#[test]\nfn gru_matches_pytorch").unwrap();
     let without = format!("{}{}", &source[..gru_block], &source[gru_test..]);
-    assert!(!undocumented_parity_tests(&without, script).is_empty());
+    assert!(!undocumented_parity_tests(&without, script, SCRIPT).is_empty());
 }

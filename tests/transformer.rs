@@ -48,7 +48,10 @@ fn feed_forward_by_hand() {
     let b1 = tape.leaf(Tensor::from_vec(vec![0.0, 0.5], &[2]));
     let w2 = tape.leaf(Tensor::from_vec(vec![2.0, 3.0], &[1, 2]));
     let b2 = tape.leaf(Tensor::from_vec(vec![0.25], &[1]));
-    assert_eq!(feed_forward(x, (w1, b1), (w2, b2), 0.0, None).item(), 2.25);
+    assert_eq!(
+        feed_forward(x, (w1, b1), (w2, b2), FfnActivation::Relu, 0.0, None).item(),
+        2.25
+    );
 }
 
 #[test]
@@ -101,6 +104,8 @@ fn decoder_stack_names_match_pytorch() {
         n_heads: 2,
         d_ff: 8,
         dropout: 0.1,
+        options: LayerOptions::default(),
+        final_norm: false,
     };
     let mut dec = TransformerDecoder::new("decoder", c, &mut rng(0));
     let names: Vec<String> = dec.params().iter().map(|p| p.name.clone()).collect();
@@ -140,6 +145,8 @@ fn decoder_returns_cross_attention_weights_per_layer_and_head() {
         n_heads: 2,
         d_ff: 8,
         dropout: 0.0,
+        options: LayerOptions::default(),
+        final_norm: false,
     };
     let dec = TransformerDecoder::new("", c, &mut rng(5));
     let tape = Tape::new();

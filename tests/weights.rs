@@ -67,28 +67,86 @@ fn pytorch_made_models_give_pytorchs_logits() {
     let plain = KINDS.map(|k| (k, k.name(), None));
     let stacked = arch_fixtures.map(|(k, name, bridge)| (k, name, Some(bridge)));
     for (kind, name, bridge) in plain.into_iter().chain(stacked) {
-        let dir = std::path::Path::new("tests/fixtures");
-        let c = import(&dir.join(format!("torch_{name}.safetensors"))).unwrap();
-        assert_eq!(c.model.config().kind, kind);
+        let (config, diff) = torch_fixture_diff(name);
+        assert_eq!(config.kind, kind);
         if let Some(bridge) = bridge {
-            let a = c.model.config().arch;
+            let a = config.arch;
             assert_eq!((a.rnn_layers, a.bidirectional, a.bridge), (2, true, bridge));
         }
-        let bytes = std::fs::read(dir.join(format!("torch_{name}_logits.safetensors"))).unwrap();
-        let (batch, torch_logits) = read_logits(&bytes).unwrap();
-        assert!(
-            batch.src_lengths.iter().any(|&n| n < batch.src_len),
-            "the batch has padding"
-        );
-        let tape = Tape::new();
-        let ours = c.model.forward(&tape, &batch, None).logits.value();
-        assert_eq!(ours.shape(), torch_logits.shape());
-        let diff = max_abs_diff(ours.data(), torch_logits.data());
         assert!(
             diff < 1e-12,
             "{name}: encdec differs from PyTorch by {diff:e}"
         );
     }
+}
+
+/// Imports `tests/fixtures/torch_{name}.safetensors`, runs the batch of
+/// `torch_{name}_logits.safetensors` and returns the model's config and the
+/// largest difference from PyTorch's logits.
+fn torch_fixture_diff(name: &str) -> (ModelConfig, f64) {
+    let dir = std::path::Path::new("tests/fixtures");
+    let c = import(&dir.join(format!("torch_{name}.safetensors"))).unwrap();
+    let bytes = std::fs::read(dir.join(format!("torch_{name}_logits.safetensors"))).unwrap();
+    let (batch, torch_logits) = read_logits(&bytes).unwrap();
+    assert!(
+        batch.src_lengths.iter().any(|&n| n < batch.src_len),
+        "the batch has padding"
+    );
+    let tape = Tape::new();
+    let ours = c.model.forward(&tape, &batch, None).logits.value();
+    assert_eq!(ours.shape(), torch_logits.shape());
+    let diff = max_abs_diff(ours.data(), torch_logits.data());
+    (c.model.config().clone(), diff)
+}
+
+// torch_transformer_arch*.safetensors come from the same script, with
+// ARCH_FIXTURES["transformer_arch"] = dict(norm_first=True, gelu=True, final_norm=True): its
+// layers are nn.TransformerEncoderLayer/DecoderLayer(..., norm_first=True,
+// activation="gelu", batch_first=True), each stack ends in nn.LayerNorm
+// (`encoder.norm`, `decoder.norm`), every tensor ~ 0.5 N(0, 1).
+#[test]
+fn a_pytorch_made_transformer_with_every_option_gives_pytorchs_logits() {
+    let (config, diff) = torch_fixture_diff("transformer_arch");
+    let arch = config.arch;
+    assert!(arch.norm_first && arch.gelu && arch.final_norm, "{arch:?}");
+    eprintln!("transformer with every option: max |encdec - PyTorch| = {diff:.2e}");
+    assert!(diff < 1e-12, "encdec differs from PyTorch by {diff:e}");
+}
+
+#[test]
+fn final_norms_export_under_pytorchs_names_and_import_back() {
+    let (src, tgt) = model_support::fox_vocabs();
+    let mut config = model_support::tiny_config(ModelKind::Transformer, src.len(), tgt.len(), 2);
+    config.arch.norm_first = true;
+    config.arch.gelu = true;
+    config.arch.final_norm = true;
+    let model = build(&config, &mut rng(3)).unwrap();
+    let mut original = Checkpoint::new(model, src, tgt, Task::Translation);
+    for p in original.model.params_mut() {
+        p.value = p.value.map(|v| 0.8 * v + 0.1);
+    }
+    let bytes = export_bytes(&mut original).unwrap();
+    let names: Vec<String> = SafeTensors::deserialize(&bytes)
+        .unwrap()
+        .names()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    for n in [
+        "encoder.norm.weight",
+        "encoder.norm.bias",
+        "decoder.norm.weight",
+        "decoder.norm.bias",
+    ] {
+        assert!(names.iter().any(|m| m == n), "{n} not exported: {names:?}");
+    }
+    let mut back = import_bytes(&bytes).unwrap();
+    assert_eq!(back.model.config(), original.model.config());
+    for (a, b) in back.model.params().iter().zip(&original.model.params()) {
+        assert_eq!((&a.name, &a.value), (&b.name, &b.value));
+    }
+    let batch = sample_batch(original.model.config(), 3, 5, 1);
+    assert_eq!(logits_bytes(&back, &batch), logits_bytes(&original, &batch));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! one file of [`super::ops`]; this file only routes.
 
 use super::ops::{
-    arith, attention, cross_entropy, custom::CustomOp, dropout, gather, gru_seq, layer_norm,
+    arith, attention, cross_entropy, custom::CustomOp, dropout, gather, gelu, gru_seq, layer_norm,
     lstm_seq, masked_fill, matmul, reduce, shape, softmax, unary,
 };
 use crate::tensor::{Float, Tensor};
@@ -51,6 +51,7 @@ pub(crate) enum Op {
     Tanh,
     Sigmoid,
     Relu,
+    Gelu,
     Softmax,
     LogSoftmax,
     MaskedFill {
@@ -103,6 +104,7 @@ impl Op {
             Op::Tanh => "tanh".into(),
             Op::Sigmoid => "sigmoid".into(),
             Op::Relu => "relu".into(),
+            Op::Gelu => "gelu".into(),
             Op::Softmax => "softmax".into(),
             Op::LogSoftmax => "log_softmax".into(),
             Op::MaskedFill { .. } => "masked_fill".into(),
@@ -171,6 +173,7 @@ pub(crate) fn backward(
         Op::Tanh => one(unary::tanh_backward(g, y)),
         Op::Sigmoid => one(unary::sigmoid_backward(g, y)),
         Op::Relu => one(unary::relu_backward(g, x[0])),
+        Op::Gelu => one(gelu::gelu_backward(g, x[0])),
         Op::Softmax => one(softmax::softmax_backward(g, y)),
         Op::LogSoftmax => one(softmax::log_softmax_backward(g, y)),
         Op::MaskedFill { mask } => one(masked_fill::masked_fill_backward(g, mask)),

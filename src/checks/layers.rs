@@ -275,16 +275,24 @@ fn feed_forward_case(seed: u64) -> LayerCheck {
     })
 }
 
-fn encoder_layer_case(seed: u64) -> LayerCheck {
-    let m = randomize(EncoderLayer::new("", 4, 2, 6, 0.0, &mut rng(seed)), seed);
+/// Pre-norm with GELU: the other wiring of a layer ([`LayerOptions`]).
+const PRE_NORM_GELU: LayerOptions = LayerOptions {
+    norm_first: true,
+    activation: FfnActivation::Gelu,
+};
+
+fn encoder_layer_case(seed: u64, options: LayerOptions) -> LayerCheck {
+    let layer = EncoderLayer::new("", 4, 2, 6, 0.0, &mut rng(seed)).with_options(options);
+    let m = randomize(layer, seed);
     check(m, &inputs(&[&[2, 5, 4]], seed), |m, t, x| {
         let (y, a) = m.forward(t, x[0], Some(&Mask::padding(&LENGTHS, 5)), None);
         weighted_sum(y, 1) + weighted_sum(a, 2)
     })
 }
 
-fn decoder_layer_case(seed: u64) -> LayerCheck {
-    let m = randomize(DecoderLayer::new("", 4, 2, 6, 0.0, &mut rng(seed)), seed);
+fn decoder_layer_case(seed: u64, options: LayerOptions) -> LayerCheck {
+    let layer = DecoderLayer::new("", 4, 2, 6, 0.0, &mut rng(seed)).with_options(options);
+    let m = randomize(layer, seed);
     check(m, &inputs(&[&[2, 3, 4], &[2, 5, 4]], seed), |m, t, x| {
         let masks = (Some(&Mask::causal(3)), Some(&Mask::padding(&LENGTHS, 5)));
         let out = m.forward(t, x[0], x[1], (masks.0, masks.1), None);
@@ -294,19 +302,26 @@ fn decoder_layer_case(seed: u64) -> LayerCheck {
     })
 }
 
-fn stack_config() -> StackConfig {
+/// Two small layers; `pre_norm` adds every option: pre-norm, GELU, final norm.
+fn stack_config(pre_norm: bool) -> StackConfig {
     StackConfig {
         layers: 2,
         d_model: 4,
         n_heads: 2,
         d_ff: 5,
         dropout: 0.0,
+        options: if pre_norm {
+            PRE_NORM_GELU
+        } else {
+            LayerOptions::default()
+        },
+        final_norm: pre_norm,
     }
 }
 
-fn encoder_stack_case(seed: u64) -> LayerCheck {
+fn encoder_stack_case(seed: u64, pre_norm: bool) -> LayerCheck {
     let m = randomize(
-        TransformerEncoder::new("encoder", stack_config(), &mut rng(seed)),
+        TransformerEncoder::new("encoder", stack_config(pre_norm), &mut rng(seed)),
         seed,
     );
     check(m, &inputs(&[&[2, 5, 4]], seed), |m, t, x| {
@@ -315,9 +330,9 @@ fn encoder_stack_case(seed: u64) -> LayerCheck {
     })
 }
 
-fn decoder_stack_case(seed: u64) -> LayerCheck {
+fn decoder_stack_case(seed: u64, pre_norm: bool) -> LayerCheck {
     let m = randomize(
-        TransformerDecoder::new("decoder", stack_config(), &mut rng(seed)),
+        TransformerDecoder::new("decoder", stack_config(pre_norm), &mut rng(seed)),
         seed,
     );
     check(m, &inputs(&[&[2, 3, 4], &[2, 5, 4]], seed), |m, t, x| {
@@ -351,9 +366,21 @@ pub fn layer_cases() -> Vec<LayerCase> {
         case("positional_encoding", positional_case),
         case("layer_norm", layer_norm_case),
         case("feed_forward", feed_forward_case),
-        case("encoder_layer", encoder_layer_case),
-        case("decoder_layer", decoder_layer_case),
-        case("encoder_stack", encoder_stack_case),
-        case("decoder_stack", decoder_stack_case),
+        case("encoder_layer", |s| {
+            encoder_layer_case(s, LayerOptions::default())
+        }),
+        case("decoder_layer", |s| {
+            decoder_layer_case(s, LayerOptions::default())
+        }),
+        case("encoder_stack", |s| encoder_stack_case(s, false)),
+        case("decoder_stack", |s| decoder_stack_case(s, false)),
+        case("encoder_layer_pre_norm_gelu", |s| {
+            encoder_layer_case(s, PRE_NORM_GELU)
+        }),
+        case("decoder_layer_pre_norm_gelu", |s| {
+            decoder_layer_case(s, PRE_NORM_GELU)
+        }),
+        case("encoder_stack_final_norm", |s| encoder_stack_case(s, true)),
+        case("decoder_stack_final_norm", |s| decoder_stack_case(s, true)),
     ]
 }

@@ -297,6 +297,12 @@ pub fn op_cases() -> Vec<OpCase> {
             |_, x| x[0].relu(),
         ),
         case(
+            "gelu",
+            |[a, b, _]| vec![vec![a, b]],
+            Any,
+            |_, x| x[0].gelu(),
+        ),
+        case(
             "softmax",
             |[a, b, c]| vec![vec![a, b, c]],
             Any,

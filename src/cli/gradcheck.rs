@@ -9,7 +9,7 @@ use encdec::checks::word_vectors::word_vector_checks;
 /// Prints one row per op and layer; fails if any check fails.
 pub fn gradcheck(seed: u64) -> CliResult {
     print_line(&format!(
-        "{:<22} {:<28} {:>12} {:>12}  ok",
+        "{:<27} {:<28} {:>12} {:>12}  ok",
         "op or layer", "checked", "max abs err", "max rel err"
     ));
     let mut failed = 0;
@@ -18,7 +18,7 @@ pub fn gradcheck(seed: u64) -> CliResult {
         let ok = report.ok() && detached.is_empty();
         let verdict = if ok { "ok" } else { "FAIL" };
         print_line(&format!(
-            "{name:<22} {checked:<28} {:>12.3e} {:>12.3e}  {verdict}",
+            "{name:<27} {checked:<28} {:>12.3e} {:>12.3e}  {verdict}",
             report.max_abs_err(),
             report.max_rel_err()
         ));

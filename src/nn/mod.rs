@@ -15,7 +15,7 @@
 //! | §2.3 | the same three without $\sqrt{d_k}$, and Bahdanau's $e_{ij} = v^\top\tanh(W_q q_i + W_k k_j)$ | [`attention_scores`], [`attention_weights`], [`attention_output`], [`additive_scores`] | [`DotAttention`], [`AdditiveAttention`] |
 //! | §2.1.2 | positional encoding | [`positional_encoding`] | |
 //! | §4.1 | $\lVert \partial L/\partial h_t \rVert$, vanishing gradients | [`rnn_hidden_gradient_norms`], [`lstm_hidden_gradient_norms`] | |
-//! | §2.1.2 | layer norm, FFN, residual | [`layer_norm()`], [`feed_forward()`], [`residual_norm`] | [`EncoderLayer`], [`DecoderLayer`], [`TransformerEncoder`], [`TransformerDecoder`] |
+//! | §2.1.2 | layer norm, FFN (ReLU or GELU), residual (post-norm or pre-norm), final norm | [`layer_norm()`], [`feed_forward()`], [`residual_norm`], [`sublayer_connection`], [`final_norm()`] | [`EncoderLayer`], [`DecoderLayer`], [`TransformerEncoder`], [`TransformerDecoder`] |
 //!
 //! Every layer keeps its weights in [`Param`]s named as in PyTorch, and
 //! implements [`Module`] so that optimizers and checkpoints can walk them.
@@ -41,7 +41,7 @@ use crate::autograd::Param;
 
 pub use attention::{AdditiveAttention, DotAttention, additive_scores};
 pub use embedding::{Embedding, embedding};
-pub use feed_forward::{FeedForward, feed_forward};
+pub use feed_forward::{FeedForward, FfnActivation, feed_forward};
 pub use gradient_flow::{lstm_hidden_gradient_norms, rnn_hidden_gradient_norms};
 pub use gru::{Gru, gru_step};
 pub use layer_norm::{LayerNorm, layer_norm};
@@ -56,8 +56,10 @@ pub use self_attention::{
     scaled_dot_product_attention, scaled_dot_product_attention_biased,
 };
 pub use sequence::RecurrentOptions;
-pub use stack::{StackConfig, StackOutput, TransformerDecoder, TransformerEncoder};
-pub use transformer::{DecoderLayer, DecoderOutput, EncoderLayer, residual_norm};
+pub use stack::{StackConfig, StackOutput, TransformerDecoder, TransformerEncoder, final_norm};
+pub use transformer::{
+    DecoderLayer, DecoderOutput, EncoderLayer, LayerOptions, residual_norm, sublayer_connection,
+};
 
 /// Anything that holds parameters.
 ///

@@ -1,8 +1,10 @@
 //! Stacks of N Transformer layers (PyTorch's `nn.TransformerEncoder` and
-//! `nn.TransformerDecoder`, parameter names `layers.{i}.…`).
+//! `nn.TransformerDecoder`, parameter names `layers.{i}.…`), optionally
+//! closed by a final layer norm (their `norm=` argument, names `norm.…`).
 
 use super::Module;
-use super::transformer::{DecoderLayer, EncoderLayer};
+use super::layer_norm::LayerNorm;
+use super::transformer::{DecoderLayer, EncoderLayer, LayerOptions};
 use crate::autograd::{Param, Tape, Var};
 use crate::tensor::{Float, Mask, Rng};
 
@@ -19,6 +21,34 @@ pub struct StackConfig {
     pub d_ff: usize,
     /// Dropout rate in training.
     pub dropout: Float,
+    /// Pre-norm or post-norm, ReLU or GELU, for every layer.
+    pub options: LayerOptions,
+    /// A layer norm after the last layer ([`final_norm`]). Pre-norm stacks
+    /// want it (PyTorch's examples and the Annotated Transformer use it):
+    /// without it their output is an un-normalised sum of residuals. The two
+    /// flags are independent all the same.
+    pub final_norm: bool,
+}
+
+/// The stack's output, through the final layer norm when there is one:
+///
+/// $$ y = \mathrm{LayerNorm}(x_N) $$
+///
+/// where $x_N$ is the last layer's output; without a final norm $y = x_N$.
+///
+/// # Backward
+/// Through [`LayerNorm::forward`] when present, else the identity.
+///
+/// # Shapes
+/// `x`: `[.., d_model]` -> `[.., d_model]`
+///
+/// Checked by `tests/transformer_options.rs::encoder_stack_final_norm_gradcheck`
+/// and `tests/transformer_options.rs::pre_norm_encoder_stack_matches_pytorch`.
+pub fn final_norm<'t>(tape: &'t Tape, norm: Option<&LayerNorm>, x: Var<'t>) -> Var<'t> {
+    match norm {
+        Some(n) => n.forward(tape, x),
+        None => x,
+    }
 }
 
 /// $N$ encoder layers applied in turn.
@@ -26,6 +56,8 @@ pub struct StackConfig {
 pub struct TransformerEncoder {
     /// The layers, first to last.
     pub layers: Vec<EncoderLayer>,
+    /// The final layer norm `{prefix}.norm`, if any.
+    pub norm: Option<LayerNorm>,
 }
 
 /// $N$ decoder layers applied in turn, each attending to the same memory.
@@ -33,10 +65,12 @@ pub struct TransformerEncoder {
 pub struct TransformerDecoder {
     /// The layers, first to last.
     pub layers: Vec<DecoderLayer>,
+    /// The final layer norm `{prefix}.norm`, if any.
+    pub norm: Option<LayerNorm>,
 }
 
 impl TransformerEncoder {
-    /// A stack named `{prefix}.layers.{i}.…`.
+    /// A stack named `{prefix}.layers.{i}.…` (and `{prefix}.norm.…`).
     pub fn new(prefix: &str, c: StackConfig, rng: &mut Rng) -> TransformerEncoder {
         let layers = (0..c.layers)
             .map(|i| {
@@ -48,9 +82,13 @@ impl TransformerEncoder {
                     c.dropout,
                     rng,
                 )
+                .with_options(c.options)
             })
             .collect();
-        TransformerEncoder { layers }
+        TransformerEncoder {
+            layers,
+            norm: stack_norm(prefix, c),
+        }
     }
 
     /// Runs every layer; returns the output and each layer's self-attention weights.
@@ -70,12 +108,12 @@ impl TransformerEncoder {
             x = y;
             weights.push(w);
         }
-        (x, weights)
+        (final_norm(tape, self.norm.as_ref(), x), weights)
     }
 }
 
 impl TransformerDecoder {
-    /// A stack named `{prefix}.layers.{i}.…`.
+    /// A stack named `{prefix}.layers.{i}.…` (and `{prefix}.norm.…`).
     pub fn new(prefix: &str, c: StackConfig, rng: &mut Rng) -> TransformerDecoder {
         let layers = (0..c.layers)
             .map(|i| {
@@ -87,9 +125,13 @@ impl TransformerDecoder {
                     c.dropout,
                     rng,
                 )
+                .with_options(c.options)
             })
             .collect();
-        TransformerDecoder { layers }
+        TransformerDecoder {
+            layers,
+            norm: stack_norm(prefix, c),
+        }
     }
 
     /// Runs every layer; returns the output and each layer's attention
@@ -113,7 +155,7 @@ impl TransformerDecoder {
             cross_weights.push(out.cross_weights);
         }
         StackOutput {
-            y: x,
+            y: final_norm(tape, self.norm.as_ref(), x),
             self_weights,
             cross_weights,
         }
@@ -131,20 +173,32 @@ pub struct StackOutput<'t> {
     pub cross_weights: Vec<Var<'t>>,
 }
 
+/// The final norm of a stack configured by `c`, named `{prefix}.norm`.
+fn stack_norm(prefix: &str, c: StackConfig) -> Option<LayerNorm> {
+    c.final_norm
+        .then(|| LayerNorm::new(&super::join(prefix, "norm"), c.d_model))
+}
+
 impl Module for TransformerEncoder {
     fn params_mut(&mut self) -> Vec<&mut Param> {
-        self.layers
+        let mut p: Vec<&mut Param> = self
+            .layers
             .iter_mut()
             .flat_map(|l| l.params_mut())
-            .collect()
+            .collect();
+        p.extend(self.norm.iter_mut().flat_map(|n| n.params_mut()));
+        p
     }
 }
 
 impl Module for TransformerDecoder {
     fn params_mut(&mut self) -> Vec<&mut Param> {
-        self.layers
+        let mut p: Vec<&mut Param> = self
+            .layers
             .iter_mut()
             .flat_map(|l| l.params_mut())
-            .collect()
+            .collect();
+        p.extend(self.norm.iter_mut().flat_map(|n| n.params_mut()));
+        p
     }
 }

@@ -1,12 +1,17 @@
 //! Transformer encoder and decoder layers, and stacks of them.
 //!
-//! **Post-norm**, as the original paper and PyTorch's default
+//! **Post-norm** by default, as the original paper and PyTorch's default
 //! (`norm_first=False`): each sub-layer is wrapped as
 //! $x \leftarrow \mathrm{LayerNorm}(x + \mathrm{Dropout}(\mathrm{Sublayer}(x)))$,
 //! the residual connection first, the normalisation after it.
+//! **Pre-norm** (`norm_first`, as the Annotated Transformer and GPT-2) wraps
+//! it as $x \leftarrow x + \mathrm{Dropout}(\mathrm{Sublayer}(\mathrm{LayerNorm}(x)))$:
+//! the residual path then carries $x$ untouched from the first layer to the
+//! last, which is why pre-norm stacks end with a final layer norm
+//! ([`super::StackConfig::final_norm`]); see [`sublayer_connection`].
 
 use super::Module;
-use super::feed_forward::FeedForward;
+use super::feed_forward::{FeedForward, FfnActivation};
 use super::layer_norm::LayerNorm;
 use super::multi_head::MultiHeadAttention;
 use crate::autograd::{Param, Tape, Var};
@@ -39,8 +44,79 @@ pub fn residual_norm<'t>(
     norm.forward(tape, x + s.dropout(p, train))
 }
 
+/// A sub-layer inside its residual connection, post-norm or pre-norm:
+///
+/// $$ y_{\mathrm{post}} = \mathrm{LayerNorm}\big(x + \mathrm{Dropout}(\mathrm{Sublayer}(x))\big) $$
+///
+/// by default, and with `norm_first` (pre-norm)
+///
+/// $$ y_{\mathrm{pre}} = x + \mathrm{Dropout}\big(\mathrm{Sublayer}(\mathrm{LayerNorm}(x))\big) $$
+///
+/// `sublayer` gets its input (`x` or $\mathrm{LayerNorm}(x)$) and the
+/// generator for its own dropout; post-norm is [`residual_norm`].
+///
+/// # Backward
+/// Post-norm: as [`residual_norm`]. Pre-norm: $\bar x = \bar y + \bar x_{\mathrm{LN}}$,
+/// the output gradient itself plus what flows back through the sub-layer
+/// and the layer norm, so the identity path reaches every layer below
+/// unscaled.
+///
+/// # Shapes
+/// `x`: `[.., d_model]`; `sublayer` must return `[.., d_model]` -> `[.., d_model]`
+///
+/// Checked by `tests/transformer_options.rs::encoder_layer_pre_norm_gelu_gradcheck`
+/// and `tests/transformer_options.rs::pre_norm_encoder_layer_matches_pytorch`.
+pub fn sublayer_connection<'t>(
+    tape: &'t Tape,
+    norm: &LayerNorm,
+    norm_first: bool,
+    x: Var<'t>,
+    (p, mut train): (Float, Option<&mut Rng>),
+    sublayer: impl FnOnce(Var<'t>, Option<&mut Rng>) -> Var<'t>,
+) -> Var<'t> {
+    if norm_first {
+        let s = sublayer(norm.forward(tape, x), train.as_deref_mut());
+        x + s.dropout(p, train)
+    } else {
+        let s = sublayer(x, train.as_deref_mut());
+        residual_norm(tape, norm, x, s, p, train)
+    }
+}
+
+/// An attention sub-layer in its [`sublayer_connection`]: self-attention
+/// when `memory` is `None`, else cross-attention whose keys and values are
+/// the memory (never normalised here; the queries are). Returns the new `x`
+/// and the weights `[batch, heads, n_q, n_k]`.
+fn attention_block<'t>(
+    (tape, norm, norm_first): (&'t Tape, &LayerNorm, bool),
+    attn: &MultiHeadAttention,
+    x: Var<'t>,
+    memory: Option<Var<'t>>,
+    mask: Option<&Mask>,
+    dropout: (Float, Option<&mut Rng>),
+) -> (Var<'t>, Var<'t>) {
+    let mut weights = None;
+    let y = sublayer_connection(tape, norm, norm_first, x, dropout, |h, _| {
+        let kv = memory.unwrap_or(h);
+        let (a, w) = attn.forward(tape, h, kv, kv, mask);
+        weights = Some(w);
+        a
+    });
+    (y, weights.expect("the attention sub-layer ran"))
+}
+
+/// How a layer is wired: post-norm or pre-norm, ReLU or GELU. The default
+/// is post-norm with ReLU (PyTorch's defaults).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LayerOptions {
+    /// Pre-norm (`norm_first=True` in PyTorch): see [`sublayer_connection`].
+    pub norm_first: bool,
+    /// The feed-forward block's activation.
+    pub activation: FfnActivation,
+}
+
 /// One encoder layer: self-attention, then the feed-forward block, each
-/// inside [`residual_norm`]. Names as `nn.TransformerEncoderLayer`.
+/// inside [`sublayer_connection`]. Names as `nn.TransformerEncoderLayer`.
 #[derive(Clone, Debug)]
 pub struct EncoderLayer {
     /// Self-attention.
@@ -53,6 +129,8 @@ pub struct EncoderLayer {
     pub norm2: LayerNorm,
     /// Dropout rate (used only in training).
     pub dropout: Float,
+    /// Pre-norm instead of post-norm.
+    pub norm_first: bool,
 }
 
 impl EncoderLayer {
@@ -72,11 +150,22 @@ impl EncoderLayer {
             norm1: LayerNorm::new(&join("norm1"), d_model),
             norm2: LayerNorm::new(&join("norm2"), d_model),
             dropout,
+            norm_first: false,
         }
     }
 
-    /// $x \leftarrow \mathrm{LN}(x + \mathrm{MHA}(x, x, x))$, then
-    /// $x \leftarrow \mathrm{LN}(x + \mathrm{FFN}(x))$. `mask` hides keys
+    /// The layer rewired by `options` (no parameter changes: pre-norm and
+    /// GELU have the same weights as post-norm and ReLU).
+    pub fn with_options(mut self, options: LayerOptions) -> EncoderLayer {
+        self.norm_first = options.norm_first;
+        self.ff.activation = options.activation;
+        self
+    }
+
+    /// Post-norm: $x \leftarrow \mathrm{LN}_1(x + \mathrm{MHA}(x, x, x))$, then
+    /// $x \leftarrow \mathrm{LN}_2(x + \mathrm{FFN}(x))$; pre-norm:
+    /// $x \leftarrow x + \mathrm{MHA}(h, h, h)$ with $h = \mathrm{LN}_1(x)$, then
+    /// $x \leftarrow x + \mathrm{FFN}(\mathrm{LN}_2(x))$. `mask` hides keys
     /// (padding, `[batch, 1, len]`). Returns the output and the per-head
     /// self-attention weights `[batch, heads, len, len]`.
     ///
@@ -89,19 +178,26 @@ impl EncoderLayer {
         mask: Option<&Mask>,
         mut train: Option<&mut Rng>,
     ) -> (Var<'t>, Var<'t>) {
-        let (a, weights) = self.self_attn.forward(tape, x, x, x, mask);
-        let x = residual_norm(tape, &self.norm1, x, a, self.dropout, train.as_deref_mut());
-        let f = self.ff.forward(tape, x, self.dropout, train.as_deref_mut());
-        (
-            residual_norm(tape, &self.norm2, x, f, self.dropout, train),
-            weights,
-        )
+        let (p, first) = (self.dropout, self.norm_first);
+        let sub = (tape, &self.norm1, first);
+        let (x, weights) = attention_block(
+            sub,
+            &self.self_attn,
+            x,
+            None,
+            mask,
+            (p, train.as_deref_mut()),
+        );
+        let y = sublayer_connection(tape, &self.norm2, first, x, (p, train), |h, r| {
+            self.ff.forward(tape, h, p, r)
+        });
+        (y, weights)
     }
 }
 
 /// One decoder layer: masked self-attention, cross-attention over the
 /// encoder's output (the "memory"), then the feed-forward block, each inside
-/// [`residual_norm`]. Names as `nn.TransformerDecoderLayer`.
+/// [`sublayer_connection`]. Names as `nn.TransformerDecoderLayer`.
 #[derive(Clone, Debug)]
 pub struct DecoderLayer {
     /// Masked self-attention.
@@ -118,6 +214,8 @@ pub struct DecoderLayer {
     pub norm3: LayerNorm,
     /// Dropout rate (used only in training).
     pub dropout: Float,
+    /// Pre-norm instead of post-norm.
+    pub norm_first: bool,
 }
 
 /// What a decoder layer returns.
@@ -151,9 +249,20 @@ impl DecoderLayer {
             norm2: LayerNorm::new(&join("norm2"), d_model),
             norm3: LayerNorm::new(&join("norm3"), d_model),
             dropout,
+            norm_first: false,
         }
     }
 
+    /// The layer rewired by `options` (no parameter changes).
+    pub fn with_options(mut self, options: LayerOptions) -> DecoderLayer {
+        self.norm_first = options.norm_first;
+        self.ff.activation = options.activation;
+        self
+    }
+
+    /// Three sub-layers, each in [`sublayer_connection`]: masked
+    /// self-attention, cross-attention (pre-norm: the queries are
+    /// $\mathrm{LN}_2(x)$, the memory is used as given), feed-forward.
     /// `tgt_mask` hides future (and padded) target positions, e.g.
     /// [`Mask::causal`]; `memory_mask` hides padded source positions.
     ///
@@ -167,15 +276,28 @@ impl DecoderLayer {
         (tgt_mask, memory_mask): (Option<&Mask>, Option<&Mask>),
         mut train: Option<&mut Rng>,
     ) -> DecoderOutput<'t> {
-        let p = self.dropout;
-        let (a, self_weights) = self.self_attn.forward(tape, x, x, x, tgt_mask);
-        let x = residual_norm(tape, &self.norm1, x, a, p, train.as_deref_mut());
-        let (c, cross_weights) = self
-            .multihead_attn
-            .forward(tape, x, memory, memory, memory_mask);
-        let x = residual_norm(tape, &self.norm2, x, c, p, train.as_deref_mut());
-        let f = self.ff.forward(tape, x, p, train.as_deref_mut());
-        let y = residual_norm(tape, &self.norm3, x, f, p, train);
+        let (p, first) = (self.dropout, self.norm_first);
+        let sub = (tape, &self.norm1, first);
+        let (x, self_weights) = attention_block(
+            sub,
+            &self.self_attn,
+            x,
+            None,
+            tgt_mask,
+            (p, train.as_deref_mut()),
+        );
+        let sub = (tape, &self.norm2, first);
+        let (x, cross_weights) = attention_block(
+            sub,
+            &self.multihead_attn,
+            x,
+            Some(memory),
+            memory_mask,
+            (p, train.as_deref_mut()),
+        );
+        let y = sublayer_connection(tape, &self.norm3, first, x, (p, train), |h, r| {
+            self.ff.forward(tape, h, p, r)
+        });
         DecoderOutput {
             y,
             self_weights,

@@ -7,21 +7,27 @@ use super::Batch;
 use super::model::{Decoded, Encoded, ModelConfig, Seq2Seq, last_position};
 use crate::autograd::{Param, Tape, Var};
 use crate::nn::{
-    Embedding, Linear, Module, StackConfig, StackOutput, TransformerDecoder, TransformerEncoder,
-    add_positional_encoding,
+    Embedding, FfnActivation, LayerOptions, Linear, Module, StackConfig, StackOutput,
+    TransformerDecoder, TransformerEncoder, add_positional_encoding,
 };
 use crate::tensor::{Mask, Rng};
 
-/// A Transformer encoder–decoder (post-norm layers).
+/// A Transformer encoder–decoder: post-norm ReLU layers by default;
+/// `config.arch` chooses pre-norm layers (`norm_first`), GELU in the
+/// feed-forward blocks (`gelu`) and a final layer norm on each stack
+/// (`final_norm`, parameters `encoder.norm.*` and `decoder.norm.*`). The
+/// flags are independent, but pre-norm is meant to go with a final norm,
+/// as in PyTorch's examples and the Annotated Transformer: without it the
+/// decoder's output reaches the dense layer un-normalised.
 pub struct TransformerSeq2Seq {
     config: ModelConfig,
     /// Source word vectors, `[src_vocab, d_model]`.
     pub src_embedding: Embedding,
     /// Target word vectors.
     pub tgt_embedding: Embedding,
-    /// $N$ encoder layers.
+    /// $N$ encoder layers (and the final norm, if any).
     pub encoder: TransformerEncoder,
-    /// $N$ decoder layers.
+    /// $N$ decoder layers (and the final norm, if any).
     pub decoder: TransformerDecoder,
     /// The dense output layer.
     pub output: Linear,
@@ -42,6 +48,15 @@ impl TransformerSeq2Seq {
             n_heads: config.heads,
             d_ff: config.d_ff(),
             dropout: config.dropout,
+            options: LayerOptions {
+                norm_first: config.arch.norm_first,
+                activation: if config.arch.gelu {
+                    FfnActivation::Gelu
+                } else {
+                    FfnActivation::Relu
+                },
+            },
+            final_norm: config.arch.final_norm,
         };
         // Entries of standard deviation d^-1/2, times sqrt(d) in the forward
         // pass: the word vectors enter with entries of about 1 and norm about

@@ -21,6 +21,13 @@
 //! | [`super::StateBridge`] (`--bridge project`) | `nn.Linear` each | `bridge.h.*`, `bridge.c.*`, `bridge.memory.*` |
 //! | [`crate::nn::EncoderLayer`] | `nn.TransformerEncoderLayer(batch_first=True)` | `self_attn.in_proj_weight`, `self_attn.in_proj_bias`, `self_attn.out_proj.*`, `linear1.*`, `linear2.*`, `norm1.*`, `norm2.*` |
 //! | [`crate::nn::DecoderLayer`] | `nn.TransformerDecoderLayer(batch_first=True)` | the same plus `multihead_attn.*` and `norm3.*` |
+//! | final norm of a stack (`arch.final_norm`) | the `norm=` of `nn.TransformerEncoder`/`nn.TransformerDecoder`: `nn.LayerNorm` | `encoder.norm.weight`, `encoder.norm.bias`, `decoder.norm.weight`, `decoder.norm.bias` |
+//!
+//! Pre-norm (`arch.norm_first`) and GELU (`arch.gelu`) add no tensor: the
+//! same names load into `nn.TransformerEncoderLayer(norm_first=True,
+//! activation="gelu")`, which `scripts/torch_weights.py` builds from the
+//! `arch` field of the config metadata (checked by
+//! `tests/weights.rs::a_pytorch_made_transformer_with_every_option_gives_pytorchs_logits`).
 //!
 //! # Metadata
 //! The file's string metadata carries what `import` needs besides the

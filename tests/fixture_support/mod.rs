@@ -1,6 +1,8 @@
 //! Reading PyTorch fixtures (`tests/fixtures/*.json`, written by the
 //! scripts in `scripts/`) and comparing a layer's outputs and gradients
-//! with them; shared by the parity tests (which also declare `mod common`).
+//! with them; shared by the parity tests (which also declare `mod common`),
+//! with the checker that each parity test shows the PyTorch lines that made
+//! its fixture.
 #![allow(dead_code)]
 
 use encdec::autograd::{Tape, Var};
@@ -127,4 +129,77 @@ where
     eprintln!("parity {layer}: max abs error {worst:.3e}");
     assert!(worst <= TOL, "{layer}: max abs error {worst:e} > {TOL:e}");
     worst
+}
+
+fn python_code(comment_line: &str) -> Option<&str> {
+    let code = comment_line.strip_prefix("//     ")?;
+    let code = code.find(" #").map_or(code, |i| &code[..i]).trim();
+    (!code.is_empty() && !code.starts_with('#')).then_some(code)
+}
+
+/// Problems with the comment blocks above the `*_matches_pytorch` tests of
+/// `source`, checked against the fixture script `script` (file name
+/// `script_name`); empty when fine.
+pub fn undocumented_parity_tests(source: &str, script: &str, script_name: &str) -> Vec<String> {
+    let script_lines: Vec<&str> = script
+        .lines()
+        .map(|l| l.find(" #").map_or(l, |i| &l[..i]).trim())
+        .collect();
+    let lines: Vec<&str> = source.lines().collect();
+    let mut problems = Vec::new();
+    let mut tested = Vec::new();
+    for (i, pair) in lines.windows(2).enumerate() {
+        let Some(name) = pair[1]
+            .strip_prefix("fn ")
+            .and_then(|f| f.split_once("_matches_pytorch()"))
+            .map(|(name, _)| name)
+        else {
+            continue;
+        };
+        if pair[0].trim() != "#[test]" {
+            continue;
+        }
+        tested.push(name.to_string());
+        let body: String = lines[i + 1..]
+            .iter()
+            .take_while(|l| *l != &"}")
+            .copied()
+            .collect();
+        if !body.contains(&format!("\"{name}\"")) {
+            problems.push(format!("{name}: the test does not load fixture \"{name}\""));
+        }
+        let block: Vec<&str> = lines[..i]
+            .iter()
+            .rev()
+            .take_while(|l| l.starts_with("//") && !l.starts_with("///") && !l.starts_with("//!"))
+            .copied()
+            .collect();
+        let text = block.join("\n");
+        if !text.contains("nn.") || !text.contains(&format!("\"{name}\"")) {
+            problems.push(format!(
+                "{name}: no `//` block above the test naming nn.* and \"{name}\""
+            ));
+            continue;
+        }
+        let code: Vec<&str> = block.iter().rev().filter_map(|l| python_code(l)).collect();
+        if !code.iter().any(|c| c.contains("nn.")) {
+            problems.push(format!("{name}: no module-constructor (nn.*) line"));
+        }
+        for c in code {
+            if !script_lines.contains(&c) {
+                problems.push(format!("{name}: not a line of {script_name}: {c}"));
+            }
+        }
+    }
+    for line in script.lines() {
+        if let Some((_, rest)) = line.split_once("write_fixture(\"") {
+            let fixture = rest.split('"').next().unwrap();
+            if !tested.iter().any(|t| t == fixture) {
+                problems.push(format!(
+                    "fixture {fixture} has no {fixture}_matches_pytorch test"
+                ));
+            }
+        }
+    }
+    problems
 }

@@ -9,6 +9,7 @@ pub(crate) mod cross_entropy;
 pub mod custom;
 pub(crate) mod dropout;
 pub(crate) mod gather;
+pub(crate) mod gelu;
 pub(crate) mod gru_seq;
 pub(crate) mod layer_norm;
 pub(crate) mod lstm_seq;
