@@ -122,3 +122,32 @@ fn train_refuses_flags_of_the_other_family_before_any_work() {
     ]);
     fails_with(&o, "unknown bridge 'sum'");
 }
+
+#[test]
+fn encdec_gradcheck_lists_the_layers_of_every_option() {
+    // `encdec gradcheck` prints one row per op case and layer case
+    // (tests/cli.rs checks that each row is there and ok); these are the
+    // cases of issue 15's options, which must not drop out of the list.
+    let layers: Vec<&str> = encdec::checks::layers::layer_cases()
+        .iter()
+        .map(|c| c.name)
+        .collect();
+    for name in [
+        "lstm_stack",
+        "lstm_stack_steps",
+        "scaled_dot_float_mask",
+        "mha_float_mask",
+        "mha_kdim_vdim_no_bias",
+        "encoder_layer_pre_norm_gelu",
+        "decoder_layer_pre_norm_gelu",
+        "encoder_stack_final_norm",
+        "decoder_stack_final_norm",
+    ] {
+        assert!(layers.contains(&name), "{name} is not in {layers:?}");
+    }
+    let ops: Vec<&str> = encdec::checks::ops::op_cases()
+        .iter()
+        .map(|c| c.name)
+        .collect();
+    assert!(ops.contains(&"gelu"), "{ops:?}");
+}

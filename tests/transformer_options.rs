@@ -7,7 +7,7 @@ mod common;
 #[path = "fixture_support/mod.rs"]
 mod fixture_support;
 
-use encdec::autograd::{Param, Tape, Var, erf};
+use encdec::autograd::{Param, Tape, Var, erf, erf_fast};
 use encdec::nn::*;
 use encdec::tensor::{Mask, Tensor, rng};
 use fixture_support::{Fixture, check, undocumented_parity_tests};
@@ -57,6 +57,27 @@ fn erf_matches_known_values() {
     }
     eprintln!("erf: max abs error against torch.erf {worst:.3e}");
     assert!(worst <= 1e-14, "erf off by {worst:e}");
+}
+
+// GELU evaluates erf_fast (libm's rational approximations); the reference
+// erf above (series and continued fraction) must give the same numbers on
+// a dense grid over [-7, 7], across the switch at |x| = 3 and libm's own
+// interval ends (0.84375, 1.25, 2.857, 6), and at the torch.erf fixture.
+#[test]
+fn erf_fast_equals_the_reference() {
+    let mut worst = 0.0f64;
+    for i in -70_000..=70_000 {
+        let x = i as f64 * 1e-4;
+        worst = worst.max((erf_fast(x) - erf(x)).abs());
+    }
+    eprintln!("erf_fast: max abs difference from the reference {worst:.3e}");
+    assert!(worst <= 2e-15, "erf_fast differs by {worst:e}");
+    let fx = Fixture::load("erf");
+    let (x, want) = (fx.tensor("inputs", "x"), fx.tensor("outputs", "erf"));
+    for (&x, &want) in x.data().iter().zip(want.data()) {
+        assert!((erf_fast(x) - want).abs() <= 1e-15, "{x}");
+    }
+    assert!(erf_fast(f64::NAN).is_nan());
 }
 
 // GELU(x) = x Phi(x): GELU(0) = 0, GELU(x) -> x for large x, -> 0 for very

@@ -20,7 +20,7 @@ mod tape;
 pub use gradcheck::{GradcheckConfig, GradcheckReport, InputReport, Mode, Worst, gradcheck};
 pub use ops::cross_entropy::{CrossEntropyOptions, Reduction};
 pub use ops::custom::CustomOp;
-pub use ops::gelu::erf;
+pub use ops::gelu::{erf, erf_fast};
 pub(crate) use ops::unary::sigmoid;
 pub use param::Param;
 pub use tape::{Tape, Var};
