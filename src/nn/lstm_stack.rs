@@ -1,7 +1,9 @@
 //! Stacked and bidirectional LSTMs: PyTorch's
 //! `nn.LSTM(num_layers=L, bidirectional=B, dropout=p, batch_first=True)`,
 //! built from one [`Lstm`] per layer and direction. The bidirectional
-//! encoder is the one of Bahdanau et al.'s attention model (tutorial §2.3).
+//! encoder is the one of Bahdanau et al.'s attention model (the tutorial's
+//! §2.3 describes attention but not a bidirectional encoder: these formulas
+//! are the crate's own).
 //!
 //! # Parameter names
 //! As PyTorch's, with the suffix `_l{layer}` and `_reverse` for the backward

@@ -1,6 +1,6 @@
 //! From the encoder's final states to the decoder's first: the bridge of the
 //! LSTM models, which matters when the encoder is bidirectional (Bahdanau
-//! et al.'s encoder, tutorial §2.3) and its states are twice as wide.
+//! et al.'s encoder; not in the tutorial) and its states are twice as wide.
 //!
 //! The decoder is unidirectional with as many layers as the encoder, and
 //! its layer $l$ starts from the encoder's layer $l$. Each encoder layer
