@@ -128,7 +128,11 @@ fn peak_during_counts_what_is_live_at_once() {
         (b.len(), c.len())
     });
     // 1000 + 3000 live at once; after a is dropped, 3000 + 500 is less.
-    assert!((4000..4100).contains(&peak.unwrap()), "{peak:?}");
+    // The count covers every thread (src/checks/heap.rs), and the test
+    // harness's own threads allocate and free a few bytes meanwhile (a
+    // fresh-clone run measured 3976): the range admits that, and still
+    // refuses 3500 (a peak taken after the drop) and 4500 (a drop not counted).
+    assert!((3750..4250).contains(&peak.unwrap()), "{peak:?}");
 }
 
 #[test]
