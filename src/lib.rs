@@ -26,7 +26,7 @@
 
 pub mod autograd;
 pub mod checks;
-pub mod data;
+pub mod corpora;
 pub mod explore;
 pub mod files;
 pub mod nn;
@@ -35,6 +35,7 @@ pub mod parallel;
 pub mod plot;
 pub mod seq2seq;
 pub mod tensor;
+pub mod text;
 pub mod wordvec;
 
 /// The README's Rust examples, compiled and run as doc tests.

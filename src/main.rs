@@ -29,10 +29,10 @@ fn keep_freed_pages() {
 use clap::{Parser, Subcommand};
 use encdec::checks::bench::Budget;
 use encdec::checks::heap::CountingAlloc;
-use encdec::data::Language;
 use encdec::seq2seq::corpus::CorpusSpec;
 use encdec::seq2seq::run::{DataSource, ModelOptions, OptimOptions, TextOptions, TrainOptions};
 use encdec::seq2seq::{Bridge, ModelKind};
+use encdec::text::Language;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

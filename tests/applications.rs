@@ -1,12 +1,12 @@
 //! Summarization (tutorial §6.2) and dialogue (§6.3) on the same models:
 //! the data pipeline, a short training run of each, and the chat session.
 
-use encdec::data::{TextPair, join_turns};
 use encdec::seq2seq::pipeline::{
     default_model, default_training, every_bot_turn, scores, task_data,
 };
 use encdec::seq2seq::*;
 use encdec::tensor::rng;
+use encdec::text::{TextPair, join_turns};
 
 fn trained(task: Task, n: usize, epochs: usize) -> (Checkpoint, f64, [f64; 3], f64) {
     let data = task_data(task, n, 0);
@@ -139,7 +139,7 @@ fn a_very_long_history_is_cut_to_the_last_tokens() {
     for _ in 0..30 {
         chat.respond(&c, "hello");
     }
-    let tokens = encdec::data::Tokenizer::new(true).tokenize(&chat.history());
+    let tokens = encdec::text::Tokenizer::new(true).tokenize(&chat.history());
     assert!(
         tokens.len() <= MAX_HISTORY_TOKENS,
         "{} tokens",

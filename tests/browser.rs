@@ -9,10 +9,11 @@
 
 mod model_support;
 
-use encdec::data::{FOX_EN, SPECIALS, Vocab};
+use encdec::corpora::FOX_EN;
 use encdec::explore::{Exploration, ExploreOptions};
 use encdec::seq2seq::{Checkpoint, ModelConfig, ModelKind, Task, build};
 use encdec::tensor::rng;
+use encdec::text::{SPECIALS, Vocab};
 use model_support::{fox_vocabs, tiny_config};
 use std::collections::BTreeSet;
 use std::process::Command;

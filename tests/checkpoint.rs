@@ -5,9 +5,9 @@
 mod cli_support;
 
 use cli_support::rewrite_header;
-use encdec::data::Vocab;
 use encdec::seq2seq::*;
 use encdec::tensor::{Tensor, rng};
+use encdec::text::Vocab;
 use proptest::prelude::*;
 use std::path::PathBuf;
 
@@ -202,8 +202,8 @@ fn frozen_parameters_stay_frozen_after_a_round_trip() {
 
 #[test]
 fn training_state_round_trips_text_settings_progress_and_optimizer() {
-    use encdec::data::Language;
     use encdec::seq2seq::{OptimizerState, TrainProgress};
+    use encdec::text::Language;
     let (src, tgt) = vocabs();
     let mut model = build(&config(ModelKind::Lstm, src.len(), tgt.len()), &mut rng(7)).unwrap();
     let n = model.params().len();

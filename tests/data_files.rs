@@ -1,10 +1,10 @@
 //! Corpus files (`src/data/files.rs`): every format read right, and every
 //! malformed line an error that names the file and the line.
 
-use encdec::data::{
-    CorpusError, MAX_LINE_BYTES, ReadOptions, TextPair, read_dialogues, read_parallel,
-    read_summaries, read_tsv_pairs,
+use encdec::text::corpus_files::{
+    MAX_LINE_BYTES, read_dialogues, read_parallel, read_summaries, read_tsv_pairs,
 };
+use encdec::text::{CorpusError, ReadOptions, TextPair};
 use std::path::PathBuf;
 
 /// Writes `bytes` to a file unique to this test and returns its path.

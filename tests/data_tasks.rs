@@ -7,7 +7,8 @@ mod dialogue;
 #[path = "data_tasks/summaries.rs"]
 mod summaries;
 
-use encdec::data::{TaskSplit, TextPair, Tokenizer, dialogue_corpus, summarization_corpus};
+use encdec::corpora::{Split, dialogue_corpus, summarization_corpus};
+use encdec::text::{TextPair, Tokenizer};
 use std::collections::HashSet;
 
 /// The tokens of `text` by the crate's tokenizer (lowercasing).
@@ -16,7 +17,7 @@ pub fn tokens(text: &str) -> Vec<String> {
 }
 
 /// Every pair of a split, train first.
-pub fn pairs(split: &TaskSplit) -> Vec<&TextPair> {
+pub fn pairs(split: &Split) -> Vec<&TextPair> {
     split
         .train
         .iter()
@@ -29,11 +30,11 @@ pub fn pairs(split: &TaskSplit) -> Vec<&TextPair> {
 /// (a dialogue's turn mark becoming the turn token).
 pub fn assert_clean(text: &str) {
     assert_eq!(text, text.to_lowercase(), "{text:?}");
-    let written = text.replace(encdec::data::TURN_MARK, encdec::data::TURN);
+    let written = text.replace(encdec::text::TURN_MARK, encdec::text::TURN);
     assert_eq!(tokens(text).join(" "), written, "{text:?}");
 }
 
-type Corpus = fn(usize, u64) -> TaskSplit;
+type Corpus = fn(usize, u64) -> Split;
 const CORPORA: [(&str, Corpus); 2] = [
     ("summarization", summarization_corpus),
     ("dialogue", dialogue_corpus),

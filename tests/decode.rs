@@ -1,8 +1,8 @@
 //! Greedy decoding and beam search (tutorial §3.2).
 
-use encdec::data::EOS_ID;
 use encdec::seq2seq::*;
 use encdec::tensor::rng;
+use encdec::text::EOS_ID;
 use proptest::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -6,7 +6,7 @@
 
 mod model_support;
 
-use encdec::data::FOX_EN;
+use encdec::corpora::FOX_EN;
 use encdec::explore::{AttentionKind, Exploration, ExploreOptions};
 use encdec::seq2seq::{Checkpoint, ModelKind, Task, beam_search, beam_search_traced, build};
 use encdec::tensor::rng;

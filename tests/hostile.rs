@@ -171,7 +171,8 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_as_a_corpus_file_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
-        use encdec::data::{ReadOptions, read_dialogues, read_summaries, read_tsv_pairs};
+        use encdec::text::ReadOptions;
+use encdec::text::corpus_files::{read_dialogues, read_summaries, read_tsv_pairs};
         let p = temp("arbitrary-corpus.txt");
         std::fs::write(&p, &bytes).unwrap();
         for skip_bad_lines in [false, true] {
@@ -302,7 +303,7 @@ fn outputs_of_every_command_are_checked_before_the_work() {
 
 #[test]
 fn save_refuses_what_load_would_refuse() {
-    use encdec::data::Vocab;
+    use encdec::text::Vocab;
     let c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
     let p = temp("unsavable.ckpt");
     // A vocabulary that does not fit the model.
@@ -453,8 +454,8 @@ fn standard_input_gives_one_output_per_line_and_none_for_no_line() {
 
 #[test]
 fn an_input_longer_than_the_cap_is_refused_or_cut() {
-    use encdec::data::TextPair;
     use encdec::seq2seq::{MAX_INPUT_TOKENS, evaluate_turns};
+    use encdec::text::TextPair;
     let c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
     let long = vec!["the dog sleeps ."; 300].join(" "); // 1200 tokens
     let e = c.decode_text(&long, 1).unwrap_err().to_string();
@@ -552,10 +553,10 @@ fn dialogue_checkpoint() -> Checkpoint {
 
 #[test]
 fn a_typed_bar_is_a_word_of_the_turn_not_a_turn_boundary() {
-    use encdec::data::{TURN, Tokenizer};
     use encdec::seq2seq::corpus::reply_pairs;
     use encdec::seq2seq::pipeline::every_bot_turn;
     use encdec::seq2seq::{ChatReply, ChatSession};
+    use encdec::text::{TURN, Tokenizer};
     // In chat: the user's `|` is a word the model never saw, not a new turn.
     let c = dialogue_checkpoint();
     let mut chat = ChatSession::new();
@@ -591,7 +592,7 @@ fn favouring(id: usize, by: f64) -> Checkpoint {
 
 #[test]
 fn decoding_never_writes_a_special_token() {
-    use encdec::data::{BOS_ID, PAD_ID, SPECIALS, UNK_ID};
+    use encdec::text::{BOS_ID, PAD_ID, SPECIALS, UNK_ID};
     for id in [PAD_ID, BOS_ID, UNK_ID] {
         let c = favouring(id, 1e3);
         for beam in [1, 3] {
@@ -609,7 +610,7 @@ fn decoding_never_writes_a_special_token() {
 
 #[test]
 fn an_empty_output_is_reported_not_printed_as_a_blank_line() {
-    use encdec::data::EOS_ID;
+    use encdec::text::EOS_ID;
     let p = temp("ends-at-once.ckpt");
     favouring(EOS_ID, 1e3).save(&p).unwrap();
     let ckpt = p.to_str().unwrap();
@@ -627,8 +628,8 @@ fn an_empty_output_is_reported_not_printed_as_a_blank_line() {
 
 #[test]
 fn empty_outputs_are_counted_and_a_failed_chat_reply_is_said() {
-    use encdec::data::{EOS_ID, TextPair};
     use encdec::seq2seq::{ChatReply, ChatSession, Task, evaluate_turns};
+    use encdec::text::{EOS_ID, TextPair};
     let c = favouring(EOS_ID, 1e3);
     let pair = TextPair {
         source: "the dog sleeps".into(),
@@ -708,11 +709,11 @@ fn word2vec_refuses_a_learning_rate_or_threshold_that_is_not_a_number_it_can_use
 fn hand_batch(src_len: usize, tgt_len: usize) -> encdec::seq2seq::Batch {
     encdec::seq2seq::Batch {
         size: 1,
-        src: vec![encdec::data::EOS_ID; src_len],
+        src: vec![encdec::text::EOS_ID; src_len],
         src_len,
         src_lengths: vec![src_len],
-        tgt_in: vec![encdec::data::BOS_ID; tgt_len],
-        tgt_out: vec![encdec::data::EOS_ID; tgt_len],
+        tgt_in: vec![encdec::text::BOS_ID; tgt_len],
+        tgt_out: vec![encdec::text::EOS_ID; tgt_len],
         tgt_len,
     }
 }
@@ -792,7 +793,7 @@ fn a_dialogue_model_trained_by_the_command_line_knows_the_turn_token() {
     ));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let c = Checkpoint::load(&p).unwrap();
-    assert!(c.src_vocab.get(encdec::data::TURN).is_some());
+    assert!(c.src_vocab.get(encdec::text::TURN).is_some());
     let mut chat = encdec::seq2seq::ChatSession::new();
     chat.respond(&c, "i am in tokyo");
     let second = chat.respond(&c, "what time is it ?");

@@ -2,10 +2,10 @@
 //! under a unique name, in an order that does not change between builds, and
 //! a checkpoint round trip keeps every one of them.
 
-use encdec::data::Vocab;
 use encdec::nn::*;
 use encdec::seq2seq::*;
 use encdec::tensor::{Rng, Tensor, rng};
+use encdec::text::Vocab;
 
 #[path = "model_support/mod.rs"]
 mod model_support;

@@ -6,7 +6,7 @@
 mod cli_support;
 
 use cli_support::{encdec, encdec_with_input, fails_with, temp};
-use encdec::data::translation_corpus;
+use encdec::corpora::translation_corpus;
 use encdec::seq2seq::corpus::{last_reply, reply_pairs};
 use encdec::seq2seq::{Checkpoint, ModelKind};
 use std::path::PathBuf;
@@ -26,7 +26,7 @@ fn every_reply_trains_and_the_last_one_is_tested() {
     );
     assert_eq!(
         pairs[1].source,
-        encdec::data::join_turns(&["hi", "hello", "pizza please"])
+        encdec::text::join_turns(&["hi", "hello", "pizza please"])
     );
     assert_eq!(pairs[1].target, "which size?");
     // Five turns: the last reply is turn 4; a pair is a two-turn conversation.
@@ -38,14 +38,14 @@ fn every_reply_trains_and_the_last_one_is_tested() {
 /// column, CRLF on some lines) and a test file with words never seen.
 fn anki_files() -> (PathBuf, PathBuf, PathBuf) {
     let split = translation_corpus(800, 0);
-    let write = |name: &str, pairs: &[encdec::data::Pair], extra: &str| {
+    let write = |name: &str, pairs: &[encdec::text::TextPair], extra: &str| {
         let p = temp(name);
         let mut text = String::new();
         for (i, pair) in pairs.iter().enumerate() {
             let end = if i % 3 == 0 { "\r\n" } else { "\n" };
             text.push_str(&format!(
                 "{}\t{}\tCC-BY 2.0 (France) #{i}{end}",
-                pair.en, pair.fr
+                pair.source, pair.target
             ));
         }
         text.push_str(extra);
@@ -337,7 +337,7 @@ fn small_tsv(name: &str, n: usize, seed: u64) -> PathBuf {
     let text: String = pairs
         .iter()
         .take(n)
-        .map(|p| format!("{}\t{}\n", p.en, p.fr))
+        .map(|p| format!("{}\t{}\n", p.source, p.target))
         .collect();
     std::fs::write(&p, text).unwrap();
     p

@@ -3,11 +3,12 @@
 
 use encdec::autograd::Tape;
 use encdec::checks::modules::{detached_params, gradcheck_module};
-use encdec::data::{BOS_ID, EOS_ID, FOX_EN, FOX_FR, PAD_ID};
+use encdec::corpora::{FOX_EN, FOX_FR};
 use encdec::optim::Schedule;
 use encdec::seq2seq::pipeline::{bleu, default_model, default_training, translation_data};
 use encdec::seq2seq::*;
 use encdec::tensor::rng;
+use encdec::text::{BOS_ID, EOS_ID, PAD_ID};
 
 #[path = "model_support/mod.rs"]
 mod model_support;

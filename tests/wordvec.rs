@@ -5,8 +5,9 @@
 
 use approx::assert_abs_diff_eq;
 use encdec::checks::word_vectors::{check_glove, check_negative_sampling};
-use encdec::data::Tokenizer;
+use encdec::corpora::{CATEGORIES, category_of, word_vector_corpus};
 use encdec::tensor::{Tensor, rng};
+use encdec::text::Tokenizer;
 use encdec::wordvec::*;
 
 fn corpus() -> Vec<Vec<String>> {
@@ -306,7 +307,7 @@ fn trained_vectors_put_words_of_a_kind_together() {
         .map(|(w, _)| w)
         .collect();
     assert!(
-        reds.iter().all(|w| COLOURS.contains(&w.as_str())),
+        reds.iter().all(|w| CATEGORIES[0].1.contains(&w.as_str())),
         "{reds:?}"
     );
 }

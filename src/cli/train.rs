@@ -5,7 +5,7 @@ use super::{CliResult, print_line, warn_line};
 use encdec::checks::bench::{
     BATCH, Budget, VOCAB, bench_config, growth, growth_words, median, time_steps,
 };
-use encdec::data::FOX_EN;
+use encdec::corpora::FOX_EN;
 use encdec::plot::{attention_heads, attention_heatmap};
 use encdec::seq2seq::run::{DataSource, ModelOptions, OptimOptions, TextOptions, TrainOptions};
 use encdec::seq2seq::{ChatReply, ChatSession, Checkpoint, DecodedText, ModelKind, Task};
@@ -354,7 +354,7 @@ pub fn chat(checkpoint: &Path) -> CliResult {
                 ChatReply::Failed(e) => print_line(&format!("bot: (no reply: {e})")),
                 ChatReply::Unknown(words) => print_line(&format!(
                     "bot: (I do not know the words: {})",
-                    encdec::data::printable(&words.join(", "))
+                    encdec::text::printable(&words.join(", "))
                 )),
                 ChatReply::Nothing => {}
             },

@@ -1,10 +1,10 @@
 //! `encdec word2vec`, `encdec glove` and `encdec neighbors`.
 
 use super::{CliResult, print_line};
-use encdec::data::Tokenizer;
+use encdec::corpora::{category_of, word_vector_corpus};
+use encdec::text::Tokenizer;
 use encdec::wordvec::{
-    GloveConfig, Word2VecConfig, Word2VecMode, WordVectors, category_of, pca_2d, train_glove,
-    train_word2vec, word_vector_corpus,
+    GloveConfig, Word2VecConfig, Word2VecMode, WordVectors, pca_2d, train_glove, train_word2vec,
 };
 use std::path::{Path, PathBuf};
 

@@ -30,12 +30,12 @@ mod export;
 pub mod html;
 
 use crate::autograd::Tape;
-use crate::data::EOS_ID;
 use crate::seq2seq::{
     Batch, BeamTrace, Checkpoint, DecodeError, Example, ModelConfig, Task, beam_search_traced,
     choosable, greedy,
 };
 use crate::tensor::{Float, Tensor};
+use crate::text::EOS_ID;
 
 /// The longest input an exploration takes, in tokens: a Transformer's page
 /// holds layers × heads matrices of this size squared, so 200 tokens with
@@ -202,7 +202,7 @@ impl Exploration {
         let ids = hyp.ids;
         let token = |y: &usize| c.tgt_vocab.token(*y).to_string();
         let outputs: Vec<String> = ids.iter().map(token).collect();
-        let read: Vec<usize> = std::iter::once(crate::data::BOS_ID)
+        let read: Vec<usize> = std::iter::once(crate::text::BOS_ID)
             .chain(ids[..ids.len() - 1].iter().copied())
             .collect();
         let decoder_inputs: Vec<String> = read.iter().map(token).collect();

@@ -15,9 +15,9 @@ use super::matrix::{INK, colour_bar_min_height, colour_bar_width, draw_colour_ba
 use super::output::{Figure, format_of, save};
 use super::text::{Place, label, max_width, width};
 use super::{PlotError, input_error};
-use crate::data::Vocab;
 use crate::explore::{forced_pass, top_k};
 use crate::seq2seq::{Seq2Seq, greedy};
+use crate::text::Vocab;
 
 /// One step of greedy decoding: the most probable words the decoder could
 /// write, best first, each with its probability

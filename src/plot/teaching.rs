@@ -7,10 +7,11 @@
 use std::path::{Path, PathBuf};
 
 use super::{PlotError, diverging_heatmap, log_line_chart, mask_grid};
-use crate::data::{FOX_EN, Tokenizer};
+use crate::corpora::FOX_EN;
 use crate::nn::positional_encoding;
 use crate::nn::{Activation, Lstm, Rnn, lstm_hidden_gradient_norms, rnn_hidden_gradient_norms};
 use crate::tensor::{Mask, Tensor, rng};
+use crate::text::Tokenizer;
 
 /// The batch of the padding-mask picture: three sentences of different lengths.
 pub const PADDING_BATCH: [&str; 3] = [FOX_EN, "a fox jumps over the dog", "the dog sleeps"];

@@ -1,7 +1,7 @@
 //! Padding sentences into rectangular batches.
 
-use crate::data::{BOS_ID, EOS_ID, PAD_ID};
 use crate::tensor::Rng;
+use crate::text::{BOS_ID, EOS_ID, PAD_ID};
 use rand::RngExt;
 use rand::seq::SliceRandom;
 

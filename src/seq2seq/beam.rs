@@ -3,8 +3,8 @@
 
 use super::decode::{EncodedSources, Hypothesis, attention_of, choosable};
 use super::model::Seq2Seq;
-use crate::data::EOS_ID;
 use crate::tensor::{Float, Tensor};
+use crate::text::EOS_ID;
 use std::cmp::Ordering;
 
 /// The length-normalised score of beam search: $\log p / \lvert y\rvert^\alpha$.

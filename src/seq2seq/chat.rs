@@ -3,7 +3,7 @@
 
 use super::checkpoint::Checkpoint;
 use super::translate::DecodeError;
-use crate::data::{TURN, TURN_MARK, Tokenizer, join_turns};
+use crate::text::{TURN, TURN_MARK, Tokenizer, join_turns};
 
 /// The longest history the encoder is shown, in tokens; older turns are
 /// dropped first, so a very long conversation (or line) costs no more.

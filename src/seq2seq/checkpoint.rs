@@ -23,8 +23,8 @@ pub use super::train_state::{OptimizerState, TextSettings, TrainProgress};
 use super::train_state::{
     optimizer_json, optimizer_shapes, progress_from, progress_json, text_from, text_json,
 };
-use crate::data::Vocab;
 use crate::tensor::{Tensor, rng};
+use crate::text::Vocab;
 use serde_json::{Value, json};
 use std::fmt;
 use std::path::{Path, PathBuf};

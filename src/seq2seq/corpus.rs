@@ -9,11 +9,9 @@
 use super::checkpoint::Checkpoint;
 use super::eval::{EvalReport, evaluate_turns};
 use super::pipeline::Task;
-use crate::data::{
-    CorpusError, ReadOptions, TextPair, join_turns, read_dialogues, read_parallel, read_summaries,
-    read_tsv_pairs,
-};
 use crate::files::write_atomic;
+use crate::text::corpus_files::{read_dialogues, read_parallel, read_summaries, read_tsv_pairs};
+use crate::text::{CorpusError, ReadOptions, TextPair, join_turns};
 use std::path::{Path, PathBuf};
 
 /// A corpus file: one file in the task's format, or two line-aligned
@@ -43,7 +41,7 @@ impl CorpusSpec {
 /// Reads a corpus file of `task` as conversations: a translation or
 /// summarization pair is a conversation of two turns (source, target).
 pub fn read_turns(task: Task, spec: &CorpusSpec, opts: ReadOptions) -> Result<Turns, CorpusError> {
-    let pairs = |f: crate::data::CorpusFile<TextPair>| Turns {
+    let pairs = |f: crate::text::CorpusFile<TextPair>| Turns {
         skipped: f.skipped_summary(),
         lines: f.lines,
         records: f

@@ -17,8 +17,8 @@ use super::Batch;
 use super::batch::take_rows;
 use super::model::{Encoded, Seq2Seq};
 use crate::autograd::Tape;
-use crate::data::{BOS_ID, EOS_ID, PAD_ID, UNK_ID};
 use crate::tensor::{Float, Tensor};
+use crate::text::{BOS_ID, EOS_ID, PAD_ID, UNK_ID};
 
 /// A decoded sentence.
 #[derive(Clone, Debug, PartialEq)]

@@ -8,7 +8,7 @@ use super::checkpoint::Checkpoint;
 use super::metrics::{corpus_bleu, mean_rouge};
 use super::pipeline::Task;
 use super::translate::{DecodeError, MAX_INPUT_TOKENS};
-use crate::data::{TextPair, UNK_ID};
+use crate::text::{TextPair, UNK_ID};
 
 /// A model's outputs on some pairs and their scores.
 #[derive(Clone, Debug, PartialEq)]

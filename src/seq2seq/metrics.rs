@@ -1,7 +1,7 @@
 //! Metrics: token accuracy for training, corpus BLEU for translations.
 
-use crate::data::PAD_ID;
 use crate::tensor::{Float, Tensor};
+use crate::text::PAD_ID;
 use std::collections::HashMap;
 
 /// Counts the positions whose highest logit is the target, ignoring

@@ -6,8 +6,9 @@ use super::decode::decode_in_batches;
 use super::fit::{OptimizerChoice, TrainConfig};
 use super::metrics::{corpus_bleu, mean_rouge};
 use super::model::{ModelConfig, ModelKind, Seq2Seq};
-use crate::data::{EOS_ID, TextPair, Tokenizer, Vocab, translation_corpus};
+use crate::corpora::translation_corpus;
 use crate::optim::Schedule;
+use crate::text::{EOS_ID, TextPair, Tokenizer, Vocab};
 use std::fmt;
 use std::str::FromStr;
 
@@ -118,7 +119,7 @@ fn prepare(task: Task, train: &[TextPair], valid: &[TextPair], test: Vec<TextPai
 pub fn task_data(task: Task, n: usize, seed: u64) -> TaskData {
     let split = builtin_split(task, n, seed);
     let split = match task {
-        Task::Dialogue => crate::data::TaskSplit {
+        Task::Dialogue => crate::corpora::Split {
             train: every_bot_turn(&split.train),
             valid: every_bot_turn(&split.valid),
             test: split.test,
@@ -130,26 +131,11 @@ pub fn task_data(task: Task, n: usize, seed: u64) -> TaskData {
 
 /// The built-in corpus of `task` with `n` pairs as text, split with `seed`
 /// (dialogues as their final reply given the history).
-pub fn builtin_split(task: Task, n: usize, seed: u64) -> crate::data::TaskSplit {
+pub fn builtin_split(task: Task, n: usize, seed: u64) -> crate::corpora::Split {
     match task {
-        Task::Translation => {
-            let s = translation_corpus(n, seed);
-            let pairs = |v: Vec<crate::data::Pair>| -> Vec<TextPair> {
-                v.into_iter()
-                    .map(|p| TextPair {
-                        source: p.en,
-                        target: p.fr,
-                    })
-                    .collect()
-            };
-            crate::data::TaskSplit {
-                train: pairs(s.train),
-                valid: pairs(s.valid),
-                test: pairs(s.test),
-            }
-        }
-        Task::Summarization => crate::data::summarization_corpus(n, seed),
-        Task::Dialogue => crate::data::dialogue_corpus(n, seed),
+        Task::Translation => translation_corpus(n, seed),
+        Task::Summarization => crate::corpora::summarization_corpus(n, seed),
+        Task::Dialogue => crate::corpora::dialogue_corpus(n, seed),
     }
 }
 
@@ -161,11 +147,11 @@ pub fn every_bot_turn(pairs: &[TextPair]) -> Vec<TextPair> {
     let mut seen = std::collections::HashSet::new();
     let mut out = vec![];
     for p in pairs {
-        let turns = crate::data::split_turns(&p.source);
+        let turns = crate::text::split_turns(&p.source);
         let mut prefixes: Vec<TextPair> = (1..turns.len())
             .step_by(2)
             .map(|j| TextPair {
-                source: crate::data::join_turns(&turns[..j]),
+                source: crate::text::join_turns(&turns[..j]),
                 target: turns[j].to_string(),
             })
             .collect();

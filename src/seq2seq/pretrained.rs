@@ -1,7 +1,7 @@
 //! Starting a model from pre-trained word vectors (Word2Vec, GloVe).
 
-use crate::data::Vocab;
 use crate::nn::Embedding;
+use crate::text::Vocab;
 use crate::wordvec::WordVectors;
 
 /// Copies `vectors` into the rows of `table` for every word of `vocab` that

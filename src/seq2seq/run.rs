@@ -18,10 +18,10 @@ use super::model::{ModelConfig, ModelKind, build};
 pub use super::optim_options::OptimOptions;
 use super::pipeline::{Task, default_model, default_training};
 use super::{Example, bucketed_batches, load_vectors, padding_share};
-use crate::data::{Language, ReadOptions, TextPair, Tokenizer, Vocab};
 use crate::files::{check_distinct, check_output};
 use crate::optim::Schedule;
 use crate::tensor::rng;
+use crate::text::{Language, ReadOptions, TextPair, Tokenizer, Vocab};
 use crate::wordvec::WordVectors;
 use std::path::{Path, PathBuf};
 
@@ -334,7 +334,7 @@ fn load_splits(
     let (train, valid, test) = match &o.data {
         DataSource::BuiltIn { pairs } => {
             let available = match o.task {
-                Task::Dialogue => crate::data::DIALOGUE_COUNT,
+                Task::Dialogue => crate::corpora::DIALOGUE_COUNT,
                 _ => usize::MAX,
             };
             if *pairs > available {
@@ -349,7 +349,7 @@ fn load_splits(
             let turns = |v: Vec<TextPair>| -> Vec<Vec<String>> {
                 v.into_iter()
                     .map(|p| {
-                        let mut t: Vec<String> = crate::data::split_turns(&p.source)
+                        let mut t: Vec<String> = crate::text::split_turns(&p.source)
                             .into_iter()
                             .map(String::from)
                             .collect();
@@ -387,7 +387,7 @@ fn load_splits(
 fn unk_share<'a>(ids: impl Iterator<Item = &'a [usize]>) -> f64 {
     let (mut unk, mut all) = (0usize, 0usize);
     for s in ids {
-        unk += s.iter().filter(|&&i| i == crate::data::UNK_ID).count();
+        unk += s.iter().filter(|&&i| i == crate::text::UNK_ID).count();
         all += s.len();
     }
     unk as f64 / all.max(1) as f64

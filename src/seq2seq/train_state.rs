@@ -3,8 +3,8 @@
 //! `--resume` needs to continue.
 
 use super::pipeline::Task;
-use crate::data::Language;
 use crate::tensor::Tensor;
+use crate::text::Language;
 use serde_json::{Value, json};
 
 /// How a model's text is tokenized and written back, as it was trained.

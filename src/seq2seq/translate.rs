@@ -6,9 +6,9 @@ use super::checkpoint::Checkpoint;
 use super::decode::{Hypothesis, decode_in_batches, greedy};
 use super::model::Seq2Seq;
 use super::sampling::{Sampling, sample};
-use crate::data::EOS_ID;
-use crate::data::{Tokenizer, detokenize_in};
 use crate::tensor::{Float, Rng, Tensor};
+use crate::text::EOS_ID;
+use crate::text::{Tokenizer, detokenize_in};
 use std::fmt;
 
 /// Why an input could not be decoded.
@@ -36,7 +36,7 @@ impl fmt::Display for DecodeError {
             DecodeError::UnknownWords(w) => write!(
                 f,
                 "unknown words (not in the training vocabulary): {}; pass --allow-unknown to translate them as <unk>",
-                crate::data::printable(&w.join(", "))
+                crate::text::printable(&w.join(", "))
             ),
             DecodeError::BadBeam => write!(
                 f,

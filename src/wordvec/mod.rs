@@ -12,7 +12,6 @@
 //! | cosine similarity | [`cosine`] |
 //! | principal components | [`pca_2d`] |
 
-mod corpus;
 mod glove;
 mod io;
 mod noise;
@@ -20,9 +19,6 @@ mod pca;
 mod step;
 mod word2vec;
 
-pub use corpus::{
-    ANIMALS, CATEGORIES, COLOURS, FRUITS, NUMBERS, PLACES, VERBS, category_of, word_vector_corpus,
-};
 pub use glove::{
     GloveConfig, GloveGrads, cooccurrences, glove_grads, glove_term, glove_weight, train_glove,
 };

@@ -1,7 +1,8 @@
 //! The built-in corpus: French agreement and word order checked by hand,
 //! the size of the grammar, and the generator's and splitter's guarantees.
 
-use encdec::data::*;
+use encdec::corpora::*;
+use encdec::text::*;
 use proptest::prelude::*;
 use std::collections::HashSet;
 
@@ -18,9 +19,9 @@ fn french(subject: NounPhrase, verb: &str, object: NounPhrase, english: &str) ->
     assert_eq!(s.to_english(), english);
     assert_eq!(
         s.to_pair(),
-        Pair {
-            en: s.to_english(),
-            fr: s.to_french()
+        TextPair {
+            source: s.to_english(),
+            target: s.to_french()
         }
     );
     s.to_french()
@@ -117,7 +118,7 @@ fn french_agreement_and_word_order_checked_by_hand() {
 
 #[test]
 fn ungrammatical_phrases_are_errors_with_a_reason() {
-    let err = |r: Result<NounPhrase, DataError>| r.unwrap_err().to_string();
+    let err = |r: Result<NounPhrase, GrammarError>| r.unwrap_err().to_string();
     assert_eq!(
         err(NounPhrase::new(A, Pl, &[], "dog")),
         r#"grammar: the article "a" has no plural"#
@@ -184,7 +185,10 @@ fn generate_is_deterministic_distinct_and_prefix_stable() {
     assert_eq!(a[..300], generate(300, 7)[..]);
     assert_ne!(a, generate(2000, 8));
     assert_eq!(a.iter().collect::<HashSet<_>>().len(), 2000);
-    assert_eq!(a.iter().map(|p| &p.en).collect::<HashSet<_>>().len(), 2000);
+    assert_eq!(
+        a.iter().map(|p| &p.source).collect::<HashSet<_>>().len(),
+        2000
+    );
     assert!(generate(0, 7).is_empty());
 }
 
@@ -195,15 +199,15 @@ fn the_standard_corpus_keeps_the_fox_for_the_test_split() {
     assert_eq!(sizes, (4800, 600, 600));
     assert_eq!(
         split.test[0],
-        Pair {
-            en: FOX_EN.into(),
-            fr: FOX_FR.into()
+        TextPair {
+            source: FOX_EN.into(),
+            target: FOX_FR.into()
         }
     );
-    let is_fox = |p: &Pair| p.en == FOX_EN || p.fr == FOX_FR;
+    let is_fox = |p: &TextPair| p.source == FOX_EN || p.target == FOX_FR;
     assert_eq!(split.test.iter().filter(|p| is_fox(p)).count(), 1);
     assert!(!split.train.iter().chain(&split.valid).any(is_fox));
-    let all: HashSet<&Pair> = split
+    let all: HashSet<&TextPair> = split
         .train
         .iter()
         .chain(&split.valid)
@@ -219,14 +223,14 @@ fn corpus_sentences_are_short_lowercase_and_single_spaced() {
     let split = translation_corpus(6000, 0);
     let (mut en_words, mut fr_words) = (HashSet::new(), HashSet::new());
     for p in split.train.iter().chain(&split.valid).chain(&split.test) {
-        for (text, words) in [(&p.en, &mut en_words), (&p.fr, &mut fr_words)] {
+        for (text, words) in [(&p.source, &mut en_words), (&p.target, &mut fr_words)] {
             let tokens = tok.tokenize(text);
             assert!(tokens.len() <= 12, "{text}");
             assert_eq!(tokens, text.split(' ').collect::<Vec<_>>(), "{text}");
             assert_eq!(*text, text.to_lowercase());
             words.extend(tokens);
         }
-        assert!(tok.tokenize(&p.fr).len() <= 10, "{}", p.fr);
+        assert!(tok.tokenize(&p.target).len() <= 10, "{}", p.target);
     }
     // The whole grammar has 81 English and 104 French words; 6000 pairs use them all.
     assert_eq!((en_words.len(), fr_words.len()), (81, 104));
@@ -240,8 +244,8 @@ proptest! {
         let s = translation_corpus(n, seed);
         prop_assert_eq!(s.train.len() + s.valid.len() + s.test.len(), n.max(1));
         prop_assert_eq!(s.valid.len(), n / 10);
-        prop_assert_eq!(&s.test[0].en, FOX_EN);
-        let all: HashSet<&Pair> = s.train.iter().chain(&s.valid).chain(&s.test).collect();
+        prop_assert_eq!(&s.test[0].source, FOX_EN);
+        let all: HashSet<&TextPair> = s.train.iter().chain(&s.valid).chain(&s.test).collect();
         prop_assert_eq!(all.len(), n.max(1));
     }
 }

@@ -2,7 +2,7 @@
 //! arbitrary strings.
 
 use super::toks;
-use encdec::data::{Language, Tokenizer, detokenize, detokenize_in};
+use encdec::text::{Language, Tokenizer, detokenize, detokenize_in};
 use proptest::prelude::*;
 
 fn lower(text: &str) -> Vec<String> {

@@ -2,7 +2,7 @@
 //! encode/decode, unknown words, and loading errors.
 
 use super::toks;
-use encdec::data::*;
+use encdec::text::*;
 use proptest::prelude::*;
 
 fn sentences() -> Vec<Vec<String>> {
@@ -107,7 +107,7 @@ fn from_tokens_rejects_bad_vocabularies_with_clear_messages() {
         "vocabulary: token 5 is empty"
     );
     let e = Vocab::from_tokens(toks(&["<pad>", "<unk>", "<s>", "</s>", ""])).unwrap_err();
-    assert_eq!(e, DataError::EmptyToken { index: 4 });
+    assert_eq!(e, VocabError::EmptyToken { index: 4 });
     let _: &dyn std::error::Error = &e;
 }
 

@@ -2,13 +2,14 @@
 //! every dialogue and of the generated corpus.
 
 use super::{pairs, tokens};
-use encdec::data::*;
+use encdec::corpora::*;
+use encdec::text::*;
 use std::collections::{HashMap, HashSet};
 
 /// Builds the dialogue and checks its history (turns written here with
 /// ` | ` between them) and reply.
-fn check(task: Task, phrasing: &[usize], history: &str, reply: &str) {
-    let d = Dialogue::new(task, phrasing).unwrap();
+fn check(topic: Topic, phrasing: &[usize], history: &str, reply: &str) {
+    let d = Dialogue::new(topic, phrasing).unwrap();
     let turns: Vec<&str> = history.split(" | ").collect();
     let (source, target) = (join_turns(&turns), reply.to_string());
     assert_eq!(d.to_pair(), TextPair { source, target });
@@ -16,7 +17,7 @@ fn check(task: Task, phrasing: &[usize], history: &str, reply: &str) {
 
 #[test]
 fn dialogues_checked_by_hand() {
-    use Task::*;
+    use Topic::*;
     // The reply combines turn 1 (the dish) and turn 3 (the size).
     check(
         Order {
@@ -114,7 +115,7 @@ fn dialogues_checked_by_hand() {
 
 #[test]
 fn malformed_dialogues_are_refused() {
-    let order = |dish| Task::Order {
+    let order = |dish| Topic::Order {
         dish,
         size: "large",
     };
@@ -122,7 +123,7 @@ fn malformed_dialogues_are_refused() {
     assert!(Dialogue::new(order("pasta"), &[0, 0, 0]).is_err());
     assert!(
         Dialogue::new(
-            Task::Order {
+            Topic::Order {
                 dish: "pizza",
                 size: "huge"
             },
@@ -133,10 +134,10 @@ fn malformed_dialogues_are_refused() {
     assert!(Dialogue::new(order("pizza"), &[0, 0]).is_err());
     assert!(Dialogue::new(order("pizza"), &[0, 0, 0, 0]).is_err());
     assert!(Dialogue::new(order("pizza"), &[0, 3, 0]).is_err());
-    assert!(Dialogue::new(Task::Time { city: "atlantis" }, &[0, 0, 0]).is_err());
+    assert!(Dialogue::new(Topic::Time { city: "atlantis" }, &[0, 0, 0]).is_err());
     assert!(
         Dialogue::new(
-            Task::Weather {
+            Topic::Weather {
                 city: "paris",
                 day: "monday"
             },
@@ -144,13 +145,13 @@ fn malformed_dialogues_are_refused() {
         )
         .is_err()
     );
-    let same = Task::TimeHereOrThere {
+    let same = Topic::TimeHereOrThere {
         home: "paris",
         away: "paris",
         there: true,
     };
     assert!(Dialogue::new(same, &[0; 5]).is_err());
-    assert!(Dialogue::new(Task::SmallTalk { said: "hey" }, &[0]).is_err());
+    assert!(Dialogue::new(Topic::SmallTalk { said: "hey" }, &[0]).is_err());
 }
 
 #[test]
@@ -162,7 +163,7 @@ fn every_dialogue_is_distinct_and_within_bounds() {
     assert_eq!(sources.len(), DIALOGUE_COUNT);
     let mut per_kind: HashMap<String, usize> = HashMap::new();
     for d in &all {
-        let kind = format!("{:?}", d.task());
+        let kind = format!("{:?}", d.topic());
         *per_kind
             .entry(kind.split(' ').next().unwrap().to_string())
             .or_default() += 1;
@@ -199,11 +200,11 @@ fn the_key_slot_comes_from_an_earlier_turn() {
         let (first, last) = (tokens(&h[0]), tokens(h.last().unwrap()));
         let reply = tokens(&d.reply());
         // (word taken from an earlier turn, not in the last turn)
-        let earlier: Option<(&str, Vec<String>)> = match d.task() {
-            Task::Order { dish, .. } => Some((dish, first)),
-            Task::Weather { city, .. } | Task::Time { city } => Some((city, first)),
-            Task::WeatherDayFirst { day, .. } => Some((day, first)),
-            Task::TimeHereOrThere { home, away, there } => {
+        let earlier: Option<(&str, Vec<String>)> = match d.topic() {
+            Topic::Order { dish, .. } => Some((dish, first)),
+            Topic::Weather { city, .. } | Topic::Time { city } => Some((city, first)),
+            Topic::WeatherDayFirst { day, .. } => Some((day, first)),
+            Topic::TimeHereOrThere { home, away, there } => {
                 let meant = if there { away } else { home };
                 let both: Vec<String> = [first, tokens(&h[2])].concat();
                 assert!(both.contains(&home.to_string()) && both.contains(&away.to_string()));
@@ -244,10 +245,10 @@ fn the_last_turn_alone_does_not_fix_a_multi_turn_reply() {
 fn replies_follow_the_city_table() {
     for d in Dialogue::all() {
         let reply = d.reply();
-        match d.task() {
-            Task::Weather { city, day }
-            | Task::WeatherDayFirst { city, day }
-            | Task::WeatherAtOnce { city, day } => {
+        match d.topic() {
+            Topic::Weather { city, day }
+            | Topic::WeatherDayFirst { city, day }
+            | Topic::WeatherAtOnce { city, day } => {
                 let c = CITIES.iter().find(|c| c.name == city).unwrap();
                 let (i, be) = if day == "today" {
                     (0, "is")
@@ -256,7 +257,7 @@ fn replies_follow_the_city_table() {
                 };
                 assert_eq!(reply, format!("{day} in {city} it {be} {}", c.weather[i]));
             }
-            Task::Time { city } | Task::TimeAtOnce { city } => {
+            Topic::Time { city } | Topic::TimeAtOnce { city } => {
                 let c = CITIES.iter().find(|c| c.name == city).unwrap();
                 assert_eq!(reply, format!("it is {} in {city}", c.time));
             }

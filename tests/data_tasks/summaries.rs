@@ -2,8 +2,9 @@
 //! the generated corpus.
 
 use super::{pairs, tokens};
-use encdec::data::*;
+use encdec::corpora::*;
 use encdec::tensor::rng;
+use encdec::text::*;
 use std::collections::HashSet;
 
 fn event(who: &str, what: &str, place: &str, day: &str) -> Event {

@@ -4,8 +4,8 @@
 //! reads its own source).
 
 use super::{KINDS, SOURCES, model};
-use encdec::data::EOS_ID;
 use encdec::seq2seq::*;
+use encdec::text::EOS_ID;
 use proptest::prelude::*;
 
 const MAX_LEN: usize = 8;

@@ -2,10 +2,10 @@
 //! n best.
 
 use super::{KINDS, model};
-use encdec::data::{BOS_ID, EOS_ID, PAD_ID, UNK_ID};
 use encdec::seq2seq::sampling::{draw, temperature_probs, top_k_cut, top_p_cut};
 use encdec::seq2seq::*;
 use encdec::tensor::rng;
+use encdec::text::{BOS_ID, EOS_ID, PAD_ID, UNK_ID};
 use proptest::prelude::*;
 
 fn close(a: &[f64], b: &[f64]) -> bool {

@@ -2,8 +2,8 @@
 #![allow(dead_code)]
 
 use encdec::autograd::{Tape, Var};
-use encdec::data::{PAD_ID, Tokenizer, Vocab};
 use encdec::seq2seq::{Batch, Example, ModelConfig, ModelKind, Seq2Seq};
+use encdec::text::{PAD_ID, Tokenizer, Vocab};
 
 /// The vocabularies of the fox sentence and its translation.
 pub fn fox_vocabs() -> (Vocab, Vocab) {

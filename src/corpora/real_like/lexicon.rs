@@ -2,7 +2,7 @@
 //! with English and French spellings, plurals, feminines and verb forms,
 //! and the Zipf–Mandelbrot sampler that picks words by frequency rank.
 
-use crate::phrase::{is_vowel_start, pick, words};
+use super::phrase::{is_vowel_start, pick, words};
 use rand::RngExt;
 use rand::rngs::StdRng;
 use std::collections::HashSet;

@@ -1,8 +1,8 @@
 //! The vocabulary: a numbering of tokens, starting with four special tokens
 //! at fixed ids.
 
-use super::DataError;
 use std::collections::HashMap;
+use std::fmt;
 
 /// Padding, to fill short sentences of a batch up to the longest (id 0).
 pub const PAD: &str = "<pad>";
@@ -92,19 +92,19 @@ impl Vocab {
     /// # Errors
     /// If the tokens do not start with `<pad>`, `<unk>`, `<s>`, `</s>` in
     /// that order, if a token is empty, or if a token appears twice.
-    pub fn from_tokens(tokens: Vec<String>) -> Result<Vocab, DataError> {
+    pub fn from_tokens(tokens: Vec<String>) -> Result<Vocab, VocabError> {
         if tokens.len() < SPECIALS.len() || tokens.iter().zip(SPECIALS).any(|(t, s)| t != s) {
-            return Err(DataError::MissingSpecials {
+            return Err(VocabError::MissingSpecials {
                 found: tokens.iter().take(SPECIALS.len()).cloned().collect(),
             });
         }
         let mut index = HashMap::with_capacity(tokens.len());
         for (i, token) in tokens.iter().enumerate() {
             if token.is_empty() {
-                return Err(DataError::EmptyToken { index: i });
+                return Err(VocabError::EmptyToken { index: i });
             }
             if let Some(&first) = index.get(token) {
-                return Err(DataError::DuplicateToken {
+                return Err(VocabError::DuplicateToken {
                     token: token.clone(),
                     first,
                     index: i,
@@ -168,3 +168,52 @@ impl Vocab {
         out
     }
 }
+
+/// Why a list of tokens is not a vocabulary (one loaded from a checkpoint
+/// or a weights file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VocabError {
+    /// The vocabulary does not start with `<pad>`, `<unk>`, `<s>`, `</s>` in
+    /// that order; `found` holds its first (at most four) tokens.
+    MissingSpecials {
+        /// The first tokens of the rejected vocabulary.
+        found: Vec<String>,
+    },
+    /// The token at position `index` is the empty string.
+    EmptyToken {
+        /// Its position (its would-be id).
+        index: usize,
+    },
+    /// The token at position `index` already appeared at position `first`.
+    DuplicateToken {
+        /// The repeated token.
+        token: String,
+        /// Where it first appears.
+        first: usize,
+        /// Where it appears again.
+        index: usize,
+    },
+}
+
+impl fmt::Display for VocabError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            VocabError::MissingSpecials { found } => write!(
+                f,
+                "vocabulary must start with {PAD}, {UNK}, {BOS}, {EOS}; it starts with {found:?}"
+            ),
+            VocabError::EmptyToken { index } => write!(f, "vocabulary: token {index} is empty"),
+            VocabError::DuplicateToken {
+                token,
+                first,
+                index,
+            } => write!(
+                f,
+                "vocabulary: token {index} {token:?} repeats token {first}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for VocabError {}

@@ -3,8 +3,8 @@
 //! and exclamations, built in both languages at once from `english=french`
 //! tables and the invented lexicon.
 
-use crate::lexicon::{Adj, Lexicon, Verb, Zipf};
-use crate::phrase::{
+use super::lexicon::{Adj, Lexicon, Verb, Zipf};
+use super::phrase::{
     ALLER, BE, Bi, DO, ETAIT, ETRE, Np, PL, SG, Toks, Vg, WAS, bi, form, pick, tensed, vg, words,
 };
 use rand::RngExt;

@@ -1,11 +1,7 @@
-//! Turning token lists into text and back: French contractions and
-//! elisions, spacing, capitals and typography for each language, and a
-//! copy of encdec's tokenizer to measure sentence lengths and vocabularies.
+//! Turning token lists into text: French contractions and elisions,
+//! spacing, capitals and typography for each language.
 
-use crate::phrase::{Toks, is_vowel_start};
-
-/// The French words that encdec's tokenizer splits off at their apostrophe.
-const ELISIONS: &str = "c d j l m n s t qu jusqu lorsqu puisqu quoiqu presqu";
+use super::phrase::{Toks, is_vowel_start};
 
 /// French contractions (`de le` → `du`), then elisions (`le orpal` → `l'orpal`).
 fn french_fixups(t: &[String]) -> Toks {
@@ -84,37 +80,4 @@ pub fn render(tokens: &[String], french: bool) -> String {
     } else {
         s
     }
-}
-
-/// encdec's tokenizer (src/data/tokenizer.rs), lowercased: words of letters
-/// and digits joined by single hyphens or apostrophes (’ written '), `.` or
-/// `,` inside numbers, elided French words (`l'`, `qu'`) ending at their
-/// apostrophe, `...` as one token, every other symbol alone.
-pub fn tokenize(s: &str) -> Toks {
-    let chars: Vec<char> = s.to_lowercase().replace('’', "'").chars().collect();
-    let (mut out, mut word, mut i) = (vec![], String::new(), 0);
-    while i < chars.len() {
-        let (c, next) = (chars[i], chars.get(i + 1).copied().unwrap_or(' '));
-        let joins = matches!(c, '-' | '\'') && !word.is_empty() && next.is_alphanumeric();
-        let digit_before = word.ends_with(|d: char| d.is_ascii_digit());
-        let in_number = matches!(c, '.' | ',') && digit_before && next.is_ascii_digit();
-        i += 1;
-        if c.is_alphanumeric() || joins || in_number {
-            word.push(c);
-            if c == '\'' && ELISIONS.split(' ').any(|e| word == format!("{e}'")) {
-                out.push(std::mem::take(&mut word));
-            }
-            continue;
-        }
-        out.extend((!word.is_empty()).then(|| std::mem::take(&mut word)));
-        let dots = chars[i - 1..].iter().take_while(|&&d| d == '.').count();
-        if dots >= 3 {
-            out.push(".".repeat(dots));
-            i += dots - 1;
-        } else if !c.is_whitespace() {
-            out.push(c.to_string());
-        }
-    }
-    out.extend((!word.is_empty()).then_some(word));
-    out
 }

@@ -23,10 +23,11 @@
 //! 1035² pairs × 5! orders): some 3 × 10¹³ distinct documents, an endless
 //! supply. Documents have at most 45 tokens, headlines 7.
 
-use super::DataError;
+use super::GrammarError;
 use super::news::{ACTIONS, DAYS, PLACES, Part, ROLES, bare, sentence};
-use super::tasks::{TaskSplit, TextPair, draw_distinct, lookup, split};
+use super::split::{Split, draw_distinct, lookup, split};
 use crate::tensor::Rng;
+use crate::text::TextPair;
 use rand::RngExt;
 use rand::seq::SliceRandom;
 
@@ -45,15 +46,15 @@ impl Event {
     /// its object (`opened a bridge`), place (`berlin`) and day (`monday`).
     ///
     /// ```
-    /// use encdec::data::Event;
+    /// use encdec::corpora::Event;
     /// let e = Event::new("the young doctor", "wrote a song", "the harbour", "friday")?;
     /// assert_eq!(e.headline(), "doctor writes song in harbour on friday");
-    /// # Ok::<(), encdec::data::DataError>(())
+    /// # Ok::<(), encdec::corpora::GrammarError>(())
     /// ```
     ///
     /// # Errors
     /// If a word is not in [`ROLES`], [`ACTIONS`], [`PLACES`] or [`DAYS`].
-    pub fn new(who: &str, what: &str, where_: &str, when: &str) -> Result<Event, DataError> {
+    pub fn new(who: &str, what: &str, where_: &str, when: &str) -> Result<Event, GrammarError> {
         Ok(Event {
             who: lookup(&ROLES, who, "role", |r| r.phrase.into())?,
             what: lookup(&ACTIONS, what, "action", |a| {
@@ -101,9 +102,9 @@ impl Event {
 
 /// Checks that `word` is in `table` (of `what`s) and is not entry `own`,
 /// the event's own.
-fn other_than(table: &[&str], word: &str, own: usize, what: &str) -> Result<(), DataError> {
+fn other_than(table: &[&str], word: &str, own: usize, what: &str) -> Result<(), GrammarError> {
     if lookup(table, word, what, |w| w.to_string())? == own {
-        return Err(DataError::Grammar(format!(
+        return Err(GrammarError(format!(
             "a distractor names the event's {what} {word:?}"
         )));
     }
@@ -123,7 +124,7 @@ impl Document {
     /// The document that writes `parts` in this order about `event`.
     ///
     /// ```
-    /// use encdec::data::{Document, Event, Part};
+    /// use encdec::corpora::{Document, Event, Part};
     /// let e = Event::new("the mayor", "opened a bridge", "berlin", "monday")?;
     /// let parts = vec![
     ///     Part::Where(0),
@@ -138,7 +139,7 @@ impl Document {
     ///      the mayor opened a bridge . this was on monday ."
     /// );
     /// assert_eq!(d.to_pair().target, "mayor opens bridge in berlin on monday");
-    /// # Ok::<(), encdec::data::DataError>(())
+    /// # Ok::<(), encdec::corpora::GrammarError>(())
     /// ```
     ///
     /// # Errors
@@ -146,8 +147,8 @@ impl Document {
     /// and one [`Part::When`], each with a phrasing below 3, and at most two
     /// distractors whose roles, places and days are in the tables and differ
     /// from the event's.
-    pub fn new(event: Event, parts: Vec<Part>) -> Result<Document, DataError> {
-        let fail = |why: String| Err(DataError::Grammar(why));
+    pub fn new(event: Event, parts: Vec<Part>) -> Result<Document, GrammarError> {
+        let fail = |why: String| Err(GrammarError(why));
         let count = |f: fn(&Part) -> bool| parts.iter().filter(|p| f(p)).count();
         let counts = [
             count(|p| matches!(p, Part::What(_))),
@@ -261,11 +262,11 @@ impl Document {
 /// below the number of distinct documents, so drawing stays fast.
 ///
 /// ```
-/// use encdec::data::summarization_corpus;
+/// use encdec::corpora::summarization_corpus;
 /// let split = summarization_corpus(1000, 0);
 /// assert_eq!((split.train.len(), split.valid.len(), split.test.len()), (800, 100, 100));
 /// ```
-pub fn summarization_corpus(n: usize, seed: u64) -> TaskSplit {
+pub fn summarization_corpus(n: usize, seed: u64) -> Split {
     let n = n.clamp(1, super::EVENT_COUNT * 27 * 6);
     split(
         draw_distinct(n, seed, |r| Document::random(r).to_pair()),

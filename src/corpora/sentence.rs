@@ -1,9 +1,10 @@
 //! Sentences of the grammar of [`super::grammar`], built from its word
 //! tables and written out in English and in French.
 
+use super::GrammarError;
 use super::grammar::{ADJECTIVES, Article, Gender, NOUNS, Number, VERBS};
-use super::{DataError, Pair};
 use crate::tensor::Rng;
+use crate::text::TextPair;
 use rand::RngExt;
 
 /// A noun phrase: article, 0 to 2 adjectives and a noun, singular or
@@ -24,11 +25,11 @@ fn find<T>(
     word: &str,
     what: &str,
     key: impl Fn(&T) -> [&str; 2],
-) -> Result<usize, DataError> {
+) -> Result<usize, GrammarError> {
     table
         .iter()
         .position(|entry| key(entry).contains(&word))
-        .ok_or_else(|| DataError::Grammar(format!("unknown {what} {word:?}")))
+        .ok_or_else(|| GrammarError(format!("unknown {what} {word:?}")))
 }
 
 impl NounPhrase {
@@ -36,11 +37,11 @@ impl NounPhrase {
     /// English order) and English noun (singular or plural spelling).
     ///
     /// ```
-    /// use encdec::data::{Article, NounPhrase, Number};
+    /// use encdec::corpora::{Article, NounPhrase, Number};
     /// let np = NounPhrase::new(Article::The, Number::Plural, &["tired", "white"], "horse")?;
     /// assert_eq!(np.to_english(), "the tired white horses");
     /// assert_eq!(np.to_french(), "les chevaux blancs fatigués");
-    /// # Ok::<(), encdec::data::DataError>(())
+    /// # Ok::<(), encdec::corpora::GrammarError>(())
     /// ```
     ///
     /// # Errors
@@ -52,13 +53,13 @@ impl NounPhrase {
         number: Number,
         adjectives: &[&str],
         noun: &str,
-    ) -> Result<NounPhrase, DataError> {
+    ) -> Result<NounPhrase, GrammarError> {
         let noun = find(&NOUNS, noun, "noun", |n| [n.en, n.en_plural])?;
         let adjectives = adjectives
             .iter()
             .map(|a| find(&ADJECTIVES, a, "adjective", |x| [x.en, x.en]))
-            .collect::<Result<Vec<usize>, DataError>>()?;
-        let fail = |why: String| Err(DataError::Grammar(why));
+            .collect::<Result<Vec<usize>, GrammarError>>()?;
+        let fail = |why: String| Err(GrammarError(why));
         if article == Article::A && number == Number::Plural {
             return fail("the article \"a\" has no plural".into());
         }
@@ -171,17 +172,21 @@ impl Sentence {
     /// singular or plural spelling, e.g. `jumps over`) and object.
     ///
     /// ```
-    /// use encdec::data::{Article, FOX_EN, FOX_FR, NounPhrase, Number, Sentence};
+    /// use encdec::corpora::{Article, FOX_EN, FOX_FR, NounPhrase, Number, Sentence};
     /// let fox = NounPhrase::new(Article::The, Number::Singular, &["quick", "brown"], "fox")?;
     /// let dog = NounPhrase::new(Article::The, Number::Singular, &["lazy"], "dog")?;
     /// let s = Sentence::new(fox, "jumps over", dog)?;
     /// assert_eq!((s.to_english().as_str(), s.to_french().as_str()), (FOX_EN, FOX_FR));
-    /// # Ok::<(), encdec::data::DataError>(())
+    /// # Ok::<(), encdec::corpora::GrammarError>(())
     /// ```
     ///
     /// # Errors
     /// If the verb is not in [`VERBS`].
-    pub fn new(subject: NounPhrase, verb: &str, object: NounPhrase) -> Result<Sentence, DataError> {
+    pub fn new(
+        subject: NounPhrase,
+        verb: &str,
+        object: NounPhrase,
+    ) -> Result<Sentence, GrammarError> {
         let verb = find(&VERBS, verb, "verb", |v| [v.en, v.en_plural])?;
         Ok(Sentence {
             subject,
@@ -232,10 +237,10 @@ impl Sentence {
     }
 
     /// The English→French pair.
-    pub fn to_pair(&self) -> Pair {
-        Pair {
-            en: self.to_english(),
-            fr: self.to_french(),
+    pub fn to_pair(&self) -> TextPair {
+        TextPair {
+            source: self.to_english(),
+            target: self.to_french(),
         }
     }
 }

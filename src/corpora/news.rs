@@ -2,7 +2,7 @@
 //! what, where and when, and the kinds of sentence a
 //! [`Document`](super::Document) is made of.
 
-use super::tasks::fill;
+use super::split::fill;
 
 /// Who the event is about: the phrase in the document and the noun kept
 /// in the headline.

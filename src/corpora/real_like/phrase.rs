@@ -2,7 +2,7 @@
 //! token lists, `english=french` pairs, noun phrases and verb groups, and
 //! the subject-agreement tables that put a verb in one of four tenses.
 
-use crate::lexicon::Verb;
+use super::lexicon::Verb;
 use rand::RngExt;
 use rand::rngs::StdRng;
 use std::ops::Add;

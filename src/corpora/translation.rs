@@ -1,19 +1,11 @@
 //! The built-in English→French parallel corpus: distinct pairs drawn from
 //! the grammar of [`Sentence`], nothing downloaded.
 
-use super::Sentence;
+use super::{Sentence, Split};
 use crate::tensor::rng;
+use crate::text::TextPair;
 use rand::seq::SliceRandom;
 use std::collections::HashSet;
-
-/// One sentence and its translation.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Pair {
-    /// The English source sentence.
-    pub en: String,
-    /// The French target sentence.
-    pub fr: String,
-}
 
 /// The tutorial's example sentence (§4.3), in English.
 pub const FOX_EN: &str = "the quick brown fox jumps over the lazy dog";
@@ -21,11 +13,11 @@ pub const FOX_EN: &str = "the quick brown fox jumps over the lazy dog";
 /// the noun in reverse order: `quick brown fox` → `renard brun rapide`.
 pub const FOX_FR: &str = "le renard brun rapide saute par-dessus le chien paresseux";
 
-/// The fox pair as a [`Pair`].
-fn fox() -> Pair {
-    Pair {
-        en: FOX_EN.to_string(),
-        fr: FOX_FR.to_string(),
+/// The fox pair.
+fn fox() -> TextPair {
+    TextPair {
+        source: FOX_EN.to_string(),
+        target: FOX_FR.to_string(),
     }
 }
 
@@ -36,7 +28,7 @@ fn fox() -> Pair {
 ///
 /// `n` is capped at [`super::SENTENCE_COUNT`] (46 656 000). Duplicates are
 /// drawn again, which stays fast while `n` is a small fraction of that.
-pub fn generate(n: usize, seed: u64) -> Vec<Pair> {
+pub fn generate(n: usize, seed: u64) -> Vec<TextPair> {
     let n = n.min(usize::try_from(super::SENTENCE_COUNT).unwrap_or(usize::MAX));
     let mut rng = rng(seed);
     let mut seen = HashSet::new();
@@ -51,18 +43,7 @@ pub fn generate(n: usize, seed: u64) -> Vec<Pair> {
     pairs
 }
 
-/// A corpus split into training, validation and test pairs.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Split {
-    /// The pairs to train on (about 80 %).
-    pub train: Vec<Pair>,
-    /// The pairs to choose hyper-parameters and stop training on (about 10 %).
-    pub valid: Vec<Pair>,
-    /// The pairs to report results on (about 10 %); the fox pair comes first.
-    pub test: Vec<Pair>,
-}
-
-/// The standard corpus: `n` distinct pairs (the demo uses 6000), split
+/// The built-in translation corpus: `n` distinct English→French pairs (the demo uses 6000), split
 /// 80/10/10 after a shuffle seeded with `seed`.
 ///
 /// The fox pair ([`FOX_EN`] → [`FOX_FR`]) is always `test[0]` and never in
@@ -71,10 +52,10 @@ pub struct Split {
 /// `train` the rest; `n` below 1 counts as 1 (the fox pair alone).
 ///
 /// ```
-/// use encdec::data::{FOX_EN, translation_corpus};
+/// use encdec::corpora::{FOX_EN, translation_corpus};
 /// let split = translation_corpus(6000, 0);
 /// assert_eq!((split.train.len(), split.valid.len(), split.test.len()), (4800, 600, 600));
-/// assert_eq!(split.test[0].en, FOX_EN);
+/// assert_eq!(split.test[0].source, FOX_EN);
 /// ```
 pub fn translation_corpus(n: usize, seed: u64) -> Split {
     let n = n.max(1);

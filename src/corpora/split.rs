@@ -3,23 +3,14 @@
 //! both generators.
 
 use crate::tensor::{Rng, rng};
+use crate::text::TextPair;
 use rand::seq::SliceRandom;
 use std::collections::HashSet;
-
-/// A source text and the text a model should produce from it: a document
-/// and its headline, or a dialogue history and the bot's next reply.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct TextPair {
-    /// What the encoder reads.
-    pub source: String,
-    /// What the decoder should write.
-    pub target: String,
-}
 
 /// Distinct pairs split into training, validation and test sets; no pair
 /// (and no source) is in two of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TaskSplit {
+pub struct Split {
     /// The pairs to train on (about 80 %).
     pub train: Vec<TextPair>,
     /// The pairs to choose hyper-parameters and stop training on (about 10 %).
@@ -57,7 +48,7 @@ pub(crate) fn draw_distinct(
 /// The shuffle matters: when a generator runs short of new pairs of one
 /// kind, the draw order is biased (rare kinds come late), and the test set
 /// would inherit that bias.
-pub(crate) fn split(mut pairs: Vec<TextPair>, seed: u64) -> TaskSplit {
+pub(crate) fn split(mut pairs: Vec<TextPair>, seed: u64) -> Split {
     pairs.shuffle(&mut rng(seed ^ 0x5eed_5eed_5eed_5eed));
     let n = pairs.len();
     let n_valid = n / 10;
@@ -66,7 +57,7 @@ pub(crate) fn split(mut pairs: Vec<TextPair>, seed: u64) -> TaskSplit {
     let test = rest.by_ref().take(n_test).collect();
     let valid = rest.by_ref().take(n_valid).collect();
     let train = rest.collect();
-    TaskSplit { train, valid, test }
+    Split { train, valid, test }
 }
 
 /// Replaces each `{name}` of `template` with its value from `slots`.
@@ -85,9 +76,9 @@ pub(crate) fn lookup<T>(
     word: &str,
     what: &str,
     key: impl Fn(&T) -> String,
-) -> Result<usize, super::DataError> {
+) -> Result<usize, super::GrammarError> {
     table
         .iter()
         .position(|entry| key(entry) == word)
-        .ok_or_else(|| super::DataError::Grammar(format!("unknown {what} {word:?}")))
+        .ok_or_else(|| super::GrammarError(format!("unknown {what} {word:?}")))
 }

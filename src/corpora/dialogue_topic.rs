@@ -1,9 +1,9 @@
-//! What a [`Dialogue`](super::Dialogue) is about: the [`Task`] kinds, their
+//! What a [`Dialogue`](super::Dialogue) is about: the [`Topic`] kinds, their
 //! slot values, and which templates of [`super::chat`] write them out.
 
-use super::DataError;
-use super::chat::*;
-use super::tasks::lookup;
+use super::GrammarError;
+use super::dialogue_words::*;
+use super::split::lookup;
 use crate::tensor::Rng;
 use rand::RngExt;
 
@@ -11,7 +11,7 @@ use rand::RngExt;
 /// [`DISHES`], [`SIZES`], [`CITIES`], [`WEATHER_DAYS`] and [`SMALL_TALK`];
 /// [`Dialogue::new`](super::Dialogue::new) checks them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Task {
+pub enum Topic {
     /// User orders a dish, bot asks the size, user gives it:
     /// `one {size} {dish} . anything else ?`
     Order {
@@ -28,7 +28,7 @@ pub enum Task {
         /// `today` or `tomorrow`, named in the last turn.
         day: &'static str,
     },
-    /// As [`Task::Weather`], but the day comes first and the bot asks for
+    /// As [`Topic::Weather`], but the day comes first and the bot asks for
     /// the city.
     WeatherDayFirst {
         /// The city, named in the last turn.
@@ -36,7 +36,7 @@ pub enum Task {
         /// `today` or `tomorrow`, named in the first turn.
         day: &'static str,
     },
-    /// As [`Task::Weather`], asked in one turn.
+    /// As [`Topic::Weather`], asked in one turn.
     WeatherAtOnce {
         /// The city.
         city: &'static str,
@@ -59,7 +59,7 @@ pub enum Task {
         /// Whether the question says `there` (else `here`).
         there: bool,
     },
-    /// As [`Task::Time`], asked in one turn.
+    /// As [`Topic::Time`], asked in one turn.
     TimeAtOnce {
         /// The city.
         city: &'static str,
@@ -71,35 +71,35 @@ pub enum Task {
     },
 }
 
-impl Task {
+impl Topic {
     /// The turn templates and the reply template.
     pub(crate) fn templates(&self) -> (Turns, &'static str) {
         match self {
-            Task::Order { .. } => (ORDER, ORDER_REPLY),
-            Task::Weather { .. } => (WEATHER, WEATHER_REPLY),
-            Task::WeatherDayFirst { .. } => (WEATHER_DAY_FIRST, WEATHER_REPLY),
-            Task::WeatherAtOnce { .. } => (WEATHER_AT_ONCE, WEATHER_REPLY),
-            Task::Time { .. } => (TIME, TIME_REPLY),
-            Task::TimeHereOrThere { .. } => (TIME_HERE_OR_THERE, TIME_REPLY),
-            Task::TimeAtOnce { .. } => (TIME_AT_ONCE, TIME_REPLY),
-            Task::SmallTalk { .. } => (SMALL_TALK_TURNS, "{answer}"),
+            Topic::Order { .. } => (ORDER, ORDER_REPLY),
+            Topic::Weather { .. } => (WEATHER, WEATHER_REPLY),
+            Topic::WeatherDayFirst { .. } => (WEATHER_DAY_FIRST, WEATHER_REPLY),
+            Topic::WeatherAtOnce { .. } => (WEATHER_AT_ONCE, WEATHER_REPLY),
+            Topic::Time { .. } => (TIME, TIME_REPLY),
+            Topic::TimeHereOrThere { .. } => (TIME_HERE_OR_THERE, TIME_REPLY),
+            Topic::TimeAtOnce { .. } => (TIME_AT_ONCE, TIME_REPLY),
+            Topic::SmallTalk { .. } => (SMALL_TALK_TURNS, "{answer}"),
         }
     }
 
     /// The values of the templates' `{name}`s, or an error for a name
     /// outside the tables.
-    pub(crate) fn slots(&self) -> Result<Vec<(&'static str, &'static str)>, DataError> {
+    pub(crate) fn slots(&self) -> Result<Vec<(&'static str, &'static str)>, GrammarError> {
         let city = |name: &str| lookup(&CITIES, name, "city", |c| c.name.into()).map(|i| CITIES[i]);
         let day = |name: &str| lookup(&WEATHER_DAYS, name, "day", |d| d.to_string());
         Ok(match *self {
-            Task::Order { dish, size } => {
+            Topic::Order { dish, size } => {
                 lookup(&DISHES, dish, "dish", |d| d.to_string())?;
                 lookup(&SIZES, size, "size", |s| s.to_string())?;
                 vec![("dish", dish), ("size", size)]
             }
-            Task::Weather { city: c, day: d }
-            | Task::WeatherDayFirst { city: c, day: d }
-            | Task::WeatherAtOnce { city: c, day: d } => {
+            Topic::Weather { city: c, day: d }
+            | Topic::WeatherDayFirst { city: c, day: d }
+            | Topic::WeatherAtOnce { city: c, day: d } => {
                 let (weather, d_index) = (city(c)?.weather, day(d)?);
                 let be = ["is", "will be"][d_index];
                 vec![
@@ -109,13 +109,13 @@ impl Task {
                     ("weather", weather[d_index]),
                 ]
             }
-            Task::Time { city: c } | Task::TimeAtOnce { city: c } => {
+            Topic::Time { city: c } | Topic::TimeAtOnce { city: c } => {
                 vec![("city", c), ("time", city(c)?.time)]
             }
-            Task::TimeHereOrThere { home, away, there } => {
+            Topic::TimeHereOrThere { home, away, there } => {
                 let (h, a) = (city(home)?, city(away)?);
                 if home == away {
-                    return Err(DataError::Grammar(format!("home and away are both {home}")));
+                    return Err(GrammarError(format!("home and away are both {home}")));
                 }
                 let (which, meant) = if there { ("there", a) } else { ("here", h) };
                 vec![
@@ -126,75 +126,75 @@ impl Task {
                     ("time", meant.time),
                 ]
             }
-            Task::SmallTalk { said } => {
+            Topic::SmallTalk { said } => {
                 let i = lookup(&SMALL_TALK, said, "small talk", |s| s.0.into())?;
                 vec![("said", said), ("answer", SMALL_TALK[i].1)]
             }
         })
     }
 
-    /// Every task: each kind with every combination of slot values.
-    pub(crate) fn all() -> Vec<Task> {
-        let mut tasks = vec![];
+    /// Every topic: each kind with every combination of slot values.
+    pub(crate) fn all() -> Vec<Topic> {
+        let mut topics = vec![];
         for dish in DISHES {
-            tasks.extend(SIZES.map(|size| Task::Order { dish, size }));
+            topics.extend(SIZES.map(|size| Topic::Order { dish, size }));
         }
         for city in CITIES.map(|c| c.name) {
             for day in WEATHER_DAYS {
-                tasks.push(Task::Weather { city, day });
-                tasks.push(Task::WeatherDayFirst { city, day });
-                tasks.push(Task::WeatherAtOnce { city, day });
+                topics.push(Topic::Weather { city, day });
+                topics.push(Topic::WeatherDayFirst { city, day });
+                topics.push(Topic::WeatherAtOnce { city, day });
             }
-            tasks.push(Task::Time { city });
-            tasks.push(Task::TimeAtOnce { city });
+            topics.push(Topic::Time { city });
+            topics.push(Topic::TimeAtOnce { city });
             for away in CITIES.map(|c| c.name).into_iter().filter(|&a| a != city) {
-                tasks.extend([false, true].map(|there| Task::TimeHereOrThere {
+                topics.extend([false, true].map(|there| Topic::TimeHereOrThere {
                     home: city,
                     away,
                     there,
                 }));
             }
         }
-        tasks.extend(SMALL_TALK.map(|(said, _)| Task::SmallTalk { said }));
-        tasks
+        topics.extend(SMALL_TALK.map(|(said, _)| Topic::SmallTalk { said }));
+        topics
     }
 
-    /// A random task: a uniform kind of the eight, then uniform slot values.
-    pub(crate) fn random(rng: &mut Rng) -> Task {
+    /// A random topic: a uniform kind of the eight, then uniform slot values.
+    pub(crate) fn random(rng: &mut Rng) -> Topic {
         fn pick(rng: &mut Rng, table: &[&'static str]) -> &'static str {
             table[rng.random_range(0..table.len())]
         }
         let cities = CITIES.map(|c| c.name);
         match rng.random_range(0..8) {
-            0 => Task::Order {
+            0 => Topic::Order {
                 dish: pick(rng, &DISHES),
                 size: pick(rng, &SIZES),
             },
-            1 => Task::Weather {
+            1 => Topic::Weather {
                 city: pick(rng, &cities),
                 day: pick(rng, &WEATHER_DAYS),
             },
-            2 => Task::WeatherDayFirst {
+            2 => Topic::WeatherDayFirst {
                 city: pick(rng, &cities),
                 day: pick(rng, &WEATHER_DAYS),
             },
-            3 => Task::WeatherAtOnce {
+            3 => Topic::WeatherAtOnce {
                 city: pick(rng, &cities),
                 day: pick(rng, &WEATHER_DAYS),
             },
-            4 => Task::Time {
+            4 => Topic::Time {
                 city: pick(rng, &cities),
             },
-            5 => Task::TimeAtOnce {
+            5 => Topic::TimeAtOnce {
                 city: pick(rng, &cities),
             },
-            6 => Task::SmallTalk {
+            6 => Topic::SmallTalk {
                 said: pick(rng, &SMALL_TALK.map(|s| s.0)),
             },
             _ => {
                 let home = pick(rng, &cities);
                 let others: Vec<&'static str> = cities.into_iter().filter(|&c| c != home).collect();
-                Task::TimeHereOrThere {
+                Topic::TimeHereOrThere {
                     home,
                     away: pick(rng, &others),
                     there: rng.random_bool(0.5),

@@ -1,0 +1,124 @@
+//! Translation pairs: one tab-separated file, or two line-aligned files.
+
+use super::lines::{blank, no_usable_line, numbered_lines, read_with};
+use super::{CorpusError, CorpusFile, ReadOptions, Record};
+use crate::text::TextPair;
+use std::path::Path;
+
+/// A side of a pair: trimmed, not empty (not [`blank`]) and without NUL.
+pub(super) fn side(text: &str, what: &str) -> Result<String, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(format!("the {what} is empty"));
+    }
+    if blank(t) {
+        let mut codes: Vec<String> = vec![];
+        for code in t.chars().map(|c| format!("U+{:04X}", c as u32)) {
+            if !codes.contains(&code) && codes.len() < 8 {
+                codes.push(code);
+            }
+        }
+        return Err(format!(
+            "the {what} is empty: it holds only invisible characters ({}); write the text or remove the line",
+            codes.join(" ")
+        ));
+    }
+    if t.contains('\0') {
+        return Err(format!("the {what} contains a NUL character; remove it"));
+    }
+    Ok(t.to_string())
+}
+
+/// Reads translation pairs from a tab-separated file: `source<TAB>target`,
+/// extra columns ignored (the Tatoeba/Anki `fra.txt` format).
+///
+/// # Errors
+/// A line without a tab or with an empty side, invalid UTF-8, an unreadable
+/// or empty file; the error names the file and the line.
+pub fn read_tsv_pairs(path: &Path, opts: ReadOptions) -> Result<CorpusFile<TextPair>, CorpusError> {
+    read_with(path, opts, |line| {
+        let mut columns = line.split('\t');
+        let source = columns.next().unwrap_or_default();
+        let target = columns.next().ok_or(
+            "no tab: expected `source<TAB>target` (the Tatoeba/Anki format); for two line-aligned files use --source and --target",
+        )?;
+        Ok(TextPair {
+            source: side(source, "source (column 1)")?,
+            target: side(target, "target (column 2)")?,
+        })
+    })
+}
+
+/// Reads translation pairs from two line-aligned plain-text files: line
+/// $i$ of `source` and line $i$ of `target` are a pair. Lines blank in
+/// both files are skipped.
+///
+/// # Errors
+/// Files of different line counts, a line blank on one side only, invalid
+/// UTF-8; the error names the file and the line.
+pub fn read_parallel(
+    source: &Path,
+    target: &Path,
+    opts: ReadOptions,
+) -> Result<CorpusFile<TextPair>, CorpusError> {
+    let src = numbered_lines(source)?;
+    let tgt = numbered_lines(target)?;
+    if src.len() != tgt.len() {
+        return Err(CorpusError {
+            path: target.to_path_buf(),
+            line: None,
+            message: format!(
+                "has {} lines but the source file {} has {}: line-aligned files must have the same number of lines",
+                tgt.len(),
+                source.display(),
+                src.len()
+            ),
+        });
+    }
+    let mut file = CorpusFile {
+        path: source.to_path_buf(),
+        records: vec![],
+        lines: src.len(),
+        skipped: 0,
+        first_skipped: None,
+    };
+    for ((line, s), (_, t)) in src.into_iter().zip(tgt) {
+        let is_blank = |x: &Result<String, String>| x.as_ref().is_ok_and(|t| blank(t));
+        if is_blank(&s) && is_blank(&t) {
+            continue;
+        }
+        let pair = |x: Result<String, String>, path: &Path, what: &str| {
+            x.and_then(|text| side(&text, what))
+                .map_err(|message| CorpusError {
+                    path: path.to_path_buf(),
+                    line: Some(line),
+                    message,
+                })
+        };
+        match pair(s, source, "source line").and_then(|s| Ok((s, pair(t, target, "target line")?)))
+        {
+            Ok((source, target)) => file.records.push(Record {
+                line,
+                item: TextPair { source, target },
+            }),
+            Err(e) if opts.skip_bad_lines => {
+                file.skipped += 1;
+                file.first_skipped.get_or_insert(e);
+            }
+            Err(e) => {
+                return Err(CorpusError {
+                    message: format!("{} (or pass --skip-bad-lines)", e.message),
+                    ..e
+                });
+            }
+        }
+    }
+    if file.records.is_empty() {
+        return Err(CorpusError {
+            path: source.to_path_buf(),
+            line: None,
+            message: no_usable_line("the files are empty", &file),
+        });
+    }
+    Ok(file)
+}
