@@ -1,10 +1,17 @@
 //! The training-step benchmark behind `encdec bench`, in the two
 //! configurations that `scripts/bench_torch.py` measures in PyTorch, at any
-//! sequence length, with how its time grows as the length doubles.
+//! sequence length; `growth.rs` says how its time grows as the length doubles.
 
+use super::growth::{growth, growth_words};
 use super::heap::peak_during;
-use crate::optim::Adam;
-use crate::seq2seq::{Batch, ModelConfig, ModelKind, build, train_step};
+use crate::nn::LayerOptions;
+use crate::optim::{Adam, Schedule};
+use crate::seq2seq::batch::Batch;
+use crate::seq2seq::config::{
+    Arch, Directions, ModelConfig, ModelKind, RnnConfig, TransformerConfig,
+};
+use crate::seq2seq::models::build;
+use crate::seq2seq::train::{TrainConfig, train_step};
 use crate::tensor::{Float, rng};
 use rand::RngExt;
 use std::time::Instant;
@@ -19,22 +26,40 @@ pub const VOCAB: usize = 100;
 /// (a) the §5.1 LSTM encoder–decoder: embedding 64, hidden 128;
 /// (b) the Transformer: $d_{model}$ 64, 4 heads, feed-forward 256, 2 + 2 layers, no dropout.
 pub fn bench_config(kind: ModelKind) -> ModelConfig {
-    let (emb, hidden) = if kind == ModelKind::Transformer {
-        (64, 256)
-    } else {
-        (64, 128)
+    let rnn = RnnConfig {
+        emb: 64,
+        hidden: 128,
+        layers: 1,
+        directions: Directions::Forward,
+    };
+    let arch = match kind {
+        ModelKind::Lstm => Arch::Lstm(rnn),
+        ModelKind::Attention => Arch::Attention(rnn),
+        ModelKind::Transformer => Arch::Transformer(TransformerConfig {
+            d_model: 64,
+            d_ff: 256,
+            heads: 4,
+            layers: 2,
+            layer: LayerOptions::default(),
+            final_norm: false,
+        }),
     };
     ModelConfig {
-        kind,
         src_vocab: VOCAB,
         tgt_vocab: VOCAB,
-        emb,
-        hidden,
-        layers: 2,
-        heads: 4,
         dropout: 0.0,
-        arch: Default::default(),
+        arch,
     }
+}
+
+/// How a benchmark step is cut up and run: `shards` gradient shards on
+/// `threads` threads ([`train_step`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parallel {
+    /// Gradient shards per batch.
+    pub shards: usize,
+    /// Threads that run them.
+    pub threads: usize,
 }
 
 /// A batch of random ids in `4..VOCAB` without padding: source `[32, len]`,
@@ -86,18 +111,25 @@ pub struct StepTimes {
     pub peak_bytes: Option<usize>,
 }
 
-/// Times training steps (forward, backward, Adam update) of the benchmark
-/// model `kind` on a batch of length `len`, with the thread count
-/// [`crate::parallel::threads`] sets; after the timed steps, one more step
-/// measures the heap (counting slows the allocator a little, so that step
-/// is not timed).
-pub fn time_steps(kind: ModelKind, len: usize, budget: Budget) -> StepTimes {
+/// Times training steps (forward, backward, Adam update at a rate of
+/// $10^{-3}$, no clipping) of the benchmark model `kind` on a batch of
+/// length `len`, cut and run as `parallel` says; after the timed steps,
+/// one more step measures the heap (counting slows the allocator a little,
+/// so that step is not timed).
+pub fn time_steps(kind: ModelKind, len: usize, budget: Budget, parallel: Parallel) -> StepTimes {
     let mut model =
         build(&bench_config(kind), &mut rng(0)).expect("the benchmark configs are valid");
     let batch = bench_batch(len, 1);
     let mut opt = Adam::default();
+    let mut config = TrainConfig::new(kind);
+    config.schedule = Schedule::Constant(1e-3);
+    config.clip = None;
+    config.shards = parallel.shards;
+    config.threads = parallel.threads;
     let mut r = rng(2);
-    let mut step = || train_step(model.as_mut(), &batch, &mut opt, 1e-3, None, &mut r);
+    let mut step = || {
+        train_step(model.as_mut(), &batch, &mut opt, &config, 1, &mut r);
+    };
     for _ in 0..budget.warmup {
         step();
     }
@@ -126,160 +158,136 @@ pub fn median(times: &[Float]) -> Float {
     t[t.len() / 2]
 }
 
-/// Multiply-adds in the matrix products of one forward pass over a batch of
-/// [`BATCH`] sentences of length $n$ on both sides: $B(a n + b n^2)$, where
-/// $a n$ counts the products applied to each position and $b n^2$ those
-/// between positions (attention). The backward pass does about twice the
-/// forward's products, so the total grows the same way.
-///
-/// With embedding $e$, hidden size $h$ (for the Transformer $d = d_{model}$,
-/// feed-forward $f$, $L$ layers per stack) and target vocabulary $V$:
-/// - LSTM: $a = 2 \cdot 4h(e + h) + hV$ (the encoder's and the decoder's
-///   gates, the output layer), $b = 0$;
-/// - LSTM with attention: $a$ as the LSTM's plus $2h \cdot h$ for
-///   $\tanh(W_c[c_t; s_t])$, $b = 2h$ (scores and context);
-/// - Transformer: $a = L(4d^2 + 2df) + L(8d^2 + 2df) + dV$ (projections and
-///   feed-forward of the encoder and decoder layers, the output layer),
-///   $b = L \cdot 2d + L \cdot 4d$ ($QK^\top$ and the weighted sum of values:
-///   once per encoder layer, twice per decoder layer).
-pub fn multiply_adds(c: &ModelConfig, n: usize) -> Float {
-    let (e, h, v, l) = (c.emb, c.hidden, c.tgt_vocab, c.layers);
-    let lstm = 2 * 4 * h * (e + h) + h * v;
-    let (a, b) = match c.kind {
-        ModelKind::Lstm => (lstm, 0),
-        ModelKind::Attention => (lstm + 2 * h * h, 2 * h),
-        ModelKind::Transformer => (
-            l * (4 * e * e + 2 * e * h) + l * (8 * e * e + 2 * e * h) + e * v,
-            l * 2 * e + l * 4 * e,
-        ),
-    };
-    let n = n as Float;
-    BATCH as Float * (a as Float * n + b as Float * n * n)
+/// The models `encdec bench --model` times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchModels {
+    /// (a) only.
+    Lstm,
+    /// (b) only.
+    Transformer,
+    /// Both.
+    All,
 }
 
-/// How a cost grows from one length to another, as the exponent $k$ in
-/// cost ∝ length^k: `seen` from the measured times, `expected` from
-/// [`multiply_adds`].
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Growth {
-    /// The shorter length.
-    pub from: usize,
-    /// The longer length.
-    pub to: usize,
-    /// The exponent the times show.
-    pub seen: Float,
-    /// The exponent the count of multiply-adds predicts.
-    pub expected: Float,
+/// What `encdec bench` is asked.
+#[derive(clap::Args, Clone, Debug, PartialEq)]
+pub struct BenchOptions {
+    /// lstm, transformer or all.
+    #[arg(long, value_enum, default_value_t = BenchModels::All)]
+    pub model: BenchModels,
+    /// Source and target lengths to time, e.g. 12,24,48,96 (each 1 to 1000); with several, how the time grows is reported.
+    #[arg(long, value_delimiter = ',', default_value = "12")]
+    pub lengths: Vec<usize>,
+    /// Threads a training step may use, 1 to 256.
+    #[arg(long, default_value_t = 1)]
+    pub threads: usize,
+    /// Gradient shards per batch, 1 to 64 (default: as many as threads).
+    #[arg(long)]
+    pub shards: Option<usize>,
+    /// Untimed steps before the timed ones.
+    #[arg(long, default_value_t = 5)]
+    pub warmup: usize,
+    /// Minimum number of timed steps per model and length (at least 1).
+    #[arg(long, default_value_t = 30)]
+    pub steps: usize,
+    /// Minimum seconds of timing per model and length.
+    #[arg(long, default_value_t = 3.0)]
+    pub seconds: f64,
 }
 
-/// The slope of $\ln y$ against $\ln x$, fitted by least squares:
-/// $k = \sum_i (u_i - \bar u)(w_i - \bar w) / \sum_i (u_i - \bar u)^2$ with
-/// $u = \ln x$, $w = \ln y$. For two points it is
-/// $\ln(y_2/y_1) / \ln(x_2/x_1)$; a cost $y = c x^k$ gives exactly $k$.
-///
-/// # Panics
-/// If fewer than two points are given or all `x` are equal.
-pub fn log_log_slope(points: &[(Float, Float)]) -> Float {
-    assert!(points.len() >= 2, "log_log_slope: needs two points or more");
-    let n = points.len() as Float;
-    let (u, w): (Vec<Float>, Vec<Float>) = points.iter().map(|&(x, y)| (x.ln(), y.ln())).unzip();
-    let (u_mean, w_mean) = (u.iter().sum::<Float>() / n, w.iter().sum::<Float>() / n);
-    let cov: Float = u
-        .iter()
-        .zip(&w)
-        .map(|(a, b)| (a - u_mean) * (b - w_mean))
-        .sum();
-    let var: Float = u.iter().map(|a| (a - u_mean) * (a - u_mean)).sum();
-    assert!(var > 0.0, "log_log_slope: the lengths must differ");
-    cov / var
-}
-
-/// The growth of the median step time between each pair of successive
-/// lengths, then over all of them (a least-squares fit, first to last
-/// length), for the benchmark model `kind`. Empty with fewer than two lengths.
-pub fn growth(kind: ModelKind, runs: &[StepTimes]) -> Vec<Growth> {
-    if runs.len() < 2 {
-        return vec![];
-    }
-    let c = bench_config(kind);
-    let fit = |runs: &[StepTimes]| {
-        let seen: Vec<_> = runs
-            .iter()
-            .map(|r| (r.len as Float, median(&r.ms)))
-            .collect();
-        let counted: Vec<_> = runs
-            .iter()
-            .map(|r| (r.len as Float, multiply_adds(&c, r.len)))
-            .collect();
-        Growth {
-            from: runs[0].len,
-            to: runs[runs.len() - 1].len,
-            seen: log_log_slope(&seen),
-            expected: log_log_slope(&counted),
+impl BenchOptions {
+    /// Checks every value, naming the flag.
+    ///
+    /// # Errors
+    /// A value out of its range.
+    pub fn check(&self) -> Result<(), String> {
+        if self.lengths.is_empty() || self.lengths.iter().any(|&n| !(1..=1000).contains(&n)) {
+            return Err("--lengths must each be from 1 to 1000".into());
         }
-    };
-    let mut all: Vec<Growth> = runs.windows(2).map(fit).collect();
-    if runs.len() > 2 {
-        all.push(fit(runs));
-    }
-    all
-}
-
-/// Says in words how the time grew over all lengths and between the last
-/// two (`all` as [`growth`] returns it), and how that compares with the
-/// count of multiply-adds. Empty when `all` is.
-pub fn growth_words(kind: ModelKind, all: &[Growth]) -> String {
-    match all {
-        [] => String::new(),
-        [only] => one_growth(kind, only),
-        [.., last, overall] => format!(
-            "{}; between the last two lengths, {} and {}: length^{:.2} seen, length^{:.2} counted",
-            one_growth(kind, overall),
-            last.from,
-            last.to,
-            last.seen,
-            last.expected
-        ),
-    }
-}
-
-/// How a cost that grows as length^k grows, in words.
-fn shape(k: Float) -> &'static str {
-    match k {
-        k if k < 0.9 => "less than linear",
-        k if k <= 1.1 => "about linear",
-        k if k < 1.9 => "between linear and quadratic",
-        k if k <= 2.1 => "about quadratic",
-        _ => "faster than quadratic",
-    }
-}
-
-/// One [`Growth`] in words, with what the count of multiply-adds says.
-fn one_growth(kind: ModelKind, g: &Growth) -> String {
-    let model = match kind {
-        ModelKind::Transformer => {
-            "projections and feed-forward layers linear, attention's n×n scores quadratic"
+        if !(1..=256).contains(&self.threads) {
+            return Err("--threads must be from 1 to 256".into());
         }
-        ModelKind::Attention => "the LSTMs linear, attention's scores quadratic",
-        ModelKind::Lstm => "every product applied once per position",
-    };
-    let verdict = match g.seen - g.expected {
-        d if d.abs() <= 0.1 => "as the count predicts".to_string(),
-        d if d < 0.0 => format!(
-            "{:.2} below the count: costs fixed per step (one call per operation, the optimizer) may weigh more at short lengths, or the timings are noisy",
-            -d
-        ),
-        d => format!(
-            "{d:.2} above the count: costs it leaves out (element-wise work, memory traffic as the tape outgrows the caches) may grow faster than the products, or the timings are noisy"
-        ),
-    };
-    format!(
-        "{kind}: from length {} to {} the time grew as length^{:.2}, {}; counting multiply-adds ({model}) predicts length^{:.2}, {}: {verdict}",
-        g.from,
-        g.to,
-        g.seen,
-        shape(g.seen),
-        g.expected,
-        shape(g.expected)
-    )
+        if self.shards.is_some_and(|s| !(1..=64).contains(&s)) {
+            return Err("--shards must be from 1 to 64".into());
+        }
+        if self.steps == 0 {
+            return Err("--steps must be at least 1".into());
+        }
+        if !(self.seconds.is_finite() && self.seconds >= 0.0) {
+            return Err(format!(
+                "--seconds {} must be a non-negative number",
+                self.seconds
+            ));
+        }
+        Ok(())
+    }
+
+    /// The models to time.
+    pub fn kinds(&self) -> Vec<ModelKind> {
+        match self.model {
+            BenchModels::Lstm => vec![ModelKind::Lstm],
+            BenchModels::Transformer => vec![ModelKind::Transformer],
+            BenchModels::All => vec![ModelKind::Lstm, ModelKind::Transformer],
+        }
+    }
+
+    fn budget(&self) -> (Budget, Parallel) {
+        let budget = Budget {
+            warmup: self.warmup,
+            min_steps: self.steps,
+            min_seconds: self.seconds,
+        };
+        let parallel = Parallel {
+            shards: self.shards.unwrap_or(self.threads),
+            threads: self.threads,
+        };
+        (budget, parallel)
+    }
+}
+
+/// Runs the benchmark of each model at each length and says what it
+/// measured, one line at a time as `encdec bench` prints them: a header,
+/// one line per model and length, then how the time grew with the length.
+///
+/// # Errors
+/// Bad options.
+pub fn bench_report(o: &BenchOptions, say: &mut dyn FnMut(String)) -> Result<(), String> {
+    o.check()?;
+    let (budget, parallel) = o.budget();
+    let mut lengths = o.lengths.clone();
+    lengths.sort_unstable();
+    lengths.dedup();
+    say(format!(
+        "median milliseconds per training step (forward + backward + Adam), f64, batch {BATCH}, vocabulary {VOCAB}; \
+         peak_mb: the most heap one more step holds at once above what was live before it (MB = 10^6 bytes)"
+    ));
+    for kind in o.kinds() {
+        let sizes = bench_config(kind).sizes();
+        let mut runs = vec![];
+        for &len in &lengths {
+            let r = time_steps(kind, len, budget, parallel);
+            let peak = r
+                .peak_bytes
+                .map_or("n/a".to_string(), |b| format!("{:.2}", b as f64 / 1e6));
+            say(format!(
+                "encdec {kind} len={len} threads={} shards={} median_ms={:.3} steps={} peak_mb={peak} ({sizes})",
+                parallel.threads,
+                parallel.shards,
+                median(&r.ms),
+                r.ms.len(),
+            ));
+            runs.push(r);
+        }
+        let all = growth(kind, &runs);
+        for g in &all {
+            say(format!(
+                "encdec {kind} growth len={}..{} seen={:.2} expected={:.2}",
+                g.from, g.to, g.seen, g.expected
+            ));
+        }
+        if !all.is_empty() {
+            say(growth_words(kind, &all));
+        }
+    }
+    Ok(())
 }

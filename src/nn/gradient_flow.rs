@@ -10,9 +10,9 @@
 //! shrinks much more slowly when $f_t$ stays near 1.
 
 use super::lstm::{Lstm, lstm_step};
-use super::rnn::{RecurrentWeights, Rnn, rnn_step};
+use super::rnn::{Activation, RecurrentWeights, Rnn, rnn_step};
 use crate::autograd::{Tape, Var};
-use crate::tensor::Tensor;
+use crate::tensor::{Tensor, rng};
 
 /// The norm of the loss's gradient with respect to each hidden state of an
 /// [`Rnn`] run over `x` from $h_0 = 0$, where the loss reads only the last
@@ -127,4 +127,51 @@ fn norms_from_last<'t>(tape: &'t Tape, states: &[Var<'t>]) -> Vec<f64> {
                 .map_or(0.0, |g| g.data().iter().map(|v| v * v).sum::<f64>().sqrt())
         })
         .collect()
+}
+
+/// The setup of [`gradient_norm_curves`].
+#[derive(Clone, Copy, Debug)]
+pub struct GradientSetup {
+    /// Sequence length $T$.
+    pub steps: usize,
+    /// Size of each input $x_t$.
+    pub input: usize,
+    /// Hidden size of both layers.
+    pub hidden: usize,
+    /// Seed of the weights and of the inputs.
+    pub seed: u64,
+}
+
+/// The gradient norms through time of three layers on one random sequence
+/// ($x_t \sim N(0, 1)$, `[1, steps, input]`): an RNN with tanh and an LSTM,
+/// both with PyTorch's initialisation $U(-1/\sqrt{H}, 1/\sqrt{H})$, and the same
+/// LSTM with 1 added to its forget gate's bias, as Keras's `LSTM` does by
+/// default (`unit_forget_bias=True`). See [`rnn_hidden_gradient_norms`].
+///
+/// # Errors
+/// An `input` or `steps` of 0.
+pub fn gradient_norm_curves(setup: GradientSetup) -> Result<Vec<(String, Vec<f64>)>, String> {
+    let GradientSetup {
+        steps,
+        input,
+        hidden,
+        seed,
+    } = setup;
+    let mut r = rng(seed);
+    let rnn = Rnn::new("rnn", input, hidden, Activation::Tanh, &mut r);
+    let lstm = Lstm::new("lstm", input, hidden, &mut r);
+    let mut keras = lstm.clone();
+    // The gates are stacked i, f, g, o: the forget gate's rows are hidden..2 hidden.
+    for b in &mut keras.weights.bias_ih.value.data_mut()[hidden..2 * hidden] {
+        *b += 1.0;
+    }
+    let x = Tensor::randn(&[1, steps, input], 0.0, 1.0, &mut r);
+    Ok(vec![
+        ("RNN (tanh)".into(), rnn_hidden_gradient_norms(&rnn, &x)?),
+        ("LSTM".into(), lstm_hidden_gradient_norms(&lstm, &x)?),
+        (
+            "LSTM, forget-gate bias +1 (Keras)".into(),
+            lstm_hidden_gradient_norms(&keras, &x)?,
+        ),
+    ])
 }

@@ -42,7 +42,9 @@ use crate::autograd::Param;
 pub use attention::{AdditiveAttention, DotAttention, additive_scores};
 pub use embedding::{Embedding, embedding};
 pub use feed_forward::{FeedForward, FfnActivation, feed_forward};
-pub use gradient_flow::{lstm_hidden_gradient_norms, rnn_hidden_gradient_norms};
+pub use gradient_flow::{
+    GradientSetup, gradient_norm_curves, lstm_hidden_gradient_norms, rnn_hidden_gradient_norms,
+};
 pub use gru::{Gru, gru_step};
 pub use layer_norm::{LayerNorm, layer_norm};
 pub use linear::{Linear, linear};

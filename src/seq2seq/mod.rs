@@ -1,58 +1,28 @@
-//! Whole encoder–decoder models (tutorial §3, §4.3, §5, §6.1): batching,
-//! the three models, Keras-style training, decoding, metrics, checkpoints
-//! and translation.
+//! Whole encoder–decoder models (tutorial §3, §4.3, §5, §6): what a model
+//! is, the three models, training, decoding, scoring, and files.
+//!
+//! | room | what it holds | tutorial |
+//! |---|---|---|
+//! | [`config`] | [`config::ModelConfig`]: every model's kind, sizes and options, with their defaults | §5.1, §2.3, §4.2 |
+//! | [`task`] | [`task::Task`]: translation, summarization, dialogue; how each task's text is handled | §6 |
+//! | [`batch`] | [`batch::Batch`]: sentences padded into rectangles, with `<s>` and `</s>` | §3.1 |
+//! | [`models`] | the §5.1 LSTM, the LSTM with attention, the Transformer; [`models::build`] | §2.3, §4.2, §5.1 |
+//! | [`train`] | Keras's `fit`: batches, a step over gradient shards, epochs | §5.1 |
+//! | [`decode`] | greedy decoding, beam search, sampling, the [`decode::Translator`], chat, what the explorer computes | §3.2, §4.3, §6.3 |
+//! | [`eval`] | BLEU (also as sacreBLEU computes it), ROUGE, accuracy, one [`eval::EvalReport`] | §6 |
+//! | [`io`] | checkpoints, safetensors under PyTorch's names, Keras §5.1 weights, word vectors | §5.1 |
+//!
+//! Inside the floor, imports point down the table's order of dependence:
+//! `config`, `task` and `batch` import nothing of the others; `models` reads
+//! them; `train` and `decode` run models; `eval` scores what `decode`
+//! writes; `io` saves and loads models and translators. The one way to do
+//! the whole job — corpus to checkpoint to scores — is [`crate::pipeline`].
 
-mod architecture;
-mod attention;
-mod batch;
-mod beam;
-mod bleu;
-mod bridge;
-mod chat;
-mod checkpoint;
-pub mod corpus;
-mod decode;
-mod eval;
-mod fit;
-pub mod keras;
-mod lstm;
-mod metrics;
-mod model;
-mod optim_options;
-pub mod pipeline;
-mod pretrained;
-pub mod run;
-pub mod sampling;
-mod train_state;
-mod transformer;
-mod translate;
-pub mod weights;
-
-pub use architecture::{Architecture, Bridge, MAX_RNN_LAYERS};
-pub use attention::AttentionSeq2Seq;
-pub use batch::{
-    Batch, Example, batches, bucketed_batches, padding_share, real_tokens, sorted_batches,
-};
-pub use beam::{
-    BeamEntry, BeamTrace, beam_search, beam_search_batch, beam_search_n_best, beam_search_traced,
-    normalised_score,
-};
-pub use bleu::{SacreBleu, sacre_bleu, tokenize_13a};
-pub use bridge::{StateBridge, decoder_hidden, project_state};
-pub use chat::{ChatReply, ChatSession, MAX_HISTORY_TOKENS};
-pub use checkpoint::{Checkpoint, CheckpointError, OptimizerState, TextSettings, TrainProgress};
-pub use decode::{Hypothesis, choosable, decode_in_batches, greedy};
-pub use eval::{EvalReport, evaluate_turns};
-pub use fit::{
-    EpochStats, FitOptions, History, OptimizerChoice, TrainConfig, evaluate, fit, fit_with,
-    predict, train_step,
-};
-pub use lstm::{LstmSeq2Seq, WordLstm};
-pub use metrics::{Prf, corpus_bleu, lcs_len, mean_rouge, rouge_l, rouge_n, token_accuracy};
-pub use model::{Decoded, Encoded, ModelConfig, ModelKind, Seq2Seq, build};
-pub use optim_options::{ADAMW_DEFAULT_DECAY, OptimOptions};
-pub use pipeline::Task;
-pub use pretrained::load_vectors;
-pub use sampling::{Sampling, SamplingError, sample};
-pub use transformer::TransformerSeq2Seq;
-pub use translate::{DecodeError, DecodedText, MAX_INPUT_TOKENS, MAX_LEN};
+pub mod batch;
+pub mod config;
+pub mod decode;
+pub mod eval;
+pub mod io;
+pub mod models;
+pub mod task;
+pub mod train;

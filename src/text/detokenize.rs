@@ -6,11 +6,13 @@ use super::tokenizer::{Class, class, is_elision};
 
 /// The language of a text, for putting its tokens back together with the
 /// right typography.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Language {
     /// English, and any language without the French spacing rules.
+    #[value(name = "en")]
     English,
     /// French: a no-break space before `: ; ! ?` and inside `« »`.
+    #[value(name = "fr")]
     French,
 }
 

@@ -7,6 +7,7 @@
 //! | translation | two line-aligned plain-text files (OpenNMT, fairseq) | line $i$ of the source file translates to line $i$ of the target file |
 //! | summarization | JSON Lines | `{"document": "...", "summary": "..."}` |
 //! | dialogue | JSON Lines | `{"turns": ["user", "bot", "user", "bot", ...]}`: one conversation |
+//! | word vectors | plain text | one or more sentences |
 //!
 //! Every reader takes UTF-8 with or without a byte-order mark (on any
 //! line: files joined with `cat` keep theirs), LF or CRLF line ends, and
@@ -36,7 +37,7 @@ mod lines;
 mod tsv;
 
 pub use jsonl::{read_dialogues, read_summaries};
-pub use tsv::{read_parallel, read_tsv_pairs};
+pub use tsv::{read_parallel, read_text_lines, read_tsv_pairs};
 
 use std::fmt;
 use std::path::PathBuf;

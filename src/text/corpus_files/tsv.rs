@@ -122,3 +122,13 @@ pub fn read_parallel(
     }
     Ok(file)
 }
+
+/// Reads plain text, one or more sentences per line (a corpus to learn
+/// word vectors from): each line that is not blank, trimmed.
+///
+/// # Errors
+/// Invalid UTF-8, a NUL character, a line over the limit, an unreadable or
+/// empty file; the error names the file and the line.
+pub fn read_text_lines(path: &Path, opts: ReadOptions) -> Result<CorpusFile<String>, CorpusError> {
+    read_with(path, opts, |line| side(line, "line"))
+}

@@ -1,0 +1,325 @@
+//! From sentences to numbers (tutorial §3.1): the splits of a built-in
+//! corpus or of corpus files, their tokens, the vocabularies, and the
+//! examples as ids — the one way the command line, the notebooks and the
+//! tests get a task's data.
+//!
+//! Checked by `tests/pipeline/prepare.rs`.
+
+use super::corpus::{CorpusSpec, last_reply, read_turns, reply_pairs};
+use super::options::{DataSource, TrainOptions};
+use super::train::RunError;
+use crate::corpora::{Split, dialogue_corpus, summarization_corpus, translation_corpus};
+use crate::seq2seq::batch::Example;
+use crate::seq2seq::decode::Translator;
+use crate::seq2seq::task::{Task, TextSettings};
+use crate::seq2seq::train::Progress;
+use crate::tensor::rng;
+use crate::text::{ReadOptions, TextPair, Tokenizer, UNK_ID, Vocab, join_turns, split_turns};
+use std::collections::HashSet;
+
+/// A task's data, ready to train on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prepared {
+    /// How the text was tokenized, and how outputs are written back.
+    pub text: TextSettings,
+    /// The source vocabulary (a resumed checkpoint's, or built from training).
+    pub src_vocab: Vocab,
+    /// The target vocabulary.
+    pub tgt_vocab: Vocab,
+    /// The training examples as ids.
+    pub train: Vec<Example>,
+    /// The validation examples as ids.
+    pub valid: Vec<Example>,
+    /// The test pairs as text: what [`crate::seq2seq::eval::evaluate_pairs`] scores.
+    pub test: Vec<TextPair>,
+}
+
+/// Tokenized pairs: each source and target as tokens.
+type Tokens = Vec<(Vec<String>, Vec<String>)>;
+
+/// Splits, tokenizes and numbers the data `o` names. A `resumed` model
+/// keeps its text settings and vocabularies. Lines worth reading (what the
+/// data holds, what was dropped) go to `observer` as notes.
+///
+/// # Errors
+/// Unreadable or malformed corpus files (naming the file and line), and
+/// data with nothing left to train on.
+pub fn prepare(
+    o: &TrainOptions,
+    resumed: Option<&Translator>,
+    observer: &mut dyn FnMut(Progress<'_>),
+) -> Result<Prepared, RunError> {
+    let mut say = |text: String| observer(Progress::Note(text));
+    let [train, valid, test] = load_splits(o, &mut say)?;
+    let text = resumed.map_or_else(|| text_settings(o), |r| r.text);
+    let tok = Tokenizer::new(text.lowercase);
+    let (mut train_tok, mut valid_tok) = (
+        tokens(&tok, &expand(o, &train)),
+        tokens(&tok, &expand(o, &valid)),
+    );
+    if let DataSource::Files { .. } = o.source() {
+        drop_long(
+            text.max_len,
+            (&mut train_tok, &mut valid_tok),
+            !valid.is_empty(),
+            &mut say,
+        )?;
+    }
+    let (src_vocab, tgt_vocab) = match resumed {
+        Some(r) => (r.src_vocab.clone(), r.tgt_vocab.clone()),
+        None => vocabularies(o, &train_tok),
+    };
+    let encode = |v: &Tokens| -> Vec<Example> {
+        v.iter()
+            .map(|(s, t)| Example {
+                src: src_vocab.encode(s),
+                tgt: tgt_vocab.encode(t),
+            })
+            .collect()
+    };
+    let (train, valid) = (encode(&train_tok), encode(&valid_tok));
+    let p = Prepared {
+        text,
+        train,
+        valid,
+        test: test.iter().map(|t| last_reply(t)).collect(),
+        src_vocab,
+        tgt_vocab,
+    };
+    say(p.summary(o.task));
+    say(p.unk_line());
+    Ok(p)
+}
+
+impl Prepared {
+    /// `translation corpus: 4800 training, 600 validation, 600 test pairs; vocabularies: 85 source, 108 target words`.
+    fn summary(&self, task: Task) -> String {
+        format!(
+            "{task} corpus: {} training, {} validation, {} test pairs; vocabularies: {} source, {} target words",
+            self.train.len(),
+            self.valid.len(),
+            self.test.len(),
+            self.src_vocab.len(),
+            self.tgt_vocab.len()
+        )
+    }
+
+    /// The share of `<unk>` among the training tokens of each side.
+    fn unk_line(&self) -> String {
+        let share = |side: fn(&Example) -> &[usize]| {
+            let (mut unk, mut all) = (0usize, 0usize);
+            for e in &self.train {
+                unk += side(e).iter().filter(|&&i| i == UNK_ID).count();
+                all += side(e).len();
+            }
+            100.0 * unk as f64 / all.max(1) as f64
+        };
+        format!(
+            "<unk> share of training tokens: {:.2} % source, {:.2} % target",
+            share(|e| &e.src),
+            share(|e| &e.tgt)
+        )
+    }
+}
+
+/// The text settings of a new model: the task's, with the options' case
+/// and languages, and for corpus files their longest sentence.
+fn text_settings(o: &TrainOptions) -> TextSettings {
+    let mut text = TextSettings::for_task(o.task);
+    text.lowercase = !o.text.keep_case;
+    text.src_lang = o.text.src_lang.unwrap_or(text.src_lang);
+    text.tgt_lang = o.text.tgt_lang.unwrap_or(text.tgt_lang);
+    if let DataSource::Files { .. } = o.source() {
+        text.max_len = o.text.max_len;
+    }
+    text
+}
+
+fn tokens(tok: &Tokenizer, pairs: &[TextPair]) -> Tokens {
+    pairs
+        .iter()
+        .map(|p| (tok.tokenize(&p.source), tok.tokenize(&p.target)))
+        .collect()
+}
+
+/// The training pairs of conversations: every reply given the turns before
+/// it ([`reply_pairs`]); the built-in dialogues teach each distinct reply
+/// once ([`every_bot_turn`]).
+fn expand(o: &TrainOptions, conversations: &[Vec<String>]) -> Vec<TextPair> {
+    let builtin = matches!(o.source(), DataSource::BuiltIn { .. });
+    if builtin && o.task == Task::Dialogue {
+        let last: Vec<TextPair> = conversations.iter().map(|t| last_reply(t)).collect();
+        return every_bot_turn(&last);
+    }
+    conversations.iter().flat_map(|t| reply_pairs(t)).collect()
+}
+
+/// Drops training and validation pairs with a side longer than `max`
+/// tokens, saying how many; refuses data with nothing left.
+fn drop_long(
+    max: usize,
+    (train, valid): (&mut Tokens, &mut Tokens),
+    had_valid: bool,
+    say: &mut dyn FnMut(String),
+) -> Result<(), RunError> {
+    let before = train.len() + valid.len();
+    train.retain(|(s, t)| s.len() <= max && t.len() <= max);
+    valid.retain(|(s, t)| s.len() <= max && t.len() <= max);
+    let dropped = before - train.len() - valid.len();
+    if dropped > 0 {
+        say(format!(
+            "--max-len {max}: dropped {dropped} training and validation pairs with a longer side"
+        ));
+    }
+    if train.is_empty() {
+        return Err(format!(
+            "every training pair is longer than --max-len {max} tokens; raise --max-len"
+        )
+        .into());
+    }
+    if valid.is_empty() && had_valid {
+        return Err(format!(
+            "every validation pair is longer than --max-len {max} tokens; raise --max-len"
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// The vocabularies of the training tokens, capped as the options say. In
+/// a dialogue the bot's replies become history: the encoder must know
+/// every word the decoder can write.
+fn vocabularies(o: &TrainOptions, train: &Tokens) -> (Vocab, Vocab) {
+    let (cap, min) = (o.text.max_vocab, o.text.min_count);
+    let src = if o.task == Task::Dialogue {
+        Vocab::build_capped(
+            train.iter().flat_map(|(s, t)| [s.as_slice(), t.as_slice()]),
+            min,
+            cap,
+        )
+    } else {
+        Vocab::build_capped(train.iter().map(|(s, _)| s.as_slice()), min, cap)
+    };
+    let tgt = Vocab::build_capped(train.iter().map(|(_, t)| t.as_slice()), min, cap);
+    (src, tgt)
+}
+
+/// The three splits as conversations, from the built-in corpus or files.
+fn load_splits(
+    o: &TrainOptions,
+    say: &mut dyn FnMut(String),
+) -> Result<[Vec<Vec<String>>; 3], RunError> {
+    let (train, valid, test) = match o.source() {
+        DataSource::BuiltIn { pairs } => return Ok(builtin_conversations(o, pairs, say)),
+        DataSource::Files { train, valid, test } => (train, valid, test),
+    };
+    let read_options = ReadOptions {
+        skip_bad_lines: o.data.skip_bad_lines,
+    };
+    let mut read = |spec: &CorpusSpec| -> Result<Vec<Vec<String>>, RunError> {
+        let t = read_turns(o.task, spec, read_options)?;
+        if let Some(s) = t.skipped {
+            say(s);
+        }
+        Ok(t.records.into_iter().map(|(_, turns)| turns).collect())
+    };
+    let all = read(&train)?;
+    let (tr, mut va, mut te) = split_off(all, o.run.seed, valid.is_none(), test.is_none());
+    if let Some(v) = valid {
+        va = read(&v)?;
+    }
+    if let Some(t) = test {
+        te = read(&t)?;
+    }
+    if tr.is_empty() {
+        return Err("nothing left to train on after the split; give a larger corpus or --valid and --test files".into());
+    }
+    Ok([tr, va, te])
+}
+
+/// A built-in corpus's splits as conversations: a dialogue's source holds
+/// its turns ([`split_turns`]); a sentence or a document is one turn.
+fn builtin_conversations(
+    o: &TrainOptions,
+    pairs: usize,
+    say: &mut dyn FnMut(String),
+) -> [Vec<Vec<String>>; 3] {
+    let available = match o.task {
+        Task::Dialogue => crate::corpora::DIALOGUE_COUNT,
+        _ => usize::MAX,
+    };
+    if pairs > available {
+        say(format!(
+            "--pairs {pairs}: the built-in {} corpus has {available} distinct ones; using all of them",
+            o.task
+        ));
+    }
+    let s = builtin_split(o.task, pairs, o.run.seed);
+    let turns = |v: Vec<TextPair>| -> Vec<Vec<String>> {
+        v.into_iter()
+            .map(|p| {
+                let mut t: Vec<String> = split_turns(&p.source)
+                    .into_iter()
+                    .map(String::from)
+                    .collect();
+                t.push(p.target);
+                t
+            })
+            .collect()
+    };
+    [turns(s.train), turns(s.valid), turns(s.test)]
+}
+
+/// The built-in corpus of `task` with `n` pairs, split with `seed`
+/// (dialogues as their final reply given the history).
+pub fn builtin_split(task: Task, n: usize, seed: u64) -> Split {
+    match task {
+        Task::Translation => translation_corpus(n, seed),
+        Task::Summarization => summarization_corpus(n, seed),
+        Task::Dialogue => dialogue_corpus(n, seed),
+    }
+}
+
+/// Splits `records` by the built-in corpora's rule, seeded: a tenth for
+/// each split asked for, the rest for training.
+fn split_off<T>(
+    mut records: Vec<T>,
+    seed: u64,
+    valid: bool,
+    test: bool,
+) -> (Vec<T>, Vec<T>, Vec<T>) {
+    use rand::seq::SliceRandom;
+    records.shuffle(&mut rng(seed ^ 0x5eed_5eed_5eed_5eed));
+    let tenth = records.len() / 10;
+    let n_test = if test { tenth.max(1) } else { 0 };
+    let n_valid = if valid { tenth } else { 0 };
+    let test_part: Vec<T> = records.drain(..n_test.min(records.len())).collect();
+    let valid_part: Vec<T> = records.drain(..n_valid.min(records.len())).collect();
+    (records, valid_part, test_part)
+}
+
+/// Each dialogue teaches every bot turn, not only the last: the pair
+/// `u1 <turn> b1 <turn> u2` → `b2` also gives `u1` → `b1`. Without this a chat
+/// could never ask its first question. Repeated pairs are kept once. (The
+/// test split keeps only the final replies, which depend on the earlier turns.)
+pub fn every_bot_turn(pairs: &[TextPair]) -> Vec<TextPair> {
+    let mut seen = HashSet::new();
+    let mut out = vec![];
+    for p in pairs {
+        let turns = split_turns(&p.source);
+        let mut prefixes: Vec<TextPair> = (1..turns.len())
+            .step_by(2)
+            .map(|j| TextPair {
+                source: join_turns(&turns[..j]),
+                target: turns[j].to_string(),
+            })
+            .collect();
+        prefixes.push(p.clone());
+        for q in prefixes {
+            if seen.insert(q.clone()) {
+                out.push(q);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,263 @@
+//! The main job (tutorial §5: compile, fit, evaluate): from options to a
+//! trained model, its best checkpoint and its test scores, in named steps.
+//!
+//! Checked by `tests/pipeline/train.rs`.
+
+use super::keeper::{Keeper, plot_history};
+use super::options::{DataSource, RunOptions, TrainOptions};
+use super::prepare::{Prepared, prepare};
+use crate::nn::FfnActivation;
+use crate::optim::Optimizer;
+use crate::seq2seq::config::{Arch, Bridge, Directions, ModelConfig};
+use crate::seq2seq::eval::{EvalReport, evaluate_pairs};
+use crate::seq2seq::io::{Checkpoint, OptimizerState, load_vectors};
+use crate::seq2seq::models::{Seq2Seq, build};
+use crate::seq2seq::train::{
+    ADAMW_DEFAULT_DECAY, Batching, History, OptimizerChoice, Progress, TrainConfig,
+    bucketed_batches, fit, padding_share,
+};
+use crate::tensor::rng;
+use crate::wordvec::WordVectors;
+
+/// Why a run could not go on; the message says what to do.
+pub type RunError = Box<dyn std::error::Error>;
+
+/// What [`train`] produced.
+pub struct TrainOutcome {
+    /// The best model by validation loss, as saved.
+    pub checkpoint: Checkpoint,
+    /// Loss and accuracy per epoch.
+    pub history: History,
+    /// Scores on the test split or file (greedy decoding).
+    pub test: EvalReport,
+}
+
+/// Trains a model as `o` says: checks the options, resumes a checkpoint if
+/// asked, prepares the data, builds the model, fits it — saving the best
+/// checkpoint (by validation loss) to `--out` after every epoch that
+/// improves it — draws the curves, and scores the best model on the test
+/// split. Progress goes to `observer`.
+///
+/// # Errors
+/// Bad options (checked before any work), unreadable or malformed corpus
+/// files (naming the file and line), a checkpoint that cannot be resumed
+/// or written, word vectors that do not fit.
+pub fn train(
+    o: &TrainOptions,
+    observer: &mut dyn FnMut(Progress<'_>),
+) -> Result<TrainOutcome, RunError> {
+    o.check()?;
+    let resumed = resumed(o)?;
+    let data = prepare(o, resumed.as_ref().map(|c| &c.translator), observer)?;
+    let (start, state) = match &resumed {
+        Some(c) => (c.progress, c.optimizer.clone()),
+        None => (None, None),
+    };
+    let mut model = match resumed {
+        Some(c) => c.translator.model,
+        None => new_model(o, &data, observer)?,
+    };
+    let n_params: usize = model.params().iter().map(|p| p.value.numel()).sum();
+    let c = model.config();
+    observer(note(format!(
+        "model: {}, {n_params} parameters ({})",
+        c.kind(),
+        c.sizes()
+    )));
+    let config = train_config(o, &data)?;
+    if config.batching == Batching::Bucketed {
+        let sample = bucketed_batches(&data.train, config.batch_size, &mut rng(config.seed));
+        observer(note(format!(
+            "batches bucketed by length: {:.1} % of positions are padding",
+            100.0 * padding_share(&sample)
+        )));
+    }
+    let mut opt = optimizer(&config, state.clone(), model.as_mut())?;
+    let mut keeper = Keeper::new(o, &data, model.as_mut(), (start, state))?;
+    let history = fit(
+        model.as_mut(),
+        (&data.train, &data.valid),
+        &config,
+        (start, opt.as_mut()),
+        observer,
+        |m, stats, opt| keeper.keep_if_best(m, stats, opt),
+    )?;
+    if let Some(line) = keeper.saved_line(&history, start) {
+        observer(note(line));
+    }
+    if let Some(path) = &o.files.curves {
+        plot_history(path, &format!("{} training", o.model), &history)?;
+        observer(note(format!("wrote {}", path.display())));
+    }
+    let test = evaluate_pairs(
+        &keeper.checkpoint.translator,
+        &data.test,
+        1,
+        o.run.batch_size.max(32),
+    )?;
+    Ok(TrainOutcome {
+        checkpoint: keeper.checkpoint,
+        history,
+        test,
+    })
+}
+
+fn note(text: String) -> Progress<'static> {
+    Progress::Note(text)
+}
+
+impl TrainOutcome {
+    /// The test scores as the command line prints them: the built-in
+    /// corpora's one line (BLEU-4 on tokens, ROUGE, reply accuracy), or the
+    /// full report for corpus files (BLEU as sacreBLEU computes it).
+    pub fn score_lines(&self, o: &TrainOptions) -> Vec<String> {
+        match o.source() {
+            DataSource::BuiltIn { .. } => vec![self.test.token_line(o.task)],
+            DataSource::Files { .. } => {
+                let mut lines = vec!["test scores (greedy decoding):".to_string()];
+                lines.extend(self.test.lines(o.task));
+                lines
+            }
+        }
+    }
+}
+
+/// The checkpoint `--resume` names, which must hold a model of the task and kind asked for.
+fn resumed(o: &TrainOptions) -> Result<Option<Checkpoint>, RunError> {
+    let Some(path) = &o.files.resume else {
+        return Ok(None);
+    };
+    let c = Checkpoint::load(path)?;
+    let t = &c.translator;
+    let kind = t.model.config().kind();
+    if t.task != o.task || kind != o.model {
+        return Err(format!(
+            "--resume: the checkpoint holds a {} {kind} model, not a {} {} model",
+            t.task, o.task, o.model
+        )
+        .into());
+    }
+    Ok(Some(c))
+}
+
+/// The model's config: the defaults of its kind for these vocabularies,
+/// with the sizes and options given (word vectors set $E$ when `--emb` is not given).
+pub fn model_config(
+    o: &TrainOptions,
+    src_vocab: usize,
+    tgt_vocab: usize,
+    vectors: Option<usize>,
+) -> ModelConfig {
+    let m = &o.sizes;
+    let mut config = ModelConfig::new(o.model, src_vocab, tgt_vocab);
+    config.dropout = m.dropout.unwrap_or(config.dropout);
+    match &mut config.arch {
+        Arch::Lstm(r) | Arch::Attention(r) => {
+            r.emb = m.emb.or(vectors).unwrap_or(r.emb);
+            r.hidden = m.hidden.unwrap_or(r.hidden);
+            r.layers = m.layers.unwrap_or(r.layers);
+            if m.bidirectional {
+                r.directions = Directions::Both(m.bridge.unwrap_or(Bridge::Concat));
+            }
+        }
+        Arch::Transformer(t) => {
+            t.d_model = m.d_model.or(vectors).unwrap_or(t.d_model);
+            t.d_ff = m.d_ff.unwrap_or(t.d_ff);
+            t.heads = m.heads.unwrap_or(t.heads);
+            t.layers = m.layers.unwrap_or(t.layers);
+            t.layer.norm_first = m.norm_first;
+            if m.gelu {
+                t.layer.activation = FfnActivation::Gelu;
+            }
+            t.final_norm = m.final_norm;
+        }
+    }
+    config
+}
+
+/// A new model as the options say, its source vectors loaded from `--src-vectors`.
+fn new_model(
+    o: &TrainOptions,
+    data: &Prepared,
+    observer: &mut dyn FnMut(Progress<'_>),
+) -> Result<Box<dyn Seq2Seq>, RunError> {
+    let vectors = o
+        .files
+        .src_vectors
+        .as_deref()
+        .map(WordVectors::load)
+        .transpose()?;
+    let config = model_config(
+        o,
+        data.src_vocab.len(),
+        data.tgt_vocab.len(),
+        vectors.as_ref().map(WordVectors::dim),
+    );
+    let mut model = build(&config, &mut rng(o.run.seed))?;
+    if let (Some(v), Some(path)) = (&vectors, &o.files.src_vectors) {
+        let freeze = o.files.freeze_vectors;
+        let copied = load_vectors(model.embeddings_mut().0, &data.src_vocab, v, !freeze)?;
+        let how = if freeze { "frozen" } else { "fine-tuned" };
+        observer(note(format!(
+            "source embeddings: {copied} of {} words start from {} ({how})",
+            data.src_vocab.len(),
+            path.display()
+        )));
+    }
+    Ok(model)
+}
+
+/// The training settings: the model kind's defaults and the options over them.
+fn train_config(o: &TrainOptions, data: &Prepared) -> Result<TrainConfig, RunError> {
+    let r: &RunOptions = &o.run;
+    let mut config = TrainConfig::new(o.model);
+    if let Some(lr) = r.lr {
+        config = config.with_peak_lr(lr);
+    }
+    config.epochs = r.epochs;
+    config.batch_size = r.batch_size;
+    config.seed = r.seed;
+    config.patience = r.patience;
+    config.shards = r.parallel.shards;
+    config.threads = o.threads();
+    if let Some(c) = r.clip {
+        config.clip = (c > 0.0).then_some(c);
+    }
+    config.label_smoothing = r.label_smoothing.unwrap_or(0.0);
+    config.optimizer = match (r.adamw, r.weight_decay) {
+        (true, d) => OptimizerChoice::AdamW {
+            weight_decay: d.unwrap_or(ADAMW_DEFAULT_DECAY),
+        },
+        (false, Some(d)) => OptimizerChoice::AdamL2 { weight_decay: d },
+        (false, None) => OptimizerChoice::Adam,
+    };
+    if let DataSource::Files { .. } = o.source() {
+        config.batching = Batching::Bucketed;
+    }
+    if data.valid.is_empty() && r.patience.is_some() {
+        return Err("--patience needs validation data, and there is none: give --valid, or a corpus of at least 10 pairs".into());
+    }
+    Ok(config)
+}
+
+/// A fresh optimizer of the config's kind, holding a resumed `state`.
+fn optimizer(
+    config: &TrainConfig,
+    state: Option<OptimizerState>,
+    model: &mut dyn Seq2Seq,
+) -> Result<Box<dyn Optimizer>, RunError> {
+    let mut opt = config.optimizer.build();
+    if let Some(state) = state {
+        if state.name != opt.name() {
+            return Err(format!(
+                "--resume: the checkpoint holds a {} state, training uses {}",
+                state.name,
+                opt.name()
+            )
+            .into());
+        }
+        opt.set_state(&model.params(), state.state)
+            .map_err(|e| format!("--resume: {e}"))?;
+    }
+    Ok(opt)
+}

@@ -1,0 +1,294 @@
+//! Beam search (tutorial §3.2): keep the `width` most probable partial
+//! sentences instead of one, for many sentences at once.
+
+use super::greedy::{EncodedSources, Hypothesis, attention_of, choosable};
+use crate::seq2seq::models::Seq2Seq;
+use crate::tensor::{Float, Tensor};
+use crate::text::EOS_ID;
+use std::cmp::Ordering;
+
+/// The length-normalised score of beam search: $\log p / \lvert y\rvert^\alpha$.
+/// With $\alpha = 0$ it is the plain log-probability, which favours short
+/// sentences; $\alpha = 1$ is the mean log-probability per token.
+///
+/// Checked by `tests/decode.rs::length_normalisation_by_hand`.
+pub fn normalised_score(log_prob: Float, len: usize, alpha: Float) -> Float {
+    log_prob / (len.max(1) as Float).powf(alpha)
+}
+
+/// One sentence's beam: the prefixes still growing and the sentences that
+/// have written `</s>`; when traced, what it kept at each step.
+struct Beam {
+    live: Vec<Hypothesis>,
+    finished: Vec<Hypothesis>,
+    trace: Option<Vec<Vec<BeamEntry>>>,
+}
+
+/// A prefix that beam search kept at one step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BeamEntry {
+    /// The ids written so far (without `<s>`); the last one was added at this step.
+    pub ids: Vec<usize>,
+    /// Its total log-probability $\sum_t \log p(y_t \mid y_{<t}, x)$.
+    pub log_prob: Float,
+    /// Whether its last id is `</s>` (it leaves the beam).
+    pub finished: bool,
+}
+
+/// What beam search did for one source: the `width` best extensions it
+/// kept at each step (best first; an entry's parent is the entry of the
+/// step before whose ids are its ids without the last), and its result.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BeamTrace {
+    /// `steps[t]`: the prefixes kept after writing `t + 1` ids.
+    pub steps: Vec<Vec<BeamEntry>>,
+    /// The sentence [`beam_search`] returns.
+    pub best: Hypothesis,
+}
+
+/// A possible next prefix: (total log-probability, live prefix, next id).
+type Candidate = (Float, usize, usize);
+
+/// Best first; ties go to the earlier prefix, then the smaller id, as in greedy.
+fn best_first(a: &Candidate, b: &Candidate) -> Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+}
+
+impl Beam {
+    /// Whether the beam is done: `width` sentences finished, or no prefix left.
+    fn done(&self, width: usize) -> bool {
+        self.live.is_empty() || self.finished.len() >= width
+    }
+
+    /// One step: `scores[h]` holds the next-word log-probabilities after
+    /// live prefix `h`. Keeps the `width` best extensions of all prefixes;
+    /// those ending in `</s>` are finished. `attention(h, len)` gives the
+    /// attention of prefix `h`'s row; it is kept for a finished sentence,
+    /// and for the live ones when `last` (the length limit is reached).
+    fn advance(
+        &mut self,
+        scores: &[Vec<Float>],
+        width: usize,
+        last: bool,
+        attention: impl Fn(usize, usize) -> Vec<Tensor>,
+    ) {
+        let mut candidates: Vec<Candidate> = vec![];
+        for (h, prefix) in self.live.iter().enumerate() {
+            let words = scores[h].iter().enumerate().filter(|&(y, _)| choosable(y));
+            candidates.extend(words.map(|(y, &s)| (prefix.log_prob + s, h, y)));
+        }
+        // Only the best `width` are kept: select them, then sort those.
+        if candidates.len() > width {
+            candidates.select_nth_unstable_by(width - 1, best_first);
+            candidates.truncate(width);
+        }
+        candidates.sort_by(best_first);
+        let mut next = vec![];
+        if let Some(trace) = &mut self.trace {
+            trace.push(
+                candidates
+                    .iter()
+                    .map(|&(log_prob, h, y)| BeamEntry {
+                        ids: [self.live[h].ids.as_slice(), &[y]].concat(),
+                        log_prob,
+                        finished: y == EOS_ID,
+                    })
+                    .collect(),
+            );
+        }
+        for (log_prob, h, y) in candidates {
+            let mut ids = self.live[h].ids.clone();
+            ids.push(y);
+            let keep_attention = y == EOS_ID || last;
+            let attention = if keep_attention {
+                attention(h, ids.len())
+            } else {
+                vec![]
+            };
+            let hyp = Hypothesis {
+                ids,
+                log_prob,
+                attention,
+            };
+            if y == EOS_ID {
+                self.finished.push(hyp);
+            } else {
+                next.push(hyp);
+            }
+        }
+        self.live = next;
+    }
+
+    /// The finished sentences by falling [`normalised_score`] (the earlier
+    /// found first on ties), then the live prefixes ranked the same way,
+    /// each with its score: the `n` first.
+    fn n_best(self, alpha: Float, n: usize) -> Vec<(Hypothesis, Float)> {
+        let score = |h: &Hypothesis| normalised_score(h.log_prob, h.ids.len(), alpha);
+        let rank = |pool: Vec<Hypothesis>| {
+            let mut scored: Vec<(Hypothesis, Float)> = pool
+                .into_iter()
+                .map(|h| {
+                    let s = score(&h);
+                    (h, s)
+                })
+                .collect();
+            // A stable sort: ties keep the order in which they were found.
+            scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+            scored
+        };
+        let mut all = rank(self.finished);
+        all.extend(rank(self.live));
+        all.truncate(n);
+        all
+    }
+
+    /// The finished sentence with the best [`normalised_score`] (the first
+    /// on ties), or the best live prefix if none finished.
+    fn best(self, alpha: Float) -> Hypothesis {
+        self.n_best(alpha, 1)
+            .pop()
+            .map(|(h, _)| h)
+            .expect("beam search keeps at least one hypothesis")
+    }
+}
+
+/// Beam search for many sources at once: for each, keep the `width` best
+/// prefixes by total log-probability; a prefix that emits `</s>` is
+/// finished. A sentence stops when `width` of its sentences are finished or
+/// no prefix is left; all stop at `max_len`. Returns, per source, the
+/// finished sentence with the best [`normalised_score`] (or, if none
+/// finished, the best prefix).
+///
+/// The sources are encoded once; each step decodes one row per live prefix
+/// of every unfinished sentence (at most sentences × `width` rows). Each
+/// result is the one the sentence would get alone (scores equal to
+/// rounding). With `width == 1` it makes the choices of [`super::greedy`];
+/// `max_len = 0` writes nothing; no sources give no hypotheses.
+///
+/// # Shapes
+/// `sources`: each a sentence's ids without `</s>` → one [`Hypothesis`]
+/// per source, in order.
+///
+/// # Panics
+/// If `width` is 0.
+pub fn beam_search_batch(
+    model: &dyn Seq2Seq,
+    sources: &[&[usize]],
+    width: usize,
+    max_len: usize,
+    alpha: Float,
+) -> Vec<Hypothesis> {
+    run_beams(model, sources, width, max_len, false)
+        .into_iter()
+        .map(|b| b.best(alpha))
+        .collect()
+}
+
+/// [`beam_search`], keeping what the beam held at every step (for
+/// `encdec explore`'s beam tree).
+///
+/// # Panics
+/// If `width` is 0.
+pub fn beam_search_traced(
+    model: &dyn Seq2Seq,
+    source: &[usize],
+    width: usize,
+    max_len: usize,
+    alpha: Float,
+) -> BeamTrace {
+    let mut beam = run_beams(model, &[source], width, max_len, true).remove(0);
+    let steps = beam.trace.take().unwrap_or_default();
+    BeamTrace {
+        steps,
+        best: beam.best(alpha),
+    }
+}
+
+/// The `n` best sentences of beam search for one source, best first, each
+/// with its [`normalised_score`]: the finished ones by score, then (if
+/// fewer than `n` finished) the live prefixes by score. The first is
+/// [`beam_search`]'s result
+/// (`tests/decode/sampling.rs::n_best_starts_with_beam_search_and_falls`). Fewer
+/// than `n` come back when the beam held fewer.
+///
+/// # Panics
+/// If `width` is 0, or `n` is 0 or above `width` (the beam keeps at most
+/// `width` sentences).
+pub fn beam_search_n_best(
+    model: &dyn Seq2Seq,
+    source: &[usize],
+    width: usize,
+    n: usize,
+    max_len: usize,
+    alpha: Float,
+) -> Vec<(Hypothesis, Float)> {
+    assert!(
+        n >= 1 && n <= width,
+        "beam_search_n_best: n = {n} must be in 1..={width} (the beam width)"
+    );
+    run_beams(model, &[source], width, max_len, false)
+        .remove(0)
+        .n_best(alpha, n)
+}
+
+/// The loop of [`beam_search_batch`]: every source's beam when it stopped.
+fn run_beams(
+    model: &dyn Seq2Seq,
+    sources: &[&[usize]],
+    width: usize,
+    max_len: usize,
+    trace: bool,
+) -> Vec<Beam> {
+    assert!(width > 0, "beam_search: width must be at least 1");
+    if sources.is_empty() {
+        return vec![];
+    }
+    let encoded = EncodedSources::new(model, sources);
+    let mut beams: Vec<Beam> = (0..sources.len())
+        .map(|_| Beam {
+            live: vec![Hypothesis::start()],
+            finished: vec![],
+            trace: trace.then(Vec::new),
+        })
+        .collect();
+    for step in 0..max_len {
+        let active: Vec<usize> = (0..beams.len())
+            .filter(|&s| !beams[s].done(width))
+            .collect();
+        if active.is_empty() {
+            break;
+        }
+        // One decoder row per live prefix, against its own source.
+        let (mut prefixes, mut source_of) = (vec![], vec![]);
+        for &s in &active {
+            prefixes.extend(beams[s].live.iter().map(Hypothesis::prefix));
+            source_of.extend(std::iter::repeat_n(s, beams[s].live.len()));
+        }
+        let (scores, attention) = encoded.next_scores(model, &prefixes, &source_of);
+        let mut first_row = 0;
+        for &s in &active {
+            let rows = beams[s].live.len();
+            let mine = &scores[first_row..first_row + rows];
+            let src_len = encoded.src_len(s);
+            let of_row =
+                |h: usize, len: usize| attention_of(&attention, first_row + h, len, src_len);
+            beams[s].advance(mine, width, step + 1 == max_len, of_row);
+            first_row += rows;
+        }
+    }
+    beams
+}
+
+/// Beam search for one source: [`beam_search_batch`] of one sentence.
+///
+/// # Panics
+/// If `width` is 0.
+pub fn beam_search(
+    model: &dyn Seq2Seq,
+    source: &[usize],
+    width: usize,
+    max_len: usize,
+    alpha: Float,
+) -> Hypothesis {
+    beam_search_batch(model, &[source], width, max_len, alpha).remove(0)
+}

@@ -1,0 +1,245 @@
+//! Saving and loading a trained model: its [`Translator`] (the model, both
+//! vocabularies, the task and the text settings), how far training got and
+//! the optimizer's running state.
+//!
+//! File layout (all integers little-endian):
+//!
+//! | bytes | content |
+//! |---|---|
+//! | 8 | the magic `ENCDEC01` |
+//! | 8 | header length $L$ (`u64`) |
+//! | $L$ | header: JSON with the format number (2), the task, the model's config (`config_json.rs`), both vocabularies, the text settings (lowercasing, languages, longest sentence), the training progress (for `--resume`), the optimizer state's shapes, and each parameter's name, shape and whether it is trainable (frozen pre-trained vectors stay frozen) |
+//! | $8\sum n_i$ | the parameters' values as `f64`, in header order, then the optimizer state's |
+//! | 8 | FNV-1a 64-bit hash of everything before it |
+//!
+//! Saving writes the file atomically ([`crate::files::write_atomic`]): a
+//! failure leaves an existing checkpoint as it was. A model that would not
+//! load again (non-finite weights, vocabularies that do not fit it) is not
+//! written.
+//!
+//! Loading checks each part and says what is wrong: not a checkpoint, cut
+//! short, damaged (hash mismatch), of another model kind, or inconsistent.
+//! Files of format 1 (written before the config named the Transformer's
+//! sizes `d_model` and `d_ff`) load too.
+//!
+//! Checked by `tests/seq2seq/io.rs`.
+
+use super::config_json::{config_from, config_json};
+use super::frame::{self, FORMAT, FrameError};
+pub use super::header::CheckpointError;
+use super::header::{ParamEntry, param_entries, sizes_fit, vocab_from};
+pub use super::train_state::{OptimizerState, TrainProgress};
+use super::train_state::{
+    optimizer_json, optimizer_shapes, progress_from, progress_json, text_from, text_json,
+};
+use crate::seq2seq::config::ModelKind;
+use crate::seq2seq::decode::Translator;
+use crate::seq2seq::models::build;
+use crate::seq2seq::task::Task;
+use crate::tensor::rng;
+use serde_json::{Value, json};
+use std::path::Path;
+
+/// A trained model as a file holds it.
+pub struct Checkpoint {
+    /// The model with its vocabularies, task and text settings.
+    pub translator: Translator,
+    /// How far training got (`None` for a model not trained by the pipeline).
+    pub progress: Option<TrainProgress>,
+    /// The optimizer's running state, for `--resume` (`None`: not saved).
+    pub optimizer: Option<OptimizerState>,
+}
+
+impl Checkpoint {
+    /// A checkpoint of a translator that no training has touched.
+    pub fn new(translator: Translator) -> Checkpoint {
+        Checkpoint {
+            translator,
+            progress: None,
+            optimizer: None,
+        }
+    }
+
+    /// Writes everything to `path`, atomically. (It borrows `self` mutably
+    /// only to walk the model's parameters, see [`crate::nn::Module::params`].)
+    ///
+    /// # Errors
+    /// A model that would not load again, or a file that cannot be written.
+    pub fn save(&mut self, path: &Path) -> Result<(), CheckpointError> {
+        let unsavable = |why: String| CheckpointError::Unsavable(path.to_path_buf(), why);
+        let t = &mut self.translator;
+        let c = t.model.config();
+        if (t.src_vocab.len(), t.tgt_vocab.len()) != (c.src_vocab, c.tgt_vocab) {
+            return Err(unsavable(format!(
+                "vocabularies of {} and {} words for a model of {} and {}",
+                t.src_vocab.len(),
+                t.tgt_vocab.len(),
+                c.src_vocab,
+                c.tgt_vocab
+            )));
+        }
+        let config = config_json(c);
+        let params = t.model.params();
+        if let Some(p) = params
+            .iter()
+            .find(|p| p.value.data().iter().any(|v| !v.is_finite()))
+        {
+            return Err(unsavable(format!(
+                "parameter {} holds a non-finite value (training diverged; lower --lr)",
+                p.name
+            )));
+        }
+        let header = json!({
+            "format": FORMAT,
+            "task": t.task.name(),
+            "config": config,
+            "src_vocab": t.src_vocab.tokens(),
+            "tgt_vocab": t.tgt_vocab.tokens(),
+            "text": text_json(&t.text),
+            "training": progress_json(&self.progress),
+            "optimizer": optimizer_json(&self.optimizer),
+            "params": params.iter().map(|p| json!({"name": p.name, "shape": p.shape(), "trainable": p.trainable})).collect::<Vec<_>>(),
+        });
+        let state = self
+            .optimizer
+            .iter()
+            .flat_map(|o| o.state.iter().flatten().flatten());
+        let values = params.iter().map(|p| &p.value).chain(state);
+        let bytes = frame::frame(header.to_string().as_bytes(), values);
+        crate::files::write_atomic(path, &bytes)
+            .map_err(|e| CheckpointError::Io(path.to_path_buf(), e))
+    }
+
+    /// Reads a checkpoint of any model kind.
+    ///
+    /// # Errors
+    /// An unreadable file, or one that is not a whole, consistent checkpoint
+    /// (the error says what is wrong).
+    pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
+        let bytes = std::fs::read(path).map_err(|e| CheckpointError::Io(path.to_path_buf(), e))?;
+        let framing = |e: FrameError| match e {
+            FrameError::NotACheckpoint => CheckpointError::NotACheckpoint(path.to_path_buf()),
+            FrameError::Truncated(expected) => CheckpointError::Truncated {
+                path: path.to_path_buf(),
+                expected,
+                found: bytes.len(),
+            },
+            FrameError::Corrupt(why) => CheckpointError::Corrupt(path.to_path_buf(), why),
+        };
+        let corrupt = |why: String| CheckpointError::Corrupt(path.to_path_buf(), why);
+        let (header, header_end) = frame::header(&bytes).map_err(framing)?;
+        frame::check_header_fields(&header).map_err(corrupt)?;
+        let entries = param_entries(&header).map_err(corrupt)?;
+        let optimizer = optimizer_shapes(&header["optimizer"]).map_err(corrupt)?;
+        let all_shapes = entries.iter().map(|(_, s, _)| s.as_slice()).chain(
+            optimizer
+                .iter()
+                .flat_map(|(_, s)| s.iter().flatten().flatten().map(Vec::as_slice)),
+        );
+        // Checked arithmetic: a damaged header must not overflow or allocate.
+        let stored = all_shapes
+            .map(|s| s.iter().try_fold(1usize, |n, &d| n.checked_mul(d)))
+            .try_fold(0usize, |sum, n| sum.checked_add(n?))
+            .ok_or_else(|| {
+                corrupt("the parameter shapes in the header are impossibly large".into())
+            })?;
+        frame::check_body(&bytes, header_end, stored).map_err(framing)?;
+        let translator = read_translator(&header, stored).map_err(corrupt)?;
+        let mut c = Checkpoint {
+            translator,
+            progress: progress_from(&header["training"]).map_err(corrupt)?,
+            optimizer: None,
+        };
+        let mut offset = header_end;
+        c.fill_params(&bytes, &entries, &mut offset)
+            .map_err(corrupt)?;
+        c.optimizer = optimizer.map(|(name, shapes)| OptimizerState {
+            name,
+            state: shapes
+                .iter()
+                .map(|s| {
+                    s.as_ref().map(|s| {
+                        s.iter()
+                            .map(|shape| frame::read_tensor(&bytes, &mut offset, shape))
+                            .collect()
+                    })
+                })
+                .collect(),
+        });
+        Ok(c)
+    }
+
+    /// Copies the stored parameter values into the model, which must list
+    /// the same names and shapes in the same order.
+    fn fill_params(
+        &mut self,
+        bytes: &[u8],
+        entries: &[ParamEntry],
+        offset: &mut usize,
+    ) -> Result<(), String> {
+        let model = &mut self.translator.model;
+        let kind = model.config().kind();
+        let mut params = model.params_mut();
+        if params.len() != entries.len() {
+            return Err(format!(
+                "{} parameters stored, the {kind} model has {}",
+                entries.len(),
+                params.len()
+            ));
+        }
+        for (p, (name, shape, trainable)) in params.iter_mut().zip(entries) {
+            if &p.name != name || p.shape() != shape.as_slice() {
+                return Err(format!(
+                    "stored parameter {name} {shape:?} does not match the model's {} {:?}",
+                    p.name,
+                    p.shape()
+                ));
+            }
+            let value = frame::read_tensor(bytes, offset, shape);
+            if value.data().iter().any(|v| !v.is_finite()) {
+                return Err(format!("parameter {name} holds a non-finite value"));
+            }
+            p.value = value;
+            p.trainable = *trainable;
+        }
+        Ok(())
+    }
+
+    /// Reads a checkpoint that must hold a model of kind `kind`.
+    ///
+    /// # Errors
+    /// As [`Checkpoint::load`], and a model of another kind.
+    pub fn load_as(path: &Path, kind: ModelKind) -> Result<Checkpoint, CheckpointError> {
+        let c = Checkpoint::load(path)?;
+        let found = c.translator.model.config().kind();
+        if found != kind {
+            return Err(CheckpointError::WrongKind {
+                expected: kind,
+                found,
+            });
+        }
+        Ok(c)
+    }
+}
+
+/// The header's config, task, text settings and vocabularies, and a model
+/// built for them (its values still the seed's). Before building (and
+/// allocating) the model, its largest tables must fit in the `stored`
+/// values, so a header claiming hidden $2^{62}$ is refused instead of
+/// exhausting memory.
+fn read_translator(header: &Value, stored: usize) -> Result<Translator, String> {
+    let config = config_from(&header["config"])?;
+    sizes_fit(&config, stored)?;
+    // Files written before tasks existed hold a translation model.
+    let task = match header["task"].as_str() {
+        None => Task::Translation,
+        Some(t) => t.parse::<Task>()?,
+    };
+    Ok(Translator {
+        text: text_from(&header["text"], task)?,
+        src_vocab: vocab_from(header, "src_vocab", config.src_vocab)?,
+        tgt_vocab: vocab_from(header, "tgt_vocab", config.tgt_vocab)?,
+        model: build(&config, &mut rng(0))?,
+        task,
+    })
+}

@@ -1,0 +1,218 @@
+//! A [`ModelConfig`] as the JSON that checkpoints and weights files carry.
+//!
+//! Written in layout 2, one field per size the model has:
+//!
+//! ```json
+//! {"kind": "attention", "src_vocab": 85, "tgt_vocab": 108, "dropout": 0.1,
+//!  "emb": 48, "hidden": 96, "layers": 1, "bidirectional": true, "bridge": "project"}
+//! {"kind": "transformer", "src_vocab": 85, "tgt_vocab": 108, "dropout": 0.1,
+//!  "d_model": 64, "d_ff": 128, "heads": 4, "layers": 2,
+//!  "norm_first": false, "activation": "relu", "final_norm": false}
+//! ```
+//!
+//! Read in layout 2 and in layout 1, which files written before the
+//! Transformer had its own field names hold: `emb` and `hidden` for
+//! $d_{model}$ and $d_{ff}$ too, `layers` and `heads` on every model, and
+//! the options in an `arch` object (`rnn_layers`, `bidirectional`,
+//! `bridge`, `norm_first`, `gelu`, `final_norm`; absent in the oldest).
+//!
+//! Checked by `tests/seq2seq/io.rs::configs_round_trip_through_json` and
+//! `tests/seq2seq/io.rs::files_of_layout_1_still_load`.
+
+use crate::nn::{FfnActivation, LayerOptions};
+use crate::seq2seq::config::{
+    Arch, Bridge, Directions, ModelConfig, ModelKind, RnnConfig, TransformerConfig,
+};
+use serde_json::{Value, json};
+
+/// The config in layout 2.
+pub fn config_json(c: &ModelConfig) -> Value {
+    let mut v = json!({
+        "kind": c.kind().name(), "src_vocab": c.src_vocab, "tgt_vocab": c.tgt_vocab,
+        "dropout": c.dropout,
+    });
+    let fields = match &c.arch {
+        Arch::Lstm(r) | Arch::Attention(r) => {
+            let (both, bridge) = match r.directions {
+                Directions::Forward => (false, Bridge::Concat),
+                Directions::Both(b) => (true, b),
+            };
+            json!({"emb": r.emb, "hidden": r.hidden, "layers": r.layers,
+                   "bidirectional": both, "bridge": bridge.name()})
+        }
+        Arch::Transformer(t) => json!({
+            "d_model": t.d_model, "d_ff": t.d_ff, "heads": t.heads, "layers": t.layers,
+            "norm_first": t.layer.norm_first, "activation": activation_name(t.layer.activation),
+            "final_norm": t.final_norm,
+        }),
+    };
+    if let (Some(v), Value::Object(f)) = (v.as_object_mut(), fields) {
+        v.extend(f);
+    }
+    v
+}
+
+fn activation_name(a: FfnActivation) -> &'static str {
+    match a {
+        FfnActivation::Relu => "relu",
+        FfnActivation::Gelu => "gelu",
+    }
+}
+
+/// A config from either layout (an `arch` field or an `emb` field on a
+/// Transformer marks layout 1), validated.
+///
+/// # Errors
+/// A missing field or one of the wrong type, named; an invalid config.
+pub fn config_from(v: &Value) -> Result<ModelConfig, String> {
+    let kind: ModelKind = v["kind"]
+        .as_str()
+        .ok_or("config has no model kind")?
+        .parse()?;
+    let fields = Fields(v);
+    let legacy = v.get("arch").is_some() || v.get("emb").is_some() && v.get("d_model").is_none();
+    let arch = match (kind, legacy) {
+        (ModelKind::Transformer, false) => Arch::Transformer(fields.transformer()?),
+        (ModelKind::Transformer, true) => Arch::Transformer(fields.transformer_v1()?),
+        (_, false) => rnn_arch(kind, fields.rnn()?),
+        (_, true) => rnn_arch(kind, fields.rnn_v1()?),
+    };
+    let config = ModelConfig {
+        src_vocab: fields.int("src_vocab")?,
+        tgt_vocab: fields.int("tgt_vocab")?,
+        dropout: v["dropout"]
+            .as_f64()
+            .ok_or("config field 'dropout' is missing")?,
+        arch,
+    };
+    config.validate()?;
+    Ok(config)
+}
+
+fn rnn_arch(kind: ModelKind, r: RnnConfig) -> Arch {
+    match kind {
+        ModelKind::Lstm => Arch::Lstm(r),
+        _ => Arch::Attention(r),
+    }
+}
+
+/// Typed reads of a config object's fields, each error naming the field.
+struct Fields<'a>(&'a Value);
+
+impl Fields<'_> {
+    fn int(&self, k: &str) -> Result<usize, String> {
+        self.0[k]
+            .as_u64()
+            .and_then(|x| usize::try_from(x).ok())
+            .ok_or(format!(
+                "config field '{k}' is missing or not a whole number"
+            ))
+    }
+
+    /// A flag that may be absent (then `false`).
+    fn flag(&self, value: &Value, k: &str) -> Result<bool, String> {
+        match value {
+            Value::Null => Ok(false),
+            x => x
+                .as_bool()
+                .ok_or(format!("config field '{k}' is not true or false")),
+        }
+    }
+
+    fn directions(&self, both: bool, bridge: &Value, k: &str) -> Result<Directions, String> {
+        let bridge = match bridge {
+            Value::Null => Bridge::Concat,
+            Value::String(b) => b.parse()?,
+            _ => return Err(format!("config field '{k}' is not a string")),
+        };
+        match (both, bridge) {
+            (true, b) => Ok(Directions::Both(b)),
+            (false, Bridge::Concat) => Ok(Directions::Forward),
+            (false, Bridge::Project) => {
+                Err("model config: bridge project needs a bidirectional encoder".into())
+            }
+        }
+    }
+
+    fn rnn(&self) -> Result<RnnConfig, String> {
+        let both = self.flag(&self.0["bidirectional"], "bidirectional")?;
+        Ok(RnnConfig {
+            emb: self.int("emb")?,
+            hidden: self.int("hidden")?,
+            layers: self.int("layers")?,
+            directions: self.directions(both, &self.0["bridge"], "bridge")?,
+        })
+    }
+
+    fn rnn_v1(&self) -> Result<RnnConfig, String> {
+        let arch = &self.0["arch"];
+        for k in ["norm_first", "gelu", "final_norm"] {
+            if self.flag(&arch[k], &format!("arch.{k}"))? {
+                return Err(format!(
+                    "model config: {k} is an option of the transformer, not of the LSTM models"
+                ));
+            }
+        }
+        let both = self.flag(&arch["bidirectional"], "arch.bidirectional")?;
+        let layers = match &arch["rnn_layers"] {
+            Value::Null => 1,
+            x => x
+                .as_u64()
+                .and_then(|x| usize::try_from(x).ok())
+                .ok_or("config field 'arch.rnn_layers' is not a whole number".to_string())?,
+        };
+        Ok(RnnConfig {
+            emb: self.int("emb")?,
+            hidden: self.int("hidden")?,
+            layers,
+            directions: self.directions(both, &arch["bridge"], "arch.bridge")?,
+        })
+    }
+
+    fn transformer(&self) -> Result<TransformerConfig, String> {
+        let activation = match self.0["activation"].as_str() {
+            Some("relu") => FfnActivation::Relu,
+            Some("gelu") => FfnActivation::Gelu,
+            _ => return Err("config field 'activation' must be \"relu\" or \"gelu\"".into()),
+        };
+        Ok(TransformerConfig {
+            d_model: self.int("d_model")?,
+            d_ff: self.int("d_ff")?,
+            heads: self.int("heads")?,
+            layers: self.int("layers")?,
+            layer: LayerOptions {
+                norm_first: self.flag(&self.0["norm_first"], "norm_first")?,
+                activation,
+            },
+            final_norm: self.flag(&self.0["final_norm"], "final_norm")?,
+        })
+    }
+
+    fn transformer_v1(&self) -> Result<TransformerConfig, String> {
+        let arch = &self.0["arch"];
+        let gelu = self.flag(&arch["gelu"], "arch.gelu")?;
+        let layers = arch["rnn_layers"].as_u64().unwrap_or(1);
+        let project = arch["bridge"].as_str() == Some("project");
+        let recurrent = self.flag(&arch["bidirectional"], "arch.bidirectional")? || layers > 1;
+        if recurrent || project {
+            return Err(
+                "model config: stacked or bidirectional LSTM options on a transformer".into(),
+            );
+        }
+        Ok(TransformerConfig {
+            d_model: self.int("emb")?,
+            d_ff: self.int("hidden")?,
+            heads: self.int("heads")?,
+            layers: self.int("layers")?,
+            layer: LayerOptions {
+                norm_first: self.flag(&arch["norm_first"], "arch.norm_first")?,
+                activation: if gelu {
+                    FfnActivation::Gelu
+                } else {
+                    FfnActivation::Relu
+                },
+            },
+            final_norm: self.flag(&arch["final_norm"], "arch.final_norm")?,
+        })
+    }
+}

@@ -1,0 +1,150 @@
+//! Reading a checkpoint's header: its errors, its parameter list, its
+//! vocabularies, and the size check made before any model is built.
+
+use crate::seq2seq::config::{Arch, ModelConfig, ModelKind};
+use crate::text::Vocab;
+use serde_json::Value;
+use std::fmt;
+use std::path::PathBuf;
+
+/// Why a checkpoint could not be saved or loaded.
+#[derive(Debug)]
+pub enum CheckpointError {
+    /// The file could not be read or written.
+    Io(PathBuf, std::io::Error),
+    /// The file does not start with the checkpoint magic.
+    NotACheckpoint(PathBuf),
+    /// The file ends early.
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// Bytes the header promises.
+        expected: usize,
+        /// Bytes present.
+        found: usize,
+    },
+    /// The content is damaged or inconsistent; the string says how.
+    Corrupt(PathBuf, String),
+    /// The checkpoint would not load again, so it is not written; the string says why.
+    Unsavable(PathBuf, String),
+    /// A checkpoint of another model kind.
+    WrongKind {
+        /// The kind asked for.
+        expected: ModelKind,
+        /// The kind in the file.
+        found: ModelKind,
+    },
+}
+
+impl fmt::Display for CheckpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CheckpointError::Io(p, e) => write!(f, "cannot access checkpoint {}: {e}", p.display()),
+            CheckpointError::NotACheckpoint(p) => write!(
+                f,
+                "{} is not an encdec checkpoint (wrong magic bytes)",
+                p.display()
+            ),
+            CheckpointError::Truncated {
+                path,
+                expected,
+                found,
+            } => write!(
+                f,
+                "checkpoint {} is truncated: expected {expected} bytes, found {found}",
+                path.display()
+            ),
+            CheckpointError::Corrupt(p, why) => {
+                write!(f, "checkpoint {} is corrupt: {why}", p.display())
+            }
+            CheckpointError::Unsavable(p, why) => {
+                write!(f, "not saving checkpoint {}: {why}", p.display())
+            }
+            CheckpointError::WrongKind { expected, found } => {
+                write!(
+                    f,
+                    "checkpoint holds a {found} model, not a {expected} model"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for CheckpointError {}
+
+/// The vocabulary stored under `key` in `header` (a list of tokens in id
+/// order), which must hold `size` tokens.
+pub(crate) fn vocab_from(header: &Value, key: &str, size: usize) -> Result<Vocab, String> {
+    let list = header[key]
+        .as_array()
+        .ok_or(format!("{key} is missing or not a list"))?;
+    let tokens = list
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            t.as_str()
+                .map(String::from)
+                .ok_or(format!("{key}: token {i} is {t}, not a string"))
+        })
+        .collect::<Result<Vec<String>, _>>()?;
+    let v = Vocab::from_tokens(tokens).map_err(|e| format!("{key}: {e}"))?;
+    if v.len() != size {
+        return Err(format!(
+            "{key} has {} tokens but the model expects {size}",
+            v.len()
+        ));
+    }
+    Ok(v)
+}
+
+/// Refuses a config whose largest tables would not fit in the `stored`
+/// values a file holds, before the model is built: a damaged file claiming
+/// hidden $2^{62}$ must not exhaust memory.
+pub(crate) fn sizes_fit(config: &ModelConfig, stored: usize) -> Result<(), String> {
+    let (width, inner, layers) = match &config.arch {
+        Arch::Transformer(t) => (t.d_model, t.d_ff, t.layers),
+        _ => {
+            let r = config.rnn().expect("an LSTM config");
+            (r.emb, r.hidden, r.layers)
+        }
+    };
+    let tables = [
+        (config.src_vocab, width),
+        (config.tgt_vocab, width),
+        (config.tgt_vocab, inner),
+        (width, inner),
+        (layers, 1),
+    ];
+    if tables
+        .iter()
+        .any(|&(a, b)| a.checked_mul(b).is_none_or(|n| n > stored))
+    {
+        return Err(format!(
+            "the model sizes ({config}, vocabularies {} and {}) do not fit the {stored} values stored",
+            config.src_vocab, config.tgt_vocab
+        ));
+    }
+    Ok(())
+}
+
+/// A parameter's entry in the header: name, shape, trainable.
+pub(super) type ParamEntry = (String, Vec<usize>, bool);
+
+/// The header's parameter list.
+pub(super) fn param_entries(header: &Value) -> Result<Vec<ParamEntry>, String> {
+    let list = header["params"]
+        .as_array()
+        .ok_or("header lists no parameters")?;
+    let mut entries = vec![];
+    for p in list {
+        let name = p["name"].as_str().ok_or("a parameter has no name")?;
+        let shape: Option<Vec<usize>> = p["shape"]
+            .as_array()
+            .and_then(|a| a.iter().map(|d| d.as_u64().map(|d| d as usize)).collect());
+        let shape = shape.ok_or(format!("parameter {name} has no valid shape"))?;
+        // Older files have no flag: everything was trainable.
+        let trainable = p["trainable"].as_bool().unwrap_or(true);
+        entries.push((name.to_string(), shape, trainable));
+    }
+    Ok(entries)
+}

@@ -1,0 +1,23 @@
+//! Training a model (tutorial §5.1's `compile` and `fit`): batches, one
+//! step of gradient descent cut into shards that threads run side by side,
+//! and the epochs of [`fit`].
+//!
+//! | file | what it holds |
+//! |---|---|
+//! | `config.rs` | [`TrainConfig`]: every setting of a run and its default |
+//! | `batches.rs` | shuffled, bucketed and sorted batches |
+//! | `step.rs` | [`train_step`]: forward, loss, backward, clip, update, over gradient shards |
+//! | `fit.rs` | [`fit`], [`evaluate`], [`predict`]: Keras's names |
+
+mod batches;
+mod config;
+mod fit;
+mod step;
+
+pub use batches::{batches, bucketed_batches, padding_share, real_tokens, sorted_batches};
+pub use config::{
+    ADAMW_DEFAULT_DECAY, BATCH_SIZE, Batching, DEFAULT_SHARDS, EPOCHS, OptimizerChoice,
+    TrainConfig, available_threads,
+};
+pub use fit::{EpochStats, History, Observer, Progress, evaluate, fit, predict};
+pub use step::{Tally, train_step};

@@ -1,0 +1,141 @@
+//! An exploration as data: the attention matrices with their labels as JSON
+//! or CSV (`encdec heatmap --format json|csv`), and everything the page
+//! draws as one JSON value.
+
+use crate::seq2seq::decode::{AttentionMap, Exploration};
+use serde_json::{Value, json};
+
+/// Every attention matrix, one entry per kind, layer and head:
+///
+/// ```json
+/// {"task": "translation", "model": "transformer", "input": "...", "output": "...",
+///  "source_tokens": [...], "decoder_inputs": [...], "outputs": [...],
+///  "attention": [{"kind": "encoder e-attention", "layer": 1, "head": 1,
+///                 "queries": [...], "keys": [...], "weights": [[...], ...]}, ...]}
+/// ```
+///
+/// `weights[i][j]` is how much query `i` looks at key `j` (each row
+/// sums to 1), at full precision. Layers and heads count from 1.
+/// Checked by `tests/explore.rs::json_holds_every_matrix_with_its_labels`.
+pub fn attention_json(e: &Exploration) -> Value {
+    let matrices: Vec<Value> = e
+        .attention
+        .iter()
+        .flat_map(|m| {
+            (0..m.heads()).map(move |h| {
+                json!({
+                    "kind": m.kind.name(), "layer": m.layer, "head": h + 1,
+                    "queries": m.queries, "keys": m.keys, "weights": rows(m, h, None),
+                })
+            })
+        })
+        .collect();
+    json!({
+        "task": e.task.name(), "model": e.config.kind().name(),
+        "input": e.input, "output": e.output,
+        "source_tokens": e.src_tokens, "decoder_inputs": e.decoder_inputs,
+        "outputs": e.outputs, "attention": matrices,
+    })
+}
+
+/// Every attention weight as one CSV row (tokens in double quotes, a
+/// quote inside doubled, as RFC 4180 asks; lines end in `\n`):
+/// `kind,layer,head,query_index,query,key_index,key,weight`, indices
+/// from 0 and layers and heads from 1.
+/// Checked by `tests/explore.rs::csv_has_one_row_per_weight`.
+pub fn attention_csv(e: &Exploration) -> String {
+    let mut out = String::from("kind,layer,head,query_index,query,key_index,key,weight\n");
+    for m in &e.attention {
+        let (q, k) = (m.queries.len(), m.keys.len());
+        for h in 0..m.heads() {
+            for i in 0..q {
+                for j in 0..k {
+                    let w = m.weights.data()[(h * q + i) * k + j];
+                    out.push_str(&format!(
+                        "{},{},{},{i},{},{j},{},{w}\n",
+                        m.kind.name(),
+                        m.layer,
+                        h + 1,
+                        quoted(&m.queries[i]),
+                        quoted(&m.keys[j]),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What the page draws: the header, every attention map (weights
+/// rounded to 4 decimals, which is finer than a colour shows), the steps
+/// and the beam.
+pub(super) fn page_data(e: &Exploration) -> Value {
+    let c = &e.config;
+    let maps: Vec<Value> = e
+        .attention
+        .iter()
+        .map(|m| {
+            json!({
+                "kind": m.kind.name(), "layer": m.layer, "queries": m.queries, "keys": m.keys,
+                "heads": (0..m.heads()).map(|h| rows(m, h, Some(4))).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let steps: Vec<Value> = e
+        .steps
+        .iter()
+        .map(|s| {
+            json!({
+                "read": s.read, "chosen": s.chosen, "p": round(s.probability, 4),
+                "top": s.top.iter().map(|(w, p)| json!([w, round(*p, 4)])).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let beam: Vec<Vec<Value>> = e
+        .beam_steps
+        .iter()
+        .map(|step| {
+            step.iter()
+                .map(|n| {
+                    json!({
+                        "tokens": n.tokens, "log_prob": round(n.log_prob, 3),
+                        "finished": n.finished, "best": n.on_best_path,
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    json!({
+        "task": e.task.name(), "input": e.input, "output": e.output,
+        "log_prob": round(e.log_prob, 3), "beam": e.beam,
+        "model": {
+            "kind": c.kind().name(), "sizes": c.sizes(),
+            "src_vocab": c.src_vocab, "tgt_vocab": c.tgt_vocab,
+        },
+        "source": e.src_tokens, "outputs": e.outputs,
+        "attention": maps, "steps": steps, "beam_steps": beam,
+    })
+}
+/// Head `h` of `m` as rows of numbers, rounded to `decimals` if given.
+fn rows(m: &AttentionMap, h: usize, decimals: Option<i32>) -> Vec<Vec<f64>> {
+    let (q, k) = (m.queries.len(), m.keys.len());
+    let head = &m.weights.data()[h * q * k..(h + 1) * q * k];
+    head.chunks(k)
+        .map(|r| {
+            r.iter()
+                .map(|&w| decimals.map_or(w, |d| round(w, d)))
+                .collect()
+        })
+        .collect()
+}
+
+/// `x` rounded to `decimals` places.
+fn round(x: f64, decimals: i32) -> f64 {
+    let f = 10f64.powi(decimals);
+    (x * f).round() / f
+}
+
+/// A CSV field in double quotes, a quote inside doubled.
+fn quoted(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
