@@ -12,8 +12,8 @@ transcript's own lines as standard input (those that are not `bot:` replies or t
 fixed lines) and its output must equal the transcript.
 
 Not run here, because .ci/run runs them as steps of their own: `cargo test --release`, the
-notebooks and their setup, the API docs, and the block after `<!-- ci: own-data -->`
-(scripts/readme_block.sh). The fixture scripts rewrite tests/fixtures/; afterwards every
+notebooks and their setup, the API docs and their formula check, and the block after
+`<!-- ci: own-data -->` (scripts/readme_block.sh). The fixture scripts rewrite tests/fixtures/; afterwards every
 regenerated fixture (JSON, or safetensors read as its metadata and tensors) must hold what the repository's holds: the same structure, the same integers
 and strings, and floats equal to within 1e-12 (1 + |x|). Not byte for byte: PyTorch's kernels differ
 from one CPU to another in the last bits (about 1e-15 here, against the 1e-9 the tests ask for).
@@ -37,6 +37,7 @@ RUN_ELSEWHERE = (
     "pip install nbclient",
     "python3 scripts/run_notebooks.py",
     "bash scripts/doc.sh",
+    "python3 scripts/docs/katex_check.py",
 )
 
 
