@@ -3,7 +3,7 @@
 //!
 //! `cargo bench --bench matmul` prints one line per size:
 //! `matmul n=256 encdec_gflops=... reference_gflops=...`.
-//! `scripts/bench_matmul.py` runs this and numpy/OpenBLAS side by side.
+//! `scripts/bench/matmul.py` runs this and numpy/OpenBLAS side by side.
 
 use encdec::tensor::{Tensor, gemm, gemm_reference, rng};
 use std::hint::black_box;

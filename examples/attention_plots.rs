@@ -13,7 +13,7 @@
 use std::error::Error;
 use std::path::PathBuf;
 
-use encdec::plot::{attention_heads, attention_heatmap, line_chart};
+use encdec::viz::{attention_heads, attention_heatmap, line_chart};
 use encdec::tensor::Tensor;
 
 /// Row-wise softmax of a `[rows, cols]` score matrix given as a function.

@@ -10,8 +10,10 @@
 //! about √d), without it with norm about 1, against a positional-encoding
 //! row's √(d/2). `docs/ch4-2-self-attention.md` quotes this example's output.
 
-use encdec::seq2seq::pipeline::{bleu, default_model, default_training, translation_data};
-use encdec::seq2seq::{ModelKind, TransformerSeq2Seq, fit};
+use encdec::pipeline::{bleu, default_model, default_training, translation_data};
+use encdec::seq2seq::config::ModelKind;
+use encdec::seq2seq::models::TransformerSeq2Seq;
+use encdec::seq2seq::train::fit;
 use encdec::tensor::rng;
 use std::time::Instant;
 

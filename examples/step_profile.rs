@@ -13,7 +13,8 @@
 use encdec::autograd::Tape;
 use encdec::checks::bench::{bench_batch, bench_config};
 use encdec::optim::{Adam, Optimizer};
-use encdec::seq2seq::{ModelKind, build};
+use encdec::seq2seq::config::ModelKind;
+use encdec::seq2seq::models::build;
 use encdec::tensor::rng;
 use std::time::Instant;
 
@@ -38,7 +39,7 @@ fn main() {
         let mut times = vec![];
         for _ in 0..steps + 5 {
             let t0 = Instant::now();
-            encdec::seq2seq::train_step(model.as_mut(), &batch, &mut opt, 1e-3, None, &mut r);
+            encdec::seq2seq::train::train_step(model.as_mut(), &batch, &mut opt, 1e-3, None, &mut r);
             times.push(t0.elapsed().as_secs_f64() * 1e3);
         }
         times.drain(..5);

@@ -1,4 +1,4 @@
-//! Writes the pictures that teach (`encdec::plot::write_teaching_pictures`):
+//! Writes the pictures that teach (`encdec::viz::write_teaching_pictures`):
 //! the causal and padding masks, the positional encoding, and the gradient
 //! norm through time of an RNN and two LSTMs. No training; under a second.
 //!
@@ -10,7 +10,7 @@
 use std::error::Error;
 use std::path::PathBuf;
 
-use encdec::plot::{TeachingData, write_teaching_pictures};
+use encdec::viz::{TeachingData, write_teaching_pictures};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);

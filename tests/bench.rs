@@ -7,7 +7,7 @@ use encdec::checks::bench::{
     multiply_adds, time_steps,
 };
 use encdec::checks::heap::{CountingAlloc, peak_during};
-use encdec::seq2seq::ModelKind;
+use encdec::seq2seq::config::ModelKind;
 use std::alloc::System;
 use std::sync::{Mutex, MutexGuard};
 

@@ -7,11 +7,15 @@
 //! gives the page long and odd words and measures every label once laid
 //! out.
 
+#[path = "support/model_support.rs"]
 mod model_support;
 
 use encdec::corpora::FOX_EN;
 use encdec::explore::{Exploration, ExploreOptions};
-use encdec::seq2seq::{Checkpoint, ModelConfig, ModelKind, Task, build};
+use encdec::seq2seq::io::Checkpoint;
+use encdec::seq2seq::config::{ModelConfig, ModelKind};
+use encdec::seq2seq::task::Task;
+use encdec::seq2seq::models::build;
 use encdec::tensor::rng;
 use encdec::text::{SPECIALS, Vocab};
 use model_support::{fox_vocabs, tiny_config};
@@ -215,7 +219,7 @@ fn odd_checkpoint(kind: ModelKind, seed: u64) -> Checkpoint {
         arch: Default::default(),
     };
     let model = build(&config, &mut rng(seed)).unwrap();
-    Checkpoint::new(model, vocab.clone(), vocab, Task::Translation)
+    Checkpoint::new(Translator::new(model, vocab.clone(), vocab, Task::Translation))
 }
 
 /// The value of `attr="…"` in `dom` (the probe's counts hold no quote).

@@ -1,5 +1,5 @@
 //! The training-step benchmark behind `encdec bench`, in the two
-//! configurations that `scripts/bench_torch.py` measures in PyTorch, at any
+//! configurations that `scripts/bench/torch_steps.py` measures in PyTorch, at any
 //! sequence length; `growth.rs` says how its time grows as the length doubles.
 
 use super::growth::{growth, growth_words};

@@ -55,6 +55,6 @@ pub use options::{
 };
 pub use prepare::{Prepared, builtin_split, every_bot_turn, prepare};
 pub use teaching::{GRADIENT_SETUP, PADDING_BATCH, PE_SHAPE, teaching_data};
-pub use train::{RunError, TrainOutcome, model_config, train};
+pub use train::{RunError, TrainOutcome, model_config, train, train_config};
 pub use weights::{ExportOptions, ImportOptions, export, import};
 pub use word_vectors::{Learnt, Method, VectorOptions, Word2VecOptions, learn_vectors};

@@ -14,7 +14,7 @@ use crate::seq2seq::io::{Checkpoint, OptimizerState, load_vectors};
 use crate::seq2seq::models::{Seq2Seq, build};
 use crate::seq2seq::train::{
     ADAMW_DEFAULT_DECAY, Batching, History, OptimizerChoice, Progress, TrainConfig,
-    bucketed_batches, fit, padding_share,
+    bucketed_batches, fit_with, padding_share,
 };
 use crate::tensor::rng;
 use crate::wordvec::WordVectors;
@@ -64,7 +64,10 @@ pub fn train(
         c.kind(),
         c.sizes()
     )));
-    let config = train_config(o, &data)?;
+    if data.valid.is_empty() && o.run.patience.is_some() {
+        return Err("--patience needs validation data, and there is none: give --valid, or a corpus of at least 10 pairs".into());
+    }
+    let config = train_config(o);
     if config.batching == Batching::Bucketed {
         let sample = bucketed_batches(&data.train, config.batch_size, &mut rng(config.seed));
         observer(note(format!(
@@ -74,7 +77,7 @@ pub fn train(
     }
     let mut opt = optimizer(&config, state.clone(), model.as_mut())?;
     let mut keeper = Keeper::new(o, &data, model.as_mut(), (start, state))?;
-    let history = fit(
+    let history = fit_with(
         model.as_mut(),
         (&data.train, &data.valid),
         &config,
@@ -207,8 +210,10 @@ fn new_model(
     Ok(model)
 }
 
-/// The training settings: the model kind's defaults and the options over them.
-fn train_config(o: &TrainOptions, data: &Prepared) -> Result<TrainConfig, RunError> {
+/// The training settings: the model kind's defaults ([`TrainConfig::new`])
+/// and the options over them (the optimizer from `--adamw` and
+/// `--weight-decay`, the rate's peak from `--lr`, `--clip 0` for none).
+pub fn train_config(o: &TrainOptions) -> TrainConfig {
     let r: &RunOptions = &o.run;
     let mut config = TrainConfig::new(o.model);
     if let Some(lr) = r.lr {
@@ -234,10 +239,7 @@ fn train_config(o: &TrainOptions, data: &Prepared) -> Result<TrainConfig, RunErr
     if let DataSource::Files { .. } = o.source() {
         config.batching = Batching::Bucketed;
     }
-    if data.valid.is_empty() && r.patience.is_some() {
-        return Err("--patience needs validation data, and there is none: give --valid, or a corpus of at least 10 pairs".into());
-    }
-    Ok(config)
+    config
 }
 
 /// A fresh optimizer of the config's kind, holding a resumed `state`.

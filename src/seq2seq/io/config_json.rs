@@ -59,8 +59,9 @@ fn activation_name(a: FfnActivation) -> &'static str {
     }
 }
 
-/// A config from either layout (an `arch` field or an `emb` field on a
-/// Transformer marks layout 1), validated.
+/// A config from either layout, validated. Layout 2 always names the
+/// LSTM models' `bidirectional` and the Transformer's `d_model`; a config
+/// without them is in layout 1.
 ///
 /// # Errors
 /// A missing field or one of the wrong type, named; an invalid config.
@@ -70,7 +71,10 @@ pub fn config_from(v: &Value) -> Result<ModelConfig, String> {
         .ok_or("config has no model kind")?
         .parse()?;
     let fields = Fields(v);
-    let legacy = v.get("arch").is_some() || v.get("emb").is_some() && v.get("d_model").is_none();
+    let legacy = match kind {
+        ModelKind::Transformer => v.get("d_model").is_none(),
+        _ => v.get("bidirectional").is_none(),
+    };
     let arch = match (kind, legacy) {
         (ModelKind::Transformer, false) => Arch::Transformer(fields.transformer()?),
         (ModelKind::Transformer, true) => Arch::Transformer(fields.transformer_v1()?),

@@ -1,5 +1,5 @@
 //! The tutorial's §5.1 Keras model, loaded: its weights, saved as
-//! safetensors under Keras's own names by `scripts/keras_weights.py`,
+//! safetensors under Keras's own names by `scripts/weights/keras_weights.py`,
 //! become encdec's `lstm` model (`encdec import --keras FILE --out M.ckpt`).
 //!
 //! # The mapping
@@ -21,7 +21,7 @@
 //! | `decoder_dense/kernel` | `[H, Vt]` | `decoder.output.weight` | `[Vt, H]` | transposed |
 //! | `decoder_dense/bias` | `[Vt]` | `decoder.output.bias` | `[Vt]` | as is |
 //!
-//! The Keras layer names are the ones `scripts/keras_weights.py` gives
+//! The Keras layer names are the ones `scripts/weights/keras_weights.py` gives
 //! (`encoder_embedding`, `encoder_lstm`, `decoder_embedding`,
 //! `decoder_lstm`, `decoder_dense`); a model built with other names loads
 //! once its layers are renamed. The `Dense` layer's softmax is encdec's

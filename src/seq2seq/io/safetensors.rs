@@ -142,7 +142,7 @@ pub fn export(c: &mut Translator, path: &Path) -> Result<(), WeightsError> {
     crate::files::write_atomic(path, &bytes).map_err(|e| error(path, format!("cannot write: {e}")))
 }
 
-/// Reads a model written by [`export`] (or by `scripts/torch_weights.py`)
+/// Reads a model written by [`export`] (or by `scripts/weights/torch_weights.py`)
 /// into a [`Checkpoint`] with no training progress.
 ///
 /// # Errors

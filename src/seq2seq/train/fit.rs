@@ -137,9 +137,39 @@ pub fn evaluate(model: &dyn Seq2Seq, examples: &[Example], batch_size: usize) ->
     (all.loss(), all.accuracy())
 }
 
-/// Trains `model` on `train` for `config.epochs` epochs and evaluates on
-/// `valid` after each: Keras's `fit`. The batches are shuffled each epoch
-/// with a seeded generator, so the same seed gives the same bits.
+/// Trains `model` on `train` for `config.epochs` epochs from scratch, with
+/// a fresh optimizer of `config`'s kind, and evaluates on `valid` after each
+/// epoch: Keras's `fit`. The batches are shuffled each epoch with a seeded
+/// generator, so the same seed gives the same bits. [`fit_with`] is the
+/// same loop with a resumed start, an observer and a call after each epoch.
+///
+/// # Panics
+/// If `config.batch_size` is 0.
+pub fn fit(
+    model: &mut dyn Seq2Seq,
+    train: &[Example],
+    valid: &[Example],
+    config: &TrainConfig,
+) -> History {
+    let mut opt = config.optimizer.build();
+    let never = |_: &mut dyn Seq2Seq, _: &EpochStats, _: &dyn Optimizer| {
+        Ok::<(), std::convert::Infallible>(())
+    };
+    match fit_with(
+        model,
+        (train, valid),
+        config,
+        (None, opt.as_mut()),
+        &mut |_| {},
+        never,
+    ) {
+        Ok(h) => h,
+        Err(e) => match e {},
+    }
+}
+
+/// [`fit`] from `start` (`None`: from scratch), with the optimizer `opt`,
+/// which may hold a restored state, telling `observer` how it goes.
 ///
 /// Training starts from `start` (`None`: from scratch; a resumed run
 /// continues the numbering of epochs and steps, the learning-rate
@@ -155,7 +185,7 @@ pub fn evaluate(model: &dyn Seq2Seq, examples: &[Example], batch_size: usize) ->
 ///
 /// # Panics
 /// If `config.batch_size` is 0.
-pub fn fit<E>(
+pub fn fit_with<E>(
     model: &mut dyn Seq2Seq,
     (train, valid): (&[Example], &[Example]),
     config: &TrainConfig,

@@ -19,5 +19,5 @@ pub use config::{
     ADAMW_DEFAULT_DECAY, BATCH_SIZE, Batching, DEFAULT_SHARDS, EPOCHS, OptimizerChoice,
     TrainConfig, available_threads,
 };
-pub use fit::{EpochStats, History, Observer, Progress, evaluate, fit, predict};
+pub use fit::{EpochStats, History, Observer, Progress, evaluate, fit, fit_with, predict};
 pub use step::{Tally, train_step};

@@ -1,0 +1,7 @@
+//! The tests of `src/docs` (see the list of modules below).
+
+mod captions;
+mod katex_source;
+mod ledger;
+mod options_page;
+mod readme;

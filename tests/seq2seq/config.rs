@@ -1,0 +1,188 @@
+//! A model's config (`src/seq2seq/config.rs`) and its JSON
+//! (`src/seq2seq/io/config_json.rs`): each model has only the fields that
+//! mean something for it; configs survive JSON in layout 2; layout 1, as
+//! checkpoints and weights files written before it hold, still reads; a
+//! malformed field is refused with its name.
+
+use encdec::nn::{FfnActivation, LayerOptions};
+use encdec::seq2seq::config::{
+    Arch, Bridge, Directions, ModelConfig, ModelKind, RnnConfig, TransformerConfig,
+};
+use encdec::seq2seq::io::{config_from, config_json};
+use serde_json::json;
+
+fn rnn(kind: ModelKind, layers: usize, directions: Directions) -> ModelConfig {
+    let r = RnnConfig {
+        emb: 6,
+        hidden: 10,
+        layers,
+        directions,
+    };
+    let arch = match kind {
+        ModelKind::Lstm => Arch::Lstm(r),
+        _ => Arch::Attention(r),
+    };
+    ModelConfig {
+        src_vocab: 11,
+        tgt_vocab: 13,
+        dropout: 0.2,
+        arch,
+    }
+}
+
+fn transformer(norm_first: bool, activation: FfnActivation, final_norm: bool) -> ModelConfig {
+    ModelConfig {
+        src_vocab: 11,
+        tgt_vocab: 13,
+        dropout: 0.0,
+        arch: Arch::Transformer(TransformerConfig {
+            d_model: 8,
+            d_ff: 12,
+            heads: 2,
+            layers: 3,
+            layer: LayerOptions {
+                norm_first,
+                activation,
+            },
+            final_norm,
+        }),
+    }
+}
+
+#[test]
+fn configs_round_trip_through_json() {
+    let configs = [
+        rnn(ModelKind::Lstm, 1, Directions::Forward),
+        rnn(ModelKind::Attention, 3, Directions::Both(Bridge::Project)),
+        rnn(ModelKind::Lstm, 2, Directions::Both(Bridge::Concat)),
+        transformer(false, FfnActivation::Relu, false),
+        transformer(true, FfnActivation::Gelu, true),
+    ];
+    for c in configs {
+        let v = config_json(&c);
+        assert_eq!(config_from(&v).unwrap(), c, "{v}");
+    }
+}
+
+#[test]
+fn layout_2_names_only_what_each_model_has() {
+    let v = config_json(&rnn(ModelKind::Attention, 2, Directions::Both(Bridge::Project)));
+    let want = json!({"kind": "attention", "src_vocab": 11, "tgt_vocab": 13, "dropout": 0.2,
+        "emb": 6, "hidden": 10, "layers": 2, "bidirectional": true, "bridge": "project"});
+    assert_eq!(v, want);
+    let v = config_json(&transformer(true, FfnActivation::Gelu, false));
+    let want = json!({"kind": "transformer", "src_vocab": 11, "tgt_vocab": 13, "dropout": 0.0,
+        "d_model": 8, "d_ff": 12, "heads": 2, "layers": 3,
+        "norm_first": true, "activation": "gelu", "final_norm": false});
+    assert_eq!(v, want);
+}
+
+#[test]
+fn files_of_layout_1_still_load() {
+    // As a69e63b wrote them: the Transformer's d_model and d_ff in "emb" and
+    // "hidden", "layers" and "heads" on every model, the options in "arch".
+    let lstm = json!({"kind": "attention", "src_vocab": 11, "tgt_vocab": 13, "emb": 6,
+        "hidden": 10, "layers": 2, "heads": 4, "dropout": 0.2,
+        "arch": {"rnn_layers": 3, "bidirectional": true, "bridge": "project",
+                 "norm_first": false, "gelu": false, "final_norm": false}});
+    assert_eq!(
+        config_from(&lstm).unwrap(),
+        rnn(ModelKind::Attention, 3, Directions::Both(Bridge::Project))
+    );
+    let tf = json!({"kind": "transformer", "src_vocab": 11, "tgt_vocab": 13, "emb": 8,
+        "hidden": 12, "layers": 3, "heads": 2, "dropout": 0.0,
+        "arch": {"rnn_layers": 1, "bidirectional": false, "bridge": "concat",
+                 "norm_first": true, "gelu": true, "final_norm": true}});
+    assert_eq!(
+        config_from(&tf).unwrap(),
+        transformer(true, FfnActivation::Gelu, true)
+    );
+    // The oldest files have no "arch": every option at its default, one LSTM layer.
+    let oldest = json!({"kind": "lstm", "src_vocab": 11, "tgt_vocab": 13, "emb": 6,
+        "hidden": 10, "layers": 2, "heads": 4, "dropout": 0.2});
+    assert_eq!(
+        config_from(&oldest).unwrap(),
+        rnn(ModelKind::Lstm, 1, Directions::Forward)
+    );
+}
+
+#[test]
+fn malformed_fields_are_refused_with_their_names() {
+    let base = config_json(&rnn(ModelKind::Lstm, 1, Directions::Forward));
+    let with = |k: &str, v: serde_json::Value| {
+        let mut c = base.clone();
+        c[k] = v;
+        c
+    };
+    for (c, named) in [
+        (with("emb", json!("six")), "'emb'"),
+        (with("bidirectional", json!(1)), "'bidirectional'"),
+        (with("bridge", json!("sum")), "unknown bridge 'sum'"),
+        (with("kind", json!("gru")), "unknown model 'gru'"),
+        (with("hidden", json!(0)), "hidden must be at least 1"),
+        (with("layers", json!(17)), "from 1 to 16"),
+    ] {
+        let e = config_from(&c).unwrap_err();
+        assert!(e.contains(named), "{c}: {e}");
+    }
+    let project_alone = with("bridge", json!("project"));
+    assert!(config_from(&project_alone).unwrap_err().contains("bidirectional"));
+    let tf = config_json(&transformer(false, FfnActivation::Relu, false));
+    let mut bad = tf.clone();
+    bad["activation"] = json!("tanh");
+    assert!(config_from(&bad).unwrap_err().contains("'activation'"));
+    let mut bad = tf;
+    bad["heads"] = json!(3);
+    assert!(config_from(&bad).unwrap_err().contains("divide d_model"));
+    // Layout 1 refuses an option of the other family, as it always did.
+    let v1 = json!({"kind": "lstm", "src_vocab": 11, "tgt_vocab": 13, "emb": 6, "hidden": 10,
+        "layers": 1, "heads": 1, "dropout": 0.0, "arch": {"gelu": true}});
+    assert!(config_from(&v1).unwrap_err().contains("gelu is an option of the transformer"));
+}
+
+#[test]
+fn the_defaults_are_stated_once_in_model_config_new() {
+    let c = ModelConfig::new(ModelKind::Attention, 85, 108);
+    assert_eq!(c.rnn(), Some(&RnnConfig { emb: 48, hidden: 96, layers: 1, directions: Directions::Forward }));
+    assert_eq!(c.dropout, 0.1);
+    let t = ModelConfig::new(ModelKind::Transformer, 85, 108);
+    let tc = t.transformer().unwrap();
+    assert_eq!((tc.d_model, tc.d_ff, tc.heads, tc.layers), (64, 128, 4, 2));
+    assert_eq!(tc.layer, LayerOptions::default());
+    assert!(!tc.final_norm && t.rnn().is_none());
+    assert_eq!(t.kind(), ModelKind::Transformer);
+    assert_eq!(
+        t.to_string(),
+        "transformer (d_model 64, d_ff 128, 4 heads, 2+2 layers, dropout 0.1)"
+    );
+    assert_eq!(c.to_string(), "attention (emb 48, hidden 96, dropout 0.1)");
+}
+
+#[test]
+fn encdec_gradcheck_lists_the_layers_of_every_option() {
+    // `encdec gradcheck` prints one row per op case and layer case
+    // (tests/cli/basics.rs checks that each row is there and ok); these are
+    // the cases of the architecture options, which must not drop out.
+    let layers: Vec<&str> = encdec::checks::layers::layer_cases()
+        .iter()
+        .map(|c| c.name)
+        .collect();
+    for name in [
+        "lstm_stack",
+        "lstm_stack_steps",
+        "scaled_dot_float_mask",
+        "mha_float_mask",
+        "mha_kdim_vdim_no_bias",
+        "encoder_layer_pre_norm_gelu",
+        "decoder_layer_pre_norm_gelu",
+        "encoder_stack_final_norm",
+        "decoder_stack_final_norm",
+    ] {
+        assert!(layers.contains(&name), "{name} is not in {layers:?}");
+    }
+    let ops: Vec<&str> = encdec::checks::ops::op_cases()
+        .iter()
+        .map(|c| c.name)
+        .collect();
+    assert!(ops.contains(&"gelu"), "{ops:?}");
+}

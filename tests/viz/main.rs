@@ -1,0 +1,13 @@
+//! The tests of `src/viz` (see the list of modules below).
+
+mod bad_input;
+mod dual;
+mod explorer;
+mod labels;
+#[path = "../support/model_support.rs"]
+mod model_support;
+mod pictures;
+#[path = "../support/plot_support.rs"]
+mod plot_support;
+mod scatter;
+mod teaching;
