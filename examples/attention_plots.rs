@@ -13,8 +13,8 @@
 use std::error::Error;
 use std::path::PathBuf;
 
-use encdec::viz::{attention_heads, attention_heatmap, line_chart};
 use encdec::tensor::Tensor;
+use encdec::viz::{attention_heads, attention_heatmap, line_chart};
 
 /// Row-wise softmax of a `[rows, cols]` score matrix given as a function.
 fn softmax_rows(rows: usize, cols: usize, score: impl Fn(usize, usize) -> f64) -> Vec<f64> {

@@ -10,10 +10,13 @@
 //! about √d), without it with norm about 1, against a positional-encoding
 //! row's √(d/2). `docs/ch4-2-self-attention.md` quotes this example's output.
 
-use encdec::pipeline::{bleu, default_model, default_training, translation_data};
-use encdec::seq2seq::config::ModelKind;
+use encdec::pipeline::{TrainOptions, prepare};
+use encdec::seq2seq::config::{ModelConfig, ModelKind};
+use encdec::seq2seq::decode::Translator;
+use encdec::seq2seq::eval::evaluate_pairs;
 use encdec::seq2seq::models::TransformerSeq2Seq;
-use encdec::seq2seq::train::fit;
+use encdec::seq2seq::task::Task;
+use encdec::seq2seq::train::{TrainConfig, fit};
 use encdec::tensor::rng;
 use std::time::Instant;
 
@@ -27,17 +30,16 @@ fn main() {
         .collect();
     let epochs = args.first().copied().unwrap_or(6);
     let seeds = args.get(1).copied().unwrap_or(2) as u64;
-    let data = translation_data(6000, 0);
-    let config = default_model(
+    let options = TrainOptions::new(Task::Translation, ModelKind::Transformer);
+    let data = prepare(&options, None, &mut |_| {}).expect("the built-in corpus");
+    let config = ModelConfig::new(
         ModelKind::Transformer,
         data.src_vocab.len(),
         data.tgt_vocab.len(),
     );
-    let d = config.emb as f64;
-    println!(
-        "Transformer, d_model {}, {epochs} epochs, built-in corpus of 6000 pairs",
-        config.emb
-    );
+    let d_model = config.src_embedding_width();
+    let d = d_model as f64;
+    println!("Transformer, d_model {d_model}, {epochs} epochs, built-in corpus of 6000 pairs");
     println!("| scale | seed | validation loss | test BLEU-4 | seconds |");
     println!("|---|---|---|---|---|");
     for (label, scale) in [("√d_model", d.sqrt()), ("1", 1.0)] {
@@ -45,14 +47,15 @@ fn main() {
             let start = Instant::now();
             let mut model = TransformerSeq2Seq::new(config.clone(), &mut rng(seed));
             model.embedding_scale = scale;
-            let history = fit(
-                &mut model,
-                &data.train,
-                &data.valid,
-                &default_training(ModelKind::Transformer, epochs, 32, seed),
-            );
+            let mut training = TrainConfig::new(ModelKind::Transformer);
+            (training.epochs, training.seed) = (epochs, seed);
+            let history = fit(&mut model, &data.train, &data.valid, &training);
             let valid = history.epochs.last().map_or(f64::NAN, |e| e.valid_loss);
-            let (score, _) = bleu(&model, &data.tgt_vocab, &data.test, 64);
+            let (src, tgt) = (data.src_vocab.clone(), data.tgt_vocab.clone());
+            let t = Translator::new(Box::new(model), src, tgt, Task::Translation);
+            let score = evaluate_pairs(&t, &data.test, 1, 64)
+                .expect("finite scores")
+                .bleu4;
             println!(
                 "| {label} | {seed} | {valid:.4} | {score:.4} | {:.0} |",
                 start.elapsed().as_secs_f64()

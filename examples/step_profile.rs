@@ -3,7 +3,7 @@
 //! (`lstm` or `transformer`, as `encdec bench`), one thread.
 //!
 //! With a third argument `threads` above 1 it times whole data-parallel
-//! steps (`train_step` after `parallel::set_threads`) instead of the phases.
+//! steps (`train_step` with as many shards as threads) instead of the phases.
 //!
 //! ```sh
 //! cargo run --release --example step_profile -- lstm 200
@@ -35,11 +35,20 @@ fn main() {
     let mut r = rng(2);
     let threads: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1);
     if threads > 1 {
-        encdec::parallel::set_threads(threads);
+        let mut config = encdec::seq2seq::train::TrainConfig::new(kind);
+        config.schedule = encdec::optim::Schedule::Constant(1e-3);
+        (config.clip, config.shards, config.threads) = (None, threads, threads);
         let mut times = vec![];
-        for _ in 0..steps + 5 {
+        for step in 1..=steps + 5 {
             let t0 = Instant::now();
-            encdec::seq2seq::train::train_step(model.as_mut(), &batch, &mut opt, 1e-3, None, &mut r);
+            encdec::seq2seq::train::train_step(
+                model.as_mut(),
+                &batch,
+                &mut opt,
+                &config,
+                step,
+                &mut r,
+            );
             times.push(t0.elapsed().as_secs_f64() * 1e3);
         }
         times.drain(..5);

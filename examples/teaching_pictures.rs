@@ -10,7 +10,8 @@
 use std::error::Error;
 use std::path::PathBuf;
 
-use encdec::viz::{TeachingData, write_teaching_pictures};
+use encdec::pipeline::teaching_data;
+use encdec::viz::write_teaching_pictures;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().skip(1);
@@ -21,7 +22,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     );
     let extension = args.next().unwrap_or_else(|| "png".into());
     std::fs::create_dir_all(&dir)?;
-    let data = TeachingData::new()?;
+    let data = teaching_data()?;
     for path in write_teaching_pictures(&dir, &data, &extension)? {
         println!("wrote {}", path.display());
     }

@@ -8,7 +8,7 @@
 //! folder, a wrong extension or two outputs on one path before hours of
 //! training are spent.
 //!
-//! Checked by `tests/files.rs`.
+//! Checked by `tests/core/files.rs`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -11,13 +11,13 @@
 mod model_support;
 
 use encdec::corpora::FOX_EN;
-use encdec::explore::{Exploration, ExploreOptions};
-use encdec::seq2seq::io::Checkpoint;
-use encdec::seq2seq::config::{ModelConfig, ModelKind};
-use encdec::seq2seq::task::Task;
+use encdec::seq2seq::config::ModelKind;
+use encdec::seq2seq::decode::{Exploration, ExploreOptions, Translator};
 use encdec::seq2seq::models::build;
+use encdec::seq2seq::task::Task;
 use encdec::tensor::rng;
 use encdec::text::{SPECIALS, Vocab};
+use encdec::viz::explorer::to_html;
 use model_support::{fox_vocabs, tiny_config};
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -105,14 +105,14 @@ fn every_layer_head_and_step_is_on_the_page_with_no_script_error() {
     ] {
         let config = tiny_config(kind, src.len(), tgt.len(), 2);
         let model = build(&config, &mut rng(11)).unwrap();
-        let c = Checkpoint::new(model, src.clone(), tgt.clone(), Task::Translation);
+        let c = Translator::new(model, src.clone(), tgt.clone(), Task::Translation);
         let options = ExploreOptions {
             beam,
             ..ExploreOptions::default()
         };
         let e = Exploration::new(&c, FOX_EN, &options).unwrap();
         let name = format!("{kind}-{beam}");
-        let (dom, stderr) = load(&e.to_html(), &name, 800);
+        let (dom, stderr) = load(&to_html(&e), &name, 800);
         let html = attributes(&dom[dom.find("<html").unwrap() + 5..dom.find("<head").unwrap()]);
         assert!(
             !html.iter().any(|(k, _)| k == "data-errors"),
@@ -204,22 +204,12 @@ const PROBE: &str = r#"<script>
 
 /// A checkpoint of an untrained model whose target words are all odd, so
 /// that its output, its steps and its beam are full of them.
-fn odd_checkpoint(kind: ModelKind, seed: u64) -> Checkpoint {
+fn odd_checkpoint(kind: ModelKind, seed: u64) -> Translator {
     let tokens = SPECIALS.iter().chain(ODD.iter()).map(|w| w.to_string());
     let vocab = Vocab::from_tokens(tokens.collect()).unwrap();
-    let config = ModelConfig {
-        kind,
-        src_vocab: vocab.len(),
-        tgt_vocab: vocab.len(),
-        emb: 8,
-        hidden: 8,
-        layers: 1,
-        heads: 2,
-        dropout: 0.0,
-        arch: Default::default(),
-    };
+    let config = model_support::sized(kind, (vocab.len(), vocab.len()), (8, 8), (1, 2), 0.0);
     let model = build(&config, &mut rng(seed)).unwrap();
-    Checkpoint::new(Translator::new(model, vocab.clone(), vocab, Task::Translation))
+    Translator::new(model, vocab.clone(), vocab, Task::Translation)
 }
 
 /// The value of `attr="…"` in `dom` (the probe's counts hold no quote).
@@ -248,7 +238,7 @@ fn long_and_odd_words_are_not_cut_off_shrunk_or_piled_up() {
             .find(|e| e.outputs.iter().any(|w| w.len() > 20))
             .expect("some seed writes a long word");
         for width in [400, 1400] {
-            let page = e.to_html().replace("</body>", PROBE);
+            let page = to_html(&e).replace("</body>", PROBE);
             let (dom, _) = load(&page, &format!("odd-{kind}-{width}"), width);
             if dom.contains("data-errors=\"") {
                 panic!("{kind} {width}: {}", attribute(&dom, "data-errors"));

@@ -21,7 +21,7 @@
 //!   Cheap for large inputs. A wrong gradient shows along almost every
 //!   random direction, but only as much as its error: one whose error stays
 //!   within `atol + rtol·|n|` along the directions drawn passes (full mode
-//!   compares every entry). `tests/gradcheck_checker.rs` makes both modes
+//!   compares every entry). `tests/core/gradcheck_checker.rs` makes both modes
 //!   fail on wrong backward passes.
 
 use super::tape::{Tape, Var};

@@ -1,5 +1,5 @@
 //! One gradient-check case per operation, shared by `encdec gradcheck` and
-//! by the property tests in `tests/ops_gradcheck.rs`.
+//! by the property tests in `tests/core/ops_gradcheck.rs`.
 //!
 //! A case gives its inputs' shapes as a function of three sizes `d`, the
 //! range its inputs must stay in (away from kinks and poles), and the
@@ -39,7 +39,7 @@ pub type CaseFn = for<'t> fn(&'t Tape, &[Var<'t>]) -> Var<'t>;
 /// One operation's gradient check.
 #[derive(Clone, Copy)]
 pub struct OpCase {
-    /// The op's name; its property test is `tests/ops_gradcheck.rs::<name>_gradcheck`.
+    /// The op's name; its property test is `tests/core/ops_gradcheck.rs::<name>_gradcheck`.
     pub name: &'static str,
     /// Input shapes from three sizes, each at least 1.
     pub shapes: fn([usize; 3]) -> Vec<Vec<usize>>,
@@ -108,7 +108,7 @@ fn case(
 /// more; the other rows cycle through the classes 1, 3, 5, … (mod
 /// `classes - 1`, plus one).
 ///
-/// Checked by `tests/gradcheck_checker.rs::the_cross_entropy_case_exercises_the_ignored_class`.
+/// Checked by `tests/core/gradcheck_checker.rs::the_cross_entropy_case_exercises_the_ignored_class`.
 pub fn ce_targets(rows: usize, classes: usize) -> Vec<usize> {
     (0..rows)
         .map(|r| match (r, classes) {

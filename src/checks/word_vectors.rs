@@ -1,6 +1,6 @@
 //! The word-vector losses as tape operations with their hand-derived
 //! backward passes, so that the gradient checker can test those gradients
-//! (`encdec gradcheck` and `tests/wordvec.rs`).
+//! (`encdec gradcheck` and `tests/text/wordvec.rs`).
 
 use crate::autograd::{CustomOp, GradcheckConfig, GradcheckReport, Mode, Var, gradcheck};
 use crate::tensor::{Float, Tensor, rng};

@@ -35,7 +35,7 @@ use crate::tensor::{Mask, Rng, Tensor};
 /// # Panics
 /// If the shapes do not fit.
 ///
-/// Checked by `tests/attention.rs::additive_attention_gradcheck`.
+/// Checked by `tests/nn/attention.rs::additive_attention_gradcheck`.
 pub fn additive_scores<'t>(
     q: Var<'t>,
     k: Var<'t>,

@@ -17,8 +17,8 @@ use crate::tensor::{Rng, Tensor};
 /// # Panics
 /// If an id is not below `vocab`, or `ids.len()` is not the product of `shape`.
 ///
-/// Checked by `tests/layers_basic.rs::embedding_gradcheck` and
-/// `tests/parity.rs::embedding_matches_pytorch`.
+/// Checked by `tests/nn/layers_basic.rs::embedding_gradcheck` and
+/// `tests/nn/parity.rs::embedding_matches_pytorch`.
 pub fn embedding<'t>(table: Var<'t>, ids: &[usize], shape: &[usize]) -> Var<'t> {
     assert!(
         ids.len() == shape.iter().product::<usize>(),

@@ -48,8 +48,8 @@ impl FfnActivation {
 /// # Panics
 /// If the shapes do not fit.
 ///
-/// Checked by `tests/transformer.rs::feed_forward_gradcheck` and, with GELU,
-/// `tests/transformer_options.rs::encoder_layer_pre_norm_gelu_gradcheck`.
+/// Checked by `tests/nn/transformer.rs::feed_forward_gradcheck` and, with GELU,
+/// `tests/nn/transformer_options.rs::encoder_layer_pre_norm_gelu_gradcheck`.
 pub fn feed_forward<'t>(
     x: Var<'t>,
     (w1, b1): (Var<'t>, Var<'t>),

@@ -32,7 +32,7 @@ use crate::tensor::{Tensor, rng};
 /// If `x` is not 3-D, has no time steps, or its last axis is not the layer's
 /// input size.
 ///
-/// Checked by `tests/teaching_pictures.rs::gradient_norm_matches_finite_differences`.
+/// Checked by `tests/viz/teaching.rs::gradient_norm_matches_finite_differences`.
 pub fn rnn_hidden_gradient_norms(rnn: &Rnn, x: &Tensor) -> Result<Vec<f64>, String> {
     let tape = Tape::new();
     let (w_xh, w_hh, b_h, h0) = on_tape(&tape, "rnn_hidden_gradient_norms", &rnn.weights, x)?;
@@ -55,7 +55,7 @@ pub fn rnn_hidden_gradient_norms(rnn: &Rnn, x: &Tensor) -> Result<Vec<f64>, Stri
 /// # Errors
 /// As [`rnn_hidden_gradient_norms`].
 ///
-/// Checked by `tests/teaching_pictures.rs::gradient_norm_matches_finite_differences`.
+/// Checked by `tests/viz/teaching.rs::gradient_norm_matches_finite_differences`.
 pub fn lstm_hidden_gradient_norms(lstm: &Lstm, x: &Tensor) -> Result<Vec<f64>, String> {
     let tape = Tape::new();
     let (w_ih, w_hh, b, zero) = on_tape(&tape, "lstm_hidden_gradient_norms", &lstm.weights, x)?;

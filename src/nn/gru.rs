@@ -28,9 +28,9 @@ use crate::tensor::Rng;
 /// # Panics
 /// If the shapes do not fit.
 ///
-/// Checked by `tests/recurrent.rs::gru_step_by_hand`, `gru_steps_gradcheck`
-/// and `tests/fused.rs::fused_gru_equals_the_composed_steps`, which ties it
-/// to the fused layer that `tests/parity.rs::gru_matches_pytorch` compares
+/// Checked by `tests/nn/recurrent.rs::gru_step_by_hand`, `gru_steps_gradcheck`
+/// and `tests/core/fused.rs::fused_gru_equals_the_composed_steps`, which ties it
+/// to the fused layer that `tests/nn/parity.rs::gru_matches_pytorch` compares
 /// with PyTorch.
 pub fn gru_step<'t>(
     x_t: Var<'t>,
@@ -69,7 +69,7 @@ impl Gru {
     /// The input projections of all steps are one product, and the steps
     /// themselves one fused node ([`Var::gru_sequence`]); the result equals
     /// [`Gru::forward_steps`], the step-by-step reference, to rounding
-    /// (`tests/fused.rs::fused_gru_equals_the_composed_steps`).
+    /// (`tests/core/fused.rs::fused_gru_equals_the_composed_steps`).
     ///
     /// # Shapes
     /// `x`: `[batch, time, input]`, `h0`: `[batch, hidden]` -> [`RnnOutput`]

@@ -26,10 +26,10 @@ use crate::tensor::{Float, Tensor};
 /// # Panics
 /// If `gamma` or `beta` is not `[D]`.
 ///
-/// Checked by `tests/transformer.rs::layer_norm_by_hand`, `layer_norm_gradcheck`,
+/// Checked by `tests/nn/transformer.rs::layer_norm_by_hand`, `layer_norm_gradcheck`,
 /// `layer_norm_keeps_its_precision_on_rows_with_a_large_offset`,
 /// `layer_norm_refuses_a_gamma_that_is_not_one_per_feature`
-/// and `tests/parity.rs::layer_norm_matches_pytorch`.
+/// and `tests/nn/parity.rs::layer_norm_matches_pytorch`.
 pub fn layer_norm<'t>(x: Var<'t>, gamma: Var<'t>, beta: Var<'t>, eps: Float) -> Var<'t> {
     let shape = x.shape();
     let d = shape[shape.len() - 1];

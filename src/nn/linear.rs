@@ -17,8 +17,8 @@ use crate::tensor::{Rng, Tensor};
 /// # Panics
 /// If `x`'s last axis is not `in` (`matmul: shapes [..] and [..] do not match`).
 ///
-/// Checked by `tests/layers_basic.rs::linear_gradcheck` and
-/// `tests/parity.rs::linear_matches_pytorch`.
+/// Checked by `tests/nn/layers_basic.rs::linear_gradcheck` and
+/// `tests/nn/parity.rs::linear_matches_pytorch`.
 pub fn linear<'t>(x: Var<'t>, w: Var<'t>, b: Option<Var<'t>>) -> Var<'t> {
     let xw = if x.shape().len() == 2 {
         x.matmul_nt(w)

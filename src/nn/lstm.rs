@@ -39,7 +39,7 @@ use crate::tensor::Rng;
 /// # Panics
 /// If the shapes differ (`mul: shapes .. do not broadcast`).
 ///
-/// Checked by `tests/recurrent.rs::lstm_step_by_hand` and `lstm_steps_gradcheck`.
+/// Checked by `tests/nn/recurrent.rs::lstm_step_by_hand` and `lstm_steps_gradcheck`.
 pub fn lstm_cell_state<'t>(f_t: Var<'t>, c_prev: Var<'t>, i_t: Var<'t>, g_t: Var<'t>) -> Var<'t> {
     f_t * c_prev + i_t * g_t
 }
@@ -54,7 +54,7 @@ pub fn lstm_cell_state<'t>(f_t: Var<'t>, c_prev: Var<'t>, i_t: Var<'t>, g_t: Var
 /// # Shapes
 /// `[batch, hidden]` both.
 ///
-/// Checked by `tests/recurrent.rs::lstm_step_by_hand` and `lstm_steps_gradcheck`.
+/// Checked by `tests/nn/recurrent.rs::lstm_step_by_hand` and `lstm_steps_gradcheck`.
 pub fn lstm_hidden_state<'t>(o_t: Var<'t>, c_t: Var<'t>) -> Var<'t> {
     o_t * c_t.tanh()
 }
@@ -84,8 +84,8 @@ pub fn lstm_hidden_state<'t>(o_t: Var<'t>, c_t: Var<'t>) -> Var<'t> {
 /// # Panics
 /// If the shapes do not fit.
 ///
-/// Checked by `tests/recurrent.rs::lstm_step_by_hand`, `lstm_steps_gradcheck`
-/// and `tests/fused.rs::fused_lstm_equals_the_composed_steps`.
+/// Checked by `tests/nn/recurrent.rs::lstm_step_by_hand`, `lstm_steps_gradcheck`
+/// and `tests/core/fused.rs::fused_lstm_equals_the_composed_steps`.
 pub fn lstm_step<'t>(
     x_t: Var<'t>,
     (h_prev, c_prev): (Var<'t>, Var<'t>),
@@ -136,7 +136,7 @@ impl Lstm {
     /// The input projections of all steps are one product, and the steps
     /// themselves one fused node ([`Var::lstm_sequence`]); the result equals
     /// [`Lstm::forward_steps`], the step-by-step reference, to rounding
-    /// (`tests/fused.rs::fused_lstm_equals_the_composed_steps`).
+    /// (`tests/core/fused.rs::fused_lstm_equals_the_composed_steps`).
     ///
     /// # Shapes
     /// `x`: `[batch, time, input]`, `h0`, `c0`: `[batch, hidden]` -> [`LstmOutput`]

@@ -46,7 +46,7 @@ use crate::tensor::{Float, Rng, Tensor};
 /// # Panics
 /// If `x` is not 3-D or a length exceeds `time`.
 ///
-/// Checked by `tests/lstm_stack.rs::reversing_within_lengths_keeps_padding_at_the_end`.
+/// Checked by `tests/nn/lstm_stack.rs::reversing_within_lengths_keeps_padding_at_the_end`.
 pub fn reverse_within_lengths<'t>(x: Var<'t>, lengths: Option<&[usize]>) -> Var<'t> {
     let s = x.shape();
     assert!(
@@ -95,7 +95,7 @@ pub fn reverse_within_lengths<'t>(x: Var<'t>, lengths: Option<&[usize]>) -> Var<
 /// # Shapes
 /// See [`LstmStack::forward`].
 ///
-/// Checked by `tests/lstm_stack.rs::stacked_bidirectional_lstm_matches_pytorch`,
+/// Checked by `tests/nn/lstm_stack.rs::stacked_bidirectional_lstm_matches_pytorch`,
 /// `three_stacked_lstm_layers_match_pytorch`, `lstm_stack_gradcheck` and
 /// `lstm_stack_steps_gradcheck` (the cases of `encdec gradcheck`).
 #[derive(Clone, Debug)]

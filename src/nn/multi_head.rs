@@ -80,9 +80,9 @@ pub enum InProjection {
 /// # Panics
 /// If `d_model` is not a multiple of `n_heads` (at creation), or the shapes do not fit.
 ///
-/// Checked by `tests/attention.rs::multi_head_attention_gradcheck`,
-/// `tests/parity.rs::mha_cross_matches_pytorch`, `mha_self_causal_matches_pytorch`,
-/// and for the options `tests/attention_options.rs::kv_sizes_no_bias_matches_pytorch`, `per_head_float_mask_matches_pytorch`
+/// Checked by `tests/nn/attention.rs::multi_head_attention_gradcheck`,
+/// `tests/nn/parity.rs::mha_cross_matches_pytorch`, `mha_self_causal_matches_pytorch`,
+/// and for the options `tests/nn/attention_options.rs::kv_sizes_no_bias_matches_pytorch`, `per_head_float_mask_matches_pytorch`
 /// and `options_gradcheck`.
 #[derive(Clone, Debug)]
 pub struct MultiHeadAttention {
@@ -165,7 +165,7 @@ impl MultiHeadAttention {
     /// The heads run as one fused node ([`Var::attention`]); the result
     /// equals [`MultiHeadAttention::forward_composed`], the §4.2 functions
     /// head by head, to rounding
-    /// (`tests/fused.rs::fused_multi_head_attention_equals_the_composed_heads`).
+    /// (`tests/core/fused.rs::fused_multi_head_attention_equals_the_composed_heads`).
     pub fn forward<'t>(
         &self,
         tape: &'t Tape,

@@ -15,7 +15,7 @@ use crate::tensor::{Float, Tensor};
 /// # Shapes
 /// -> `[len, d_model]`
 ///
-/// Checked by `tests/attention.rs::positional_encoding_by_hand`.
+/// Checked by `tests/nn/attention.rs::positional_encoding_by_hand`.
 pub fn positional_encoding(len: usize, d_model: usize) -> Tensor {
     let mut pe = Tensor::zeros(&[len, d_model]);
     for pos in 0..len {
@@ -39,7 +39,7 @@ pub fn positional_encoding(len: usize, d_model: usize) -> Tensor {
 /// # Panics
 /// If `x` is not 3-D.
 ///
-/// Checked by `tests/attention.rs::positional_encoding_by_hand`.
+/// Checked by `tests/nn/attention.rs::positional_encoding_by_hand`.
 pub fn add_positional_encoding<'t>(x: Var<'t>) -> Var<'t> {
     let s = x.shape();
     assert!(

@@ -35,7 +35,7 @@ pub enum Activation {
 /// # Panics
 /// If the shapes do not fit (the message names `matmul` or `add` and both shapes).
 ///
-/// Checked by `tests/recurrent.rs::rnn_step_by_hand` and `rnn_step_gradcheck`.
+/// Checked by `tests/nn/recurrent.rs::rnn_step_by_hand` and `rnn_step_gradcheck`.
 pub fn rnn_step<'t>(
     x_t: Var<'t>,
     h_prev: Var<'t>,

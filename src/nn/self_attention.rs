@@ -20,7 +20,7 @@ use crate::tensor::{Float, Mask};
 /// # Panics
 /// If the key sizes differ (`matmul: shapes [..] and [..] do not match`).
 ///
-/// Checked by `tests/attention.rs::self_attention_by_hand` and `attention_scores_gradcheck`.
+/// Checked by `tests/nn/attention.rs::self_attention_by_hand` and `attention_scores_gradcheck`.
 pub fn attention_scores<'t>(q: Var<'t>, k: Var<'t>) -> Var<'t> {
     q.matmul_nt(k)
 }
@@ -48,8 +48,8 @@ pub fn attention_scores<'t>(q: Var<'t>, k: Var<'t>) -> Var<'t> {
 /// # Panics
 /// If the mask does not broadcast to the scores.
 ///
-/// Checked by `tests/attention.rs::self_attention_by_hand`, `attention_weights_gradcheck`
-/// and `tests/properties.rs::softmax_rows_sum_to_one_and_ignore_shifts`.
+/// Checked by `tests/nn/attention.rs::self_attention_by_hand`, `attention_weights_gradcheck`
+/// and `tests/nn/properties.rs::softmax_rows_sum_to_one_and_ignore_shifts`.
 pub fn attention_weights<'t>(scores: Var<'t>, d_k: Option<usize>, mask: Option<&Mask>) -> Var<'t> {
     attention_weights_biased(scores, d_k, mask, None)
 }
@@ -73,7 +73,7 @@ pub fn attention_weights<'t>(scores: Var<'t>, d_k: Option<usize>, mask: Option<&
 /// # Panics
 /// If `bias` or `mask` does not broadcast to the scores.
 ///
-/// Checked by `tests/attention_options.rs::float_mask_gradcheck` and
+/// Checked by `tests/nn/attention_options.rs::float_mask_gradcheck` and
 /// `self_no_bias_float_mask_matches_pytorch`.
 pub fn attention_weights_biased<'t>(
     scores: Var<'t>,
@@ -109,8 +109,8 @@ pub fn attention_weights_biased<'t>(
 /// # Panics
 /// If the shapes do not fit.
 ///
-/// Checked by `tests/attention.rs::self_attention_by_hand`, `attention_output_gradcheck`
-/// and `tests/properties.rs::attention_output_is_in_the_convex_hull_of_the_values`.
+/// Checked by `tests/nn/attention.rs::self_attention_by_hand`, `attention_output_gradcheck`
+/// and `tests/nn/properties.rs::attention_output_is_in_the_convex_hull_of_the_values`.
 pub fn attention_output<'t>(weights: Var<'t>, v: Var<'t>) -> Var<'t> {
     weights.matmul(v)
 }
@@ -125,8 +125,8 @@ pub fn attention_output<'t>(weights: Var<'t>, v: Var<'t>) -> Var<'t> {
 /// # Panics
 /// If the shapes do not fit or the mask does not broadcast.
 ///
-/// Checked by `tests/attention.rs::scaled_dot_product_attention_gradcheck` and the
-/// properties in `tests/properties.rs`.
+/// Checked by `tests/nn/attention.rs::scaled_dot_product_attention_gradcheck` and the
+/// properties in `tests/nn/properties.rs`.
 pub fn scaled_dot_product_attention<'t>(
     q: Var<'t>,
     k: Var<'t>,
@@ -146,7 +146,7 @@ pub fn scaled_dot_product_attention<'t>(
 /// # Panics
 /// If the shapes do not fit or a mask does not broadcast.
 ///
-/// Checked by `tests/attention_options.rs::float_mask_gradcheck`.
+/// Checked by `tests/nn/attention_options.rs::float_mask_gradcheck`.
 pub fn scaled_dot_product_attention_biased<'t>(
     q: Var<'t>,
     k: Var<'t>,

@@ -42,8 +42,8 @@ pub struct StackConfig {
 /// # Shapes
 /// `x`: `[.., d_model]` -> `[.., d_model]`
 ///
-/// Checked by `tests/transformer_options.rs::encoder_stack_final_norm_gradcheck`
-/// and `tests/transformer_options.rs::pre_norm_encoder_stack_matches_pytorch`.
+/// Checked by `tests/nn/transformer_options.rs::encoder_stack_final_norm_gradcheck`
+/// and `tests/nn/transformer_options.rs::pre_norm_encoder_stack_matches_pytorch`.
 pub fn final_norm<'t>(tape: &'t Tape, norm: Option<&LayerNorm>, x: Var<'t>) -> Var<'t> {
     match norm {
         Some(n) => n.forward(tape, x),

@@ -31,8 +31,8 @@ use crate::tensor::{Float, Mask, Rng};
 /// # Shapes
 /// `x`, `s`: `[.., d_model]` -> `[.., d_model]`
 ///
-/// Checked by `tests/transformer.rs::encoder_layer_gradcheck` and
-/// `tests/parity.rs::transformer_encoder_layer_matches_pytorch`.
+/// Checked by `tests/nn/transformer.rs::encoder_layer_gradcheck` and
+/// `tests/nn/parity.rs::transformer_encoder_layer_matches_pytorch`.
 pub fn residual_norm<'t>(
     tape: &'t Tape,
     norm: &LayerNorm,
@@ -64,8 +64,8 @@ pub fn residual_norm<'t>(
 /// # Shapes
 /// `x`: `[.., d_model]`; `sublayer` must return `[.., d_model]` -> `[.., d_model]`
 ///
-/// Checked by `tests/transformer_options.rs::encoder_layer_pre_norm_gelu_gradcheck`
-/// and `tests/transformer_options.rs::pre_norm_encoder_layer_matches_pytorch`.
+/// Checked by `tests/nn/transformer_options.rs::encoder_layer_pre_norm_gelu_gradcheck`
+/// and `tests/nn/transformer_options.rs::pre_norm_encoder_layer_matches_pytorch`.
 pub fn sublayer_connection<'t>(
     tape: &'t Tape,
     norm: &LayerNorm,

@@ -33,7 +33,7 @@ use std::collections::HashMap;
 /// # Panics
 /// In [`Optimizer::step`], if a gradient's shape is not its parameter's.
 ///
-/// Checked by `tests/optim.rs::adam_matches_pytorch_step_for_step`,
+/// Checked by `tests/core/optim.rs::adam_matches_pytorch_step_for_step`,
 /// `adam_weight_decay_matches_pytorch_step_for_step` and
 /// `adamw_matches_pytorch_step_for_step`.
 #[derive(Clone, Debug)]
@@ -100,7 +100,7 @@ impl Adam {
 /// The rule reads the shape, not the name, so it holds for every layer,
 /// including `bias_ih_l0` and `in_proj_bias`.
 ///
-/// Checked by `tests/optim.rs::only_matrices_decay`.
+/// Checked by `tests/core/optim.rs::only_matrices_decay`.
 pub fn decays(p: &Param) -> bool {
     p.shape().len() >= 2
 }

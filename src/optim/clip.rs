@@ -27,8 +27,8 @@ pub fn global_norm(grads: &[Option<Tensor>]) -> Float {
 /// its length is capped. A NaN norm makes every gradient NaN, as in PyTorch,
 /// rather than passing for a small one. Returns the norm before clipping.
 ///
-/// Checked by `tests/optim.rs::clipping_caps_the_global_norm` and
-/// `tests/nan.rs::clip_by_norm_spreads_a_nan_norm_to_every_gradient`.
+/// Checked by `tests/core/optim.rs::clipping_caps_the_global_norm` and
+/// `tests/core/nan.rs::clip_by_norm_spreads_a_nan_norm_to_every_gradient`.
 pub fn clip_grad_norm(grads: &mut [Option<Tensor>], max_norm: Float) -> Float {
     let norm = global_norm(grads);
     let coef = max_norm / (norm + 1e-6);

@@ -34,7 +34,7 @@ impl Schedule {
     /// [`Schedule::Warmup`],
     /// $\eta_s = \mathrm{factor} \cdot d_{model}^{-1/2} \cdot \min(s^{-1/2},\ s \cdot w^{-3/2})$.
     ///
-    /// Checked by `tests/optim.rs::warmup_schedule_by_hand`.
+    /// Checked by `tests/core/optim.rs::warmup_schedule_by_hand`.
     pub fn lr(&self, step: usize) -> Float {
         let s = step.max(1) as Float;
         match *self {

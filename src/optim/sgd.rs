@@ -12,7 +12,7 @@ use std::collections::HashMap;
 ///
 /// With $\mu = 0$ this is plain gradient descent, $\theta \leftarrow \theta - \eta g$.
 ///
-/// Checked by `tests/optim.rs::sgd_momentum_matches_pytorch_step_for_step`.
+/// Checked by `tests/core/optim.rs::sgd_momentum_matches_pytorch_step_for_step`.
 #[derive(Clone, Debug, Default)]
 pub struct Sgd {
     /// $\mu$.

@@ -136,8 +136,12 @@ impl TrainOptions {
             _ => (&transformer[..], "the transformer"),
         };
         if let Some((flag, _)) = wrong.iter().find(|(_, set)| *set) {
+            let sizes = match self.model {
+                ModelKind::Transformer => "--d-model and --d-ff",
+                _ => "--emb and --hidden",
+            };
             return Err(format!(
-                "{flag} is for {family}, not the {} model",
+                "{flag} is for {family}, not the {} model (its sizes are {sizes})",
                 self.model
             ));
         }

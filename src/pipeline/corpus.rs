@@ -4,7 +4,7 @@
 //! scores the last one ([`last_reply`]), so that `encdec evaluate` writes
 //! one output per input line.
 //!
-//! Checked by `tests/pipeline/corpus.rs`.
+//! Checked by `tests/pipeline/train.rs`.
 
 use crate::seq2seq::task::Task;
 use crate::text::corpus_files::{read_dialogues, read_parallel, read_summaries, read_tsv_pairs};

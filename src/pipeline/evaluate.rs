@@ -2,7 +2,7 @@
 //! source decoded, every output scored, one output line per input line;
 //! and scoring two files of text against each other (`encdec bleu`).
 //!
-//! Checked by `tests/pipeline/evaluate.rs`.
+//! Checked by `tests/pipeline/train.rs`.
 
 use super::corpus::{CorpusSpec, Turns, last_reply, read_turns};
 use crate::files::{check_distinct, check_output, write_atomic};

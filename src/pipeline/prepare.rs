@@ -3,7 +3,7 @@
 //! examples as ids — the one way the command line, the notebooks and the
 //! tests get a task's data.
 //!
-//! Checked by `tests/pipeline/prepare.rs`.
+//! Checked by `tests/pipeline/options.rs`.
 
 use super::corpus::{CorpusSpec, last_reply, read_turns, reply_pairs};
 use super::options::{DataSource, TrainOptions};

@@ -2,7 +2,7 @@
 //! parameters as safetensors under PyTorch's names, and back; the §5.1
 //! Keras model's weights in.
 //!
-//! Checked by `tests/seq2seq/weights.rs` and `tests/cli/weights.rs`.
+//! Checked by `tests/seq2seq/weights.rs`.
 
 use super::train::RunError;
 use crate::files::{check_distinct, check_output, write_atomic};

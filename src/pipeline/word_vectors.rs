@@ -3,7 +3,7 @@
 //! trained and saved, a few nearest neighbours, a picture of the first two
 //! principal components.
 //!
-//! Checked by `tests/pipeline/word_vectors.rs`.
+//! Checked by `tests/cli/word_vectors.rs`.
 
 use super::train::RunError;
 use crate::corpora::{category_of, word_vector_corpus};

@@ -23,7 +23,7 @@ use super::{Float, Tensor};
 /// `[batch, n_heads, n_q, n_k]` (one per head); any axis may be 1 to
 /// broadcast. PyTorch's `[batch·n_heads, n_q, n_k]` is the last one reshaped.
 ///
-/// Checked by `tests/attention_options.rs::float_mask_refuses_rows_hidden_entirely`
+/// Checked by `tests/nn/attention_options.rs::float_mask_refuses_rows_hidden_entirely`
 /// and `per_head_float_mask_matches_pytorch`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FloatMask {

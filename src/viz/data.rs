@@ -1,6 +1,6 @@
 //! The numbers a picture shows, saved next to it as a small JSON file, so
 //! that a test can check what the docs say about the picture against what
-//! it really shows (`tests/captions.rs`).
+//! it really shows (`tests/docs/captions.rs`).
 
 use std::path::Path;
 
@@ -28,7 +28,7 @@ const PLACES: i32 = 4;
 /// # Errors
 /// A path not ending in `.json`; a file that cannot be written.
 ///
-/// Checked by `tests/plot_dual.rs::save_data_rounds_and_writes_json`.
+/// Checked by `tests/viz/dual.rs::save_data_rounds_and_writes_json`.
 pub fn save_data(path: &Path, data: &Value) -> Result<(), PlotError> {
     const F: &str = "save_data";
     if path.extension().and_then(|e| e.to_str()) != Some("json") {
@@ -63,7 +63,7 @@ fn rounded(value: &Value) -> Value {
 /// The steps of [`greedy_steps`](super::greedy_steps) as JSON:
 /// `{"steps": [{"candidates": [["le", 0.97], ...], "chosen": 0}, ...]}`.
 ///
-/// Checked by `tests/plot_dual.rs::save_data_rounds_and_writes_json`.
+/// Checked by `tests/viz/dual.rs::save_data_rounds_and_writes_json`.
 pub fn greedy_steps_data(steps: &[GreedyStep]) -> Value {
     let steps: Vec<Value> = (steps.iter())
         .map(|s| json!({ "candidates": s.candidates, "chosen": s.chosen }))

@@ -54,7 +54,7 @@ pub fn diverging_colour(value: f64) -> [u8; 3] {
 /// A path that does not end in `.png` or `.svg`; a tensor that is not 2-D or
 /// has no entries; a NaN or infinite entry; a file that cannot be written.
 ///
-/// Checked by `tests/teaching_pictures.rs::the_picture_files_are_written_with_their_labels`
+/// Checked by `tests/viz/teaching.rs::the_picture_files_are_written_with_their_labels`
 /// and `bad_picture_inputs_are_refused`.
 pub fn diverging_heatmap(
     path: &Path,

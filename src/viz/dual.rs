@@ -34,7 +34,7 @@ use super::{PlotError, input_error};
 /// NaN or infinite; an accuracy outside `[0, 1]`; a file that cannot be
 /// written.
 ///
-/// Checked by `tests/plot_dual.rs`.
+/// Checked by `tests/viz/dual.rs`.
 pub fn loss_accuracy_chart(
     path: &Path,
     title: &str,

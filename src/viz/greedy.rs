@@ -28,7 +28,7 @@ use crate::seq2seq::decode::GreedyStep;
 /// candidates; a `chosen` index beyond its candidates; a probability that
 /// is NaN or outside `[0, 1]`; a file that cannot be written.
 ///
-/// Checked by `tests/plot_dual.rs::greedy_steps_chart_marks_the_chosen_words`.
+/// Checked by `tests/viz/dual.rs::greedy_steps_chart_marks_the_chosen_words`.
 pub fn greedy_steps_chart(path: &Path, steps: &[GreedyStep], title: &str) -> Result<(), PlotError> {
     const F: &str = "greedy_steps_chart";
     let format = format_of(F, path)?;

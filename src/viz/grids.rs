@@ -47,7 +47,7 @@ pub const HIDDEN: [u8; 3] = [225, 225, 225];
 /// label or cell counts that do not match the mask; a file that cannot be
 /// written.
 ///
-/// Checked by `tests/teaching_pictures.rs::the_picture_files_are_written_with_their_labels`
+/// Checked by `tests/viz/teaching.rs::the_picture_files_are_written_with_their_labels`
 /// and `bad_picture_inputs_are_refused`.
 pub fn mask_grid(
     path: &Path,

@@ -36,7 +36,7 @@ pub const LOG_CHART_SIZE: (u32, u32) = (800, 500);
 /// finite number (a log axis has no place for 0); a file that cannot be
 /// written.
 ///
-/// Checked by `tests/teaching_pictures.rs::the_picture_files_are_written_with_their_labels`
+/// Checked by `tests/viz/teaching.rs::the_picture_files_are_written_with_their_labels`
 /// and `bad_picture_inputs_are_refused`.
 pub fn log_line_chart(
     path: &Path,

@@ -55,7 +55,7 @@ const LIMIT: f64 = 1e300;
 /// another label or dot, to another side of it, or further out with a thin
 /// line back to its dot: no two labels overlap unless a cluster is too
 /// dense for every place tried (checked by
-/// `tests/plot_labels.rs::labels_in_a_crowded_cluster_do_not_overlap`). The
+/// `tests/viz/labels.rs::labels_in_a_crowded_cluster_do_not_overlap`). The
 /// axes span the points with room for the labels; tick labels are written
 /// with as many decimals as the tick step needs. With `groups`, one group
 /// name per point, each group gets a colour (in order of first appearance;
@@ -83,7 +83,7 @@ pub fn scatter_labels(
 /// # Errors
 /// As [`scatter_labels`].
 ///
-/// Checked by `tests/plot_labels.rs::scatter_axes_carry_their_names`.
+/// Checked by `tests/viz/labels.rs::scatter_axes_carry_their_names`.
 pub fn scatter_with_axes(
     path: &Path,
     title: &str,

@@ -36,7 +36,7 @@ pub struct TeachingData {
 /// # Errors
 /// An extension other than `png` or `svg`, or a file that cannot be written.
 ///
-/// Checked by `tests/teaching_pictures.rs::the_picture_files_are_written_with_their_labels`;
+/// Checked by `tests/viz/teaching.rs::the_picture_files_are_written_with_their_labels`;
 /// the captions of the docs by `mask_captions_match_the_masks`,
 /// `positional_encoding_captions_match_the_matrix` and `gradient_captions_match_the_norms`.
 pub fn write_teaching_pictures(

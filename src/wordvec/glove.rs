@@ -1,7 +1,7 @@
 //! GloVe (Pennington et al., 2014): word vectors fitted to the logarithm of
 //! a co-occurrence matrix by weighted least squares, with AdaGrad, on
 //! hand-derived gradients (checked against finite differences in
-//! `tests/wordvec.rs`).
+//! `tests/text/wordvec.rs`).
 
 use super::{CorpusVocab, WordVectors};
 use crate::tensor::{Float, Tensor, rng};
@@ -51,7 +51,7 @@ impl Default for GloveConfig {
 /// (a symmetric window weighted by inverse distance). Returns the non-zero
 /// entries as `(i, j, X_ij)`, sorted.
 ///
-/// Checked by `tests/wordvec.rs::cooccurrence_by_hand`.
+/// Checked by `tests/text/wordvec.rs::cooccurrence_by_hand`.
 pub fn cooccurrences(ids: &[Vec<usize>], window: usize) -> Vec<(usize, usize, Float)> {
     let mut x: HashMap<(usize, usize), Float> = HashMap::new();
     for sentence in ids {
@@ -72,7 +72,7 @@ pub fn cooccurrences(ids: &[Vec<usize>], window: usize) -> Vec<(usize, usize, Fl
 /// GloVe's weighting of an entry: $f(x) = (x / x_{max})^\alpha$ below $x_{max}$,
 /// 1 above, so rare pairs count less and frequent pairs do not dominate.
 ///
-/// Checked by `tests/wordvec.rs::glove_weighting_by_hand`.
+/// Checked by `tests/text/wordvec.rs::glove_weighting_by_hand`.
 pub fn glove_weight(x: Float, x_max: Float, alpha: Float) -> Float {
     if x < x_max {
         (x / x_max).powf(alpha)
@@ -98,7 +98,7 @@ pub struct GloveGrads {
 ///
 /// for a given weight $f = f(X_{ij})$ and count $X_{ij}$.
 ///
-/// Checked by `tests/wordvec.rs::glove_gradcheck`.
+/// Checked by `tests/text/wordvec.rs::glove_gradcheck`.
 pub fn glove_term(
     w: &[Float],
     w_tilde: &[Float],
@@ -117,7 +117,7 @@ pub fn glove_term(
 ///    \frac{\partial J}{\partial \tilde w_j} = 2 f e w_i, \qquad
 ///    \frac{\partial J}{\partial b_i} = \frac{\partial J}{\partial \tilde b_j} = 2 f e $$
 ///
-/// Checked by `tests/wordvec.rs::glove_gradcheck`.
+/// Checked by `tests/text/wordvec.rs::glove_gradcheck`.
 pub fn glove_grads(
     w: &[Float],
     w_tilde: &[Float],

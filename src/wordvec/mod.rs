@@ -100,8 +100,8 @@ impl CorpusVocab {
 /// leaves the cosine unchanged), so that entries of 1e200 do not overflow
 /// to infinity and entries of 1e-200 do not underflow to 0.
 ///
-/// Checked by `tests/wordvec.rs::cosine_and_analogy_by_hand` and
-/// `tests/hostile.rs::cosine_survives_huge_and_tiny_vectors`.
+/// Checked by `tests/text/wordvec.rs::cosine_and_analogy_by_hand` and
+/// `tests/cli/hostile.rs::cosine_survives_huge_and_tiny_vectors`.
 pub fn cosine(a: &[Float], b: &[Float]) -> Float {
     let scale = |v: &[Float]| v.iter().fold(0.0, |m: Float, x| m.max(x.abs()));
     let (sa, sb) = (scale(a), scale(b));

@@ -19,7 +19,7 @@ use rand::RngExt;
 /// depend on it. (word2vec.c and gensim approximate $P_n$ by a table of 10⁸
 /// word ids instead; that draws slightly different probabilities.)
 ///
-/// Checked by `tests/wordvec.rs::subsampling_and_noise_by_hand` and
+/// Checked by `tests/text/wordvec.rs::subsampling_and_noise_by_hand` and
 /// `noise_table_draws_what_binary_search_draws`.
 pub struct NoiseTable {
     cumulative: Vec<Float>,

@@ -10,7 +10,7 @@ use crate::tensor::{Float, Tensor, rng};
 /// # Panics
 /// If `x` is not 2-D.
 ///
-/// Checked by `tests/wordvec.rs::pca_finds_the_direction_of_largest_spread`.
+/// Checked by `tests/text/wordvec.rs::pca_finds_the_direction_of_largest_spread`.
 pub fn pca_2d(x: &Tensor) -> Tensor {
     assert!(
         x.ndim() == 2,

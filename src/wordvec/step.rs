@@ -3,7 +3,7 @@
 //! [`negative_sampling_grads`], as the formulas read, and fused into one pass
 //! that allocates nothing, which the trainer uses. Both do the same
 //! floating-point operations in the same order, so they agree to the last bit
-//! (`tests/wordvec.rs::fused_step_equals_the_composed_step`).
+//! (`tests/text/wordvec.rs::fused_step_equals_the_composed_step`).
 
 use super::word2vec::{dot, negative_sampling_grads, negative_sampling_loss};
 use crate::tensor::Float;
@@ -53,7 +53,7 @@ fn sub_scaled(x: &mut [Float], scale: Float, g: &[Float]) {
 
 /// $\sigma(x)$ and $\sigma(-x)$ from one exponential, each computed exactly
 /// as `autograd::sigmoid` computes it (checked by
-/// `tests/wordvec.rs::fused_step_equals_the_composed_step`).
+/// `tests/text/wordvec.rs::fused_step_equals_the_composed_step`).
 fn sigmoid_pair(x: Float) -> (Float, Float) {
     if x >= 0.0 {
         let e = (-x).exp();
@@ -117,7 +117,7 @@ impl Word2VecTables {
     ///    u_j \leftarrow u_j - \eta \sigma(u_j^\top h) h,\quad
     ///    v_i \leftarrow v_i - \frac{\eta}{C} \frac{\partial L}{\partial h} $$
     ///
-    /// Checked by `tests/wordvec.rs::fused_step_equals_the_composed_step`.
+    /// Checked by `tests/text/wordvec.rs::fused_step_equals_the_composed_step`.
     pub fn step(
         &mut self,
         inputs: &[usize],

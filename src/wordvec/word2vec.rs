@@ -1,7 +1,7 @@
 //! Word2Vec (Mikolov et al., 2013): skip-gram and CBOW with negative
 //! sampling, trained by SGD with a linearly decaying learning rate, on
 //! hand-derived gradients (each checked against finite differences in
-//! `tests/wordvec.rs`). The SGD step itself, composed and fused, is in
+//! `tests/text/wordvec.rs`). The SGD step itself, composed and fused, is in
 //! `step.rs`; the noise distribution in `noise.rs`.
 
 use super::noise::NoiseTable;
@@ -86,7 +86,7 @@ impl Default for Word2VecConfig {
 /// threshold $t = 0$ switches subsampling off (every word is kept), as in
 /// word2vec and gensim.
 ///
-/// Checked by `tests/wordvec.rs::subsampling_and_noise_by_hand` and
+/// Checked by `tests/text/wordvec.rs::subsampling_and_noise_by_hand` and
 /// `a_subsampling_threshold_of_zero_keeps_every_word`.
 pub fn keep_probability(count: usize, total: usize, t: Float) -> Float {
     let f = count as Float / total.max(1) as Float;
@@ -121,7 +121,7 @@ pub struct NegativeSamplingGrads {
 /// For skip-gram $h = v_c$, the centre word's input vector; for CBOW $h$ is
 /// the mean of the context words' input vectors.
 ///
-/// Checked by `tests/wordvec.rs::negative_sampling_gradcheck`.
+/// Checked by `tests/text/wordvec.rs::negative_sampling_gradcheck`.
 pub fn negative_sampling_loss(h: &[Float], u_o: &[Float], u_neg: &[&[Float]]) -> Float {
     let positive = -sigmoid(dot(u_o, h)).ln();
     positive
@@ -137,7 +137,7 @@ pub fn negative_sampling_loss(h: &[Float], u_o: &[Float], u_neg: &[&[Float]]) ->
 ///    \frac{\partial L}{\partial u_o} = (\sigma(u_o^\top h) - 1) h,\quad
 ///    \frac{\partial L}{\partial u_j} = \sigma(u_j^\top h) h $$
 ///
-/// Checked by `tests/wordvec.rs::negative_sampling_gradcheck`.
+/// Checked by `tests/text/wordvec.rs::negative_sampling_gradcheck`.
 pub fn negative_sampling_grads(
     h: &[Float],
     u_o: &[Float],

@@ -7,6 +7,7 @@ use crate::cli_support;
 
 use cli_support::{encdec, fails_with, rewrite_header, small_training, temp};
 use encdec::autograd::Tape;
+use encdec::seq2seq::decode::Translator;
 use encdec::seq2seq::decode::UnknownWords;
 use encdec::seq2seq::io::Checkpoint;
 use encdec::tensor::Tensor;
@@ -186,8 +187,8 @@ use encdec::text::corpus_files::{read_dialogues, read_summaries, read_tsv_pairs}
     #[test]
     fn arbitrary_text_as_a_sentence_never_panics(s in any::<String>(), beam in 1usize..4) {
         let c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
-        let _ = c.decode_text(&s, beam, UnknownWords::AsUnk);
-        let _ = c.decode_text(&s, 1, UnknownWords::Refuse);
+        let _ = c.translator.decode_text(&s, beam, UnknownWords::AsUnk);
+        let _ = c.translator.decode_text(&s, 1, UnknownWords::Refuse);
     }
 }
 
@@ -227,7 +228,10 @@ fn load_error(p: &std::path::Path) -> String {
 fn another_format_or_an_unknown_field_is_refused_in_words() {
     let p = edited_checkpoint("format99.ckpt", |h| h["format"] = serde_json::json!(99));
     let e = load_error(&p);
-    assert!(e.contains("format 99: this encdec reads format 1"), "{e}");
+    assert!(
+        e.contains("format 99: this encdec reads formats 1 and 2"),
+        "{e}"
+    );
     let p = edited_checkpoint("surprise.ckpt", |h| h["surprise"] = serde_json::json!(true));
     let e = load_error(&p);
     assert!(e.contains("unknown header field \"surprise\""), "{e}");
@@ -309,7 +313,12 @@ fn save_refuses_what_load_would_refuse() {
     // A vocabulary that does not fit the model.
     let small =
         Vocab::from_tokens(["<pad>", "<unk>", "<s>", "</s>"].map(String::from).to_vec()).unwrap();
-    let mut mismatched = Checkpoint::new(Translator::new(c.model, small, c.tgt_vocab.clone(), c.task));
+    let mut mismatched = Checkpoint::new(Translator::new(
+        c.translator.model,
+        small,
+        c.translator.tgt_vocab.clone(),
+        c.translator.task,
+    ));
     let e = mismatched.save(&p).unwrap_err().to_string();
     assert!(
         e.contains("not saving") && e.contains("vocabularies of 4"),
@@ -317,7 +326,7 @@ fn save_refuses_what_load_would_refuse() {
     );
     // A NaN weight.
     let mut c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
-    c.model.params_mut()[0].value.data_mut()[0] = f64::NAN;
+    c.translator.model.params_mut()[0].value.data_mut()[0] = f64::NAN;
     let e = c.save(&p).unwrap_err().to_string();
     assert!(e.contains("non-finite"), "{e}");
     assert!(!p.exists());
@@ -327,15 +336,22 @@ fn save_refuses_what_load_would_refuse() {
 fn decoding_limits_mean_what_they_say() {
     use encdec::seq2seq::decode::{beam_search, greedy};
     let c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
-    let (_, ids) = c.prepare("the dog sleeps").unwrap();
+    let (_, ids) = c
+        .translator
+        .prepare("the dog sleeps", UnknownWords::Refuse)
+        .unwrap();
     // A maximum length of 0 writes nothing; no sources, no hypotheses.
-    assert!(greedy(c.model.as_ref(), &[&ids], 0)[0].ids.is_empty());
     assert!(
-        beam_search(c.model.as_ref(), &ids, 3, 0, 1.0)
+        greedy(c.translator.model.as_ref(), &[&ids], 0)[0]
             .ids
             .is_empty()
     );
-    assert!(greedy(c.model.as_ref(), &[], 5).is_empty());
+    assert!(
+        beam_search(c.translator.model.as_ref(), &ids, 3, 0, 1.0)
+            .ids
+            .is_empty()
+    );
+    assert!(greedy(c.translator.model.as_ref(), &[], 5).is_empty());
 }
 
 #[test]
@@ -362,13 +378,20 @@ fn nan_is_never_taken_for_a_masked_row_or_decoded_into_words() {
     assert_eq!(&s.data()[2..], &[1.0, 0.0]);
     // Weights so large that every score overflows: decoding is an error, not words.
     let mut c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
-    for p in c.model.params_mut() {
+    for p in c.translator.model.params_mut() {
         p.value = p.value.map(|_| 1e308);
     }
-    let e = c.decode_text("the dog sleeps", 1, UnknownWords::Refuse).unwrap_err().to_string();
+    let e = c
+        .translator
+        .decode_text("the dog sleeps", 1, UnknownWords::Refuse)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("not finite numbers"), "{e}");
-    let (_, ids) = c.prepare("the dog sleeps").unwrap();
-    assert!(c.decode_all(&[ids], 1, 4).is_err());
+    let (_, ids) = c
+        .translator
+        .prepare("the dog sleeps", UnknownWords::Refuse)
+        .unwrap();
+    assert!(c.translator.decode_all(&[ids], 1, 4).is_err());
 }
 
 #[test]
@@ -455,17 +478,21 @@ fn standard_input_gives_one_output_per_line_and_none_for_no_line() {
 #[test]
 fn an_input_longer_than_the_cap_is_refused_or_cut() {
     use encdec::seq2seq::decode::MAX_INPUT_TOKENS;
-use encdec::seq2seq::evaluate_turns;
+    use encdec::seq2seq::eval::evaluate_pairs;
     use encdec::text::TextPair;
     let c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
     let long = vec!["the dog sleeps ."; 300].join(" "); // 1200 tokens
-    let e = c.decode_text(&long, 1, UnknownWords::Refuse).unwrap_err().to_string();
+    let e = c
+        .translator
+        .decode_text(&long, 1, UnknownWords::Refuse)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains(&format!("at most {MAX_INPUT_TOKENS}")), "{e}");
     let pair = TextPair {
         source: long,
         target: "le chien dort".into(),
     };
-    let r = evaluate_turns(&c, &[pair], 1, 4).unwrap();
+    let r = evaluate_pairs(&c.translator, &[pair], 1, 4).unwrap();
     assert_eq!(r.truncated, 1);
     assert!(
         r.lines(encdec::seq2seq::task::Task::Translation)
@@ -540,29 +567,35 @@ fn a_vector_file_of_one_word_says_there_is_nothing_to_compare() {
 /// A dialogue model trained briefly on the built-in corpus (untrained
 /// weights would do: only the vocabulary matters here).
 fn dialogue_checkpoint() -> Checkpoint {
-        use encdec::seq2seq::config::ModelKind;
-use encdec::seq2seq::task::Task;
-use encdec::seq2seq::models::build;
-    let data = data_support::prepared(Task::Dialogue, 300, 0);
-    let config = ModelConfig::new(ModelKind::Attention,
+    use encdec::seq2seq::config::ModelKind;
+    use encdec::seq2seq::models::build;
+    use encdec::seq2seq::task::Task;
+    let data = crate::data_support::prepared(Task::Dialogue, 300, 0);
+    let config = encdec::seq2seq::config::ModelConfig::new(
+        ModelKind::Attention,
         data.src_vocab.len(),
         data.tgt_vocab.len(),
     );
     let model = build(&config, &mut encdec::tensor::rng(0)).unwrap();
-    Checkpoint::new(Translator::new(model, data.src_vocab, data.tgt_vocab, Task::Dialogue))
+    Checkpoint::new(Translator::new(
+        model,
+        data.src_vocab,
+        data.tgt_vocab,
+        Task::Dialogue,
+    ))
 }
 
 #[test]
 fn a_typed_bar_is_a_word_of_the_turn_not_a_turn_boundary() {
-    use encdec::pipeline::reply_pairs;
     use encdec::pipeline::every_bot_turn;
+    use encdec::pipeline::reply_pairs;
     use encdec::seq2seq::decode::{ChatReply, ChatSession};
     use encdec::text::{TURN, Tokenizer};
     // In chat: the user's `|` is a word the model never saw, not a new turn.
     let c = dialogue_checkpoint();
     let mut chat = ChatSession::new();
     assert_eq!(
-        chat.respond(&c, "i am in tokyo | what time is it ?"),
+        chat.respond(&c.translator, "i am in tokyo | what time is it ?"),
         ChatReply::Unknown(vec!["|".into()])
     );
     // In a corpus file: a turn holding " | " stays one turn.
@@ -578,8 +611,9 @@ fn a_typed_bar_is_a_word_of_the_turn_not_a_turn_boundary() {
 /// `by`, so that the decoder favours that token everywhere.
 fn favouring(id: usize, by: f64) -> Checkpoint {
     let mut c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
-    let v = c.tgt_vocab.len();
+    let v = c.translator.tgt_vocab.len();
     let bias = c
+        .translator
         .model
         .params_mut()
         .into_iter()
@@ -597,7 +631,10 @@ fn decoding_never_writes_a_special_token() {
     for id in [PAD_ID, BOS_ID, UNK_ID] {
         let c = favouring(id, 1e3);
         for beam in [1, 3] {
-            let t = c.decode_text("the dog sleeps", beam, UnknownWords::Refuse).unwrap();
+            let t = c
+                .translator
+                .decode_text("the dog sleeps", beam, UnknownWords::Refuse)
+                .unwrap();
             let words = &t.tgt_tokens[..t.tgt_tokens.len().saturating_sub(1)];
             assert!(
                 !words.iter().any(|w| SPECIALS.contains(&w.as_str())),
@@ -630,24 +667,24 @@ fn an_empty_output_is_reported_not_printed_as_a_blank_line() {
 #[test]
 fn empty_outputs_are_counted_and_a_failed_chat_reply_is_said() {
     use encdec::seq2seq::decode::{ChatReply, ChatSession};
-use encdec::seq2seq::task::Task;
-use encdec::seq2seq::evaluate_turns;
+    use encdec::seq2seq::eval::evaluate_pairs;
+    use encdec::seq2seq::task::Task;
     use encdec::text::{EOS_ID, TextPair};
     let c = favouring(EOS_ID, 1e3);
     let pair = TextPair {
         source: "the dog sleeps".into(),
         target: "le chien dort".into(),
     };
-    let report = evaluate_turns(&c, &[pair.clone(), pair], 1, 4).unwrap();
+    let report = evaluate_pairs(&c.translator, &[pair.clone(), pair], 1, 4).unwrap();
     assert_eq!(report.empty_outputs(), 2);
     let lines = report.lines(Task::Translation).join("\n");
     assert!(lines.contains("2 of 2 outputs are empty"), "{lines}");
     // A reply that cannot be decoded is said, not dropped as if the line were empty.
     let mut c = dialogue_checkpoint();
-    for p in c.model.params_mut() {
+    for p in c.translator.model.params_mut() {
         p.value = p.value.map(|_| 1e308);
     }
-    let reply = ChatSession::new().respond(&c, "i am in tokyo");
+    let reply = ChatSession::new().respond(&c.translator, "i am in tokyo");
     assert!(
         matches!(&reply, ChatReply::Failed(e) if e.contains("not finite")),
         "{reply:?}"
@@ -721,18 +758,10 @@ fn hand_batch(src_len: usize, tgt_len: usize) -> encdec::seq2seq::batch::Batch {
     }
 }
 
-fn small_model(kind: encdec::seq2seq::config::ModelKind) -> Box<dyn encdec::seq2seq::models::Seq2Seq> {
-    let config = encdec::seq2seq::config::ModelConfig {
-        kind,
-        src_vocab: 8,
-        tgt_vocab: 8,
-        emb: 4,
-        hidden: 4,
-        layers: 1,
-        heads: 2,
-        dropout: 0.0,
-        arch: Default::default(),
-    };
+fn small_model(
+    kind: encdec::seq2seq::config::ModelKind,
+) -> Box<dyn encdec::seq2seq::models::Seq2Seq> {
+    let config = crate::model_support::sized(kind, (8, 8), (4, 4), (1, 2), 0.0);
     encdec::seq2seq::models::build(&config, &mut encdec::tensor::rng(0)).unwrap()
 }
 
@@ -796,10 +825,10 @@ fn a_dialogue_model_trained_by_the_command_line_knows_the_turn_token() {
     ));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let c = Checkpoint::load(&p).unwrap();
-    assert!(c.src_vocab.get(encdec::text::TURN).is_some());
+    assert!(c.translator.src_vocab.get(encdec::text::TURN).is_some());
     let mut chat = encdec::seq2seq::decode::ChatSession::new();
-    chat.respond(&c, "i am in tokyo");
-    let second = chat.respond(&c, "what time is it ?");
+    chat.respond(&c.translator, "i am in tokyo");
+    let second = chat.respond(&c.translator, "what time is it ?");
     assert!(
         matches!(second, encdec::seq2seq::decode::ChatReply::Reply(_)),
         "{second:?}"

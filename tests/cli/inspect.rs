@@ -128,7 +128,7 @@ fn mistakes_are_one_line_and_leave_files_alone() {
     assert_eq!(std::fs::read_to_string(&kept).unwrap(), "an earlier page");
     fails_with(&explore("the dog", &["--out", "page.png"]), ".html");
     let zero_beam = explore("the dog", &["--out", page, "--beam", "0"]);
-    fails_with(&zero_beam, "invalid value '0'");
+    fails_with(&zero_beam, "--beam must be from 1 to 64");
     // The format and the file name must agree; --layer belongs to pictures.
     let heat = |extra: &[&str]| {
         encdec(&[&["heatmap", "--checkpoint", &ckpt, "the dog"][..], extra].concat())
@@ -143,7 +143,7 @@ fn mistakes_are_one_line_and_leave_files_alone() {
     );
     fails_with(
         &heat(&["--out", "a.xml", "--format", "xml"]),
-        "unknown format 'xml'",
+        "invalid value 'xml' for '--format <FORMAT>' [possible values: png, svg, json, csv]",
     );
     fails_with(
         &heat(&["--out", "a.json", "--layer", "1"]),

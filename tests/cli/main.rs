@@ -1,12 +1,16 @@
-//! The tests of `src/cli` (see the list of modules below).
+//! The tests of `src/bin/encdec`: the command line driven as a user would
+//! drive it, good input and bad.
 
-#[path = "../support/data_support.rs"]
-mod data_support;
 mod basics;
 #[path = "../support/cli_support.rs"]
 mod cli_support;
+mod corpus;
+#[path = "../support/data_support.rs"]
+mod data_support;
 mod hostile;
 mod inspect;
+#[path = "../support/model_support.rs"]
+mod model_support;
 mod sampling;
 mod tasks;
 mod translate;

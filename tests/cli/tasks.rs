@@ -93,7 +93,7 @@ fn summarize_writes_a_headline_and_refuses_other_models() {
     );
     fails_with(
         &encdec(&["train", "--task", "poetry", "--model", "lstm"]),
-        "unknown task 'poetry'",
+        "invalid value 'poetry' for '--task <TASK>'",
     );
     let heat = temp("summary-heat.svg");
     let h = encdec(&[

@@ -130,10 +130,13 @@ fn a_corrupt_checkpoint_is_refused() {
 
 #[test]
 fn bad_flags_are_refused() {
-    fails_with(&encdec(&["train", "--model", "gru"]), "unknown model 'gru'");
+    fails_with(
+        &encdec(&["train", "--model", "gru"]),
+        "invalid value 'gru' for '--model <MODEL>' [possible values: lstm, attention, transformer]",
+    );
     fails_with(
         &encdec(&["train", "--model", "lstm", "--epochs", "0"]),
-        "invalid value '0'",
+        "--epochs must be from 1 to 100000",
     );
     fails_with(
         &encdec(&["train", "--model", "lstm", "--batch-size", "many"]),
@@ -148,7 +151,7 @@ fn bad_flags_are_refused() {
             "0",
             "the dog",
         ]),
-        "invalid value '0'",
+        "--beam must be from 1 to 64",
     );
     fails_with(
         &encdec(&["demo", "--colour"]),
@@ -160,12 +163,16 @@ fn bad_flags_are_refused() {
     );
     fails_with(
         &encdec(&["bench", "--lengths", "12,0"]),
-        "invalid value '0'",
+        "--lengths must each be from 1 to 1000",
     );
     fails_with(&encdec(&["bench", "--model", "gru"]), "invalid value 'gru'");
     fails_with(
         &encdec(&["train", "--model", "lstm", "--threads", "0"]),
-        "invalid value '0'",
+        "--threads must be from 1 to 256",
+    );
+    fails_with(
+        &encdec(&["train", "--model", "lstm", "--shards", "0"]),
+        "--shards must be from 1 to 64",
     );
 }
 
@@ -238,7 +245,7 @@ fn bench_prints_both_configurations() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     for model in ["lstm", "transformer"] {
-        let line = format!("encdec {model} len=12 threads=1 median_ms=");
+        let line = format!("encdec {model} len=12 threads=1 shards=1 median_ms=");
         assert!(out.contains(&line), "{out}");
     }
     assert!(
@@ -324,4 +331,31 @@ fn adamw_and_label_smoothing_train_and_are_kept_in_the_checkpoint() {
         "the checkpoint holds a adamw state, training uses adam",
     );
     std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn train_refuses_flags_of_the_other_family_before_any_work() {
+    let o = encdec(&["train", "--model", "transformer", "--bidirectional"]);
+    fails_with(&o, "--bidirectional is for the lstm and attention models");
+    let o = encdec(&["train", "--model", "lstm", "--norm-first"]);
+    fails_with(&o, "--norm-first is for the transformer");
+    let o = encdec(&["train", "--model", "attention", "--gelu"]);
+    fails_with(&o, "--gelu is for the transformer");
+    let o = encdec(&["train", "--model", "transformer", "--emb", "32"]);
+    fails_with(&o, "--emb is for the lstm and attention models");
+    let o = encdec(&["train", "--model", "lstm", "--d-model", "32"]);
+    fails_with(&o, "--d-model is for the transformer");
+    let o = encdec(&["train", "--model", "lstm", "--layers", "17"]);
+    fails_with(&o, "at most 16");
+    let o = encdec(&["train", "--model", "lstm", "--bridge", "project"]);
+    fails_with(&o, "add --bidirectional");
+    let o = encdec(&[
+        "train",
+        "--model",
+        "lstm",
+        "--bidirectional",
+        "--bridge",
+        "sum",
+    ]);
+    fails_with(&o, "invalid value 'sum' for '--bridge");
 }

@@ -99,13 +99,16 @@ fn a_corpus_file_is_read_and_bad_ones_are_refused() {
     std::fs::write(&corpus, "\n  \n").unwrap();
     fails_with(
         &encdec(&["word2vec", "--corpus", corpus.to_str().unwrap()]),
-        "the corpus is empty",
+        "no usable line: the file is empty or every line is blank",
     );
     fails_with(
         &encdec(&["word2vec", "--corpus", "/no/such/corpus.txt"]),
-        "cannot read corpus /no/such/corpus.txt",
+        "/no/such/corpus.txt: cannot read the file",
     );
-    fails_with(&encdec(&["word2vec", "--dim", "0"]), "invalid value '0'");
+    fails_with(
+        &encdec(&["word2vec", "--dim", "0"]),
+        "--dim must be from 1 to 1000",
+    );
     std::fs::remove_file(corpus).unwrap();
     std::fs::remove_file(out).unwrap();
 }
@@ -147,7 +150,7 @@ fn word2vec_takes_its_settings_as_flags() {
     }
     fails_with(&run(&["--lr=-1"]), "lr");
     fails_with(&run(&["--subsample=-1"]), "subsample");
-    fails_with(&run(&["--window", "0"]), "invalid value '0'");
+    fails_with(&run(&["--window", "0"]), "--window must be from 1 to 1000");
     std::fs::remove_file(corpus).unwrap();
     std::fs::remove_file(out).ok();
 }
@@ -247,7 +250,7 @@ fn train_can_start_from_frozen_vectors() {
     ];
     let t = encdec(&args);
     assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stderr));
-    assert!(String::from_utf8_lossy(&t.stdout).contains("emb/d_model 8,"));
+    assert!(String::from_utf8_lossy(&t.stdout).contains("(emb 8, hidden 96"));
     // With an --emb that differs, the sizes are named.
     let mut args = args.to_vec();
     args.extend(["--emb", "48"]);

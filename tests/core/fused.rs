@@ -1,7 +1,7 @@
 //! The fused ops equal the composed formulas the tutorial reader reads:
 //! same values and same gradients, to rounding, on random inputs with
 //! padding. (Each fused op is also gradient-checked against finite
-//! differences in `tests/ops_gradcheck.rs`.)
+//! differences in `tests/core/ops_gradcheck.rs`.)
 
 use encdec::autograd::{Tape, Var};
 use encdec::nn::{Gru, LayerNorm, Lstm, Module, MultiHeadAttention, RecurrentOptions, layer_norm};

@@ -298,4 +298,3 @@ fn a_state_that_does_not_fit_is_refused() {
     assert!(Adam::default().set_state(&[&w], bad_t).is_err());
     assert!(Sgd::new(0.9).set_state(&[&w], vec![Some(vec![])]).is_err());
 }
-

@@ -39,7 +39,7 @@ fn sources(dir: &Path, out: &mut BTreeMap<String, String>) {
 
 /// The tutorial is not part of the crate; this file holds its numbered
 /// headings and display formulas, verbatim.
-const OUTLINE: &str = "tests/ledger/tutorial_outline.md";
+const OUTLINE: &str = "tests/docs/ledger/tutorial_outline.md";
 
 /// The real ledger, sources and tutorial outline.
 struct Real {
@@ -108,7 +108,7 @@ fn the_ledger_the_rustdoc_and_the_tutorial_agree() {
 fn a_test_that_lost_its_test_attribute_is_caught() {
     let mut copy = real();
     copy.edit_file(
-        "tests/recurrent.rs",
+        "tests/nn/recurrent.rs",
         "#[test]\nfn rnn_step_by_hand(",
         "fn rnn_step_by_hand(",
     );
@@ -118,10 +118,10 @@ fn a_test_that_lost_its_test_attribute_is_caught() {
 #[test]
 fn a_proptest_case_that_lost_its_test_attribute_is_caught() {
     let mut copy = real();
-    let source = &copy.files["tests/properties.rs"];
+    let source = &copy.files["tests/nn/properties.rs"];
     let at = source.find("fn causal_mask_hides_the_future(").unwrap();
     let attribute = source[..at].rfind("#[test]").unwrap();
-    let file = copy.files.get_mut("tests/properties.rs").unwrap();
+    let file = copy.files.get_mut("tests/nn/properties.rs").unwrap();
     file.replace_range(attribute..attribute + "#[test]".len(), "");
     copy.caught("#[test] causal_mask_hides_the_future");
 }
@@ -130,7 +130,7 @@ fn a_proptest_case_that_lost_its_test_attribute_is_caught() {
 fn a_test_macro_that_lost_its_test_attribute_is_caught() {
     let mut copy = real();
     copy.edit_file(
-        "tests/ops_gradcheck.rs",
+        "tests/core/ops_gradcheck.rs",
         "#[test]\n                fn $test",
         "fn $test",
     );
@@ -203,8 +203,8 @@ fn a_checked_by_line_naming_a_missing_test_is_caught() {
     let mut copy = real();
     copy.edit_file(
         "src/nn/rnn.rs",
-        "Checked by `tests/recurrent.rs::rnn_step_by_hand`",
-        "Checked by `tests/recurrent.rs::rnn_step_by_heart`",
+        "Checked by `tests/nn/recurrent.rs::rnn_step_by_hand`",
+        "Checked by `tests/nn/recurrent.rs::rnn_step_by_heart`",
     );
     copy.caught("rnn_step_by_heart");
     let mut copy = real();
@@ -213,7 +213,7 @@ fn a_checked_by_line_naming_a_missing_test_is_caught() {
         "and `rnn_step_gradcheck`",
         "and `rnn_step_gradchek`",
     );
-    copy.caught("tests/recurrent.rs has no #[test] rnn_step_gradchek");
+    copy.caught("tests/nn/recurrent.rs has no #[test] rnn_step_gradchek");
 }
 
 /// The sections and formulas of the outline are the tutorial's. Needs the

@@ -2,7 +2,7 @@
 //! has: key and value sizes (`kdim`, `vdim`), projections without biases
 //! (`bias=False`) and float (additive) masks. Parity fixtures were made by
 //! `scripts/fixtures/attention.py` (float64, every parameter
-//! `0.5 * N(0, 1)`, the loss and gradients as in `tests/parity.rs`); the
+//! `0.5 * N(0, 1)`, the loss and gradients as in `tests/nn/parity.rs`); the
 //! layer here must match every output and gradient to 1e-9.
 
 use crate::common;

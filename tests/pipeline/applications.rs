@@ -1,26 +1,21 @@
 //! Summarization (tutorial §6.2) and dialogue (§6.3) on the same models:
 //! the data pipeline, a short training run of each, and the chat session.
 
-use encdec::seq2seq::{batch::*, config::*, decode::*, eval::*, io::*, models::*, task::*, train::*};
+use crate::data_support;
+use encdec::pipeline::{TrainOptions, every_bot_turn, train};
+use encdec::seq2seq::{config::*, decode::*, models::*, task::*};
 use encdec::tensor::rng;
 use encdec::text::{TextPair, join_turns};
 
-fn trained(task: Task, n: usize, epochs: usize) -> (Checkpoint, f64, [f64; 3], f64) {
-    let data = data_support::prepared(task, n, 0);
-    let config = ModelConfig::new(ModelKind::Attention,
-        data.src_vocab.len(),
-        data.tgt_vocab.len(),
-    );
-    let mut model = build(&config, &mut rng(0)).unwrap();
-    fit(
-        model.as_mut(),
-        &data.train,
-        &data.valid,
-        &data_support::training(ModelKind::Attention, epochs, 32, 0),
-    );
-    let s = scores(model.as_ref(), &data.tgt_vocab, &data.test);
-    let c = Checkpoint::new(Translator::new(model, data.src_vocab, data.tgt_vocab, task));
-    (c, s.bleu, s.rouge, s.exact)
+/// The attention model trained by the pipeline on `n` built-in pairs of
+/// `task`, and its test scores: BLEU-4, ROUGE-1/2/L, exact matches.
+fn trained(task: Task, n: usize, epochs: usize) -> (Translator, f64, [f64; 3], f64) {
+    let mut o = TrainOptions::new(task, ModelKind::Attention);
+    o.data.pairs = Some(n);
+    o.run.epochs = epochs;
+    let outcome = train(&o, &mut |_| {}).unwrap();
+    let s = outcome.test;
+    (outcome.checkpoint.translator, s.bleu4, s.rouge, s.exact)
 }
 
 #[test]
@@ -118,11 +113,12 @@ fn dialogue_replies_depend_on_earlier_turns() {
 #[test]
 fn a_very_long_history_is_cut_to_the_last_tokens() {
     let data = data_support::prepared(Task::Dialogue, 300, 0);
-    let config = ModelConfig::new(ModelKind::Attention,
+    let config = ModelConfig::new(
+        ModelKind::Attention,
         data.src_vocab.len(),
         data.tgt_vocab.len(),
     );
-    let c = Checkpoint::new(
+    let c = Translator::new(
         build(&config, &mut rng(0)).unwrap(),
         data.src_vocab,
         data.tgt_vocab,

@@ -1,8 +1,12 @@
 //! The tests of `src/pipeline` (see the list of modules below).
 
-#[path = "../support/data_support.rs"]
-mod data_support;
 mod applications;
 #[path = "../support/cli_support.rs"]
 mod cli_support;
+#[path = "../support/data_support.rs"]
+mod data_support;
+mod decode;
+#[path = "../support/model_support.rs"]
+mod model_support;
+mod options;
 mod train;

@@ -1,13 +1,17 @@
-//! The training pipeline on corpus files (`src/seq2seq/run.rs`,
-//! `src/seq2seq/corpus.rs`) and the commands on top of it: `train
-//! --corpus`, `evaluate`, `translate` from standard input, `bleu`.
+//! The training pipeline on corpus files (`src/pipeline/`) and the
+//! commands on top of it: `train --corpus`, `evaluate`, `translate` from
+//! standard input, `bleu`.
 
 use crate::cli_support;
 
+use crate::data_support;
 use cli_support::{encdec, encdec_with_input, fails_with, temp};
 use encdec::corpora::translation_corpus;
-use encdec::seq2seq::io::Checkpoint;
+use encdec::pipeline::{last_reply, reply_pairs};
+use encdec::seq2seq::config::ModelConfig;
 use encdec::seq2seq::config::ModelKind;
+use encdec::seq2seq::io::Checkpoint;
+use encdec::seq2seq::task::Task;
 use std::path::PathBuf;
 
 fn s(v: &[&str]) -> Vec<String> {
@@ -274,11 +278,9 @@ fn corpus_faults_reach_the_user_with_file_and_line() {
 /// early stopping must end training.
 #[test]
 fn patience_stops_after_epochs_without_improvement() {
-    use encdec::pipeline::{default_model, default_training, translation_data};
     use encdec::seq2seq::batch::Example;
-use encdec::seq2seq::FitOptions;
-use encdec::seq2seq::models::build;
-use encdec::seq2seq::train::fit_with;
+    use encdec::seq2seq::models::build;
+    use encdec::seq2seq::train::fit_with;
     let data = data_support::prepared(Task::Translation, 400, 0);
     let valid: Vec<Example> = data
         .valid
@@ -291,20 +293,16 @@ use encdec::seq2seq::train::fit_with;
         .collect();
     let config = ModelConfig::new(ModelKind::Lstm, data.src_vocab.len(), data.tgt_vocab.len());
     let mut model = build(&config, &mut encdec::tensor::rng(0)).unwrap();
-    let train = data_support::training(ModelKind::Lstm, 12, 16, 0);
-    let options = FitOptions {
-        patience: Some(2),
-        ..FitOptions::default()
-    };
+    let mut train = data_support::training(ModelKind::Lstm, 12, 16, 0);
+    train.patience = Some(2);
     let mut opt = train.optimizer.build();
     let mut saved = vec![];
     let history = fit_with(
         model.as_mut(),
-        &data.train,
-        &valid,
+        (&data.train, &valid),
         &train,
-        &options,
-        opt.as_mut(),
+        (None, opt.as_mut()),
+        &mut |_| {},
         |_, s, _| {
             saved.push(s.best);
             Ok::<(), String>(())

@@ -47,19 +47,36 @@ fn round_trip_keeps_weights_vocabularies_and_translations() {
         let mut original = Checkpoint::new(Translator::new(model, src, tgt, Task::Summarization));
         original.save(&path).unwrap();
         let mut c = Checkpoint::load(&path).unwrap();
-        assert_eq!(c.translator.model.config(), original.translator.model.config());
+        assert_eq!(
+            c.translator.model.config(),
+            original.translator.model.config()
+        );
         assert_eq!(
             (&c.translator.src_vocab, &c.translator.tgt_vocab),
-            (&original.translator.src_vocab, &original.translator.tgt_vocab)
+            (
+                &original.translator.src_vocab,
+                &original.translator.tgt_vocab
+            )
         );
         assert_eq!(c.translator.task, Task::Summarization);
-        for (a, b) in c.translator.model.params().iter().zip(original.translator.model.params()) {
+        for (a, b) in c
+            .translator
+            .model
+            .params()
+            .iter()
+            .zip(original.translator.model.params())
+        {
             assert_eq!((&a.name, &a.value), (&b.name, &b.value));
         }
         let sentence = "the lazy fox jumps over the dog";
         assert_eq!(
-            c.translator.decode_text(sentence, 1, UnknownWords::Refuse).unwrap(),
-            original.translator.decode_text(sentence, 1, UnknownWords::Refuse).unwrap()
+            c.translator
+                .decode_text(sentence, 1, UnknownWords::Refuse)
+                .unwrap(),
+            original
+                .translator
+                .decode_text(sentence, 1, UnknownWords::Refuse)
+                .unwrap()
         );
         std::fs::remove_file(path).unwrap();
     }
@@ -187,7 +204,8 @@ fn frozen_parameters_stay_frozen_after_a_round_trip() {
     c.save(&path).unwrap();
     let mut back = Checkpoint::load(&path).unwrap();
     let frozen: Vec<String> = back
-        .translator.model
+        .translator
+        .model
         .params()
         .iter()
         .filter(|p| !p.trainable)
@@ -228,7 +246,10 @@ fn training_state_round_trips_text_settings_progress_and_optimizer() {
     let path = temp("train-state");
     c.save(&path).unwrap();
     let d = Checkpoint::load(&path).unwrap();
-    assert_eq!((d.translator.text, d.progress), (c.translator.text, c.progress));
+    assert_eq!(
+        (d.translator.text, d.progress),
+        (c.translator.text, c.progress)
+    );
     assert_eq!(d.optimizer, c.optimizer);
     // A header that promises an impossibly large optimizer state is refused
     // with a message, before anything is allocated.

@@ -66,7 +66,11 @@ fn configs_round_trip_through_json() {
 
 #[test]
 fn layout_2_names_only_what_each_model_has() {
-    let v = config_json(&rnn(ModelKind::Attention, 2, Directions::Both(Bridge::Project)));
+    let v = config_json(&rnn(
+        ModelKind::Attention,
+        2,
+        Directions::Both(Bridge::Project),
+    ));
     let want = json!({"kind": "attention", "src_vocab": 11, "tgt_vocab": 13, "dropout": 0.2,
         "emb": 6, "hidden": 10, "layers": 2, "bidirectional": true, "bridge": "project"});
     assert_eq!(v, want);
@@ -126,7 +130,11 @@ fn malformed_fields_are_refused_with_their_names() {
         assert!(e.contains(named), "{c}: {e}");
     }
     let project_alone = with("bridge", json!("project"));
-    assert!(config_from(&project_alone).unwrap_err().contains("bidirectional"));
+    assert!(
+        config_from(&project_alone)
+            .unwrap_err()
+            .contains("bidirectional")
+    );
     let tf = config_json(&transformer(false, FfnActivation::Relu, false));
     let mut bad = tf.clone();
     bad["activation"] = json!("tanh");
@@ -137,13 +145,25 @@ fn malformed_fields_are_refused_with_their_names() {
     // Layout 1 refuses an option of the other family, as it always did.
     let v1 = json!({"kind": "lstm", "src_vocab": 11, "tgt_vocab": 13, "emb": 6, "hidden": 10,
         "layers": 1, "heads": 1, "dropout": 0.0, "arch": {"gelu": true}});
-    assert!(config_from(&v1).unwrap_err().contains("gelu is an option of the transformer"));
+    assert!(
+        config_from(&v1)
+            .unwrap_err()
+            .contains("gelu is an option of the transformer")
+    );
 }
 
 #[test]
 fn the_defaults_are_stated_once_in_model_config_new() {
     let c = ModelConfig::new(ModelKind::Attention, 85, 108);
-    assert_eq!(c.rnn(), Some(&RnnConfig { emb: 48, hidden: 96, layers: 1, directions: Directions::Forward }));
+    assert_eq!(
+        c.rnn(),
+        Some(&RnnConfig {
+            emb: 48,
+            hidden: 96,
+            layers: 1,
+            directions: Directions::Forward
+        })
+    );
     assert_eq!(c.dropout, 0.1);
     let t = ModelConfig::new(ModelKind::Transformer, 85, 108);
     let tc = t.transformer().unwrap();

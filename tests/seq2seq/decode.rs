@@ -1,9 +1,9 @@
 //! Greedy decoding and beam search (tutorial §3.2).
 
+use crate::model_support::sized;
 use encdec::seq2seq::{batch::*, config::*, decode::*, models::*};
 use encdec::tensor::rng;
 use encdec::text::EOS_ID;
-use crate::model_support::sized;
 use proptest::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -5,10 +5,10 @@
 use crate::model_support;
 
 use encdec::autograd::Tape;
-use encdec::seq2seq::io::{import_keras, import_keras_bytes};
 use encdec::seq2seq::batch::Batch;
-use encdec::seq2seq::io::Checkpoint;
 use encdec::seq2seq::config::ModelKind;
+use encdec::seq2seq::io::Checkpoint;
+use encdec::seq2seq::io::{import_keras, import_keras_bytes};
 use encdec::tensor::Tensor;
 use safetensors::tensor::{Dtype, SafeTensors};
 use std::path::PathBuf;
@@ -50,7 +50,12 @@ fn keras_predictions() -> (Batch, Tensor) {
 fn worst_difference(c: &Checkpoint) -> f64 {
     let (batch, keras) = keras_predictions();
     let tape = Tape::new();
-    let probabilities = c.translator.model.forward(&tape, &batch, None).logits.softmax();
+    let probabilities = c
+        .translator
+        .model
+        .forward(&tape, &batch, None)
+        .logits
+        .softmax();
     assert_eq!(probabilities.shape(), keras.shape());
     probabilities.value().max_abs_diff(&keras)
 }

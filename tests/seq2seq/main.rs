@@ -1,14 +1,16 @@
 //! The tests of `src/seq2seq` (see the list of modules below).
 
-#[path = "../support/data_support.rs"]
-mod data_support;
+mod bench;
 mod bleu;
 mod checkpoint;
 #[path = "../support/cli_support.rs"]
 mod cli_support;
 mod config;
+#[path = "../support/data_support.rs"]
+mod data_support;
 mod decode;
 mod keras;
+mod legacy;
 mod metrics;
 #[path = "../support/model_support.rs"]
 mod model_support;

@@ -1,10 +1,10 @@
 //! The three encoder–decoder models: batching, shapes, gradients through a
 //! whole model, determinism, and the tutorial's translation end to end.
 
+use crate::data_support;
 use encdec::autograd::Tape;
 use encdec::checks::modules::{detached_params, gradcheck_module};
 use encdec::corpora::{FOX_EN, FOX_FR};
-use crate::data_support;
 use encdec::optim::Schedule;
 use encdec::seq2seq::{config::*, decode::*, eval::*, io::*, models::*, task::*, train::*};
 use encdec::tensor::rng;
@@ -113,7 +113,8 @@ fn invalid_configs_are_errors() {
 fn the_same_seed_gives_bit_identical_losses() {
     let data = data_support::prepared(Task::Translation, 400, 5);
     let run = || {
-        let config = ModelConfig::new(ModelKind::Transformer,
+        let config = ModelConfig::new(
+            ModelKind::Transformer,
             data.src_vocab.len(),
             data.tgt_vocab.len(),
         );
@@ -160,7 +161,8 @@ fn the_attention_model_translates_the_held_out_fox_sentence() {
     // fox sentence is in the test split, never seen in training.
     let data = data_support::prepared(Task::Translation, 6000, 0);
     assert!(data.test.iter().any(|p| p.source == FOX_EN));
-    let config = ModelConfig::new(ModelKind::Attention,
+    let config = ModelConfig::new(
+        ModelKind::Attention,
         data.src_vocab.len(),
         data.tgt_vocab.len(),
     );
@@ -171,12 +173,28 @@ fn the_attention_model_translates_the_held_out_fox_sentence() {
         &data.valid,
         &data_support::training(ModelKind::Attention, 3, 32, 0),
     );
-    let c = Checkpoint::new(Translator::new(model, data.src_vocab, data.tgt_vocab, Task::Translation));
-    let score = evaluate_pairs(&c.translator, &data.test, 1, 64).unwrap().bleu4;
+    let c = Checkpoint::new(Translator::new(
+        model,
+        data.src_vocab,
+        data.tgt_vocab,
+        Task::Translation,
+    ));
+    let score = evaluate_pairs(&c.translator, &data.test, 1, 64)
+        .unwrap()
+        .bleu4;
     assert!(score >= 0.9, "test BLEU {score}");
-    let t = c.translator.decode_text(FOX_EN, 1, UnknownWords::Refuse).unwrap();
+    let t = c
+        .translator
+        .decode_text(FOX_EN, 1, UnknownWords::Refuse)
+        .unwrap();
     assert_eq!(t.text, FOX_FR);
-    assert_eq!(c.translator.decode_text(FOX_EN, 4, UnknownWords::Refuse).unwrap().text, FOX_FR);
+    assert_eq!(
+        c.translator
+            .decode_text(FOX_EN, 4, UnknownWords::Refuse)
+            .unwrap()
+            .text,
+        FOX_FR
+    );
     // What the caption of docs/img/fox_attention.png (docs/ch4-3, README)
     // says, checked on the weights of this model, the one the picture shows.
     let a = &t.attention[0];
@@ -234,7 +252,8 @@ fn predict_gives_a_distribution_per_position() {
 fn frozen_pretrained_embeddings_do_not_change_and_fine_tuned_ones_do() {
     use encdec::wordvec::WordVectors;
     let data = data_support::prepared(Task::Translation, 300, 2);
-    let config = ModelConfig::new(ModelKind::Attention,
+    let config = ModelConfig::new(
+        ModelKind::Attention,
         data.src_vocab.len(),
         data.tgt_vocab.len(),
     );

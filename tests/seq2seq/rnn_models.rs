@@ -108,20 +108,33 @@ fn checkpoints_of_every_option_round_trip() {
                 a.layers,
                 a.directions
             ));
-            let mut original = Checkpoint::new(Translator::new(model, src.clone(), tgt.clone(), Task::Translation));
+            let mut original = Checkpoint::new(Translator::new(
+                model,
+                src.clone(),
+                tgt.clone(),
+                Task::Translation,
+            ));
             original.save(&path).unwrap();
             let mut c = Checkpoint::load(&path).unwrap();
             std::fs::remove_file(&path).unwrap();
             assert_eq!(c.translator.model.config(), &config);
-            let (ours, theirs) = (c.translator.model.params(), original.translator.model.params());
+            let (ours, theirs) = (
+                c.translator.model.params(),
+                original.translator.model.params(),
+            );
             assert_eq!(ours.len(), theirs.len());
             for (p, q) in ours.iter().zip(theirs) {
                 assert_eq!((&p.name, &p.value), (&q.name, &q.value));
             }
             let sentence = "the lazy fox jumps over the dog";
             assert_eq!(
-                c.translator.decode_text(sentence, 2, UnknownWords::Refuse).unwrap(),
-                original.translator.decode_text(sentence, 2, UnknownWords::Refuse).unwrap()
+                c.translator
+                    .decode_text(sentence, 2, UnknownWords::Refuse)
+                    .unwrap(),
+                original
+                    .translator
+                    .decode_text(sentence, 2, UnknownWords::Refuse)
+                    .unwrap()
             );
         }
     }
@@ -146,7 +159,10 @@ fn widths_and_names_follow_the_bridge() {
             .clone()
     };
     // Concat: the decoder, combine and output are 2H = 6 wide; layer 1 reads 2H.
-    let concat = names_and_shapes(ModelKind::Attention, arch(2, Directions::Both(Bridge::Concat)));
+    let concat = names_and_shapes(
+        ModelKind::Attention,
+        arch(2, Directions::Both(Bridge::Concat)),
+    );
     assert_eq!(shape(&concat, "decoder.lstm.weight_hh"), vec![24, 6]);
     assert_eq!(shape(&concat, "decoder.lstm.weight_ih_l1"), vec![24, 6]);
     assert_eq!(
@@ -162,7 +178,10 @@ fn widths_and_names_follow_the_bridge() {
             .any(|(n, _)| n.contains("decoder.lstm.weight_ih_l0_reverse"))
     );
     // Project: the decoder keeps H = 3; the bridge maps 2H -> H, last in the list.
-    let project = names_and_shapes(ModelKind::Attention, arch(2, Directions::Both(Bridge::Project)));
+    let project = names_and_shapes(
+        ModelKind::Attention,
+        arch(2, Directions::Both(Bridge::Project)),
+    );
     assert_eq!(shape(&project, "decoder.lstm.weight_hh"), vec![12, 3]);
     assert_eq!(shape(&project, "decoder.output.weight"), vec![8, 3]);
     let tail: Vec<&str> = project[project.len() - 6..]
@@ -191,7 +210,11 @@ fn widths_and_names_follow_the_bridge() {
 fn the_defaults_draw_the_same_weights_as_one_layer_one_direction_always_did() {
     // Options that add parameters draw them after the default ones: a
     // two-layer bidirectional model starts with the same embedding draws.
-    let mut one = build(&tiny(ModelKind::Lstm, arch(1, Directions::Forward)), &mut rng(5)).unwrap();
+    let mut one = build(
+        &tiny(ModelKind::Lstm, arch(1, Directions::Forward)),
+        &mut rng(5),
+    )
+    .unwrap();
     let names: Vec<String> = one.params().iter().map(|p| p.name.clone()).collect();
     assert_eq!(
         names,

@@ -14,7 +14,11 @@ use encdec::tensor::{Tensor, rng};
 
 use crate::model_support::step_config;
 
-const KINDS: [ModelKind; 3] = [ModelKind::Lstm, ModelKind::Attention, ModelKind::Transformer];
+const KINDS: [ModelKind; 3] = [
+    ModelKind::Lstm,
+    ModelKind::Attention,
+    ModelKind::Transformer,
+];
 
 /// Parameters and losses after three training steps of a fresh model, the
 /// batch cut into `shards` shards run on `threads` threads.
@@ -31,9 +35,16 @@ fn after_three_steps(
     (steps.shards, steps.threads) = (shards, threads);
     let (mut opt, mut r) = (Adam::default(), rng(2));
     let losses = (1..=3)
-        .map(|s| train_step(model.as_mut(), &batch, &mut opt, &steps, s, &mut r).loss().to_bits())
+        .map(|s| {
+            train_step(model.as_mut(), &batch, &mut opt, &steps, s, &mut r)
+                .loss()
+                .to_bits()
+        })
         .collect();
-    (model.params().iter().map(|p| p.value.clone()).collect(), losses)
+    (
+        model.params().iter().map(|p| p.value.clone()).collect(),
+        losses,
+    )
 }
 
 #[test]
@@ -43,7 +54,10 @@ fn threads_change_nothing_but_speed() {
             let one = after_three_steps(kind, 0.2, (shards, 1));
             for threads in [2, 3, 8] {
                 let many = after_three_steps(kind, 0.2, (shards, threads));
-                assert_eq!(one, many, "{kind}, {shards} shards: 1 and {threads} threads differ");
+                assert_eq!(
+                    one, many,
+                    "{kind}, {shards} shards: 1 and {threads} threads differ"
+                );
             }
         }
     }
@@ -58,7 +72,10 @@ fn shards_sum_to_the_whole_batch() {
             let (many, _) = after_three_steps(kind, 0.0, (shards, 2));
             for (a, b) in one.iter().zip(&many) {
                 let d = a.max_abs_diff(b);
-                assert!(d < 1e-11, "{kind} {shards} shards: parameters differ by {d:e}");
+                assert!(
+                    d < 1e-11,
+                    "{kind} {shards} shards: parameters differ by {d:e}"
+                );
             }
         }
     }

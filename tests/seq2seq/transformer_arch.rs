@@ -116,7 +116,11 @@ fn options_round_trip_through_a_checkpoint() {
         original.save(&path).unwrap();
         let mut loaded = Checkpoint::load(&path).unwrap();
         std::fs::remove_file(&path).unwrap();
-        assert_eq!(loaded.translator.model.config().arch, config.arch, "{flags:?}");
+        assert_eq!(
+            loaded.translator.model.config().arch,
+            config.arch,
+            "{flags:?}"
+        );
         assert_eq!(
             named_values(loaded.translator.model.as_mut()),
             named_values(original.translator.model.as_mut()),
@@ -124,8 +128,14 @@ fn options_round_trip_through_a_checkpoint() {
         );
         let sentence = "the lazy fox jumps over the dog";
         assert_eq!(
-            loaded.translator.decode_text(sentence, 1, UnknownWords::Refuse).unwrap(),
-            original.translator.decode_text(sentence, 1, UnknownWords::Refuse).unwrap()
+            loaded
+                .translator
+                .decode_text(sentence, 1, UnknownWords::Refuse)
+                .unwrap(),
+            original
+                .translator
+                .decode_text(sentence, 1, UnknownWords::Refuse)
+                .unwrap()
         );
     }
 }

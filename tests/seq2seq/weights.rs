@@ -96,7 +96,12 @@ fn torch_fixture_diff(name: &str) -> (ModelConfig, f64) {
         "the batch has padding"
     );
     let tape = Tape::new();
-    let ours = c.translator.model.forward(&tape, &batch, None).logits.value();
+    let ours = c
+        .translator
+        .model
+        .forward(&tape, &batch, None)
+        .logits
+        .value();
     assert_eq!(ours.shape(), torch_logits.shape());
     let diff = max_abs_diff(ours.data(), torch_logits.data());
     (c.translator.model.config().clone(), diff)
@@ -147,12 +152,24 @@ fn final_norms_export_under_pytorchs_names_and_import_back() {
         assert!(names.iter().any(|m| m == n), "{n} not exported: {names:?}");
     }
     let mut back = import_bytes(&bytes).unwrap();
-    assert_eq!(back.translator.model.config(), original.translator.model.config());
-    for (a, b) in back.translator.model.params().iter().zip(&original.translator.model.params()) {
+    assert_eq!(
+        back.translator.model.config(),
+        original.translator.model.config()
+    );
+    for (a, b) in back
+        .translator
+        .model
+        .params()
+        .iter()
+        .zip(&original.translator.model.params())
+    {
         assert_eq!((&a.name, &a.value), (&b.name, &b.value));
     }
     let batch = sample_batch(original.translator.model.config(), 3, 5, 1);
-    assert_eq!(logits_bytes(&back.translator, &batch), logits_bytes(&original.translator, &batch));
+    assert_eq!(
+        logits_bytes(&back.translator, &batch),
+        logits_bytes(&original.translator, &batch)
+    );
 }
 
 #[test]
@@ -164,22 +181,39 @@ fn export_then_import_gives_identical_parameters_and_decoding() {
     for (kind, arch) in cases {
         let mut original = checkpoint_with(kind, arch);
         let mut back = import_bytes(&export_bytes(&mut original.translator).unwrap()).unwrap();
-        assert_eq!(back.translator.model.config(), original.translator.model.config());
+        assert_eq!(
+            back.translator.model.config(),
+            original.translator.model.config()
+        );
         assert_eq!(
             (&back.translator.src_vocab, &back.translator.tgt_vocab),
-            (&original.translator.src_vocab, &original.translator.tgt_vocab)
+            (
+                &original.translator.src_vocab,
+                &original.translator.tgt_vocab
+            )
         );
-        let (a, b) = (back.translator.model.params(), original.translator.model.params());
+        let (a, b) = (
+            back.translator.model.params(),
+            original.translator.model.params(),
+        );
         assert_eq!(a.len(), b.len());
         for (a, b) in a.iter().zip(&b) {
             assert_eq!((&a.name, &a.value), (&b.name, &b.value));
         }
         let batch = sample_batch(original.translator.model.config(), 3, 5, 1);
-        assert_eq!(logits_bytes(&back.translator, &batch), logits_bytes(&original.translator, &batch));
+        assert_eq!(
+            logits_bytes(&back.translator, &batch),
+            logits_bytes(&original.translator, &batch)
+        );
         let sentence = "the lazy fox jumps over the dog";
         assert_eq!(
-            back.translator.decode_text(sentence, 1, UnknownWords::Refuse).unwrap(),
-            original.translator.decode_text(sentence, 1, UnknownWords::Refuse).unwrap()
+            back.translator
+                .decode_text(sentence, 1, UnknownWords::Refuse)
+                .unwrap(),
+            original
+                .translator
+                .decode_text(sentence, 1, UnknownWords::Refuse)
+                .unwrap()
         );
     }
 }
@@ -281,7 +315,13 @@ fn f32_tensors_are_widened_exactly() {
     let mut narrowed = narrowed.unwrap();
     let mut original = checkpoint(ModelKind::Transformer);
     let mut changed = 0;
-    for (a, b) in narrowed.translator.model.params().iter().zip(original.translator.model.params()) {
+    for (a, b) in narrowed
+        .translator
+        .model
+        .params()
+        .iter()
+        .zip(original.translator.model.params())
+    {
         let rounded: Vec<f64> = b.value.data().iter().map(|&v| v as f32 as f64).collect();
         assert_eq!((&a.name, a.value.data()), (&b.name, rounded.as_slice()));
         changed += usize::from(a.value != b.value);
@@ -419,13 +459,23 @@ fn export_and_import_commands_round_trip_a_checkpoint() {
     ]);
     run(&["import", "--weights", &st, "--out", &back]);
     let mut back = Checkpoint::load(std::path::Path::new(&back)).unwrap();
-    for (a, b) in back.translator.model.params().iter().zip(original.translator.model.params()) {
+    for (a, b) in back
+        .translator
+        .model
+        .params()
+        .iter()
+        .zip(original.translator.model.params())
+    {
         assert_eq!((&a.name, &a.value), (&b.name, &b.value));
     }
     let (batch, written) = read_logits(&std::fs::read(&logits).unwrap()).unwrap();
     let tape = Tape::new();
     assert_eq!(
-        back.translator.model.forward(&tape, &batch, None).logits.value(),
+        back.translator
+            .model
+            .forward(&tape, &batch, None)
+            .logits
+            .value(),
         written
     );
     std::fs::remove_dir_all(dir).unwrap();

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use encdec::viz::PlotError;
 use encdec::tensor::Tensor;
+use encdec::viz::PlotError;
 
 /// A file name in the temp directory that no other test (or test run) uses;
 /// the file is removed when the guard is dropped.

@@ -3,8 +3,8 @@
 
 use crate::plot_support;
 
-use encdec::viz::{PlotError, attention_heads, attention_heatmap, line_chart};
 use encdec::tensor::Tensor;
+use encdec::viz::{PlotError, attention_heads, attention_heatmap, line_chart};
 use plot_support::{TempFile, message, near_diagonal, tokens};
 
 #[test]

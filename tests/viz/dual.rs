@@ -3,9 +3,9 @@
 
 use crate::plot_support;
 
+use encdec::seq2seq::decode::GreedyStep;
 use encdec::viz::{
-    GreedyStep, LINE_CHART_SIZE, greedy_steps_chart, greedy_steps_data, json, loss_accuracy_chart,
-    save_data,
+    LINE_CHART_SIZE, greedy_steps_chart, greedy_steps_data, json, loss_accuracy_chart, save_data,
 };
 use plot_support::{TempFile, message, png_size, svg_texts};
 

@@ -1,4 +1,5 @@
-//! `encdec::explore`: what the explorer shows is what the model did. Every
+//! The explorer (`src/seq2seq/decode/explore.rs` computes it,
+//! `src/viz/explorer/` draws it): what the explorer shows is what the model did. Every
 //! attention of every layer and head is there with its labels, each step's
 //! probabilities are the ones decoding chose from, the beam tree leads to
 //! the sentence beam search returns, and the exported data and the page
@@ -7,14 +8,15 @@
 use crate::model_support;
 
 use encdec::corpora::FOX_EN;
-use encdec::seq2seq::decode::UnknownWords;
-use encdec::explore::{AttentionKind, Exploration, ExploreOptions};
-use encdec::seq2seq::io::Checkpoint;
 use encdec::seq2seq::config::ModelKind;
-use encdec::seq2seq::task::Task;
+use encdec::seq2seq::decode::UnknownWords;
+use encdec::seq2seq::decode::{AttentionKind, Exploration, ExploreOptions, Translator};
 use encdec::seq2seq::decode::{beam_search, beam_search_traced};
+use encdec::seq2seq::io::Checkpoint;
 use encdec::seq2seq::models::build;
+use encdec::seq2seq::task::Task;
 use encdec::tensor::rng;
+use encdec::viz::explorer::{attention_csv, attention_json, to_html};
 use model_support::{fox_vocabs, tiny_config};
 
 /// An untrained model of `kind` (2 layers, 2 heads for the Transformer) on
@@ -32,7 +34,7 @@ fn explore(c: &Checkpoint, beam: usize) -> Exploration {
         top_k: 4,
         allow_unknown: false,
     };
-    Exploration::new(c, FOX_EN, &options).unwrap()
+    Exploration::new(&c.translator, FOX_EN, &options).unwrap()
 }
 
 const KINDS: [ModelKind; 3] = [
@@ -97,7 +99,10 @@ fn cross_attention_is_the_one_decoding_returned() {
     for kind in [ModelKind::Attention, ModelKind::Transformer] {
         let c = checkpoint(kind, 2);
         let e = explore(&c, 1);
-        let t = c.decode_text(FOX_EN, 1, UnknownWords::Refuse).unwrap();
+        let t = c
+            .translator
+            .decode_text(FOX_EN, 1, UnknownWords::Refuse)
+            .unwrap();
         assert_eq!(t.tgt_tokens, e.outputs);
         let cross: Vec<_> = e.of_kind(AttentionKind::Cross).collect();
         assert_eq!(cross.len(), t.attention.len());
@@ -148,13 +153,13 @@ fn steps_repeat_what_decoding_chose() {
 fn the_beam_tree_leads_to_the_sentence_beam_search_returns() {
     for kind in KINDS {
         let c = checkpoint(kind, 4);
-        let model = c.model.as_ref();
-        let (_, src) = c.prepare(FOX_EN).unwrap();
-        let plain = beam_search(model, &src, 3, c.max_output(), 1.0);
-        let traced = beam_search_traced(model, &src, 3, c.max_output(), 1.0);
+        let model = c.translator.model.as_ref();
+        let (_, src) = c.translator.prepare(FOX_EN, UnknownWords::Refuse).unwrap();
+        let plain = beam_search(model, &src, 3, c.translator.max_output(), 1.0);
+        let traced = beam_search_traced(model, &src, 3, c.translator.max_output(), 1.0);
         assert_eq!(traced.best, plain, "{kind}: tracing changed the result");
         let e = explore(&c, 3);
-        assert_eq!(e.outputs, c.tgt_vocab.decode(&plain.ids));
+        assert_eq!(e.outputs, c.translator.tgt_vocab.decode(&plain.ids));
         assert!(!e.beam_steps.is_empty());
         for (t, step) in e.beam_steps.iter().enumerate() {
             assert!(step.len() <= 3);
@@ -185,7 +190,7 @@ fn the_beam_tree_leads_to_the_sentence_beam_search_returns() {
 #[test]
 fn json_holds_every_matrix_with_its_labels() {
     let e = explore(&checkpoint(ModelKind::Transformer, 5), 1);
-    let v = e.attention_json();
+    let v = attention_json(&e);
     let matrices = v["attention"].as_array().unwrap();
     assert_eq!(matrices.len(), 3 * 2 * 2, "3 kinds x 2 layers x 2 heads");
     for m in &e.attention {
@@ -211,7 +216,7 @@ fn json_holds_every_matrix_with_its_labels() {
 #[test]
 fn csv_has_one_row_per_weight() {
     let e = explore(&checkpoint(ModelKind::Transformer, 6), 1);
-    let csv = e.attention_csv();
+    let csv = attention_csv(&e);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
@@ -235,8 +240,8 @@ fn page_is_self_contained_and_a_token_cannot_end_its_script() {
         ..ExploreOptions::default()
     };
     let input = "the fox </script><script>alert(1)</script> \"dog\" & <!-- x";
-    let e = Exploration::new(&c, input, &options).unwrap();
-    let html = e.to_html();
+    let e = Exploration::new(&c.translator, input, &options).unwrap();
+    let html = to_html(&e);
     assert!(html.starts_with("<!DOCTYPE html>"));
     // Four script elements of its own (error catcher, data, colours, code), no more.
     assert_eq!(
@@ -274,7 +279,7 @@ fn bad_input_is_an_error_not_a_panic() {
             beam,
             ..ExploreOptions::default()
         };
-        Exploration::new(&c, input, &options)
+        Exploration::new(&c.translator, input, &options)
             .unwrap_err()
             .to_string()
     };
@@ -288,7 +293,7 @@ fn bad_input_is_an_error_not_a_panic() {
             .contains("202 tokens; the explorer and the attention exports show at most 200")
     );
     let at_limit = vec!["the dog"; 100].join(" ");
-    let e = Exploration::new(&c, &at_limit, &ExploreOptions::default()).unwrap();
+    let e = Exploration::new(&c.translator, &at_limit, &ExploreOptions::default()).unwrap();
     assert_eq!(e.src_tokens.len(), 201, "200 tokens and </s>");
 }
 
@@ -297,9 +302,14 @@ fn the_greedy_steps_picture_shows_the_explorers_steps() {
     for kind in KINDS {
         let c = checkpoint(kind, 9);
         let e = explore(&c, 1);
-        let (_, src) = c.prepare(FOX_EN).unwrap();
-        let steps =
-            encdec::viz::greedy_steps(c.model.as_ref(), &src, &c.tgt_vocab, 4, c.max_output());
+        let (_, src) = c.translator.prepare(FOX_EN, UnknownWords::Refuse).unwrap();
+        let steps = encdec::seq2seq::decode::greedy_steps(
+            c.translator.model.as_ref(),
+            &src,
+            &c.translator.tgt_vocab,
+            4,
+            c.translator.max_output(),
+        );
         assert_eq!(steps.len(), e.steps.len(), "{kind}");
         for (p, s) in steps.iter().zip(&e.steps) {
             assert_eq!(p.candidates[p.chosen].0, s.chosen);

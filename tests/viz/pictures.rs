@@ -6,10 +6,10 @@ use crate::plot_support;
 
 use std::path::Path;
 
+use encdec::tensor::Tensor;
 use encdec::viz::{
     LINE_CHART_SIZE, attention_heads, attention_heatmap, heads_size, heatmap_size, line_chart,
 };
-use encdec::tensor::Tensor;
 use plot_support::{TempFile, near_diagonal, png_size, svg_texts, tokens, xml_escaped};
 
 // ---- what the files contain -------------------------------------------------
@@ -145,7 +145,7 @@ fn out_of_range_weights_are_clamped_not_refused() {
 #[test]
 fn the_bundled_font_covers_accents_and_special_tokens() {
     use ab_glyph::{Font, FontRef};
-    let bytes = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+    let bytes = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
     let font = FontRef::try_from_slice(bytes).unwrap();
     let text = "éèàçêëîïôûùüœæÉÈÀÇ«»–→ <s></s><pad><unk> abcxyzABCXYZ0123456789.,;:!?'-";
     for c in text.chars() {

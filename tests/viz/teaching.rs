@@ -8,8 +8,9 @@ use std::collections::HashMap;
 use encdec::autograd::Tape;
 use encdec::nn::{Activation, Lstm, Rnn, lstm_hidden_gradient_norms, lstm_step};
 use encdec::nn::{rnn_hidden_gradient_norms, rnn_step};
-use encdec::viz::{GRADIENT_SETUP, TeachingData, write_teaching_pictures};
+use encdec::pipeline::{GRADIENT_SETUP, teaching_data};
 use encdec::tensor::{Tensor, rng};
+use encdec::viz::write_teaching_pictures;
 
 /// A page of the docs, with line breaks and runs of spaces made single spaces
 /// (captions are wrapped in the source).
@@ -112,7 +113,7 @@ const TEMPLATES: [[&str; 9]; 2] = [
 
 #[test]
 fn mask_captions_match_the_masks() {
-    let data = TeachingData::new().unwrap();
+    let data = teaching_data().unwrap();
     let n = data.sentence.len();
     for (lang, dir) in [(0, ""), (1, "zh/")] {
         let text = page(&format!("{dir}ch4-2-self-attention.md"));
@@ -159,7 +160,7 @@ fn mask_captions_match_the_masks() {
 
 #[test]
 fn positional_encoding_captions_match_the_matrix() {
-    let pe = TeachingData::new().unwrap().positional;
+    let pe = teaching_data().unwrap().positional;
     let (len, d) = (pe.shape()[0], pe.shape()[1]);
     let column = |c: usize| -> Vec<f64> { (0..len).map(|p| pe.at(&[p, c])).collect() };
     for (lang, dir) in [(0, ""), (1, "zh/")] {
@@ -201,7 +202,7 @@ fn positional_encoding_captions_match_the_matrix() {
 
 #[test]
 fn gradient_captions_match_the_norms() {
-    let data = TeachingData::new().unwrap();
+    let data = teaching_data().unwrap();
     let series: Vec<&[f64]> = data
         .gradient_norms
         .iter()
@@ -230,7 +231,7 @@ fn gradient_captions_match_the_norms() {
 
 #[test]
 fn the_picture_files_are_written_with_their_labels() {
-    let data = TeachingData::new().unwrap();
+    let data = teaching_data().unwrap();
     let dir = std::env::temp_dir().join(format!("encdec-teaching-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let svgs = write_teaching_pictures(&dir, &data, "svg").unwrap();
@@ -329,7 +330,7 @@ fn gradient_norm_matches_finite_differences() {
 #[test]
 fn at_the_first_step_the_rnn_keeps_far_less_gradient_than_the_lstm_with_an_open_forget_gate() {
     // The setup of the picture (T = 100, H = 32, seed 0): relative to t = 100.
-    let data = TeachingData::new().unwrap();
+    let data = teaching_data().unwrap();
     let first: Vec<f64> = (data.gradient_norms.iter())
         .map(|(_, v)| v[0] / v[v.len() - 1])
         .collect();
@@ -355,8 +356,8 @@ fn bad_inputs_are_refused_with_the_expected_shape() {
 
 #[test]
 fn bad_picture_inputs_are_refused() {
-    use encdec::viz::{diverging_heatmap, log_line_chart, mask_grid};
     use encdec::tensor::Mask;
+    use encdec::viz::{diverging_heatmap, log_line_chart, mask_grid};
     let dir = std::env::temp_dir();
     let words: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
     let path = dir.join("encdec-never-written.png");

@@ -36,7 +36,7 @@ impl<'t> Var<'t> {
     /// # Panics
     /// If the shapes do not broadcast (`add: shapes [..] and [..] do not broadcast`).
     ///
-    /// Checked by `tests/ops_gradcheck.rs::add_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::add_gradcheck`.
     #[allow(clippy::should_implement_trait)] // std::ops::Add below calls this
     pub fn add(self, other: Var<'t>) -> Var<'t> {
         self.binary(other, Op::Add, "add", |a, b| a + b)
@@ -52,7 +52,7 @@ impl<'t> Var<'t> {
     /// # Panics
     /// If the shapes do not broadcast.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::sub_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::sub_gradcheck`.
     #[allow(clippy::should_implement_trait)] // std::ops::Sub below calls this
     pub fn sub(self, other: Var<'t>) -> Var<'t> {
         self.binary(other, Op::Sub, "sub", |a, b| a - b)
@@ -68,7 +68,7 @@ impl<'t> Var<'t> {
     /// # Panics
     /// If the shapes do not broadcast.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::mul_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::mul_gradcheck`.
     #[allow(clippy::should_implement_trait)] // std::ops::Mul below calls this
     pub fn mul(self, other: Var<'t>) -> Var<'t> {
         self.binary(other, Op::Mul, "mul", |a, b| a * b)
@@ -84,7 +84,7 @@ impl<'t> Var<'t> {
     /// # Panics
     /// If the shapes do not broadcast.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::div_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::div_gradcheck`.
     #[allow(clippy::should_implement_trait)] // std::ops::Div below calls this
     pub fn div(self, other: Var<'t>) -> Var<'t> {
         self.binary(other, Op::Div, "div", |a, b| a / b)
@@ -92,7 +92,7 @@ impl<'t> Var<'t> {
 
     /// Negation: $y = -x$, with $\partial y/\partial x = -1$.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::neg_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::neg_gradcheck`.
     #[allow(clippy::should_implement_trait)] // std::ops::Neg below calls this
     pub fn neg(self) -> Var<'t> {
         let value = self.tape.nodes()[self.index].value.map(|x| -x);
@@ -101,7 +101,7 @@ impl<'t> Var<'t> {
 
     /// Adds a constant: $y = x + c$, with $\partial y/\partial x = 1$.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::add_scalar_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::add_scalar_gradcheck`.
     pub fn add_scalar(self, c: Float) -> Var<'t> {
         let value = self.tape.nodes()[self.index].value.map(|x| x + c);
         self.tape.push(Op::AddScalar, &[self], value)
@@ -109,7 +109,7 @@ impl<'t> Var<'t> {
 
     /// Scales by a constant: $y = c x$, with $\partial y/\partial x = c$.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::mul_scalar_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::mul_scalar_gradcheck`.
     pub fn mul_scalar(self, c: Float) -> Var<'t> {
         let value = self.tape.nodes()[self.index].value.map(|x| c * x);
         self.tape.push(Op::MulScalar(c), &[self], value)

@@ -100,8 +100,8 @@ impl<'t> Var<'t> {
     /// If the shapes do not fit (`attention: shapes ...`), `heads` does not
     /// divide `d` and `d_v`, or the mask does not broadcast.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::attention_gradcheck` and
-    /// `tests/fused.rs::fused_multi_head_attention_equals_the_composed_heads`.
+    /// Checked by `tests/core/ops_gradcheck.rs::attention_gradcheck` and
+    /// `tests/core/fused.rs::fused_multi_head_attention_equals_the_composed_heads`.
     pub fn attention(
         self,
         k: Var<'t>,

@@ -84,7 +84,7 @@ impl<'t> Var<'t> {
     /// If the number of targets is not the number of rows, or a counted
     /// target is not a class (`cross_entropy: target 9 is out of range for 5 classes`).
     ///
-    /// Checked by `tests/ops_gradcheck.rs::cross_entropy_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::cross_entropy_gradcheck`.
     pub fn cross_entropy(self, targets: &[usize], ignore_index: Option<usize>) -> Var<'t> {
         let options = CrossEntropyOptions {
             ignore_index,
@@ -122,8 +122,8 @@ impl<'t> Var<'t> {
     /// As [`Var::cross_entropy`], and if $\varepsilon$ is not in $[0, 1]$ or
     /// the weights are not one finite, non-negative number per class.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::cross_entropy_options_gradcheck`
-    /// and `tests/loss.rs::cross_entropy_options_match_pytorch`.
+    /// Checked by `tests/core/ops_gradcheck.rs::cross_entropy_options_gradcheck`
+    /// and `tests/core/loss.rs::cross_entropy_options_match_pytorch`.
     pub fn cross_entropy_with(self, targets: &[usize], o: &CrossEntropyOptions) -> Var<'t> {
         let loss = {
             let nodes = self.tape.nodes();

@@ -40,7 +40,7 @@ pub trait CustomOp {
     /// Given the inputs, the output `y` and the output gradient $\bar y$,
     /// returns one gradient contribution per input, each of its input's shape.
     /// The tape panics, naming the op, on a missing gradient or a wrong shape
-    /// (`tests/panics.rs::a_custom_op_returning_too_few_gradients_panics_with_its_name`).
+    /// (`tests/core/panics.rs::a_custom_op_returning_too_few_gradients_panics_with_its_name`).
     fn backward(&self, inputs: &[&Tensor], y: &Tensor, grad_out: &Tensor) -> Vec<Tensor>;
 }
 

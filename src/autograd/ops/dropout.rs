@@ -23,7 +23,7 @@ impl<'t> Var<'t> {
     /// # Panics
     /// If `p` is not in $[0, 1]$.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::dropout_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::dropout_gradcheck`.
     pub fn dropout(self, p: Float, train: Option<&mut Rng>) -> Var<'t> {
         assert!(
             (0.0..=1.0).contains(&p),

@@ -20,7 +20,7 @@ impl<'t> Var<'t> {
     /// If the table is not 2-D or an index is out of range
     /// (`gather_rows: index 7 is out of range for table of shape [5, 3]`).
     ///
-    /// Checked by `tests/ops_gradcheck.rs::gather_rows_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::gather_rows_gradcheck`.
     pub fn gather_rows(self, indices: &[usize]) -> Var<'t> {
         let value = {
             let nodes = self.tape.nodes();

@@ -33,7 +33,7 @@ const FRACTION_TERMS: usize = 60;
 /// --gelu --pairs 2000 --epochs 2`, 2-core AMD EPYC): 16,700 tokens/s with
 /// this function, 29,100 with [`erf_fast`], 35,300 with ReLU. The two agree to $2\cdot10^{-15}$ (measured: $1.2\cdot10^{-15}$) on a dense grid.
 ///
-/// Checked by `tests/transformer_options.rs::erf_matches_known_values` and
+/// Checked by `tests/nn/transformer_options.rs::erf_matches_known_values` and
 /// `erf_fast_equals_the_reference`.
 pub fn erf(x: Float) -> Float {
     if x.is_nan() {
@@ -64,7 +64,7 @@ pub fn erf(x: Float) -> Float {
 /// one unit in the last place), a fixed handful of operations per number.
 /// Same function as the reference [`erf`].
 ///
-/// Checked by `tests/transformer_options.rs::erf_fast_equals_the_reference`.
+/// Checked by `tests/nn/transformer_options.rs::erf_fast_equals_the_reference`.
 pub fn erf_fast(x: Float) -> Float {
     libm::erf(x)
 }
@@ -100,8 +100,8 @@ impl<'t> Var<'t> {
     /// # Shapes
     /// Any shape, kept.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::gelu_gradcheck` and, against
-    /// PyTorch, `tests/transformer_options.rs::gelu_matches_pytorch`.
+    /// Checked by `tests/core/ops_gradcheck.rs::gelu_gradcheck` and, against
+    /// PyTorch, `tests/nn/transformer_options.rs::gelu_matches_pytorch`.
     pub fn gelu(self) -> Var<'t> {
         let value = self.tape.nodes()[self.index].value.map(gelu_of);
         self.tape.push(Op::Gelu, &[self], value)

@@ -64,9 +64,9 @@ impl<'t> Var<'t> {
     /// If the shapes do not fit (`gru_sequence: ...` with the shapes), or
     /// `lengths` does not have one entry per row, each at most `time`.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::gru_sequence_gradcheck`,
-    /// `tests/fused.rs::fused_gru_equals_the_composed_steps` and
-    /// `tests/parity.rs::gru_matches_pytorch`.
+    /// Checked by `tests/core/ops_gradcheck.rs::gru_sequence_gradcheck`,
+    /// `tests/core/fused.rs::fused_gru_equals_the_composed_steps` and
+    /// `tests/nn/parity.rs::gru_matches_pytorch`.
     pub fn gru_sequence(
         self,
         h0: Var<'t>,

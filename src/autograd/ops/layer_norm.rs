@@ -34,8 +34,8 @@ impl<'t> Var<'t> {
     /// # Panics
     /// If `gamma` or `beta` is not `[D]` (`layer_norm: ...` with the shapes).
     ///
-    /// Checked by `tests/ops_gradcheck.rs::layer_norm_fused_gradcheck` and
-    /// `tests/fused.rs::fused_layer_norm_equals_the_composed_formula`.
+    /// Checked by `tests/core/ops_gradcheck.rs::layer_norm_fused_gradcheck` and
+    /// `tests/core/fused.rs::fused_layer_norm_equals_the_composed_formula`.
     pub fn layer_norm_fused(self, gamma: Var<'t>, beta: Var<'t>, eps: Float) -> Var<'t> {
         let (y, saved) = {
             let nodes = self.tape.nodes();

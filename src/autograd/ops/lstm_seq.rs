@@ -58,9 +58,9 @@ impl<'t> Var<'t> {
     /// If the shapes do not fit (`lstm_sequence: ...` with the shapes), or
     /// `lengths` does not have one entry per row, each at most `time`.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::lstm_sequence_gradcheck`,
-    /// `tests/fused.rs::fused_lstm_equals_the_composed_steps` and
-    /// `tests/parity.rs::lstm_matches_pytorch` (the layer runs this op).
+    /// Checked by `tests/core/ops_gradcheck.rs::lstm_sequence_gradcheck`,
+    /// `tests/core/fused.rs::fused_lstm_equals_the_composed_steps` and
+    /// `tests/nn/parity.rs::lstm_matches_pytorch` (the layer runs this op).
     pub fn lstm_sequence(
         self,
         (h0, c0): (Var<'t>, Var<'t>),

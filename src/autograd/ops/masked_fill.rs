@@ -23,7 +23,7 @@ impl<'t> Var<'t> {
     /// If the mask does not broadcast to `x`
     /// (`masked_fill: mask of shape [..] does not broadcast to [..]`).
     ///
-    /// Checked by `tests/ops_gradcheck.rs::masked_fill_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::masked_fill_gradcheck`.
     pub fn masked_fill(self, mask: &Mask, value: Float) -> Var<'t> {
         let (out, flags) = {
             let nodes = self.tape.nodes();

@@ -34,7 +34,7 @@ impl<'t> Var<'t> {
     /// If an operand has fewer than 2 axes or the shapes do not match
     /// (`matmul: shapes [..] and [..] do not match`).
     ///
-    /// Checked by `tests/ops_gradcheck.rs::matmul_gradcheck`,
+    /// Checked by `tests/core/ops_gradcheck.rs::matmul_gradcheck`,
     /// `matmul_batched_gradcheck` and `matmul_shared_gradcheck`.
     pub fn matmul(self, other: Var<'t>) -> Var<'t> {
         self.product(other, false)
@@ -55,7 +55,7 @@ impl<'t> Var<'t> {
     /// # Panics
     /// As [`Var::matmul`] (`matmul: shapes [..] and [..] do not match`).
     ///
-    /// Checked by `tests/ops_gradcheck.rs::matmul_nt_gradcheck` and
+    /// Checked by `tests/core/ops_gradcheck.rs::matmul_nt_gradcheck` and
     /// `matmul_nt_batched_gradcheck`.
     pub fn matmul_nt(self, other: Var<'t>) -> Var<'t> {
         self.product(other, true)

@@ -35,14 +35,14 @@ impl<'t> Var<'t> {
     /// Sum of all elements: $y = \sum_i x_i$, a scalar (shape `[]`).
     /// Backward: $\bar x_i = \bar y$.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::sum_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::sum_gradcheck`.
     pub fn sum(self) -> Var<'t> {
         self.reduce(None, false, false)
     }
 
     /// Mean of all elements: $y = \frac1N \sum_i x_i$. Backward: $\bar x_i = \bar y / N$.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::mean_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::mean_gradcheck`.
     pub fn mean(self) -> Var<'t> {
         self.reduce(None, false, true)
     }
@@ -56,7 +56,7 @@ impl<'t> Var<'t> {
     /// # Panics
     /// If `axis` is out of range (`sum_axis: axis 3 is out of range for shape [..]`).
     ///
-    /// Checked by `tests/ops_gradcheck.rs::sum_axis_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::sum_axis_gradcheck`.
     pub fn sum_axis(self, axis: usize, keepdim: bool) -> Var<'t> {
         self.reduce(Some(axis), keepdim, false)
     }
@@ -70,7 +70,7 @@ impl<'t> Var<'t> {
     /// # Panics
     /// If `axis` is out of range.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::mean_axis_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::mean_axis_gradcheck`.
     pub fn mean_axis(self, axis: usize, keepdim: bool) -> Var<'t> {
         self.reduce(Some(axis), keepdim, true)
     }

@@ -44,7 +44,7 @@ impl<'t> Var<'t> {
     /// # Panics
     /// If `x` has fewer than 2 axes.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::transpose_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::transpose_gradcheck`.
     pub fn transpose(self) -> Var<'t> {
         let value = self.tape.nodes()[self.index].value.transpose_last2();
         self.tape.push(Op::Transpose, &[self], value)
@@ -56,7 +56,7 @@ impl<'t> Var<'t> {
     /// # Panics
     /// If the element counts differ (`reshape: cannot reshape [..] into [..]`).
     ///
-    /// Checked by `tests/ops_gradcheck.rs::reshape_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::reshape_gradcheck`.
     pub fn reshape(self, shape: &[usize]) -> Var<'t> {
         let value = self.tape.nodes()[self.index].value.reshape(shape);
         self.tape.push(Op::Reshape, &[self], value)
@@ -73,7 +73,7 @@ impl<'t> Var<'t> {
     /// If `parts` is empty, `axis` is out of range, or two shapes disagree
     /// off `axis` (`concat: shapes [..] and [..] differ off axis ..`).
     ///
-    /// Checked by `tests/ops_gradcheck.rs::concat_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::concat_gradcheck`.
     pub fn concat(parts: &[Var<'t>], axis: usize) -> Var<'t> {
         assert!(!parts.is_empty(), "concat: no tensors to join");
         let first = parts[0];
@@ -121,7 +121,7 @@ impl<'t> Var<'t> {
     /// # Panics
     /// If `axis` is out of range or `start..end` is not inside the axis.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::slice_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::slice_gradcheck`.
     pub fn slice(self, axis: usize, start: usize, end: usize) -> Var<'t> {
         let value = {
             let nodes = self.tape.nodes();

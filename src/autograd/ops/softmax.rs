@@ -82,7 +82,7 @@ impl<'t> Var<'t> {
     /// # Panics
     /// If `x` is a scalar (shape `[]`).
     ///
-    /// Checked by `tests/ops_gradcheck.rs::softmax_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::softmax_gradcheck`.
     pub fn softmax(self) -> Var<'t> {
         let value = rowwise(&self.tape.nodes()[self.index].value, "softmax", softmax_row);
         self.tape.push(Op::Softmax, &[self], value)
@@ -100,7 +100,7 @@ impl<'t> Var<'t> {
     /// # Panics
     /// If `x` is a scalar (shape `[]`).
     ///
-    /// Checked by `tests/ops_gradcheck.rs::log_softmax_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::log_softmax_gradcheck`.
     pub fn log_softmax(self) -> Var<'t> {
         let value = rowwise(
             &self.tape.nodes()[self.index].value,

@@ -14,7 +14,7 @@ impl<'t> Var<'t> {
 
     /// Exponential: $y = e^x$, with $\frac{d}{dx} e^x = e^x = y$.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::exp_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::exp_gradcheck`.
     pub fn exp(self) -> Var<'t> {
         self.unary(Op::Exp, Float::exp)
     }
@@ -22,21 +22,21 @@ impl<'t> Var<'t> {
     /// Natural logarithm: $y = \ln x$, with $\frac{d}{dx}\ln x = 1/x$.
     /// Defined for $x > 0$; $\ln 0 = -\infty$.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::log_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::log_gradcheck`.
     pub fn log(self) -> Var<'t> {
         self.unary(Op::Log, Float::ln)
     }
 
     /// Square root: $y = \sqrt x$, with $\frac{d}{dx}\sqrt x = \frac{1}{2\sqrt x} = \frac{1}{2y}$.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::sqrt_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::sqrt_gradcheck`.
     pub fn sqrt(self) -> Var<'t> {
         self.unary(Op::Sqrt, Float::sqrt)
     }
 
     /// Integer power: $y = x^n$, with $\frac{d}{dx} x^n = n x^{n-1}$.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::powi_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::powi_gradcheck`.
     pub fn powi(self, n: i32) -> Var<'t> {
         self.unary(Op::Powi(n), |x| x.powi(n))
     }
@@ -44,7 +44,7 @@ impl<'t> Var<'t> {
     /// Hyperbolic tangent, the usual RNN activation $f$ (tutorial §4.1):
     /// $y = \tanh x$, with $\frac{d}{dx}\tanh x = 1 - \tanh^2 x = 1 - y^2$.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::tanh_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::tanh_gradcheck`.
     pub fn tanh(self) -> Var<'t> {
         self.unary(Op::Tanh, Float::tanh)
     }
@@ -55,7 +55,7 @@ impl<'t> Var<'t> {
     ///
     /// Computed without overflow: for $x < 0$ as $e^x / (1 + e^x)$.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::sigmoid_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::sigmoid_gradcheck`.
     pub fn sigmoid(self) -> Var<'t> {
         self.unary(Op::Sigmoid, sigmoid)
     }
@@ -64,7 +64,7 @@ impl<'t> Var<'t> {
     /// $x > 0$ and $0$ for $x \le 0$ (the kink at 0 gets the subgradient 0).
     /// A NaN input gives NaN, forward and backward: nothing hides it.
     ///
-    /// Checked by `tests/ops_gradcheck.rs::relu_gradcheck`.
+    /// Checked by `tests/core/ops_gradcheck.rs::relu_gradcheck`.
     pub fn relu(self) -> Var<'t> {
         // `f64::max` would turn NaN into 0: NaN must propagate.
         self.unary(Op::Relu, |x| if x.is_nan() { x } else { x.max(0.0) })

@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 /// With $\alpha = 0$ it is the plain log-probability, which favours short
 /// sentences; $\alpha = 1$ is the mean log-probability per token.
 ///
-/// Checked by `tests/decode.rs::length_normalisation_by_hand`.
+/// Checked by `tests/seq2seq/decode.rs::length_normalisation_by_hand`.
 pub fn normalised_score(log_prob: Float, len: usize, alpha: Float) -> Float {
     log_prob / (len.max(1) as Float).powf(alpha)
 }
@@ -208,7 +208,7 @@ pub fn beam_search_traced(
 /// with its [`normalised_score`]: the finished ones by score, then (if
 /// fewer than `n` finished) the live prefixes by score. The first is
 /// [`beam_search`]'s result
-/// (`tests/decode/sampling.rs::n_best_starts_with_beam_search_and_falls`). Fewer
+/// (`tests/seq2seq/decode/sampling.rs::n_best_starts_with_beam_search_and_falls`). Fewer
 /// than `n` come back when the beam held fewer.
 ///
 /// # Panics

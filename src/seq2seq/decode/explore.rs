@@ -12,7 +12,7 @@
 //! - at each step, the probability of every next word: the decoder is
 //!   causal, so position $t$ of the teacher-forced pass sees exactly what
 //!   step $t$ of decoding saw, and its distribution is the one decoding
-//!   chose from (checked by `tests/explore.rs::steps_repeat_what_decoding_chose`).
+//!   chose from (checked by `tests/viz/explorer.rs::steps_repeat_what_decoding_chose`).
 //!
 //! With a beam wider than one, the prefixes the beam kept at each step are
 //! kept too ([`crate::seq2seq::beam_search_traced`]).

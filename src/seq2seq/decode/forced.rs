@@ -121,7 +121,7 @@ pub struct GreedyStep {
 ///
 /// Checked against [`greedy`] by notebook
 /// `03_encoding_decoding` (same words), and its output by
-/// `tests/captions.rs` through `docs/img/greedy_steps.json`.
+/// `tests/docs/captions.rs` through `docs/img/greedy_steps.json`.
 pub fn greedy_steps(
     model: &dyn Seq2Seq,
     src: &[usize],

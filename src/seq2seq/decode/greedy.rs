@@ -11,7 +11,7 @@
 //! position ([`Seq2Seq::decode_next`]). A sentence that has written `</s>`
 //! leaves the rows, so the last steps of a batch cost only what its longest
 //! outputs need. The result of a sentence does not depend on the others in
-//! its batch (checked by `tests/decode/batched.rs`).
+//! its batch (checked by `tests/seq2seq/decode/batched.rs`).
 
 use crate::autograd::Tape;
 use crate::seq2seq::batch::{Batch, take_rows};
@@ -189,7 +189,7 @@ fn argmax(row: &[Float]) -> usize {
 /// [`super::beam_search_batch`], which with width 1 makes the same choices,
 /// because it is §3.2 as the tutorial states it, and because the two,
 /// written independently, check each other
-/// (`tests/decode.rs::beam_width_one_is_exactly_greedy`).
+/// (`tests/seq2seq/decode.rs::beam_width_one_is_exactly_greedy`).
 ///
 /// # Shapes
 /// `sources`: each a sentence's ids without `</s>`, any lengths ≥ 0 → one

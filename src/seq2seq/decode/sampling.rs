@@ -23,8 +23,8 @@ use std::fmt;
 /// with $j$ over the choosable ids; the other ids get probability 0.
 /// $T = 1$ is the model's own distribution, $T < 1$ sharpens it (as
 /// $T \to 0$ all the mass goes to greedy's choice), $T > 1$ flattens it.
-/// Worked by hand in `tests/decode/sampling.rs::temperature_by_hand`; the sum is 1
-/// in `tests/decode/sampling.rs::probabilities_sum_to_one`.
+/// Worked by hand in `tests/seq2seq/decode/sampling.rs::temperature_by_hand`; the sum is 1
+/// in `tests/seq2seq/decode/sampling.rs::probabilities_sum_to_one`.
 ///
 /// # Shapes
 /// `scores`: `[vocab]` → `[vocab]`.
@@ -80,7 +80,7 @@ fn keep_only(probs: &[Float], keep: &[usize]) -> Vec<Float> {
 /// $$q_i = \frac{p_i \cdot \mathbb{1}(i \in K)}{\sum_{j \in K} p_j}$$
 ///
 /// With `k = 1` sampling makes greedy's choice. Worked by hand in
-/// `tests/decode/sampling.rs::top_k_by_hand`; `tests/decode/sampling.rs::top_k_one_is_greedy`.
+/// `tests/seq2seq/decode/sampling.rs::top_k_by_hand`; `tests/seq2seq/decode/sampling.rs::top_k_one_is_greedy`.
 ///
 /// # Shapes
 /// `probs`: `[vocab]`, summing to 1 → `[vocab]`.
@@ -101,8 +101,8 @@ pub fn top_k_cut(probs: &[Float], k: usize) -> Vec<Float> {
 /// with $p_{i_1} \ge p_{i_2} \ge \dots$ (the smaller id first on ties); the
 /// kept ids are renormalised as in [`top_k_cut`]. `p = 1` keeps every id
 /// with probability above 0. Worked by hand in
-/// `tests/decode/sampling.rs::top_p_by_hand`; the smallest prefix in
-/// `tests/decode/sampling.rs::top_p_keeps_the_smallest_prefix_reaching_p`.
+/// `tests/seq2seq/decode/sampling.rs::top_p_by_hand`; the smallest prefix in
+/// `tests/seq2seq/decode/sampling.rs::top_p_keeps_the_smallest_prefix_reaching_p`.
 ///
 /// # Shapes
 /// `probs`: `[vocab]`, summing to 1 → `[vocab]`.
@@ -236,7 +236,7 @@ impl Sampling {
 /// `max_len` tokens. The hypotheses' `log_prob` is the model's own
 /// (untempered) log-probability of the words drawn. The draws are taken
 /// from `rng` in order (step by step, source by source), so the same seed
-/// and batch give the same sentences (`tests/decode/sampling.rs::the_same_seed_gives_the_same_sentence`);
+/// and batch give the same sentences (`tests/seq2seq/decode/sampling.rs::the_same_seed_gives_the_same_sentence`);
 /// unlike greedy, a sentence's result depends on the others in its batch.
 ///
 /// # Shapes

@@ -8,9 +8,10 @@
 //!   smoothing, no effective order, 0 to 100 — so that a score printed by
 //!   `encdec evaluate` compares with published ones.
 //!
-//! Checked by `tests/seq2seq/eval.rs`: `bleu_by_hand`, `sacre_bleu_by_hand`
-//! and `matches_sacrebleu_fixture` (a fixture written by sacreBLEU through
-//! `scripts/fixtures/sacrebleu.py`).
+//! Checked by `tests/seq2seq/metrics.rs::bleu_by_hand`,
+//! `tests/seq2seq/bleu.rs::sacre_bleu_by_hand` and
+//! `tests/seq2seq/bleu.rs::matches_sacrebleu_fixture` (a fixture written by
+//! sacreBLEU through `scripts/fixtures/sacrebleu.py`).
 
 use super::ngrams::NgramStats;
 use super::tokenize_13a::{is_python_space, tokenize_13a};
@@ -30,7 +31,7 @@ use std::fmt;
 /// # Panics
 /// If the two lists differ in length.
 ///
-/// Checked by `tests/metrics.rs::bleu_by_hand`.
+/// Checked by `tests/seq2seq/metrics.rs::bleu_by_hand`.
 pub fn corpus_bleu(candidates: &[Vec<String>], references: &[Vec<String>]) -> Float {
     assert_eq!(
         candidates.len(),

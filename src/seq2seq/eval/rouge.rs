@@ -47,7 +47,7 @@ fn prf(matched: usize, candidate: usize, reference: usize) -> Prf {
 /// # Panics
 /// If `n` is 0 (there are no 0-grams): "rouge_n: n must be at least 1".
 ///
-/// Checked by `tests/metrics.rs::rouge_by_hand`.
+/// Checked by `tests/seq2seq/metrics.rs::rouge_by_hand`.
 pub fn rouge_n(candidate: &[String], reference: &[String], n: usize) -> Prf {
     assert!(n >= 1, "rouge_n: n must be at least 1, got {n}");
     prf(
@@ -61,7 +61,7 @@ pub fn rouge_n(candidate: &[String], reference: &[String], n: usize) -> Prf {
 /// necessarily contiguous), by dynamic programming:
 /// $L_{i,j} = L_{i-1,j-1} + 1$ if $a_i = b_j$, else $\max(L_{i-1,j}, L_{i,j-1})$.
 ///
-/// Checked by `tests/metrics.rs::rouge_by_hand`.
+/// Checked by `tests/seq2seq/metrics.rs::rouge_by_hand`.
 pub fn lcs_len(a: &[String], b: &[String]) -> usize {
     let mut prev = vec![0usize; b.len() + 1];
     for x in a {
@@ -81,7 +81,7 @@ pub fn lcs_len(a: &[String], b: &[String]) -> usize {
 /// ROUGE-L: precision $\mathrm{LCS}/\lvert c\rvert$, recall $\mathrm{LCS}/\lvert r\rvert$ and $F_1$, from the
 /// longest common subsequence ([`lcs_len`]): word order counts, gaps do not.
 ///
-/// Checked by `tests/metrics.rs::rouge_by_hand`.
+/// Checked by `tests/seq2seq/metrics.rs::rouge_by_hand`.
 pub fn rouge_l(candidate: &[String], reference: &[String]) -> Prf {
     prf(
         lcs_len(candidate, reference),

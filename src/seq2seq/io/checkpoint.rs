@@ -22,7 +22,7 @@
 //! Files of format 1 (written before the config named the Transformer's
 //! sizes `d_model` and `d_ff`) load too.
 //!
-//! Checked by `tests/seq2seq/io.rs`.
+//! Checked by `tests/seq2seq/checkpoint.rs` and `tests/seq2seq/legacy.rs`.
 
 use super::config_json::{config_from, config_json};
 use super::frame::{self, FORMAT, FrameError};

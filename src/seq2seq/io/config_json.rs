@@ -16,8 +16,8 @@
 //! the options in an `arch` object (`rnn_layers`, `bidirectional`,
 //! `bridge`, `norm_first`, `gelu`, `final_norm`; absent in the oldest).
 //!
-//! Checked by `tests/seq2seq/io.rs::configs_round_trip_through_json` and
-//! `tests/seq2seq/io.rs::files_of_layout_1_still_load`.
+//! Checked by `tests/seq2seq/config.rs::configs_round_trip_through_json` and
+//! `tests/seq2seq/config.rs::files_of_layout_1_still_load`.
 
 use crate::nn::{FfnActivation, LayerOptions};
 use crate::seq2seq::config::{

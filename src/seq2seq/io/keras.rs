@@ -29,7 +29,7 @@
 //! (`keras-lstm-1`), `src_vocab`, `tgt_vocab` (JSON lists of tokens in id
 //! order, encdec's special tokens first) and optionally `task`.
 //!
-//! Checked by `tests/keras.rs::keras_predictions_are_reproduced` and
+//! Checked by `tests/seq2seq/keras.rs::keras_predictions_are_reproduced` and
 //! `a_bad_keras_file_is_an_error_naming_the_tensor`.
 
 use super::checkpoint::Checkpoint;

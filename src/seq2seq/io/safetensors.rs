@@ -86,7 +86,7 @@ impl std::error::Error for WeightsError {}
 /// PyTorch's name for the encdec parameter `name`: `_l0` appended to an
 /// LSTM's four tensors, every other name unchanged.
 ///
-/// Checked by `tests/weights.rs::lstm_tensors_gain_l0_and_every_other_name_stays`.
+/// Checked by `tests/seq2seq/weights.rs::lstm_tensors_gain_l0_and_every_other_name_stays`.
 pub fn torch_name(name: &str) -> String {
     let last = name.rsplit('.').next().unwrap_or(name);
     if LAYERED.contains(&last) {

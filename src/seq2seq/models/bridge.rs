@@ -93,8 +93,8 @@ impl StateBridge {
 /// # Panics
 /// If the widths are not the bridge's $2H$.
 ///
-/// Checked by `tests/rnn_models.rs::projected_bridge_by_hand` and
-/// `tests/rnn_models.rs::tiny_stacked_bidirectional_models_pass_gradcheck`.
+/// Checked by `tests/seq2seq/rnn_models.rs::projected_bridge_by_hand` and
+/// `tests/seq2seq/rnn_models.rs::tiny_stacked_bidirectional_models_pass_gradcheck`.
 pub fn project_state<'t>(
     bridge: &StateBridge,
     tape: &'t Tape,

@@ -30,7 +30,7 @@
 //! Each record keeps its line number, so that outputs can be written one
 //! line per input line ([`CorpusFile::lines`]).
 //!
-//! Checked by `tests/data_files.rs`.
+//! Checked by `tests/text/corpus_files.rs`.
 
 mod jsonl;
 mod lines;

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 ///
 /// `weights[i][j]` is how much query `i` looks at key `j` (each row
 /// sums to 1), at full precision. Layers and heads count from 1.
-/// Checked by `tests/explore.rs::json_holds_every_matrix_with_its_labels`.
+/// Checked by `tests/viz/explorer.rs::json_holds_every_matrix_with_its_labels`.
 pub fn attention_json(e: &Exploration) -> Value {
     let matrices: Vec<Value> = e
         .attention
@@ -42,7 +42,7 @@ pub fn attention_json(e: &Exploration) -> Value {
 /// quote inside doubled, as RFC 4180 asks; lines end in `\n`):
 /// `kind,layer,head,query_index,query,key_index,key,weight`, indices
 /// from 0 and layers and heads from 1.
-/// Checked by `tests/explore.rs::csv_has_one_row_per_weight`.
+/// Checked by `tests/viz/explorer.rs::csv_has_one_row_per_weight`.
 pub fn attention_csv(e: &Exploration) -> String {
     let mut out = String::from("kind,layer,head,query_index,query,key_index,key,weight\n");
     for m in &e.attention {

@@ -48,7 +48,7 @@ const ERROR_CATCHER: &str = r#"(function () {
 })();"#;
 
 /// The whole page as one HTML document.
-/// Checked by `tests/explore.rs::page_is_self_contained_and_a_token_cannot_end_its_script` and, in a
+/// Checked by `tests/viz/explorer.rs::page_is_self_contained_and_a_token_cannot_end_its_script` and, in a
 /// browser, by `tests/browser.rs`.
 pub fn to_html(e: &Exploration) -> String {
     let title = format!("encdec explorer: {}", escape(&e.input));

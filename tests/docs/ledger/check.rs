@@ -2,7 +2,7 @@
 //! copy and watch a rule fire. `problems` returns one sentence per broken
 //! rule; an empty list means the ledger, the rustdoc and the tutorial agree.
 
-use crate::rust;
+use super::rust;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The label of a row whose formula the tutorial does not write.

@@ -179,7 +179,7 @@ fn braced(text: &str) -> Option<&str> {
 }
 
 /// A test a doc comment says checks it: the file, and the test if named
-/// (`tests/run.rs` alone names a file).
+/// (`tests/pipeline/train.rs` alone names a file).
 #[derive(Debug, PartialEq)]
 pub struct Named {
     pub file: String,

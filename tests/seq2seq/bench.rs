@@ -1,29 +1,14 @@
-//! The library side of `encdec bench`: the batches it times, the growth of
-//! the time with the length (log-log slopes, the count of multiply-adds), and
-//! the peak heap of a step, counted by `CountingAlloc` as in the binary.
+//! The library side of `encdec bench` (`src/checks/bench.rs`,
+//! `growth.rs`): the batches it times and the growth of the time with the
+//! length (log-log slopes, the count of multiply-adds). The peak heap of a
+//! step is a measurement, not a test: `benches/steps.rs` prints it.
 
-use encdec::checks::bench::{
-    BATCH, Budget, StepTimes, bench_batch, bench_config, growth, growth_words, log_log_slope,
-    multiply_adds, time_steps,
-};
-use encdec::checks::heap::{CountingAlloc, peak_during};
+use encdec::checks::bench::{BATCH, StepTimes, bench_batch, bench_config};
+use encdec::checks::growth::{growth, growth_words, log_log_slope, multiply_adds};
 use encdec::seq2seq::config::ModelKind;
-use std::alloc::System;
-use std::sync::{Mutex, MutexGuard};
-
-#[global_allocator]
-static ALLOCATOR: CountingAlloc<System> = CountingAlloc::new(System);
-
-/// The heap is counted for the whole process, so the tests of this file run
-/// one at a time: each holds this lock.
-fn alone() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 #[test]
 fn slope_of_two_points_is_the_exponent_between_them() {
-    let _alone = alone();
     // 10 ms at length 12, 40 ms at 24: ln(40/10) / ln(24/12) = ln 4 / ln 2 = 2.
     assert!((log_log_slope(&[(12.0, 10.0), (24.0, 40.0)]) - 2.0).abs() < 1e-12);
     // A cost y = 3 x^1.5 has slope 1.5 through any lengths.
@@ -36,7 +21,6 @@ fn slope_of_two_points_is_the_exponent_between_them() {
 
 #[test]
 fn slope_of_several_points_is_the_least_squares_fit() {
-    let _alone = alone();
     // Points (1, 1), (e, e²), (e², e²): u = ln x = 0, 1, 2 and w = ln y = 0, 2, 2.
     // Means ū = 1, w̄ = 4/3; Σ(u-ū)(w-w̄) = (-1)(-4/3) + 0 + (1)(2/3) = 2;
     // Σ(u-ū)² = 1 + 0 + 1 = 2; slope = 2 / 2 = 1.
@@ -46,7 +30,6 @@ fn slope_of_several_points_is_the_least_squares_fit() {
 
 #[test]
 fn multiply_adds_of_the_two_benchmark_models_by_hand() {
-    let _alone = alone();
     // LSTM, e = 64, h = 128, V = 100: a = 2·4h(e+h) + hV = 196608 + 12800 = 209408
     // per position, no products between positions; n = 12: 32 · 209408 · 12.
     let lstm = bench_config(ModelKind::Lstm);
@@ -69,7 +52,6 @@ fn run(len: usize, ms: f64) -> StepTimes {
 
 #[test]
 fn growth_reports_each_doubling_then_the_whole_range() {
-    let _alone = alone();
     let runs = [run(12, 10.0), run(24, 20.0), run(48, 40.0)];
     let all = growth(ModelKind::Lstm, &runs);
     let spans: Vec<_> = all.iter().map(|g| (g.from, g.to)).collect();
@@ -88,7 +70,6 @@ fn growth_reports_each_doubling_then_the_whole_range() {
 
 #[test]
 fn transformer_count_grows_between_linear_and_quadratic() {
-    let _alone = alone();
     let runs = [run(12, 10.0), run(24, 40.0), run(48, 160.0), run(96, 640.0)];
     let all = growth(ModelKind::Transformer, &runs);
     // Attention's share of the products grows with the length, so each
@@ -107,55 +88,10 @@ fn transformer_count_grows_between_linear_and_quadratic() {
 
 #[test]
 fn bench_batch_has_the_length_asked_for() {
-    let _alone = alone();
     let b = bench_batch(24, 1);
     assert_eq!((b.size, b.src_len, b.tgt_len), (BATCH, 24, 24));
     assert_eq!((b.src.len(), b.tgt_in.len()), (BATCH * 24, BATCH * 24));
     assert_eq!(b.src_lengths, vec![24; BATCH]);
     // The target is the decoder's input one position ahead.
     assert_eq!(b.tgt_in[1..24], b.tgt_out[..23]);
-}
-
-#[test]
-fn peak_during_counts_what_is_live_at_once() {
-    let _alone = alone();
-    // The count covers every thread (src/checks/heap.rs), and the test
-    // harness's own threads now and then allocate or free in the window (a
-    // fresh-clone run measured 3976): the median of five measurements is
-    // the program's own peak.
-    let mut peaks: Vec<usize> = (0..5)
-        .map(|_| {
-            let (_, peak) = peak_during(|| {
-                // black_box: the optimiser may otherwise leave out allocations never read.
-                let a = std::hint::black_box(vec![0u8; 1000]);
-                let b = std::hint::black_box(vec![0u8; 3000]);
-                drop(a);
-                let c = std::hint::black_box(vec![0u8; 500]);
-                (b.len(), c.len())
-            });
-            peak.unwrap()
-        })
-        .collect();
-    peaks.sort_unstable();
-    // 1000 + 3000 live at once; after a is dropped, 3000 + 500 is less.
-    assert!((4000..4100).contains(&peaks[2]), "{peaks:?}");
-}
-
-#[test]
-fn a_step_at_twice_the_length_takes_about_twice_the_heap() {
-    let _alone = alone();
-    let budget = Budget {
-        warmup: 0,
-        min_steps: 1,
-        min_seconds: 0.0,
-    };
-    let short = time_steps(ModelKind::Lstm, 12, budget);
-    let long = time_steps(ModelKind::Lstm, 24, budget);
-    assert_eq!((short.len, long.len), (12, 24));
-    assert_eq!((short.ms.len(), long.ms.len()), (1, 1));
-    // The tape keeps every position's states: at least the encoder's and the
-    // decoder's h and c, 4 · 32 · 12 · 128 values of 8 bytes (1.57 MB), at length 12.
-    let (short, long) = (short.peak_bytes.unwrap(), long.peak_bytes.unwrap());
-    assert!(short > 1_572_864, "{short}");
-    assert!(long as f64 > 1.6 * short as f64, "{short} then {long}");
 }
