@@ -20,8 +20,8 @@
 //! Every layer keeps its weights in [`Param`]s named as in PyTorch, and
 //! implements [`Module`] so that optimizers and checkpoints can walk them.
 
-mod attention;
 mod embedding;
+mod encoder_attention;
 mod feed_forward;
 mod gradient_flow;
 mod gru;
@@ -32,15 +32,16 @@ mod lstm_stack;
 mod multi_head;
 mod positional;
 mod rnn;
-mod self_attention;
+mod scaled_dot_product;
 mod sequence;
-mod stack;
-mod transformer;
+mod sublayer;
+mod transformer_layer;
+mod transformer_stack;
 
 use crate::autograd::Param;
 
-pub use attention::{AdditiveAttention, DotAttention, additive_scores};
 pub use embedding::{Embedding, embedding};
+pub use encoder_attention::{AdditiveAttention, DotAttention, additive_scores};
 pub use feed_forward::{FeedForward, FfnActivation, feed_forward};
 pub use gradient_flow::{
     GradientSetup, gradient_norm_curves, lstm_hidden_gradient_norms, rnn_hidden_gradient_norms,
@@ -53,14 +54,15 @@ pub use lstm_stack::{LstmStack, LstmStackOutput, reverse_within_lengths};
 pub use multi_head::{InProjection, MhaOptions, MultiHeadAttention};
 pub use positional::{add_positional_encoding, positional_encoding};
 pub use rnn::{Activation, RecurrentWeights, Rnn, RnnOutput, rnn_step};
-pub use self_attention::{
+pub use scaled_dot_product::{
     attention_output, attention_scores, attention_weights, attention_weights_biased,
     scaled_dot_product_attention, scaled_dot_product_attention_biased,
 };
 pub use sequence::RecurrentOptions;
-pub use stack::{StackConfig, StackOutput, TransformerDecoder, TransformerEncoder, final_norm};
-pub use transformer::{
-    DecoderLayer, DecoderOutput, EncoderLayer, LayerOptions, residual_norm, sublayer_connection,
+pub use sublayer::{residual_norm, sublayer_connection};
+pub use transformer_layer::{DecoderLayer, DecoderOutput, EncoderLayer, LayerOptions};
+pub use transformer_stack::{
+    StackConfig, StackOutput, TransformerDecoder, TransformerEncoder, final_norm,
 };
 
 /// Anything that holds parameters.

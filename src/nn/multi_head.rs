@@ -5,7 +5,7 @@
 
 use super::Module;
 use super::linear::{Linear, linear};
-use super::self_attention::scaled_dot_product_attention_biased;
+use super::scaled_dot_product::scaled_dot_product_attention_biased;
 use crate::autograd::{Param, Tape, Var};
 use crate::tensor::{Float, FloatMask, Mask, Rng, Tensor};
 

@@ -152,7 +152,7 @@ fn a_changed_formula_is_caught() {
 fn a_formula_changed_in_the_rustdoc_is_caught() {
     let mut copy = real();
     copy.edit_file(
-        "src/nn/self_attention.rs",
+        "src/nn/scaled_dot_product.rs",
         "$$ z_i = \\sum_{j=1}^{n} a_{ij} v_j $$",
         "$$ z_i = \\sum_j v_j $$",
     );

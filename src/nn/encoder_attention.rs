@@ -14,7 +14,7 @@
 
 use super::Module;
 use super::linear::linear;
-use super::self_attention::{attention_output, attention_scores, attention_weights};
+use super::scaled_dot_product::{attention_output, attention_scores, attention_weights};
 use crate::autograd::{Param, Tape, Var};
 use crate::tensor::{Mask, Rng, Tensor};
 

@@ -4,7 +4,7 @@
 
 use super::Module;
 use super::layer_norm::LayerNorm;
-use super::transformer::{DecoderLayer, EncoderLayer, LayerOptions};
+use super::transformer_layer::{DecoderLayer, EncoderLayer, LayerOptions};
 use crate::autograd::{Param, Tape, Var};
 use crate::tensor::{Float, Mask, Rng};
 
