@@ -35,6 +35,7 @@ mod inspect;
 mod keeper;
 mod options;
 mod prepare;
+mod splits;
 mod teaching;
 mod train;
 mod weights;
@@ -53,7 +54,8 @@ pub use options::{
     DEFAULT_PAIRS, DataOptions, DataSource, FileOptions, ModelOptions, ParallelOptions, RunOptions,
     TextOptions, TrainOptions,
 };
-pub use prepare::{Prepared, builtin_split, every_bot_turn, prepare};
+pub use prepare::{Prepared, prepare};
+pub use splits::{builtin_split, every_bot_turn};
 pub use teaching::{GRADIENT_SETUP, PADDING_BATCH, PE_SHAPE, teaching_data};
 pub use train::{RunError, TrainOutcome, model_config, train, train_config};
 pub use weights::{ExportOptions, ImportOptions, export, import};

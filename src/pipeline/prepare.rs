@@ -5,17 +5,15 @@
 //!
 //! Checked by `tests/pipeline/options.rs`.
 
-use super::corpus::{CorpusSpec, last_reply, read_turns, reply_pairs};
+use super::corpus::{last_reply, reply_pairs};
+use super::splits::{every_bot_turn, load_splits};
 use super::options::{DataSource, TrainOptions};
 use super::train::RunError;
-use crate::corpora::{Split, dialogue_corpus, summarization_corpus, translation_corpus};
 use crate::seq2seq::batch::Example;
 use crate::seq2seq::decode::Translator;
 use crate::seq2seq::task::{Task, TextSettings};
 use crate::seq2seq::train::Progress;
-use crate::tensor::rng;
-use crate::text::{ReadOptions, TextPair, Tokenizer, UNK_ID, Vocab, join_turns, split_turns};
-use std::collections::HashSet;
+use crate::text::{TextPair, Tokenizer, UNK_ID, Vocab};
 
 /// A task's data, ready to train on.
 #[derive(Clone, Debug, PartialEq)]
@@ -202,124 +200,4 @@ fn vocabularies(o: &TrainOptions, train: &Tokens) -> (Vocab, Vocab) {
     };
     let tgt = Vocab::build_capped(train.iter().map(|(_, t)| t.as_slice()), min, cap);
     (src, tgt)
-}
-
-/// The three splits as conversations, from the built-in corpus or files.
-fn load_splits(
-    o: &TrainOptions,
-    say: &mut dyn FnMut(String),
-) -> Result<[Vec<Vec<String>>; 3], RunError> {
-    let (train, valid, test) = match o.source() {
-        DataSource::BuiltIn { pairs } => return Ok(builtin_conversations(o, pairs, say)),
-        DataSource::Files { train, valid, test } => (train, valid, test),
-    };
-    let read_options = ReadOptions {
-        skip_bad_lines: o.data.skip_bad_lines,
-    };
-    let mut read = |spec: &CorpusSpec| -> Result<Vec<Vec<String>>, RunError> {
-        let t = read_turns(o.task, spec, read_options)?;
-        if let Some(s) = t.skipped {
-            say(s);
-        }
-        Ok(t.records.into_iter().map(|(_, turns)| turns).collect())
-    };
-    let all = read(&train)?;
-    let (tr, mut va, mut te) = split_off(all, o.run.seed, valid.is_none(), test.is_none());
-    if let Some(v) = valid {
-        va = read(&v)?;
-    }
-    if let Some(t) = test {
-        te = read(&t)?;
-    }
-    if tr.is_empty() {
-        return Err("nothing left to train on after the split; give a larger corpus or --valid and --test files".into());
-    }
-    Ok([tr, va, te])
-}
-
-/// A built-in corpus's splits as conversations: a dialogue's source holds
-/// its turns ([`split_turns`]); a sentence or a document is one turn.
-fn builtin_conversations(
-    o: &TrainOptions,
-    pairs: usize,
-    say: &mut dyn FnMut(String),
-) -> [Vec<Vec<String>>; 3] {
-    let available = match o.task {
-        Task::Dialogue => crate::corpora::DIALOGUE_COUNT,
-        _ => usize::MAX,
-    };
-    if pairs > available {
-        say(format!(
-            "--pairs {pairs}: the built-in {} corpus has {available} distinct ones; using all of them",
-            o.task
-        ));
-    }
-    let s = builtin_split(o.task, pairs, o.run.seed);
-    let turns = |v: Vec<TextPair>| -> Vec<Vec<String>> {
-        v.into_iter()
-            .map(|p| {
-                let mut t: Vec<String> = split_turns(&p.source)
-                    .into_iter()
-                    .map(String::from)
-                    .collect();
-                t.push(p.target);
-                t
-            })
-            .collect()
-    };
-    [turns(s.train), turns(s.valid), turns(s.test)]
-}
-
-/// The built-in corpus of `task` with `n` pairs, split with `seed`
-/// (dialogues as their final reply given the history).
-pub fn builtin_split(task: Task, n: usize, seed: u64) -> Split {
-    match task {
-        Task::Translation => translation_corpus(n, seed),
-        Task::Summarization => summarization_corpus(n, seed),
-        Task::Dialogue => dialogue_corpus(n, seed),
-    }
-}
-
-/// Splits `records` by the built-in corpora's rule, seeded: a tenth for
-/// each split asked for, the rest for training.
-fn split_off<T>(
-    mut records: Vec<T>,
-    seed: u64,
-    valid: bool,
-    test: bool,
-) -> (Vec<T>, Vec<T>, Vec<T>) {
-    use rand::seq::SliceRandom;
-    records.shuffle(&mut rng(seed ^ 0x5eed_5eed_5eed_5eed));
-    let tenth = records.len() / 10;
-    let n_test = if test { tenth.max(1) } else { 0 };
-    let n_valid = if valid { tenth } else { 0 };
-    let test_part: Vec<T> = records.drain(..n_test.min(records.len())).collect();
-    let valid_part: Vec<T> = records.drain(..n_valid.min(records.len())).collect();
-    (records, valid_part, test_part)
-}
-
-/// Each dialogue teaches every bot turn, not only the last: the pair
-/// `u1 <turn> b1 <turn> u2` → `b2` also gives `u1` → `b1`. Without this a chat
-/// could never ask its first question. Repeated pairs are kept once. (The
-/// test split keeps only the final replies, which depend on the earlier turns.)
-pub fn every_bot_turn(pairs: &[TextPair]) -> Vec<TextPair> {
-    let mut seen = HashSet::new();
-    let mut out = vec![];
-    for p in pairs {
-        let turns = split_turns(&p.source);
-        let mut prefixes: Vec<TextPair> = (1..turns.len())
-            .step_by(2)
-            .map(|j| TextPair {
-                source: join_turns(&turns[..j]),
-                target: turns[j].to_string(),
-            })
-            .collect();
-        prefixes.push(p.clone());
-        for q in prefixes {
-            if seen.insert(q.clone()) {
-                out.push(q);
-            }
-        }
-    }
-    out
 }

@@ -1,5 +1,6 @@
 //! The tests of `src/docs` (see the list of modules below).
 
+mod architecture;
 mod captions;
 mod katex_source;
 mod ledger;
