@@ -2,11 +2,11 @@
 # Runs the README's `sh` block that follows the line `<!-- ci: NAME -->`, exactly
 # as written, in a fresh folder DIR (inside the repository, so `cargo run` finds it).
 #
-#     bash scripts/readme_block.sh own-data target/ci-own-data
+#     bash scripts/docs/readme_block.sh own-data target/ci-own-data
 set -euo pipefail
 name=$1
 dir=$2
-root=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$(dirname "$0")/../.." && pwd)
 block=$(awk -v m="<!-- ci: $name -->" '
     $0 == m { found = 1; next }
     found && /^```sh/ { inside = 1; next }

@@ -3,8 +3,8 @@
 Needs the Rust kernel evcxr (`cargo install --locked evcxr_jupyter && evcxr_jupyter --install`)
 and `pip install nbclient nbformat ipykernel`. Run from anywhere:
 
-    python3 scripts/run_notebooks.py            # all notebooks, outputs written back
-    python3 scripts/run_notebooks.py 04_1_rnn   # only the notebooks whose name contains this
+    python3 scripts/docs/run_notebooks.py            # all notebooks, outputs written back
+    python3 scripts/docs/run_notebooks.py 04_1_rnn   # only the notebooks whose name contains this
 
 A notebook fails when a cell raises an error, when a cell's output shows a Rust panic, or when its
 first cell does not set `:preserve_vars_on_panic 0` (without it evcxr reports a panic inside a
@@ -20,7 +20,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 PANIC_GUARD = ":preserve_vars_on_panic 0"
 

@@ -1,6 +1,6 @@
 """What each model option of `encdec train` changes: BLEU and time, measured.
 
-    python3 scripts/options_table.py [--jobs 2] [--out docs/data/options_table.md]
+    python3 scripts/docs/options_table.py [--jobs 2] [--out docs/data/options_table.md]
 
 Trains every row of ROWS twice, on two corpora, and prints one Markdown table:
 
@@ -26,7 +26,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / "target" / "options-table"
 
 # (model, extra flags, what the row shows)
@@ -59,7 +59,7 @@ def cargo(args: list[str]) -> str:
     p = subprocess.run(["cargo", "run", "--release", "-q", *args], cwd=ROOT,
                        capture_output=True, text=True)
     if p.returncode != 0:
-        sys.exit(f"options_table: `cargo run {' '.join(args)}` failed:\n{p.stderr[-2000:]}")
+        sys.exit(f"scripts/docs/options_table.py: `cargo run {' '.join(args)}` failed:\n{p.stderr[-2000:]}")
     return p.stdout + p.stderr
 
 
@@ -87,7 +87,7 @@ def measure(model: str, extra: list[str], data: list[str], name: str) -> dict:
     token_bleu = re.search(r"^test BLEU-4 \(greedy, \d+ sentences\): (\d\.\d+)", out, re.M)
     sacre = re.search(r"^BLEU = (\d+\.\d+)", out, re.M)
     if not (epochs and params and (token_bleu or sacre)):
-        sys.exit(f"options_table: could not read the output of row {name}:\n{out[-2000:]}")
+        sys.exit(f"scripts/docs/options_table.py: could not read the output of row {name}:\n{out[-2000:]}")
     score = 100 * float(token_bleu.group(1)) if token_bleu else float(sacre.group(1))
     return {"score": score, "sec": sum(epochs) / len(epochs), "params": int(params.group(1))}
 
@@ -98,7 +98,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, help="also write the table to this file")
     a = ap.parse_args()
     if a.jobs < 1:
-        sys.exit("options_table: --jobs must be at least 1")
+        sys.exit("scripts/docs/options_table.py: --jobs must be at least 1")
     WORK.mkdir(parents=True, exist_ok=True)
     files = corpus_files()
     file_data = ["--corpus", str(files["train"]), "--valid", str(files["valid"]),

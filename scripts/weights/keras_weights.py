@@ -5,7 +5,7 @@ predictions (probabilities after the softmax) on a batch, for
 tests/keras.rs to reproduce without Python.
 
     pip install keras torch safetensors
-    python3 scripts/keras_weights.py
+    python3 scripts/weights/keras_weights.py
 
 (over)writes tests/fixtures/keras_lstm.safetensors and
 tests/fixtures/keras_lstm_predictions.safetensors. Keras runs on its torch
@@ -50,7 +50,7 @@ keras.config.set_floatx("float64")
 # fixture holds the model's exact float64 predictions.
 dtypes.BIT64_TO_BIT32_DTYPE["float64"] = "float64"
 
-OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+OUT = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 SPECIALS = ["<pad>", "<unk>", "<s>", "</s>"]
 SRC_VOCAB = SPECIALS + ["the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog"]
 TGT_VOCAB = SPECIALS + ["le", "renard", "brun", "rapide", "saute", "chien"]

@@ -33,7 +33,7 @@ own records), where `encdec bench` counts every heap byte.
 
 Requires PyTorch (`pip install torch`). Run from anywhere with
 
-    python3 scripts/bench_torch.py [--config lstm|transformer|all] [--lengths 12,24,48,96]
+    python3 scripts/bench/torch_steps.py [--config lstm|transformer|all] [--lengths 12,24,48,96]
         [--threads N] [--dtype float64|float32] [--warmup 5] [--steps 30] [--seconds 3]
 """
 

@@ -4,7 +4,7 @@ Requires Python 3.11+ and numpy (`pip install numpy`); everything else is the st
 
 Run from anywhere (the repository root is taken to be the parent of this script's folder):
 
-    python3 scripts/bench_matmul.py
+    python3 scripts/bench/matmul.py
 
 It runs `cargo bench --bench matmul` (see `benches/matmul.rs`), which prints lines such as
 `matmul n=256 encdec_gflops=12.34 reference_gflops=1.23`, then times `np.matmul` on the same
@@ -26,7 +26,7 @@ for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402  (must come after the environment is set)
 
 SIZES = (64, 256, 512)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^matmul n=(\d+) encdec_gflops=([\d.]+) reference_gflops=([\d.]+)$", re.M)
 
 

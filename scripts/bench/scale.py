@@ -9,7 +9,7 @@ Then, for --rounds rounds (default 2), in turn and in a rotating order:
   encdec       target/release/encdec train --model attention --epochs 1 on the
                corpus files (float64, its only precision; built first with
                `cargo build --release` unless --no-build)
-  torch-f64    scripts/torch_corpus_epoch.py --dtype float64: the same model,
+  torch-f64    scripts/bench/torch_corpus_epoch.py --dtype float64: the same model,
                data and tokens in PyTorch
   torch-f32    the same at float32
 
@@ -34,7 +34,7 @@ where the last column is encdec's seconds per epoch over that config's (below
 
 Requires PyTorch (`pip install torch`) and a Rust toolchain. Run from anywhere:
 
-    python3 scripts/bench_scale.py [--rounds 2] [--threads 1] [--corpus-dir DIR] [--no-build]
+    python3 scripts/bench/scale.py [--rounds 2] [--threads 1] [--corpus-dir DIR] [--no-build]
 """
 
 import argparse
@@ -48,8 +48,8 @@ from pathlib import Path
 
 from machine import describe
 
-ROOT = Path(__file__).resolve().parent.parent
-TORCH_SCRIPT = ROOT / "scripts" / "torch_corpus_epoch.py"
+ROOT = Path(__file__).resolve().parents[2]
+TORCH_SCRIPT = ROOT / "scripts" / "bench" / "torch_corpus_epoch.py"
 TIME = Path("/usr/bin/time")
 SIZES = ["--emb", "64", "--hidden", "128", "--batch-size", "64", "--max-vocab", "5000",
          "--max-len", "40"]
@@ -65,7 +65,7 @@ CONFIGS = ["encdec", "torch-f64", "torch-f32"]
 
 
 def fail(message):
-    sys.exit(f"bench_scale: {message}")
+    sys.exit(f"scripts/bench/scale.py: {message}")
 
 
 def last_epoch(pattern, text):

@@ -27,7 +27,7 @@ below 50 (random vectors would put it near the middle of the 1,750 words).
 
 Requires gensim (`pip install gensim`) and a Rust toolchain. Run from anywhere:
 
-    python3 scripts/bench_word2vec.py [--rounds 5] [--no-build]
+    python3 scripts/bench/word2vec.py [--rounds 5] [--no-build]
 """
 
 import argparse
@@ -40,7 +40,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
 ENCDEC = TARGET / "release" / "encdec"
 DIM, EPOCHS, WINDOW, NEGATIVES, MIN_COUNT, SUBSAMPLE = 48, 10, 5, 5, 5, 1e-3
@@ -55,7 +55,7 @@ WROTE_LINE = re.compile(r"wrote (\d+) vectors of size (\d+)")
 
 
 def fail(message):
-    sys.exit(f"bench_word2vec: {message}")
+    sys.exit(f"scripts/bench/word2vec.py: {message}")
 
 
 def build_encdec():

@@ -28,7 +28,7 @@ into batches and shuffles the batch order.
 
 Run on one CPU thread, or --threads N:
 
-    python3 scripts/torch_corpus_epoch.py --train DIR/train.tsv \\
+    python3 scripts/bench/torch_corpus_epoch.py --train DIR/train.tsv \\
         [--emb 64 --hidden 128 --batch-size 64 --max-vocab 5000 --min-count 1 \\
          --max-len 40 --dtype float64|float32 --epochs 1 --seed 0 --dropout 0.1 --threads 1]
 

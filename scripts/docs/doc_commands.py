@@ -1,7 +1,7 @@
 """Run every command the README and the docs show, and check the transcripts they print.
 
-    python3 scripts/doc_commands.py            # all of them, in target/doc-commands
-    python3 scripts/doc_commands.py --list     # only print what would run
+    python3 scripts/docs/doc_commands.py            # all of them, in target/doc-commands
+    python3 scripts/docs/doc_commands.py --list     # only print what would run
 
 What counts as a command: each line of a ```sh block, each inline `cargo run ...` span, and each
 ```text block that starts with `$ cargo run ...` (a transcript). Commands run in the order they
@@ -13,7 +13,7 @@ fixed lines) and its output must equal the transcript.
 
 Not run here, because .ci/run runs them as steps of their own: `cargo test --release`, the
 notebooks and their setup, the API docs and their formula check, and the block after
-`<!-- ci: own-data -->` (scripts/readme_block.sh). The fixture scripts rewrite tests/fixtures/; afterwards every
+`<!-- ci: own-data -->` (scripts/docs/readme_block.sh). The fixture scripts rewrite tests/fixtures/; afterwards every
 regenerated fixture (JSON, or safetensors read as its metadata and tensors) must hold what the repository's holds: the same structure, the same integers
 and strings, and floats equal to within 1e-12 (1 + |x|). Not byte for byte: PyTorch's kernels differ
 from one CPU to another in the last bits (about 1e-15 here, against the 1e-9 the tests ask for).
@@ -28,21 +28,21 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCRATCH = ROOT / "target" / "doc-commands"
 FILES = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md")) + sorted((ROOT / "docs" / "zh").glob("*.md"))
 RUN_ELSEWHERE = (
     "cargo test --release",
     "cargo install --locked evcxr_jupyter",
     "pip install nbclient",
-    "python3 scripts/run_notebooks.py",
-    "bash scripts/doc.sh",
+    "python3 scripts/docs/run_notebooks.py",
+    "bash scripts/docs/doc.sh",
     "python3 scripts/docs/katex_check.py",
 )
 
 
 def own_data_block(text: str) -> str:
-    """The README block that .ci/run runs through scripts/readme_block.sh."""
+    """The README block that .ci/run runs through scripts/docs/readme_block.sh."""
     m = re.search(r"<!-- ci: own-data -->\s*```sh\n(.*?)```", text, re.S)
     return m.group(1) if m else ""
 

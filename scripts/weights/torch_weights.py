@@ -26,12 +26,12 @@ through bridge.memory: nn.Linear(2H, H). See src/seq2seq/bridge.rs.
 
 Two commands, run from the crate root:
 
-    python3 scripts/torch_weights.py check model.safetensors logits.safetensors
+    python3 scripts/weights/torch_weights.py check model.safetensors logits.safetensors
         loads weights written by `encdec export --logits ...` into the torch
         modules, runs the batch stored in the logits file and checks that
         PyTorch's logits equal encdec's to 1e-12 (exit status 1 if not).
 
-    python3 scripts/torch_weights.py trained
+    python3 scripts/weights/torch_weights.py trained
         for each kind, trains a small model with encdec (`cargo run --release
         -- train --pairs 200 --epochs 1`), exports it with --logits in a
         temporary folder and runs `check` on it; lstm and attention also
@@ -39,14 +39,14 @@ Two commands, run from the crate root:
         --bidirectional --bridge project`; the transformer also with
         --norm-first --gelu --final-norm.
 
-    python3 scripts/torch_weights.py fixtures
+    python3 scripts/weights/torch_weights.py fixtures
         makes one small seeded model of each kind in PyTorch (float64) and
         writes tests/fixtures/torch_{kind}.safetensors (weights and encdec's
         metadata) and tests/fixtures/torch_{kind}_logits.safetensors (a batch
         and PyTorch's logits on it), which tests/weights.rs reads; then
         runs arch-fixtures.
 
-    python3 scripts/torch_weights.py arch-fixtures
+    python3 scripts/weights/torch_weights.py arch-fixtures
         the same for the models of ARCH_FIXTURES (LSTM models with two
         layers, a bidirectional encoder, each bridge; a Transformer with
         norm_first, GELU and final norms): torch_{name}.safetensors and

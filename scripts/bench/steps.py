@@ -6,7 +6,7 @@ default 1,2), this runs, in an order that rotates from round to round:
   encdec     target/release/encdec bench --lengths ... --threads N (float64,
              its only precision; built first with `cargo build --release`
              unless --no-build)
-  torch-f64  scripts/bench_torch.py --lengths ... --threads N --dtype float64
+  torch-f64  scripts/bench/torch_steps.py --lengths ... --threads N --dtype float64
   torch-f32  the same at float32 (left out with --no-f32)
 
 each timing both benchmark models (the LSTM encoder-decoder and the
@@ -35,7 +35,7 @@ for a core.
 
 Requires PyTorch (`pip install torch`) and a Rust toolchain. Run from anywhere:
 
-    python3 scripts/bench_steps.py [--rounds 2] [--threads 1,2] [--lengths 12,24,48,96]
+    python3 scripts/bench/steps.py [--rounds 2] [--threads 1,2] [--lengths 12,24,48,96]
         [--warmup 2] [--steps 5] [--seconds 1] [--no-f32] [--no-build]
 """
 
@@ -49,9 +49,9 @@ from pathlib import Path
 
 from machine import describe
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ENCDEC = ROOT / "target" / "release" / "encdec"
-TORCH_SCRIPT = ROOT / "scripts" / "bench_torch.py"
+TORCH_SCRIPT = ROOT / "scripts" / "bench" / "torch_steps.py"
 MODELS = ["lstm", "transformer"]
 # One result line of either program, e.g.
 # encdec lstm len=12 threads=1 median_ms=50.789 steps=20 peak_mb=40.72 (emb 64, hidden 128)
@@ -63,7 +63,7 @@ SAMPLES = ("encdec lstm len=12 threads=1 median_ms=50.789 steps=20 peak_mb=40.72
 
 
 def fail(message):
-    sys.exit(f"bench_steps: {message}")
+    sys.exit(f"scripts/bench/steps.py: {message}")
 
 
 def numbers(text, what):
