@@ -304,14 +304,20 @@ def make_fixture(kind, out_dir, seed, name=None, arch=None):
 
 
 def train_export_check(tmp, name, train_args):
-    """Trains with `encdec train` and `train_args`, exports with --logits, runs check."""
+    """Trains with `encdec train` and `train_args`, exports with --logits, runs check; a step
+    that fails is reported in one line (with encdec's error) and counts as a failed check."""
+    label = " ".join(train_args[1:])
     ckpt, weights, logits = (f"{tmp}/{name}{end}" for end in [".ckpt", ".safetensors", "_logits.safetensors"])
     encdec = ["cargo", "run", "--release", "--quiet", "--"]
-    subprocess.run(encdec + ["train", *train_args, "--pairs", "200", "--epochs", "1", "--out", ckpt],
-                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run(encdec + ["export", "--checkpoint", ckpt, "--out", weights, "--logits", logits],
-                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    return check(weights, logits, " ".join(train_args[1:]))
+    steps = [("train", ["train", *train_args, "--pairs", "200", "--epochs", "1", "--out", ckpt]),
+             ("export", ["export", "--checkpoint", ckpt, "--out", weights, "--logits", logits])]
+    for step, args in steps:
+        p = subprocess.run(encdec + args, cwd=ROOT, capture_output=True, text=True)
+        if p.returncode != 0:
+            why = (p.stderr.strip() or p.stdout.strip() or f"exit {p.returncode}").splitlines()[-1]
+            print(f"{label}: `encdec {step}` FAILED: {why}")
+            return False
+    return check(weights, logits, label)
 
 
 def trained():
