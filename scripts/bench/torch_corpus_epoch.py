@@ -16,7 +16,7 @@ the seconds per epoch of the two can be compared on real-sized data:
   <pad> <unk> <s> </s>.
 
 Data: the first two tab-separated columns of each line (the Tatoeba/Anki
-`fra.txt` format, e.g. from `cargo run --release --example scale_corpus`),
+`fra.txt` format, e.g. from `encdec corpus --out DIR`),
 lowercased and tokenized like encdec (words with accents, joined by single
 hyphens or apostrophes; `l'` `qu'` ... split off; decimal numbers whole;
 every other symbol alone). Vocabularies
