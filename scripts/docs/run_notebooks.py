@@ -12,6 +12,7 @@ cell as success). The executed notebooks, with their outputs, are written back i
 they read well on a code host; the figures they draw land in docs/img/.
 """
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -59,7 +60,13 @@ def run(path: Path) -> list[str]:
             problems.append(f"cell {i + 1} panicked: {text.strip()[:500]}")
         if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
             problems.append(f"cell {i + 1} raised an error")
-    nbformat.write(nb, path)
+    # Whole or not at all: a reader (or an editor) of the notebook finds the old one or the new one.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        nbformat.write(nb, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return sorted(set(problems))
 
 
