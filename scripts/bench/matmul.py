@@ -4,13 +4,18 @@ Requires Python 3.11+ and numpy (`pip install numpy`); everything else is the st
 
 Run from anywhere (the repository root is taken to be the parent of this script's folder):
 
-    python3 scripts/bench_matmul.py
+    python3 scripts/bench/matmul.py [--smoke]
 
 It runs `cargo bench --bench matmul` (see `benches/matmul.rs`), which prints lines such as
 `matmul n=256 encdec_gflops=12.34 reference_gflops=1.23`, then times `np.matmul` on the same
 sizes in this process and prints a table of GFLOP/s (2 n^3 flops per multiply).
+
+--smoke times numpy with three multiplies per size instead of a second's worth, to show that
+everything runs; the Rust side has no smaller setting (its fixed budget is about 5 s once
+built), and the figures of a smoke run mean little.
 """
 
+import argparse
 import os
 import re
 import statistics
@@ -26,7 +31,7 @@ for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402  (must come after the environment is set)
 
 SIZES = (64, 256, 512)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LINE = re.compile(r"^matmul n=(\d+) encdec_gflops=([\d.]+) reference_gflops=([\d.]+)$", re.M)
 
 
@@ -74,12 +79,17 @@ def blas_info() -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true",
+                        help="numpy: three multiplies per size, to check that everything runs")
+    args = parser.parse_args()
+    budget = 0.0 if args.smoke else 1.0
     rust = encdec_gflops()
     print(f"numpy {np.__version__}, BLAS: {blas_info()}")
     print(f"{'n':<6}{'encdec (GFLOP/s)':<19}{'reference':<12}{'numpy/OpenBLAS':<17}encdec/OpenBLAS")
     for n in SIZES:
         fast, ref = rust[n]
-        blas = numpy_gflops(n)
+        blas = numpy_gflops(n, budget)
         print(f"{n:<6}{fast:<19.2f}{ref:<12.2f}{blas:<17.2f}{fast / blas:.2f}")
 
 

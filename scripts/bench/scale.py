@@ -1,21 +1,22 @@
 """Time one training epoch of encdec and of PyTorch on a real-sized corpus, side by side.
 
-The corpus is the generated English->French one of
-`cargo run --release --example scale_corpus` (15,000 / 1,500 / 1,500 pairs,
-about 5,000 words per side), written to a temporary folder unless
---corpus-dir names one that already holds train.tsv, valid.tsv and test.tsv.
+The corpus is the generated English->French one of `encdec corpus` (its
+default 18,000 pairs: 15,000 / 1,500 / 1,500, about 5,000 words per side),
+written to a temporary folder unless --corpus-dir names one that already
+holds train.tsv, valid.tsv and test.tsv.
 Then, for --rounds rounds (default 2), in turn and in a rotating order:
 
   encdec       target/release/encdec train --model attention --epochs 1 on the
                corpus files (float64, its only precision; built first with
                `cargo build --release` unless --no-build)
-  torch-f64    scripts/torch_corpus_epoch.py --dtype float64: the same model,
+  torch-f64    scripts/bench/torch_corpus_epoch.py --dtype float64: the same model,
                data and tokens in PyTorch
   torch-f32    the same at float32
 
 all with emb 64, hidden 128, batch 64, max-vocab 5000, max-len 40, on one
-thread each (--threads N: N each, passed to `encdec train --threads` and to
-torch.set_num_threads). Seconds per epoch and tokens per second are what each program
+thread each (--threads N: N each, passed to `encdec train --threads N
+--shards N`, so that each thread computes the gradient of its own part of the
+batch, and to torch.set_num_threads). Seconds per epoch and tokens per second are what each program
 reports for its training pass (both count the real source and target tokens,
 `</s>` included, and leave out validation); peak memory is the resident set
 of the whole process, from `/usr/bin/time -v` (or, without it, from the
@@ -28,13 +29,17 @@ stderr, then one markdown table of the medians over the rounds, e.g.
     | torch-f64 | 40.2 | 8330 | 1288 | 0.96 |
     | torch-f32 | 16.0 | 20983 | 1176 | 2.42 |
 
-(printed by a .ci/run on a 2-core Intel Xeon, torch 2.15.0)
+(a full run with the defaults on a 2-core Intel Xeon, torch 2.15.0)
 where the last column is encdec's seconds per epoch over that config's (below
 1: encdec is faster), followed by a line naming the machine and torch.
 
+--smoke does the same with a corpus of 360 pairs (SMOKE_PAIRS) and one round, to
+show in well under a minute that everything runs; its figures mean nothing.
+
 Requires PyTorch (`pip install torch`) and a Rust toolchain. Run from anywhere:
 
-    python3 scripts/bench_scale.py [--rounds 2] [--threads 1] [--corpus-dir DIR] [--no-build]
+    python3 scripts/bench/scale.py [--rounds 2] [--threads 1] [--corpus-dir DIR] [--no-build]
+        [--smoke]
 """
 
 import argparse
@@ -48,13 +53,16 @@ from pathlib import Path
 
 from machine import describe
 
-ROOT = Path(__file__).resolve().parent.parent
-TORCH_SCRIPT = ROOT / "scripts" / "torch_corpus_epoch.py"
+ROOT = Path(__file__).resolve().parents[2]
+ENCDEC = ROOT / "target" / "release" / "encdec"
+TORCH_SCRIPT = ROOT / "scripts" / "bench" / "torch_corpus_epoch.py"
 TIME = Path("/usr/bin/time")
 SIZES = ["--emb", "64", "--hidden", "128", "--batch-size", "64", "--max-vocab", "5000",
          "--max-len", "40"]
 ENCDEC_FLAGS = ["--corpus", "--valid", "--test", "--model", "--epochs", "--out", "--emb",
-                "--hidden", "--batch-size", "--max-vocab", "--max-len", "--threads"]
+                "--hidden", "--batch-size", "--max-vocab", "--max-len", "--threads", "--shards"]
+# --smoke: the corpus's size (train, valid and test together).
+SMOKE_PAIRS = 360
 # encdec's line per epoch (on stderr) and the torch script's (on stdout).
 ENCDEC_EPOCH = re.compile(r"\(([\d.]+) s, (\d+) tokens/s\)")
 TORCH_EPOCH = re.compile(r"seconds=([\d.]+) tokens_per_second=(\d+)")
@@ -65,7 +73,7 @@ CONFIGS = ["encdec", "torch-f64", "torch-f32"]
 
 
 def fail(message):
-    sys.exit(f"bench_scale: {message}")
+    sys.exit(f"scripts/bench/scale.py: {message}")
 
 
 def last_epoch(pattern, text):
@@ -114,15 +122,17 @@ def check_encdec(encdec, build):
              "training on corpus files (--corpus/--valid/--test) with the model sizes as flags")
 
 
-def make_corpus(corpus_dir, tmp):
+def make_corpus(corpus_dir, tmp, pairs):
+    """The corpus folder: `corpus_dir`, or one `encdec corpus` writes (`pairs`: its size, None
+    for encdec's default)."""
     if corpus_dir is not None:
         corpus = Path(corpus_dir)
     else:
         corpus = Path(tmp) / "corpus"
-        print("generating the corpus (cargo run --release --example scale_corpus) ...",
-              file=sys.stderr, flush=True)
-        print(run(["cargo", "run", "--release", "--example", "scale_corpus", "--", str(corpus)],
-                  "scale_corpus").rstrip(), file=sys.stderr)
+        cmd = [str(ENCDEC), "corpus", "--out", str(corpus)]
+        cmd += [] if pairs is None else ["--pairs", str(pairs)]
+        print(f"generating the corpus ({' '.join(cmd[1:])}) ...", file=sys.stderr, flush=True)
+        print(run(cmd, "encdec corpus").rstrip(), file=sys.stderr)
     for name in ("train.tsv", "valid.tsv", "test.tsv"):
         if not (corpus / name).is_file():
             fail(f"{corpus / name} is missing")
@@ -134,8 +144,9 @@ def command(config, corpus, tmp, python, seed, threads):
     if config == "encdec":
         files = ["--corpus", corpus / "train.tsv", "--valid", corpus / "valid.tsv",
                  "--test", corpus / "test.tsv"]
-        return ([str(ROOT / "target" / "release" / "encdec"), "train"] + list(map(str, files))
-                + ["--model", "attention", "--out", str(Path(tmp) / "m.ckpt")] + common)
+        return ([str(ENCDEC), "train"] + list(map(str, files))
+                + ["--model", "attention", "--out", str(Path(tmp) / "m.ckpt"),
+                   "--shards", str(threads)] + common)
     dtype = {"torch-f64": "float64", "torch-f32": "float32"}[config]
     return ([python, str(TORCH_SCRIPT), "--train", str(corpus / "train.tsv"), "--dtype", dtype]
             + common)
@@ -149,6 +160,11 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--python", default=sys.executable, help="interpreter with torch")
     parser.add_argument("--threads", type=int, default=1, help="threads of each run (default 1)")
+    parser.add_argument("--smoke", action="store_true",
+                        help=f"a corpus of {SMOKE_PAIRS} pairs and one round, to check that "
+                             "everything runs (figures meaningless)")
+    if parser.parse_args().smoke:
+        parser.set_defaults(rounds=1)
     args = parser.parse_args()
     if args.rounds < 1 or args.threads < 1:
         parser.error("--rounds and --threads must be at least 1")
@@ -156,11 +172,11 @@ def main():
         fail("the parser of encdec's epoch line is broken")
     if subprocess.run([args.python, "-c", "import torch"], capture_output=True).returncode != 0:
         fail(f"{args.python} cannot import torch: pip install torch")
-    check_encdec(ROOT / "target" / "release" / "encdec", build=not args.no_build)
+    check_encdec(ENCDEC, build=not args.no_build)
 
     results = {c: [] for c in CONFIGS}  # config -> [(seconds, tokens/s, peak MB)]
     with tempfile.TemporaryDirectory(prefix="bench_scale_") as tmp:
-        corpus = make_corpus(args.corpus_dir, tmp)
+        corpus = make_corpus(args.corpus_dir, tmp, SMOKE_PAIRS if args.smoke else None)
         for r in range(args.rounds):
             for config in CONFIGS[r % 3:] + CONFIGS[:r % 3]:
                 cmd = command(config, corpus, tmp, args.python, args.seed, args.threads)
@@ -185,7 +201,8 @@ def main():
     print(f"encdec / torch-f64 = {encdec_seconds / median['torch-f64'][0]:.2f}, "
           f"encdec / torch-f32 = {encdec_seconds / median['torch-f32'][0]:.2f} "
           f"(seconds per epoch, median of {args.rounds} round(s); below 1: encdec is faster)")
-    print(f"{describe(args.python)}; every run on {args.threads} thread(s)")
+    print(f"{describe(args.python)}; every run on {args.threads} thread(s)"
+          + ("; --smoke: a tiny corpus, the figures mean nothing" if args.smoke else ""))
 
 
 if __name__ == "__main__":

@@ -3,10 +3,13 @@
 For each round (--rounds, default 2) and each thread count (--threads,
 default 1,2), this runs, in an order that rotates from round to round:
 
-  encdec     target/release/encdec bench --lengths ... --threads N (float64,
-             its only precision; built first with `cargo build --release`
-             unless --no-build)
-  torch-f64  scripts/bench_torch.py --lengths ... --threads N --dtype float64
+  encdec     target/release/encdec bench --lengths ... --threads N --shards N
+             (float64, its only precision; built first with `cargo build
+             --release` unless --no-build). As many gradient shards as
+             threads, so that each thread computes the gradient of its own
+             part of the batch, as PyTorch's threads share one step's work;
+             the shards= of its lines is checked
+  torch-f64  scripts/bench/torch_steps.py --lengths ... --threads N --dtype float64
   torch-f32  the same at float32 (left out with --no-f32)
 
 each timing both benchmark models (the LSTM encoder-decoder and the
@@ -33,10 +36,15 @@ machine that other jobs were using, one round at one thread count took 50 s
 and the whole run 9 min 11 s, most of it PyTorch's two-thread steps waiting
 for a core.
 
+--smoke runs the same programs and prints the same table at tiny sizes (one
+round, lengths 4 and 8, no warm-up, one timed step, no minimum time): it
+shows that every part still works, in well under a minute; its figures mean
+nothing. A flag given with it wins over its sizes.
+
 Requires PyTorch (`pip install torch`) and a Rust toolchain. Run from anywhere:
 
-    python3 scripts/bench_steps.py [--rounds 2] [--threads 1,2] [--lengths 12,24,48,96]
-        [--warmup 2] [--steps 5] [--seconds 1] [--no-f32] [--no-build]
+    python3 scripts/bench/steps.py [--rounds 2] [--threads 1,2] [--lengths 12,24,48,96]
+        [--warmup 2] [--steps 5] [--seconds 1] [--no-f32] [--no-build] [--smoke]
 """
 
 import argparse
@@ -49,21 +57,24 @@ from pathlib import Path
 
 from machine import describe
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ENCDEC = ROOT / "target" / "release" / "encdec"
-TORCH_SCRIPT = ROOT / "scripts" / "bench_torch.py"
+TORCH_SCRIPT = ROOT / "scripts" / "bench" / "torch_steps.py"
 MODELS = ["lstm", "transformer"]
 # One result line of either program, e.g.
-# encdec lstm len=12 threads=1 median_ms=50.789 steps=20 peak_mb=40.72 (emb 64, hidden 128)
+# encdec lstm len=12 threads=1 shards=1 median_ms=50.789 steps=20 peak_mb=40.72 (emb 64, hidden 128, dropout 0)
 # torch lstm len=12 threads=1 dtype=float64 median_ms=22.626 steps=22 peak_mb=8.52
-LINE = re.compile(r"^(?:encdec|torch) (\w+) len=(\d+) threads=\d+ (?:dtype=\w+ )?"
-                  r"median_ms=([\d.]+) steps=\d+ peak_mb=([\d.]+|n/a)", re.MULTILINE)
-SAMPLES = ("encdec lstm len=12 threads=1 median_ms=50.789 steps=20 peak_mb=40.72 (emb 64)\n"
+LINE = re.compile(r"^(?:encdec|torch) (\w+) len=(\d+) threads=(\d+) (?:shards=(\d+) )?"
+                  r"(?:dtype=\w+ )?median_ms=([\d.]+) steps=\d+ peak_mb=([\d.]+|n/a)", re.MULTILINE)
+SAMPLES = ("encdec transformer len=12 threads=2 shards=2 median_ms=50.789 steps=20 peak_mb=40.72 "
+           "(d_model 64, d_ff 256, 4 heads, 2+2 layers, dropout 0)\n"
            "torch transformer len=96 threads=2 dtype=float64 median_ms=22.6 steps=22 peak_mb=n/a")
+# --smoke: the same code paths at tiny sizes.
+SMOKE = dict(rounds=1, lengths=[4, 8], warmup=0, steps=1, seconds=0.0)
 
 
 def fail(message):
-    sys.exit(f"bench_steps: {message}")
+    sys.exit(f"scripts/bench/steps.py: {message}")
 
 
 def numbers(text, what):
@@ -77,10 +88,15 @@ def numbers(text, what):
     return values
 
 
-def parse(text):
-    """{(model, length): (median ms, peak MB or None)} from a program's output."""
-    return {(m, int(n)): (float(ms), None if peak == "n/a" else float(peak))
-            for m, n, ms, peak in LINE.findall(text)}
+def parse(text, threads):
+    """{(model, length): (median ms, peak MB or None)} from a program's output, which must have
+    run on `threads` threads (and encdec with as many gradient shards)."""
+    found = {}
+    for m, n, t, shards, ms, peak in LINE.findall(text):
+        if int(t) != threads or shards not in ("", str(threads)):
+            fail(f"asked for {threads} threads and shards, a line says threads={t} shards={shards}")
+        found[m, int(n)] = (float(ms), None if peak == "n/a" else float(peak))
+    return found
 
 
 def run(cmd, what):
@@ -98,7 +114,7 @@ def command(program, threads, args):
     budget = ["--lengths", lengths, "--threads", str(threads), "--warmup", str(args.warmup),
               "--steps", str(args.steps), "--seconds", str(args.seconds)]
     if program == "encdec":
-        return [str(ENCDEC), "bench"] + budget
+        return [str(ENCDEC), "bench", "--shards", str(threads)] + budget
     dtype = {"torch-f64": "float64", "torch-f32": "float32"}[program]
     return [args.python, str(TORCH_SCRIPT), "--dtype", dtype] + budget
 
@@ -125,10 +141,14 @@ def main():
     parser.add_argument("--no-f32", action="store_true", help="leave out PyTorch float32")
     parser.add_argument("--no-build", action="store_true", help="use target/release/encdec as is")
     parser.add_argument("--python", default=sys.executable, help="interpreter with torch")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny sizes, to check that everything runs (figures meaningless)")
+    if parser.parse_args().smoke:
+        parser.set_defaults(**SMOKE)
     args = parser.parse_args()
     if args.rounds < 1 or args.steps < 1 or args.warmup < 0 or args.seconds < 0:
         parser.error("--rounds and --steps must be at least 1, --warmup and --seconds not negative")
-    if len(parse(SAMPLES)) != 2:
+    if len(parse(SAMPLES, 2)) != 2:
         fail("the parser of the result lines is broken")
     if subprocess.run([args.python, "-c", "import torch"], capture_output=True).returncode != 0:
         fail(f"{args.python} cannot import torch: pip install torch")
@@ -145,7 +165,7 @@ def main():
         for threads in args.threads:
             for program in programs[r % len(programs):] + programs[:r % len(programs)]:
                 cmd = command(program, threads, args)
-                got = parse(run(cmd, program))
+                got = parse(run(cmd, program), threads)
                 if set(got) != set(configs):
                     fail(f"{program} reported {sorted(got)}, not {configs}: {' '.join(cmd)}")
                 results.setdefault((program, threads), []).append(got)
@@ -185,7 +205,9 @@ def main():
                       f"{args.lengths[-1]} with k = {k['encdec']:.2f} for encdec, "
                       f"{k['torch-f64']:.2f} for PyTorch f64")
     print(f"medians of {args.rounds} round(s); per config {args.warmup} warm-up steps, then at "
-          f"least {args.steps} timed steps and {args.seconds:g} s")
+          f"least {args.steps} timed steps and {args.seconds:g} s; encdec with as many gradient "
+          f"shards as threads" + (" (--smoke: tiny sizes, the figures mean nothing)"
+                                  if args.smoke else ""))
     print(describe(args.python))
 
 

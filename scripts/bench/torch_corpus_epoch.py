@@ -16,7 +16,7 @@ the seconds per epoch of the two can be compared on real-sized data:
   <pad> <unk> <s> </s>.
 
 Data: the first two tab-separated columns of each line (the Tatoeba/Anki
-`fra.txt` format, e.g. from `cargo run --release --example scale_corpus`),
+`fra.txt` format, e.g. from `encdec corpus --out DIR`),
 lowercased and tokenized like encdec (words with accents, joined by single
 hyphens or apostrophes; `l'` `qu'` ... split off; decimal numbers whole;
 every other symbol alone). Vocabularies
@@ -28,7 +28,7 @@ into batches and shuffles the batch order.
 
 Run on one CPU thread, or --threads N:
 
-    python3 scripts/torch_corpus_epoch.py --train DIR/train.tsv \\
+    python3 scripts/bench/torch_corpus_epoch.py --train DIR/train.tsv \\
         [--emb 64 --hidden 128 --batch-size 64 --max-vocab 5000 --min-count 1 \\
          --max-len 40 --dtype float64|float32 --epochs 1 --seed 0 --dropout 0.1 --threads 1]
 

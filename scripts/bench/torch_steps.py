@@ -31,10 +31,14 @@ profile_memory=True, less what was counted before the step's first
 allocation. It counts tensor storage only (not Python objects or autograd's
 own records), where `encdec bench` counts every heap byte.
 
+--smoke times the same steps at a tiny size (length 4, no warm-up, one timed
+step, no minimum time), to show in seconds that everything runs; its figures
+mean nothing. A flag given with it wins over its sizes.
+
 Requires PyTorch (`pip install torch`). Run from anywhere with
 
-    python3 scripts/bench_torch.py [--config lstm|transformer|all] [--lengths 12,24,48,96]
-        [--threads N] [--dtype float64|float32] [--warmup 5] [--steps 30] [--seconds 3]
+    python3 scripts/bench/torch_steps.py [--config lstm|transformer|all] [--lengths 12,24,48,96]
+        [--threads N] [--dtype float64|float32] [--warmup 5] [--steps 30] [--seconds 3] [--smoke]
 """
 
 import argparse
@@ -48,6 +52,8 @@ import time
 from torch_threads import threads_before_import
 
 MODEL_NAMES = ["lstm", "transformer"]
+# --smoke: the same code paths at a tiny size.
+SMOKE = dict(lengths=[4], warmup=0, steps=1, seconds=0.0)
 
 
 def lengths_arg(text):
@@ -72,6 +78,10 @@ def parse_args():
     parser.add_argument("--steps", type=int, default=30, help="at least this many timed steps")
     parser.add_argument("--seconds", type=float, default=3.0,
                         help="and at least this many seconds of them")
+    parser.add_argument("--smoke", action="store_true",
+                        help="tiny sizes, to check that everything runs (figures meaningless)")
+    if parser.parse_args().smoke:
+        parser.set_defaults(**SMOKE)
     args = parser.parse_args()
     if args.threads < 1 or args.steps < 1 or args.warmup < 0 or args.seconds < 0:
         parser.error("--threads and --steps must be at least 1, --warmup and --seconds not negative")

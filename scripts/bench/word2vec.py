@@ -25,9 +25,12 @@ numpy) and put through gensim's own sanity test of models trained on this corpus
 "bombings" among the neighbours of "attacks" by cosine similarity, which gensim's tests want
 below 50 (random vectors would put it near the middle of the 1,750 words).
 
+--smoke runs one round of one epoch (instead of 10) of each mode on each side: the same code,
+checks included, in seconds; its times and ranks mean nothing.
+
 Requires gensim (`pip install gensim`) and a Rust toolchain. Run from anywhere:
 
-    python3 scripts/bench_word2vec.py [--rounds 5] [--no-build]
+    python3 scripts/bench/word2vec.py [--rounds 5] [--no-build] [--smoke]
 """
 
 import argparse
@@ -40,7 +43,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
 ENCDEC = TARGET / "release" / "encdec"
 DIM, EPOCHS, WINDOW, NEGATIVES, MIN_COUNT, SUBSAMPLE = 48, 10, 5, 5, 5, 1e-3
@@ -55,7 +58,7 @@ WROTE_LINE = re.compile(r"wrote (\d+) vectors of size (\d+)")
 
 
 def fail(message):
-    sys.exit(f"bench_word2vec: {message}")
+    sys.exit(f"scripts/bench/word2vec.py: {message}")
 
 
 def build_encdec():
@@ -81,10 +84,10 @@ def write_tokens(path):
     return len(sentences), sum(map(len, sentences))
 
 
-def time_encdec(mode, corpus, out, seed):
+def time_encdec(mode, corpus, out, seed, epochs):
     """(wall s, CPU s, words kept) of one `encdec word2vec` run; checks its token count."""
     cmd = [str(ENCDEC), "word2vec", "--corpus", str(corpus), "--out", str(out),
-           "--dim", str(DIM), "--epochs", str(EPOCHS), "--window", str(WINDOW),
+           "--dim", str(DIM), "--epochs", str(epochs), "--window", str(WINDOW),
            "--negatives", str(NEGATIVES), "--min-count", str(MIN_COUNT),
            "--subsample", str(SUBSAMPLE), "--lr", str(LR[mode]), "--seed", str(seed)]
     if mode == "cbow":
@@ -108,13 +111,13 @@ def children_cpu():
     return t.children_user + t.children_system
 
 
-def time_gensim(mode, corpus, out, seed):
+def time_gensim(mode, corpus, out, seed, epochs):
     """(wall s, CPU s, words kept) of one gensim run, in this process."""
     from gensim.models import Word2Vec
     from gensim.models.word2vec import LineSentence
 
     cpu, start = time.process_time(), time.perf_counter()
-    model = Word2Vec(LineSentence(str(corpus)), vector_size=DIM, epochs=EPOCHS, window=WINDOW,
+    model = Word2Vec(LineSentence(str(corpus)), vector_size=DIM, epochs=epochs, window=WINDOW,
                      negative=NEGATIVES, hs=0, min_count=MIN_COUNT, sample=SUBSAMPLE,
                      alpha=LR[mode], min_alpha=LR[mode] * MIN_LR_FRACTION,
                      sg=int(mode == "skip-gram"), cbow_mean=1, workers=1, seed=seed)
@@ -160,7 +163,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="runs of each side (median)")
     parser.add_argument("--no-build", action="store_true", help="use target/release/encdec as is")
+    parser.add_argument("--smoke", action="store_true",
+                        help="one round of one epoch, to check that everything runs")
+    if parser.parse_args().smoke:
+        parser.set_defaults(rounds=1)
     args = parser.parse_args()
+    epochs = 1 if args.smoke else EPOCHS
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     try:
@@ -188,12 +196,12 @@ def main():
                     out = Path(tmp) / f"{side}-{mode}.txt"
                     if side == "encdec":
                         cpu = children_cpu()
-                        wall, got, kept[side] = time_encdec(mode, corpus, out, seed=r)
+                        wall, got, kept[side] = time_encdec(mode, corpus, out, r, epochs)
                         cpu = children_cpu() - cpu
                         if got != counts:
                             fail(f"encdec read {got} (sentences, tokens), Python {counts}")
                     else:
-                        wall, cpu, kept[side] = time_gensim(mode, corpus, out, seed=r)
+                        wall, cpu, kept[side] = time_gensim(mode, corpus, out, r, epochs)
                     rank = sanity_rank(out)
                     results[mode][side].append((wall, cpu, rank))
                     print(f"round {r + 1}/{args.rounds} {mode:9} {side}: {wall:.2f} s wall, "
@@ -211,9 +219,9 @@ def main():
         print(f"| {mode} | {e[0]:.2f} | {g[0]:.2f} | {e[0] / g[0]:.2f} | {e[1]:.2f} | "
               f"{g[1]:.2f} | {e[2]:.0f} | {g[2]:.0f} |")
     print()
-    print(f"medians of {args.rounds} rounds; rank: of {QUERY[1]!r} among the neighbours of "
-          f"{QUERY[0]!r} (0 is the nearest; gensim's tests want < 50; chance about "
-          f"{kept['encdec'] // 2})")
+    print(f"medians of {args.rounds} rounds of {epochs} epoch(s); rank: of {QUERY[1]!r} among the "
+          f"neighbours of {QUERY[0]!r} (0 is the nearest; gensim's tests want < 50; chance about "
+          f"{kept['encdec'] // 2})" + ("; --smoke: the figures mean nothing" if args.smoke else ""))
     print(machine_line())
 
 

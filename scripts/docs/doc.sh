@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the API documentation with every formula typeset by KaTeX, offline.
 #
-#   bash scripts/doc.sh        # then open target/doc/encdec/index.html
+#   bash scripts/docs/doc.sh        # then open target/doc/encdec/index.html
 #
 # rustdoc puts docs/katex-header.html into every page (--html-in-header, as docs.rs does through
 # [package.metadata.docs.rs] in Cargo.toml). That header carries KaTeX whole, fonts included, so
@@ -9,7 +9,7 @@
 # `katex` (version pinned below); this script fetches that package (needs npm) and stops when the
 # committed header is not what the generator writes from it.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 version=0.16.47
 header=docs/katex-header.html
 tgz=target/katex-$version/katex-$version.tgz

@@ -1,7 +1,7 @@
 """Run every command the README and the docs show, and check the transcripts they print.
 
-    python3 scripts/doc_commands.py            # all of them, in target/doc-commands
-    python3 scripts/doc_commands.py --list     # only print what would run
+    python3 scripts/docs/doc_commands.py            # all of them, in target/doc-commands
+    python3 scripts/docs/doc_commands.py --list     # only print what would run
 
 What counts as a command: each line of a ```sh block, each inline `cargo run ...` span, and each
 ```text block that starts with `$ cargo run ...` (a transcript). Commands run in the order they
@@ -13,7 +13,11 @@ fixed lines) and its output must equal the transcript.
 
 Not run here, because .ci/run runs them as steps of their own: `cargo test --release`, the
 notebooks and their setup, the API docs and their formula check, and the block after
-`<!-- ci: own-data -->` (scripts/readme_block.sh). The fixture scripts rewrite tests/fixtures/; afterwards every
+`<!-- ci: own-data -->`, in whichever file holds it (docs/own-data.md; the README before that
+page existed), which scripts/docs/doc_block.sh runs (an inline span repeating one of its lines
+is not run here either). The benchmarks run with `--smoke` appended (SMOKE: which, and why).
+
+The fixture scripts rewrite tests/fixtures/; afterwards every
 regenerated fixture (JSON, or safetensors read as its metadata and tensors) must hold what the repository's holds: the same structure, the same integers
 and strings, and floats equal to within 1e-12 (1 + |x|). Not byte for byte: PyTorch's kernels differ
 from one CPU to another in the last bits (about 1e-15 here, against the 1e-9 the tests ask for).
@@ -28,21 +32,39 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCRATCH = ROOT / "target" / "doc-commands"
 FILES = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md")) + sorted((ROOT / "docs" / "zh").glob("*.md"))
 RUN_ELSEWHERE = (
     "cargo test --release",
     "cargo install --locked evcxr_jupyter",
     "pip install nbclient",
-    "python3 scripts/run_notebooks.py",
-    "bash scripts/doc.sh",
+    "python3 scripts/docs/run_notebooks.py",
+    "bash scripts/docs/doc.sh",
     "python3 scripts/docs/katex_check.py",
+    "bash scripts/docs/doc_block.sh",
+)
+# Benchmarks only print figures, after minutes of measuring. Here each runs with `--smoke` appended
+# (the same code at tiny sizes, seconds to a minute): CI shows that the command as documented still
+# works. The figures the docs quote come from full runs, on the machine the docs name.
+SMOKE = (
+    "python3 scripts/bench/torch_steps.py",
+    "python3 scripts/bench/steps.py",
+    "python3 scripts/bench/matmul.py",
+    "python3 scripts/bench/scale.py",
+    "python3 scripts/bench/word2vec.py",
+    "python3 scripts/docs/options_table.py",
 )
 
 
+def as_run(cmd: str) -> str:
+    """The command as CI runs it: a benchmark of SMOKE with `--smoke` appended."""
+    return f"{cmd} --smoke" if cmd.startswith(SMOKE) else cmd
+
+
 def own_data_block(text: str) -> str:
-    """The README block that .ci/run runs through scripts/readme_block.sh."""
+    """The block after `<!-- ci: own-data -->` in `text` (a page's, or the README's), which .ci/run
+    runs through scripts/docs/doc_block.sh; empty if `text` has none."""
     m = re.search(r"<!-- ci: own-data -->\s*```sh\n(.*?)```", text, re.S)
     return m.group(1) if m else ""
 
@@ -51,11 +73,13 @@ def commands(path: Path) -> list[tuple[str, list[str] | None]]:
     """(command, transcript lines or None) in the order they appear in `path`."""
     text = path.read_text(encoding="utf-8")
     skip = own_data_block(text)
+    skip_lines = {line.strip() for line in skip.splitlines()}
     found = []
     for m in re.finditer(r"```(\w*)\n(.*?)```|`(cargo run[^`]*)`", text, re.S):
         lang, body, inline = m.group(1), m.group(2), m.group(3)
         if inline:
-            found.append((inline.strip(), None))
+            if inline.strip() not in skip_lines:
+                found.append((inline.strip(), None))
         elif lang == "sh" and body != skip:
             for line in body.splitlines():
                 line = re.sub(r"\s+#.*$", "", line).strip()
@@ -159,7 +183,7 @@ def main() -> int:
             if key in seen or cmd.startswith(RUN_ELSEWHERE):
                 continue
             seen.add(key)
-            todo.append((path.relative_to(ROOT), cmd, transcript))
+            todo.append((path.relative_to(ROOT), as_run(cmd), transcript))
     if "--list" in sys.argv:
         for path, cmd, transcript in todo:
             print(f"{path}: {cmd}" + ("   (transcript)" if transcript else ""))

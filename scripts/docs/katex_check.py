@@ -1,6 +1,6 @@
 """Typesets every formula of the built API docs in headless Chromium and checks the result.
 
-    bash scripts/doc.sh && python3 scripts/docs/katex_check.py
+    bash scripts/docs/doc.sh && python3 scripts/docs/katex_check.py
 
 Gathers the <main> part of every page under target/doc/encdec that has a `$` into one page,
 target/katex-check/page.html, whose <head> is the one rustdoc wrote (so it carries the committed
@@ -12,7 +12,7 @@ package) and reads back what the header's KaTeX did. Fails when
 * a formula needs a font face the header does not embed (FONTS in scripts/docs/katex_header.py).
   The face is found the way the browser finds it: the first family, the weight and the style
   computed for each piece of typeset text, matched against all of KaTeX's @font-face rules
-  (read from the npm tarball scripts/doc.sh fetched);
+  (read from the npm tarball scripts/docs/doc.sh fetched);
 * the page loaded anything that is not rustdoc's own file: the header must load nothing.
 
 It prints the faces the formulas use, so FONTS can be kept to those. Standard library only.
@@ -114,7 +114,7 @@ def main() -> None:
     version = re.search(r"KaTeX (\d+\.\d+\.\d+)", HEADER.read_text(encoding="utf-8")).group(1)
     tgz = ROOT / "target" / f"katex-{version}" / f"katex-{version}.tgz"
     if not tgz.exists() or not (DOC / "index.html").exists():
-        sys.exit(f"katex_check: run `bash scripts/doc.sh` first (needs {tgz.relative_to(ROOT)} and target/doc)")
+        sys.exit(f"katex_check: run `bash scripts/docs/doc.sh` first (needs {tgz.relative_to(ROOT)} and target/doc)")
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         sys.exit("katex_check: needs chromium (Debian: apt-get install chromium)")

@@ -2,9 +2,9 @@
 
     python3 scripts/docs/katex_header.py KATEX_TGZ OUT
 
-KATEX_TGZ is the file `npm pack katex@VERSION` writes; scripts/doc.sh pins VERSION, fetches the
+KATEX_TGZ is the file `npm pack katex@VERSION` writes; scripts/docs/doc.sh pins VERSION, fetches the
 tarball, runs this script into target/ and fails when the committed header differs from what it
-writes. The header is passed to rustdoc with `--html-in-header` (by scripts/doc.sh, and by docs.rs
+writes. The header is passed to rustdoc with `--html-in-header` (by scripts/docs/doc.sh, and by docs.rs
 through `[package.metadata.docs.rs]` in Cargo.toml), so it lands in the <head> of every page.
 
 docs.rs builds without network and serves only what rustdoc wrote, so the header carries all of
@@ -52,7 +52,7 @@ RENDER = """document.addEventListener("DOMContentLoaded", function () {
 
 COMMENT = """<!-- encdec's API docs: KaTeX {version} typesets the $$..$$ and $..$ formulas of the doc comments.
      Written by scripts/docs/katex_header.py from the npm package katex@{version}; do not edit by hand
-     (scripts/doc.sh fails when this file differs from what the script writes). Everything is inline,
+     (scripts/docs/doc.sh fails when this file differs from what the script writes). Everything is inline,
      fonts included, so a page loads nothing from anywhere. The faces embedded are those the
      formulas use, as scripts/docs/katex_check.py measures them:
      {fonts}.

@@ -3,8 +3,8 @@
 Needs the Rust kernel evcxr (`cargo install --locked evcxr_jupyter && evcxr_jupyter --install`)
 and `pip install nbclient nbformat ipykernel`. Run from anywhere:
 
-    python3 scripts/run_notebooks.py            # all notebooks, outputs written back
-    python3 scripts/run_notebooks.py 04_1_rnn   # only the notebooks whose name contains this
+    python3 scripts/docs/run_notebooks.py            # all notebooks, outputs written back
+    python3 scripts/docs/run_notebooks.py 04_1_rnn   # only the notebooks whose name contains this
 
 A notebook fails when a cell raises an error, when a cell's output shows a Rust panic, or when its
 first cell does not set `:preserve_vars_on_panic 0` (without it evcxr reports a panic inside a
@@ -12,6 +12,7 @@ cell as success). The executed notebooks, with their outputs, are written back i
 they read well on a code host; the figures they draw land in docs/img/.
 """
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 PANIC_GUARD = ":preserve_vars_on_panic 0"
 
@@ -59,7 +60,13 @@ def run(path: Path) -> list[str]:
             problems.append(f"cell {i + 1} panicked: {text.strip()[:500]}")
         if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
             problems.append(f"cell {i + 1} raised an error")
-    nbformat.write(nb, path)
+    # Whole or not at all: a reader (or an editor) of the notebook finds the old one or the new one.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        nbformat.write(nb, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return sorted(set(problems))
 
 

@@ -5,7 +5,7 @@ predictions (probabilities after the softmax) on a batch, for
 tests/keras.rs to reproduce without Python.
 
     pip install keras torch safetensors
-    python3 scripts/keras_weights.py
+    python3 scripts/weights/keras_weights.py
 
 (over)writes tests/fixtures/keras_lstm.safetensors and
 tests/fixtures/keras_lstm_predictions.safetensors. Keras runs on its torch
@@ -50,11 +50,22 @@ keras.config.set_floatx("float64")
 # fixture holds the model's exact float64 predictions.
 dtypes.BIT64_TO_BIT32_DTYPE["float64"] = "float64"
 
-OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+OUT = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 SPECIALS = ["<pad>", "<unk>", "<s>", "</s>"]
 SRC_VOCAB = SPECIALS + ["the", "quick", "brown", "fox", "jumps", "over", "lazy", "dog"]
 TGT_VOCAB = SPECIALS + ["le", "renard", "brun", "rapide", "saute", "chien"]
 EMB, HIDDEN = 5, 6
+
+
+def save_atomically(tensors, path, metadata=None):
+    """save_file to a temporary file beside `path`, then renamed over it, so that a test
+    reading `path` meanwhile finds the old file or the new one, whole."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        save_file(tensors, str(tmp), metadata=metadata)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def build():
@@ -80,16 +91,16 @@ def main():
     meta = {"format": "keras-lstm-1", "task": "translation",
             "src_vocab": json.dumps(SRC_VOCAB), "tgt_vocab": json.dumps(TGT_VOCAB),
             "keras_version": keras.__version__}
-    save_file(tensors, str(OUT / "keras_lstm.safetensors"), metadata=meta)
+    save_atomically(tensors, OUT / "keras_lstm.safetensors", meta)
 
     batch, src_len, tgt_len = 3, 5, 4
     src = rng.integers(4, len(SRC_VOCAB), size=(batch, src_len))
     tgt_in = rng.integers(4, len(TGT_VOCAB), size=(batch, tgt_len))
     tgt_in[:, 0] = SPECIALS.index("<s>")
     probs = model.predict([src.astype(np.int32), tgt_in.astype(np.int32)], verbose=0)
-    save_file({"src": src.astype(np.int64), "tgt_in": tgt_in.astype(np.int64),
-               "probabilities": np.asarray(probs, dtype=np.float64)},
-              str(OUT / "keras_lstm_predictions.safetensors"))
+    save_atomically({"src": src.astype(np.int64), "tgt_in": tgt_in.astype(np.int64),
+                     "probabilities": np.asarray(probs, dtype=np.float64)},
+                    OUT / "keras_lstm_predictions.safetensors")
     for name, t in tensors.items():
         print(f"{name} {list(t.shape)}")
     print(f"predictions {list(probs.shape)}, rows sum to 1: "

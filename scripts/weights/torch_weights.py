@@ -1,52 +1,58 @@
 """Run encdec's models in PyTorch, and PyTorch-made models in encdec.
 
 encdec's three models are built here from torch.nn modules whose parameter
-names are the ones `encdec export` writes (see src/seq2seq/weights.rs):
+names are the ones `encdec export` writes (see src/seq2seq/io/safetensors.rs),
+sized and wired as the "config" metadata says (layout 2 of
+src/seq2seq/io/config_json.rs; files of format encdec-weights-1 hold layout 1,
+which is read too):
 
-    lstm         encoder/decoder: nn.Embedding + nn.LSTM(batch_first=True);
+    lstm         encoder/decoder: nn.Embedding(vocab, emb) and
+                 nn.LSTM(emb, hidden, num_layers=layers, batch_first=True),
+                 the encoder's bidirectional when "bidirectional";
                  decoder.output: nn.Linear
     attention    the same, plus dot-product attention over the encoder's
                  outputs and decoder.combine: nn.Linear(2H, H) with tanh
-
-For lstm and attention, the config's "arch" (absent in older files: one
-layer, one direction) gives nn.LSTM(num_layers=L) to both, and
-bidirectional=True to the encoder. Decoder layer l starts from encoder layer
-l's final state, the two directions concatenated; then either the decoder is
-2H wide ("bridge": "concat"), or ("project") bridge.h, bridge.c:
-nn.Linear(2H, H), shared by the layers, give h0 = tanh(bridge.h([h->; h<-]))
-and c0 = bridge.c([c->; c<-]), and the attention model reads its memory
-through bridge.memory: nn.Linear(2H, H). See src/seq2seq/bridge.rs.
     transformer  embeddings scaled by sqrt(d_model) plus sinusoidal
                  positions; encoder.layers.i: nn.TransformerEncoderLayer,
-                 decoder.layers.i: nn.TransformerDecoderLayer (batch_first=True;
-                 post-norm and ReLU unless the config's "arch" asks for
-                 norm_first=True and activation='gelu'); encoder.norm and
-                 decoder.norm: nn.LayerNorm when "arch" has final_norm (the
-                 `norm=` of nn.TransformerEncoder/Decoder); decoder.output: nn.Linear
+                 decoder.layers.i: nn.TransformerDecoderLayer (d_model, heads,
+                 d_ff, batch_first=True, "norm_first" and "activation" as the
+                 config says); encoder.norm and decoder.norm: nn.LayerNorm
+                 when "final_norm" (the `norm=` of nn.TransformerEncoder and
+                 nn.TransformerDecoder); decoder.output: nn.Linear
 
-Two commands, run from the crate root:
+In the LSTM models, decoder layer l starts from encoder layer l's final
+state, with a bidirectional encoder the two directions concatenated; then
+either the decoder is 2H wide ("bridge": "concat"), or ("project") bridge.h,
+bridge.c: nn.Linear(2H, H), shared by the layers, give h0 =
+tanh(bridge.h([h->; h<-])) and c0 = bridge.c([c->; c<-]), and the attention
+model reads its memory through bridge.memory: nn.Linear(2H, H). See
+src/seq2seq/models/bridge.rs.
 
-    python3 scripts/torch_weights.py check model.safetensors logits.safetensors
+Four commands (run from anywhere; `trained` and `fixtures` find the crate from
+this file's place):
+
+    python3 scripts/weights/torch_weights.py check model.safetensors logits.safetensors
         loads weights written by `encdec export --logits ...` into the torch
         modules, runs the batch stored in the logits file and checks that
         PyTorch's logits equal encdec's to 1e-12 (exit status 1 if not).
 
-    python3 scripts/torch_weights.py trained
+    python3 scripts/weights/torch_weights.py trained
         for each kind, trains a small model with encdec (`cargo run --release
-        -- train --pairs 200 --epochs 1`), exports it with --logits in a
-        temporary folder and runs `check` on it; lstm and attention also
-        with `--layers 2 --bidirectional` and with `--layers 2
-        --bidirectional --bridge project`; the transformer also with
-        --norm-first --gelu --final-norm.
+        -- train --pairs 200 --epochs 1`, default --shards and --threads),
+        exports it with --logits in a temporary folder and runs `check` on
+        it; lstm and attention also with `--layers 2 --bidirectional` and
+        with `--layers 2 --bidirectional --bridge project`; the transformer
+        also with --norm-first --gelu --final-norm.
 
-    python3 scripts/torch_weights.py fixtures
+    python3 scripts/weights/torch_weights.py fixtures
         makes one small seeded model of each kind in PyTorch (float64) and
         writes tests/fixtures/torch_{kind}.safetensors (weights and encdec's
-        metadata) and tests/fixtures/torch_{kind}_logits.safetensors (a batch
-        and PyTorch's logits on it), which tests/weights.rs reads; then
-        runs arch-fixtures.
+        metadata: format encdec-weights-2, the config in layout 2) and
+        tests/fixtures/torch_{kind}_logits.safetensors (a batch and
+        PyTorch's logits on it), which tests/weights.rs reads; then runs
+        arch-fixtures.
 
-    python3 scripts/torch_weights.py arch-fixtures
+    python3 scripts/weights/torch_weights.py arch-fixtures
         the same for the models of ARCH_FIXTURES (LSTM models with two
         layers, a bidirectional encoder, each bridge; a Transformer with
         norm_first, GELU and final norms): torch_{name}.safetensors and
@@ -58,6 +64,7 @@ tests need neither.
 
 import json
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -70,6 +77,8 @@ from torch import nn
 
 torch.backends.mha.set_fastpath_enabled(False)  # the plain path, as in training
 TOLERANCE = 1e-12
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def positional_encoding(length, d):
@@ -82,18 +91,43 @@ def positional_encoding(length, d):
     return pe
 
 
+FORMATS = ("encdec-weights-2", "encdec-weights-1")
+
+
+def layout_2(c, fmt="encdec-weights-2"):
+    """The config `c` in layout 2, from a file of format `fmt`.
+
+    Layout 1 (format encdec-weights-1) names the Transformer's d_model and
+    d_ff `emb` and `hidden`, puts `layers` and `heads` on every model and
+    the options in an `arch` object (absent in the oldest files: one layer,
+    one direction, post-norm, ReLU, no final norm); its `layers` is the
+    Transformer's, the LSTMs' is `arch.rnn_layers`."""
+    if fmt not in FORMATS:
+        raise ValueError(f"metadata format is {fmt!r}, expected one of {', '.join(FORMATS)}")
+    if fmt == "encdec-weights-2":
+        return c
+    arch = c.get("arch") or {}
+    common = {k: c[k] for k in ("kind", "src_vocab", "tgt_vocab", "dropout")}
+    if c["kind"] == "transformer":
+        return dict(common, d_model=c["emb"], d_ff=c["hidden"], heads=c["heads"],
+                    layers=c["layers"], norm_first=arch.get("norm_first", False),
+                    activation="gelu" if arch.get("gelu", False) else "relu",
+                    final_norm=arch.get("final_norm", False))
+    return dict(common, emb=c["emb"], hidden=c["hidden"], layers=arch.get("rnn_layers", 1),
+                bidirectional=arch.get("bidirectional", False),
+                bridge=arch.get("bridge", "concat"))
+
+
 def transformer_stacks(encoder, decoder, c):
-    """The layers (and final norms) of both stacks, wired as the config's
-    "arch" says (absent: post-norm, ReLU, no final norm)."""
-    arch = c.get("arch", {})
-    options = dict(dropout=0.0, batch_first=True, norm_first=arch.get("norm_first", False),
-                   activation="gelu" if arch.get("gelu", False) else "relu")
-    d, heads, d_ff = c["emb"], c["heads"], c["hidden"]
+    """The layers (and final norms) of both stacks, wired as the config says."""
+    options = dict(dropout=0.0, batch_first=True, norm_first=c["norm_first"],
+                   activation=c["activation"])
+    d, heads, d_ff = c["d_model"], c["heads"], c["d_ff"]
     encoder.layers = nn.ModuleList(nn.TransformerEncoderLayer(d, heads, d_ff, **options)
                                    for _ in range(c["layers"]))
     decoder.layers = nn.ModuleList(nn.TransformerDecoderLayer(d, heads, d_ff, **options)
                                    for _ in range(c["layers"]))
-    if arch.get("final_norm", False):
+    if c["final_norm"]:
         encoder.norm, decoder.norm = nn.LayerNorm(d), nn.LayerNorm(d)
 
 
@@ -106,19 +140,20 @@ class Model(nn.Module):
     """One of encdec's three models, named as `encdec export` names them."""
 
     def __init__(self, c):
+        """`c`: a config in layout 2."""
         super().__init__()
         self.kind = c["kind"]
         self.encoder, self.decoder = nn.Module(), nn.Module()
-        d, h = c["emb"], c["hidden"]
+        transformer = self.kind == "transformer"
+        d = c["d_model"] if transformer else c["emb"]
         self.encoder.embedding = nn.Embedding(c["src_vocab"], d)
         self.decoder.embedding = nn.Embedding(c["tgt_vocab"], d)
-        if self.kind == "transformer":
+        if transformer:
             transformer_stacks(self.encoder, self.decoder, c)
             self.decoder.output = nn.Linear(d, c["tgt_vocab"])
         else:
-            arch = c.get("arch") or {}
-            layers, self.bidirectional = arch.get("rnn_layers", 1), arch.get("bidirectional", False)
-            self.project = self.bidirectional and arch.get("bridge", "concat") == "project"
+            h, layers, self.bidirectional = c["hidden"], c["layers"], c["bidirectional"]
+            self.project = self.bidirectional and c["bridge"] == "project"
             dh = 2 * h if self.bidirectional and not self.project else h  # the decoder's width
             self.encoder.lstm = nn.LSTM(d, h, num_layers=layers, bidirectional=self.bidirectional,
                                         batch_first=True)
@@ -180,7 +215,13 @@ class Model(nn.Module):
 
 def check(weights, logits_file, label=None):
     with safe_open(weights, "pt") as f:
-        config = json.loads(f.metadata()["config"])
+        metadata = f.metadata() or {}
+    if "config" not in metadata:
+        raise SystemExit(f"{weights}: no config in its metadata (not written by `encdec export`?)")
+    try:
+        config = layout_2(json.loads(metadata["config"]), metadata.get("format"))
+    except ValueError as e:
+        raise SystemExit(f"{weights}: {e}")
     model = Model(config).double().eval()
     model.load_state_dict(load_file(weights), strict=True)
     batch = load_file(logits_file)
@@ -193,28 +234,44 @@ def check(weights, logits_file, label=None):
     return ok
 
 
+# The fixtures' sizes, in layout 2 (after kind, src_vocab, tgt_vocab and dropout).
+RNN_SIZES = dict(emb=5, hidden=6, layers=1, bidirectional=False, bridge="concat")
 FIXTURE_CONFIGS = {
-    "transformer": dict(src_vocab=9, tgt_vocab=11, emb=8, hidden=12, layers=2, heads=2),
-    "lstm": dict(src_vocab=9, tgt_vocab=11, emb=5, hidden=6, layers=1, heads=1),
-    "attention": dict(src_vocab=9, tgt_vocab=11, emb=5, hidden=6, layers=1, heads=1),
+    "transformer": dict(src_vocab=9, tgt_vocab=11, d_model=8, d_ff=12, heads=2, layers=2,
+                        norm_first=False, activation="relu", final_norm=False),
+    "lstm": dict(src_vocab=9, tgt_vocab=11, **RNN_SIZES),
+    "attention": dict(src_vocab=9, tgt_vocab=11, **RNN_SIZES),
 }
 
 
-# The models with architecture options: fixture name -> (kind, arch, seed).
+# The models with architecture options: fixture name -> (kind, what differs from
+# FIXTURE_CONFIGS[kind], seed).
 ARCH_FIXTURES = {
-    "lstm_stacked_concat": ("lstm", dict(rnn_layers=2, bidirectional=True, bridge="concat"), 10),
-    "attention_stacked_project": ("attention", dict(rnn_layers=2, bidirectional=True, bridge="project"), 11),
-    "transformer_arch": ("transformer", dict(norm_first=True, gelu=True, final_norm=True), 7),
+    "lstm_stacked_concat": ("lstm", dict(layers=2, bidirectional=True, bridge="concat"), 10),
+    "attention_stacked_project": ("attention", dict(layers=2, bidirectional=True, bridge="project"), 11),
+    "transformer_arch": ("transformer", dict(norm_first=True, activation="gelu", final_norm=True), 7),
 }
+
+
+def save_atomically(tensors, path, metadata=None):
+    """save_file to a temporary file beside `path`, then renamed over it, so that a test
+    reading `path` meanwhile finds the old file or the new one, whole."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        save_file(tensors, tmp, metadata=metadata)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def make_fixture(kind, out_dir, seed, name=None, arch=None):
     """torch_{name}.safetensors and torch_{name}_logits.safetensors (name: the kind)."""
     name = name or kind
     torch.manual_seed(seed)
-    config = dict(kind=kind, dropout=0.1, **FIXTURE_CONFIGS[kind])
-    if arch:
-        config["arch"] = arch
+    sizes = FIXTURE_CONFIGS[kind]
+    config = dict(kind=kind, src_vocab=sizes["src_vocab"], tgt_vocab=sizes["tgt_vocab"],
+                  dropout=0.1)
+    config.update(sizes, **(arch or {}))
     model = Model(config).double().eval()
     with torch.no_grad():
         for p in model.parameters():  # LayerNorm's ones and zeros too: every tensor matters
@@ -232,7 +289,7 @@ def make_fixture(kind, out_dir, seed, name=None, arch=None):
         logits = model(src, src_lengths, tgt_in)
     words = lambda n, p: ["<pad>", "<unk>", "<s>", "</s>"] + [f"{p}{i}" for i in range(4, n)]
     metadata = {
-        "format": "encdec-weights-1",
+        "format": "encdec-weights-2",
         "task": "translation",
         "config": json.dumps(config),
         "text": json.dumps(dict(lowercase=True, src_lang="en", tgt_lang="fr", max_len=50)),
@@ -240,21 +297,27 @@ def make_fixture(kind, out_dir, seed, name=None, arch=None):
         "tgt_vocab": json.dumps(words(config["tgt_vocab"], "fr")),
     }
     state = {k: v.contiguous() for k, v in model.state_dict().items()}
-    save_file(state, out_dir / f"torch_{name}.safetensors", metadata=metadata)
+    save_atomically(state, out_dir / f"torch_{name}.safetensors", metadata)
     batch = dict(src=src, src_lengths=src_lengths, tgt_in=tgt_in, logits=logits.contiguous())
-    save_file(batch, out_dir / f"torch_{name}_logits.safetensors")
+    save_atomically(batch, out_dir / f"torch_{name}_logits.safetensors")
     print(f"wrote tests/fixtures/torch_{name}.safetensors and torch_{name}_logits.safetensors")
 
 
 def train_export_check(tmp, name, train_args):
-    """Trains with `encdec train` and `train_args`, exports with --logits, runs check."""
+    """Trains with `encdec train` and `train_args`, exports with --logits, runs check; a step
+    that fails is reported in one line (with encdec's error) and counts as a failed check."""
+    label = " ".join(train_args[1:])
     ckpt, weights, logits = (f"{tmp}/{name}{end}" for end in [".ckpt", ".safetensors", "_logits.safetensors"])
     encdec = ["cargo", "run", "--release", "--quiet", "--"]
-    subprocess.run(encdec + ["train", *train_args, "--pairs", "200", "--epochs", "1", "--out", ckpt],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    subprocess.run(encdec + ["export", "--checkpoint", ckpt, "--out", weights, "--logits", logits],
-                   check=True, stdout=subprocess.DEVNULL)
-    return check(weights, logits, " ".join(train_args[1:]))
+    steps = [("train", ["train", *train_args, "--pairs", "200", "--epochs", "1", "--out", ckpt]),
+             ("export", ["export", "--checkpoint", ckpt, "--out", weights, "--logits", logits])]
+    for step, args in steps:
+        p = subprocess.run(encdec + args, cwd=ROOT, capture_output=True, text=True)
+        if p.returncode != 0:
+            why = (p.stderr.strip() or p.stdout.strip() or f"exit {p.returncode}").splitlines()[-1]
+            print(f"{label}: `encdec {step}` FAILED: {why}")
+            return False
+    return check(weights, logits, label)
 
 
 def trained():
@@ -276,13 +339,12 @@ def main(argv):
     if argv == ["trained"]:
         return 0 if trained() else 1
     if argv == ["fixtures"]:
-        out_dir = Path("tests/fixtures")
         for seed, kind in enumerate(FIXTURE_CONFIGS):
-            make_fixture(kind, out_dir, seed)
+            make_fixture(kind, FIXTURES, seed)
         return 0 if main(["arch-fixtures"]) == 0 else 1
     if argv == ["arch-fixtures"]:
         for name, (kind, arch, seed) in ARCH_FIXTURES.items():
-            make_fixture(kind, Path("tests/fixtures"), seed, name, arch)
+            make_fixture(kind, FIXTURES, seed, name, arch)
         return 0
     print(__doc__)
     return 2
