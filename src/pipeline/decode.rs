@@ -16,7 +16,7 @@ pub struct DecodeOptions {
     /// Beam width, 1 to 64 (default 1: greedy decoding).
     #[arg(long)]
     pub beam: Option<usize>,
-    /// Read words the model does not know as <unk> instead of refusing the input.
+    /// Read words the model does not know as `<unk>` instead of refusing the input.
     #[arg(long)]
     pub allow_unknown: bool,
     /// Draw each next word at random from the model's distribution instead of taking the best.

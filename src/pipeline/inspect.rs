@@ -41,7 +41,7 @@ pub struct HeatmapOptions {
     /// Pictures of a Transformer: which decoder layer's heads to show (from 1; default the last).
     #[arg(long)]
     pub layer: Option<usize>,
-    /// Translate unknown words as <unk> instead of refusing the input.
+    /// Translate unknown words as `<unk>` instead of refusing the input.
     #[arg(long)]
     pub allow_unknown: bool,
 }

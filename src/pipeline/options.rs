@@ -55,10 +55,10 @@ pub struct TextOptions {
     /// Target language (default fr for translation, en otherwise).
     #[arg(long, value_enum)]
     pub tgt_lang: Option<Language>,
-    /// At most this many words per vocabulary (the 4 special tokens included); rarer words become <unk>.
+    /// At most this many words per vocabulary (the 4 special tokens included); rarer words become `<unk>`.
     #[arg(long)]
     pub max_vocab: Option<usize>,
-    /// Words seen fewer times in training become <unk>.
+    /// Words seen fewer times in training become `<unk>`.
     #[arg(long, default_value_t = 1)]
     pub min_count: usize,
     /// Corpus files: drop training and validation pairs with a side longer than this many tokens.

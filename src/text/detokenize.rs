@@ -68,7 +68,7 @@ pub fn detokenize(tokens: &[String]) -> String {
 /// `;` `!` `?`, a no-break space (U+00A0) before `:` and `»` and after `«`.
 ///
 /// Tokenizing the result gives the tokens back, for tokens made by
-/// [`Tokenizer::tokenize`] (`tests/text/tokenizer.rs::detokenize_then_tokenize_gives_the_tokens_back`):
+/// [`Tokenizer::tokenize`](super::Tokenizer::tokenize) (`tests/text/tokenizer.rs::detokenize_then_tokenize_gives_the_tokens_back`):
 /// a dot is never glued to a dot (that would make an ellipsis), and an
 /// elided word is glued only to a word.
 ///

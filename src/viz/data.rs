@@ -60,7 +60,7 @@ fn rounded(value: &Value) -> Value {
     }
 }
 
-/// The steps of [`greedy_steps`](super::greedy_steps) as JSON:
+/// The steps of [`greedy_steps`](crate::seq2seq::decode::greedy_steps) as JSON:
 /// `{"steps": [{"candidates": [["le", 0.97], ...], "chosen": 0}, ...]}`.
 ///
 /// Checked by `tests/viz/dual.rs::save_data_rounds_and_writes_json`.

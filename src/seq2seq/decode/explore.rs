@@ -48,7 +48,7 @@ pub struct ExploreOptions {
     /// How many candidate next words each step shows, 1 to 50.
     #[arg(long, default_value_t = 5)]
     pub top_k: usize,
-    /// Read words the model does not know as <unk> instead of refusing the input.
+    /// Read words the model does not know as `<unk>` instead of refusing the input.
     #[arg(long)]
     pub allow_unknown: bool,
 }
@@ -142,7 +142,7 @@ pub struct Step {
     pub chosen: String,
     /// $p(\text{chosen} \mid y_{<t}, x)$.
     pub probability: Float,
-    /// The most probable writable tokens ([`choosable`]) and their
+    /// The most probable writable tokens ([`choosable`](super::choosable)) and their
     /// probabilities, most probable first.
     pub top: Vec<(String, Float)>,
 }

@@ -100,7 +100,7 @@ pub struct LstmSeq2Seq {
     pub decoder: WordLstm,
     /// The dense output layer (`decoder.output.*`).
     pub output: Linear,
-    /// [`super::Bridge::Project`]'s maps (`bridge.*`), when chosen.
+    /// [`crate::seq2seq::config::Bridge::Project`]'s maps (`bridge.*`), when chosen.
     pub bridge: Option<StateBridge>,
 }
 

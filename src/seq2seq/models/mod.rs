@@ -99,7 +99,7 @@ pub trait Seq2Seq: Module + Sync {
     }
 
     /// The source and target word-vector tables, for loading pre-trained
-    /// vectors ([`super::load_vectors`]).
+    /// vectors ([`crate::seq2seq::io::load_vectors`]).
     fn embeddings_mut(&mut self) -> (&mut Embedding, &mut Embedding);
 
     /// Encode then decode.
