@@ -133,6 +133,7 @@ fn reduce_label(r: &Reduce) -> String {
 /// `x` are the inputs' values, `y` the node's value, `need[i]` whether input
 /// `i` wants a gradient. Returns one optional contribution per input, to be
 /// added (`+=`) into that input's gradient by the tape.
+// Long function: one match arm per op, the dispatch table of the reverse loop.
 pub(crate) fn backward(
     op: &Op,
     x: &[&Tensor],

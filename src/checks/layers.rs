@@ -1,3 +1,4 @@
+// Long file: the table of every layer's gradient check, one case each.
 //! One gradient check per layer and per tutorial formula, shared by
 //! `encdec gradcheck` and the tests. Each case builds its layer from a seed,
 //! moves every parameter away from its initial value (so that no weight is

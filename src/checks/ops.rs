@@ -1,3 +1,4 @@
+// Long file: the table of every operation's gradient check, one case each, with its domain.
 //! One gradient-check case per operation, shared by `encdec gradcheck` and
 //! by the property tests in `tests/core/ops_gradcheck.rs`.
 //!
@@ -130,6 +131,7 @@ fn ce_options(classes: usize, reduction: Reduction) -> CrossEntropyOptions {
 }
 
 /// Every op of the tape, each with its gradient check.
+// Long function: a table, one entry per operation of the tape.
 pub fn op_cases() -> Vec<OpCase> {
     use Domain::*;
     vec![

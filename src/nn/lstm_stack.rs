@@ -24,52 +24,9 @@
 use super::Module;
 use super::lstm::{Lstm, LstmOutput};
 use super::rnn::RecurrentWeights;
-use super::sequence::{RecurrentOptions, check_input};
+use super::sequence::{RecurrentOptions, check_input, reverse_within_lengths};
 use crate::autograd::{Param, Tape, Var};
 use crate::tensor::{Float, Rng, Tensor};
-
-/// Reverses each sequence of a padded batch in time *within its true length*:
-///
-/// $$ y_{b,t} = x_{b, n_b - 1 - t} \quad (t < n_b), \qquad y_{b,t} = x_{b,t} \quad (t \ge n_b) $$
-///
-/// so padding stays at the end, as with PyTorch's packed sequences. Applied
-/// twice it gives `x` back.
-///
-/// # Backward
-/// The same permutation: $\bar x_{b, n_b-1-t} = \bar y_{b,t}$ (a
-/// [`Var::gather_rows`] whose backward scatters the rows back).
-///
-/// # Shapes
-/// `x`: `[batch, time, features]` -> the same; `lengths`: one per row
-/// (`None`: every row is `time` long).
-///
-/// # Panics
-/// If `x` is not 3-D or a length exceeds `time`.
-///
-/// Checked by `tests/nn/lstm_stack.rs::reversing_within_lengths_keeps_padding_at_the_end`.
-pub fn reverse_within_lengths<'t>(x: Var<'t>, lengths: Option<&[usize]>) -> Var<'t> {
-    let s = x.shape();
-    assert!(
-        s.len() == 3,
-        "reverse_within_lengths: x of shape {s:?} is not 3-D"
-    );
-    let (batch, time, features) = (s[0], s[1], s[2]);
-    if time == 0 {
-        return x;
-    }
-    let mut rows = Vec::with_capacity(batch * time);
-    for b in 0..batch {
-        let n = lengths.map_or(time, |l| l[b]);
-        assert!(
-            n <= time,
-            "reverse_within_lengths: length {n} > time {time}"
-        );
-        rows.extend((0..time).map(|t| b * time + if t < n { n - 1 - t } else { t }));
-    }
-    x.reshape(&[batch * time, features])
-        .gather_rows(&rows)
-        .reshape(&[batch, time, features])
-}
 
 /// A stack of `num_layers` LSTM layers, each with one or two directions.
 ///
@@ -258,25 +215,16 @@ impl LstmStack {
             let mut outputs = vec![];
             for d in 0..self.directions {
                 let k = l * self.directions + d;
-                let init = initial.map(|s| s[k]);
-                let cell = &self.cells[k];
-                // The backward direction reads each sequence reversed
-                // within its length and its outputs are reversed back.
-                let backward = d == 1;
-                let read = if backward {
-                    reverse_within_lengths(input, lengths)
-                } else {
-                    input
+                let run = DirectionRun {
+                    layer,
+                    tape,
+                    input,
+                    lengths,
+                    opts,
+                    batch,
+                    time,
                 };
-                let out = layer(cell, tape, read, init, opts);
-                let seq = out
-                    .sequence
-                    .unwrap_or_else(|| tape.constant(Tensor::zeros(&[batch, time, self.hidden()])));
-                let seq = if backward {
-                    reverse_within_lengths(seq, lengths)
-                } else {
-                    seq
-                };
+                let (out, seq) = self.direction(k, initial.map(|s| s[k]), run);
                 h.push(out.h);
                 c.push(out.c);
                 outputs.push(seq);
@@ -293,6 +241,45 @@ impl LstmStack {
             c,
         }
     }
+
+    /// Runs cell `k` (layer `k / directions`, direction `k % directions`)
+    /// over `input`; the backward direction reads each sequence
+    /// reversed within its length and its outputs are reversed back.
+    fn direction<'t>(
+        &self,
+        k: usize,
+        init: Option<(Var<'t>, Var<'t>)>,
+        run: DirectionRun<'_, 't>,
+    ) -> (LstmOutput<'t>, Var<'t>) {
+        let backward = k % self.directions == 1;
+        let read = if backward {
+            reverse_within_lengths(run.input, run.lengths)
+        } else {
+            run.input
+        };
+        let out = (run.layer)(&self.cells[k], run.tape, read, init, run.opts);
+        let seq = out.sequence.unwrap_or_else(|| {
+            let zeros = Tensor::zeros(&[run.batch, run.time, self.hidden()]);
+            run.tape.constant(zeros)
+        });
+        let seq = if backward {
+            reverse_within_lengths(seq, run.lengths)
+        } else {
+            seq
+        };
+        (out, seq)
+    }
+}
+
+/// What every direction of one layer shares.
+struct DirectionRun<'a, 't> {
+    layer: LayerFn<'t>,
+    tape: &'t Tape,
+    input: Var<'t>,
+    lengths: Option<&'a [usize]>,
+    opts: RecurrentOptions<'a>,
+    batch: usize,
+    time: usize,
 }
 
 type LayerFn<'t> =

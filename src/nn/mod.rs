@@ -50,7 +50,7 @@ pub use gru::{Gru, gru_step};
 pub use layer_norm::{LayerNorm, layer_norm};
 pub use linear::{Linear, linear};
 pub use lstm::{Lstm, LstmOutput, lstm_cell_state, lstm_hidden_state, lstm_step};
-pub use lstm_stack::{LstmStack, LstmStackOutput, reverse_within_lengths};
+pub use lstm_stack::{LstmStack, LstmStackOutput};
 pub use multi_head::{InProjection, MhaOptions, MultiHeadAttention};
 pub use positional::{add_positional_encoding, positional_encoding};
 pub use rnn::{Activation, RecurrentWeights, Rnn, RnnOutput, rnn_step};
@@ -58,7 +58,7 @@ pub use scaled_dot_product::{
     attention_output, attention_scores, attention_weights, attention_weights_biased,
     scaled_dot_product_attention, scaled_dot_product_attention_biased,
 };
-pub use sequence::RecurrentOptions;
+pub use sequence::{RecurrentOptions, reverse_within_lengths};
 pub use sublayer::{residual_norm, sublayer_connection};
 pub use transformer_layer::{DecoderLayer, DecoderOutput, EncoderLayer, LayerOptions};
 pub use transformer_stack::{

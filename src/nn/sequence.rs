@@ -134,3 +134,46 @@ pub(crate) fn unroll<'t>(
     let sequence = (opts.return_sequences && time > 0).then(|| stack_steps(&outputs));
     (sequence, state)
 }
+
+/// Reverses each sequence of a padded batch in time *within its true length*:
+///
+/// $$ y_{b,t} = x_{b, n_b - 1 - t} \quad (t < n_b), \qquad y_{b,t} = x_{b,t} \quad (t \ge n_b) $$
+///
+/// so padding stays at the end, as with PyTorch's packed sequences. Applied
+/// twice it gives `x` back.
+///
+/// # Backward
+/// The same permutation: $\bar x_{b, n_b-1-t} = \bar y_{b,t}$ (a
+/// [`Var::gather_rows`] whose backward scatters the rows back).
+///
+/// # Shapes
+/// `x`: `[batch, time, features]` -> the same; `lengths`: one per row
+/// (`None`: every row is `time` long).
+///
+/// # Panics
+/// If `x` is not 3-D or a length exceeds `time`.
+///
+/// Checked by `tests/nn/lstm_stack.rs::reversing_within_lengths_keeps_padding_at_the_end`.
+pub fn reverse_within_lengths<'t>(x: Var<'t>, lengths: Option<&[usize]>) -> Var<'t> {
+    let s = x.shape();
+    assert!(
+        s.len() == 3,
+        "reverse_within_lengths: x of shape {s:?} is not 3-D"
+    );
+    let (batch, time, features) = (s[0], s[1], s[2]);
+    if time == 0 {
+        return x;
+    }
+    let mut rows = Vec::with_capacity(batch * time);
+    for b in 0..batch {
+        let n = lengths.map_or(time, |l| l[b]);
+        assert!(
+            n <= time,
+            "reverse_within_lengths: length {n} > time {time}"
+        );
+        rows.extend((0..time).map(|t| b * time + if t < n { n - 1 - t } else { t }));
+    }
+    x.reshape(&[batch * time, features])
+        .gather_rows(&rows)
+        .reshape(&[batch, time, features])
+}

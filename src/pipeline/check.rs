@@ -5,7 +5,8 @@
 //! Checked by `tests/pipeline/options.rs`.
 
 use super::corpus::CorpusSpec;
-use super::options::{DataSource, TrainOptions};
+use super::corpus::DataSource;
+use super::options::TrainOptions;
 use crate::files::{check_distinct, check_output};
 use crate::seq2seq::config::{MAX_RNN_LAYERS, ModelKind};
 use std::path::Path;

@@ -108,3 +108,24 @@ pub fn last_reply(turns: &[String]) -> TextPair {
         target: turns[j].clone(),
     }
 }
+
+/// Where the sentences come from, as the options say
+/// ([`super::TrainOptions::source`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum DataSource {
+    /// The task's built-in generated corpus of `pairs` pairs.
+    BuiltIn {
+        /// How many pairs (or dialogues) to generate.
+        pairs: usize,
+    },
+    /// Corpus files; a missing validation or test file is split off the
+    /// training file (a tenth each, seeded).
+    Files {
+        /// The training file.
+        train: CorpusSpec,
+        /// The validation file (for the best checkpoint and early stopping).
+        valid: Option<CorpusSpec>,
+        /// The test file.
+        test: Option<CorpusSpec>,
+    },
+}

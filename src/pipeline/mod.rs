@@ -41,7 +41,7 @@ mod train;
 mod weights;
 mod word_vectors;
 
-pub use corpus::{CorpusSpec, Turns, last_reply, read_turns, reply_pairs};
+pub use corpus::{CorpusSpec, DataSource, Turns, last_reply, read_turns, reply_pairs};
 pub use decode::{
     DecodeOptions, Decoding, InputError, MAX_BEAM, Outputs, decode_inputs, load_for_task,
 };
@@ -51,7 +51,7 @@ pub use generate::{CorpusOptions, write_real_like};
 pub use inspect::{ExploreJob, HeatmapFormat, HeatmapOptions, explore, heatmap};
 pub use keeper::plot_history;
 pub use options::{
-    DEFAULT_PAIRS, DataOptions, DataSource, FileOptions, ModelOptions, ParallelOptions, RunOptions,
+    DEFAULT_PAIRS, DataOptions, FileOptions, ModelOptions, ParallelOptions, RunOptions,
     TextOptions, TrainOptions,
 };
 pub use prepare::{Prepared, prepare};

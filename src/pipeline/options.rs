@@ -7,7 +7,7 @@
 //! setting left out takes training's
 //! ([`TrainConfig::new`](crate::seq2seq::train::TrainConfig::new)).
 
-use super::corpus::CorpusSpec;
+use super::corpus::{CorpusSpec, DataSource};
 use crate::seq2seq::config::{Bridge, ModelKind};
 use crate::seq2seq::task::Task;
 use crate::seq2seq::train::{BATCH_SIZE, DEFAULT_SHARDS, EPOCHS};
@@ -238,26 +238,6 @@ pub struct TrainOptions {
     /// What is read and written besides the corpus.
     #[command(flatten)]
     pub files: FileOptions,
-}
-
-/// Where the sentences come from, as [`DataOptions`] say.
-#[derive(Clone, Debug, PartialEq)]
-pub enum DataSource {
-    /// The task's built-in generated corpus of `pairs` pairs.
-    BuiltIn {
-        /// How many pairs (or dialogues) to generate.
-        pairs: usize,
-    },
-    /// Corpus files; a missing validation or test file is split off the
-    /// training file (a tenth each, seeded).
-    Files {
-        /// The training file.
-        train: CorpusSpec,
-        /// The validation file (for the best checkpoint and early stopping).
-        valid: Option<CorpusSpec>,
-        /// The test file.
-        test: Option<CorpusSpec>,
-    },
 }
 
 impl TrainOptions {

@@ -5,9 +5,10 @@
 //!
 //! Checked by `tests/pipeline/options.rs`.
 
+use super::corpus::DataSource;
 use super::corpus::{last_reply, reply_pairs};
+use super::options::TrainOptions;
 use super::splits::{every_bot_turn, load_splits};
-use super::options::{DataSource, TrainOptions};
 use super::train::RunError;
 use crate::seq2seq::batch::Example;
 use crate::seq2seq::decode::Translator;

@@ -2,8 +2,9 @@
 //! corpus files, a tenth each split off the training file for validation
 //! and test when no file is given; every text a conversation of turns.
 
+use super::corpus::DataSource;
 use super::corpus::{CorpusSpec, read_turns};
-use super::options::{DataSource, TrainOptions};
+use super::options::TrainOptions;
 use super::train::RunError;
 use crate::corpora::{Split, dialogue_corpus, summarization_corpus, translation_corpus};
 use crate::seq2seq::task::Task;

@@ -3,8 +3,9 @@
 //!
 //! Checked by `tests/pipeline/train.rs`.
 
+use super::corpus::DataSource;
 use super::keeper::{Keeper, plot_history};
-use super::options::{DataSource, RunOptions, TrainOptions};
+use super::options::{RunOptions, TrainOptions};
 use super::prepare::{Prepared, prepare};
 use crate::nn::FfnActivation;
 use crate::optim::Optimizer;
@@ -57,24 +58,11 @@ pub fn train(
         Some(c) => c.translator.model,
         None => new_model(o, &data, observer)?,
     };
-    let n_params: usize = model.params().iter().map(|p| p.value.numel()).sum();
-    let c = model.config();
-    observer(note(format!(
-        "model: {}, {n_params} parameters ({})",
-        c.kind(),
-        c.sizes()
-    )));
     if data.valid.is_empty() && o.run.patience.is_some() {
         return Err("--patience needs validation data, and there is none: give --valid, or a corpus of at least 10 pairs".into());
     }
     let config = train_config(o);
-    if config.batching == Batching::Bucketed {
-        let sample = bucketed_batches(&data.train, config.batch_size, &mut rng(config.seed));
-        observer(note(format!(
-            "batches bucketed by length: {:.1} % of positions are padding",
-            100.0 * padding_share(&sample)
-        )));
-    }
+    announce(model.as_mut(), &config, &data, observer);
     let mut opt = optimizer(&config, state.clone(), model.as_mut())?;
     let mut keeper = Keeper::new(o, &data, model.as_mut(), (start, state))?;
     let history = fit_with(
@@ -103,6 +91,30 @@ pub fn train(
         history,
         test,
     })
+}
+
+/// Tells the observer the model's size and, for bucketed batches, how much
+/// of them is padding.
+fn announce(
+    model: &mut dyn Seq2Seq,
+    config: &TrainConfig,
+    data: &Prepared,
+    observer: &mut dyn FnMut(Progress<'_>),
+) {
+    let n_params: usize = model.params().iter().map(|p| p.value.numel()).sum();
+    let c = model.config();
+    observer(note(format!(
+        "model: {}, {n_params} parameters ({})",
+        c.kind(),
+        c.sizes()
+    )));
+    if config.batching == Batching::Bucketed {
+        let sample = bucketed_batches(&data.train, config.batch_size, &mut rng(config.seed));
+        observer(note(format!(
+            "batches bucketed by length: {:.1} % of positions are padding",
+            100.0 * padding_share(&sample)
+        )));
+    }
 }
 
 fn note(text: String) -> Progress<'static> {

@@ -39,20 +39,6 @@ impl fmt::Display for ModelKind {
     }
 }
 
-impl std::str::FromStr for ModelKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "lstm" => Ok(ModelKind::Lstm),
-            "attention" => Ok(ModelKind::Attention),
-            "transformer" => Ok(ModelKind::Transformer),
-            _ => Err(format!(
-                "unknown model '{s}': expected lstm, attention or transformer"
-            )),
-        }
-    }
-}
-
 /// How the decoder starts from a bidirectional encoder's final states,
 /// which are twice as wide as one direction's.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -70,17 +56,6 @@ impl Bridge {
         match self {
             Bridge::Concat => "concat",
             Bridge::Project => "project",
-        }
-    }
-}
-
-impl std::str::FromStr for Bridge {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "concat" => Ok(Bridge::Concat),
-            "project" => Ok(Bridge::Project),
-            _ => Err(format!("unknown bridge '{s}': expected concat or project")),
         }
     }
 }

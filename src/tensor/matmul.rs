@@ -159,18 +159,10 @@ impl Tensor {
     /// As [`Tensor::matmul`], with the shapes as stored.
     pub fn matmul_t(&self, other: &Tensor, trans_a: bool, trans_b: bool) -> Tensor {
         let (sa, sb) = (self.shape(), other.shape());
-        let bad = || -> ! { panic!("matmul: shapes {sa:?} and {sb:?} do not match") };
-        if sa.len() < 2 || sb.len() < 2 {
-            bad();
-        }
+        let (n, k, m) = product_dims(sa, sb, trans_a, trans_b);
         let (ra, ca) = (sa[sa.len() - 2], sa[sa.len() - 1]);
         let (rb, cb) = (sb[sb.len() - 2], sb[sb.len() - 1]);
-        let (n, k) = if trans_a { (ca, ra) } else { (ra, ca) };
-        let (k2, m) = if trans_b { (cb, rb) } else { (rb, cb) };
         let (ba, bb) = (&sa[..sa.len() - 2], &sb[..sb.len() - 2]);
-        if k != k2 || !(ba == bb || ba.is_empty() || bb.is_empty()) {
-            bad();
-        }
         let batch = if ba.is_empty() { bb } else { ba };
         let mut out_shape = batch.to_vec();
         out_shape.extend([n, m]);
@@ -219,4 +211,26 @@ impl Tensor {
         }
         Tensor::from_vec(out, &out_shape)
     }
+}
+
+/// `(n, k, m)` of the product `op(a) op(b)` of stored shapes `sa`, `sb`
+/// (`op` transposing the last two axes when its flag is set).
+///
+/// # Panics
+/// If an operand has fewer than 2 axes, the inner sizes differ, or the
+/// leading axes differ and neither operand is 2-D.
+fn product_dims(sa: &[usize], sb: &[usize], trans_a: bool, trans_b: bool) -> (usize, usize, usize) {
+    let bad = || -> ! { panic!("matmul: shapes {sa:?} and {sb:?} do not match") };
+    if sa.len() < 2 || sb.len() < 2 {
+        bad();
+    }
+    let (ra, ca) = (sa[sa.len() - 2], sa[sa.len() - 1]);
+    let (rb, cb) = (sb[sb.len() - 2], sb[sb.len() - 1]);
+    let (n, k) = if trans_a { (ca, ra) } else { (ra, ca) };
+    let (k2, m) = if trans_b { (cb, rb) } else { (rb, cb) };
+    let (ba, bb) = (&sa[..sa.len() - 2], &sb[..sb.len() - 2]);
+    if k != k2 || !(ba == bb || ba.is_empty() || bb.is_empty()) {
+        bad();
+    }
+    (n, k, m)
 }

@@ -10,9 +10,8 @@ use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, DrawingBackend, RGBCo
 use plotters::series::{DashedLineSeries, LineSeries};
 use plotters::style::{Color, ShapeStyle};
 
-use super::curves::{
-    LINE_CHART_SIZE, PALETTE, check_series, epoch_chart, epoch_mesh, title_and_legend, y_range,
-};
+use super::curves::{LINE_CHART_SIZE, check_series};
+use super::epoch_axes::{PALETTE, epoch_chart, epoch_mesh, title_and_legend, y_range};
 use super::matrix::INK;
 use super::output::{Figure, format_of, save};
 use super::text::font;

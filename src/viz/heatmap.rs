@@ -6,24 +6,12 @@ use plotters::coord::Shift;
 use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, DrawingBackend, WHITE};
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::matrix::{
-    ATTENTION_CAPTION, INK, Panel, colour_bar_min_height, colour_bar_width, draw_colour_bar,
-};
+use super::heatmap_layout::{GRID_GAP, Layout, MARGIN, Panels, TITLE_SIZE};
+use super::matrix::{ATTENTION_CAPTION, INK, draw_colour_bar};
 use super::output::{Figure, format_of, save};
-use super::text::{Place, label, width as text_width};
+use super::text::{Place, label};
 use super::{PlotError, input_error};
 use crate::tensor::Tensor;
-
-/// Empty border around the whole picture.
-const MARGIN: i32 = 20;
-/// Font size of the picture's title.
-const TITLE_SIZE: f64 = 20.0;
-/// Gap between the title and what is below it.
-const TITLE_GAP: i32 = 14;
-/// Gap between the cells and the colour bar.
-const BAR_GAP: i32 = 28;
-/// Gaps between panels of the head grid.
-const GRID_GAP: (i32, i32) = (36, 28);
 
 /// Draws one attention matrix to `path` (`.png` or `.svg`).
 ///
@@ -53,7 +41,7 @@ pub fn attention_heatmap(
         weights,
         (src_tokens, tgt_tokens),
         title,
-        false,
+        Panels::One,
     )
 }
 
@@ -80,32 +68,31 @@ pub fn attention_heads(
         weights,
         (src_tokens, tgt_tokens),
         title,
-        true,
+        Panels::HeadGrid,
     )
 }
 
-/// Checks and draws one heatmap (`grid == false`, weights `[target, source]`)
-/// or a grid of heads (`grid == true`, weights `[heads, target, source]`).
+/// Checks and draws one heatmap ([`Panels::One`], weights `[target, source]`)
+/// or a grid of heads ([`Panels::HeadGrid`], weights `[heads, target, source]`).
 fn draw(
     f: &'static str,
     path: &Path,
     weights: &Tensor,
     (src_tokens, tgt_tokens): (&[String], &[String]),
     title: &str,
-    grid: bool,
+    panels: Panels,
 ) -> Result<(), PlotError> {
     let format = format_of(f, path)?;
-    let (ndim, axes) = if grid {
-        (3, "3-D tensor [heads, target, source]")
-    } else {
-        (2, "2-D tensor [target, source]")
+    let (ndim, axes) = match panels {
+        Panels::HeadGrid => (3, "3-D tensor [heads, target, source]"),
+        Panels::One => (2, "2-D tensor [target, source]"),
     };
     if weights.ndim() != ndim {
         let message = format!("weights must be a {axes}, got shape {:?}", weights.shape());
         return Err(input_error(f, message));
     }
     check_matrix(f, weights, src_tokens, tgt_tokens)?;
-    let figure = Heatmaps::new(weights, src_tokens, tgt_tokens, title, grid);
+    let figure = Heatmaps::new(weights, src_tokens, tgt_tokens, title, panels);
     save(f, path, format, &figure)
 }
 
@@ -114,7 +101,7 @@ fn draw(
 /// tokens and the width of the longest labels.
 pub fn heatmap_size(src_tokens: &[String], tgt_tokens: &[String], title: &str) -> (u32, u32) {
     let shape = [tgt_tokens.len(), src_tokens.len()];
-    Layout::new(&shape, src_tokens, tgt_tokens, title, false).size()
+    Layout::new(&shape, src_tokens, tgt_tokens, title, Panels::One).size()
 }
 
 /// Width and height in pixels of the picture [`attention_heads`] draws for
@@ -126,7 +113,7 @@ pub fn heads_size(
     title: &str,
 ) -> (u32, u32) {
     let shape = [heads, tgt_tokens.len(), src_tokens.len()];
-    Layout::new(&shape, src_tokens, tgt_tokens, title, true).size()
+    Layout::new(&shape, src_tokens, tgt_tokens, title, Panels::HeadGrid).size()
 }
 
 /// Checks the last two axes against the token lists, that there is
@@ -187,73 +174,6 @@ fn count(n: usize, noun: &str) -> String {
     }
 }
 
-/// Where everything goes; computed from the tokens and title alone, so the
-/// size is known before drawing.
-struct Layout {
-    panel: Panel,
-    heads: usize,
-    cols: usize,
-    rows: usize,
-    title_band: i32,
-    /// Left edge of the first panel: the margin, or more when a wide title
-    /// makes the picture wider than its content, which is then centred.
-    left: i32,
-    bar_x: i32,
-    bar_y: i32,
-    bar_height: i32,
-    width: i32,
-    height: i32,
-}
-
-impl Layout {
-    fn new(shape: &[usize], src: &[String], tgt: &[String], title: &str, grid: bool) -> Layout {
-        let heads = if grid { shape[0] } else { 1 };
-        let longest = src.len().max(tgt.len()).max(1) as i32;
-        let (panel, cols) = if grid {
-            let cell = (300 / longest).clamp(14, 32);
-            let cols = (heads as f64).sqrt().ceil().max(1.0) as usize;
-            (Panel::new(src, tgt, cell, 12.0, Some(15.0)), cols)
-        } else {
-            let cell = (560 / longest).clamp(20, 48);
-            (Panel::new(src, tgt, cell, 15.0, None), 1)
-        };
-        let rows = heads.div_ceil(cols).max(1);
-        let title_band = if title.is_empty() {
-            0
-        } else {
-            TITLE_SIZE.ceil() as i32 + TITLE_GAP
-        };
-        let grid_w = cols as i32 * panel.width() + (cols as i32 - 1) * GRID_GAP.0;
-        let grid_h = rows as i32 * panel.height() + (rows as i32 - 1) * GRID_GAP.1;
-        let content = grid_w + BAR_GAP + colour_bar_width();
-        let width = (content + 2 * MARGIN).max(text_width(title, TITLE_SIZE) + 2 * MARGIN);
-        let left = (width - content) / 2;
-        let bar_x = left + grid_w + BAR_GAP;
-        let bar_y = MARGIN + title_band + panel.top;
-        let cells_bottom = MARGIN + title_band + grid_h;
-        let bar_height = (cells_bottom - bar_y).max(colour_bar_min_height(ATTENTION_CAPTION));
-        // The lowest tick label reaches half a line below the bar.
-        let height = (cells_bottom + MARGIN).max(bar_y + bar_height + 8 + MARGIN);
-        Layout {
-            panel,
-            heads,
-            cols,
-            rows,
-            title_band,
-            left,
-            bar_x,
-            bar_y,
-            bar_height,
-            width,
-            height,
-        }
-    }
-
-    fn size(&self) -> (u32, u32) {
-        (self.width as u32, self.height as u32)
-    }
-}
-
 /// The drawing: a layout plus the numbers and labels.
 struct Heatmaps<'a> {
     layout: Layout,
@@ -269,10 +189,10 @@ impl<'a> Heatmaps<'a> {
         src: &'a [String],
         tgt: &'a [String],
         title: &'a str,
-        grid: bool,
+        panels: Panels,
     ) -> Heatmaps<'a> {
         Heatmaps {
-            layout: Layout::new(weights.shape(), src, tgt, title, grid),
+            layout: Layout::new(weights.shape(), src, tgt, title, panels),
             values: weights.data(),
             src,
             tgt,

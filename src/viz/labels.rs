@@ -119,6 +119,35 @@ pub(crate) fn leader((x, y): (i32, i32), r: &Rect, near: i32) -> Option<(i32, i3
     (dx * dx + dy * dy > near * near).then_some(end)
 }
 
+/// Room between the outermost markers and the frame, labels aside.
+pub(super) const PAD: i32 = 18;
+
+/// The data range shown along an axis `pixels` long: the values' range,
+/// starting `before` pixels in, ending at least `PAD` pixels before the end
+/// and so that `beyond[k]` more pixels after value `k` still fit. A range
+/// of one value is widened by a tenth of it (at least 0.01) each way.
+pub(super) fn axis(values: &[f64], beyond: &[i32], pixels: i32, before: i32) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for &v in values {
+        (lo, hi) = (lo.min(v), hi.max(v));
+    }
+    if hi - lo <= 1e-12 * hi.abs().max(lo.abs()).max(1.0) {
+        let pad = 0.1 * hi.abs().max(0.1);
+        (lo, hi) = (lo - pad, hi + pad);
+    }
+    let room = f64::from((pixels - before).max(2));
+    let mut after = f64::from(PAD);
+    for (&v, &b) in values.iter().zip(beyond) {
+        let t = (v - lo) / (hi - lo);
+        if t > 1e-9 {
+            after = after.max((f64::from(b) - (1.0 - t) * room) / t);
+        }
+    }
+    let after = after.min(room / 2.0);
+    let per_pixel = (hi - lo) / (room - after);
+    (lo - f64::from(before) * per_pixel, hi + after * per_pixel)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +178,14 @@ mod tests {
         }
         assert!(leader((250, 250), &r[0], 9).is_none());
         assert!(r[1..].iter().any(|b| leader((250, 250), b, 9).is_some()));
+    }
+
+    #[test]
+    fn the_axis_leaves_room_for_the_last_label() {
+        let (lo, hi) = axis(&[0.0, 1.0], &[0, 100], 600, 20);
+        let at = |v: f64| (v - lo) / (hi - lo) * 600.0;
+        assert!((at(0.0) - 20.0).abs() < 1e-9 && (at(1.0) - 500.0).abs() < 1e-9);
+        let (lo, hi) = axis(&[3.0, 3.0], &[0, 0], 600, 20);
+        assert!(lo < 2.7 && hi > 3.3, "{lo} {hi}");
     }
 }

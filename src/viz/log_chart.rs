@@ -11,7 +11,7 @@ use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, DrawingBackend, RGBCo
 use plotters::series::LineSeries;
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle, ShapeStyle};
 
-use super::curves::PALETTE;
+use super::epoch_axes::PALETTE;
 use super::matrix::INK;
 use super::output::{Figure, format_of, save};
 use super::text::FAMILY;

@@ -10,8 +10,8 @@ use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, DrawingBackend, RGBCo
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle};
 
-use super::curves::{ENTRY_GAP, legend_rows};
-use super::labels::{leader, place_labels};
+use super::epoch_axes::{ENTRY_GAP, Plane, legend_rows};
+use super::labels::{PAD, axis, leader, place_labels};
 use super::matrix::INK;
 use super::output::{Figure, format_of, save};
 use super::text::{FAMILY, Place, label, width};
@@ -42,8 +42,6 @@ const LABEL_SIZE: f64 = 13.0;
 const DOT: i32 = 4;
 /// Space between a marker and its label.
 const GAP: i32 = 3;
-/// Room between the outermost markers and the frame, labels aside.
-const PAD: i32 = 18;
 /// The largest coordinate, in absolute value, that can be drawn.
 const LIMIT: f64 = 1e300;
 
@@ -147,32 +145,6 @@ struct Scatter<'a> {
     colour_of: Vec<usize>,
 }
 
-/// The data range shown along an axis `pixels` long: the values' range,
-/// starting `before` pixels in, ending at least `PAD` pixels before the end
-/// and so that `beyond[k]` more pixels after value `k` still fit. A range
-/// of one value is widened by a tenth of it (at least 0.01) each way.
-fn axis(values: &[f64], beyond: &[i32], pixels: i32, before: i32) -> (f64, f64) {
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for &v in values {
-        (lo, hi) = (lo.min(v), hi.max(v));
-    }
-    if hi - lo <= 1e-12 * hi.abs().max(lo.abs()).max(1.0) {
-        let pad = 0.1 * hi.abs().max(0.1);
-        (lo, hi) = (lo - pad, hi + pad);
-    }
-    let room = f64::from((pixels - before).max(2));
-    let mut after = f64::from(PAD);
-    for (&v, &b) in values.iter().zip(beyond) {
-        let t = (v - lo) / (hi - lo);
-        if t > 1e-9 {
-            after = after.max((f64::from(b) - (1.0 - t) * room) / t);
-        }
-    }
-    let after = after.min(room / 2.0);
-    let per_pixel = (hi - lo) / (room - after);
-    (lo - f64::from(before) * per_pixel, hi + after * per_pixel)
-}
-
 impl Figure for Scatter<'_> {
     fn size(&self) -> (u32, u32) {
         SCATTER_SIZE
@@ -183,6 +155,24 @@ impl Figure for Scatter<'_> {
         root: &DrawingArea<DB, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         root.fill(&WHITE)?;
+        let y = self.header(root)?;
+        let (_, area) = root.split_vertically(y + 4);
+        let height = LABEL_SIZE.ceil() as i32;
+        let sizes: Vec<(i32, i32)> = (self.labels.iter())
+            .map(|l| (width(l, LABEL_SIZE), height))
+            .collect();
+        let chart = self.axes_on(&area, &sizes)?;
+        self.points(root, &chart, &sizes)
+    }
+}
+
+impl Scatter<'_> {
+    /// The title and, above the plot so that it hides no point, a legend of
+    /// "● group" entries in centred rows; returns the height below them.
+    fn header<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
         let full_width = SCATTER_SIZE.0 as i32;
         let mut y = MARGIN;
         if !self.title.is_empty() {
@@ -191,7 +181,6 @@ impl Figure for Scatter<'_> {
             label(root, self.title, at, TITLE_SIZE, INK, place)?;
             y += TITLE_SIZE as i32 + 12;
         }
-        // The legend, above the plot so that it hides no point: "● group".
         let widths: Vec<i32> = (self.names.iter())
             .map(|g| 16 + width(g, LEGEND_SIZE))
             .collect();
@@ -206,11 +195,19 @@ impl Figure for Scatter<'_> {
             }
             y += LEGEND_ROW;
         }
+        Ok(y)
+    }
 
-        // Measure the plot area with a dummy range, then choose the ranges.
-        let (_, area) = root.split_vertically(y + 4);
+    /// The axes on `area`, ranged so that every label (of pixel `sizes`)
+    /// fits right of its dot, with their grid, ticks and names. The plot
+    /// area is measured with a dummy range first.
+    fn axes_on<'a, DB: DrawingBackend>(
+        &self,
+        area: &'a DrawingArea<DB, Shift>,
+        sizes: &[(i32, i32)],
+    ) -> Result<Plane<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
         let builder = || {
-            let mut b = ChartBuilder::on(&area);
+            let mut b = ChartBuilder::on(area);
             b.margin(MARGIN).margin_top(8);
             let [x_name, y_name] = self.axes.map(|a| if a.is_empty() { 0 } else { 22 });
             b.x_label_area_size(36 + x_name)
@@ -221,10 +218,6 @@ impl Figure for Scatter<'_> {
             .build_cartesian_2d(0.0..1.0, 0.0..1.0)?
             .plotting_area()
             .get_pixel_range();
-        let height = LABEL_SIZE.ceil() as i32;
-        let sizes: Vec<(i32, i32)> = (self.labels.iter())
-            .map(|l| (width(l, LABEL_SIZE), height))
-            .collect();
         let (xs, ys): (Vec<f64>, Vec<f64>) = self.points.iter().copied().unzip();
         let beyond: Vec<i32> = sizes.iter().map(|s| DOT + GAP + s.0 + 2).collect();
         let (x_lo, x_hi) = axis(&xs, &beyond, px.end - px.start, PAD);
@@ -250,8 +243,18 @@ impl Figure for Scatter<'_> {
             mesh.y_desc(self.axes[1]);
         }
         mesh.draw()?;
+        Ok(chart)
+    }
 
-        // Dots (with a white rim, so that overlapping ones stay apart), then labels.
+    /// The dots (with a white rim, so that overlapping ones stay apart),
+    /// then the labels where they do not overlap, with a thin leader line
+    /// to a label placed away from its dot.
+    fn points<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        chart: &Plane<'_, DB>,
+        sizes: &[(i32, i32)],
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let dots: Vec<(i32, i32)> = self.points.iter().map(|p| chart.backend_coord(p)).collect();
         let (px, py) = chart.plotting_area().get_pixel_range();
         for (&dot, &k) in dots.iter().zip(&self.colour_of) {
@@ -260,7 +263,7 @@ impl Figure for Scatter<'_> {
         }
         let frame = [px.start, py.start, px.end, py.end];
         let place = Place::flat(HPos::Left, VPos::Top);
-        let boxes = place_labels(&dots, &sizes, frame, (DOT, GAP));
+        let boxes = place_labels(&dots, sizes, frame, (DOT, GAP));
         let thin = RGBColor(150, 150, 150);
         for (&dot, r) in dots.iter().zip(&boxes) {
             if let Some(end) = leader(dot, r, DOT + GAP + 2) {
@@ -271,19 +274,5 @@ impl Figure for Scatter<'_> {
             label(root, text, (r[0], r[1]), LABEL_SIZE, INK, place)?;
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_axis_leaves_room_for_the_last_label() {
-        let (lo, hi) = axis(&[0.0, 1.0], &[0, 100], 600, 20);
-        let at = |v: f64| (v - lo) / (hi - lo) * 600.0;
-        assert!((at(0.0) - 20.0).abs() < 1e-9 && (at(1.0) - 500.0).abs() < 1e-9);
-        let (lo, hi) = axis(&[3.0, 3.0], &[0, 0], 600, 20);
-        assert!(lo < 2.7 && hi > 3.3, "{lo} {hi}");
     }
 }

@@ -61,22 +61,7 @@ pub fn write_teaching_pictures(
         None,
         "causal mask: query (row) i sees keys (columns) j ≤ i",
     )?;
-    let max_len = data.padding.shape()[2];
-    let rows: Vec<String> = (data.batch.iter().enumerate())
-        .map(|(b, s)| format!("sentence {} ({} tokens)", b + 1, s.len()))
-        .collect();
-    let cols: Vec<String> = (0..max_len).map(|j| format!("key {j}")).collect();
-    let cells: Vec<String> = (data.batch.iter())
-        .flat_map(|s| (0..max_len).map(|j| s.get(j).map_or("<pad>", String::as_str).to_string()))
-        .collect();
-    mask_grid(
-        &paths[1],
-        &data.padding,
-        &rows,
-        &cols,
-        Some(&cells),
-        "padding mask of a batch: <pad> keys are hidden from every query",
-    )?;
+    padding_picture(&paths[1], data)?;
     diverging_heatmap(
         &paths[2],
         &data.positional,
@@ -102,4 +87,26 @@ pub fn write_teaching_pictures(
         &series,
     )?;
     Ok(paths.to_vec())
+}
+
+/// The padding mask of the batch: one row per sentence, one column per key,
+/// each cell naming its token or `<pad>`.
+fn padding_picture(path: &Path, data: &TeachingData) -> Result<(), PlotError> {
+    let max_len = data.padding.shape()[2];
+    let rows: Vec<String> = (data.batch.iter().enumerate())
+        .map(|(b, s)| format!("sentence {} ({} tokens)", b + 1, s.len()))
+        .collect();
+    let cols: Vec<String> = (0..max_len).map(|j| format!("key {j}")).collect();
+    let cells: Vec<String> = (data.batch.iter())
+        .flat_map(|s| (0..max_len).map(|j| s.get(j).map_or("<pad>", String::as_str).to_string()))
+        .collect();
+    mask_grid(
+        path,
+        &data.padding,
+        &rows,
+        &cols,
+        Some(&cells),
+        "padding mask of a batch: <pad> keys are hidden from every query",
+    )?;
+    Ok(())
 }

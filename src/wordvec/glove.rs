@@ -4,7 +4,7 @@
 //! `tests/text/wordvec.rs`).
 
 use super::{CorpusVocab, WordVectors};
-use crate::tensor::{Float, Tensor, rng};
+use crate::tensor::{Float, Rng, Tensor, rng};
 use rand::RngExt;
 use std::collections::HashMap;
 
@@ -169,17 +169,7 @@ pub fn train_glove(
     }
     let (v, d) = (vocab.len(), config.dim);
     let mut r = rng(config.seed);
-    let init = |r: &mut crate::tensor::Rng| {
-        Tensor::rand_uniform(&[v * d], -0.5 / d as Float, 0.5 / d as Float, r).into_data()
-    };
-    let (mut w, mut wt) = (init(&mut r), init(&mut r));
-    let (mut b, mut bt) = (vec![0.0; v], vec![0.0; v]);
-    let (mut gw, mut gwt, mut gb, mut gbt) = (
-        vec![1.0; v * d],
-        vec![1.0; v * d],
-        vec![1.0; v],
-        vec![1.0; v],
-    );
+    let mut p = GloveParams::new(v, d, &mut r);
     let mut losses = vec![];
     for _ in 0..config.epochs {
         for k in (1..entries.len()).rev() {
@@ -188,40 +178,76 @@ pub fn train_glove(
         let mut total = 0.0;
         for &(i, j, x) in &entries {
             let f = glove_weight(x, config.x_max, config.alpha);
-            let (wi, wj) = (&w[i * d..(i + 1) * d], &wt[j * d..(j + 1) * d]);
-            total += glove_term(wi, wj, b[i], bt[j], x, f);
-            let g = glove_grads(wi, wj, b[i], bt[j], x, f);
-            adagrad(
-                &mut w[i * d..(i + 1) * d],
-                &mut gw[i * d..(i + 1) * d],
-                &g.w,
-                config.lr,
-            );
-            adagrad(
-                &mut wt[j * d..(j + 1) * d],
-                &mut gwt[j * d..(j + 1) * d],
-                &g.w_tilde,
-                config.lr,
-            );
-            adagrad(
-                std::slice::from_mut(&mut b[i]),
-                std::slice::from_mut(&mut gb[i]),
-                &[g.bias],
-                config.lr,
-            );
-            adagrad(
-                std::slice::from_mut(&mut bt[j]),
-                std::slice::from_mut(&mut gbt[j]),
-                &[g.bias],
-                config.lr,
-            );
+            total += p.step((i, j, x), f, config.lr);
         }
         losses.push(total / entries.len() as Float);
     }
     // The final vectors are w + w~, as in the paper.
-    let sum: Vec<Float> = w.iter().zip(&wt).map(|(a, c)| a + c).collect();
+    let sum: Vec<Float> = p.w.iter().zip(&p.wt).map(|(a, c)| a + c).collect();
     Ok((
         WordVectors::new(vocab.words, Tensor::from_vec(sum, &[v, d]))?,
         losses,
     ))
+}
+
+/// GloVe's parameters — word vectors $w$, context vectors $\tilde w$ and
+/// their biases, each `[vocab, dim]` or `[vocab]` — and AdaGrad's sums of
+/// squared gradients for each, starting at 1.
+struct GloveParams {
+    d: usize,
+    w: Vec<Float>,
+    wt: Vec<Float>,
+    b: Vec<Float>,
+    bt: Vec<Float>,
+    sum_w: Vec<Float>,
+    sum_wt: Vec<Float>,
+    sum_b: Vec<Float>,
+    sum_bt: Vec<Float>,
+}
+
+impl GloveParams {
+    /// Vectors uniform in $\pm 0.5/d$ ($w$ drawn first), biases 0.
+    fn new(v: usize, d: usize, r: &mut Rng) -> GloveParams {
+        let mut init =
+            || Tensor::rand_uniform(&[v * d], -0.5 / d as Float, 0.5 / d as Float, r).into_data();
+        let (w, wt) = (init(), init());
+        GloveParams {
+            d,
+            w,
+            wt,
+            b: vec![0.0; v],
+            bt: vec![0.0; v],
+            sum_w: vec![1.0; v * d],
+            sum_wt: vec![1.0; v * d],
+            sum_b: vec![1.0; v],
+            sum_bt: vec![1.0; v],
+        }
+    }
+
+    /// One AdaGrad step on the term of pair $(i, j)$ with count $x$ and
+    /// weight $f$; returns the term before the step.
+    fn step(&mut self, (i, j, x): (usize, usize, Float), f: Float, lr: Float) -> Float {
+        let d = self.d;
+        let (wi, wj) = (&self.w[i * d..(i + 1) * d], &self.wt[j * d..(j + 1) * d]);
+        let term = glove_term(wi, wj, self.b[i], self.bt[j], x, f);
+        let g = glove_grads(wi, wj, self.b[i], self.bt[j], x, f);
+        let (rows_i, rows_j) = (i * d..(i + 1) * d, j * d..(j + 1) * d);
+        adagrad(
+            &mut self.w[rows_i.clone()],
+            &mut self.sum_w[rows_i],
+            &g.w,
+            lr,
+        );
+        adagrad(
+            &mut self.wt[rows_j.clone()],
+            &mut self.sum_wt[rows_j],
+            &g.w_tilde,
+            lr,
+        );
+        let (b, sum_b) = (&mut self.b[i..=i], &mut self.sum_b[i..=i]);
+        adagrad(b, sum_b, &[g.bias], lr);
+        let (bt, sum_bt) = (&mut self.bt[j..=j], &mut self.sum_bt[j..=j]);
+        adagrad(bt, sum_bt, &[g.bias], lr);
+        term
+    }
 }

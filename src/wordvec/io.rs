@@ -80,32 +80,15 @@ impl WordVectors {
             .filter(|(_, l)| !l.trim().is_empty())
             .peekable();
         let mut header: Option<(usize, usize)> = None;
-        if let Some(&(n, first)) = lines.peek() {
-            let fields: Vec<&str> = first.split_whitespace().collect();
-            if fields.len() == 2 && fields.iter().all(|f| f.parse::<usize>().is_ok()) {
-                let (words, dim) = (fields[0].parse().unwrap(), fields[1].parse().unwrap());
-                if dim == 0 {
-                    return Err(bad(n, "the header gives a vector size of 0".into()));
-                }
-                header = Some((words, dim));
-                lines.next();
-            }
+        if let Some(&(n, first)) = lines.peek()
+            && let Some(found) = word2vec_header(first)
+        {
+            header = Some(found.map_err(|m| bad(n, m))?);
+            lines.next();
         }
         let (mut words, mut data, mut dim) = (vec![], vec![], header.map(|h| h.1));
         for (n, line) in lines {
-            let mut fields = line.split_whitespace();
-            let word = fields.next().unwrap_or_default().to_string();
-            let values: Vec<Float> = fields
-                .map(|f| {
-                    f.parse::<Float>()
-                        .ok()
-                        .filter(|v| v.is_finite())
-                        .ok_or_else(|| bad(n, format!("{f:?} is not a finite number")))
-                })
-                .collect::<Result<_, _>>()?;
-            if values.is_empty() {
-                return Err(bad(n, format!("the word {word:?} has no numbers")));
-            }
+            let (word, values) = vector_line(line).map_err(|m| bad(n, m))?;
             let expected = *dim.get_or_insert(values.len());
             if values.len() != expected {
                 return Err(bad(
@@ -135,5 +118,38 @@ impl WordVectors {
         }
         let vectors = Tensor::from_vec(data, &[words.len(), dim]);
         WordVectors::new(words, vectors).map_err(|m| VectorsError::File(path.to_path_buf(), m))
+    }
+}
+
+/// One line of a vectors file: the word and its numbers, or why not (a
+/// field that is not a finite number, a word without numbers).
+fn vector_line(line: &str) -> Result<(String, Vec<Float>), String> {
+    let mut fields = line.split_whitespace();
+    let word = fields.next().unwrap_or_default().to_string();
+    let values: Vec<Float> = fields
+        .map(|f| {
+            f.parse::<Float>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| format!("{f:?} is not a finite number"))
+        })
+        .collect::<Result<_, _>>()?;
+    if values.is_empty() {
+        return Err(format!("the word {word:?} has no numbers"));
+    }
+    Ok((word, values))
+}
+
+/// word2vec's header line, "words dim": `None` if `line` is not two whole
+/// numbers, an error if the vector size is 0.
+fn word2vec_header(line: &str) -> Option<Result<(usize, usize), String>> {
+    let fields: Vec<usize> = line
+        .split_whitespace()
+        .map(|f| f.parse().ok())
+        .collect::<Option<_>>()?;
+    match fields[..] {
+        [_, 0] => Some(Err("the header gives a vector size of 0".into())),
+        [words, dim] => Some(Ok((words, dim))),
+        _ => None,
     }
 }

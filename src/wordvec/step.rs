@@ -4,9 +4,14 @@
 //! that allocates nothing, which the trainer uses. Both do the same
 //! floating-point operations in the same order, so they agree to the last bit
 //! (`tests/text/wordvec.rs::fused_step_equals_the_composed_step`).
+//! [`Scratch::train_kept`] runs the fused step over one sentence's centres.
 
-use super::word2vec::{dot, negative_sampling_grads, negative_sampling_loss};
-use crate::tensor::Float;
+use super::noise::NoiseTable;
+use super::word2vec::{
+    Word2VecConfig, Word2VecMode, dot, negative_sampling_grads, negative_sampling_loss,
+};
+use crate::tensor::{Float, Rng};
+use rand::RngExt;
 
 /// The two vectors of every word: input vectors $v_w$ in `w` and output
 /// vectors $u_w$ in `u`, `[vocab, dim]` each, row-major.
@@ -163,5 +168,71 @@ impl Word2VecTables {
             sub_scaled(&mut self.w[i * d..(i + 1) * d], scale, &b.grad_h);
         }
         loss
+    }
+}
+
+/// Buffers reused by every sentence and step: the words a sentence keeps
+/// after subsampling, one centre's context and negatives, and the step's.
+pub(super) struct Scratch {
+    pub(super) kept: Vec<usize>,
+    context: Vec<usize>,
+    negatives: Vec<usize>,
+    buffers: StepBuffers,
+}
+
+impl Scratch {
+    pub(super) fn new(d: usize) -> Scratch {
+        Scratch {
+            kept: vec![],
+            context: vec![],
+            negatives: vec![],
+            buffers: StepBuffers::new(d),
+        }
+    }
+
+    /// Trains on every centre of `self.kept` with a window of random width
+    /// $b \in [1, \text{window}]$; returns the summed loss and the number
+    /// of steps taken.
+    pub(super) fn train_kept(
+        &mut self,
+        tables: &mut Word2VecTables,
+        (noise, r): (&NoiseTable, &mut Rng),
+        config: &Word2VecConfig,
+        lr: Float,
+    ) -> (Float, usize) {
+        let (mut loss, mut pairs) = (0.0, 0usize);
+        let kept = &self.kept;
+        for (pos, &centre) in kept.iter().enumerate() {
+            let b = r.random_range(1..=config.window);
+            self.context.clear();
+            self.context.extend(
+                (pos.saturating_sub(b)..(pos + b + 1).min(kept.len()))
+                    .filter(|&p| p != pos)
+                    .map(|p| kept[p]),
+            );
+            if self.context.is_empty() {
+                continue;
+            }
+            let mut draw = |negatives: &mut Vec<usize>| {
+                negatives.clear();
+                negatives.extend((0..config.negatives).map(|_| noise.sample(r)));
+            };
+            let (negatives, buffers) = (&mut self.negatives, &mut self.buffers);
+            match config.mode {
+                Word2VecMode::SkipGram => {
+                    for &c in &self.context {
+                        draw(negatives);
+                        loss += tables.step(&[centre], c, negatives, lr, buffers);
+                        pairs += 1;
+                    }
+                }
+                Word2VecMode::Cbow => {
+                    draw(negatives);
+                    loss += tables.step(&self.context, centre, negatives, lr, buffers);
+                    pairs += 1;
+                }
+            }
+        }
+        (loss, pairs)
     }
 }

@@ -5,7 +5,7 @@
 //! `step.rs`; the noise distribution in `noise.rs`.
 
 use super::noise::NoiseTable;
-use super::step::{StepBuffers, Word2VecTables};
+use super::step::{Scratch, Word2VecTables};
 use super::{CorpusVocab, WordVectors};
 use crate::autograd::sigmoid;
 use crate::tensor::{Float, Tensor, rng};
@@ -223,46 +223,18 @@ pub fn train_word2vec(
     let steps = (config.epochs * total).max(1) as Float;
     let mut seen = 0usize;
     let mut losses = vec![];
-    // Buffers reused by every sentence and step.
-    let mut buffers = StepBuffers::new(d);
-    let (mut kept, mut context, mut negatives) = (vec![], vec![], vec![]);
+    let mut scratch = Scratch::new(d);
     for _ in 0..config.epochs {
         let (mut loss, mut pairs) = (0.0, 0usize);
         for sentence in &ids {
-            kept.clear();
-            kept.extend((sentence.iter().copied()).filter(|&w| r.random::<Float>() < keep[w]));
             seen += sentence.len();
             let lr = config.lr * (1.0 - seen as Float / steps).max(1e-4);
-            for (pos, &centre) in kept.iter().enumerate() {
-                let b = r.random_range(1..=config.window);
-                context.clear();
-                context.extend(
-                    (pos.saturating_sub(b)..(pos + b + 1).min(kept.len()))
-                        .filter(|&p| p != pos)
-                        .map(|p| kept[p]),
-                );
-                if context.is_empty() {
-                    continue;
-                }
-                let mut draw = |negatives: &mut Vec<usize>| {
-                    negatives.clear();
-                    negatives.extend((0..config.negatives).map(|_| noise.sample(&mut r)));
-                };
-                match config.mode {
-                    Word2VecMode::SkipGram => {
-                        for &c in &context {
-                            draw(&mut negatives);
-                            loss += tables.step(&[centre], c, &negatives, lr, &mut buffers);
-                            pairs += 1;
-                        }
-                    }
-                    Word2VecMode::Cbow => {
-                        draw(&mut negatives);
-                        loss += tables.step(&context, centre, &negatives, lr, &mut buffers);
-                        pairs += 1;
-                    }
-                }
-            }
+            scratch.kept.clear();
+            (scratch.kept)
+                .extend((sentence.iter().copied()).filter(|&w| r.random::<Float>() < keep[w]));
+            let (l, p) = scratch.train_kept(&mut tables, (&noise, &mut r), config, lr);
+            loss += l;
+            pairs += p;
         }
         if pairs == 0 {
             return Err(format!(

@@ -24,7 +24,11 @@ fn sources() -> BTreeMap<String, String> {
             if path.is_dir() {
                 walk(&path, root, out);
             } else if path.extension().is_some_and(|e| e == "rs") {
-                let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.insert(rel, std::fs::read_to_string(&path).unwrap());
             }
         }
@@ -77,7 +81,11 @@ fn crate_paths(text: &str) -> Vec<(usize, Vec<String>)> {
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
                 .collect();
-            let parts: Vec<String> = path.split("::").filter(|p| !p.is_empty()).map(String::from).collect();
+            let parts: Vec<String> = path
+                .split("::")
+                .filter(|p| !p.is_empty())
+                .map(String::from)
+                .collect();
             if !parts.is_empty() {
                 found.push((i + 1, parts));
             }
@@ -110,7 +118,9 @@ fn upward_imports(files: &BTreeMap<String, String>) -> Vec<String> {
             let at = format!("src/{file}:{line}: crate::{}", parts.join("::"));
             match (floor(from), floor(to)) {
                 (Some(a), Some(b)) if b < a => {}
-                (a, b) => problems.push(format!("{at} points up ({from} on floor {a:?}, {to} on {b:?})")),
+                (a, b) => problems.push(format!(
+                    "{at} points up ({from} on floor {a:?}, {to} on {b:?})"
+                )),
             }
             if let Some((leaf, users)) = LEAVES.iter().find(|(l, _)| *l == to)
                 && !users.contains(&from)
@@ -119,7 +129,9 @@ fn upward_imports(files: &BTreeMap<String, String>) -> Vec<String> {
             }
             let full = format!("crate::{}", parts.join("::"));
             if from == "viz" && VIZ_NEVER.iter().any(|n| full.starts_with(n)) {
-                problems.push(format!("{at}: viz draws what it is given and runs no model"));
+                problems.push(format!(
+                    "{at}: viz draws what it is given and runs no model"
+                ));
             }
         }
     }
@@ -128,7 +140,8 @@ fn upward_imports(files: &BTreeMap<String, String>) -> Vec<String> {
 
 /// The folder (from `src/`) of a file, or of the longest folder prefix of a path.
 fn folder_of_file(file: &str) -> String {
-    file.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string())
+    file.rsplit_once('/')
+        .map_or(String::new(), |(d, _)| d.to_string())
 }
 
 /// The graph of folders: which folder's files name which other folder.
@@ -184,14 +197,24 @@ fn long_without_reason(files: &BTreeMap<String, String>) -> Vec<String> {
     for (file, text) in files {
         let lines: Vec<&str> = text.lines().collect();
         if lines.len() > 300 && !lines[0].starts_with("// Long file:") {
-            problems.push(format!("src/{file}: {} lines and no `// Long file:` first line", lines.len()));
+            problems.push(format!(
+                "src/{file}: {} lines and no `// Long file:` first line",
+                lines.len()
+            ));
         }
         for (i, line) in lines.iter().enumerate() {
             let trimmed = line.trim_start();
             let indent = &line[..line.len() - trimmed.len()];
-            let is_fn = ["fn ", "pub fn ", "pub(crate) fn ", "pub(super) fn ", "const fn ", "pub const fn "]
-                .iter()
-                .any(|p| trimmed.starts_with(p));
+            let is_fn = [
+                "fn ",
+                "pub fn ",
+                "pub(crate) fn ",
+                "pub(super) fn ",
+                "const fn ",
+                "pub const fn ",
+            ]
+            .iter()
+            .any(|p| trimmed.starts_with(p));
             if !is_fn || trimmed.ends_with(';') {
                 continue;
             }
@@ -203,7 +226,9 @@ fn long_without_reason(files: &BTreeMap<String, String>) -> Vec<String> {
                 let t = l.trim_start();
                 t.starts_with("///") || t.starts_with("#[") || t.starts_with("//")
             });
-            let reason = above.clone().any(|l| l.trim_start().starts_with("// Long function:"));
+            let reason = above
+                .clone()
+                .any(|l| l.trim_start().starts_with("// Long function:"));
             if end - i + 1 > 60 && !reason {
                 problems.push(format!("src/{file}:{}: a function of {} lines and no `// Long function:` line above it", i + 1, end - i + 1));
             }
@@ -216,9 +241,18 @@ fn long_without_reason(files: &BTreeMap<String, String>) -> Vec<String> {
 fn the_sources_keep_the_rules_of_the_crate_map() {
     let files = sources();
     let mut problems = upward_imports(&files);
-    problems.extend(folder_cycles(&files).into_iter().map(|c| format!("a circle between folders: {c}")));
+    problems.extend(
+        folder_cycles(&files)
+            .into_iter()
+            .map(|c| format!("a circle between folders: {c}")),
+    );
     problems.extend(long_without_reason(&files));
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 /// The real sources with `line` added to `file`.
@@ -234,24 +268,40 @@ fn an_upward_import_is_caught() {
     let files = planted("nn/linear.rs", "\nuse crate::seq2seq::models::build;\n");
     let problems = upward_imports(&files);
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].contains("src/nn/linear.rs") && problems[0].contains("points up"), "{problems:?}");
+    assert!(
+        problems[0].contains("src/nn/linear.rs") && problems[0].contains("points up"),
+        "{problems:?}"
+    );
 }
 
 #[test]
 fn naming_a_leaf_from_below_the_pipeline_is_caught() {
     let files = planted("seq2seq/task.rs", "\nuse crate::corpora::FOX_EN;\n");
-    assert!(upward_imports(&files).iter().any(|p| p.contains("corpora is a leaf")));
+    assert!(
+        upward_imports(&files)
+            .iter()
+            .any(|p| p.contains("corpora is a leaf"))
+    );
     let files = planted("viz/heatmap.rs", "\nuse crate::seq2seq::models::Seq2Seq;\n");
-    assert!(upward_imports(&files).iter().any(|p| p.contains("runs no model")));
+    assert!(
+        upward_imports(&files)
+            .iter()
+            .any(|p| p.contains("runs no model"))
+    );
 }
 
 #[test]
 fn a_circle_between_folders_is_caught() {
     // seq2seq/models names seq2seq/decode here; decode already names models.
-    let files = planted("seq2seq/models/bridge.rs", "\nuse crate::seq2seq::decode::greedy;\n");
+    let files = planted(
+        "seq2seq/models/bridge.rs",
+        "\nuse crate::seq2seq::decode::greedy;\n",
+    );
     let cycles = folder_cycles(&files);
     assert!(
-        cycles.iter().any(|c| c.contains("seq2seq/models") && c.contains("seq2seq/decode")),
+        cycles
+            .iter()
+            .any(|c| c.contains("seq2seq/models") && c.contains("seq2seq/decode")),
         "{cycles:?}"
     );
     assert!(folder_cycles(&sources()).is_empty());
@@ -262,7 +312,19 @@ fn a_long_function_without_its_reason_is_caught() {
     let body: String = (0..70).map(|i| format!("    let _x{i} = {i};\n")).collect();
     let files = planted("files.rs", &format!("\nfn planted_long() {{\n{body}}}\n"));
     let problems = long_without_reason(&files);
-    assert!(problems.iter().any(|p| p.contains("src/files.rs") && p.contains("72 lines")), "{problems:?}");
-    let files = planted("files.rs", &format!("\n// Long function: a planted example.\nfn planted_long() {{\n{body}}}\n"));
-    assert!(long_without_reason(&files).iter().all(|p| !p.contains("src/files.rs")));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("src/files.rs") && p.contains("72 lines")),
+        "{problems:?}"
+    );
+    let files = planted(
+        "files.rs",
+        &format!("\n// Long function: a planted example.\nfn planted_long() {{\n{body}}}\n"),
+    );
+    assert!(
+        long_without_reason(&files)
+            .iter()
+            .all(|p| !p.contains("src/files.rs"))
+    );
 }

@@ -123,6 +123,11 @@ fn malformed_fields_are_refused_with_their_names() {
         (with("bidirectional", json!(1)), "'bidirectional'"),
         (with("bridge", json!("sum")), "unknown bridge 'sum'"),
         (with("kind", json!("gru")), "unknown model 'gru'"),
+        // A name from a file is echoed without its control characters.
+        (
+            with("kind", json!("\u{1b}[2J")),
+            "unknown model '\\u{1b}[2J'",
+        ),
         (with("hidden", json!(0)), "hidden must be at least 1"),
         (with("layers", json!(17)), "from 1 to 16"),
     ] {

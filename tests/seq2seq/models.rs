@@ -101,12 +101,6 @@ fn invalid_configs_are_errors() {
             .unwrap()
             .contains("hidden must be at least 1")
     );
-    assert!(
-        "gru"
-            .parse::<ModelKind>()
-            .unwrap_err()
-            .contains("unknown model 'gru'")
-    );
 }
 
 #[test]

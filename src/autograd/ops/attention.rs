@@ -1,3 +1,4 @@
+// Long file: the fused attention op, its hand-written backward and the reference it is tested against, side by side.
 //! Fused scaled dot-product attention over several heads: scores, scale,
 //! mask, softmax and the weighted sum of the values in one node with one
 //! hand-written backward.

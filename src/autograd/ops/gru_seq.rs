@@ -104,6 +104,7 @@ fn check_shapes(p: &[usize], h0: &[usize], u: &[usize], b: &[usize], lengths: Op
 
 /// The forward loop: returns the output `[batch, time, hidden]` and what
 /// the backward pass reads.
+// Long function: the GRU recurrence, gates to state, one step per loop turn, as the backward pass mirrors it.
 fn gru_sequence_forward(
     p: &Tensor,
     h0: &Tensor,
@@ -180,6 +181,7 @@ fn gru_sequence_forward(
 /// `b_hh` (only those in `need` are computed; the others are `None`).
 ///
 /// `x` holds the inputs' values, `y` the output, `gy` its gradient.
+// Long function: the forward loop reversed step by step; splitting it would part each gate from its gradient.
 pub(crate) fn gru_sequence_backward(
     saved: &GruSaved,
     x: &[&Tensor],

@@ -94,6 +94,7 @@ fn check_shapes(p: &[usize], h0: &[usize], c0: &[usize], u: &[usize], lengths: O
 
 /// The forward loop: returns the output `[batch, time, 2 hidden]` and what
 /// the backward pass reads.
+// Long function: the LSTM recurrence, gates to state, one step per loop turn, as the backward pass mirrors it.
 fn lstm_sequence_forward(
     p: &Tensor,
     h0: &Tensor,
@@ -174,6 +175,7 @@ fn lstm_sequence_forward(
 /// (only those in `need` are computed; the others are `None`).
 ///
 /// `x` holds the inputs' values, `y` the output, `gy` its gradient.
+// Long function: the forward loop reversed step by step; splitting it would part each gate from its gradient.
 pub(crate) fn lstm_sequence_backward(
     saved: &LstmSaved,
     x: &[&Tensor],

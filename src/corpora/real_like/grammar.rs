@@ -143,6 +143,7 @@ impl Gen {
     }
 
     /// A clause, and its English question form when it has one.
+    // Long function: a grammar rule with its branches, English and French side by side.
     fn clause(&mut self, depth: usize) -> (Bi, Option<Toks>) {
         let subj = self.subject();
         let (p, k) = (

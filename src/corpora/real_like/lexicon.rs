@@ -133,6 +133,7 @@ fn claim(used: &mut [HashSet<String>; 2], en: &[String], fr: &[String]) -> bool 
 }
 
 /// The invented lexicon; frequent words are short (Zipf's law of abbreviation).
+// Long function: the lexicon's three word classes drawn in turn, each with its French forms.
 pub fn build_lexicon(rng: &mut StdRng) -> Lexicon {
     let set = |s: &str| words(s).into_iter().collect::<HashSet<_>>();
     let mut used = [set(FUNCTION_EN), set(FUNCTION_FR)];

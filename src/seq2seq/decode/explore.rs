@@ -1,3 +1,4 @@
+// Long file: the exploration's data types and the one teacher-forced pass that fills them, read together.
 //! Looking inside a trained model: every attention it has and its decoding,
 //! step by step, for one input.
 //!
@@ -201,17 +202,7 @@ impl Exploration {
         input: &str,
         options: &ExploreOptions,
     ) -> Result<Exploration, DecodeError> {
-        if options.beam == 0 {
-            return Err(DecodeError::BadBeam);
-        }
-        let (mut src_tokens, src) = c.prepare(input, options.unknown())?;
-        if src_tokens.len() > MAX_SHOWN_TOKENS {
-            return Err(DecodeError::TooLongToShow(
-                src_tokens.len(),
-                MAX_SHOWN_TOKENS,
-            ));
-        }
-        src_tokens.push(c.src_vocab.token(EOS_ID).to_string());
+        let (src_tokens, src) = shown_source(c, input, options)?;
         let model = c.model.as_ref();
         let (hyp, trace) = if options.beam == 1 {
             (greedy(model, &[&src], c.max_output()).remove(0), None)
@@ -265,6 +256,27 @@ impl Exploration {
     pub fn of_kind(&self, kind: AttentionKind) -> impl Iterator<Item = &AttentionMap> {
         self.attention.iter().filter(move |m| m.kind == kind)
     }
+}
+
+/// The source's tokens (ending in `</s>`, as the encoder reads them) and
+/// ids, refused when the beam is 0 or there are too many tokens to show.
+fn shown_source(
+    c: &Translator,
+    input: &str,
+    options: &ExploreOptions,
+) -> Result<(Vec<String>, Vec<usize>), DecodeError> {
+    if options.beam == 0 {
+        return Err(DecodeError::BadBeam);
+    }
+    let (mut src_tokens, src) = c.prepare(input, options.unknown())?;
+    if src_tokens.len() > MAX_SHOWN_TOKENS {
+        return Err(DecodeError::TooLongToShow(
+            src_tokens.len(),
+            MAX_SHOWN_TOKENS,
+        ));
+    }
+    src_tokens.push(c.src_vocab.token(EOS_ID).to_string());
+    Ok((src_tokens, src))
 }
 
 /// The beam's steps with words, marking the prefixes of the chosen sentence.

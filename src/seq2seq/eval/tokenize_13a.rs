@@ -44,7 +44,7 @@ fn rewrite_pairs(
 /// and split on whitespace.
 ///
 /// ```
-/// use encdec::seq2seq::tokenize_13a;
+/// use encdec::seq2seq::eval::tokenize_13a;
 /// assert_eq!(tokenize_13a("It's 3.5 km-long (really)."), ["It's", "3.5", "km-long", "(", "really", ")", "."]);
 /// ```
 pub fn tokenize_13a(line: &str) -> Vec<String> {

@@ -23,6 +23,7 @@ use crate::nn::{FfnActivation, LayerOptions};
 use crate::seq2seq::config::{
     Arch, Bridge, Directions, ModelConfig, ModelKind, RnnConfig, TransformerConfig,
 };
+use crate::text::printable;
 use serde_json::{Value, json};
 
 /// The config in layout 2.
@@ -59,6 +60,23 @@ fn activation_name(a: FfnActivation) -> &'static str {
     }
 }
 
+/// The variant of `T` called `name` (as on the command line), or an error
+/// listing the names there are (`name` shown without control characters).
+fn named<T: clap::ValueEnum>(what: &str, name: &str) -> Result<T, String> {
+    T::from_str(name, false).map_err(|_| {
+        let names: Vec<String> = T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value())
+            .map(|v| v.get_name().to_string())
+            .collect();
+        let name = printable(name);
+        format!(
+            "unknown {what} '{name}': expected one of {}",
+            names.join(", ")
+        )
+    })
+}
+
 /// A config from either layout, validated. Layout 2 always names the
 /// LSTM models' `bidirectional` and the Transformer's `d_model`; a config
 /// without them is in layout 1.
@@ -66,10 +84,10 @@ fn activation_name(a: FfnActivation) -> &'static str {
 /// # Errors
 /// A missing field or one of the wrong type, named; an invalid config.
 pub fn config_from(v: &Value) -> Result<ModelConfig, String> {
-    let kind: ModelKind = v["kind"]
-        .as_str()
-        .ok_or("config has no model kind")?
-        .parse()?;
+    let kind: ModelKind = named(
+        "model",
+        v["kind"].as_str().ok_or("config has no model kind")?,
+    )?;
     let fields = Fields(v);
     let legacy = match kind {
         ModelKind::Transformer => v.get("d_model").is_none(),
@@ -126,7 +144,7 @@ impl Fields<'_> {
     fn directions(&self, both: bool, bridge: &Value, k: &str) -> Result<Directions, String> {
         let bridge = match bridge {
             Value::Null => Bridge::Concat,
-            Value::String(b) => b.parse()?,
+            Value::String(b) => named("bridge", b)?,
             _ => return Err(format!("config field '{k}' is not a string")),
         };
         match (both, bridge) {

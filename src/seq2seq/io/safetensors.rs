@@ -1,3 +1,4 @@
+// Long file: the weights format both ways, export and import sharing its metadata and checks.
 //! Weights in and out: a [`Checkpoint`]'s parameters as a
 //! [safetensors](https://huggingface.co/docs/safetensors) file under the
 //! names PyTorch's modules give them, so that `torch.nn` code (and Hugging
@@ -46,7 +47,7 @@ use super::header::{sizes_fit, vocab_from};
 use super::train_state::{text_from, text_json};
 use crate::seq2seq::config::ModelConfig;
 use crate::seq2seq::decode::Translator;
-use crate::seq2seq::models::build;
+use crate::seq2seq::models::{Seq2Seq, build};
 use crate::seq2seq::task::Task;
 use crate::tensor::{Tensor, rng};
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
@@ -185,6 +186,21 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Checkpoint, String> {
         .sum();
     sizes_fit(&config, stored)?;
     let mut model = build(&config, &mut rng(0))?;
+    fill_params(model.as_mut(), &st, &config)?;
+    let translator = Translator {
+        text,
+        ..Translator::new(model, src_vocab, tgt_vocab, task)
+    };
+    Ok(Checkpoint::new(translator))
+}
+
+/// Sets every parameter of `model` from the tensor of its PyTorch name;
+/// refuses a missing tensor, a wrong shape and a tensor left over.
+fn fill_params(
+    model: &mut dyn Seq2Seq,
+    st: &SafeTensors<'_>,
+    config: &ModelConfig,
+) -> Result<(), String> {
     let mut wanted = vec![];
     for p in model.params_mut() {
         let name = torch_name(&p.name);
@@ -215,11 +231,7 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Checkpoint, String> {
             config.kind()
         ));
     }
-    let translator = Translator {
-        text,
-        ..Translator::new(model, src_vocab, tgt_vocab, task)
-    };
-    Ok(Checkpoint::new(translator))
+    Ok(())
 }
 
 /// A safetensors file's tensors and string metadata, once its `format`

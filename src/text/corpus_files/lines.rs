@@ -72,20 +72,26 @@ pub(super) fn numbered_lines(path: &Path) -> Result<Vec<NumberedLine>, CorpusErr
             skip_rest_of_line(&mut reader).map_err(io)?;
             continue;
         }
-        let text = match std::str::from_utf8(&buf) {
-            Ok(t) if t.contains('\0') => Err(format!(
-                "the line contains a NUL character (byte {}); if the file is UTF-16, save it as UTF-8",
-                t.find('\0').unwrap_or_default() + 1
-            )),
-            Ok(t) => Ok(t.strip_prefix('\u{FEFF}').unwrap_or(t).to_string()),
-            Err(e) => Err(format!(
-                "not valid UTF-8 (byte {} of the line); save the file as UTF-8",
-                e.valid_up_to() + 1
-            )),
-        };
+        let text = line_text(&buf);
         lines.push((number, text));
     }
     Ok(lines)
+}
+
+/// One line's bytes (without its end) as text without a leading byte-order
+/// mark, or why they are not: not UTF-8, or holding a NUL character.
+fn line_text(buf: &[u8]) -> Result<String, String> {
+    match std::str::from_utf8(buf) {
+        Ok(t) if t.contains('\0') => Err(format!(
+            "the line contains a NUL character (byte {}); if the file is UTF-16, save it as UTF-8",
+            t.find('\0').unwrap_or_default() + 1
+        )),
+        Ok(t) => Ok(t.strip_prefix('\u{FEFF}').unwrap_or(t).to_string()),
+        Err(e) => Err(format!(
+            "not valid UTF-8 (byte {} of the line); save the file as UTF-8",
+            e.valid_up_to() + 1
+        )),
+    }
 }
 
 /// Reads and drops bytes up to and including the next line end, a buffer
@@ -117,46 +123,71 @@ pub(super) fn read_with<T>(
     mut parse: impl FnMut(&str) -> Result<T, String>,
 ) -> Result<CorpusFile<T>, CorpusError> {
     let lines = numbered_lines(path)?;
-    let mut file = CorpusFile {
-        path: path.to_path_buf(),
-        records: vec![],
-        lines: lines.len(),
-        skipped: 0,
-        first_skipped: None,
-    };
+    let mut file = CorpusFile::new(path, lines.len());
     for (line, text) in lines {
         let parsed = match text {
             Ok(t) if blank(&t) => continue,
             Ok(t) => parse(&t),
             Err(why) => Err(why),
         };
-        match parsed {
-            Ok(item) => file.records.push(Record { line, item }),
-            Err(message) => {
-                let e = CorpusError {
-                    path: path.to_path_buf(),
-                    line: Some(line),
-                    message,
-                };
-                if !opts.skip_bad_lines {
-                    return Err(CorpusError {
-                        message: format!("{} (or pass --skip-bad-lines)", e.message),
-                        ..e
-                    });
-                }
-                file.skipped += 1;
-                file.first_skipped.get_or_insert(e);
-            }
+        let parsed = parsed.map_err(|message| CorpusError {
+            path: path.to_path_buf(),
+            line: Some(line),
+            message,
+        });
+        file.take(line, parsed, opts)?;
+    }
+    file.non_empty("the file is empty")
+}
+
+impl<T> CorpusFile<T> {
+    /// A file of `lines` lines with nothing read yet.
+    pub(super) fn new(path: &Path, lines: usize) -> CorpusFile<T> {
+        CorpusFile {
+            path: path.to_path_buf(),
+            records: vec![],
+            lines,
+            skipped: 0,
+            first_skipped: None,
         }
     }
-    if file.records.is_empty() {
-        return Err(CorpusError {
-            path: path.to_path_buf(),
-            line: None,
-            message: no_usable_line("the file is empty", &file),
-        });
+
+    /// Keeps the item of line `line`, or, for a malformed line, counts it
+    /// (with `skip_bad_lines`) or stops with its error.
+    pub(super) fn take(
+        &mut self,
+        line: usize,
+        parsed: Result<T, CorpusError>,
+        opts: ReadOptions,
+    ) -> Result<(), CorpusError> {
+        match parsed {
+            Ok(item) => self.records.push(Record { line, item }),
+            Err(e) if opts.skip_bad_lines => {
+                self.skipped += 1;
+                self.first_skipped.get_or_insert(e);
+            }
+            Err(e) => {
+                return Err(CorpusError {
+                    message: format!("{} (or pass --skip-bad-lines)", e.message),
+                    ..e
+                });
+            }
+        }
+        Ok(())
     }
-    Ok(file)
+
+    /// The file, or an error if no line was usable (`empty` says why when
+    /// no line was skipped either).
+    pub(super) fn non_empty(self, empty: &str) -> Result<CorpusFile<T>, CorpusError> {
+        if self.records.is_empty() {
+            return Err(CorpusError {
+                path: self.path.clone(),
+                line: None,
+                message: no_usable_line(empty, &self),
+            });
+        }
+        Ok(self)
+    }
 }
 
 /// Whether `text` has no token: it is empty or holds only whitespace and
@@ -167,7 +198,7 @@ pub(super) fn blank(text: &str) -> bool {
 
 /// The message for a file without a usable line, naming the first
 /// malformed line if lines were skipped.
-pub(super) fn no_usable_line<T>(empty: &str, file: &CorpusFile<T>) -> String {
+fn no_usable_line<T>(empty: &str, file: &CorpusFile<T>) -> String {
     let mut message = format!("no usable line: {empty} or every line is blank or malformed");
     if let Some(first) = &file.first_skipped {
         message += &format!(" (the first malformed: {first})");

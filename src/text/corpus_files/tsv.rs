@@ -1,7 +1,7 @@
 //! Translation pairs: one tab-separated file, or two line-aligned files.
 
-use super::lines::{blank, no_usable_line, numbered_lines, read_with};
-use super::{CorpusError, CorpusFile, ReadOptions, Record};
+use super::lines::{blank, numbered_lines, read_with};
+use super::{CorpusError, CorpusFile, ReadOptions};
 use crate::text::TextPair;
 use std::path::Path;
 
@@ -75,13 +75,7 @@ pub fn read_parallel(
             ),
         });
     }
-    let mut file = CorpusFile {
-        path: source.to_path_buf(),
-        records: vec![],
-        lines: src.len(),
-        skipped: 0,
-        first_skipped: None,
-    };
+    let mut file = CorpusFile::new(source, src.len());
     for ((line, s), (_, t)) in src.into_iter().zip(tgt) {
         let is_blank = |x: &Result<String, String>| x.as_ref().is_ok_and(|t| blank(t));
         if is_blank(&s) && is_blank(&t) {
@@ -95,32 +89,15 @@ pub fn read_parallel(
                     message,
                 })
         };
-        match pair(s, source, "source line").and_then(|s| Ok((s, pair(t, target, "target line")?)))
-        {
-            Ok((source, target)) => file.records.push(Record {
-                line,
-                item: TextPair { source, target },
-            }),
-            Err(e) if opts.skip_bad_lines => {
-                file.skipped += 1;
-                file.first_skipped.get_or_insert(e);
-            }
-            Err(e) => {
-                return Err(CorpusError {
-                    message: format!("{} (or pass --skip-bad-lines)", e.message),
-                    ..e
-                });
-            }
-        }
-    }
-    if file.records.is_empty() {
-        return Err(CorpusError {
-            path: source.to_path_buf(),
-            line: None,
-            message: no_usable_line("the files are empty", &file),
+        let parsed = pair(s, source, "source line").and_then(|source| {
+            Ok(TextPair {
+                source,
+                target: pair(t, target, "target line")?,
+            })
         });
+        file.take(line, parsed, opts)?;
     }
-    Ok(file)
+    file.non_empty("the files are empty")
 }
 
 /// Reads plain text, one or more sentences per line (a corpus to learn
