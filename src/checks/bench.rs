@@ -4,12 +4,9 @@
 
 use super::growth::{growth, growth_words};
 use super::heap::peak_during;
-use crate::nn::LayerOptions;
 use crate::optim::{Adam, Schedule};
 use crate::seq2seq::batch::Batch;
-use crate::seq2seq::config::{
-    Arch, Directions, ModelConfig, ModelKind, RnnConfig, TransformerConfig,
-};
+use crate::seq2seq::config::{Arch, ModelConfig, ModelKind};
 use crate::seq2seq::models::build;
 use crate::seq2seq::train::{TrainConfig, train_step};
 use crate::tensor::{Float, rng};
@@ -26,30 +23,13 @@ pub const VOCAB: usize = 100;
 /// (a) the §5.1 LSTM encoder–decoder: embedding 64, hidden 128;
 /// (b) the Transformer: $d_{model}$ 64, 4 heads, feed-forward 256, 2 + 2 layers, no dropout.
 pub fn bench_config(kind: ModelKind) -> ModelConfig {
-    let rnn = RnnConfig {
-        emb: 64,
-        hidden: 128,
-        layers: 1,
-        directions: Directions::Forward,
-    };
-    let arch = match kind {
-        ModelKind::Lstm => Arch::Lstm(rnn),
-        ModelKind::Attention => Arch::Attention(rnn),
-        ModelKind::Transformer => Arch::Transformer(TransformerConfig {
-            d_model: 64,
-            d_ff: 256,
-            heads: 4,
-            layers: 2,
-            layer: LayerOptions::default(),
-            final_norm: false,
-        }),
-    };
-    ModelConfig {
-        src_vocab: VOCAB,
-        tgt_vocab: VOCAB,
-        dropout: 0.0,
-        arch,
+    let mut config = ModelConfig::new(kind, VOCAB, VOCAB);
+    config.dropout = 0.0;
+    match &mut config.arch {
+        Arch::Lstm(rnn) | Arch::Attention(rnn) => (rnn.emb, rnn.hidden) = (64, 128),
+        Arch::Transformer(t) => t.d_ff = 256,
     }
+    config
 }
 
 /// How a benchmark step is cut up and run: `shards` gradient shards on

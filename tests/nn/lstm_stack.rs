@@ -101,7 +101,7 @@ fn parity(name: &str, mut m: LstmStack) -> f64 {
 //                                   enforce_sorted=False)
 //     out, (h_n, c_n) = m(packed, (h0, c0))
 //     out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
-//     # then, as make_fixtures.py's write_fixture:
+//     # then, as scripts/fixtures/layers.py's write_fixture:
 //     loss = sum((o * torch.randn_like(o)).sum() for o in (out, h_n, c_n)); loss.backward()
 #[test]
 fn stacked_bidirectional_lstm_matches_pytorch() {

@@ -307,7 +307,7 @@ fn transformer_decoder_layer_matches_pytorch() {
 
 #[test]
 fn every_parity_test_shows_the_pytorch_lines_that_made_its_fixture() {
-    const SCRIPT: &str = "make_fixtures.py";
+    const SCRIPT: &str = "scripts/fixtures/layers.py";
     let source = include_str!("parity.rs");
     let script = include_str!("../../scripts/fixtures/layers.py");
     let problems = undocumented_parity_tests(source, script, SCRIPT);
