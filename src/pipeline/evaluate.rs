@@ -163,17 +163,31 @@ fn text_lines(path: &Path) -> Result<Vec<String>, String> {
     Ok(lines)
 }
 
+/// What `encdec bleu` is asked.
+#[derive(clap::Args, Clone, Debug, PartialEq)]
+pub struct BleuOptions {
+    /// The outputs, one per line.
+    #[arg(long)]
+    pub hypotheses: PathBuf,
+    /// The references, line by line.
+    #[arg(long)]
+    pub references: PathBuf,
+    /// Lowercase both first.
+    #[arg(long)]
+    pub lowercase: bool,
+    /// Print the score and its counts as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Corpus BLEU of a file of outputs against a file of references, one
 /// sentence per line, as sacreBLEU computes it (`encdec bleu`).
 ///
 /// # Errors
 /// A file that cannot be read, is not UTF-8 or is empty, or files of
 /// different line counts.
-pub fn bleu_files(
-    hypotheses: &Path,
-    references: &Path,
-    lowercase: bool,
-) -> Result<SacreBleu, String> {
+pub fn bleu_files(o: &BleuOptions) -> Result<SacreBleu, String> {
+    let (hypotheses, references) = (&o.hypotheses, &o.references);
     let (h, r) = (text_lines(hypotheses)?, text_lines(references)?);
     if h.len() != r.len() {
         return Err(format!(
@@ -184,5 +198,5 @@ pub fn bleu_files(
             r.len()
         ));
     }
-    Ok(sacre_bleu(&h, &r, lowercase))
+    Ok(sacre_bleu(&h, &r, o.lowercase))
 }

@@ -46,7 +46,9 @@ pub use decode::{
     DecodeOptions, Decoding, InputError, MAX_BEAM, Outputs, decode_inputs, load_for_task,
 };
 pub use demo::{DemoOptions, demo};
-pub use evaluate::{EvaluateOptions, bleu_files, evaluate, evaluate_file, write_hypotheses};
+pub use evaluate::{
+    BleuOptions, EvaluateOptions, bleu_files, evaluate, evaluate_file, write_hypotheses,
+};
 pub use generate::{CorpusOptions, write_real_like};
 pub use inspect::{ExploreJob, HeatmapFormat, HeatmapOptions, explore, heatmap};
 pub use keeper::plot_history;

@@ -32,7 +32,14 @@ pub(super) fn load_splits(
         Ok(t.records.into_iter().map(|(_, turns)| turns).collect())
     };
     let all = read(&train)?;
-    let (tr, mut va, mut te) = split_off(all, o.run.seed, valid.is_none(), test.is_none());
+    let (tr, mut va, mut te) = split_off(
+        all,
+        o.run.seed,
+        HeldOut {
+            valid: valid.is_none(),
+            test: test.is_none(),
+        },
+    );
     if let Some(v) = valid {
         va = read(&v)?;
     }
@@ -88,13 +95,18 @@ pub fn builtin_split(task: Task, n: usize, seed: u64) -> Split {
     }
 }
 
+/// Which splits [`split_off`] takes out of one file.
+struct HeldOut {
+    valid: bool,
+    test: bool,
+}
+
 /// Splits `records` by the built-in corpora's rule, seeded: a tenth for
 /// each split asked for, the rest for training.
 fn split_off<T>(
     mut records: Vec<T>,
     seed: u64,
-    valid: bool,
-    test: bool,
+    HeldOut { valid, test }: HeldOut,
 ) -> (Vec<T>, Vec<T>, Vec<T>) {
     use rand::seq::SliceRandom;
     records.shuffle(&mut rng(seed ^ 0x5eed_5eed_5eed_5eed));

@@ -11,7 +11,8 @@ use crate::files::{check_distinct, check_output};
 use crate::text::corpus_files::read_text_lines;
 use crate::text::{ReadOptions, Tokenizer};
 use crate::wordvec::{
-    GloveConfig, Word2VecConfig, Word2VecMode, WordVectors, pca_2d, train_glove, train_word2vec,
+    GloveConfig, VectorsLayout, Word2VecConfig, Word2VecMode, WordVectors, pca_2d, train_glove,
+    train_word2vec,
 };
 use std::path::{Path, PathBuf};
 
@@ -156,7 +157,7 @@ pub fn learn_vectors(o: &VectorOptions, method: &Method) -> Result<Learnt, RunEr
             .enumerate()
             .map(|(i, l)| format!("epoch {}: loss {l:.4}", i + 1)),
     );
-    vectors.save(&o.out, false)?;
+    vectors.save(&o.out, VectorsLayout::Glove)?;
     lines.push(format!(
         "wrote {} vectors of size {} to {}",
         vectors.words().len(),

@@ -42,11 +42,20 @@ impl fmt::Display for VectorsError {
 
 impl std::error::Error for VectorsError {}
 
+/// The two text layouts of word vectors: a line per word, `word v1 v2 ...`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VectorsLayout {
+    /// GloVe's: the lines only.
+    Glove,
+    /// word2vec's: first a header line, `words dim`.
+    Word2Vec,
+}
+
 impl WordVectors {
-    /// Writes the vectors as text, with the word2vec header line when `header`.
-    pub fn save(&self, path: &Path, header: bool) -> Result<(), VectorsError> {
+    /// Writes the vectors as text in `layout` ([`WordVectors::load`] reads both).
+    pub fn save(&self, path: &Path, layout: VectorsLayout) -> Result<(), VectorsError> {
         let mut out = String::new();
-        if header {
+        if layout == VectorsLayout::Word2Vec {
             out.push_str(&format!("{} {}\n", self.words().len(), self.dim()));
         }
         for (i, w) in self.words().iter().enumerate() {

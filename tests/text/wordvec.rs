@@ -353,11 +353,11 @@ fn files_round_trip_with_and_without_header() {
         Tensor::from_vec(vec![0.5, -1.25, 1e-7, 3.0, 0.0, -0.1], &[3, 2]),
     )
     .unwrap();
-    for header in [false, true] {
-        let path = temp(&format!("rt-{header}"));
-        v.save(&path, header).unwrap();
+    for layout in [VectorsLayout::Glove, VectorsLayout::Word2Vec] {
+        let path = temp(&format!("rt-{layout:?}"));
+        v.save(&path, layout).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
-        assert_eq!(text.starts_with("3 2\n"), header);
+        assert_eq!(text.starts_with("3 2\n"), layout == VectorsLayout::Word2Vec);
         assert_eq!(WordVectors::load(&path).unwrap(), v);
         std::fs::remove_file(path).unwrap();
     }

@@ -14,8 +14,9 @@ mod vectors;
 use clap::{Parser, Subcommand};
 use encdec::checks::heap::CountingAlloc;
 use encdec::pipeline::{
-    CorpusOptions, DecodeOptions, DemoOptions, EvaluateOptions, ExploreJob, ExportOptions,
-    HeatmapOptions, ImportOptions, Method, TrainOptions, VectorOptions, Word2VecOptions,
+    BleuOptions, CorpusOptions, DecodeOptions, DemoOptions, EvaluateOptions, ExploreJob,
+    ExportOptions, HeatmapOptions, ImportOptions, Method, TrainOptions, VectorOptions,
+    Word2VecOptions,
 };
 use encdec::seq2seq::task::Task;
 use print::{CliResult, print_lines};
@@ -90,20 +91,7 @@ enum Command {
     /// Score a checkpoint on a corpus file: BLEU as sacreBLEU computes it (ROUGE for summaries).
     Evaluate(EvaluateOptions),
     /// Corpus BLEU of a file of outputs against a file of references, one sentence per line (sacreBLEU's defaults).
-    Bleu {
-        /// The outputs, one per line.
-        #[arg(long)]
-        hypotheses: PathBuf,
-        /// The references, line by line.
-        #[arg(long)]
-        references: PathBuf,
-        /// Lowercase both first.
-        #[arg(long)]
-        lowercase: bool,
-        /// Print the score and its counts as one JSON object.
-        #[arg(long)]
-        json: bool,
-    },
+    Bleu(BleuOptions),
     /// Plot the attention of a trained model on a sentence, or export every attention matrix.
     Heatmap(HeatmapOptions),
     /// Write one self-contained HTML page that shows every attention of every
@@ -196,12 +184,7 @@ fn run(command: Command) -> CliResult {
         } => decode::decode(&checkpoint, Task::Summarization, text.as_deref(), &decoding),
         Command::Chat { checkpoint } => chat::chat(&checkpoint),
         Command::Evaluate(o) => print_lines(encdec::pipeline::evaluate(&o)?),
-        Command::Bleu {
-            hypotheses,
-            references,
-            lowercase,
-            json,
-        } => score::bleu(&hypotheses, &references, lowercase, json),
+        Command::Bleu(o) => score::bleu(&o),
         Command::Heatmap(o) => print_lines(encdec::pipeline::heatmap(&o)?),
         Command::Explore(o) => print_lines(encdec::pipeline::explore(&o)?),
         Command::Corpus(o) => print_lines(encdec::pipeline::write_real_like(&o)?),

@@ -1,14 +1,14 @@
 //! `encdec bleu`.
 
 use crate::print::{CliResult, print_line};
+use encdec::pipeline::BleuOptions;
 use serde_json::json;
-use std::path::Path;
 
 /// Corpus BLEU of a hypotheses file against a references file, one
 /// sentence per line, as sacreBLEU computes it; as a line or as JSON.
-pub fn bleu(hypotheses: &Path, references: &Path, lowercase: bool, as_json: bool) -> CliResult {
-    let b = encdec::pipeline::bleu_files(hypotheses, references, lowercase)?;
-    if as_json {
+pub fn bleu(o: &BleuOptions) -> CliResult {
+    let b = encdec::pipeline::bleu_files(o)?;
+    if o.json {
         let v = json!({"score": b.score, "counts": b.counts, "totals": b.totals,
             "precisions": b.precisions, "bp": b.bp, "sys_len": b.sys_len, "ref_len": b.ref_len});
         print_line(&v.to_string());

@@ -178,7 +178,7 @@ pub fn beam_search_batch(
     max_len: usize,
     alpha: Float,
 ) -> Vec<Hypothesis> {
-    run_beams(model, sources, width, max_len, false)
+    run_beams(model, sources, width, max_len, Trace::Off)
         .into_iter()
         .map(|b| b.best(alpha))
         .collect()
@@ -196,7 +196,7 @@ pub fn beam_search_traced(
     max_len: usize,
     alpha: Float,
 ) -> BeamTrace {
-    let mut beam = run_beams(model, &[source], width, max_len, true).remove(0);
+    let mut beam = run_beams(model, &[source], width, max_len, Trace::On).remove(0);
     let steps = beam.trace.take().unwrap_or_default();
     BeamTrace {
         steps,
@@ -226,9 +226,16 @@ pub fn beam_search_n_best(
         n >= 1 && n <= width,
         "beam_search_n_best: n = {n} must be in 1..={width} (the beam width)"
     );
-    run_beams(model, &[source], width, max_len, false)
+    run_beams(model, &[source], width, max_len, Trace::Off)
         .remove(0)
         .n_best(alpha, n)
+}
+
+/// Whether [`run_beams`] keeps what each beam kept at every step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Trace {
+    Off,
+    On,
 }
 
 /// The loop of [`beam_search_batch`]: every source's beam when it stopped.
@@ -237,7 +244,7 @@ fn run_beams(
     sources: &[&[usize]],
     width: usize,
     max_len: usize,
-    trace: bool,
+    trace: Trace,
 ) -> Vec<Beam> {
     assert!(width > 0, "beam_search: width must be at least 1");
     if sources.is_empty() {
@@ -248,7 +255,7 @@ fn run_beams(
         .map(|_| Beam {
             live: vec![Hypothesis::start()],
             finished: vec![],
-            trace: trace.then(Vec::new),
+            trace: (trace == Trace::On).then(Vec::new),
         })
         .collect();
     for step in 0..max_len {
