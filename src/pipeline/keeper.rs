@@ -6,7 +6,6 @@ use super::options::TrainOptions;
 use super::prepare::Prepared;
 use super::train::RunError;
 use crate::optim::Optimizer;
-use crate::seq2seq::decode::Translator;
 use crate::seq2seq::io::{Checkpoint, OptimizerState, TrainProgress};
 use crate::seq2seq::models::{Seq2Seq, build};
 use crate::seq2seq::train::{EpochStats, History};
@@ -30,10 +29,7 @@ impl<'o> Keeper<'o> {
         (start, state): (Option<TrainProgress>, Option<OptimizerState>),
     ) -> Result<Keeper<'o>, RunError> {
         let copy = build(&model.config().clone(), &mut rng(0))?;
-        let mut translator =
-            Translator::new(copy, data.src_vocab.clone(), data.tgt_vocab.clone(), o.task);
-        translator.text = data.text;
-        let mut checkpoint = Checkpoint::new(translator);
+        let mut checkpoint = Checkpoint::new(data.translator(copy));
         set_values(checkpoint.translator.model.as_mut(), model);
         checkpoint.progress = start;
         checkpoint.optimizer = state;

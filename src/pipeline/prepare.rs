@@ -12,6 +12,7 @@ use super::splits::{every_bot_turn, load_splits};
 use super::train::RunError;
 use crate::seq2seq::batch::Example;
 use crate::seq2seq::decode::Translator;
+use crate::seq2seq::models::Seq2Seq;
 use crate::seq2seq::task::{Task, TextSettings};
 use crate::seq2seq::train::Progress;
 use crate::text::{TextPair, Tokenizer, UNK_ID, Vocab};
@@ -19,6 +20,8 @@ use crate::text::{TextPair, Tokenizer, UNK_ID, Vocab};
 /// A task's data, ready to train on.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Prepared {
+    /// The task the data is for.
+    pub task: Task,
     /// How the text was tokenized, and how outputs are written back.
     pub text: TextSettings,
     /// The source vocabulary (a resumed checkpoint's, or built from training).
@@ -78,6 +81,7 @@ pub fn prepare(
     };
     let (train, valid) = (encode(&train_tok), encode(&valid_tok));
     let p = Prepared {
+        task: o.task,
         text,
         train,
         valid,
@@ -85,14 +89,43 @@ pub fn prepare(
         src_vocab,
         tgt_vocab,
     };
-    say(p.summary(o.task));
+    say(p.summary());
     say(p.unk_line());
     Ok(p)
 }
 
 impl Prepared {
+    /// The test pairs as ids, tokenized and numbered as the training
+    /// examples were (words the vocabularies lack become `<unk>`): for
+    /// teacher-forced scores on the test split
+    /// ([`crate::seq2seq::train::evaluate`], [`crate::seq2seq::train::predict`]).
+    pub fn test_examples(&self) -> Vec<Example> {
+        let tok = Tokenizer::new(self.text.lowercase);
+        (self.test.iter())
+            .map(|p| Example {
+                src: self.src_vocab.encode(&tok.tokenize(&p.source)),
+                tgt: self.tgt_vocab.encode(&tok.tokenize(&p.target)),
+            })
+            .collect()
+    }
+
+    /// A translator for `model` with this data's vocabularies, task and
+    /// text settings: what decodes and scores a model trained on it.
+    pub fn translator(&self, model: Box<dyn Seq2Seq>) -> Translator {
+        Translator {
+            text: self.text,
+            ..Translator::new(
+                model,
+                self.src_vocab.clone(),
+                self.tgt_vocab.clone(),
+                self.task,
+            )
+        }
+    }
+
     /// `translation corpus: 4800 training, 600 validation, 600 test pairs; vocabularies: 85 source, 108 target words`.
-    fn summary(&self, task: Task) -> String {
+    fn summary(&self) -> String {
+        let task = self.task;
         format!(
             "{task} corpus: {} training, {} validation, {} test pairs; vocabularies: {} source, {} target words",
             self.train.len(),

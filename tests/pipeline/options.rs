@@ -3,6 +3,7 @@
 //! is the library's, and every bad value is refused by `check` with the
 //! flag named, before any work.
 
+use crate::data_support;
 use encdec::nn::FfnActivation;
 use encdec::optim::Schedule;
 use encdec::pipeline::{DataSource, TrainOptions, model_config, prepare, train_config};
@@ -229,4 +230,29 @@ fn prepare_is_the_one_way_to_a_tasks_data() {
     );
     // The same options give the same data.
     assert_eq!(prepare(&o, None, &mut |_| {}).unwrap(), p);
+}
+
+#[test]
+fn test_pairs_become_examples_and_a_translator_as_training_did() {
+    let p = data_support::prepared(Task::Dialogue, 300, 4);
+    let examples = p.test_examples();
+    assert_eq!(examples.len(), p.test.len());
+    let tok = encdec::text::Tokenizer::new(p.text.lowercase);
+    for (e, pair) in examples.iter().zip(&p.test) {
+        // Every id reads back as its token, or as <unk> for a word training never saw.
+        let words = tok.tokenize(&pair.source);
+        assert_eq!(e.src.len(), words.len());
+        for (w, read) in words.iter().zip(p.src_vocab.decode(&e.src)) {
+            assert!(read == *w || read == "<unk>", "{w} read back as {read}");
+        }
+        assert_eq!(
+            p.tgt_vocab.decode(&e.tgt).len(),
+            tok.tokenize(&pair.target).len()
+        );
+    }
+    let config = ModelConfig::new(ModelKind::Lstm, p.src_vocab.len(), p.tgt_vocab.len());
+    let t =
+        p.translator(encdec::seq2seq::models::build(&config, &mut encdec::tensor::rng(0)).unwrap());
+    assert_eq!((t.task, t.text), (Task::Dialogue, p.text));
+    assert_eq!((&t.src_vocab, &t.tgt_vocab), (&p.src_vocab, &p.tgt_vocab));
 }

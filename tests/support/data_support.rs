@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 use encdec::pipeline::{Prepared, TrainOptions, prepare};
-use encdec::seq2seq::batch::Example;
 use encdec::seq2seq::config::ModelKind;
 use encdec::seq2seq::task::Task;
 use encdec::seq2seq::train::TrainConfig;
@@ -15,18 +14,6 @@ pub fn prepared(task: Task, pairs: usize, seed: u64) -> Prepared {
     o.data.pairs = Some(pairs);
     o.run.seed = seed;
     prepare(&o, None, &mut |_| {}).expect("the built-in corpora are always readable")
-}
-
-/// The test pairs as ids, for `evaluate` and teacher forcing.
-pub fn test_examples(p: &Prepared) -> Vec<Example> {
-    let tok = encdec::text::Tokenizer::new(p.text.lowercase);
-    p.test
-        .iter()
-        .map(|t| Example {
-            src: p.src_vocab.encode(&tok.tokenize(&t.source)),
-            tgt: p.tgt_vocab.encode(&tok.tokenize(&t.target)),
-        })
-        .collect()
 }
 
 /// encdec's training of `kind` ([`TrainConfig::new`]) for `epochs` epochs of
