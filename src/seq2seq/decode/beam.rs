@@ -277,8 +277,7 @@ fn run_beams(
             let rows = beams[s].live.len();
             let mine = &scores[first_row..first_row + rows];
             let src_len = encoded.src_len(s);
-            let of_row =
-                |h: usize, len: usize| attention_of(&attention, first_row + h, len, src_len);
+            let of_row = |h, len| attention_of(&attention, first_row + h, len, src_len);
             beams[s].advance(mine, width, step + 1 == max_len, of_row);
             first_row += rows;
         }
