@@ -10,6 +10,10 @@ A notebook fails when a cell raises an error, when a cell's output shows a Rust 
 first cell does not set `:preserve_vars_on_panic 0` (without it evcxr reports a panic inside a
 cell as success). The executed notebooks, with their outputs, are written back in place, so that
 they read well on a code host; the figures they draw land in docs/img/.
+
+The notebooks run one after another in one evcxr work folder, target/evcxr (EVCXR_TMPDIR), so that
+encdec, a path dependency that evcxr's `:cache` never stores, is compiled once for all of them
+instead of once per notebook.
 """
 
 import os
@@ -23,6 +27,7 @@ from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
+EVCXR_DIR = ROOT / "target" / "evcxr"
 PANIC_GUARD = ":preserve_vars_on_panic 0"
 
 
@@ -76,6 +81,8 @@ def main() -> int:
     if not books:
         print(f"no notebook matches {pattern!r}", file=sys.stderr)
         return 1
+    EVCXR_DIR.mkdir(parents=True, exist_ok=True)
+    os.environ["EVCXR_TMPDIR"] = str(EVCXR_DIR)
     failed = 0
     total = time.perf_counter()
     for path in books:
