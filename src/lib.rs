@@ -29,7 +29,7 @@
 //! 2. **Imports point down only:** the binary → [`pipeline`] →
 //!    [`seq2seq`] → [`nn`], [`optim`], [`text`], [`wordvec`] →
 //!    [`autograd`] → [`tensor`]. [`corpora`] and [`viz`] are leaves: nothing
-//!    below the pipeline imports them. `tests/seq2seq/config.rs` reads every
+//!    below the pipeline imports them. `tests/docs/architecture.rs` reads every
 //!    `use crate::` line and fails on an import that points up or a circle
 //!    between folders.
 //! 3. **One way to do the main job:** the command line, every notebook and
