@@ -166,7 +166,7 @@ fn an_edited_header_is_refused_even_with_a_fixed_checksum() {
     std::fs::write(&path, &bytes).unwrap();
     let e = error_of(&path);
     assert!(
-        e.contains("is corrupt") && e.contains("parameters stored, the lstm model has"),
+        e.contains("is corrupt") && e.contains("the config describes a model of 1452 parameters"),
         "{e}"
     );
     std::fs::remove_file(path).unwrap();

@@ -16,6 +16,7 @@ mod metrics;
 mod model_support;
 mod models;
 mod rnn_models;
+mod size;
 mod threads;
 mod transformer_arch;
 mod weights;

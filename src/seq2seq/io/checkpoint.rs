@@ -144,7 +144,12 @@ impl Checkpoint {
                 corrupt("the parameter shapes in the header are impossibly large".into())
             })?;
         frame::check_body(&bytes, header_end, stored).map_err(framing)?;
-        let translator = read_translator(&header, stored).map_err(corrupt)?;
+        // Less than `stored`, which did not overflow.
+        let param_values = entries
+            .iter()
+            .map(|(_, s, _)| s.iter().product::<usize>())
+            .sum();
+        let translator = read_translator(&header, param_values).map_err(corrupt)?;
         let mut c = Checkpoint {
             translator,
             progress: progress_from(&header["training"]).map_err(corrupt)?,
@@ -224,12 +229,12 @@ impl Checkpoint {
 
 /// The header's config, task, text settings and vocabularies, and a model
 /// built for them (its values still the seed's). Before building (and
-/// allocating) the model, its largest tables must fit in the `stored`
-/// values, so a header claiming hidden $2^{62}$ is refused instead of
-/// exhausting memory.
-fn read_translator(header: &Value, stored: usize) -> Result<Translator, String> {
+/// allocating) the model, its exact parameter count must be the
+/// `param_values` the file holds ([`sizes_fit`]), so a header claiming
+/// 100,000 layers is refused instead of exhausting memory.
+fn read_translator(header: &Value, param_values: usize) -> Result<Translator, String> {
     let config = config_from(&header["config"])?;
-    sizes_fit(&config, stored)?;
+    sizes_fit(&config, param_values)?;
     // Files written before tasks existed hold a translation model.
     let task = match header["task"].as_str() {
         None => Task::Translation,

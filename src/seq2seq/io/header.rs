@@ -1,7 +1,8 @@
 //! Reading a checkpoint's header: its errors, its parameter list, its
 //! vocabularies, and the size check made before any model is built.
 
-use crate::seq2seq::config::{Arch, ModelConfig, ModelKind};
+use crate::seq2seq::config::{ModelConfig, ModelKind};
+use crate::seq2seq::size::parameter_count;
 use crate::text::Vocab;
 use serde_json::Value;
 use std::fmt;
@@ -97,34 +98,37 @@ pub(crate) fn vocab_from(header: &Value, key: &str, size: usize) -> Result<Vocab
     Ok(v)
 }
 
-/// Refuses a config whose largest tables would not fit in the `stored`
-/// values a file holds, before the model is built: a damaged file claiming
-/// hidden $2^{62}$ must not exhaust memory.
+/// Refuses a config unless the model it describes holds exactly the
+/// `stored` parameter values a file holds, before the model is built: its
+/// exact count ([`parameter_count`], checked arithmetic) is compared with
+/// the file's, so a file of a few megabytes claiming 100,000 layers or
+/// hidden $2^{62}$ is refused instead of exhausting memory.
+///
+/// Checked by `tests/memory/claims.rs`.
 pub(crate) fn sizes_fit(config: &ModelConfig, stored: usize) -> Result<(), String> {
-    let (width, inner, layers) = match &config.arch {
-        Arch::Transformer(t) => (t.d_model, t.d_ff, t.layers),
-        _ => {
-            let r = config.rnn().expect("an LSTM config");
-            (r.emb, r.hidden, r.layers)
+    let vocabs = format!("vocabularies {} and {}", config.src_vocab, config.tgt_vocab);
+    match parameter_count(config) {
+        Some(count) if count == stored => Ok(()),
+        Some(count) => {
+            let (n, which) = if count > stored {
+                (
+                    count - stored,
+                    "fewer: a tensor is missing or smaller than the config says",
+                )
+            } else {
+                (
+                    stored - count,
+                    "more: a tensor is left over or larger than the config says",
+                )
+            };
+            Err(format!(
+                "the config describes a model of {count} parameters ({config}, {vocabs}) but the file holds {stored} values, {n} {which} (write the config and the tensors from one model)"
+            ))
         }
-    };
-    let tables = [
-        (config.src_vocab, width),
-        (config.tgt_vocab, width),
-        (config.tgt_vocab, inner),
-        (width, inner),
-        (layers, 1),
-    ];
-    if tables
-        .iter()
-        .any(|&(a, b)| a.checked_mul(b).is_none_or(|n| n > stored))
-    {
-        return Err(format!(
-            "the model sizes ({config}, vocabularies {} and {}) do not fit the {stored} values stored",
-            config.src_vocab, config.tgt_vocab
-        ));
+        None => Err(format!(
+            "the config describes a model of more parameters than this machine can count ({config}, {vocabs}); the file holds {stored} values"
+        )),
     }
-    Ok(())
 }
 
 /// A parameter's entry in the header: name, shape, trainable.

@@ -33,7 +33,7 @@
 //! `a_bad_keras_file_is_an_error_naming_the_tensor`.
 
 use super::checkpoint::Checkpoint;
-use super::header::vocab_from;
+use super::header::{sizes_fit, vocab_from};
 use super::safetensors::{WeightsError, error, float_values, open_weights};
 use crate::seq2seq::config::{Arch, Directions, ModelConfig, RnnConfig};
 use crate::seq2seq::decode::Translator;
@@ -102,11 +102,50 @@ pub fn import_keras_bytes(bytes: &[u8]) -> Result<Checkpoint, String> {
     let src_vocab = vocab_from(&vocabs, "src_vocab", config.src_vocab)?;
     let tgt_vocab = vocab_from(&vocabs, "tgt_vocab", config.tgt_vocab)?;
     let task: Task = task_of(&meta)?;
+    values_fit(&st, &config)?;
     let mut model = build(&config, &mut rng(0))?;
     fill_from_keras(model.as_mut(), &st, &config)?;
     Ok(Checkpoint::new(Translator::new(
         model, src_vocab, tgt_vocab, task,
     )))
+}
+
+/// Refuses the file unless it has every tensor of the §5.1 model and no
+/// other (the error names the first missing or extra one), and their values are exactly the
+/// model `config` describes ([`sizes_fit`]), before the model is built.
+/// Keras keeps one bias per LSTM; encdec's second (`bias_hh`, $4H$ values
+/// in each of the two LSTMs) is zero, so it is counted in.
+fn values_fit(st: &SafeTensors<'_>, config: &ModelConfig) -> Result<(), String> {
+    let layer = [
+        "embedding/embeddings",
+        "lstm/lstm_cell/kernel",
+        "lstm/lstm_cell/recurrent_kernel",
+        "lstm/lstm_cell/bias",
+    ];
+    let mut names: Vec<String> = ["encoder", "decoder"]
+        .iter()
+        .flat_map(|side| layer.iter().map(move |l| format!("{side}_{l}")))
+        .collect();
+    names.extend(["decoder_dense/kernel".into(), "decoder_dense/bias".into()]);
+    for name in &names {
+        shape_of(st, name)?;
+    }
+    if let Some(extra) = st
+        .names()
+        .into_iter()
+        .find(|n| !names.iter().any(|m| m == n))
+    {
+        return Err(format!(
+            "tensor {extra} is not part of the §5.1 model (embeddings, two LSTMs, a Dense): remove it"
+        ));
+    }
+    let stored: usize = st
+        .tensors()
+        .iter()
+        .map(|(_, v)| v.shape().iter().product::<usize>())
+        .sum();
+    let hidden = config.rnn().map_or(0, |r| r.hidden);
+    sizes_fit(config, stored.saturating_add(hidden.saturating_mul(8)))
 }
 
 /// What to do when a file is not a Keras §5.1 weights file.
@@ -136,7 +175,7 @@ fn config_of(st: &SafeTensors<'_>) -> Result<ModelConfig, String> {
     if src_emb.len() != 2
         || tgt_emb.len() != 2
         || recurrent.len() != 2
-        || recurrent[1] != 4 * recurrent[0]
+        || recurrent[0].checked_mul(4) != Some(recurrent[1])
     {
         return Err(format!(
             "embeddings {src_emb:?}, {tgt_emb:?} and encoder recurrent_kernel {recurrent:?} must be [vocab, emb], [vocab, emb] and [hidden, 4 hidden]"
@@ -159,14 +198,14 @@ fn config_of(st: &SafeTensors<'_>) -> Result<ModelConfig, String> {
 
 /// Every parameter of `model` from its Keras tensor ([`keras_source`]),
 /// transposed where Keras stores `[in, out]`; `bias_hh` zero. Refuses a
-/// tensor of another shape and a tensor left over.
+/// tensor of another shape ([`values_fit`] has refused missing and extra
+/// tensors).
 fn fill_from_keras(
     model: &mut dyn Seq2Seq,
     st: &SafeTensors<'_>,
     config: &ModelConfig,
 ) -> Result<(), String> {
     let rnn = config.rnn().expect("an LSTM config");
-    let mut used = vec![];
     for p in model.params_mut() {
         let Some((name, how)) = keras_source(&p.name) else {
             if !p.name.ends_with("lstm.bias_hh") {
@@ -195,16 +234,6 @@ fn fill_from_keras(
             How::AsIs => values,
             How::Transposed => values.transpose_last2(),
         };
-        used.push(name);
     }
-    match st
-        .names()
-        .into_iter()
-        .find(|n| !used.iter().any(|u| u == n))
-    {
-        Some(extra) => Err(format!(
-            "tensor {extra} is not part of the §5.1 model (embeddings, two LSTMs, a Dense): remove it"
-        )),
-        None => Ok(()),
-    }
+    Ok(())
 }

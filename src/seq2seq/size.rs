@@ -1,0 +1,134 @@
+//! How big a model is before it is built: its exact parameter count, and
+//! the memory one training step needs. A file or a flag can claim any
+//! sizes; these counts let encdec refuse a model it cannot hold before it
+//! allocates anything.
+//!
+//! Every count is checked arithmetic: `None` means the count does not fit
+//! in a `usize`, which is itself a refusal.
+//!
+//! Checked by `tests/seq2seq/size.rs` (the counts against built models)
+//! and `tests/memory/` (the step estimate against the measured heap).
+
+use super::config::{Arch, Bridge, Directions, ModelConfig, RnnConfig, TransformerConfig};
+
+/// The most parameters a model may have: 200 million, 1.6 GB of `f64`
+/// values, 6.4 GB with their gradients and Adam's two moments.
+pub const MAX_PARAMETERS: usize = 200_000_000;
+
+/// The most memory one training step may need ([`step_bytes`]): 8 GiB, a
+/// third of the 24 GiB laptop encdec is measured on.
+pub const MAX_STEP_BYTES: usize = 8 << 30;
+
+/// $a b + c$, checked.
+fn mul_add(a: usize, b: usize, c: usize) -> Option<usize> {
+    a.checked_mul(b)?.checked_add(c)
+}
+
+/// A `Linear` of `inputs` → `outputs` with a bias: $n_{out}(n_{in} + 1)$.
+fn linear(inputs: usize, outputs: usize) -> Option<usize> {
+    mul_add(outputs, inputs, outputs)
+}
+
+/// One LSTM cell (one layer, one direction) reading `input` values into
+/// `hidden` units: $4H(n_{in} + H + 2)$ (`weight_ih`, `weight_hh` and the
+/// two biases, as PyTorch stores them).
+fn lstm_cell(input: usize, hidden: usize) -> Option<usize> {
+    let per_gate = input.checked_add(hidden)?.checked_add(2)?;
+    hidden.checked_mul(4)?.checked_mul(per_gate)
+}
+
+/// An LSTM stack of `layers` layers in `directions` directions: the first
+/// layer reads `input` values, the others $D H$.
+fn lstm_stack(input: usize, hidden: usize, layers: usize, directions: usize) -> Option<usize> {
+    let first = lstm_cell(input, hidden)?;
+    let wide = hidden.checked_mul(directions)?;
+    let rest = lstm_cell(wide, hidden)?.checked_mul(layers.checked_sub(1)?)?;
+    first.checked_add(rest)?.checked_mul(directions)
+}
+
+/// The §5.1 model's and the attention model's parameters.
+fn rnn_count(config: &ModelConfig, r: &RnnConfig, attention: Attention) -> Option<usize> {
+    let (directions, decoder_hidden) = match r.directions {
+        Directions::Forward => (1, r.hidden),
+        Directions::Both(Bridge::Concat) => (2, r.hidden.checked_mul(2)?),
+        Directions::Both(Bridge::Project) => (2, r.hidden),
+    };
+    let bridge_maps = match (r.directions, attention) {
+        (Directions::Both(Bridge::Project), Attention::Memory) => 3,
+        (Directions::Both(Bridge::Project), Attention::None) => 2,
+        _ => 0,
+    };
+    let combine = match attention {
+        Attention::Memory => linear(decoder_hidden.checked_mul(2)?, decoder_hidden)?,
+        Attention::None => 0,
+    };
+    [
+        config.src_vocab.checked_mul(r.emb)?,
+        lstm_stack(r.emb, r.hidden, r.layers, directions)?,
+        config.tgt_vocab.checked_mul(r.emb)?,
+        lstm_stack(r.emb, decoder_hidden, r.layers, 1)?,
+        linear(decoder_hidden, config.tgt_vocab)?,
+        linear(r.hidden.checked_mul(2)?, r.hidden)?.checked_mul(bridge_maps)?,
+        combine,
+    ]
+    .into_iter()
+    .try_fold(0usize, usize::checked_add)
+}
+
+/// Whether an LSTM model's decoder attends to the encoder's outputs.
+#[derive(Clone, Copy)]
+enum Attention {
+    None,
+    Memory,
+}
+
+/// The Transformer's parameters: per encoder layer one attention
+/// ($4d^2 + 4d$), the feed-forward block ($2 d \cdot d_{ff} + d_{ff} + d$) and
+/// two layer norms ($2d$ each); per decoder layer two attentions and three
+/// norms; a norm per stack with `final_norm`; two embeddings and the
+/// output layer.
+fn transformer_count(config: &ModelConfig, t: &TransformerConfig) -> Option<usize> {
+    let d = t.d_model;
+    let attention = linear(d, d)?.checked_mul(4)?;
+    let feed_forward = linear(d, t.d_ff)?.checked_add(linear(t.d_ff, d)?)?;
+    let norm = d.checked_mul(2)?;
+    let encoder_layer = mul_add(norm, 2, attention.checked_add(feed_forward)?)?;
+    let decoder_layer = mul_add(norm, 3, mul_add(attention, 2, feed_forward)?)?;
+    let final_norms = if t.final_norm {
+        norm.checked_mul(2)?
+    } else {
+        0
+    };
+    [
+        encoder_layer
+            .checked_add(decoder_layer)?
+            .checked_mul(t.layers)?,
+        final_norms,
+        config.src_vocab.checked_mul(d)?,
+        config.tgt_vocab.checked_mul(d)?,
+        linear(d, config.tgt_vocab)?,
+    ]
+    .into_iter()
+    .try_fold(0usize, usize::checked_add)
+}
+
+/// The exact number of values the model `config` describes holds, counted
+/// from the sizes alone, before anything is built; `None` when it does
+/// not fit in a `usize` (or an LSTM model has no layers). For an LSTM model with vocabularies $V_s, V_t$,
+/// word vectors of $E$, $L$ layers of $H$ units in $D$ directions:
+///
+/// $$ P = (V_s + V_t)E + D \cdot \mathrm{lstm}(E, H) + (L-1)D \cdot \mathrm{lstm}(DH, H)
+///        + \mathrm{lstm}(E, H_d) + (L-1) \cdot \mathrm{lstm}(H_d, H_d) + V_t(H_d + 1) + \dots $$
+///
+/// with $\mathrm{lstm}(n, H) = 4H(n + H + 2)$, $H_d$ the decoder's width,
+/// and the bridge's and attention's linear maps after the dots.
+///
+/// Checked by `tests/seq2seq/size.rs::the_count_is_the_built_models_for_any_config`
+/// and `tests/seq2seq/size.rs::the_default_models_are_counted_by_hand`.
+pub fn parameter_count(config: &ModelConfig) -> Option<usize> {
+    match &config.arch {
+        Arch::Lstm(r) => rnn_count(config, r, Attention::None),
+        Arch::Attention(r) => rnn_count(config, r, Attention::Memory),
+        Arch::Transformer(t) => transformer_count(config, t),
+    }
+}

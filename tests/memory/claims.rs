@@ -1,0 +1,160 @@
+//! Files whose config claims a bigger model than the values they hold are
+//! refused before anything is built: the import and the checkpoint loader
+//! compare the config's exact parameter count with what the file holds.
+
+use crate::measured;
+use encdec::seq2seq::decode::Translator;
+use encdec::seq2seq::io::*;
+use encdec::seq2seq::{config::*, models::build, size::parameter_count, task::Task};
+use encdec::tensor::rng;
+use safetensors::tensor::SafeTensors;
+use serde_json::{Value, json};
+
+/// The most heap a refusal may take: the file's copy, its parsed metadata
+/// and the error, far below any model the config claims.
+const REFUSAL_BYTES: usize = 1 << 20;
+
+/// A small checkpoint of `kind` (the fox vocabularies, sizes 8).
+fn small(kind: ModelKind) -> Checkpoint {
+    let (src, tgt) = crate::model_support::fox_vocabs();
+    let mut config = ModelConfig::new(kind, src.len(), tgt.len());
+    match &mut config.arch {
+        Arch::Lstm(r) | Arch::Attention(r) => (r.emb, r.hidden) = (8, 8),
+        Arch::Transformer(t) => (t.d_model, t.d_ff, t.heads) = (8, 8, 2),
+    }
+    let model = build(&config, &mut rng(1)).unwrap();
+    Checkpoint::new(Translator::new(model, src, tgt, Task::Translation))
+}
+
+/// `kind`'s export with its config edited by `edit`.
+fn claiming(kind: ModelKind, edit: impl Fn(&mut Value)) -> Vec<u8> {
+    let bytes = export_bytes(&mut small(kind).translator).unwrap();
+    let (_, meta) = SafeTensors::read_metadata(&bytes).unwrap();
+    let mut meta = meta.metadata().clone().unwrap();
+    let mut config: Value = serde_json::from_str(&meta["config"]).unwrap();
+    edit(&mut config);
+    meta.insert("config".into(), config.to_string());
+    let st = SafeTensors::deserialize(&bytes).unwrap();
+    safetensors::serialize(st.tensors(), Some(meta)).unwrap()
+}
+
+#[test]
+fn a_weights_file_claiming_more_layers_is_refused_before_allocation() {
+    let bytes = claiming(ModelKind::Transformer, |c| c["layers"] = json!(2_000));
+    let (result, peak) = measured(|| import_bytes(&bytes).map(|_| ()));
+    let e = result.unwrap_err();
+    assert!(e.contains("parameters") && e.contains("2000 layers"), "{e}");
+    assert!(
+        peak < REFUSAL_BYTES,
+        "{peak} bytes allocated to refuse: {e}"
+    );
+}
+
+#[test]
+fn a_checkpoint_claiming_more_layers_is_refused_before_allocation() {
+    let path = std::env::temp_dir().join(format!("encdec-memory-{}.ckpt", std::process::id()));
+    for kind in [ModelKind::Transformer, ModelKind::Attention] {
+        small(kind).save(&path).unwrap();
+        let layers = if kind == ModelKind::Transformer {
+            2_000
+        } else {
+            16
+        };
+        crate::rewrite_header(&path, |h| h["config"]["layers"] = json!(layers));
+        let (result, peak) = measured(|| Checkpoint::load(&path).map(|_| ()));
+        let e = result.unwrap_err().to_string();
+        assert!(e.contains("parameters"), "{e}");
+        assert!(
+            peak < REFUSAL_BYTES,
+            "{kind}: {peak} bytes allocated to refuse: {e}"
+        );
+    }
+    std::fs::remove_file(&path).unwrap();
+}
+
+/// A size field and a value for it: small, near the original, or huge.
+fn edit() -> impl proptest::strategy::Strategy<Value = (usize, u64)> {
+    use proptest::prelude::*;
+    let value = prop_oneof![
+        1u64..40,
+        1u64..100_000,
+        Just(1 << 31),
+        Just(1 << 40),
+        Just(1 << 62)
+    ];
+    (0usize..7, value)
+}
+
+const FIELDS: [&str; 7] = [
+    "emb",
+    "hidden",
+    "layers",
+    "d_model",
+    "d_ff",
+    "heads",
+    "src_vocab",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+    /// Whatever size a config claims, the file imports only if the model
+    /// it describes holds exactly the file's values, and a refusal
+    /// allocates no model.
+    #[test]
+    fn a_config_not_matching_the_file_is_refused_before_allocation(
+        kind in 0usize..3,
+        (field, value) in edit(),
+    ) {
+        let kind = [ModelKind::Lstm, ModelKind::Attention, ModelKind::Transformer][kind];
+        let stored = parameter_count(&small(kind).translator.model.config().clone()).unwrap();
+        let bytes = claiming(kind, |c| c[FIELDS[field]] = json!(value));
+        let (_, meta) = SafeTensors::read_metadata(&bytes).unwrap();
+        let config: Value = serde_json::from_str(&meta.metadata().as_ref().unwrap()["config"]).unwrap();
+        let claimed = config_from(&config).ok().and_then(|c| parameter_count(&c));
+        let (result, peak) = measured(|| import_bytes(&bytes).map(|_| ()));
+        match result {
+            Ok(()) => proptest::prop_assert_eq!(claimed, Some(stored)),
+            Err(e) => {
+                proptest::prop_assert!(claimed != Some(stored) || e.contains("vocab"), "{}", e);
+                proptest::prop_assert!(peak < REFUSAL_BYTES, "{} bytes to refuse: {}", peak, e);
+            }
+        }
+    }
+}
+
+/// The reproductions: a file claiming 100,000 layers, handed to
+/// `encdec import` and to `encdec translate`, is refused in one line.
+#[test]
+fn import_and_translate_refuse_a_file_claiming_100000_layers() {
+    let dir = std::env::temp_dir().join(format!("encdec-claims-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = |n: &str| dir.join(n).to_string_lossy().into_owned();
+    let weights = claiming(ModelKind::Transformer, |c| c["layers"] = json!(100_000));
+    std::fs::write(path("big.safetensors"), weights).unwrap();
+    small(ModelKind::Transformer)
+        .save(std::path::Path::new(&path("big.ckpt")))
+        .unwrap();
+    crate::rewrite_header(std::path::Path::new(&path("big.ckpt")), |h| {
+        h["config"]["layers"] = json!(100_000)
+    });
+    for args in [
+        vec![
+            "import",
+            "--weights",
+            &path("big.safetensors"),
+            "--out",
+            &path("out.ckpt"),
+        ],
+        vec!["translate", "--checkpoint", &path("big.ckpt"), "the fox"],
+    ] {
+        let out = crate::cli_support::encdec(&args);
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {e}");
+        assert!(
+            e.contains("100000+100000 layers") && e.contains("parameters"),
+            "{e}"
+        );
+        assert_eq!(e.lines().count(), 1, "{e}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
