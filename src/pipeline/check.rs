@@ -9,6 +9,7 @@ use super::corpus::DataSource;
 use super::options::TrainOptions;
 use crate::files::{check_distinct, check_output};
 use crate::seq2seq::config::{MAX_RNN_LAYERS, ModelKind};
+use crate::seq2seq::size::{StepShape, check_trainable};
 use std::path::Path;
 
 impl TrainOptions {
@@ -179,14 +180,18 @@ impl TrainOptions {
                 m.layers.unwrap_or_default()
             ));
         }
-        // Memory: the widest layers allocate width x inner (x 4 for the LSTM
-        // gates) values; cap the sizes so that a typo cannot ask for a
-        // hundred gigabytes.
-        if width > 4096 || inner > 16_384 || width * inner > 16 << 20 {
-            return Err(format!(
-                "--emb/--d-model {width} and --hidden/--d-ff {inner} are too large for this machine-sized crate: at most 4096 and 16384, with a product of at most 16777216"
-            ));
-        }
+        // The model with the smallest vocabularies (the four special tokens
+        // and a word) on one-token sentences: if even that cannot be
+        // trained, no data needs reading to say so. `train` checks again
+        // with the real vocabularies and lengths before building the model.
+        let smallest = super::train::model_config(self, 5, 5, None);
+        let shape = StepShape {
+            batch: self.run.batch_size,
+            src_len: 1,
+            tgt_len: 1,
+            shards: self.run.parallel.shards,
+        };
+        check_trainable(&smallest, shape)?;
         let heads = m.heads.unwrap_or(4);
         if transformer && !width.is_multiple_of(heads) {
             return Err(format!("--heads {heads} must divide --d-model {width}"));

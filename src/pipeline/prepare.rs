@@ -13,6 +13,7 @@ use super::train::RunError;
 use crate::seq2seq::batch::Example;
 use crate::seq2seq::decode::Translator;
 use crate::seq2seq::models::Seq2Seq;
+use crate::seq2seq::size::StepShape;
 use crate::seq2seq::task::{Task, TextSettings};
 use crate::seq2seq::train::Progress;
 use crate::text::{TextPair, Tokenizer, UNK_ID, Vocab};
@@ -34,6 +35,22 @@ pub struct Prepared {
     pub valid: Vec<Example>,
     /// The test pairs as text: what [`crate::seq2seq::eval::evaluate_pairs`] scores.
     pub test: Vec<TextPair>,
+}
+
+impl Prepared {
+    /// The largest batch training will read: `batch` pairs (or every
+    /// training pair, when fewer) as long as the longest training source
+    /// and target, with `<s>` or `</s>`, cut into `shards`.
+    pub fn largest_step(&self, batch: usize, shards: usize) -> StepShape {
+        let longest =
+            |side: fn(&Example) -> usize| self.train.iter().map(side).max().unwrap_or(0) + 1;
+        StepShape {
+            batch: batch.min(self.train.len()),
+            src_len: longest(|e| e.src.len()),
+            tgt_len: longest(|e| e.tgt.len()),
+            shards,
+        }
+    }
 }
 
 /// Tokenized pairs: each source and target as tokens.

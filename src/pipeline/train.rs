@@ -13,6 +13,7 @@ use crate::seq2seq::config::{Arch, Bridge, Directions, ModelConfig};
 use crate::seq2seq::eval::{EvalReport, evaluate_pairs};
 use crate::seq2seq::io::{Checkpoint, OptimizerState, load_vectors};
 use crate::seq2seq::models::{Seq2Seq, build};
+use crate::seq2seq::size::check_trainable;
 use crate::seq2seq::train::{
     ADAMW_DEFAULT_DECAY, Batching, History, OptimizerChoice, Progress, TrainConfig,
     bucketed_batches, fit_with, padding_share,
@@ -54,8 +55,12 @@ pub fn train(
         Some(c) => (c.progress, c.optimizer.clone()),
         None => (None, None),
     };
+    let step = data.largest_step(o.run.batch_size, o.run.parallel.shards);
     let mut model = match resumed {
-        Some(c) => c.translator.model,
+        Some(c) => {
+            check_trainable(c.translator.model.config(), step)?;
+            c.translator.model
+        }
         None => new_model(o, &data, observer)?,
     };
     if data.valid.is_empty() && o.run.patience.is_some() {
@@ -208,6 +213,10 @@ fn new_model(
         data.tgt_vocab.len(),
         vectors.as_ref().map(WordVectors::dim),
     );
+    check_trainable(
+        &config,
+        data.largest_step(o.run.batch_size, o.run.parallel.shards),
+    )?;
     let mut model = build(&config, &mut rng(o.run.seed))?;
     if let (Some(v), Some(path)) = (&vectors, &o.files.src_vectors) {
         let freeze = o.files.freeze_vectors;

@@ -9,6 +9,7 @@ mod claims;
 mod cli_support;
 #[path = "../support/model_support.rs"]
 mod model_support;
+mod steps;
 
 use cli_support::rewrite_header;
 

@@ -170,7 +170,7 @@ fn every_bad_value_is_refused_by_check_naming_the_flag() {
             Box::new(|o| o.sizes.emb = Some(0)),
         ),
         (
-            "too large for this machine-sized crate",
+            "more than the 200000000 this crate trains",
             Box::new(|o| o.sizes.hidden = Some(20_000)),
         ),
         (
