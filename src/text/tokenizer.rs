@@ -3,8 +3,9 @@
 //!
 //! The rules, applied character by character from left to right:
 //!
-//! 1. Whitespace (`char::is_whitespace`) and the zero-width space U+200B
-//!    separate tokens and never belong to one.
+//! 1. Whitespace (`char::is_whitespace`), the zero-width space U+200B and
+//!    the control characters (`char::is_control`: NUL, ESC, BEL, …, except
+//!    the turn mark of rule 10) separate tokens and never belong to one.
 //! 2. Invisible formatting characters are dropped as if they were not
 //!    there: the variation selectors U+FE00–U+FE0F (so `❤️`, which is
 //!    U+2764 U+FE0F, becomes the token `❤`), the zero-width non-joiner and
@@ -123,7 +124,7 @@ const IGNORED: &[(u32, u32)] = &[
 ];
 
 pub(super) fn class(c: char) -> Class {
-    if c.is_whitespace() || c == '\u{200B}' {
+    if c.is_whitespace() || c == '\u{200B}' || (c.is_control() && c != super::TURN_MARK) {
         Class::Separator
     } else if in_ranges(c, IGNORED) {
         Class::Ignored
@@ -221,6 +222,25 @@ impl Tokenizer {
         }
         self.flush(&mut word, &mut tokens);
         tokens
+    }
+
+    /// Whether this tokenizer can make `token` from some text: `token` is
+    /// what it makes of `token` alone, or an elided word (`l'`, rule 8)
+    /// that it makes before a word, or the turn token (rule 10). A token
+    /// with whitespace, a control or bidirectional character, `<` or, when
+    /// lowercasing, a capital can never be made.
+    ///
+    /// Checked by `tests/text/tokenizer.rs::only_tokens_it_makes_are_produced`.
+    pub fn produces(&self, token: &str) -> bool {
+        let alone = self.tokenize(token);
+        if alone.len() == 1 && alone[0] == token || token == super::TURN {
+            return true;
+        }
+        is_elision(token)
+            && self
+                .tokenize(&format!("{token}a"))
+                .first()
+                .is_some_and(|t| t == token)
     }
 
     /// Moves the token being built, if any, into `tokens`.

@@ -1,6 +1,7 @@
 //! The vocabulary: a numbering of tokens, starting with four special tokens
 //! at fixed ids.
 
+use super::{Tokenizer, printable};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -115,6 +116,24 @@ impl Vocab {
         Ok(Vocab { tokens, index })
     }
 
+    /// Refuses a vocabulary holding a word `tokenizer` can never make
+    /// ([`Tokenizer::produces`]; the four special tokens aside): such a
+    /// word could never be read, and written out it could carry a
+    /// terminal escape, a bidirectional override or a spreadsheet formula.
+    ///
+    /// # Errors
+    /// The first such token, with its id.
+    pub fn check_tokens(&self, tokenizer: &Tokenizer) -> Result<(), VocabError> {
+        match (SPECIALS.len()..self.len()).find(|&i| !tokenizer.produces(&self.tokens[i])) {
+            Some(index) => Err(VocabError::NotAToken {
+                token: self.tokens[index].clone(),
+                index,
+                tokens: tokenizer.tokenize(&self.tokens[index]),
+            }),
+            None => Ok(()),
+        }
+    }
+
     /// The tokens in id order.
     pub fn tokens(&self) -> &[String] {
         &self.tokens
@@ -194,6 +213,15 @@ pub enum VocabError {
         /// Where it appears again.
         index: usize,
     },
+    /// The token at position `index` is not one the tokenizer makes.
+    NotAToken {
+        /// The token.
+        token: String,
+        /// Its position.
+        index: usize,
+        /// What the tokenizer makes of it.
+        tokens: Vec<String>,
+    },
 }
 
 impl fmt::Display for VocabError {
@@ -211,6 +239,17 @@ impl fmt::Display for VocabError {
             } => write!(
                 f,
                 "vocabulary: token {index} {token:?} repeats token {first}"
+            ),
+            VocabError::NotAToken {
+                token,
+                index,
+                tokens,
+            } => write!(
+                f,
+                "token {index} \"{}\" is not a word the tokenizer makes (it reads it as {} tokens: {}): a vocabulary may hold only what tokenizing text gives; rebuild it with encdec's tokenizer",
+                printable(token),
+                tokens.len(),
+                printable(&tokens.join(" ")),
             ),
         }
     }

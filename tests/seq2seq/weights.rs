@@ -482,3 +482,49 @@ fn export_and_import_commands_round_trip_a_checkpoint() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The export of a small attention model with target token 5 replaced by
+/// `token`, imported.
+fn with_target_token(token: &str) -> Result<Checkpoint, String> {
+    let mut c = checkpoint(ModelKind::Attention);
+    let bytes = export_bytes(&mut c.translator).unwrap();
+    let (_, meta) = SafeTensors::read_metadata(&bytes).unwrap();
+    let mut meta = meta.metadata().clone().unwrap();
+    let mut vocab: Vec<String> = serde_json::from_str(&meta["tgt_vocab"]).unwrap();
+    vocab[5] = token.into();
+    meta.insert("tgt_vocab".into(), serde_json::to_string(&vocab).unwrap());
+    let st = SafeTensors::deserialize(&bytes).unwrap();
+    import_bytes(&safetensors::serialize(st.tensors(), Some(meta)).unwrap())
+}
+
+#[test]
+fn a_token_the_tokenizer_cannot_make_is_refused_naming_it() {
+    // Spaces, a terminal escape, a bidi override, NUL, an angle-bracket
+    // tag, a capital in a lowercased model, a typographic apostrophe.
+    for token in [
+        "a b",
+        "\u{1b}]0;x\u{7}",
+        "\u{202e}abc",
+        "a\0b",
+        "<x>",
+        "Renard",
+        "l\u{2019}",
+    ] {
+        let e = with_target_token(token)
+            .err()
+            .unwrap_or_else(|| panic!("{token:?} imported"));
+        assert!(
+            e.contains("tgt_vocab: token 5") && e.contains("tokenizer"),
+            "{token:?}: {e}"
+        );
+        assert!(
+            !e.chars().any(|c| c.is_control() || c == '\u{202e}'),
+            "{e:?}"
+        );
+    }
+    // What the tokenizer does make is kept: an elided word, a number, an
+    // ellipsis, a CJK character, an emoji.
+    for token in ["l'", "2,5", "...", "狐", "🦊"] {
+        with_target_token(token).unwrap_or_else(|e| panic!("{token:?}: {e}"));
+    }
+}

@@ -257,3 +257,62 @@ fn soft_hyphens_and_direction_marks_are_invisible() {
 pub fn toks(words: &[&str]) -> Vec<String> {
     words.iter().map(|w| w.to_string()).collect()
 }
+
+#[test]
+fn control_characters_separate_tokens() {
+    let t = Tokenizer::new(false);
+    assert_eq!(
+        t.tokenize("a\u{1b}]0;x\u{7}b"),
+        ["a", "]", "0", ";", "x", "b"]
+    );
+    assert_eq!(t.tokenize("fox\0dog\u{85}cat"), ["fox", "dog", "cat"]);
+    // The turn mark stays the turn token.
+    assert_eq!(t.tokenize("a\u{1e}b"), ["a", encdec::text::TURN, "b"]);
+}
+
+#[test]
+fn only_tokens_it_makes_are_produced() {
+    let lower = Tokenizer::new(true);
+    for token in [
+        "fox",
+        "l'",
+        "qu'",
+        "par-dessus",
+        "2,5",
+        "...",
+        "«",
+        "狐",
+        "🦊",
+        "<turn>",
+    ] {
+        assert!(lower.produces(token), "{token:?}");
+    }
+    for token in [
+        "Fox",
+        "a b",
+        "<x>",
+        "l\u{2019}",
+        "a\u{1b}",
+        "\u{202e}fox",
+        "\u{200b}",
+        "fox\0",
+        "-fox",
+    ] {
+        assert!(!lower.produces(token), "{token:?}");
+    }
+    assert!(Tokenizer::new(false).produces("Fox"));
+}
+
+proptest! {
+    /// Every token the tokenizer makes from any text, it produces; and
+    /// none holds whitespace, a control or a bidirectional control.
+    #[test]
+    fn every_token_of_any_text_is_produced(text in "\\PC{0,30}|[\\x00-\\x20a-z'.<>\u{202a}-\u{202e}-]{0,30}") {
+        let t = Tokenizer::new(true);
+        for token in t.tokenize(&text) {
+            prop_assert!(t.produces(&token), "{:?} from {:?}", token, text);
+            let bad = |c: char| c.is_whitespace() || (c.is_control() && c != '\u{1e}') || ('\u{202a}'..='\u{202e}').contains(&c);
+            prop_assert!(!token.chars().any(bad), "{:?}", token);
+        }
+    }
+}

@@ -37,6 +37,7 @@ use crate::seq2seq::decode::Translator;
 use crate::seq2seq::models::build;
 use crate::seq2seq::task::Task;
 use crate::tensor::rng;
+use crate::text::Tokenizer;
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -240,10 +241,12 @@ fn read_translator(header: &Value, param_values: usize) -> Result<Translator, St
         None => Task::Translation,
         Some(t) => t.parse::<Task>()?,
     };
+    let text = text_from(&header["text"], task)?;
+    let tokenizer = Tokenizer::new(text.lowercase);
     Ok(Translator {
-        text: text_from(&header["text"], task)?,
-        src_vocab: vocab_from(header, "src_vocab", config.src_vocab)?,
-        tgt_vocab: vocab_from(header, "tgt_vocab", config.tgt_vocab)?,
+        text,
+        src_vocab: vocab_from(header, "src_vocab", config.src_vocab, &tokenizer)?,
+        tgt_vocab: vocab_from(header, "tgt_vocab", config.tgt_vocab, &tokenizer)?,
         model: build(&config, &mut rng(0))?,
         task,
     })

@@ -3,7 +3,7 @@
 
 use crate::seq2seq::config::{ModelConfig, ModelKind};
 use crate::seq2seq::size::parameter_count;
-use crate::text::Vocab;
+use crate::text::{Tokenizer, Vocab};
 use serde_json::Value;
 use std::fmt;
 use std::path::PathBuf;
@@ -74,8 +74,14 @@ impl fmt::Display for CheckpointError {
 impl std::error::Error for CheckpointError {}
 
 /// The vocabulary stored under `key` in `header` (a list of tokens in id
-/// order), which must hold `size` tokens.
-pub(crate) fn vocab_from(header: &Value, key: &str, size: usize) -> Result<Vocab, String> {
+/// order), which must hold `size` tokens, each one `tokenizer` can make
+/// ([`Vocab::check_tokens`]).
+pub(crate) fn vocab_from(
+    header: &Value,
+    key: &str,
+    size: usize,
+    tokenizer: &Tokenizer,
+) -> Result<Vocab, String> {
     let list = header[key]
         .as_array()
         .ok_or(format!("{key} is missing or not a list"))?;
@@ -89,6 +95,8 @@ pub(crate) fn vocab_from(header: &Value, key: &str, size: usize) -> Result<Vocab
         })
         .collect::<Result<Vec<String>, _>>()?;
     let v = Vocab::from_tokens(tokens).map_err(|e| format!("{key}: {e}"))?;
+    v.check_tokens(tokenizer)
+        .map_err(|e| format!("{key}: {e}"))?;
     if v.len() != size {
         return Err(format!(
             "{key} has {} tokens but the model expects {size}",

@@ -38,8 +38,9 @@ use super::safetensors::{WeightsError, error, float_values, open_weights};
 use crate::seq2seq::config::{Arch, Directions, ModelConfig, RnnConfig};
 use crate::seq2seq::decode::Translator;
 use crate::seq2seq::models::{Seq2Seq, build};
-use crate::seq2seq::task::Task;
+use crate::seq2seq::task::{Task, TextSettings};
 use crate::tensor::{Tensor, rng};
+use crate::text::Tokenizer;
 use safetensors::SafeTensors;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -99,9 +100,10 @@ pub fn import_keras_bytes(bytes: &[u8]) -> Result<Checkpoint, String> {
         vocabs.insert(k.into(), v);
     }
     let vocabs = Value::Object(vocabs);
-    let src_vocab = vocab_from(&vocabs, "src_vocab", config.src_vocab)?;
-    let tgt_vocab = vocab_from(&vocabs, "tgt_vocab", config.tgt_vocab)?;
     let task: Task = task_of(&meta)?;
+    let tokenizer = Tokenizer::new(TextSettings::for_task(task).lowercase);
+    let src_vocab = vocab_from(&vocabs, "src_vocab", config.src_vocab, &tokenizer)?;
+    let tgt_vocab = vocab_from(&vocabs, "tgt_vocab", config.tgt_vocab, &tokenizer)?;
     values_fit(&st, &config)?;
     let mut model = build(&config, &mut rng(0))?;
     fill_from_keras(model.as_mut(), &st, &config)?;

@@ -50,6 +50,7 @@ use crate::seq2seq::decode::Translator;
 use crate::seq2seq::models::{Seq2Seq, build};
 use crate::seq2seq::task::Task;
 use crate::tensor::{Tensor, rng};
+use crate::text::Tokenizer;
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -176,9 +177,10 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Checkpoint, String> {
         vocabs.insert(k.into(), json(k)?);
     }
     let vocabs = Value::Object(vocabs);
-    let src_vocab = vocab_from(&vocabs, "src_vocab", config.src_vocab)?;
-    let tgt_vocab = vocab_from(&vocabs, "tgt_vocab", config.tgt_vocab)?;
     let text = text_from(&json("text")?, task)?;
+    let tokenizer = Tokenizer::new(text.lowercase);
+    let src_vocab = vocab_from(&vocabs, "src_vocab", config.src_vocab, &tokenizer)?;
+    let tgt_vocab = vocab_from(&vocabs, "tgt_vocab", config.tgt_vocab, &tokenizer)?;
     let stored = st
         .tensors()
         .iter()
