@@ -519,7 +519,10 @@ fn user_text_is_escaped_when_echoed_and_a_bad_chat_line_is_skipped() {
     );
     // ESC and BEL separate tokens (tokenizer rule 1) and the override is
     // dropped (rule 2), so none of them reaches a word or the echo.
-    assert!(err.contains("unknown words") && err.contains("31mdog;"), "{err}");
+    assert!(
+        err.contains("unknown words") && err.contains("31mdog;"),
+        "{err}"
+    );
     let o = cli_support::encdec_with_input(
         &["translate", "--checkpoint", checkpoint()],
         "dog\u{0}zebra\n",

@@ -96,7 +96,7 @@ fn a_missing_checkpoint_is_refused() {
         "/no/such/model.ckpt",
         "the dog",
     ]);
-    fails_with(&o, "error: cannot access checkpoint /no/such/model.ckpt");
+    fails_with(&o, "error: cannot read checkpoint /no/such/model.ckpt");
 }
 
 #[test]

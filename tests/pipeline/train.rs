@@ -460,5 +460,8 @@ fn faults_found_by_hostile_review_stay_fixed() {
         "are the same file",
     );
     // A size that would need a hundred gigabytes is refused at once.
-    fails_with(&run(&["--hidden", "65536", "--emb", "1024"]), "more than the 200000000");
+    fails_with(
+        &run(&["--hidden", "65536", "--emb", "1024"]),
+        "more than the 200000000",
+    );
 }

@@ -127,7 +127,26 @@ fn another_file_is_not_a_checkpoint() {
 fn a_missing_file_names_the_path() {
     let e = error_of(std::path::Path::new("/no/such/dir/model.ckpt"));
     assert!(
-        e.contains("cannot access checkpoint /no/such/dir/model.ckpt"),
+        e.contains("cannot read checkpoint /no/such/dir/model.ckpt"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_failed_save_says_it_cannot_write() {
+    // Once "cannot access checkpoint ..: File too large" for a full disk.
+    let mut c = Checkpoint::new(Translator::new(
+        build(&config(ModelKind::Lstm, 12, 12), &mut rng(0)).unwrap(),
+        vocabs().0,
+        vocabs().1,
+        Task::Translation,
+    ));
+    let e = c
+        .save(std::path::Path::new("/no/such/dir/model.ckpt"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("cannot write checkpoint /no/such/dir/model.ckpt: "),
         "{e}"
     );
 }

@@ -108,7 +108,7 @@ impl Checkpoint {
         let values = params.iter().map(|p| &p.value).chain(state);
         let bytes = frame::frame(header.to_string().as_bytes(), values);
         crate::files::write_atomic(path, &bytes)
-            .map_err(|e| CheckpointError::Io(path.to_path_buf(), e))
+            .map_err(|e| CheckpointError::Write(path.to_path_buf(), e))
     }
 
     /// Reads a checkpoint of any model kind.

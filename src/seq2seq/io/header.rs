@@ -11,8 +11,11 @@ use std::path::PathBuf;
 /// Why a checkpoint could not be saved or loaded.
 #[derive(Debug)]
 pub enum CheckpointError {
-    /// The file could not be read or written.
+    /// The file could not be read.
     Io(PathBuf, std::io::Error),
+    /// The file could not be written (a full disk, a file too large, a
+    /// folder that went away); the old file, if any, is as it was.
+    Write(PathBuf, std::io::Error),
     /// The file does not start with the checkpoint magic.
     NotACheckpoint(PathBuf),
     /// The file ends early.
@@ -40,7 +43,10 @@ pub enum CheckpointError {
 impl fmt::Display for CheckpointError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CheckpointError::Io(p, e) => write!(f, "cannot access checkpoint {}: {e}", p.display()),
+            CheckpointError::Io(p, e) => write!(f, "cannot read checkpoint {}: {e}", p.display()),
+            CheckpointError::Write(p, e) => {
+                write!(f, "cannot write checkpoint {}: {e}", p.display())
+            }
             CheckpointError::NotACheckpoint(p) => write!(
                 f,
                 "{} is not an encdec checkpoint (wrong magic bytes)",
