@@ -1,7 +1,7 @@
 //! `encdec translate` and `encdec summarize`: one input from the command
 //! line, or one per line of standard input, decoded as the flags say.
 
-use crate::print::{CliResult, print_line, warn_line};
+use crate::print::{CliResult, print_fields, print_line, warn_line};
 use encdec::pipeline::{DecodeOptions, InputError, Outputs, decode_inputs, load_for_task};
 use encdec::seq2seq::decode::DecodeError;
 use encdec::seq2seq::task::Task;
@@ -52,7 +52,7 @@ fn on_line(e: InputError) -> String {
 fn print_outputs(outputs: &[(String, Option<f64>)]) {
     for (text, score) in outputs {
         match score {
-            Some(s) => print_line(&format!("{s:.4}\t{text}")),
+            Some(s) => print_fields(&[&format!("{s:.4}"), text]),
             None => print_line(text),
         }
     }

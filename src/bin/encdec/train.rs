@@ -24,7 +24,8 @@ pub fn demo(o: &DemoOptions) -> CliResult {
     for line in outcome.score_lines(&o.training()) {
         print_line(&line);
     }
-    print_line(&format!("{FOX_EN}\n  -> {}", fox.text));
+    print_line(FOX_EN);
+    print_line(&format!("  -> {}", fox.text));
     encdec::viz::decoded_attention(&o.out, &fox, None, ModelKind::Attention)?;
     print_line(&format!("wrote {}", o.out.display()));
     print_line(&format!(

@@ -3,6 +3,7 @@
 //! draws as one JSON value.
 
 use crate::seq2seq::decode::{AttentionMap, Exploration};
+use crate::text::printable;
 use serde_json::{Value, json};
 
 /// Every attention matrix, one entry per kind, layer and head:
@@ -38,11 +39,16 @@ pub fn attention_json(e: &Exploration) -> Value {
     })
 }
 
-/// Every attention weight as one CSV row (tokens in double quotes, a
-/// quote inside doubled, as RFC 4180 asks; lines end in `\n`):
+/// Every attention weight as one CSV row (lines end in `\n`):
 /// `kind,layer,head,query_index,query,key_index,key,weight`, indices
 /// from 0 and layers and heads from 1.
-/// Checked by `tests/viz/explorer.rs::csv_has_one_row_per_weight`.
+///
+/// Numeric cells (indices, layers, heads, weights) are plain numbers, never
+/// quoted or changed, so a spreadsheet reads them as numbers (a negative
+/// one stays negative). Text cells (the tokens) are [`text_cell`]s: safe
+/// to print, never a formula, in double quotes.
+/// Checked by `tests/viz/explorer.rs::csv_has_one_row_per_weight` and
+/// `tests/viz/hostile_labels.rs::no_csv_text_cell_starts_a_formula`.
 pub fn attention_csv(e: &Exploration) -> String {
     let mut out = String::from("kind,layer,head,query_index,query,key_index,key,weight\n");
     for m in &e.attention {
@@ -56,8 +62,8 @@ pub fn attention_csv(e: &Exploration) -> String {
                         m.kind.name(),
                         m.layer,
                         h + 1,
-                        quoted(&m.queries[i]),
-                        quoted(&m.keys[j]),
+                        text_cell(&m.queries[i]),
+                        text_cell(&m.keys[j]),
                     ));
                 }
             }
@@ -135,7 +141,21 @@ fn round(x: f64, decimals: i32) -> f64 {
     (x * f).round() / f
 }
 
-/// A CSV field in double quotes, a quote inside doubled.
-fn quoted(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
+/// A text cell of CSV: the text as [`printable`] writes it (no control or
+/// bidirectional character, as on a terminal), with `'` put before it when
+/// it starts with `=`, `+`, `-` or `@` (or a tab or CR, which `printable`
+/// already escapes), so that a spreadsheet shows it as text instead of
+/// evaluating it as a formula (OWASP's advice against CSV injection); then
+/// in double quotes, a quote inside doubled, as RFC 4180 asks.
+///
+/// ```
+/// use encdec::viz::explorer::text_cell;
+/// assert_eq!(text_cell("=SUM(A1)"), "\"'=SUM(A1)\"");
+/// assert_eq!(text_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+/// ```
+pub fn text_cell(s: &str) -> String {
+    let text = printable(s);
+    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quote = if formula { "'" } else { "" };
+    format!("\"{quote}{}\"", text.replace('"', "\"\""))
 }
