@@ -1,18 +1,18 @@
 //! What the model writes, as every command prints or saves it (issue 23,
-//! faults 3, 4, 5): a vocabulary token can hold anything a checkpoint
+//! faults 3, 4, 5, 9): a vocabulary token can hold anything a checkpoint
 //! holds, so a model is built here to write a hostile token at every step,
-//! and each command is driven with it.
+//! or to end its output at once, and each command is driven with it.
 
 use crate::cli_support;
 use crate::model_support::{fox_vocabs, raise_output_bias, tiny_config};
 
-use cli_support::{encdec, encdec_with_input, temp};
+use cli_support::{encdec, encdec_with_input, fails_with, temp};
 use encdec::seq2seq::config::ModelKind;
 use encdec::seq2seq::decode::Translator;
 use encdec::seq2seq::io::Checkpoint;
 use encdec::seq2seq::models::build;
 use encdec::seq2seq::task::Task;
-use encdec::text::{SPECIALS, Vocab};
+use encdec::text::{EOS_ID, SPECIALS, Vocab};
 use std::process::Output;
 
 /// Retitles a terminal (OSC 0 … BEL).
@@ -176,4 +176,70 @@ fn heatmap_svg_of_a_token_xml_forbids_is_well_formed() {
     if let Err(e) = roxmltree::Document::parse(&svg) {
         panic!("not well-formed XML: {e}");
     }
+}
+
+#[test]
+fn an_empty_output_is_never_printed_or_drawn_as_one() {
+    let t = model_writing(SPECIALS[EOS_ID], Task::Translation);
+    // n-best: the empty hypothesis is marked, and never shown as the best.
+    let o = encdec(&[
+        "translate",
+        "--checkpoint",
+        &t,
+        INPUT,
+        "--beam",
+        "4",
+        "--n-best",
+        "3",
+    ]);
+    assert_printed_safely(&o, 1, "n-best");
+    let out = String::from_utf8_lossy(&o.stdout);
+    let texts: Vec<&str> = out.lines().map(|l| l.split('\t').nth(1).unwrap()).collect();
+    assert_eq!(texts.len(), 3, "{out}");
+    assert!(texts.iter().all(|t| !t.trim().is_empty()), "{out:?}");
+    assert!(!texts[0].starts_with("(no output"), "{out}");
+    assert!(texts[2].starts_with("(no output: "), "{out}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("has no words"), "{err}");
+    // Greedy, beam and sampling refuse a single input's empty output.
+    for extra in [&[][..], &["--beam", "4"], &["--sample"]] {
+        let mut args = vec!["translate", "--checkpoint", &t, INPUT];
+        args.extend(extra);
+        fails_with(&encdec(&args), "the model wrote nothing");
+    }
+    // Pictures and data of its attention refuse it, and write nothing.
+    for name in ["empty.png", "empty.svg", "empty.json", "empty.csv"] {
+        let out = temp(name);
+        let o = encdec(&[
+            "heatmap",
+            "--checkpoint",
+            &t,
+            INPUT,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        fails_with(&o, "the model wrote nothing");
+        assert!(!out.exists(), "heatmap wrote {name}");
+    }
+    // The explorer shows the step that wrote </s>, and says there is no output.
+    let out = temp("empty.html");
+    let o = encdec(&[
+        "explore",
+        "--checkpoint",
+        &t,
+        INPUT,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_printed_safely(&o, 0, "explore");
+    let printed = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        printed.starts_with("(no output: the model wrote </s> first"),
+        "{printed}"
+    );
+    let page = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        page.contains(r#""chosen":"\u003c/s>""#),
+        "the page shows no </s> step"
+    );
 }

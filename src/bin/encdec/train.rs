@@ -4,6 +4,7 @@ use crate::print::{CliResult, TrainingPrinter, print_line};
 use encdec::corpora::FOX_EN;
 use encdec::pipeline::{DemoOptions, TrainOptions};
 use encdec::seq2seq::config::ModelKind;
+use encdec::seq2seq::decode::DecodeError;
 use std::time::Instant;
 
 /// `encdec train`: trains, printing the progress and the test scores.
@@ -23,6 +24,9 @@ pub fn demo(o: &DemoOptions) -> CliResult {
     let (outcome, fox) = encdec::pipeline::demo(o, &mut |p| printer.show(p))?;
     for line in outcome.score_lines(&o.training()) {
         print_line(&line);
+    }
+    if fox.text.is_empty() {
+        return Err(format!("{FOX_EN}: {}", DecodeError::NothingWritten).into());
     }
     print_line(FOX_EN);
     print_line(&format!("  -> {}", fox.text));
