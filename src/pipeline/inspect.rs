@@ -8,7 +8,7 @@ use crate::files::{check_distinct, check_output, write_atomic};
 use crate::seq2seq::decode::{DecodeError, Exploration, ExploreOptions, UnknownWords};
 use crate::seq2seq::io::Checkpoint;
 use crate::seq2seq::task::Task;
-use crate::viz::explorer::{attention_csv, attention_json, write_html};
+use crate::viz::explorer::{attention_csv, attention_json, json_text, write_html};
 use std::path::PathBuf;
 
 /// What `encdec heatmap --format` writes.
@@ -136,7 +136,7 @@ pub fn heatmap(o: &HeatmapOptions) -> Result<Vec<String>, RunError> {
         .into());
     }
     let text = match format {
-        HeatmapFormat::Json => format!("{:#}\n", attention_json(&e)),
+        HeatmapFormat::Json => json_text(&attention_json(&e)),
         _ => attention_csv(&e),
     };
     write_atomic(&o.out, text.as_bytes())

@@ -127,12 +127,24 @@ pub fn detokenize_in(tokens: &[String], lang: Language) -> String {
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let bidi = matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-        if c.is_control() || bidi || matches!(c, '\u{FFFE}' | '\u{FFFF}') {
+        if unprintable(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Whether [`printable`] escapes `c`: a control character, a bidirectional
+/// control, U+FFFE or U+FFFF.
+///
+/// ```
+/// use encdec::text::unprintable;
+/// assert!(unprintable('\u{1b}') && unprintable('\u{202e}') && unprintable('\u{9b}'));
+/// assert!(!unprintable('é') && !unprintable(' '));
+/// ```
+pub fn unprintable(c: char) -> bool {
+    let bidi = matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    c.is_control() || bidi || matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }

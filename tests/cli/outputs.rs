@@ -243,3 +243,21 @@ fn an_empty_output_is_never_printed_or_drawn_as_one() {
         "the page shows no </s> step"
     );
 }
+
+#[test]
+fn heatmap_json_keeps_tokens_exact_and_is_safe_to_print() {
+    for word in [RETITLE, REVERSE, C1, NOT_XML] {
+        let t = model_writing(word, Task::Translation);
+        let out = temp("exact.json").display().to_string();
+        let o = encdec(&["heatmap", "--checkpoint", &t, INPUT, "--out", &out]);
+        assert_printed_safely(&o, 0, "heatmap json");
+        let text = std::fs::read_to_string(&out).unwrap();
+        let bad: Vec<char> = (text.chars())
+            .filter(|&c| (c.is_control() && c != '\n') || is_bidi(c) || c == '\u{fffe}')
+            .collect();
+        assert!(bad.is_empty(), "{word:?}: the JSON holds {bad:?}");
+        // JSON's own \u escapes: a reader gets the token back exactly.
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["outputs"][0], word);
+    }
+}

@@ -3,7 +3,8 @@
 //! C0 and C1 controls, bidirectional controls, characters XML 1.0 forbids,
 //! `= + - @` at the start, tabs, CR — every SVG encdec writes parses as
 //! XML, no CSV text cell starts a spreadsheet formula, and text as printed
-//! holds no control or bidirectional character (issue 23, faults 3, 4, 5).
+//! holds no control or bidirectional character, in JSON either, where
+//! every label still reads back exactly (issue 23, faults 3, 4, 5).
 
 use crate::plot_support::TempFile;
 
@@ -12,7 +13,7 @@ use encdec::seq2seq::decode::{AttentionKind, AttentionMap, Exploration};
 use encdec::seq2seq::task::Task;
 use encdec::tensor::Tensor;
 use encdec::text::printable;
-use encdec::viz::explorer::attention_csv;
+use encdec::viz::explorer::{attention_csv, attention_json, json_text};
 use encdec::viz::{attention_heatmap, line_chart, scatter_labels};
 use proptest::prelude::*;
 
@@ -225,6 +226,19 @@ proptest! {
         keys in prop::collection::vec(label(), 1..4),
     ) {
         assert_csv_safe(&attention_csv(&exploration(&queries, &keys)));
+    }
+
+    #[test]
+    fn attention_json_reads_back_exactly_and_holds_no_control_or_bidi_character(
+        queries in prop::collection::vec(label(), 1..4),
+        keys in prop::collection::vec(label(), 1..4),
+    ) {
+        let text = json_text(&attention_json(&exploration(&queries, &keys)));
+        let bad = |c: char| (c.is_control() && c != '\n') || is_bidi(c) || c == '\u{fffe}' || c == '\u{ffff}';
+        prop_assert!(!text.chars().any(bad), "{text:?}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(&v["attention"][0]["queries"], &serde_json::json!(queries));
+        prop_assert_eq!(&v["attention"][0]["keys"], &serde_json::json!(keys));
     }
 
     #[test]

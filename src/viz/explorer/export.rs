@@ -3,7 +3,7 @@
 //! draws as one JSON value.
 
 use crate::seq2seq::decode::{AttentionMap, Exploration};
-use crate::text::printable;
+use crate::text::{printable, unprintable};
 use serde_json::{Value, json};
 
 /// Every attention matrix, one entry per kind, layer and head:
@@ -37,6 +37,32 @@ pub fn attention_json(e: &Exploration) -> Value {
         "source_tokens": e.src_tokens, "decoder_inputs": e.decoder_inputs,
         "outputs": e.outputs, "attention": matrices,
     })
+}
+
+/// `v` as pretty-printed JSON (ending in a line end) that is safe to print:
+/// every character [`printable`] escapes is written as JSON's own `\uXXXX`
+/// escape (serde_json writes the C0 controls so already; this adds DEL, the
+/// C1 controls, the bidirectional controls, U+FFFE and U+FFFF), so a JSON
+/// reader gets each token back exactly and a terminal that shows the file
+/// runs no control sequence. Such a character can only stand inside a JSON
+/// string, where the escape means the same character.
+/// Checked by `tests/cli/outputs.rs::heatmap_json_keeps_tokens_exact_and_is_safe_to_print`.
+///
+/// ```
+/// use encdec::viz::explorer::json_text;
+/// let v = serde_json::json!({"token": "\u{202e}x\u{9b}"});
+/// assert_eq!(json_text(&v), "{\n  \"token\": \"\\u202ex\\u009b\"\n}\n");
+/// ```
+pub fn json_text(v: &Value) -> String {
+    let pretty = format!("{v:#}\n");
+    let mut out = String::with_capacity(pretty.len());
+    for c in pretty.chars() {
+        match c != '\n' && unprintable(c) {
+            true => out.push_str(&format!("\\u{:04x}", c as u32)),
+            false => out.push(c),
+        }
+    }
+    out
 }
 
 /// Every attention weight as one CSV row (lines end in `\n`):
