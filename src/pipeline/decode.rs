@@ -144,7 +144,10 @@ pub struct InputError {
 /// Decodes each input (a sentence, a document or a conversation) as
 /// `decoding` says. An input without words gives `None`; every input is
 /// checked before any is decoded; greedy and beam search run in batches of
-/// about 64 decoder rows.
+/// about 64 decoder rows. An output without words is an empty string; in
+/// an n-best list the outputs with words come first, best first, and an
+/// empty one (the model wrote `</s>` first) last, whatever its score
+/// (`tests/cli/outputs.rs::an_empty_output_is_never_printed_or_drawn_as_one`).
 ///
 /// # Errors
 /// The first input that cannot be decoded (unknown words refused, too
@@ -182,7 +185,11 @@ pub fn decode_inputs(
         }
         Decoding::NBest { beam, n } => each_input(inputs, &sources, |input| {
             let best = t.n_best_text(input, *beam, *n, unknown)?;
-            Ok(best.into_iter().map(|(text, s)| (text, Some(s))).collect())
+            // Outputs with words first: an empty one is never shown as the best.
+            let (words, empty): (Vec<_>, Vec<_>) =
+                best.into_iter().partition(|(text, _)| !text.is_empty());
+            let listed = words.into_iter().chain(empty);
+            Ok(listed.map(|(text, s)| (text, Some(s))).collect())
         }),
         Decoding::Sample { sampling, seed } => {
             let mut draws = rng(*seed);

@@ -9,7 +9,7 @@ use crate::files::{check_distinct, check_output, write_atomic};
 use crate::seq2seq::decode::Translator;
 use crate::seq2seq::eval::{EvalReport, SacreBleu, evaluate_pairs, sacre_bleu};
 use crate::seq2seq::io::Checkpoint;
-use crate::text::{ReadOptions, TextPair};
+use crate::text::{ReadOptions, TextPair, printable};
 use std::path::{Path, PathBuf};
 
 /// Scores `translator` on a corpus file: decodes every source (greedy, or
@@ -31,11 +31,16 @@ pub fn evaluate_file(
 }
 
 /// Writes one output per input line to `path` (atomically): line $i$ holds
-/// the output for line $i$ of the corpus, empty for a blank or skipped line.
+/// the output for line $i$ of the corpus, empty for a blank or skipped line
+/// and for an output without words (`evaluate` counts those). Each output
+/// is written as [`printable`] writes it, as on a terminal: a control
+/// character in a token can neither break a line in two nor act on the
+/// terminal the file is read in
+/// (`tests/cli/outputs.rs::the_hypotheses_file_of_evaluate_is_escaped_and_keeps_its_lines`).
 pub fn write_hypotheses(path: &Path, report: &EvalReport, turns: &Turns) -> std::io::Result<()> {
     let mut lines = vec![String::new(); turns.lines];
     for ((line, _), h) in turns.records.iter().zip(&report.hypotheses) {
-        lines[line - 1] = h.clone();
+        lines[line - 1] = printable(h);
     }
     let mut text = lines.join("\n");
     text.push('\n');

@@ -5,10 +5,10 @@
 
 use super::train::RunError;
 use crate::files::{check_distinct, check_output, write_atomic};
-use crate::seq2seq::decode::{Exploration, ExploreOptions, UnknownWords};
+use crate::seq2seq::decode::{DecodeError, Exploration, ExploreOptions, UnknownWords};
 use crate::seq2seq::io::Checkpoint;
 use crate::seq2seq::task::Task;
-use crate::viz::explorer::{attention_csv, attention_json, write_html};
+use crate::viz::explorer::{attention_csv, attention_json, json_text, write_html};
 use std::path::PathBuf;
 
 /// What `encdec heatmap --format` writes.
@@ -86,12 +86,14 @@ fn name(f: HeatmapFormat) -> &'static str {
 }
 
 /// Draws the cross-attention of one layer, or writes every attention matrix
-/// as data; returns the lines to print. A plain LSTM has no attention: both
-/// are refused.
+/// as data; returns the lines to print. A plain LSTM has no attention, and
+/// an output without words has no rows to show: both are refused, and no
+/// file is written.
 ///
 /// # Errors
 /// Bad options, an unreadable checkpoint, an input the model refuses, a
-/// model without attention, a file that cannot be written.
+/// model without attention, an output without words
+/// ([`DecodeError::NothingWritten`]), a file that cannot be written.
 pub fn heatmap(o: &HeatmapOptions) -> Result<Vec<String>, RunError> {
     if o.format.is_none() {
         check_output("--out", &o.out, &["png", "svg", "json", "csv"])?;
@@ -109,6 +111,9 @@ pub fn heatmap(o: &HeatmapOptions) -> Result<Vec<String>, RunError> {
             return Err(format!("{} holds a dialogue model; `encdec heatmap` draws translation and summarization models (use --format json or csv, or `encdec explore`, for a dialogue's attention)", o.checkpoint.display()).into());
         }
         let decoded = t.decode_text(&o.sentence, 1, unknown)?;
+        if decoded.text.is_empty() {
+            return Err(DecodeError::NothingWritten.into());
+        }
         crate::viz::decoded_attention(&o.out, &decoded, o.layer, t.model.config().kind())?;
         return Ok(vec![decoded.text, format!("wrote {}", o.out.display())]);
     }
@@ -120,6 +125,9 @@ pub fn heatmap(o: &HeatmapOptions) -> Result<Vec<String>, RunError> {
         ..ExploreOptions::default()
     };
     let e = Exploration::new(&t, &o.sentence, &options)?;
+    if e.output.is_empty() {
+        return Err(DecodeError::NothingWritten.into());
+    }
     if e.attention.is_empty() {
         return Err(format!(
             "the {} model has no attention to export; train an attention or transformer model (`encdec explore` shows its decoding)",
@@ -128,7 +136,7 @@ pub fn heatmap(o: &HeatmapOptions) -> Result<Vec<String>, RunError> {
         .into());
     }
     let text = match format {
-        HeatmapFormat::Json => format!("{:#}\n", attention_json(&e)),
+        HeatmapFormat::Json => json_text(&attention_json(&e)),
         _ => attention_csv(&e),
     };
     write_atomic(&o.out, text.as_bytes())
@@ -139,6 +147,10 @@ pub fn heatmap(o: &HeatmapOptions) -> Result<Vec<String>, RunError> {
         format!("wrote {} ({matrices} attention matrices)", o.out.display()),
     ])
 }
+
+/// What `explore` prints, and the page shows, for an output without words.
+pub const NO_OUTPUT_PAGE: &str =
+    "(no output: the model wrote </s> first; the page shows that step)";
 
 /// What `encdec explore` is asked.
 #[derive(clap::Args, Clone, Debug, PartialEq)]
@@ -156,7 +168,12 @@ pub struct ExploreJob {
     pub options: ExploreOptions,
 }
 
-/// Writes the explorer page of one input; returns the lines to print.
+/// Writes the explorer page of one input; returns the lines to print. An
+/// output without words is not refused here: the page shows the decoding
+/// step by step, which is where to see why the model wrote `</s>` first;
+/// the page's header and the printed line say [`NO_OUTPUT_PAGE`] instead of
+/// showing an empty output
+/// (`tests/cli/outputs.rs::an_empty_output_is_never_printed_or_drawn_as_one`).
 ///
 /// # Errors
 /// Bad options, an unreadable checkpoint, an input the model refuses, a
@@ -173,8 +190,12 @@ pub fn explore(o: &ExploreJob) -> Result<Vec<String>, RunError> {
         1 => String::new(),
         b => format!(", a beam of width {b}"),
     };
+    let output = match e.output.is_empty() {
+        true => NO_OUTPUT_PAGE.to_string(),
+        false => e.output.clone(),
+    };
     Ok(vec![
-        e.output.clone(),
+        output,
         format!(
             "wrote {} ({} bytes: {matrices} attention matrices, {} decoding steps{beam})",
             o.out.display(),

@@ -50,7 +50,7 @@ pub use evaluate::{
     BleuOptions, EvaluateOptions, bleu_files, evaluate, evaluate_file, write_hypotheses,
 };
 pub use generate::{CorpusOptions, write_real_like};
-pub use inspect::{ExploreJob, HeatmapFormat, HeatmapOptions, explore, heatmap};
+pub use inspect::{ExploreJob, HeatmapFormat, HeatmapOptions, NO_OUTPUT_PAGE, explore, heatmap};
 pub use keeper::plot_history;
 pub use options::{
     DEFAULT_PAIRS, DataOptions, FileOptions, ModelOptions, ParallelOptions, RunOptions,

@@ -104,24 +104,47 @@ pub fn detokenize_in(tokens: &[String], lang: Language) -> String {
     text
 }
 
-/// `text` safe to print on a terminal: control characters (ESC, BEL, NUL,
-/// …) and the bidirectional controls that reorder what follows them
-/// (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069) are written as
-/// `\u{..}` escapes; everything else is kept.
+/// `text` safe to print on a terminal, and to put in an XML or CSV file:
+/// control characters (C0 and C1: ESC, BEL, NUL, tab, line ends, …), the
+/// bidirectional controls that reorder what follows them (U+200E, U+200F,
+/// U+061C, U+202A–U+202E, U+2066–U+2069) and the two characters XML 1.0
+/// forbids that are not controls (U+FFFE, U+FFFF) are written as `\u{..}`
+/// escapes; everything else is kept.
+///
+/// This one function escapes everything encdec shows a person: the user's
+/// input when an error echoes it, and the model's output on standard output
+/// and standard error, in `evaluate --hypotheses` files, in CSV text cells
+/// and in the labels of pictures. Its output holds none of the characters
+/// it escapes, so escaping twice changes nothing. Checked by
+/// `tests/viz/hostile_labels.rs::text_as_printed_holds_no_control_or_bidi_character`
+/// and, command by command, `tests/cli/outputs.rs`.
 ///
 /// ```
 /// use encdec::text::printable;
 /// assert_eq!(printable("a\u{1b}[31mb\u{202e}c"), "a\\u{1b}[31mb\\u{202e}c");
+/// assert_eq!(printable(&printable("\u{7}")), "\\u{7}");
 /// ```
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let bidi = matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-        if c.is_control() || bidi {
+        if unprintable(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Whether [`printable`] escapes `c`: a control character, a bidirectional
+/// control, U+FFFE or U+FFFF.
+///
+/// ```
+/// use encdec::text::unprintable;
+/// assert!(unprintable('\u{1b}') && unprintable('\u{202e}') && unprintable('\u{9b}'));
+/// assert!(!unprintable('é') && !unprintable(' '));
+/// ```
+pub fn unprintable(c: char) -> bool {
+    let bidi = matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    c.is_control() || bidi || matches!(c, '\u{FFFE}' | '\u{FFFF}')
 }

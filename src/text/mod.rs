@@ -31,7 +31,7 @@ mod turns;
 mod vocab;
 
 pub use corpus_files::{CorpusError, CorpusFile, ReadOptions};
-pub use detokenize::{Language, detokenize, detokenize_in, printable};
+pub use detokenize::{Language, detokenize, detokenize_in, printable, unprintable};
 pub use pair::TextPair;
 pub use tokenizer::{ELISIONS, Tokenizer, is_elision};
 pub use turns::{TURN, TURN_MARK, join_turns, show_turns, split_turns};

@@ -81,7 +81,7 @@ pub(crate) fn save(
                 figure.draw(&root).map_err(draw_error(function))?;
                 root.present().map_err(draw_error(function))?;
             }
-            svg.into_bytes()
+            xml_chars(svg).into_bytes()
         }
         Format::Png => {
             let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
@@ -108,6 +108,32 @@ pub(crate) fn save(
     })
 }
 
+/// Whether XML 1.0 allows `c` in a document (its `Char` production; a
+/// surrogate cannot be a Rust `char`).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// An SVG with every character XML 1.0 forbids written as [`printable`]'s
+/// escape. Labels drawn by [`super::text::label`] are escaped already;
+/// this catches text plotters draws itself (captions, legends), so that
+/// every SVG encdec writes is well-formed XML (plotters escapes
+/// `& < > " '` itself). Checked by
+/// `tests/viz/hostile_labels.rs::any_label_gives_a_scatter_plot_and_a_line_chart_that_parse_as_xml`.
+fn xml_chars(svg: String) -> String {
+    if svg.chars().all(is_xml_char) {
+        return svg;
+    }
+    let mut out = String::with_capacity(svg.len());
+    for c in svg.chars() {
+        match is_xml_char(c) {
+            true => out.push(c),
+            false => out.push_str(&crate::text::printable(&c.to_string())),
+        }
+    }
+    out
+}
+
 /// Packs an 8-bit RGB buffer, row by row from the top, into PNG bytes.
 fn encode_png(rgb: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, png::EncodingError> {
     let mut out = Vec::new();
@@ -132,6 +158,12 @@ mod tests {
         assert!(f("a.jpg").is_err());
         assert!(f("png").is_err());
         assert!(f("a.png.tmp").is_err());
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_escaped_and_the_rest_kept() {
+        let svg = "<text>a\u{1}\u{fffe}\té</text>\n".to_string();
+        assert_eq!(xml_chars(svg), "<text>a\\u{1}\\u{fffe}\té</text>\n");
     }
 
     #[test]

@@ -15,6 +15,7 @@ use plotters::style::{FontDesc, FontFamily, FontStyle, FontTransform, TextStyle}
 
 use super::PlotError;
 use super::canvas::set_line;
+use crate::text::printable;
 
 /// DejaVu Sans 2.37 (Bitstream Vera licence, see `assets/fonts/DejaVuSans-LICENSE.txt`).
 pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -46,10 +47,11 @@ pub(crate) fn font(size: f64) -> FontDesc<'static> {
 }
 
 /// Width in pixels of `text` set at `size` pixels, as the PNG canvas sets
-/// it. If the font cannot be read (it always can: it is compiled in) a rough
-/// estimate is returned.
+/// it and as [`label`] draws it (escaped). If the font cannot be read (it
+/// always can: it is compiled in) a rough estimate is returned.
 pub(crate) fn width(text: &str, size: f64) -> i32 {
     static FONT: OnceLock<Option<ab_glyph::FontRef<'static>>> = OnceLock::new();
+    let text = &printable(text);
     match FONT.get_or_init(super::canvas::font) {
         Some(font) => set_line(font, size, text).width.ceil() as i32,
         None => (text.chars().count() as f64 * size * 0.6).ceil() as i32,
@@ -96,7 +98,10 @@ impl Place {
     }
 }
 
-/// Draws `text` at `(x, y)` in the bundled font.
+/// Draws `text` at `(x, y)` in the bundled font, as [`printable`] writes
+/// it: a control or bidirectional character in a token is shown as the
+/// same `\u{..}` escape a terminal shows, in a PNG as in an SVG (where it
+/// could also make the file something other than XML).
 pub(crate) fn label<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     text: &str,
@@ -112,7 +117,7 @@ pub(crate) fn label<DB: DrawingBackend>(
     let style = TextStyle::from(desc)
         .color(&colour)
         .pos(Pos::new(place.h, place.v));
-    root.draw_text(text, &style, (x, y))
+    root.draw_text(&printable(text), &style, (x, y))
 }
 
 #[cfg(test)]

@@ -614,17 +614,7 @@ fn a_typed_bar_is_a_word_of_the_turn_not_a_turn_boundary() {
 /// `by`, so that the decoder favours that token everywhere.
 fn favouring(id: usize, by: f64) -> Checkpoint {
     let mut c = Checkpoint::load(std::path::Path::new(checkpoint())).unwrap();
-    let v = c.translator.tgt_vocab.len();
-    let bias = c
-        .translator
-        .model
-        .params_mut()
-        .into_iter()
-        .rfind(|p| p.name.ends_with("bias") && p.shape() == [v])
-        .expect("an output bias");
-    let mut b = bias.value.data().to_vec();
-    b[id] += by;
-    bias.value = Tensor::from_vec(b, &[v]);
+    crate::model_support::raise_output_bias(c.translator.model.as_mut(), id, by);
     c
 }
 

@@ -105,3 +105,19 @@ pub fn step_config(lr: f64, clip: Option<f64>) -> encdec::seq2seq::train::TrainC
     c.threads = 1;
     c
 }
+
+/// Raises the output bias of target id `id` by `by` (the last bias of the
+/// target vocabulary's size), so that the decoder favours that token
+/// everywhere: `</s>` for a model that ends its output at once, a hostile
+/// token for a model that writes it.
+pub fn raise_output_bias(model: &mut dyn Seq2Seq, id: usize, by: f64) {
+    let v = model.config().tgt_vocab;
+    let bias = model
+        .params_mut()
+        .into_iter()
+        .rfind(|p| p.name.ends_with("bias") && p.shape() == [v])
+        .expect("an output bias");
+    let mut b = bias.value.data().to_vec();
+    b[id] += by;
+    bias.value = encdec::tensor::Tensor::from_vec(b, &[v]);
+}

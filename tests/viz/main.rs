@@ -3,6 +3,7 @@
 mod bad_input;
 mod dual;
 mod explorer;
+mod hostile_labels;
 mod labels;
 #[path = "../support/model_support.rs"]
 mod model_support;

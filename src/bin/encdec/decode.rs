@@ -1,17 +1,23 @@
 //! `encdec translate` and `encdec summarize`: one input from the command
 //! line, or one per line of standard input, decoded as the flags say.
 
-use crate::print::{CliResult, print_line, warn_line};
+use crate::print::{CliResult, print_fields, print_line, warn_line};
 use encdec::pipeline::{DecodeOptions, InputError, Outputs, decode_inputs, load_for_task};
 use encdec::seq2seq::decode::DecodeError;
 use encdec::seq2seq::task::Task;
 use std::path::Path;
 
-/// What is said when the model's output has no words.
-const WROTE_NOTHING: &str = "the model wrote nothing for this input (it ended its output at once); a model trained longer may do better";
+/// What an n-best list shows in place of a hypothesis without words.
+const NO_OUTPUT: &str = "(no output: the model ended this hypothesis at once)";
 
 /// Decodes `text`, or each line of standard input, with a model trained
 /// for `task`, and prints the outputs (n-best ones after their scores).
+///
+/// An output without words is never printed as an empty line that looks
+/// like one: for `text` it is an error; from standard input its line stays
+/// empty (outputs keep their lines) and standard error names the line; in
+/// an n-best list it is listed last ([`decode_inputs`]) as [`NO_OUTPUT`],
+/// and standard error says so.
 pub fn decode(checkpoint: &Path, task: Task, text: Option<&str>, o: &DecodeOptions) -> CliResult {
     let decoding = o.decoding()?;
     let command = match task {
@@ -25,9 +31,9 @@ pub fn decode(checkpoint: &Path, task: Task, text: Option<&str>, o: &DecodeOptio
                 .map_err(|e| e.error.to_string())?;
             let outputs = all.remove(0).ok_or(DecodeError::Empty)?;
             if outputs.len() == 1 && outputs[0].0.is_empty() {
-                return Err(WROTE_NOTHING.into());
+                return Err(DecodeError::NothingWritten.into());
             }
-            print_outputs(&outputs);
+            print_outputs(&outputs, "");
         }
         None => {
             let lines = stdin_lines()?;
@@ -48,11 +54,19 @@ fn on_line(e: InputError) -> String {
     }
 }
 
-/// Prints outputs, each after its score when it has one.
-fn print_outputs(outputs: &[(String, Option<f64>)]) {
+/// Prints outputs, each after its score when it has one; an n-best
+/// hypothesis without words as [`NO_OUTPUT`], said on standard error after
+/// `place` (the line of standard input, or nothing).
+fn print_outputs(outputs: &[(String, Option<f64>)], place: &str) {
     for (text, score) in outputs {
         match score {
-            Some(s) => print_line(&format!("{s:.4}\t{text}")),
+            Some(s) if text.is_empty() => {
+                warn_line(&format!(
+                    "{place}the hypothesis scored {s:.4} has no words (the model ended it at once); it is listed last"
+                ));
+                print_fields(&[&format!("{s:.4}"), NO_OUTPUT]);
+            }
+            Some(s) => print_fields(&[&format!("{s:.4}"), text]),
             None => print_line(text),
         }
     }
@@ -61,13 +75,16 @@ fn print_outputs(outputs: &[(String, Option<f64>)]) {
 /// Prints the outputs of line `i` of standard input: an empty line for an
 /// input without words, and for an empty output, which standard error names.
 fn print_line_outputs(i: usize, outputs: &Outputs) {
+    let place = format!("standard input, line {}: ", i + 1);
     match outputs {
         None => print_line(""),
         Some(o) => {
             if o.len() == 1 && o[0].0.is_empty() {
-                warn_line(&format!("standard input, line {}: {WROTE_NOTHING}", i + 1));
+                warn_line(&format!("{place}{}", DecodeError::NothingWritten));
+                print_line("");
+            } else {
+                print_outputs(o, &place);
             }
-            print_outputs(o);
         }
     }
 }

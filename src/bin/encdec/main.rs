@@ -156,7 +156,7 @@ fn parse() -> Result<Cli, ExitCode> {
                 .collect();
             let message = message.join(" ");
             let message = message.strip_prefix("error: ").unwrap_or(&message);
-            eprintln!("error: {message} (see encdec --help)");
+            print::error_line(&format!("{message} (see encdec --help)"));
             ExitCode::FAILURE
         }
     })
@@ -212,7 +212,7 @@ fn main() -> ExitCode {
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            print::error_line(&e.to_string());
             ExitCode::FAILURE
         }
     }

@@ -4,6 +4,7 @@ use crate::print::{CliResult, TrainingPrinter, print_line};
 use encdec::corpora::FOX_EN;
 use encdec::pipeline::{DemoOptions, TrainOptions};
 use encdec::seq2seq::config::ModelKind;
+use encdec::seq2seq::decode::DecodeError;
 use std::time::Instant;
 
 /// `encdec train`: trains, printing the progress and the test scores.
@@ -24,7 +25,11 @@ pub fn demo(o: &DemoOptions) -> CliResult {
     for line in outcome.score_lines(&o.training()) {
         print_line(&line);
     }
-    print_line(&format!("{FOX_EN}\n  -> {}", fox.text));
+    if fox.text.is_empty() {
+        return Err(format!("{FOX_EN}: {}", DecodeError::NothingWritten).into());
+    }
+    print_line(FOX_EN);
+    print_line(&format!("  -> {}", fox.text));
     encdec::viz::decoded_attention(&o.out, &fox, None, ModelKind::Attention)?;
     print_line(&format!("wrote {}", o.out.display()));
     print_line(&format!(

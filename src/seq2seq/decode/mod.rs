@@ -64,6 +64,11 @@ pub enum DecodeError {
     NonFinite,
     /// More tokens than [`MAX_INPUT_TOKENS`].
     TooLong(usize),
+    /// The model wrote `</s>` first: an output without words, which is
+    /// reported, never shown as if it were an output (an empty line, a
+    /// picture without rows). Checked by
+    /// `tests/cli/outputs.rs::an_empty_output_is_never_printed_or_drawn_as_one`.
+    NothingWritten,
     /// More tokens than a page or an export shows (`(tokens, limit)`,
     /// [`MAX_SHOWN_TOKENS`]): its matrices grow with the square.
     TooLongToShow(usize, usize),
@@ -89,6 +94,10 @@ impl fmt::Display for DecodeError {
             DecodeError::TooLongToShow(n, limit) => write!(
                 f,
                 "the input has {n} tokens; the explorer and the attention exports show at most {limit} (each attention matrix grows with the square of the length): give a shorter input"
+            ),
+            DecodeError::NothingWritten => write!(
+                f,
+                "the model wrote nothing for this input (it ended its output at once); a model trained longer may do better"
             ),
             DecodeError::NonFinite => write!(
                 f,

@@ -3,6 +3,7 @@
 //! draws as one JSON value.
 
 use crate::seq2seq::decode::{AttentionMap, Exploration};
+use crate::text::{printable, unprintable};
 use serde_json::{Value, json};
 
 /// Every attention matrix, one entry per kind, layer and head:
@@ -38,11 +39,42 @@ pub fn attention_json(e: &Exploration) -> Value {
     })
 }
 
-/// Every attention weight as one CSV row (tokens in double quotes, a
-/// quote inside doubled, as RFC 4180 asks; lines end in `\n`):
+/// `v` as pretty-printed JSON (ending in a line end) that is safe to print:
+/// every character [`printable`] escapes is written as JSON's own `\uXXXX`
+/// escape (serde_json writes the C0 controls so already; this adds DEL, the
+/// C1 controls, the bidirectional controls, U+FFFE and U+FFFF), so a JSON
+/// reader gets each token back exactly and a terminal that shows the file
+/// runs no control sequence. Such a character can only stand inside a JSON
+/// string, where the escape means the same character.
+/// Checked by `tests/cli/outputs.rs::heatmap_json_keeps_tokens_exact_and_is_safe_to_print`.
+///
+/// ```
+/// use encdec::viz::explorer::json_text;
+/// let v = serde_json::json!({"token": "\u{202e}x\u{9b}"});
+/// assert_eq!(json_text(&v), "{\n  \"token\": \"\\u202ex\\u009b\"\n}\n");
+/// ```
+pub fn json_text(v: &Value) -> String {
+    let pretty = format!("{v:#}\n");
+    let mut out = String::with_capacity(pretty.len());
+    for c in pretty.chars() {
+        match c != '\n' && unprintable(c) {
+            true => out.push_str(&format!("\\u{:04x}", c as u32)),
+            false => out.push(c),
+        }
+    }
+    out
+}
+
+/// Every attention weight as one CSV row (lines end in `\n`):
 /// `kind,layer,head,query_index,query,key_index,key,weight`, indices
 /// from 0 and layers and heads from 1.
-/// Checked by `tests/viz/explorer.rs::csv_has_one_row_per_weight`.
+///
+/// Numeric cells (indices, layers, heads, weights) are plain numbers, never
+/// quoted or changed, so a spreadsheet reads them as numbers (a negative
+/// one stays negative). Text cells (the tokens) are [`text_cell`]s: safe
+/// to print, never a formula, in double quotes.
+/// Checked by `tests/viz/explorer.rs::csv_has_one_row_per_weight` and
+/// `tests/viz/hostile_labels.rs::no_csv_text_cell_starts_a_formula`.
 pub fn attention_csv(e: &Exploration) -> String {
     let mut out = String::from("kind,layer,head,query_index,query,key_index,key,weight\n");
     for m in &e.attention {
@@ -56,8 +88,8 @@ pub fn attention_csv(e: &Exploration) -> String {
                         m.kind.name(),
                         m.layer,
                         h + 1,
-                        quoted(&m.queries[i]),
-                        quoted(&m.keys[j]),
+                        text_cell(&m.queries[i]),
+                        text_cell(&m.keys[j]),
                     ));
                 }
             }
@@ -135,7 +167,21 @@ fn round(x: f64, decimals: i32) -> f64 {
     (x * f).round() / f
 }
 
-/// A CSV field in double quotes, a quote inside doubled.
-fn quoted(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
+/// A text cell of CSV: the text as [`printable`] writes it (no control or
+/// bidirectional character, as on a terminal), with `'` put before it when
+/// it starts with `=`, `+`, `-` or `@` (or a tab or CR, which `printable`
+/// already escapes), so that a spreadsheet shows it as text instead of
+/// evaluating it as a formula (OWASP's advice against CSV injection); then
+/// in double quotes, a quote inside doubled, as RFC 4180 asks.
+///
+/// ```
+/// use encdec::viz::explorer::text_cell;
+/// assert_eq!(text_cell("=SUM(A1)"), "\"'=SUM(A1)\"");
+/// assert_eq!(text_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+/// ```
+pub fn text_cell(s: &str) -> String {
+    let text = printable(s);
+    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quote = if formula { "'" } else { "" };
+    format!("\"{quote}{}\"", text.replace('"', "\"\""))
 }

@@ -24,7 +24,7 @@
 
 mod export;
 
-pub use export::{attention_csv, attention_json};
+pub use export::{attention_csv, attention_json, json_text, text_cell};
 
 use super::colour_scale;
 use crate::seq2seq::decode::Exploration;

@@ -48,7 +48,7 @@
   function header() {
     const m = D.model;
     const rows = [
-      ["input", D.input], ["output", D.output],
+      ["input", D.input], ["output", D.output === "" ? "(no output: the model wrote </s> first; the page shows that step)" : D.output],
       ["model", m.kind + " (" + m.sizes + "), vocabularies " + m.src_vocab + " / " + m.tgt_vocab],
       ["task", D.task],
       ["decoding", (D.beam > 1 ? "beam search, width " + D.beam : "greedy (§3.2)") + ", log p = " + D.log_prob],
