@@ -1,7 +1,13 @@
 //! What the model writes, as every command prints or saves it (issue 23,
-//! faults 3, 4, 5, 9): a vocabulary token can hold anything a checkpoint
-//! holds, so a model is built here to write a hostile token at every step,
-//! or to end its output at once, and each command is driven with it.
+//! faults 3, 4, 5, 6, 9). A checkpoint whose vocabulary holds a word the
+//! tokenizer cannot make — a terminal escape, a bidi override, a line end —
+//! is refused by every command (fault 6); the words a vocabulary can hold
+//! that are still hostile — U+FFFE, which XML forbids, and `=`, which starts
+//! a spreadsheet formula — are written by a model built here to write one of
+//! them at every step, or to end its output at once, and each command is
+//! driven with it. (Before fault 6 was closed, these tests drove every
+//! command with the unreadable words too; the library's own property tests
+//! in `tests/viz/hostile_labels.rs` still do.)
 
 use crate::cli_support;
 use crate::model_support::{fox_vocabs, raise_output_bias, tiny_config};
@@ -25,9 +31,13 @@ const C1: &str = "\u{9b}31m";
 const LINE_END: &str = "a\nb";
 /// A spreadsheet formula.
 const FORMULA: &str = "=HYPERLINK(\"http://x\",\"x\")";
-/// Characters XML 1.0 does not allow.
-const NOT_XML: &str = "\u{1}\u{c}\u{fffe}";
-const WORDS: [&str; 6] = [RETITLE, REVERSE, C1, LINE_END, FORMULA, NOT_XML];
+/// Words no text tokenizes to: a vocabulary holding one is refused.
+const UNREADABLE: [&str; 6] = [RETITLE, REVERSE, C1, LINE_END, FORMULA, "\u{1}\u{c}"];
+/// A noncharacter XML 1.0 does not allow, which the tokenizer makes a token.
+const NOT_XML: &str = "\u{fffe}";
+/// A token that starts a spreadsheet formula.
+const FORMULA_START: &str = "=";
+const WORDS: [&str; 2] = [NOT_XML, FORMULA_START];
 
 /// The input: source words the fox vocabulary knows.
 const INPUT: &str = "the quick brown fox";
@@ -36,10 +46,15 @@ const INPUT: &str = "the quick brown fox";
 /// words, whose target vocabulary is the specials and [`WORDS`], made to
 /// write target token `favoured` at every step; saved, returns its path.
 fn model_writing(favoured: &str, task: Task) -> String {
+    model_of(&WORDS, favoured, task)
+}
+
+/// The same with the target vocabulary the specials and `words`.
+fn model_of(words: &[&str], favoured: &str, task: Task) -> String {
     let (src, _) = fox_vocabs();
     let tokens: Vec<String> = SPECIALS
         .iter()
-        .chain(&WORDS)
+        .chain(words)
         .map(|s| s.to_string())
         .collect();
     let tgt = Vocab::from_tokens(tokens).unwrap();
@@ -47,7 +62,7 @@ fn model_writing(favoured: &str, task: Task) -> String {
     let config = tiny_config(ModelKind::Attention, src.len(), tgt.len(), 1);
     let mut model = build(&config, &mut encdec::tensor::rng(0)).unwrap();
     raise_output_bias(model.as_mut(), id, 1e3);
-    let name = format!("writes-{id}-{task}.ckpt");
+    let name = format!("writes-{}-{id}-{task}.ckpt", words.len());
     let path = temp(&name);
     Checkpoint::new(Translator::new(model, src, tgt, task))
         .save(&path)
@@ -70,7 +85,9 @@ fn assert_printed_safely(o: &Output, tabs: usize, what: &str) {
         ("stderr", err),
     ] {
         let bad: Vec<char> = (text.chars())
-            .filter(|&c| (c.is_control() && c != '\n' && c != '\t') || is_bidi(c))
+            .filter(|&c| {
+                (c.is_control() && c != '\n' && c != '\t') || is_bidi(c) || c == '\u{fffe}'
+            })
             .collect();
         assert!(bad.is_empty(), "{what}: {name} holds {bad:?}: {text:?}");
         for line in text.lines().filter(|_| name == "stdout") {
@@ -80,8 +97,34 @@ fn assert_printed_safely(o: &Output, tabs: usize, what: &str) {
 }
 
 #[test]
+fn a_vocabulary_word_no_text_gives_is_refused_by_every_command() {
+    for word in UNREADABLE {
+        let t = model_of(&[word], word, Task::Translation);
+        let out = temp("refused.json").display().to_string();
+        let page = temp("refused.html").display().to_string();
+        let weights = temp("refused.safetensors").display().to_string();
+        for args in [
+            vec!["translate", "--checkpoint", &t, INPUT],
+            vec!["heatmap", "--checkpoint", &t, INPUT, "--out", &out],
+            vec!["explore", "--checkpoint", &t, INPUT, "--out", &page],
+            vec!["export", "--checkpoint", &t, "--out", &weights],
+        ] {
+            let o = encdec(&args);
+            fails_with(&o, "tgt_vocab: token 4");
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(err.contains("is not a word the tokenizer makes"), "{err}");
+            let bad: Vec<char> = err
+                .chars()
+                .filter(|&c| (c.is_control() && c != '\n') || is_bidi(c))
+                .collect();
+            assert!(bad.is_empty(), "{word:?}: {args:?}: {bad:?}");
+        }
+    }
+}
+
+#[test]
 fn model_text_is_printed_escaped_by_every_command() {
-    for word in [RETITLE, REVERSE, C1, LINE_END] {
+    for word in [NOT_XML] {
         let t = model_writing(word, Task::Translation);
         let run = |args: &[&str], tabs: usize, what: &str| {
             let mut all = vec!["translate", "--checkpoint", &t];
@@ -104,18 +147,18 @@ fn model_text_is_printed_escaped_by_every_command() {
             assert_printed_safely(&o, 0, &format!("{word:?}: {command}"));
         }
     }
-    let s = model_writing(RETITLE, Task::Summarization);
+    let s = model_writing(NOT_XML, Task::Summarization);
     let o = encdec(&["summarize", "--checkpoint", &s, INPUT]);
     assert_printed_safely(&o, 0, "summarize");
-    let d = model_writing(RETITLE, Task::Dialogue);
+    let d = model_writing(NOT_XML, Task::Dialogue);
     let o = encdec_with_input(&["chat", "--checkpoint", &d], "the quick\n/quit\n");
     assert_printed_safely(&o, 0, "chat");
-    assert!(String::from_utf8_lossy(&o.stdout).contains("bot: \\u{1b}]0;owned\\u{7}"));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("bot: \\u{fffe}"));
 }
 
 #[test]
 fn the_hypotheses_file_of_evaluate_is_escaped_and_keeps_its_lines() {
-    let t = model_writing(LINE_END, Task::Translation);
+    let t = model_writing(NOT_XML, Task::Translation);
     let corpus = temp("hostile-corpus.tsv");
     std::fs::write(&corpus, format!("{INPUT}\tle renard\nthe dog\tle chien\n")).unwrap();
     let h = temp("hostile-hypotheses.txt");
@@ -133,14 +176,17 @@ fn the_hypotheses_file_of_evaluate_is_escaped_and_keeps_its_lines() {
     let written = std::fs::read_to_string(&h).unwrap();
     assert_eq!(written.lines().count(), 2, "{written:?}");
     assert!(
-        !written.chars().any(|c| c.is_control() && c != '\n'),
+        !written
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{fffe}'),
         "{written:?}"
     );
+    assert!(written.contains("\\u{fffe}"), "{written:?}");
 }
 
 #[test]
 fn heatmap_csv_holds_no_cell_a_spreadsheet_would_evaluate() {
-    let t = model_writing(FORMULA, Task::Translation);
+    let t = model_writing(FORMULA_START, Task::Translation);
     let out = temp("formula.csv").display().to_string();
     // Typed source words that start formulas too (read as <unk> by the model, kept as labels).
     let input = "the fox -2+3 @sum =cmd";
@@ -163,7 +209,7 @@ fn heatmap_csv_holds_no_cell_a_spreadsheet_would_evaluate() {
             "{c:?} starts a cell: {csv}"
         );
     }
-    assert!(csv.contains(",\"'=HYPERLINK("), "{csv}");
+    assert!(csv.contains(",\"'=\""), "{csv}");
 }
 
 #[test]
@@ -246,7 +292,7 @@ fn an_empty_output_is_never_printed_or_drawn_as_one() {
 
 #[test]
 fn heatmap_json_keeps_tokens_exact_and_is_safe_to_print() {
-    for word in [RETITLE, REVERSE, C1, NOT_XML] {
+    for word in [NOT_XML, FORMULA_START] {
         let t = model_writing(word, Task::Translation);
         let out = temp("exact.json").display().to_string();
         let o = encdec(&["heatmap", "--checkpoint", &t, INPUT, "--out", &out]);
