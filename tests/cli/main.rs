@@ -11,6 +11,7 @@ mod hostile;
 mod inspect;
 #[path = "../support/model_support.rs"]
 mod model_support;
+mod reading;
 mod sampling;
 mod tasks;
 mod translate;

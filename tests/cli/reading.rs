@@ -1,0 +1,106 @@
+//! Issue 23, fault 7: reading what a user hands in. A file that never ends
+//! (`/dev/zero`) is refused at its first line or at a size cap, quickly and
+//! in bounded memory. Each test failed before its fix (a hang, or a read
+//! until memory ran out).
+
+use crate::cli_support::{encdec, fails_with, small_training, temp};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// Runs `encdec` with `args` under a 3 GB address-space limit (so a reader
+/// that grows without bound fails instead of taking the machine), killed
+/// after `seconds`: a test of something that used to hang fails, not hangs.
+fn encdec_within(seconds: u64, args: &[&str]) -> Output {
+    encdec_reading(seconds, args, Stdio::null())
+}
+
+/// As [`encdec_within`], with `stdin` as standard input.
+fn encdec_reading(seconds: u64, args: &[&str], stdin: Stdio) -> Output {
+    let cmd = "ulimit -v 3000000; exec \"$0\" \"$@\"";
+    let mut child = Command::new("sh")
+        .args(["-c", cmd, env!("CARGO_BIN_EXE_encdec")])
+        .args(args)
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the encdec binary runs");
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(seconds) {
+            child.kill().unwrap();
+            let o = child.wait_with_output().unwrap();
+            panic!(
+                "encdec {} did not return within {seconds} s (stderr: {})",
+                args.join(" "),
+                String::from_utf8_lossy(&o.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// `encdec train` on `data` (flags and files), one epoch of the §5.1 model.
+fn train_on(out: &str, data: &[&str]) -> Vec<String> {
+    let head = ["train", "--model", "lstm", "--epochs", "1", "--out", out];
+    head.iter().chain(data).map(|s| s.to_string()).collect()
+}
+
+/// Runs `train_on(..)` within `seconds`.
+fn train_within(seconds: u64, data: &[&str]) -> Output {
+    let out = temp("reading.ckpt");
+    let args = train_on(out.to_str().unwrap(), data);
+    encdec_within(
+        seconds,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+}
+
+#[test]
+fn a_corpus_that_never_ends_is_refused_at_line_1() {
+    let o = train_within(20, &["--corpus", "/dev/zero"]);
+    fails_with(&o, "/dev/zero:1: ");
+    fails_with(&o, "longer than 1048576 bytes");
+    // Two line-aligned files: the same, from the first line.
+    let o = train_within(20, &["--source", "/dev/zero", "--target", "/dev/zero"]);
+    fails_with(&o, "/dev/zero:1: ");
+}
+
+#[test]
+fn skipping_bad_lines_still_stops_at_the_corpus_size_cap() {
+    let o = train_within(60, &["--corpus", "/dev/zero", "--skip-bad-lines"]);
+    fails_with(&o, "/dev/zero: ");
+    fails_with(&o, "larger than 1 GiB");
+}
+
+#[test]
+fn a_vectors_file_that_never_ends_is_refused_at_line_1() {
+    let o = train_within(20, &["--pairs", "200", "--src-vectors", "/dev/zero"]);
+    fails_with(&o, "/dev/zero line 1: ");
+    fails_with(&o, "longer than 1048576 bytes");
+    let o = encdec_within(20, &["neighbors", "--vectors", "/dev/zero", "cat"]);
+    fails_with(&o, "/dev/zero line 1: ");
+}
+
+#[test]
+fn standard_input_that_never_ends_is_refused_at_line_1() {
+    for (command, task) in [("translate", "translation"), ("chat", "dialogue")] {
+        let ckpt = temp(&format!("stdin-zero-{task}.ckpt"));
+        let o = encdec(&small_training(ckpt.to_str().unwrap(), &["--task", task]));
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let zero = std::fs::File::open("/dev/zero").unwrap();
+        let args = [command, "--checkpoint", ckpt.to_str().unwrap()];
+        let o = encdec_reading(20, &args, Stdio::from(zero));
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!all.contains("panicked"), "{command}: {all}");
+        assert!(
+            all.contains("line 1") && all.contains("longer than 1048576 bytes"),
+            "{command}: {all}"
+        );
+    }
+}
