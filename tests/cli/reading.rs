@@ -1,7 +1,9 @@
-//! Issue 23, fault 7: reading what a user hands in. A file that never ends
-//! (`/dev/zero`) is refused at its first line or at a size cap, quickly and
-//! in bounded memory. Each test failed before its fix (a hang, or a read
-//! until memory ran out).
+//! Issue 23, faults 7 and 8: reading what a user hands in. A file that
+//! never ends (`/dev/zero`) is refused at its first line or at a size cap,
+//! quickly and in bounded memory; a side that shows nothing (tag
+//! characters, lone combining marks) is refused, naming the file and line.
+//! Each test failed before its fix (a hang, a read until memory ran out,
+//! or a training run that passed).
 
 use crate::cli_support::{encdec, fails_with, small_training, temp};
 use std::process::{Command, Output, Stdio};
@@ -102,5 +104,40 @@ fn standard_input_that_never_ends_is_refused_at_line_1() {
             all.contains("line 1") && all.contains("longer than 1048576 bytes"),
             "{command}: {all}"
         );
+    }
+}
+
+/// A TSV file whose line 2 has a target that shows nothing.
+fn invisible_target(name: &str, target: &str) -> std::path::PathBuf {
+    let p = temp(name);
+    let mut text = String::new();
+    for i in 0..40 {
+        text += &format!("the dog {i}\tle chien {i}\n");
+        if i == 0 {
+            text += &format!("the cat\t{target}\n");
+        }
+    }
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn a_side_that_shows_nothing_is_refused_naming_the_file_and_line() {
+    let tags = "\u{E0068}\u{E0069}\u{E007F}"; // TAG LATIN SMALL LETTER H, I, CANCEL TAG
+    let marks = "\u{0301}\u{0308}"; // COMBINING ACUTE, DIAERESIS with nothing to sit on
+    let out = temp("invisible.ckpt");
+    let train = |p: &std::path::Path| {
+        let args = train_on(out.to_str().unwrap(), &["--corpus", p.to_str().unwrap()]);
+        encdec(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    for (name, target) in [("tags.tsv", tags), ("marks.tsv", marks)] {
+        let p = invisible_target(name, target);
+        let o = train(&p);
+        fails_with(&o, &format!("{}:2: ", p.display()));
+        fails_with(&o, "target (column 2) is empty");
+        // Chinese and emoji are text.
+        let p = invisible_target(&format!("visible-{name}"), &format!("猫{target}🐈"));
+        let o = train(&p);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{CORPUS_CAP, CorpusError, CorpusFile, MAX_LINE_BYTES, ReadOptions, Record};
 use crate::files::ReadCap;
-use crate::text::Tokenizer;
+use crate::text::visible;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -268,10 +268,10 @@ impl<T> CorpusFile<T> {
     }
 }
 
-/// Whether `text` has no token: it is empty or holds only whitespace and
-/// characters the tokenizer drops (U+200B, U+FEFF, U+200D, ...).
+/// Whether `text` shows nothing: it holds no [`visible`] character (only
+/// whitespace, zero-width and format characters, lone marks, ...).
 pub(super) fn blank(text: &str) -> bool {
-    Tokenizer::new(false).tokenize(text).is_empty()
+    !visible(text)
 }
 
 /// The message for a file without a usable line, naming the first

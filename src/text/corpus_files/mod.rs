@@ -18,10 +18,12 @@
 //! lines are skipped instead and counted ([`CorpusFile::skipped`]). Nothing
 //! is read silently wrong.
 //!
-//! "Blank" and "empty" mean what the [`Tokenizer`](super::Tokenizer) makes of the text: no
-//! token. A side of only spaces, no-break spaces, zero-width spaces,
-//! byte-order marks or other characters the tokenizer drops is empty, and
-//! a line of only such characters is blank.
+//! "Blank" and "empty" mean that the text shows nothing: it holds no
+//! [`visible`](super::visible) character (a letter, digit, punctuation
+//! mark or symbol). A side of only spaces, no-break spaces, zero-width
+//! spaces, byte-order marks, tag characters, combining marks with nothing
+//! to sit on or other invisible characters is empty, and a line of only
+//! such characters is blank.
 //!
 //! A file is read one line at a time ([`Lines`]) and the reading stops at
 //! the first malformed line (without `skip_bad_lines`), so a file that

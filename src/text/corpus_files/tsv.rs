@@ -5,7 +5,9 @@ use super::{CORPUS_CAP, CorpusError, CorpusFile, ReadOptions};
 use crate::text::TextPair;
 use std::path::Path;
 
-/// A side of a pair: trimmed, not empty (not [`blank`]) and without NUL.
+/// A side of a pair: trimmed, not empty, showing something (not
+/// [`blank`]: at least one [`visible`](crate::text::visible) character)
+/// and without NUL.
 pub(super) fn side(text: &str, what: &str) -> Result<String, String> {
     let t = text.trim();
     if t.is_empty() {
