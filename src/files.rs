@@ -219,16 +219,26 @@ fn open_within(path: &Path, cap: ReadCap) -> std::io::Result<(std::fs::File, Opt
 /// As [`open_capped`] and [`read_capped_from`]; `InvalidInput` for a
 /// device. Checked by `tests/core/files.rs::a_whole_file_read_is_capped`.
 pub fn read_capped(path: &Path, cap: ReadCap) -> std::io::Result<Vec<u8>> {
-    use std::os::unix::fs::FileTypeExt;
     let (file, len) = open_within(path, cap)?;
-    let kind = file.metadata()?.file_type();
-    if kind.is_char_device() || kind.is_block_device() {
+    if is_device(&file.metadata()?) {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "it is a device, not a file; give the path of a file",
         ));
     }
     read_capped_from(file, cap, len)
+}
+
+/// Whether `meta` is a device's (character or block); elsewhere than on
+/// Unix none is, and the cap alone bounds the read.
+#[cfg(unix)]
+fn is_device(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_char_device() || meta.file_type().is_block_device()
+}
+#[cfg(not(unix))]
+fn is_device(_: &std::fs::Metadata) -> bool {
+    false
 }
 
 /// All the bytes of `reader`, or an error as soon as it gives more than
