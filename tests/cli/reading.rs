@@ -86,6 +86,52 @@ fn a_vectors_file_that_never_ends_is_refused_at_line_1() {
 }
 
 #[test]
+fn every_other_input_path_refuses_a_file_that_never_ends() {
+    let good = temp("reading-good.tsv");
+    std::fs::write(&good, "the dog\tle chien\n".repeat(30)).unwrap();
+    let good = good.to_str().unwrap();
+    let o = train_within(20, &["--corpus", good, "--valid", "/dev/zero"]);
+    fails_with(&o, "/dev/zero:1: ");
+    let o = encdec_within(
+        20,
+        &["bleu", "--hypotheses", "/dev/zero", "--references", good],
+    );
+    fails_with(&o, "/dev/zero:1: the line is longer than 1048576 bytes");
+    let ckpt = temp("reading.ckpt");
+    let o = encdec(&small_training(ckpt.to_str().unwrap(), &[]));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ckpt = ckpt.to_str().unwrap();
+    let o = encdec_within(
+        20,
+        &["evaluate", "--checkpoint", ckpt, "--corpus", "/dev/zero"],
+    );
+    fails_with(&o, "/dev/zero:1: ");
+    // Model files are read whole: a device is refused before a byte is read.
+    let out = temp("reading-import.ckpt");
+    for args in [
+        vec!["translate", "--checkpoint", "/dev/zero", "the dog"],
+        vec![
+            "import",
+            "--weights",
+            "/dev/zero",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        vec![
+            "import",
+            "--keras",
+            "/dev/zero",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ] {
+        let o = encdec_within(20, &args);
+        fails_with(&o, "/dev/zero");
+        fails_with(&o, "it is a device, not a file");
+    }
+}
+
+#[test]
 fn standard_input_that_never_ends_is_refused_at_line_1() {
     for (command, task) in [("translate", "translation"), ("chat", "dialogue")] {
         let ckpt = temp(&format!("stdin-zero-{task}.ckpt"));
