@@ -8,9 +8,15 @@
 //! folder, a wrong extension or two outputs on one path before hours of
 //! training are spent.
 //!
+//! Reading is bounded the same way everywhere: [`read_capped`] reads a
+//! whole file but never more than a [`ReadCap`], and [`open_capped`] opens
+//! a file for a line-by-line reader that stops at the same kind of cap. A
+//! device or a pipe (`/dev/zero`, `<(yes)`) has no length to check first,
+//! so the cap holds on the bytes read, not only on the file's size.
+//!
 //! Checked by `tests/core/files.rs`.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same
@@ -144,4 +150,150 @@ pub fn check_distinct(outputs: &[(&str, &Path)], inputs: &[(&str, &Path)]) -> Re
         }
     }
     Ok(())
+}
+
+/// The most bytes encdec reads of one kind of input file, and what to tell
+/// a user whose file is larger. Each cap is chosen so that a laptop can
+/// hold a file of that size in memory and real use stays far below it;
+/// the constants say why their number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadCap {
+    /// The most bytes read; one more is refused.
+    pub bytes: u64,
+    /// What kind of file this is, for the message: "a corpus file".
+    pub what: &'static str,
+    /// What to do with a larger file.
+    pub remedy: &'static str,
+}
+
+impl ReadCap {
+    /// The error for an input of more than [`ReadCap::bytes`]: the limit
+    /// in bytes and in GiB or MiB, and the remedy (the caller names the file).
+    pub fn too_large(&self) -> std::io::Error {
+        let b = self.bytes;
+        let size = if b >= 1 << 30 && b.is_multiple_of(1 << 30) {
+            format!("{} GiB", b >> 30)
+        } else {
+            format!("{} MiB", b as f64 / (1 << 20) as f64)
+        };
+        std::io::Error::new(
+            std::io::ErrorKind::FileTooLarge,
+            format!(
+                "larger than {size} ({b} bytes), the most encdec reads of {}; {}",
+                self.what, self.remedy
+            ),
+        )
+    }
+}
+
+/// Opens `path` to be read up to one byte past `cap`: a reader that then
+/// finds the file longer than the cap refuses it with
+/// [`ReadCap::too_large`]. A regular file longer than the cap is refused
+/// at once, before anything is read.
+///
+/// # Errors
+/// The operating system's error, or the cap's.
+pub fn open_capped(path: &Path, cap: ReadCap) -> std::io::Result<std::io::Take<std::fs::File>> {
+    let (file, _) = open_within(path, cap)?;
+    Ok(file.take(cap.bytes.saturating_add(1)))
+}
+
+/// The file at `path` and its length if it is a regular file, refused if
+/// that length is over the cap.
+fn open_within(path: &Path, cap: ReadCap) -> std::io::Result<(std::fs::File, Option<u64>)> {
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    let len = meta.is_file().then_some(meta.len());
+    if len.is_some_and(|n| n > cap.bytes) {
+        return Err(cap.too_large());
+    }
+    Ok((file, len))
+}
+
+/// The whole of the file at `path`, read with [`read_capped_from`]. A
+/// device (`/dev/zero`, a terminal) is refused at once: read whole, it
+/// would fill memory up to the cap before a byte of it could be judged.
+/// A pipe (`<(cat model.ckpt)`) is read, up to the cap.
+///
+/// # Errors
+/// As [`open_capped`] and [`read_capped_from`]; `InvalidInput` for a
+/// device. Checked by `tests/core/files.rs::a_whole_file_read_is_capped`.
+pub fn read_capped(path: &Path, cap: ReadCap) -> std::io::Result<Vec<u8>> {
+    let (file, len) = open_within(path, cap)?;
+    if is_device(&file.metadata()?) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is a device, not a file; give the path of a file",
+        ));
+    }
+    read_capped_from(file, cap, len)
+}
+
+/// Whether `meta` is a device's (character or block); elsewhere than on
+/// Unix none is, and the cap alone bounds the read.
+#[cfg(unix)]
+fn is_device(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    meta.file_type().is_char_device() || meta.file_type().is_block_device()
+}
+#[cfg(not(unix))]
+fn is_device(_: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// All the bytes of `reader`, or an error as soon as it gives more than
+/// `cap.bytes`: at most `cap.bytes + 1` bytes are ever read. With the
+/// length known (`len`, a regular file's) the bytes are read into one
+/// buffer of that size; without, in pieces of 1 MiB joined at the end, so
+/// that a reader that never ends costs the cap and no more.
+///
+/// # Errors
+/// A read error, [`ReadCap::too_large`], or `OutOfMemory` if the bytes do
+/// not fit in memory. Checked by `tests/core/files.rs::a_capped_read_stops_one_byte_past_the_cap`.
+pub fn read_capped_from(
+    reader: impl Read,
+    cap: ReadCap,
+    len: Option<u64>,
+) -> std::io::Result<Vec<u8>> {
+    const PIECE: u64 = 1 << 20;
+    let limit = cap.bytes.saturating_add(1);
+    let mut reader = reader.take(limit);
+    let (mut pieces, mut total) = (Vec::<Vec<u8>>::new(), 0u64);
+    loop {
+        let first = len
+            .filter(|_| pieces.is_empty())
+            .map(|n| n.saturating_add(1));
+        let want = first.unwrap_or(PIECE).min(limit);
+        let mut piece = reserved(want)?;
+        (&mut reader).take(want).read_to_end(&mut piece)?;
+        total += piece.len() as u64;
+        if total > cap.bytes {
+            return Err(cap.too_large());
+        }
+        let full = piece.len() as u64 == want;
+        pieces.push(piece);
+        if !full {
+            break;
+        }
+    }
+    if pieces.len() == 1 {
+        return Ok(pieces.pop().unwrap_or_default());
+    }
+    let mut bytes = reserved(total)?;
+    for piece in pieces {
+        bytes.extend_from_slice(&piece);
+    }
+    Ok(bytes)
+}
+
+/// An empty buffer with room for `n` bytes, or `OutOfMemory`.
+fn reserved(n: u64) -> std::io::Result<Vec<u8>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n as usize).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::OutOfMemory,
+            format!("not enough memory to hold {n} bytes of it"),
+        )
+    })?;
+    Ok(v)
 }

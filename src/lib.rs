@@ -19,7 +19,7 @@
 //! | leaves | [`corpora`] | every generated data set | §4.3, §6 |
 //! | leaves | [`viz`] | pictures and the explorer page, drawn from the numbers they are given | |
 //! | checks | [`checks`] | what `encdec gradcheck` and `encdec bench` run: a gradient check per op and layer, step timing | |
-//! | | [`files`] | writing outputs whole or not at all; checking output paths first | |
+//! | | [`files`] | writing outputs whole or not at all; checking output paths first; reading inputs up to a cap | |
 //!
 //! ## Principles
 //!

@@ -162,7 +162,7 @@ pub fn decode_inputs(
     let mut sources = vec![];
     for (i, input) in inputs.iter().enumerate() {
         // A line without words (blank, or only invisible characters) has no output.
-        if t.tokenizer().tokenize(input).is_empty() {
+        if !crate::text::visible(input) {
             sources.push(None);
             continue;
         }

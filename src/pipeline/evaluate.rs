@@ -9,6 +9,7 @@ use crate::files::{check_distinct, check_output, write_atomic};
 use crate::seq2seq::decode::Translator;
 use crate::seq2seq::eval::{EvalReport, SacreBleu, evaluate_pairs, sacre_bleu};
 use crate::seq2seq::io::Checkpoint;
+use crate::text::corpus_files::{CORPUS_CAP, Lines};
 use crate::text::{ReadOptions, TextPair, printable};
 use std::path::{Path, PathBuf};
 
@@ -144,23 +145,14 @@ pub fn evaluate(o: &EvaluateOptions) -> Result<Vec<String>, Box<dyn std::error::
     Ok(lines)
 }
 
-/// The lines of a text file as sacreBLEU reads them: split at `\n`, a final
-/// line end adds no line; errors name the file and line.
+/// The lines of a text file as sacreBLEU reads them: split at `\n` (a CRLF
+/// line end is one), a final line end adds no line; read a line at a time
+/// up to [`CORPUS_CAP`], and errors name the file and line.
 fn text_lines(path: &Path) -> Result<Vec<String>, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut lines = vec![];
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let text = std::str::from_utf8(line).map_err(|_| {
-            format!(
-                "{}:{}: not valid UTF-8; save the file as UTF-8",
-                path.display(),
-                i + 1
-            )
-        })?;
-        lines.push(text.to_string());
-    }
-    if bytes.ends_with(b"\n") || bytes.is_empty() {
-        lines.pop();
+    for item in Lines::open(path, CORPUS_CAP).map_err(|e| e.to_string())? {
+        let (n, text) = item.map_err(|e| e.to_string())?;
+        lines.push(text.map_err(|why| format!("{}:{n}: {why}", path.display()))?);
     }
     if lines.is_empty() {
         return Err(format!("{}: the file is empty", path.display()));

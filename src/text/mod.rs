@@ -21,13 +21,15 @@
 //! translation, a document and its headline, a dialogue history (its turns
 //! joined by [`join_turns`]) and the next reply. [`corpus_files`] reads
 //! them from the formats people have, with errors that name the file and
-//! the line.
+//! the line. Text that shows nothing ([`visible`] is false: only spaces,
+//! zero-width or tag characters, lone accents, ...) is never a sentence.
 
 pub mod corpus_files;
 mod detokenize;
 mod pair;
 mod tokenizer;
 mod turns;
+mod visible;
 mod vocab;
 
 pub use corpus_files::{CorpusError, CorpusFile, ReadOptions};
@@ -35,4 +37,5 @@ pub use detokenize::{Language, detokenize, detokenize_in, printable, unprintable
 pub use pair::TextPair;
 pub use tokenizer::{ELISIONS, Tokenizer, is_elision};
 pub use turns::{TURN, TURN_MARK, join_turns, show_turns, split_turns};
+pub use visible::{INVISIBLE, is_visible, visible};
 pub use vocab::{BOS, BOS_ID, EOS, EOS_ID, PAD, PAD_ID, SPECIALS, UNK, UNK_ID, Vocab, VocabError};

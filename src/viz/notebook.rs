@@ -28,6 +28,16 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// The most of a picture file [`notebook_display`] reads: 256 MiB. The
+/// pictures encdec draws are well under a megabyte, and a notebook cell
+/// shows its picture as base64 text a third larger, which a browser must
+/// still hold.
+const PICTURE_CAP: crate::files::ReadCap = crate::files::ReadCap {
+    bytes: 256 << 20,
+    what: "a picture to show",
+    remedy: "show a smaller picture",
+};
+
 /// The text that makes evcxr show a picture file: a PNG as base64, an SVG
 /// as itself, framed by `EVCXR_BEGIN_CONTENT <mime>` and `EVCXR_END_CONTENT`.
 ///
@@ -35,7 +45,7 @@ pub fn base64(bytes: &[u8]) -> String {
 /// If the file is neither `.png` nor `.svg`, or cannot be read.
 pub fn notebook_display(path: &Path) -> Result<String, PlotError> {
     let format = format_of("show", path)?;
-    let bytes = std::fs::read(path).map_err(|e| PlotError::Write {
+    let bytes = crate::files::read_capped(path, PICTURE_CAP).map_err(|e| PlotError::Write {
         function: "show",
         path: path.to_path_buf(),
         message: e.to_string(),

@@ -3,7 +3,10 @@
 //! starts with a header line `<words> <dim>`.
 
 use super::WordVectors;
+use crate::files::{ReadCap, open_capped};
 use crate::tensor::{Float, Tensor};
+use crate::text::CorpusError;
+use crate::text::corpus_files::Lines;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -42,6 +45,18 @@ impl fmt::Display for VectorsError {
 
 impl std::error::Error for VectorsError {}
 
+/// The most a word-vectors file may hold: 4 GiB. Loaded, the vectors take
+/// about the file's size in memory (an 8-byte number for some 9 to 10
+/// characters of text), which a laptop holds; a model's embeddings are at
+/// most 4096 wide, and the usual files (GloVe 6B, fastText wiki-news) are
+/// 1 to 2 GB. The largest crawls (glove.840B, 5.6 GB) need cutting: a
+/// corpus uses only its own words, and the most frequent come first.
+pub const VECTORS_CAP: ReadCap = ReadCap {
+    bytes: 4 << 30,
+    what: "a word-vectors file",
+    remedy: "keep its most frequent words, which come first (e.g. head -n 400000 big.txt > vectors.txt)",
+};
+
 /// The two text layouts of word vectors: a line per word, `word v1 v2 ...`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VectorsLayout {
@@ -72,32 +87,47 @@ impl WordVectors {
     /// Reads vectors written by [`WordVectors::save`], GloVe or word2vec (text):
     /// a first line of exactly two whole numbers is taken as the word2vec header.
     /// A byte-order mark at the start is skipped.
+    ///
+    /// The file is read a line at a time and the reading stops at the
+    /// first bad line, so a file that never ends (`/dev/zero`) is refused
+    /// at its first line; a line may hold at most
+    /// [`MAX_LINE_BYTES`](crate::text::corpus_files::MAX_LINE_BYTES), the
+    /// file at most [`VECTORS_CAP`].
+    ///
+    /// # Errors
+    /// An unreadable file or one over the cap, a malformed line (the error
+    /// names it), a header that disagrees with the rows, no vectors.
+    /// Checked by `tests/cli/reading.rs::a_vectors_file_that_never_ends_is_refused_at_line_1`.
     pub fn load(path: &Path) -> Result<WordVectors, VectorsError> {
-        let text =
-            std::fs::read_to_string(path).map_err(|e| VectorsError::Io(path.to_path_buf(), e))?;
-        // A byte-order mark is not part of the first word.
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let bad = |line: usize, message: String| VectorsError::Line {
             path: path.to_path_buf(),
             line,
             message,
         };
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (i + 1, l))
-            .filter(|(_, l)| !l.trim().is_empty())
+        let stop = |e: CorpusError| match e.line {
+            Some(line) => bad(line, e.message),
+            None => VectorsError::File(path.to_path_buf(), e.message),
+        };
+        let file =
+            open_capped(path, VECTORS_CAP).map_err(|e| VectorsError::Io(path.to_path_buf(), e))?;
+        let mut lines = Lines::new(file, path, VECTORS_CAP)
+            .map(|l| match l.map_err(stop)? {
+                (n, Ok(text)) => Ok((n, text)),
+                (n, Err(why)) => Err(bad(n, why)),
+            })
+            .filter(|l| l.as_ref().map_or(true, |(_, text)| !text.trim().is_empty()))
             .peekable();
         let mut header: Option<(usize, usize)> = None;
-        if let Some(&(n, first)) = lines.peek()
+        if let Some(Ok((n, first))) = lines.peek()
             && let Some(found) = word2vec_header(first)
         {
-            header = Some(found.map_err(|m| bad(n, m))?);
+            header = Some(found.map_err(|m| bad(*n, m))?);
             lines.next();
         }
         let (mut words, mut data, mut dim) = (vec![], vec![], header.map(|h| h.1));
-        for (n, line) in lines {
-            let (word, values) = vector_line(line).map_err(|m| bad(n, m))?;
+        for line in lines {
+            let (n, line) = line?;
+            let (word, values) = vector_line(&line).map_err(|m| bad(n, m))?;
             let expected = *dim.get_or_insert(values.len());
             if values.len() != expected {
                 return Err(bad(

@@ -22,7 +22,7 @@ mod word2vec;
 pub use glove::{
     GloveConfig, GloveGrads, cooccurrences, glove_grads, glove_term, glove_weight, train_glove,
 };
-pub use io::{VectorsError, VectorsLayout};
+pub use io::{VECTORS_CAP, VectorsError, VectorsLayout};
 pub use noise::NoiseTable;
 pub use pca::pca_2d;
 pub use step::{StepBuffers, Word2VecTables};

@@ -525,10 +525,14 @@ fn user_text_is_escaped_when_echoed_and_a_bad_chat_line_is_skipped() {
     );
     let o = cli_support::encdec_with_input(
         &["translate", "--checkpoint", checkpoint()],
-        "dog\u{0}zebra\n",
+        "dog\u{0}cat\n",
     );
+    // Standard input is read as corpus files are: a NUL is refused, naming the line.
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!err.contains('\u{0}') && err.contains("zebra"), "{err:?}");
+    assert!(
+        !err.contains('\u{0}') && err.contains("standard input, line 1: the line contains a NUL"),
+        "{err:?}"
+    );
     // A chat line that is not UTF-8 is reported with its number; the session goes on.
     let model = temp("hostile-dialogue.ckpt");
     let o = encdec(&small_training(
@@ -552,7 +556,7 @@ fn user_text_is_escaped_when_echoed_and_a_bad_chat_line_is_skipped() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{out}");
     assert!(
-        out.contains("(line 2 is not valid UTF-8 text; it was skipped)"),
+        out.contains("(line 2 was skipped: not valid UTF-8 (byte 1 of the line)"),
         "{out}"
     );
     assert_eq!(out.matches("bot:").count(), 2, "{out}");

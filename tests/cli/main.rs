@@ -12,6 +12,7 @@ mod inspect;
 #[path = "../support/model_support.rs"]
 mod model_support;
 mod outputs;
+mod reading;
 mod sampling;
 mod tasks;
 mod translate;

@@ -96,3 +96,73 @@ fn outputs_are_checked_by_name_folder_and_extension() {
     );
     assert!(write_atomic(Path::new("/dev/null"), b"x").is_err());
 }
+
+/// A reader of `n` zero bytes (endless with `u64::MAX`) that counts what
+/// was taken from it.
+struct Counted {
+    left: u64,
+    taken: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl std::io::Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = (buf.len() as u64).min(self.left) as usize;
+        buf[..n].fill(0);
+        self.left -= n as u64;
+        self.taken.set(self.taken.get() + n as u64);
+        Ok(n)
+    }
+}
+
+const SMALL: encdec::files::ReadCap = encdec::files::ReadCap {
+    bytes: 3 << 20,
+    what: "a test file",
+    remedy: "use a smaller one",
+};
+
+#[test]
+fn a_capped_read_stops_one_byte_past_the_cap() {
+    use encdec::files::read_capped_from;
+    let taken = std::rc::Rc::new(std::cell::Cell::new(0));
+    let endless = Counted {
+        left: u64::MAX,
+        taken: taken.clone(),
+    };
+    let e = read_capped_from(endless, SMALL, None).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge);
+    assert_eq!(taken.get(), SMALL.bytes + 1, "read past the cap");
+    let text = e.to_string();
+    assert!(
+        text.contains("larger than 3 MiB (3145728 bytes), the most encdec reads of a test file; use a smaller one"),
+        "{text}"
+    );
+    // Exactly the cap is read whole, with or without its length known.
+    for len in [None, Some(SMALL.bytes)] {
+        let exact = Counted {
+            left: SMALL.bytes,
+            taken: taken.clone(),
+        };
+        assert_eq!(
+            read_capped_from(exact, SMALL, len).unwrap().len() as u64,
+            SMALL.bytes
+        );
+    }
+}
+
+#[test]
+fn a_whole_file_read_is_capped() {
+    use encdec::files::read_capped;
+    let d = dir("capped");
+    let p = d.join("big.bin");
+    std::fs::write(&p, vec![7u8; SMALL.bytes as usize + 1]).unwrap();
+    let e = read_capped(&p, SMALL).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge);
+    std::fs::write(&p, vec![7u8; SMALL.bytes as usize]).unwrap();
+    assert_eq!(
+        read_capped(&p, SMALL).unwrap(),
+        vec![7u8; SMALL.bytes as usize]
+    );
+    // A device is refused before a byte is read.
+    let e = read_capped(Path::new("/dev/zero"), SMALL).unwrap_err();
+    assert!(e.to_string().contains("is a device, not a file"), "{e}");
+}

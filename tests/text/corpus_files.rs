@@ -515,3 +515,77 @@ fn no_usable_line_names_the_first_bad_one() {
         "{text}"
     );
 }
+
+/// A reader of the bytes `unit` repeated forever, counting what was taken.
+struct Endless {
+    unit: &'static [u8],
+    at: usize,
+    taken: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl std::io::Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        for b in buf.iter_mut() {
+            *b = self.unit[self.at % self.unit.len()];
+            self.at += 1;
+        }
+        self.taken.set(self.taken.get() + buf.len());
+        Ok(buf.len())
+    }
+}
+
+fn endless(unit: &'static [u8]) -> (Endless, std::rc::Rc<std::cell::Cell<usize>>) {
+    let taken = std::rc::Rc::new(std::cell::Cell::new(0));
+    let r = Endless {
+        unit,
+        at: 0,
+        taken: taken.clone(),
+    };
+    (r, taken)
+}
+
+const CAP: encdec::files::ReadCap = encdec::files::ReadCap {
+    bytes: 8 << 20,
+    what: "a test corpus",
+    remedy: "cut it",
+};
+
+/// Zeros forever, as `/dev/zero`: line 1 is reported after about a line's
+/// bytes, not after the input's end (which never comes).
+#[test]
+fn the_line_reader_reports_the_first_line_at_once() {
+    use encdec::text::corpus_files::Lines;
+    let (zeros, taken) = endless(b"\0");
+    let mut lines = Lines::new(zeros, std::path::Path::new("zeros"), CAP);
+    let (n, first) = lines.next().unwrap().unwrap();
+    assert_eq!(n, 1);
+    assert!(first.unwrap_err().contains("longer than"));
+    assert!(
+        taken.get() <= MAX_LINE_BYTES + (128 << 10),
+        "read {} bytes for one line",
+        taken.get()
+    );
+}
+
+/// Good lines forever (as `yes`), and zeros forever read with every bad
+/// line skipped: both stop at the cap, one byte past it at most.
+#[test]
+fn the_line_reader_stops_at_the_cap() {
+    use encdec::text::corpus_files::Lines;
+    for unit in [&b"a\tb\n"[..], b"\0"] {
+        let (r, taken) = endless(unit);
+        let e = Lines::new(r, std::path::Path::new("endless"), CAP)
+            .find_map(Result::err)
+            .unwrap();
+        assert_eq!(e.line, None);
+        assert!(
+            e.to_string().starts_with("endless: larger than 8 MiB (8388608 bytes), the most encdec reads of a test corpus; cut it"),
+            "{e}"
+        );
+        assert!(
+            taken.get() as u64 <= CAP.bytes + 1 + (64 << 10),
+            "{}",
+            taken.get()
+        );
+    }
+}

@@ -7,5 +7,6 @@ mod dialogue;
 mod summaries;
 mod tokenizer;
 mod translation_corpus;
+mod visible;
 mod vocab;
 mod wordvec;

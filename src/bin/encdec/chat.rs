@@ -4,37 +4,38 @@ use crate::print::{CliResult, print_line};
 use encdec::pipeline::load_for_task;
 use encdec::seq2seq::decode::{ChatReply, ChatSession};
 use encdec::seq2seq::task::Task;
+use encdec::text::corpus_files::{CORPUS_CAP, Lines};
 use encdec::text::printable;
-use std::io::BufRead;
 use std::path::Path;
 
 /// Talks with a dialogue model: `/reset` forgets the conversation, `/quit`
-/// (or the end of input) ends it; a line that is not UTF-8 is skipped.
+/// (or the end of input) ends it; a line that is not UTF-8, holds a NUL or
+/// is longer than 1 MiB is skipped (and its bytes not held).
 pub fn chat(checkpoint: &Path) -> CliResult {
     let t = load_for_task(checkpoint, Task::Dialogue, "chat")?;
     let mut session = ChatSession::new();
     print_line("chat with the dialogue model; /reset forgets the conversation, /quit ends it");
-    let mut input = std::io::stdin().lock();
-    let mut bytes = vec![];
-    for number in 1.. {
-        bytes.clear();
-        if input.read_until(b'\n', &mut bytes)? == 0 {
-            break;
-        }
-        let Ok(line) = std::str::from_utf8(&bytes) else {
-            print_line(&format!(
-                "(line {number} is not valid UTF-8 text; it was skipped)"
-            ));
-            continue;
+    let input = Lines::new(
+        std::io::stdin().lock(),
+        Path::new("standard input"),
+        CORPUS_CAP,
+    );
+    for item in input {
+        let (number, line) = item.map_err(|e| e.to_string())?;
+        let line = match line {
+            Ok(line) => line,
+            Err(why) => {
+                print_line(&format!("(line {number} was skipped: {why})"));
+                continue;
+            }
         };
-        let line = line.trim_end_matches(['\n', '\r']);
         match line.trim() {
             "/quit" => break,
             "/reset" => {
                 session.reset();
                 print_line("(conversation forgotten)");
             }
-            _ => match session.respond(&t, line) {
+            _ => match session.respond(&t, &line) {
                 ChatReply::Reply(r) if r.is_empty() => {
                     print_line("bot: (no reply: the model ended its output at once)")
                 }

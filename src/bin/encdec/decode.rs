@@ -5,6 +5,7 @@ use crate::print::{CliResult, print_fields, print_line, warn_line};
 use encdec::pipeline::{DecodeOptions, InputError, Outputs, decode_inputs, load_for_task};
 use encdec::seq2seq::decode::DecodeError;
 use encdec::seq2seq::task::Task;
+use encdec::text::corpus_files::{CORPUS_CAP, Lines};
 use std::path::Path;
 
 /// What an n-best list shows in place of a hypothesis without words.
@@ -89,26 +90,19 @@ fn print_line_outputs(i: usize, outputs: &Outputs) {
     }
 }
 
-/// Reads standard input as lines (one input per line), or names the bad line.
+/// Reads standard input as lines (one input per line), or names the bad
+/// line; a line at a time, so input that never ends is refused at its
+/// first overlong line, and never more than [`CORPUS_CAP`] in all.
 pub fn stdin_lines() -> Result<Vec<String>, String> {
-    use std::io::Read;
-    let mut bytes = vec![];
-    std::io::stdin()
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    let name = Path::new("standard input");
+    let at = |line: Option<usize>, why: &str| match line {
+        Some(n) => format!("standard input, line {n}: {why}"),
+        None => format!("standard input: {why}"),
+    };
     let mut lines = vec![];
-    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let text = std::str::from_utf8(line).map_err(|_| {
-            format!(
-                "standard input, line {}: not valid UTF-8; give UTF-8 text",
-                i + 1
-            )
-        })?;
-        lines.push(text.strip_prefix('\u{feff}').unwrap_or(text).to_string());
-    }
-    if bytes.ends_with(b"\n") || bytes.is_empty() {
-        lines.pop();
+    for item in Lines::new(std::io::stdin().lock(), name, CORPUS_CAP) {
+        let (n, text) = item.map_err(|e| at(e.line, &e.message))?;
+        lines.push(text.map_err(|why| at(Some(n), &why))?);
     }
     Ok(lines)
 }

@@ -15,7 +15,8 @@ pub enum ChatReply {
     Reply(String),
     /// The line held words the model never saw; the history is unchanged.
     Unknown(Vec<String>),
-    /// An empty line: nothing to answer.
+    /// A line that shows nothing (empty, or no [`visible`](crate::text::visible)
+    /// character): nothing to answer.
     Nothing,
     /// The reply could not be decoded (for example, the model's scores are
     /// not finite); the history is unchanged.
@@ -79,7 +80,7 @@ impl ChatSession {
     /// Adds the user's line and asks the model for the reply.
     pub fn respond(&mut self, model: &Translator, line: &str) -> ChatReply {
         let line = line.trim();
-        if line.is_empty() {
+        if !crate::text::visible(line) {
             return ChatReply::Nothing;
         }
         self.turns.push(line.to_string());

@@ -95,14 +95,15 @@ impl Translator {
     /// the vocabulary lacks is refused or read as `<unk>`, as `unknown` says.
     ///
     /// # Errors
-    /// No words, more than [`MAX_INPUT_TOKENS`], or unknown words refused.
+    /// No words (nothing [`visible`](crate::text::visible)), more than
+    /// [`MAX_INPUT_TOKENS`], or unknown words refused.
     pub fn prepare(
         &self,
         sentence: &str,
         unknown: UnknownWords,
     ) -> Result<(Vec<String>, Vec<usize>), DecodeError> {
         let tokens = self.tokenizer().tokenize(sentence);
-        if tokens.is_empty() {
+        if tokens.is_empty() || !crate::text::visible(sentence) {
             return Err(DecodeError::Empty);
         }
         if tokens.len() > MAX_INPUT_TOKENS {

@@ -117,7 +117,8 @@ impl Checkpoint {
     /// An unreadable file, or one that is not a whole, consistent checkpoint
     /// (the error says what is wrong).
     pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
-        let bytes = std::fs::read(path).map_err(|e| CheckpointError::Io(path.to_path_buf(), e))?;
+        let bytes = crate::files::read_capped(path, super::MODEL_FILE_CAP)
+            .map_err(|e| CheckpointError::Io(path.to_path_buf(), e))?;
         let framing = |e: FrameError| match e {
             FrameError::NotACheckpoint => CheckpointError::NotACheckpoint(path.to_path_buf()),
             FrameError::Truncated(expected) => CheckpointError::Truncated {

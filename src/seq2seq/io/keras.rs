@@ -79,7 +79,8 @@ fn keras_source(param: &str) -> Option<(String, How)> {
 /// field, or a tensor is missing, of the wrong shape (the error names the
 /// tensor, both shapes and what to do), not `F64`/`F32`, or left over.
 pub fn import_keras(path: &Path) -> Result<Checkpoint, WeightsError> {
-    let bytes = std::fs::read(path).map_err(|e| error(path, format!("cannot read: {e}")))?;
+    let bytes = crate::files::read_capped(path, super::MODEL_FILE_CAP)
+        .map_err(|e| error(path, format!("cannot read: {e}")))?;
     import_keras_bytes(&bytes).map_err(|what| error(path, what))
 }
 

@@ -31,3 +31,15 @@ pub use safetensors::{
     torch_name,
 };
 pub use vectors::load_vectors;
+
+/// The most a model file may hold (a checkpoint, a safetensors or a Keras
+/// weights file): 4 GiB. Loading holds the file's bytes and the tensors
+/// made from them, about twice its size, which a 16 GiB laptop can; 4 GiB
+/// is some 180 million parameters with Adam's two moments beside them (or
+/// 500 million without), far past what this `f64` tape trains in a day:
+/// the tutorial's models have well under a million.
+pub const MODEL_FILE_CAP: crate::files::ReadCap = crate::files::ReadCap {
+    bytes: 4 << 30,
+    what: "a model file",
+    remedy: "check that this is a checkpoint or weights file written by encdec",
+};

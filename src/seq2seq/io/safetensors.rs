@@ -152,7 +152,8 @@ pub fn export(c: &mut Translator, path: &Path) -> Result<(), WeightsError> {
 /// field or holds a bad one, or a tensor the model needs is missing, of
 /// another shape, of a type other than `F64`/`F32`, not finite, or left over.
 pub fn import(path: &Path) -> Result<Checkpoint, WeightsError> {
-    let bytes = std::fs::read(path).map_err(|e| error(path, format!("cannot read: {e}")))?;
+    let bytes = crate::files::read_capped(path, super::MODEL_FILE_CAP)
+        .map_err(|e| error(path, format!("cannot read: {e}")))?;
     import_bytes(&bytes).map_err(|what| error(path, what))
 }
 

@@ -1,13 +1,14 @@
 //! Reading a corpus file line by line: numbering the lines, refusing what
 //! is not text, and stopping at (or counting) malformed lines.
 
-use super::{CorpusError, CorpusFile, MAX_LINE_BYTES, ReadOptions, Record};
-use crate::text::Tokenizer;
+use super::{CORPUS_CAP, CorpusError, CorpusFile, MAX_LINE_BYTES, ReadOptions, Record};
+use crate::files::ReadCap;
+use crate::text::visible;
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A line's number (from 1) and its text, or why it could not be read.
-type NumberedLine = (usize, Result<String, String>);
+pub type NumberedLine = (usize, Result<String, String>);
 
 /// Whether `bytes` hold a carriage return that is not followed by a line
 /// feed: an old Mac line end (or a stray CR).
@@ -18,37 +19,81 @@ fn lone_cr(bytes: &[u8]) -> bool {
         .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
 }
 
-/// The lines of a file, numbered from 1: `Ok(text)` without its line end
-/// and without a leading byte-order mark, or `Err(why)` for a line that is
-/// not UTF-8, holds a NUL character or is too long. Fails if the file
-/// cannot be read or a line holds a carriage return that ends no CRLF.
-pub(super) fn numbered_lines(path: &Path) -> Result<Vec<NumberedLine>, CorpusError> {
-    let io = |e: std::io::Error| CorpusError {
-        path: path.to_path_buf(),
-        line: None,
-        message: format!("cannot read the file: {e}"),
-    };
-    let old_mac = |line: usize| {
-        CorpusError {
-        path: path.to_path_buf(),
-        line: Some(line),
-        message: "the lines end in a carriage return only (old Mac line endings) or the line holds a stray one; convert them to \\n (e.g. tr '\\r' '\\n' < old > new) or remove it".into(),
+/// The lines of a text input, numbered from 1, read one at a time: each
+/// item is `Ok((number, Ok(text)))` with the text without its line end and
+/// without a leading byte-order mark, `Ok((number, Err(why)))` for a line
+/// that is not UTF-8, holds a NUL character or is longer than
+/// [`MAX_LINE_BYTES`] (reported at once; its bytes past the limit are
+/// skipped, never held, when the next line is asked for),
+/// or, last, `Err` for what stops the reading: an unreadable input, a
+/// carriage return that ends no CRLF (old Mac line ends), or more bytes
+/// than the [`ReadCap`]. The reader never holds more than one line, and
+/// never reads more than one byte past the cap, so a file that never ends
+/// (`/dev/zero`) costs a line's memory and the cap's time.
+///
+/// Used by every corpus reader, by [`WordVectors::load`](crate::wordvec::WordVectors::load)
+/// and by the command line's standard input. Checked by
+/// `tests/text/corpus_files.rs::the_line_reader_stops_at_the_cap`.
+pub struct Lines<R: Read> {
+    reader: BufReader<std::io::Take<R>>,
+    path: PathBuf,
+    cap: ReadCap,
+    number: usize,
+    /// The last line was cut at the limit: its rest is skipped before the
+    /// next line is read (not before the cut line is reported).
+    cut: bool,
+    done: bool,
+}
+
+impl Lines<std::io::Take<std::fs::File>> {
+    /// The lines of the file at `path`, read up to `cap`.
+    ///
+    /// # Errors
+    /// The file cannot be opened, or is a regular file longer than `cap`.
+    pub fn open(path: &Path, cap: ReadCap) -> Result<Self, CorpusError> {
+        let file = crate::files::open_capped(path, cap).map_err(|e| read_error(path, e))?;
+        Ok(Lines::new(file, path, cap))
     }
-    };
-    let mut reader = BufReader::new(std::fs::File::open(path).map_err(io)?);
-    let mut lines = vec![];
-    let mut buf = vec![];
-    loop {
-        buf.clear();
-        let n = reader
-            .by_ref()
+}
+
+impl<R: Read> Lines<R> {
+    /// The lines of `reader`; `path` names it in errors (for standard
+    /// input, any name that says so).
+    pub fn new(reader: R, path: &Path, cap: ReadCap) -> Self {
+        let reader = BufReader::with_capacity(64 << 10, reader.take(cap.bytes.saturating_add(1)));
+        Lines {
+            reader,
+            path: path.to_path_buf(),
+            cap,
+            number: 0,
+            cut: false,
+            done: false,
+        }
+    }
+
+    /// How many lines have been read so far.
+    pub fn count_so_far(&self) -> usize {
+        self.number
+    }
+
+    /// The next line, `None` at the end, or what stops the reading.
+    fn read_line(&mut self) -> Result<Option<NumberedLine>, CorpusError> {
+        if std::mem::take(&mut self.cut) {
+            skip_rest_of_line(&mut self.reader).map_err(|e| read_error(&self.path, e))?;
+        }
+        let mut buf = vec![];
+        let n = (&mut self.reader)
             .take(MAX_LINE_BYTES as u64 + 2)
             .read_until(b'\n', &mut buf)
-            .map_err(io)?;
-        if n == 0 {
-            break;
+            .map_err(|e| read_error(&self.path, e))?;
+        if self.reader.get_ref().limit() == 0 {
+            return Err(read_error(&self.path, self.cap.too_large()));
         }
-        let number = lines.len() + 1;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.number += 1;
+        let number = self.number;
         let ended = buf.ends_with(b"\n");
         if ended {
             buf.pop();
@@ -60,22 +105,52 @@ pub(super) fn numbered_lines(path: &Path) -> Result<Vec<NumberedLine>, CorpusErr
         // An overlong line may be cut between the CR and the LF of its end.
         let cut = if overlong { buf.len() - 1 } else { buf.len() };
         if lone_cr(&buf[..cut]) {
-            return Err(old_mac(number));
+            return Err(old_mac(&self.path, number));
         }
         if overlong {
-            lines.push((
-                number,
-                Err(format!(
-                    "the line is longer than {MAX_LINE_BYTES} bytes; split it or shorten it"
-                )),
-            ));
-            skip_rest_of_line(&mut reader).map_err(io)?;
-            continue;
+            self.cut = true;
+            let why =
+                format!("the line is longer than {MAX_LINE_BYTES} bytes; split it or shorten it");
+            return Ok(Some((number, Err(why))));
         }
-        let text = line_text(&buf);
-        lines.push((number, text));
+        Ok(Some((number, line_text(&buf))))
     }
-    Ok(lines)
+}
+
+impl<R: Read> Iterator for Lines<R> {
+    type Item = Result<NumberedLine, CorpusError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let line = self.read_line().transpose();
+        self.done = !matches!(line, Some(Ok(_)));
+        line
+    }
+}
+
+/// An error reading the input `path` as a whole: the cap's message, or the
+/// operating system's after "cannot read the file".
+fn read_error(path: &Path, e: std::io::Error) -> CorpusError {
+    let message = match e.kind() {
+        std::io::ErrorKind::FileTooLarge => e.to_string(),
+        _ => format!("cannot read the file: {e}"),
+    };
+    CorpusError {
+        path: path.to_path_buf(),
+        line: None,
+        message,
+    }
+}
+
+/// The error for a carriage return that ends no CRLF, on line `line`.
+fn old_mac(path: &Path, line: usize) -> CorpusError {
+    CorpusError {
+        path: path.to_path_buf(),
+        line: Some(line),
+        message: "the lines end in a carriage return only (old Mac line endings) or the line holds a stray one; convert them to \\n (e.g. tr '\\r' '\\n' < old > new) or remove it".into(),
+    }
 }
 
 /// One line's bytes (without its end) as text without a leading byte-order
@@ -122,9 +197,10 @@ pub(super) fn read_with<T>(
     opts: ReadOptions,
     mut parse: impl FnMut(&str) -> Result<T, String>,
 ) -> Result<CorpusFile<T>, CorpusError> {
-    let lines = numbered_lines(path)?;
-    let mut file = CorpusFile::new(path, lines.len());
-    for (line, text) in lines {
+    let mut lines = Lines::open(path, CORPUS_CAP)?;
+    let mut file = CorpusFile::new(path);
+    for item in &mut lines {
+        let (line, text) = item?;
         let parsed = match text {
             Ok(t) if blank(&t) => continue,
             Ok(t) => parse(&t),
@@ -137,16 +213,18 @@ pub(super) fn read_with<T>(
         });
         file.take(line, parsed, opts)?;
     }
+    file.lines = lines.count_so_far();
     file.non_empty("the file is empty")
 }
 
 impl<T> CorpusFile<T> {
-    /// A file of `lines` lines with nothing read yet.
-    pub(super) fn new(path: &Path, lines: usize) -> CorpusFile<T> {
+    /// A file with nothing read yet (its [`CorpusFile::lines`] are counted
+    /// by the reader, which sets them at the end).
+    pub(super) fn new(path: &Path) -> CorpusFile<T> {
         CorpusFile {
             path: path.to_path_buf(),
             records: vec![],
-            lines,
+            lines: 0,
             skipped: 0,
             first_skipped: None,
         }
@@ -190,10 +268,10 @@ impl<T> CorpusFile<T> {
     }
 }
 
-/// Whether `text` has no token: it is empty or holds only whitespace and
-/// characters the tokenizer drops (U+200B, U+FEFF, U+200D, ...).
+/// Whether `text` shows nothing: it holds no [`visible`] character (only
+/// whitespace, zero-width and format characters, lone marks, ...).
 pub(super) fn blank(text: &str) -> bool {
-    Tokenizer::new(false).tokenize(text).is_empty()
+    !visible(text)
 }
 
 /// The message for a file without a usable line, naming the first

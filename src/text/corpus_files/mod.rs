@@ -18,10 +18,17 @@
 //! lines are skipped instead and counted ([`CorpusFile::skipped`]). Nothing
 //! is read silently wrong.
 //!
-//! "Blank" and "empty" mean what the [`Tokenizer`](super::Tokenizer) makes of the text: no
-//! token. A side of only spaces, no-break spaces, zero-width spaces,
-//! byte-order marks or other characters the tokenizer drops is empty, and
-//! a line of only such characters is blank.
+//! "Blank" and "empty" mean that the text shows nothing: it holds no
+//! [`visible`](super::visible) character (a letter, digit, punctuation
+//! mark or symbol). A side of only spaces, no-break spaces, zero-width
+//! spaces, byte-order marks, tag characters, combining marks with nothing
+//! to sit on or other invisible characters is empty, and a line of only
+//! such characters is blank.
+//!
+//! A file is read one line at a time ([`Lines`]) and the reading stops at
+//! the first malformed line (without `skip_bad_lines`), so a file that
+//! never ends is refused at its first line; a file over [`CORPUS_CAP`] is
+//! refused, `skip_bad_lines` or not.
 //!
 //! A carriage return that does not end a CRLF line end (old Mac files end
 //! their lines with CR alone) stops the reading even with
@@ -37,14 +44,29 @@ mod lines;
 mod tsv;
 
 pub use jsonl::{read_dialogues, read_summaries};
+pub use lines::{Lines, NumberedLine};
 pub use tsv::{read_parallel, read_text_lines, read_tsv_pairs};
 
+use crate::files::ReadCap;
 use std::fmt;
 use std::path::PathBuf;
 
 /// The longest line a corpus file may have: 1 MiB. A longer line is an
 /// error rather than an unbounded allocation.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The most a corpus file (and a file of sentences or standard input to
+/// decode) may hold: 1 GiB. A corpus is held in memory, and tokenized it
+/// takes some five times its size, so 1 GiB of text is about as much as a
+/// 16 GiB laptop can train on; the largest corpora a learner picks up
+/// (Europarl, some 300 MB a language) stay well below. The cap also ends
+/// a file that never ends (`/dev/zero`, a pipe) read with
+/// [`ReadOptions::skip_bad_lines`], which skips line after line.
+pub const CORPUS_CAP: ReadCap = ReadCap {
+    bytes: 1 << 30,
+    what: "a corpus file",
+    remedy: "keep a part of it (e.g. head -n 2000000 big.tsv > part.tsv) or check that this is the right file",
+};
 
 /// What went wrong with a corpus file, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]

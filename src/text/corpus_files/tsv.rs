@@ -1,11 +1,13 @@
 //! Translation pairs: one tab-separated file, or two line-aligned files.
 
-use super::lines::{blank, numbered_lines, read_with};
-use super::{CorpusError, CorpusFile, ReadOptions};
+use super::lines::{Lines, NumberedLine, blank, read_with};
+use super::{CORPUS_CAP, CorpusError, CorpusFile, ReadOptions};
 use crate::text::TextPair;
 use std::path::Path;
 
-/// A side of a pair: trimmed, not empty (not [`blank`]) and without NUL.
+/// A side of a pair: trimmed, not empty, showing something (not
+/// [`blank`]: at least one [`visible`](crate::text::visible) character)
+/// and without NUL.
 pub(super) fn side(text: &str, what: &str) -> Result<String, String> {
     let t = text.trim();
     if t.is_empty() {
@@ -61,22 +63,19 @@ pub fn read_parallel(
     target: &Path,
     opts: ReadOptions,
 ) -> Result<CorpusFile<TextPair>, CorpusError> {
-    let src = numbered_lines(source)?;
-    let tgt = numbered_lines(target)?;
-    if src.len() != tgt.len() {
-        return Err(CorpusError {
-            path: target.to_path_buf(),
-            line: None,
-            message: format!(
-                "has {} lines but the source file {} has {}: line-aligned files must have the same number of lines",
-                tgt.len(),
-                source.display(),
-                src.len()
-            ),
-        });
-    }
-    let mut file = CorpusFile::new(source, src.len());
-    for ((line, s), (_, t)) in src.into_iter().zip(tgt) {
+    let mut src = Lines::open(source, CORPUS_CAP)?;
+    let mut tgt = Lines::open(target, CORPUS_CAP)?;
+    let mut file = CorpusFile::new(source);
+    // Both files in step, a line of each at a time, so that the first
+    // malformed line stops the reading at once.
+    loop {
+        let s = src.next().transpose()?;
+        let t = tgt.next().transpose()?;
+        let ((line, s), (_, t)) = match (s, t) {
+            (Some(s), Some(t)) => (s, t),
+            (None, None) => break,
+            _ => return Err(unequal_lengths(src, tgt, source, target)),
+        };
         let is_blank = |x: &Result<String, String>| x.as_ref().is_ok_and(|t| blank(t));
         if is_blank(&s) && is_blank(&t) {
             continue;
@@ -97,7 +96,36 @@ pub fn read_parallel(
         });
         file.take(line, parsed, opts)?;
     }
+    file.lines = src.count_so_far();
     file.non_empty("the files are empty")
+}
+
+/// The error for line-aligned files of different lengths, once one has
+/// ended: the rest of the other is counted (or its fault reported).
+fn unequal_lengths<R: std::io::Read>(
+    src: Lines<R>,
+    tgt: Lines<R>,
+    source: &Path,
+    target: &Path,
+) -> CorpusError {
+    let count = |mut lines: Lines<R>| -> Result<usize, CorpusError> {
+        lines
+            .by_ref()
+            .try_for_each(|l| l.map(|_: NumberedLine| ()))?;
+        Ok(lines.count_so_far())
+    };
+    let (s, t) = match (count(src), count(tgt)) {
+        (Ok(s), Ok(t)) => (s, t),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    CorpusError {
+        path: target.to_path_buf(),
+        line: None,
+        message: format!(
+            "has {t} lines but the source file {} has {s}: line-aligned files must have the same number of lines",
+            source.display(),
+        ),
+    }
 }
 
 /// Reads plain text, one or more sentences per line (a corpus to learn
