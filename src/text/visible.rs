@@ -30,9 +30,10 @@
 //! and refusing a language's new letters would be worse than accepting a
 //! stray unassigned one. The
 //! table lists the invisible ranges (marks, format, private use and
-//! default-ignorable code points of Unicode 14.0, merged) and was made from
-//! the Unicode Character Database; `tests/text/visible.rs` checks its
-//! order, the blocks named here, and that CJK text and emoji stay visible.
+//! default-ignorable code points of Unicode 14.0, merged);
+//! `scripts/fixtures/invisible_ranges.py` prints it from Python 3.11's
+//! Unicode database, and `tests/text/visible.rs` checks its order, the
+//! blocks named here, and that CJK text and emoji stay visible.
 
 /// Whether `text` shows something: it holds at least one [`is_visible`]
 /// character. The corpus readers call a side without one empty, and a
