@@ -36,22 +36,25 @@ pub fn temperature_probs(scores: &[Float], temperature: Float) -> Vec<Float> {
         temperature.is_finite() && temperature > 0.0,
         "temperature_probs: temperature {temperature} must be a finite number above 0"
     );
-    let scaled: Vec<Option<Float>> = (0..scores.len())
-        .map(|i| choosable(i).then(|| scores[i] / temperature))
-        .collect();
-    let max = scaled
-        .iter()
-        .flatten()
-        .copied()
+    let max = (0..scores.len())
+        .filter(|&i| choosable(i))
+        .map(|i| scores[i])
         .fold(Float::NEG_INFINITY, Float::max);
     assert!(
         max > Float::NEG_INFINITY,
         "temperature_probs: no choosable id"
     );
-    // Subtracting the maximum keeps exp from overflowing; it cancels.
-    let e: Vec<Float> = scaled
-        .iter()
-        .map(|s| s.map_or(0.0, |z| (z - max).exp()))
+    // The maximum cancels; taking it off before dividing keeps exp from
+    // overflowing and, for a temperature as small as 1e-310, keeps
+    // z / T from reaching inf - inf: the best id gets exp(0) = 1.
+    let e: Vec<Float> = (0..scores.len())
+        .map(|i| {
+            if choosable(i) {
+                ((scores[i] - max) / temperature).exp()
+            } else {
+                0.0
+            }
+        })
         .collect();
     let total: Float = e.iter().sum();
     e.iter().map(|x| x / total).collect()
