@@ -39,13 +39,14 @@ pub struct Prepared {
 
 impl Prepared {
     /// The largest batch training will read: `batch` pairs (or every
-    /// training pair, when fewer) as long as the longest training source
-    /// and target, with `<s>` or `</s>`, cut into `shards`.
+    /// pair of the larger split, when fewer) as long as the longest
+    /// training or validation source and target, with `<s>` or `</s>`,
+    /// cut into `shards`.
     pub fn largest_step(&self, batch: usize, shards: usize) -> StepShape {
-        let longest =
-            |side: fn(&Example) -> usize| self.train.iter().map(side).max().unwrap_or(0) + 1;
+        let pairs = || self.train.iter().chain(&self.valid);
+        let longest = |side: fn(&Example) -> usize| pairs().map(side).max().unwrap_or(0) + 1;
         StepShape {
-            batch: batch.min(self.train.len()),
+            batch: batch.min(self.train.len().max(self.valid.len())),
             src_len: longest(|e| e.src.len()),
             tgt_len: longest(|e| e.tgt.len()),
             shards,

@@ -196,3 +196,27 @@ fn the_real_lengths_and_vocabularies_are_checked_before_the_model_is_built() {
     );
     assert!(!e.contains("of 1 source and 1 target"), "{e}");
 }
+
+#[test]
+fn a_validation_sentence_too_long_to_hold_is_refused_before_training() {
+    // The hostile review's case: the training lines are short, one
+    // validation line has 40,000 words; its pass once asked for 25.6 GB.
+    let dir = std::env::temp_dir().join(format!("encdec-steps-valid-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (train, valid) = (dir.join("train.tsv"), dir.join("valid.tsv"));
+    std::fs::write(&train, "a b\tc d\n".repeat(20)).unwrap();
+    std::fs::write(&valid, format!("{}\tc\n", "a ".repeat(40_000))).unwrap();
+    let args = format!(
+        "--model transformer --d-model 8 --d-ff 8 --heads 2 --layers 1 --epochs 1 --corpus {} --valid {} --max-len 100000",
+        train.display(),
+        valid.display()
+    );
+    let out = train_capped(&args);
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{e}");
+    assert!(
+        e.contains("would need about") && e.contains("40001 source"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
