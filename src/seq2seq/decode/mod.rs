@@ -4,12 +4,14 @@
 //! | file | what it holds |
 //! |---|---|
 //! | `greedy.rs` | the decoding loop over many sentences at once, and [`greedy`] |
+//! | `batches.rs` | many sources decoded in batches of similar length, each within [`DECODE_BYTES`] |
 //! | `beam.rs` | beam search: the `k` best prefixes, the n best outputs, the beam as a tree |
 //! | `sampling.rs` | temperature, top-k and top-p sampling |
 //! | `translator.rs` | [`Translator`]: text in, text out, for any task |
 //! | `chat.rs` | a conversation that keeps its history |
 //! | `explore.rs` | what the explorer shows: every attention and every step of one decoding |
 
+mod batches;
 mod beam;
 mod chat;
 mod explore;
@@ -18,6 +20,7 @@ mod greedy;
 mod sampling;
 mod translator;
 
+pub use batches::{DECODE_BYTES, decode_in_batches};
 pub use beam::{
     BeamEntry, BeamTrace, beam_search, beam_search_batch, beam_search_n_best, beam_search_traced,
     normalised_score,
@@ -27,7 +30,7 @@ pub use explore::{
     AttentionKind, AttentionMap, BeamNode, Exploration, ExploreOptions, MAX_SHOWN_TOKENS, Step,
 };
 pub use forced::{GreedyStep, greedy_steps};
-pub use greedy::{Hypothesis, choosable, decode_in_batches, greedy};
+pub use greedy::{Hypothesis, choosable, greedy};
 pub use sampling::{
     Sampling, SamplingError, draw, sample, temperature_probs, top_k_cut, top_p_cut,
 };

@@ -3,8 +3,9 @@
 //! task: a sentence to translate, a document to summarize, a conversation
 //! to answer.
 
+use super::batches::decode_in_batches;
 use super::beam::{beam_search, beam_search_n_best};
-use super::greedy::{Hypothesis, decode_in_batches, greedy};
+use super::greedy::{Hypothesis, greedy};
 use super::sampling::{Sampling, sample};
 use super::{DecodeError, MAX_INPUT_TOKENS, UnknownWords};
 use crate::seq2seq::models::Seq2Seq;
