@@ -158,3 +158,43 @@ fn import_and_translate_refuse_a_file_claiming_100000_layers() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_header_too_long_to_parse_is_refused_before_parsing() {
+    // The hostile review made a 300 MB header of zeros: parsed whole, it
+    // took 16 times its size. 40 MiB shows it here (once about 640 MB).
+    let path = std::env::temp_dir().join(format!("encdec-header-{}.ckpt", std::process::id()));
+    let header = format!("{{\"format\":2,\"params\":[{}0]}}", "0,".repeat(20 << 20));
+    let mut bytes = b"ENCDEC01".to_vec();
+    bytes.extend((header.len() as u64).to_le_bytes());
+    bytes.extend(header.as_bytes());
+    bytes.extend([0u8; 8]);
+    std::fs::write(&path, &bytes).unwrap();
+    let (result, peak) = measured(|| Checkpoint::load(&path).map(|_| ()));
+    let e = result.unwrap_err().to_string();
+    assert!(e.contains("header") && e.contains("33554432"), "{e}");
+    assert!(
+        peak < 2 * bytes.len(),
+        "{peak} bytes to refuse a {}-byte file: {e}",
+        bytes.len()
+    );
+    std::fs::remove_file(&path).unwrap();
+    // A weights file's metadata field, likewise.
+    let huge = format!("[{}0]", "0,".repeat(20 << 20));
+    let exported = export_bytes(&mut small(ModelKind::Lstm).translator).unwrap();
+    let (_, meta) = SafeTensors::read_metadata(&exported).unwrap();
+    let mut meta = meta.metadata().clone().unwrap();
+    meta.insert("src_vocab".into(), huge);
+    let st = SafeTensors::deserialize(&exported).unwrap();
+    let file = safetensors::serialize(st.tensors(), Some(meta)).unwrap();
+    let (result, peak) = measured(|| import_bytes(&file).map(|_| ()));
+    let e = result.unwrap_err();
+    assert!(e.contains("src_vocab") && e.contains("33554432"), "{e}");
+    // The safetensors crate reads its header (at most 100 MB, its own
+    // limit) into copies before encdec sees a field: a few times the file.
+    assert!(
+        peak < 4 * file.len(),
+        "{peak} bytes to refuse a {}-byte file: {e}",
+        file.len()
+    );
+}

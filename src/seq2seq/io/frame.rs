@@ -1,6 +1,7 @@
 //! The byte layout of a checkpoint file around its JSON header: the magic,
 //! the header's length, the values, the checksum — written and checked.
 
+use super::header::HEADER_CAP;
 use crate::tensor::Tensor;
 use serde_json::Value;
 
@@ -45,7 +46,8 @@ pub(super) enum FrameError {
 /// The header of a framed file and where its values start.
 ///
 /// # Errors
-/// No magic, a header length past the end, a header that is not JSON.
+/// No magic, a header length past the end or above
+/// [`super::header::HEADER_CAP`], a header that is not JSON.
 pub(super) fn header(bytes: &[u8]) -> Result<(Value, usize), FrameError> {
     if bytes.len() < 8 || &bytes[..8] != MAGIC {
         return Err(FrameError::NotACheckpoint);
@@ -64,6 +66,12 @@ pub(super) fn header(bytes: &[u8]) -> Result<(Value, usize), FrameError> {
                 bytes.len()
             ))
         })?;
+    if end - 16 > HEADER_CAP {
+        return Err(FrameError::Corrupt(format!(
+            "its header is {} bytes, more than the {HEADER_CAP} a checkpoint's header may hold",
+            end - 16
+        )));
+    }
     let header = serde_json::from_slice(&bytes[16..end])
         .map_err(|e| FrameError::Corrupt(format!("unreadable header ({e})")))?;
     Ok((header, end))

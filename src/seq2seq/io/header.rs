@@ -79,6 +79,26 @@ impl fmt::Display for CheckpointError {
 
 impl std::error::Error for CheckpointError {}
 
+/// The longest JSON a checkpoint's header or a weights file's metadata
+/// field may be: 32 MiB, about two vocabularies of a million words.
+/// Parsed, JSON takes up to 16 times its length, so a longer one is
+/// refused before it is parsed.
+pub(crate) const HEADER_CAP: usize = 32 << 20;
+
+/// The metadata field `key` of a weights file, parsed as JSON.
+///
+/// # Errors
+/// Longer than [`HEADER_CAP`], or not JSON.
+pub(crate) fn metadata_json(key: &str, text: &str) -> Result<Value, String> {
+    if text.len() > HEADER_CAP {
+        return Err(format!(
+            "metadata \"{key}\" is {} bytes, more than the {HEADER_CAP} a weights file's field may hold",
+            text.len()
+        ));
+    }
+    serde_json::from_str(text).map_err(|e| format!("metadata \"{key}\" is not JSON ({e})"))
+}
+
 /// The vocabulary stored under `key` in `header` (a list of tokens in id
 /// order), which must hold `size` tokens, each one `tokenizer` can make
 /// ([`Vocab::check_tokens`]).

@@ -33,7 +33,7 @@
 //! `a_bad_keras_file_is_an_error_naming_the_tensor`.
 
 use super::checkpoint::Checkpoint;
-use super::header::{sizes_fit, vocab_from};
+use super::header::{metadata_json, sizes_fit, vocab_from};
 use super::safetensors::{WeightsError, error, float_values, open_weights};
 use crate::seq2seq::config::{Arch, Directions, ModelConfig, RnnConfig};
 use crate::seq2seq::decode::Translator;
@@ -96,9 +96,7 @@ pub fn import_keras_bytes(bytes: &[u8]) -> Result<Checkpoint, String> {
         let text = meta
             .get(k)
             .ok_or(format!("metadata has no \"{k}\": {REMEDY}"))?;
-        let v: Value = serde_json::from_str(text)
-            .map_err(|e| format!("metadata \"{k}\" is not JSON ({e})"))?;
-        vocabs.insert(k.into(), v);
+        vocabs.insert(k.into(), metadata_json(k, text)?);
     }
     let vocabs = Value::Object(vocabs);
     let task: Task = task_of(&meta)?;

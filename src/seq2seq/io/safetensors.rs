@@ -43,7 +43,7 @@
 
 use super::checkpoint::Checkpoint;
 use super::config_json::{config_from, config_json};
-use super::header::{sizes_fit, vocab_from};
+use super::header::{metadata_json, sizes_fit, vocab_from};
 use super::train_state::{text_from, text_json};
 use crate::seq2seq::config::ModelConfig;
 use crate::seq2seq::decode::Translator;
@@ -168,9 +168,7 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Checkpoint, String> {
         meta.get(k)
             .ok_or(format!("metadata has no \"{k}\": {remedy}"))
     };
-    let json = |k: &str| -> Result<Value, String> {
-        serde_json::from_str(field(k)?).map_err(|e| format!("metadata \"{k}\" is not JSON ({e})"))
-    };
+    let json = |k: &str| -> Result<Value, String> { metadata_json(k, field(k)?) };
     let task: Task = field("task")?.parse()?;
     let config: ModelConfig = config_from(&json("config")?)?;
     let mut vocabs = serde_json::Map::new();
