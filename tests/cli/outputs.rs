@@ -51,6 +51,15 @@ fn model_writing(favoured: &str, task: Task) -> String {
 
 /// The same with the target vocabulary the specials and `words`.
 fn model_of(words: &[&str], favoured: &str, task: Task) -> String {
+    let t = translator_of(words, favoured, task);
+    let id = t.tgt_vocab.get(favoured).unwrap();
+    let path = temp(&format!("writes-{}-{id}-{task}.ckpt", words.len()));
+    Checkpoint::new(t).save(&path).unwrap();
+    path.display().to_string()
+}
+
+/// The model [`model_of`] saves.
+fn translator_of(words: &[&str], favoured: &str, task: Task) -> Translator {
     let (src, _) = fox_vocabs();
     let tokens: Vec<String> = SPECIALS
         .iter()
@@ -62,12 +71,7 @@ fn model_of(words: &[&str], favoured: &str, task: Task) -> String {
     let config = tiny_config(ModelKind::Attention, src.len(), tgt.len(), 1);
     let mut model = build(&config, &mut encdec::tensor::rng(0)).unwrap();
     raise_output_bias(model.as_mut(), id, 1e3);
-    let name = format!("writes-{}-{id}-{task}.ckpt", words.len());
-    let path = temp(&name);
-    Checkpoint::new(Translator::new(model, src, tgt, task))
-        .save(&path)
-        .unwrap();
-    path.display().to_string()
+    Translator::new(model, src, tgt, task)
 }
 
 /// A bidirectional control: a character that reorders what follows it.
@@ -357,4 +361,26 @@ fn explore_page_holds_no_raw_control_or_bidi_character_and_keeps_tokens_exact() 
     // (The tokenizer drops controls and bidi overrides; U+061C and U+FFFF it keeps.)
     assert!(source.contains(&"\u{61c}".to_string()), "{source:?}");
     assert!(source.contains(&"\u{ffff}".to_string()), "{source:?}");
+}
+
+#[test]
+fn heatmap_png_of_a_long_output_is_refused_before_it_is_drawn() {
+    // A model that never writes </s>, allowed 5000 words: 5000 rows of cells.
+    let mut t = translator_of(&WORDS, FORMULA_START, Task::Translation);
+    t.text.max_len = 5000;
+    let path = temp("long-output.ckpt");
+    Checkpoint::new(t).save(&path).unwrap();
+    let out = temp("long-output.png");
+    let o = encdec(&[
+        "heatmap",
+        "--checkpoint",
+        path.to_str().unwrap(),
+        INPUT,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    fails_with(&o, "megapixel");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(".svg"), "{err}");
+    assert!(!out.exists());
 }
