@@ -82,6 +82,7 @@ pub use grids::{HIDDEN, VISIBLE, mask_grid};
 pub use heatmap::{attention_heads, attention_heatmap, heads_size, heatmap_size};
 pub use log_chart::{LOG_CHART_SIZE, log_line_chart};
 pub use notebook::{base64, notebook_display, show};
+pub use output::MAX_PNG_PIXELS;
 pub use scatter::{SCATTER_SIZE, scatter_labels, scatter_with_axes};
 pub use teaching::{TeachingData, write_teaching_pictures};
 

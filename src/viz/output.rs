@@ -41,6 +41,20 @@ pub(crate) fn format_of(function: &'static str, path: &Path) -> Result<Format, P
     }
 }
 
+/// The most pixels a PNG encdec draws may have: 8192 × 8192 (67.1
+/// megapixels), whose 8-bit RGB bitmap takes 192 MiB before encoding, so a
+/// picture never asks for unbounded memory. Pictures from sane settings are
+/// far smaller (a default checkpoint writes at most 30 tokens: 30 rows of
+/// cells of 20 to 48 pixels, under 2000 pixels high), and
+/// 8192 pixels a side is about as large as browsers and image viewers show;
+/// a larger PNG means thousands of rows, e.g. a checkpoint allowing 5000
+/// output words and a model that never writes `</s>`. An SVG holds such a
+/// picture without a bitmap (and `encdec heatmap --out x.json` or `x.csv`
+/// the weights themselves). Checked by
+/// `tests/viz/bad_input.rs::a_png_larger_than_the_pixel_budget_is_refused_before_it_is_drawn`
+/// and `tests/cli/outputs.rs::heatmap_png_of_a_long_output_is_refused_before_it_is_drawn`.
+pub const MAX_PNG_PIXELS: u64 = 8192 * 8192;
+
 /// Something that knows its size in pixels and can draw itself on any
 /// plotters backend. The heatmaps and the line chart implement it.
 pub(crate) trait Figure {
@@ -84,6 +98,7 @@ pub(crate) fn save(
             xml_chars(svg).into_bytes()
         }
         Format::Png => {
+            check_pixels(function, size)?;
             let mut rgb = vec![0u8; size.0 as usize * size.1 as usize * 3];
             {
                 let canvas = Canvas::new(&mut rgb, size).ok_or_else(|| PlotError::Draw {
@@ -105,6 +120,28 @@ pub(crate) fn save(
         function,
         path: path.to_path_buf(),
         message: e.to_string(),
+    })
+}
+
+/// Refuses a PNG of more than [`MAX_PNG_PIXELS`], before its bitmap is
+/// allocated.
+///
+/// # Errors
+/// [`PlotError::Input`], one line naming the size, the limit and what to
+/// write instead.
+fn check_pixels(function: &'static str, (width, height): (u32, u32)) -> Result<(), PlotError> {
+    let pixels = u64::from(width) * u64::from(height);
+    if pixels <= MAX_PNG_PIXELS {
+        return Ok(());
+    }
+    let mega = |p: u64| p as f64 / 1e6;
+    Err(PlotError::Input {
+        function,
+        message: format!(
+            "a {width}×{height} PNG is {:.1} megapixels, more than the limit of {:.1} megapixels (8192 × 8192); write it as .svg instead (`encdec heatmap` also writes --out x.json or x.csv)",
+            mega(pixels),
+            mega(MAX_PNG_PIXELS),
+        ),
     })
 }
 

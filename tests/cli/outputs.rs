@@ -51,6 +51,15 @@ fn model_writing(favoured: &str, task: Task) -> String {
 
 /// The same with the target vocabulary the specials and `words`.
 fn model_of(words: &[&str], favoured: &str, task: Task) -> String {
+    let t = translator_of(words, favoured, task);
+    let id = t.tgt_vocab.get(favoured).unwrap();
+    let path = temp(&format!("writes-{}-{id}-{task}.ckpt", words.len()));
+    Checkpoint::new(t).save(&path).unwrap();
+    path.display().to_string()
+}
+
+/// The model [`model_of`] saves.
+fn translator_of(words: &[&str], favoured: &str, task: Task) -> Translator {
     let (src, _) = fox_vocabs();
     let tokens: Vec<String> = SPECIALS
         .iter()
@@ -62,12 +71,7 @@ fn model_of(words: &[&str], favoured: &str, task: Task) -> String {
     let config = tiny_config(ModelKind::Attention, src.len(), tgt.len(), 1);
     let mut model = build(&config, &mut encdec::tensor::rng(0)).unwrap();
     raise_output_bias(model.as_mut(), id, 1e3);
-    let name = format!("writes-{}-{id}-{task}.ckpt", words.len());
-    let path = temp(&name);
-    Checkpoint::new(Translator::new(model, src, tgt, task))
-        .save(&path)
-        .unwrap();
-    path.display().to_string()
+    Translator::new(model, src, tgt, task)
 }
 
 /// A bidirectional control: a character that reorders what follows it.
@@ -306,4 +310,77 @@ fn heatmap_json_keeps_tokens_exact_and_is_safe_to_print() {
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["outputs"][0], word);
     }
+}
+
+/// The characters no output may hold raw: C0 and C1 controls but the line
+/// end, bidirectional controls, and the two noncharacters XML forbids.
+fn hostile(c: char) -> bool {
+    (c.is_control() && c != '\n') || is_bidi(c) || matches!(c, '\u{fffe}' | '\u{ffff}')
+}
+
+/// The JSON a page embeds for its script, read as the browser's
+/// `JSON.parse` reads it.
+fn page_data(page: &str) -> serde_json::Value {
+    let open = r#"<script type="application/json" id="encdec-data">"#;
+    let start = page.find(open).expect("the page has its data") + open.len();
+    let end = start + page[start..].find("</script>").unwrap();
+    serde_json::from_str(&page[start..end]).unwrap()
+}
+
+#[test]
+fn explore_page_holds_no_raw_control_or_bidi_character_and_keeps_tokens_exact() {
+    // Hostile typed words (read as <unk> by the model, kept as labels) and a
+    // model that writes U+FFFE at every step.
+    let t = model_writing(NOT_XML, Task::Translation);
+    let input = "the \u{1b}]0;pwned\u{7} cat \u{202e}evil\u{202c} \u{9b}31m \u{61c}x \u{ffff}";
+    let out = temp("hostile-page.html");
+    let o = encdec(&[
+        "explore",
+        "--allow-unknown",
+        "--checkpoint",
+        &t,
+        input,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_printed_safely(&o, 0, "explore");
+    let page = std::fs::read_to_string(&out).unwrap();
+    let bad: Vec<char> = page.chars().filter(|&c| hostile(c)).collect();
+    assert!(bad.is_empty(), "the page holds {bad:?}");
+    // The title shows the input as a terminal shows it.
+    let title = format!(
+        "<title>encdec explorer: {}</title>",
+        encdec::text::printable(input)
+    );
+    assert!(page.contains(&title), "{title:?} is not in the page");
+    // JSON's \u escapes: the script gets every token back exactly.
+    let v = page_data(&page);
+    assert_eq!(v["input"], input);
+    assert_eq!(v["outputs"][0], NOT_XML);
+    let source: Vec<String> = serde_json::from_value(v["source"].clone()).unwrap();
+    // (The tokenizer drops controls and bidi overrides; U+061C and U+FFFF it keeps.)
+    assert!(source.contains(&"\u{61c}".to_string()), "{source:?}");
+    assert!(source.contains(&"\u{ffff}".to_string()), "{source:?}");
+}
+
+#[test]
+fn heatmap_png_of_a_long_output_is_refused_before_it_is_drawn() {
+    // A model that never writes </s>, allowed 5000 words: 5000 rows of cells.
+    let mut t = translator_of(&WORDS, FORMULA_START, Task::Translation);
+    t.text.max_len = 5000;
+    let path = temp("long-output.ckpt");
+    Checkpoint::new(t).save(&path).unwrap();
+    let out = temp("long-output.png");
+    let o = encdec(&[
+        "heatmap",
+        "--checkpoint",
+        path.to_str().unwrap(),
+        INPUT,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    fails_with(&o, "megapixel");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(".svg"), "{err}");
+    assert!(!out.exists());
 }

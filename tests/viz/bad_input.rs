@@ -4,7 +4,9 @@
 use crate::plot_support;
 
 use encdec::tensor::Tensor;
-use encdec::viz::{PlotError, attention_heads, attention_heatmap, line_chart};
+use encdec::viz::{
+    MAX_PNG_PIXELS, PlotError, attention_heads, attention_heatmap, heatmap_size, line_chart,
+};
 use plot_support::{TempFile, message, near_diagonal, tokens};
 
 #[test]
@@ -205,4 +207,30 @@ fn errors_are_std_errors_with_their_variant() {
     ));
     let boxed: Box<dyn std::error::Error> = Box::new(err);
     assert!(boxed.to_string().contains("variant.gif"));
+}
+
+#[test]
+fn a_png_larger_than_the_pixel_budget_is_refused_before_it_is_drawn() {
+    // 600 × 600 cells of at least 20 pixels: over 144 megapixels.
+    let n = 600;
+    let w = near_diagonal(n, n);
+    let words: Vec<String> = (0..n).map(|i| format!("w{i}")).collect();
+    let (width, height) = heatmap_size(&words, &words, "");
+    assert!(u64::from(width) * u64::from(height) > MAX_PNG_PIXELS);
+    let out = TempFile::new("huge.png");
+    let msg = message(attention_heatmap(&out.0, &w, &words, &words, ""));
+    assert!(msg.starts_with("attention_heatmap: "), "{msg}");
+    assert!(msg.contains(&format!("{width}×{height}")), "{msg}");
+    assert!(msg.contains("megapixel"), "{msg}");
+    assert!(msg.contains(".svg"), "{msg}");
+    assert!(!msg.contains('\n'), "{msg}");
+    assert!(!out.0.exists());
+    // Every head of a layer in a grid: the same budget.
+    let heads = Tensor::from_vec(w.data().repeat(2), &[2, n, n]);
+    let msg = message(attention_heads(&out.0, &heads, &words, &words, ""));
+    assert!(
+        msg.starts_with("attention_heads: ") && msg.contains("megapixel"),
+        "{msg}"
+    );
+    assert!(!out.0.exists());
 }

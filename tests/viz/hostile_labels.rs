@@ -13,7 +13,7 @@ use encdec::seq2seq::decode::{AttentionKind, AttentionMap, Exploration};
 use encdec::seq2seq::task::Task;
 use encdec::tensor::Tensor;
 use encdec::text::printable;
-use encdec::viz::explorer::{attention_csv, attention_json, json_text};
+use encdec::viz::explorer::{attention_csv, attention_json, json_text, to_html};
 use encdec::viz::{attention_heatmap, line_chart, scatter_labels};
 use proptest::prelude::*;
 
@@ -239,6 +239,25 @@ proptest! {
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         prop_assert_eq!(&v["attention"][0]["queries"], &serde_json::json!(queries));
         prop_assert_eq!(&v["attention"][0]["keys"], &serde_json::json!(keys));
+    }
+
+    #[test]
+    fn any_label_gives_an_explorer_page_with_no_raw_control_or_bidi_character(
+        queries in prop::collection::vec(label(), 1..4),
+        keys in prop::collection::vec(label(), 1..4),
+    ) {
+        let page = to_html(&exploration(&queries, &keys));
+        let bad = |c: char| (c.is_control() && c != '\n') || is_bidi(c) || c == '\u{fffe}' || c == '\u{ffff}';
+        let found: Vec<char> = page.chars().filter(|&c| bad(c)).collect();
+        prop_assert!(found.is_empty(), "the page holds {:?}", found);
+        // The script reads its data with JSON.parse: every label comes back exactly.
+        let open = r#"<script type="application/json" id="encdec-data">"#;
+        let start = page.find(open).unwrap() + open.len();
+        let end = start + page[start..].find("</script>").unwrap();
+        let v: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
+        prop_assert_eq!(&v["attention"][0]["queries"], &serde_json::json!(queries));
+        prop_assert_eq!(&v["source"], &serde_json::json!(keys));
+        prop_assert_eq!(&v["input"], &serde_json::json!(keys.join(" ")));
     }
 
     #[test]

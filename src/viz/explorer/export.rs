@@ -54,9 +54,18 @@ pub fn attention_json(e: &Exploration) -> Value {
 /// assert_eq!(json_text(&v), "{\n  \"token\": \"\\u202ex\\u009b\"\n}\n");
 /// ```
 pub fn json_text(v: &Value) -> String {
-    let pretty = format!("{v:#}\n");
-    let mut out = String::with_capacity(pretty.len());
-    for c in pretty.chars() {
+    json_chars(&format!("{v:#}\n"))
+}
+
+/// JSON text with every character [`printable`] escapes but the line end
+/// written as JSON's `\uXXXX` escape: the one rule for the JSON of
+/// [`json_text`] and the JSON the explorer page embeds
+/// ([`super::to_html`]). The line ends of pretty-printed JSON stand between
+/// values; inside a string serde_json has written them as `\n` already.
+/// Checked by `tests/viz/hostile_labels.rs::any_label_gives_an_explorer_page_with_no_raw_control_or_bidi_character`.
+pub(super) fn json_chars(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
         match c != '\n' && unprintable(c) {
             true => out.push_str(&format!("\\u{:04x}", c as u32)),
             false => out.push(c),

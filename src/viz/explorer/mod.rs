@@ -28,7 +28,8 @@ pub use export::{attention_csv, attention_json, json_text, text_cell};
 
 use super::colour_scale;
 use crate::seq2seq::decode::Exploration;
-use export::page_data;
+use crate::text::printable;
+use export::{json_chars, page_data};
 use std::path::Path;
 
 const STYLE: &str = include_str!("page.css");
@@ -47,11 +48,19 @@ const ERROR_CATCHER: &str = r#"(function () {
   window.addEventListener("unhandledrejection", function (e) { report(String(e.reason)); });
 })();"#;
 
-/// The whole page as one HTML document.
-/// Checked by `tests/viz/explorer.rs::page_is_self_contained_and_a_token_cannot_end_its_script` and, in a
+/// The whole page as one HTML document. It holds no control character but
+/// line ends, no bidirectional control and no U+FFFE or U+FFFF, so that
+/// `cat page.html` runs no terminal escape: text written into the HTML (the
+/// title) is shown as [`printable`] prints it, HTML-escaped, and the
+/// embedded JSON writes those characters as `\uXXXX` escapes
+/// ([`json_text`]'s rule), which the script's `JSON.parse` reads back as the
+/// exact tokens.
+/// Checked by `tests/viz/hostile_labels.rs::any_label_gives_an_explorer_page_with_no_raw_control_or_bidi_character`,
+/// `tests/cli/outputs.rs::explore_page_holds_no_raw_control_or_bidi_character_and_keeps_tokens_exact`,
+/// `tests/viz/explorer.rs::page_is_self_contained_and_a_token_cannot_end_its_script` and, in a
 /// browser, by `tests/browser.rs`.
 pub fn to_html(e: &Exploration) -> String {
-    let title = format!("encdec explorer: {}", escape(&e.input));
+    let title = format!("encdec explorer: {}", escape(&printable(&e.input)));
     // 5 samples of the piecewise-linear scale are its corners: the page
     // interpolates between them exactly as colour_scale does.
     let colours: Vec<[u8; 3]> = (0..5).map(|i| colour_scale(i as f64 / 4.0)).collect();
@@ -64,7 +73,7 @@ pub fn to_html(e: &Exploration) -> String {
          <script type=\"application/json\" id=\"encdec-data\">{}</script>\n\
          <script type=\"application/json\" id=\"encdec-colours\">{}</script>\n\
          <script>\n{SCRIPT}</script>\n</body>\n</html>\n",
-        script_safe(&page_data(e).to_string()),
+        script_safe(&json_chars(&page_data(e).to_string())),
         serde_json::to_string(&colours).expect("numbers serialize"),
     )
 }
