@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 /// and, for content errors, the line (counted from 1).
 #[derive(Debug)]
 pub enum VectorsError {
-    /// The file could not be opened, read or written.
+    /// The file could not be opened or read.
     Io(PathBuf, std::io::Error),
+    /// The file could not be written.
+    Write(PathBuf, std::io::Error),
     /// The content is malformed at a line.
     Line {
         /// The file.
@@ -33,6 +35,9 @@ impl fmt::Display for VectorsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             VectorsError::Io(p, e) => write!(f, "cannot access vectors file {}: {e}", p.display()),
+            VectorsError::Write(p, e) => {
+                write!(f, "cannot write vectors file {}: {e}", p.display())
+            }
             VectorsError::Line {
                 path,
                 line,
@@ -68,6 +73,10 @@ pub enum VectorsLayout {
 
 impl WordVectors {
     /// Writes the vectors as text in `layout` ([`WordVectors::load`] reads both).
+    ///
+    /// # Errors
+    /// [`VectorsError::Write`], "cannot write vectors file …", naming the
+    /// file. Checked by `tests/text/wordvec.rs::a_failed_write_of_a_vectors_file_says_write`.
     pub fn save(&self, path: &Path, layout: VectorsLayout) -> Result<(), VectorsError> {
         let mut out = String::new();
         if layout == VectorsLayout::Word2Vec {
@@ -81,7 +90,7 @@ impl WordVectors {
             out.push('\n');
         }
         crate::files::write_atomic(path, out.as_bytes())
-            .map_err(|e| VectorsError::Io(path.to_path_buf(), e))
+            .map_err(|e| VectorsError::Write(path.to_path_buf(), e))
     }
 
     /// Reads vectors written by [`WordVectors::save`], GloVe or word2vec (text):
