@@ -17,6 +17,50 @@ fn encdec_capped(args: &[&str]) -> Output {
 }
 
 #[test]
+fn a_long_dialogue_costs_memory_in_its_length_not_its_square() {
+    // 12 ordinary dialogues, then one of 12,000 turns: every reply of it
+    // carries the whole history before it, 6,000 pairs of up to 36,000
+    // tokens, of which --max-len keeps the first few.
+    let p = temp("bounds-dialogue.jsonl");
+    let mut text = String::new();
+    for i in 0..12 {
+        text += &format!(
+            "{{\"turns\":[\"hello {i}\",\"hi there\",\"soup please\",\"which size ?\"]}}\n"
+        );
+    }
+    let turns = vec!["\"a b c\""; 12_000].join(",");
+    text += &format!("{{\"turns\":[{turns}]}}\n");
+    std::fs::write(&p, text).unwrap();
+    let out = temp("bounds-dialogue.ckpt");
+    let o = encdec_capped(&[
+        "train",
+        "--task",
+        "dialogue",
+        "--model",
+        "lstm",
+        "--emb",
+        "4",
+        "--hidden",
+        "4",
+        "--epochs",
+        "1",
+        "--corpus",
+        p.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{e}");
+    // The 6,000 replies of the long dialogue but the first are left out
+    // (its histories are 3, 11, 19, … tokens: six are within 50).
+    let all = format!("{}{e}", String::from_utf8_lossy(&o.stdout));
+    assert!(
+        all.contains("--max-len 50: dropped 5994 training and validation pairs"),
+        "{all}"
+    );
+}
+
+#[test]
 fn word_vectors_too_large_to_hold_are_refused_before_allocating() {
     // 500,000 distinct words at --dim 1000: tables of 4 GB and more.
     let p = temp("bounds-words.txt");
