@@ -8,7 +8,9 @@
 
 use crate::seq2seq::task::Task;
 use crate::text::corpus_files::{read_dialogues, read_parallel, read_summaries, read_tsv_pairs};
-use crate::text::{CorpusError, CorpusFile, ReadOptions, TextPair, join_turns};
+use crate::text::{
+    CorpusError, CorpusFile, ReadOptions, TURN_MARK, TextPair, Tokenizer, join_turns,
+};
 use std::path::{Path, PathBuf};
 
 /// A corpus file: one file in the task's format, or two line-aligned
@@ -94,6 +96,39 @@ pub fn reply_pairs(turns: &[String]) -> Vec<TextPair> {
             target: turns[j].clone(),
         })
         .collect()
+}
+
+/// The reply pairs of a conversation ([`reply_pairs`]) whose source holds
+/// at most `max_source` tokens of `tok`, and how many replies were left
+/// out. A history only grows, so the first one too long ends the pairs: a
+/// dialogue of $n$ turns costs memory in $n$, not $n^2$, and the pairs
+/// kept are those a later cut at `max_source` tokens would keep.
+///
+/// Checked by `tests/pipeline/train.rs::reply_pairs_stop_at_the_first_history_too_long`
+/// and `tests/cli/bounds.rs::a_long_dialogue_costs_memory_in_its_length_not_its_square`.
+pub fn reply_pairs_within(
+    turns: &[String],
+    tok: &Tokenizer,
+    max_source: usize,
+) -> (Vec<TextPair>, usize) {
+    let mut pairs = vec![];
+    // The tokens of `history(turns, j)`: each turn's, and a `<turn>` between two.
+    let mut history_tokens = 0usize;
+    for j in 1..turns.len() {
+        let turn = turns[j - 1].replace(TURN_MARK, " ");
+        history_tokens += tok.tokenize(&turn).len() + usize::from(j > 1);
+        if j % 2 == 0 {
+            continue;
+        }
+        if history_tokens > max_source {
+            return (pairs, (j..turns.len()).step_by(2).count());
+        }
+        pairs.push(TextPair {
+            source: history(turns, j),
+            target: turns[j].clone(),
+        });
+    }
+    (pairs, 0)
 }
 
 /// The last reply of a conversation given the turns before it: what a test scores.

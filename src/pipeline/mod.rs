@@ -41,7 +41,9 @@ mod train;
 mod weights;
 mod word_vectors;
 
-pub use corpus::{CorpusSpec, DataSource, Turns, last_reply, read_turns, reply_pairs};
+pub use corpus::{
+    CorpusSpec, DataSource, Turns, last_reply, read_turns, reply_pairs, reply_pairs_within,
+};
 pub use decode::{
     DecodeOptions, Decoding, InputError, MAX_BEAM, Outputs, decode_inputs, load_for_task,
 };

@@ -6,7 +6,7 @@
 //! Checked by `tests/pipeline/options.rs`.
 
 use super::corpus::DataSource;
-use super::corpus::{last_reply, reply_pairs};
+use super::corpus::{last_reply, reply_pairs, reply_pairs_within};
 use super::options::TrainOptions;
 use super::splits::{every_bot_turn, load_splits};
 use super::train::RunError;
@@ -73,15 +73,14 @@ pub fn prepare(
     let [train, valid, test] = load_splits(o, &mut say)?;
     let text = resumed.map_or_else(|| text_settings(o), |r| r.text);
     let tok = Tokenizer::new(text.lowercase);
-    let (mut train_tok, mut valid_tok) = (
-        tokens(&tok, &expand(o, &train)),
-        tokens(&tok, &expand(o, &valid)),
-    );
+    let (train_pairs, train_out) = expand(o, &train, &tok, text.max_len);
+    let (valid_pairs, valid_out) = expand(o, &valid, &tok, text.max_len);
+    let (mut train_tok, mut valid_tok) = (tokens(&tok, &train_pairs), tokens(&tok, &valid_pairs));
     if let DataSource::Files { .. } = o.source() {
         drop_long(
             text.max_len,
             (&mut train_tok, &mut valid_tok),
-            !valid.is_empty(),
+            (!valid.is_empty(), train_out + valid_out),
             &mut say,
         )?;
     }
@@ -194,28 +193,49 @@ fn tokens(tok: &Tokenizer, pairs: &[TextPair]) -> Tokens {
 
 /// The training pairs of conversations: every reply given the turns before
 /// it ([`reply_pairs`]); the built-in dialogues teach each distinct reply
-/// once ([`every_bot_turn`]).
-fn expand(o: &TrainOptions, conversations: &[Vec<String>]) -> Vec<TextPair> {
-    let builtin = matches!(o.source(), DataSource::BuiltIn { .. });
-    if builtin && o.task == Task::Dialogue {
-        let last: Vec<TextPair> = conversations.iter().map(|t| last_reply(t)).collect();
-        return every_bot_turn(&last);
+/// once ([`every_bot_turn`]). From files, a dialogue's pairs stop at the
+/// first history longer than `max_len` tokens ([`reply_pairs_within`]),
+/// which [`drop_long`] would drop; how many were left out comes second.
+fn expand(
+    o: &TrainOptions,
+    conversations: &[Vec<String>],
+    tok: &Tokenizer,
+    max_len: usize,
+) -> (Vec<TextPair>, usize) {
+    match o.source() {
+        DataSource::BuiltIn { .. } if o.task == Task::Dialogue => {
+            let last: Vec<TextPair> = conversations.iter().map(|t| last_reply(t)).collect();
+            (every_bot_turn(&last), 0)
+        }
+        DataSource::BuiltIn { .. } => {
+            let pairs = conversations.iter().flat_map(|t| reply_pairs(t));
+            (pairs.collect(), 0)
+        }
+        DataSource::Files { .. } => {
+            let (mut pairs, mut left_out) = (vec![], 0);
+            for t in conversations {
+                let (p, n) = reply_pairs_within(t, tok, max_len);
+                pairs.extend(p);
+                left_out += n;
+            }
+            (pairs, left_out)
+        }
     }
-    conversations.iter().flat_map(|t| reply_pairs(t)).collect()
 }
 
 /// Drops training and validation pairs with a side longer than `max`
-/// tokens, saying how many; refuses data with nothing left.
+/// tokens, saying how many (with the `left_out` ones [`expand`] never
+/// built); refuses data with nothing left.
 fn drop_long(
     max: usize,
     (train, valid): (&mut Tokens, &mut Tokens),
-    had_valid: bool,
+    (had_valid, left_out): (bool, usize),
     say: &mut dyn FnMut(String),
 ) -> Result<(), RunError> {
     let before = train.len() + valid.len();
     train.retain(|(s, t)| s.len() <= max && t.len() <= max);
     valid.retain(|(s, t)| s.len() <= max && t.len() <= max);
-    let dropped = before - train.len() - valid.len();
+    let dropped = before - train.len() - valid.len() + left_out;
     if dropped > 0 {
         say(format!(
             "--max-len {max}: dropped {dropped} training and validation pairs with a longer side"

@@ -3,7 +3,7 @@
 //! hand-derived gradients (checked against finite differences in
 //! `tests/text/wordvec.rs`).
 
-use super::{CorpusVocab, WordVectors};
+use super::{CorpusVocab, WordVectors, check_table_size};
 use crate::tensor::{Float, Rng, Tensor, rng};
 use rand::RngExt;
 use std::collections::HashMap;
@@ -157,6 +157,12 @@ pub fn train_glove(
         return Err("glove: dim, window and epochs must be at least 1".into());
     }
     let vocab = CorpusVocab::build(sentences, config.min_count)?;
+    // w and w~, AdaGrad's sums for each, and their sum at the end.
+    check_table_size(
+        "glove",
+        (vocab.len(), config.dim, 5),
+        "lower --dim or use a smaller corpus",
+    )?;
     let ids: Vec<Vec<usize>> = sentences
         .iter()
         .map(|s| s.iter().filter_map(|w| vocab.get(w)).collect())

@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 /// and, for content errors, the line (counted from 1).
 #[derive(Debug)]
 pub enum VectorsError {
-    /// The file could not be opened, read or written.
+    /// The file could not be opened or read.
     Io(PathBuf, std::io::Error),
+    /// The file could not be written.
+    Write(PathBuf, std::io::Error),
     /// The content is malformed at a line.
     Line {
         /// The file.
@@ -33,6 +35,9 @@ impl fmt::Display for VectorsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             VectorsError::Io(p, e) => write!(f, "cannot access vectors file {}: {e}", p.display()),
+            VectorsError::Write(p, e) => {
+                write!(f, "cannot write vectors file {}: {e}", p.display())
+            }
             VectorsError::Line {
                 path,
                 line,
@@ -45,14 +50,18 @@ impl fmt::Display for VectorsError {
 
 impl std::error::Error for VectorsError {}
 
-/// The most a word-vectors file may hold: 4 GiB. Loaded, the vectors take
-/// about the file's size in memory (an 8-byte number for some 9 to 10
-/// characters of text), which a laptop holds; a model's embeddings are at
-/// most 4096 wide, and the usual files (GloVe 6B, fastText wiki-news) are
-/// 1 to 2 GB. The largest crawls (glove.840B, 5.6 GB) need cutting: a
-/// corpus uses only its own words, and the most frequent come first.
+/// The most a word-vectors file may hold: 2 GiB. Loaded, the vectors take
+/// more than the file: measured on a 48 MB file of 50,000 words × 100
+/// numbers, `neighbors` peaked at 2.4 times the file (116 MB resident),
+/// and the table grown as it is read can ask for some 4 times the file in
+/// address space. A file at the cap thus needs at most about 8 GiB, the
+/// step limit (`crate::seq2seq::size::MAX_STEP_BYTES`). A model's
+/// embeddings are at most 4096 wide, and GloVe 6B (1 GB for 300
+/// dimensions) fits; larger files (fastText wiki-news, 2.3 GB; the crawls,
+/// 4.5 to 5.6 GB) need cutting: a corpus uses only its own words, and the
+/// most frequent come first. Checked by `tests/cli/reading.rs::a_vectors_file_over_the_cap_is_refused`.
 pub const VECTORS_CAP: ReadCap = ReadCap {
-    bytes: 4 << 30,
+    bytes: 2 << 30,
     what: "a word-vectors file",
     remedy: "keep its most frequent words, which come first (e.g. head -n 400000 big.txt > vectors.txt)",
 };
@@ -68,6 +77,10 @@ pub enum VectorsLayout {
 
 impl WordVectors {
     /// Writes the vectors as text in `layout` ([`WordVectors::load`] reads both).
+    ///
+    /// # Errors
+    /// [`VectorsError::Write`], "cannot write vectors file …", naming the
+    /// file. Checked by `tests/text/wordvec.rs::a_failed_write_of_a_vectors_file_says_write`.
     pub fn save(&self, path: &Path, layout: VectorsLayout) -> Result<(), VectorsError> {
         let mut out = String::new();
         if layout == VectorsLayout::Word2Vec {
@@ -81,7 +94,7 @@ impl WordVectors {
             out.push('\n');
         }
         crate::files::write_atomic(path, out.as_bytes())
-            .map_err(|e| VectorsError::Io(path.to_path_buf(), e))
+            .map_err(|e| VectorsError::Write(path.to_path_buf(), e))
     }
 
     /// Reads vectors written by [`WordVectors::save`], GloVe or word2vec (text):

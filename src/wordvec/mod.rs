@@ -94,6 +94,35 @@ impl CorpusVocab {
     }
 }
 
+/// The most values the tables of one training run may hold (vectors and
+/// the optimizer state that goes with them): 200 million, 1.6 GB of `f64`.
+/// The same number as `crate::seq2seq::size::MAX_PARAMETERS`, which this
+/// folder may not import (it sits below `seq2seq`); it also keeps the
+/// tables far below that module's 8 GiB step limit.
+pub const MAX_TABLE_VALUES: usize = 200_000_000;
+
+/// Checks, after the vocabulary is counted and before anything is
+/// allocated, that `tables` tables of `words` × `dim` values fit in
+/// [`MAX_TABLE_VALUES`]; `what` names the method and `remedy` what to lower.
+///
+/// # Errors
+/// One line with the count, the limit and the remedy. Checked by
+/// `tests/cli/bounds.rs::word_vectors_too_large_to_hold_are_refused_before_allocating`.
+pub fn check_table_size(
+    what: &str,
+    (words, dim, tables): (usize, usize, usize),
+    remedy: &str,
+) -> Result<(), String> {
+    let values = words.checked_mul(dim).and_then(|n| n.checked_mul(tables));
+    match values {
+        Some(n) if n <= MAX_TABLE_VALUES => Ok(()),
+        _ => Err(format!(
+            "{what}: {words} words × {dim} dimensions × {tables} tables = {} values, more than the {MAX_TABLE_VALUES} encdec holds; {remedy}",
+            values.map_or("too many".to_string(), |n| n.to_string())
+        )),
+    }
+}
+
 /// Cosine similarity, $\cos(a, b) = \frac{a^\top b}{\lVert a\rVert \lVert b\rVert}$ (0 if either is zero).
 ///
 /// Each vector is first divided by its largest absolute entry (which

@@ -6,7 +6,7 @@
 
 use super::noise::NoiseTable;
 use super::step::{Scratch, Word2VecTables};
-use super::{CorpusVocab, WordVectors};
+use super::{CorpusVocab, WordVectors, check_table_size};
 use crate::autograd::sigmoid;
 use crate::tensor::{Float, Tensor, rng};
 use rand::RngExt;
@@ -205,6 +205,12 @@ pub fn train_word2vec(
     check(config)?;
     let vocab = CorpusVocab::build(sentences, config.min_count)?;
     let (v, d) = (vocab.len(), config.dim);
+    // Two tables, w and u; plain SGD carries no state.
+    check_table_size(
+        "word2vec",
+        (v, d, 2),
+        "lower --dim, raise --min-count or use a smaller corpus",
+    )?;
     let mut r = rng(config.seed);
     let mut tables = Word2VecTables {
         w: Tensor::rand_uniform(&[v * d], -0.5 / d as Float, 0.5 / d as Float, &mut r).into_data(),

@@ -2,6 +2,7 @@
 //! drive it, good input and bad.
 
 mod basics;
+mod bounds;
 #[path = "../support/cli_support.rs"]
 mod cli_support;
 mod corpus;

@@ -73,7 +73,7 @@ fn a_corpus_that_never_ends_is_refused_at_line_1() {
 fn skipping_bad_lines_still_stops_at_the_corpus_size_cap() {
     let o = train_within(60, &["--corpus", "/dev/zero", "--skip-bad-lines"]);
     fails_with(&o, "/dev/zero: ");
-    fails_with(&o, "larger than 1 GiB");
+    fails_with(&o, "larger than 512 MiB");
 }
 
 #[test]
@@ -186,4 +186,22 @@ fn a_side_that_shows_nothing_is_refused_naming_the_file_and_line() {
         let o = train(&p);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
+}
+
+/// A sparse file of `bytes` bytes (zeros, no disk used).
+fn sparse(name: &str, bytes: u64) -> std::path::PathBuf {
+    let p = temp(name);
+    std::fs::File::create(&p).unwrap().set_len(bytes).unwrap();
+    p
+}
+
+#[test]
+fn a_vectors_file_over_the_cap_is_refused() {
+    // 2 GiB and one byte: refused by its size, before a byte is read.
+    let p = sparse("over-cap-vectors.txt", (2 << 30) + 1);
+    let o = encdec_within(20, &["neighbors", "--vectors", p.to_str().unwrap(), "cat"]);
+    fails_with(&o, "larger than 2 GiB");
+    let p = sparse("over-cap-corpus.tsv", (512 << 20) + 1);
+    let o = train_within(20, &["--corpus", p.to_str().unwrap()]);
+    fails_with(&o, "larger than 512 MiB");
 }

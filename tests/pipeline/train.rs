@@ -37,6 +37,34 @@ fn every_reply_trains_and_the_last_one_is_tested() {
     assert_eq!(last_reply(&s(&["Go.", "Va !"])).target, "Va !");
 }
 
+#[test]
+fn reply_pairs_stop_at_the_first_history_too_long() {
+    use encdec::pipeline::reply_pairs_within;
+    use encdec::text::Tokenizer;
+    let tok = Tokenizer::new(true);
+    let turns = s(&[
+        "hi there",
+        "hello",
+        "pizza please",
+        "which size?",
+        "large",
+        "ok",
+        "bye",
+    ]);
+    // Histories: "hi there" 2 tokens; + <turn> hello <turn> pizza please: 7;
+    // + <turn> which size ? <turn> large: 13. Each is exactly as many
+    // tokens as the tokenizer makes of the joined source.
+    for pair in reply_pairs(&turns) {
+        let n = tok.tokenize(&pair.source).len();
+        assert!([2, 7, 13].contains(&n), "{n}");
+    }
+    for (max, kept) in [(1, 0), (2, 1), (6, 1), (7, 2), (12, 2), (13, 3), (1000, 3)] {
+        let (pairs, left_out) = reply_pairs_within(&turns, &tok, max);
+        assert_eq!(pairs, reply_pairs(&turns)[..kept], "--max-len {max}");
+        assert_eq!(left_out, 3 - kept, "--max-len {max}");
+    }
+}
+
 /// Writes the built-in corpus as Anki-format files (with an attribution
 /// column, CRLF on some lines) and a test file with words never seen.
 fn anki_files() -> (PathBuf, PathBuf, PathBuf) {

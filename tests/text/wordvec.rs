@@ -400,3 +400,16 @@ fn malformed_files_are_errors_that_name_the_line() {
         "{missing}"
     );
 }
+
+#[test]
+fn a_failed_write_of_a_vectors_file_says_write() {
+    let v = WordVectors::new(vec!["a".into()], Tensor::from_vec(vec![1.0, 2.0], &[1, 2])).unwrap();
+    let e = v
+        .save(std::path::Path::new("/no/such/v.txt"), VectorsLayout::Glove)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("cannot write vectors file /no/such/v.txt: "),
+        "{e}"
+    );
+}
