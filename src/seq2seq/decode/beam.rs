@@ -62,9 +62,9 @@ impl Beam {
 
     /// One step: `scores[h]` holds the next-word log-probabilities after
     /// live prefix `h`. Keeps the `width` best extensions of all prefixes;
-    /// those ending in `</s>` are finished. `attention(h, len)` gives the
-    /// attention of prefix `h`'s row; it is kept for a finished sentence,
-    /// and for the live ones when `last` (the length limit is reached).
+    /// those ending in `</s>` are finished, and all when `last` (cut by the
+    /// length limit, they compete on [`normalised_score`] with those that
+    /// ended). `attention(h, len)`, prefix `h`'s row, is kept when finished.
     fn advance(
         &mut self,
         scores: &[Vec<Float>],
@@ -110,7 +110,7 @@ impl Beam {
                 log_prob,
                 attention,
             };
-            if y == EOS_ID {
+            if keep_attention {
                 self.finished.push(hyp);
             } else {
                 next.push(hyp);
@@ -156,8 +156,8 @@ impl Beam {
 /// prefixes by total log-probability; a prefix that emits `</s>` is
 /// finished. A sentence stops when `width` of its sentences are finished or
 /// no prefix is left; all stop at `max_len`. Returns, per source, the
-/// finished sentence with the best [`normalised_score`] (or, if none
-/// finished, the best prefix).
+/// finished sentence (a prefix cut at `max_len` counts) with the best
+/// [`normalised_score`].
 ///
 /// The sources are encoded once; each step decodes one row per live prefix
 /// of every unfinished sentence (at most sentences × `width` rows). Each

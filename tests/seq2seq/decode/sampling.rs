@@ -232,3 +232,23 @@ fn different_seeds_write_different_sentences() {
     let first = sample(m.as_ref(), &src, 8, &s, &mut rng(0));
     assert!((1..20).any(|seed| sample(m.as_ref(), &src, 8, &s, &mut rng(seed)) != first));
 }
+
+#[test]
+fn a_prefix_cut_by_the_length_limit_competes_with_an_early_end() {
+    // A model that writes word 5 at every step (bias +100), so that no
+    // sentence with words ends before the limit. With these seeds `</s>`
+    // alone entered the beam at step 1 (log-probability about -100) and
+    // was returned as the best ("the model wrote nothing") over prefixes
+    // of word 5 cut at the limit with log-probability about 0.
+    for seed in [1, 3, 5, 14] {
+        let (src, tgt) = crate::model_support::fox_vocabs();
+        let config =
+            crate::model_support::tiny_config(ModelKind::Attention, src.len(), tgt.len(), 1);
+        let mut m = encdec::seq2seq::models::build(&config, &mut rng(seed)).unwrap();
+        crate::model_support::raise_output_bias(m.as_mut(), 5, 100.0);
+        let best = beam_search(m.as_ref(), &[4, 5, 6], 4, 12, 1.0);
+        assert_eq!(best.ids, [5; 12], "seed {seed}: {best:?}");
+        let n = beam_search_n_best(m.as_ref(), &[4, 5, 6], 4, 4, 12, 1.0);
+        assert_eq!(n[0].0.ids, best.ids, "seed {seed}");
+    }
+}
