@@ -46,13 +46,19 @@ fn lstm_stack(input: usize, hidden: usize, layers: usize, directions: usize) -> 
     first.checked_add(rest)?.checked_mul(directions)
 }
 
-/// The §5.1 model's and the attention model's parameters.
-fn rnn_count(config: &ModelConfig, r: &RnnConfig, attention: Attention) -> Option<usize> {
-    let (directions, decoder_hidden) = match r.directions {
+/// The encoder's directions $D$ and the decoder's width $H_d$: $H$, or
+/// $2H$ with a bidirectional encoder and the concat bridge.
+fn widths(r: &RnnConfig) -> Option<(usize, usize)> {
+    Some(match r.directions {
         Directions::Forward => (1, r.hidden),
         Directions::Both(Bridge::Concat) => (2, r.hidden.checked_mul(2)?),
         Directions::Both(Bridge::Project) => (2, r.hidden),
-    };
+    })
+}
+
+/// The §5.1 model's and the attention model's parameters.
+fn rnn_count(config: &ModelConfig, r: &RnnConfig, attention: Attention) -> Option<usize> {
+    let (directions, decoder_hidden) = widths(r)?;
     let bridge_maps = match (r.directions, attention) {
         (Directions::Both(Bridge::Project), Attention::Memory) => 3,
         (Directions::Both(Bridge::Project), Attention::None) => 2,
@@ -159,11 +165,7 @@ fn dot(terms: &[(usize, usize)]) -> Option<usize> {
 /// target position ($E$ word vectors, $L$ layers of $D$ directions,
 /// decoder width $H_d$, attention over $T_s$ positions).
 fn rnn_per_position(config: &ModelConfig, r: &RnnConfig, s: StepShape) -> Option<[usize; 2]> {
-    let (directions, decoder_hidden) = match r.directions {
-        Directions::Forward => (1, r.hidden),
-        Directions::Both(Bridge::Concat) => (2, r.hidden.checked_mul(2)?),
-        Directions::Both(Bridge::Project) => (2, r.hidden),
-    };
+    let (directions, decoder_hidden) = widths(r)?;
     let attention = match config.arch {
         Arch::Attention(_) => dot(&[(18, decoder_hidden), (4, s.src_len)])?,
         _ => 0,
