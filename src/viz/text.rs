@@ -28,9 +28,13 @@ pub(crate) const FAMILY: &str = "DejaVu Sans, sans-serif";
 /// Registers the bundled font with plotters, once per process.
 pub(crate) fn ensure_font(function: &'static str) -> Result<(), PlotError> {
     static REGISTERED: OnceLock<bool> = OnceLock::new();
-    let ok = *REGISTERED.get_or_init(|| {
-        plotters::style::register_font(FAMILY, FontStyle::Normal, FONT_BYTES).is_ok()
-    });
+    // plotters registers fonts only off the web: the playground's WebAssembly module draws no
+    // plots (the page draws its own views), so there the font is reported unreadable.
+    #[cfg(not(target_arch = "wasm32"))]
+    let register = || plotters::style::register_font(FAMILY, FontStyle::Normal, FONT_BYTES).is_ok();
+    #[cfg(target_arch = "wasm32")]
+    let register = || false;
+    let ok = *REGISTERED.get_or_init(register);
     if ok {
         Ok(())
     } else {
