@@ -3,12 +3,13 @@
 //!
 //! Checked by `tests/cli/inspect.rs`.
 
+use super::playground::page_checkpoint;
 use super::train::RunError;
 use crate::files::{check_distinct, check_output, write_atomic};
 use crate::seq2seq::decode::{DecodeError, Exploration, ExploreOptions, UnknownWords};
 use crate::seq2seq::io::Checkpoint;
 use crate::seq2seq::task::Task;
-use crate::viz::explorer::{attention_csv, attention_json, json_text, write_html};
+use crate::viz::explorer::{PageModel, attention_csv, attention_json, json_text, write_html};
 use std::path::PathBuf;
 
 /// What `encdec heatmap --format` writes.
@@ -166,6 +167,37 @@ pub struct ExploreJob {
     /// How to decode and what each step shows.
     #[command(flatten)]
     pub options: ExploreOptions,
+    /// Write the static page: the views of this input only, without the
+    /// model and the WebAssembly module that make the page live.
+    #[arg(long = "static")]
+    pub static_page: bool,
+    /// The snapshots `encdec train --watch` recorded (the `.watch.json`
+    /// file beside the checkpoint), for the page's training panel to replay.
+    #[arg(long)]
+    pub watch: Option<PathBuf>,
+}
+
+/// The largest watch file `explore --watch` reads.
+const WATCH_CAP: crate::files::ReadCap = crate::files::ReadCap {
+    bytes: 256 << 20,
+    what: "a watch file",
+    remedy: "record fewer snapshots (a larger --watch-every)",
+};
+
+/// A watch file's snapshots, checked to be one.
+fn read_watch(path: &std::path::Path) -> Result<serde_json::Value, RunError> {
+    let bytes = crate::files::read_capped(path, WATCH_CAP)
+        .map_err(|e| format!("cannot read --watch {}: {e}", path.display()))?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        format!(
+            "--watch {} is not JSON ({e}); give the .watch.json that `encdec train --watch` wrote",
+            path.display()
+        )
+    })?;
+    if !v["snapshots"].is_array() {
+        return Err(format!("--watch {} holds no \"snapshots\" list; give the .watch.json that `encdec train --watch` wrote", path.display()).into());
+    }
+    Ok(v)
 }
 
 /// Writes the explorer page of one input; returns the lines to print. An
@@ -182,9 +214,22 @@ pub fn explore(o: &ExploreJob) -> Result<Vec<String>, RunError> {
     o.options.check()?;
     check_output("--out", &o.out, &["html"])?;
     check_distinct(&[("--out", &o.out)], &[("--checkpoint", &o.checkpoint)])?;
-    let t = Checkpoint::load(&o.checkpoint)?.translator;
-    let e = Exploration::new(&t, &o.sentence, &o.options)?;
-    write_html(&e, &o.out).map_err(|err| format!("cannot write {}: {err}", o.out.display()))?;
+    let watch = o.watch.as_deref().map(read_watch).transpose()?;
+    let mut c = Checkpoint::load(&o.checkpoint)?;
+    let e = Exploration::new(&c.translator, &o.sentence, &o.options)?;
+    let live = match o.static_page {
+        true => vec![],
+        false => page_checkpoint(&mut c).map_err(|err| err.to_string())?,
+    };
+    let model = match live.is_empty() {
+        true => PageModel::Static,
+        false => PageModel::Live {
+            checkpoint: &live,
+            watch: watch.as_ref(),
+        },
+    };
+    write_html(&e, &model, &o.out)
+        .map_err(|err| format!("cannot write {}: {err}", o.out.display()))?;
     let matrices: usize = e.attention.iter().map(|m| m.heads()).sum();
     let beam = match e.beam {
         1 => String::new(),

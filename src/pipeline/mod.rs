@@ -34,6 +34,7 @@ mod generate;
 mod inspect;
 mod keeper;
 mod options;
+pub mod playground;
 mod prepare;
 mod splits;
 mod teaching;

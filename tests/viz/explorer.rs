@@ -16,7 +16,7 @@ use encdec::seq2seq::io::Checkpoint;
 use encdec::seq2seq::models::build;
 use encdec::seq2seq::task::Task;
 use encdec::tensor::rng;
-use encdec::viz::explorer::{attention_csv, attention_json, to_html};
+use encdec::viz::explorer::{PageModel, attention_csv, attention_json, to_html};
 use model_support::{fox_vocabs, tiny_config};
 
 /// An untrained model of `kind` (2 layers, 2 heads for the Transformer) on
@@ -241,7 +241,7 @@ fn page_is_self_contained_and_a_token_cannot_end_its_script() {
     };
     let input = "the fox </script><script>alert(1)</script> \"dog\" & <!-- x";
     let e = Exploration::new(&c.translator, input, &options).unwrap();
-    let html = to_html(&e);
+    let html = to_html(&e, &PageModel::Static);
     assert!(html.starts_with("<!DOCTYPE html>"));
     // Four script elements of its own (error catcher, data, colours, code), no more.
     assert_eq!(

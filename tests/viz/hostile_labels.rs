@@ -13,7 +13,7 @@ use encdec::seq2seq::decode::{AttentionKind, AttentionMap, Exploration};
 use encdec::seq2seq::task::Task;
 use encdec::tensor::Tensor;
 use encdec::text::printable;
-use encdec::viz::explorer::{attention_csv, attention_json, json_text, to_html};
+use encdec::viz::explorer::{PageModel, attention_csv, attention_json, json_text, to_html};
 use encdec::viz::{attention_heatmap, line_chart, scatter_labels};
 use proptest::prelude::*;
 
@@ -246,7 +246,7 @@ proptest! {
         queries in prop::collection::vec(label(), 1..4),
         keys in prop::collection::vec(label(), 1..4),
     ) {
-        let page = to_html(&exploration(&queries, &keys));
+        let page = to_html(&exploration(&queries, &keys), &PageModel::Static);
         let bad = |c: char| (c.is_control() && c != '\n') || is_bidi(c) || c == '\u{fffe}' || c == '\u{ffff}';
         let found: Vec<char> = page.chars().filter(|&c| bad(c)).collect();
         prop_assert!(found.is_empty(), "the page holds {:?}", found);

@@ -27,7 +27,7 @@
 
 use super::beam::{BeamTrace, beam_search_traced};
 use super::forced::{teacher_forced, top_k};
-use super::greedy::greedy;
+use super::greedy::{Hypothesis, greedy};
 use super::{DecodeError, Translator, UnknownWords};
 use crate::seq2seq::config::ModelConfig;
 use crate::seq2seq::task::Task;
@@ -146,6 +146,9 @@ pub struct Step {
     /// The most probable writable tokens ([`choosable`](super::choosable)) and their
     /// probabilities, most probable first.
     pub top: Vec<(String, Float)>,
+    /// The log-probability of every target token at this step, `[tgt_vocab]`:
+    /// what the playground's temperature, top-k and top-p reshape.
+    pub log_probs: Vec<Float>,
 }
 
 /// A prefix the beam kept, with its words.
@@ -210,6 +213,36 @@ impl Exploration {
             let t = beam_search_traced(model, &src, options.beam, c.max_output(), 1.0);
             (t.best.clone(), Some(t))
         };
+        Exploration::of_output(c, input, options, (src_tokens, src), (hyp, trace))
+    }
+
+    /// Explores `input` as [`Exploration::new`] does, with the output chosen
+    /// by `decode` (given the model and the source ids), as the playground
+    /// does for sampling ([`super::sample`]).
+    ///
+    /// # Errors
+    /// As [`Exploration::new`].
+    pub fn with_decoder(
+        c: &Translator,
+        input: &str,
+        options: &ExploreOptions,
+        decode: impl FnOnce(&dyn crate::seq2seq::models::Seq2Seq, &[usize]) -> Hypothesis,
+    ) -> Result<Exploration, DecodeError> {
+        let (src_tokens, src) = shown_source(c, input, options)?;
+        let hyp = decode(c.model.as_ref(), &src);
+        Exploration::of_output(c, input, options, (src_tokens, src), (hyp, None))
+    }
+
+    /// The exploration of the output `hyp` of the source (its tokens and
+    /// ids), and the beam that found it.
+    fn of_output(
+        c: &Translator,
+        input: &str,
+        options: &ExploreOptions,
+        (src_tokens, src): (Vec<String>, Vec<usize>),
+        (hyp, trace): (Hypothesis, Option<BeamTrace>),
+    ) -> Result<Exploration, DecodeError> {
+        let model = c.model.as_ref();
         if !hyp.log_prob.is_finite() {
             return Err(DecodeError::NonFinite);
         }
@@ -233,6 +266,7 @@ impl Exploration {
                     .into_iter()
                     .map(|(y, p)| (token(&y), p))
                     .collect(),
+                log_probs: row.clone(),
             })
             .collect();
         let words: Vec<String> = ids.iter().filter(|&&y| y != EOS_ID).map(token).collect();

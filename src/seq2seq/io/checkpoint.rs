@@ -67,7 +67,18 @@ impl Checkpoint {
     /// # Errors
     /// A model that would not load again, or a file that cannot be written.
     pub fn save(&mut self, path: &Path) -> Result<(), CheckpointError> {
-        let unsavable = |why: String| CheckpointError::Unsavable(path.to_path_buf(), why);
+        let bytes = self.to_bytes(path)?;
+        crate::files::write_atomic(path, &bytes)
+            .map_err(|e| CheckpointError::Write(path.to_path_buf(), e))
+    }
+
+    /// The bytes [`Checkpoint::save`] writes; `name` is what errors call
+    /// the file (the playground page passes its own name, having no path).
+    ///
+    /// # Errors
+    /// A model that would not load again.
+    pub fn to_bytes(&mut self, name: &Path) -> Result<Vec<u8>, CheckpointError> {
+        let unsavable = |why: String| CheckpointError::Unsavable(name.to_path_buf(), why);
         let t = &mut self.translator;
         let c = t.model.config();
         if (t.src_vocab.len(), t.tgt_vocab.len()) != (c.src_vocab, c.tgt_vocab) {
@@ -106,9 +117,7 @@ impl Checkpoint {
             .iter()
             .flat_map(|o| o.state.iter().flatten().flatten());
         let values = params.iter().map(|p| &p.value).chain(state);
-        let bytes = frame::frame(header.to_string().as_bytes(), values);
-        crate::files::write_atomic(path, &bytes)
-            .map_err(|e| CheckpointError::Write(path.to_path_buf(), e))
+        Ok(frame::frame(header.to_string().as_bytes(), values))
     }
 
     /// Reads a checkpoint of any model kind.
@@ -119,6 +128,15 @@ impl Checkpoint {
     pub fn load(path: &Path) -> Result<Checkpoint, CheckpointError> {
         let bytes = crate::files::read_capped(path, super::MODEL_FILE_CAP)
             .map_err(|e| CheckpointError::Io(path.to_path_buf(), e))?;
+        Checkpoint::from_bytes(&bytes, path)
+    }
+
+    /// Reads a checkpoint from its bytes, as [`Checkpoint::load`] reads a
+    /// file; `path` is what errors call it.
+    ///
+    /// # Errors
+    /// As [`Checkpoint::load`], but for reading.
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Checkpoint, CheckpointError> {
         let framing = |e: FrameError| match e {
             FrameError::NotACheckpoint => CheckpointError::NotACheckpoint(path.to_path_buf()),
             FrameError::Truncated(expected) => CheckpointError::Truncated {

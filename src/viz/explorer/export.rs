@@ -107,10 +107,13 @@ pub fn attention_csv(e: &Exploration) -> String {
     out
 }
 
-/// What the page draws: the header, every attention map (weights
-/// rounded to 4 decimals, which is finer than a colour shows), the steps
-/// and the beam.
-pub(super) fn page_data(e: &Exploration) -> Value {
+/// What the page draws: the header, every attention map, the steps and
+/// the beam, with weights and probabilities rounded to `decimals` places
+/// if given. The static page rounds to 4 (finer than a colour shows); the
+/// playground's module keeps every digit, so the page's numbers are
+/// [`attention_json`]'s.
+pub fn page_data(e: &Exploration, decimals: Option<i32>) -> Value {
+    let round = |x: f64, d: i32| decimals.map_or(x, |n| round(x, n.min(d)));
     let c = &e.config;
     let maps: Vec<Value> = e
         .attention
@@ -118,7 +121,7 @@ pub(super) fn page_data(e: &Exploration) -> Value {
         .map(|m| {
             json!({
                 "kind": m.kind.name(), "layer": m.layer, "queries": m.queries, "keys": m.keys,
-                "heads": (0..m.heads()).map(|h| rows(m, h, Some(4))).collect::<Vec<_>>(),
+                "heads": (0..m.heads()).map(|h| rows(m, h, decimals)).collect::<Vec<_>>(),
             })
         })
         .collect();

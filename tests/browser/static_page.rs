@@ -1,4 +1,4 @@
-//! The explorer page in a real browser: headless Chromium loads pages of
+//! The static explorer page in a real browser: headless Chromium loads pages of
 //! known models, uses every control once (`page.html#exercise`), and the
 //! DOM it leaves must show every layer, head and decoding step, with no
 //! JavaScript error. Needs Chromium, so it is ignored by `cargo test`;
@@ -7,9 +7,7 @@
 //! gives the page long and odd words and measures every label once laid
 //! out.
 
-#[path = "support/model_support.rs"]
-mod model_support;
-
+use crate::model_support::{self, fox_vocabs, tiny_config};
 use encdec::corpora::FOX_EN;
 use encdec::seq2seq::config::ModelKind;
 use encdec::seq2seq::decode::{Exploration, ExploreOptions, Translator};
@@ -17,8 +15,7 @@ use encdec::seq2seq::models::build;
 use encdec::seq2seq::task::Task;
 use encdec::tensor::rng;
 use encdec::text::{SPECIALS, Vocab};
-use encdec::viz::explorer::to_html;
-use model_support::{fox_vocabs, tiny_config};
+use encdec::viz::explorer::{PageModel, to_html};
 use std::collections::BTreeSet;
 use std::process::Command;
 
@@ -30,29 +27,14 @@ fn load(page: &str, name: &str, width: usize) -> (String, String) {
     let file = dir.join("page.html");
     std::fs::write(&file, page).unwrap();
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into());
-    // The flags of a closed network (no background connections), as root.
     let out = Command::new("timeout")
-        .args([
-            "120",
-            &chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-        ])
-        .args([
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-        ])
-        .args([
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=10000",
-        ])
+        .args(["120", &chromium])
+        .args(crate::cdp::CLOSED)
+        .args(["--virtual-time-budget=10000"])
         .arg(format!("--window-size={width},1600"))
         .arg(format!("--user-data-dir={}", dir.join("profile").display()))
         .arg("--dump-dom")
-        .arg(format!("file://{}#exercise", file.display()))
+        .arg(format!("file://{}", file.display()))
         .output()
         .unwrap_or_else(|e| panic!("cannot run {chromium}: {e} (install Debian's chromium)"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -112,7 +94,8 @@ fn every_layer_head_and_step_is_on_the_page_with_no_script_error() {
         };
         let e = Exploration::new(&c, FOX_EN, &options).unwrap();
         let name = format!("{kind}-{beam}");
-        let (dom, stderr) = load(&to_html(&e), &name, 800);
+        let page = to_html(&e, &PageModel::Static).replace("</body>", EXERCISE);
+        let (dom, stderr) = load(&page, &name, 800);
         let html = attributes(&dom[dom.find("<html").unwrap() + 5..dom.find("<head").unwrap()]);
         assert!(
             !html.iter().any(|(k, _)| k == "data-errors"),
@@ -143,8 +126,8 @@ fn every_layer_head_and_step_is_on_the_page_with_no_script_error() {
             .collect();
         assert_eq!(figures.len(), want.len(), "{name}");
         assert_eq!(seen, want, "{name}");
-        // The head view drew each layer with all heads and with each alone.
-        let views: usize = e.attention.iter().map(|m| m.heads() + 1).sum();
+        // The head view drew each layer with each head's button pressed.
+        let views: usize = e.attention.iter().map(|m| m.heads()).sum();
         assert_eq!(get(root, "data-exercised"), views.to_string(), "{name}");
         // Every decoding step, with the word it wrote.
         let steps: Vec<String> = elements_with(&dom, "li", "data-step")
@@ -162,6 +145,34 @@ fn every_layer_head_and_step_is_on_the_page_with_no_script_error() {
         assert_eq!(beam > 1, nodes > 0, "{name}");
     }
 }
+
+/// Uses every control once, so that an error in an event handler shows up
+/// too (each attention and layer, each head's button, hovering and clicking
+/// every word and cell, each decoding step); counts the head views drawn
+/// into the root's `data-exercised`.
+const EXERCISE: &str = r##"<script>
+(function () {
+  const root = document.getElementById("encdec-explorer");
+  const hover = (e) => ["mouseenter", "mousemove", "mouseleave", "click"].forEach((t) => e.dispatchEvent(new MouseEvent(t, { clientX: 5, clientY: 5, bubbles: true })));
+  const select = root.querySelector("#attention select");
+  let views = 0;
+  if (select) {
+    for (const option of Array.from(select.options)) {
+      select.value = option.value;
+      select.dispatchEvent(new Event("change"));
+      const n = root.querySelectorAll(".buttons button").length;
+      for (let i = 0; i < n; i++) {
+        root.querySelectorAll(".buttons button")[i].click();
+        root.querySelectorAll(".headview .word").forEach(hover);
+        views++;
+      }
+    }
+  }
+  root.querySelectorAll("rect.cell, .node, .steps li").forEach(hover);
+  root.setAttribute("data-exercised", views);
+})();
+</script>
+</body>"##;
 
 /// Words a user's own corpus may well hold.
 const ODD: [&str; 8] = [
@@ -238,7 +249,7 @@ fn long_and_odd_words_are_not_cut_off_shrunk_or_piled_up() {
             .find(|e| e.outputs.iter().any(|w| w.len() > 20))
             .expect("some seed writes a long word");
         for width in [400, 1400] {
-            let page = to_html(&e).replace("</body>", PROBE);
+            let page = to_html(&e, &PageModel::Static).replace("</body>", PROBE);
             let (dom, _) = load(&page, &format!("odd-{kind}-{width}"), width);
             if dom.contains("data-errors=\"") {
                 panic!("{kind} {width}: {}", attribute(&dom, "data-errors"));
