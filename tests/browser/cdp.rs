@@ -158,12 +158,27 @@ impl Browser {
 
     /// A PNG of the whole page, saved at `path`.
     pub fn screenshot(&mut self, path: &Path) {
-        let r = self.command(
-            "Page.captureScreenshot",
+        self.capture(
             json!({"format": "png", "captureBeyondViewport": true}),
+            path,
         );
-        let png = decode_base64(r["data"].as_str().unwrap());
-        std::fs::write(path, png).unwrap();
+    }
+
+    /// A PNG of the box around every element `selector` finds, saved at `path`.
+    pub fn screenshot_of(&mut self, selector: &str, path: &Path) {
+        let s = serde_json::to_string(selector).unwrap();
+        let r = self.eval(&format!("(() => {{ const rs = Array.from(document.querySelectorAll({s})).map(e => e.getBoundingClientRect()); const x = Math.min(...rs.map(r => r.left)), y = Math.min(...rs.map(r => r.top)); return [x + scrollX, y + scrollY, Math.max(...rs.map(r => r.right)) - x, Math.max(...rs.map(r => r.bottom)) - y]; }})()"));
+        let n = |i: usize| r[i].as_f64().unwrap();
+        let clip = json!({"x": n(0), "y": n(1), "width": n(2), "height": n(3), "scale": 1});
+        self.capture(
+            json!({"format": "png", "captureBeyondViewport": true, "clip": clip}),
+            path,
+        );
+    }
+
+    fn capture(&mut self, params: Value, path: &Path) {
+        let r = self.command("Page.captureScreenshot", params);
+        std::fs::write(path, decode_base64(r["data"].as_str().unwrap())).unwrap();
     }
 }
 
@@ -176,7 +191,7 @@ impl Drop for Browser {
 }
 
 /// RFC 4648 base64 back to bytes (what Chromium sends screenshots in).
-fn decode_base64(text: &str) -> Vec<u8> {
+pub fn decode_base64(text: &str) -> Vec<u8> {
     let value = |c: u8| match c {
         b'A'..=b'Z' => c - b'A',
         b'a'..=b'z' => c - b'a' + 26,

@@ -40,6 +40,13 @@ fn play_walks_the_steps_and_lights_each_ones_cross_attention_row() {
                     "step {step}: the source words it read weigh {read}, not 1"
                 );
                 seen.push(step);
+                if let (Ok(dir), 3) = (std::env::var("ENCDEC_SCREENSHOTS"), step) {
+                    let path = std::path::Path::new(&dir).join("playground-linked-step.png");
+                    b.screenshot_of(
+                        ".source, #steps, .layer[data-kind=\"cross-attention\"][data-layer=\"2\"]",
+                        &path,
+                    );
+                }
             }
         }
         std::thread::sleep(std::time::Duration::from_millis(100));

@@ -9,3 +9,4 @@ mod controls;
 mod model_support;
 mod playground;
 mod static_page;
+mod training;

@@ -237,5 +237,9 @@ fn a_clicked_cell_opens_the_arithmetic_the_library_computes() {
             strips, unmasked,
             "{kind}: one v_j strip per key the row sees"
         );
+        if let (Ok(dir), AttentionKind::Cross) = (std::env::var("ENCDEC_SCREENSHOTS"), attention) {
+            let name = format!("playground-arithmetic-{kind}.png");
+            b.screenshot_of("#arithmetic", &Path::new(&dir).join(name));
+        }
     }
 }

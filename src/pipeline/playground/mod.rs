@@ -11,9 +11,19 @@
 //! - `"reshape"`: each step's distribution of the last exploration under a
 //!   temperature, top-k and top-p ([`Sampling::probs`], the rule
 //!   `translate --sample` draws from);
-//! - `"vocab"`: the words the model knows.
+//! - `"arithmetic"`: every number of one row of one attention of the last
+//!   exploration (`kind`, `layer`, `head`, `row`:
+//!   [`attention_arithmetic`]), for the page's arithmetic view;
+//! - `"vocab"`: the words the model knows;
+//! - `"train_start"`, `"train_run"`, `"train_snapshot"`, `"train_finish"`:
+//!   the training panel's run, batch by batch ([`training`]).
 
-use crate::seq2seq::decode::{Exploration, ExploreOptions, Sampling, Translator, sample};
+mod training;
+
+use crate::seq2seq::decode::{
+    AttentionKind, AttentionRow, Exploration, ExploreOptions, Sampling, Translator,
+    attention_arithmetic, sample,
+};
 use crate::seq2seq::io::Checkpoint;
 use crate::tensor::{Float, rng};
 use crate::viz::explorer::page_data;
@@ -43,6 +53,7 @@ pub enum LiveDecoding {
 pub struct Playground {
     translator: Option<Translator>,
     last: Option<Exploration>,
+    training: Option<crate::pipeline::session::TrainSession>,
 }
 
 impl Playground {
@@ -71,6 +82,10 @@ impl Playground {
     /// No model loaded, an unknown `op`, a missing or out-of-range field,
     /// and the decoding's own errors, each as a sentence for the page.
     pub fn call(&mut self, request: &Value) -> Result<Value, String> {
+        let op = request["op"].as_str().unwrap_or_default();
+        if op.starts_with("train_") {
+            return self.train(op, request);
+        }
         let t = self.translator.as_ref().ok_or("no model is loaded yet")?;
         match request["op"].as_str() {
             Some("explore") => {
@@ -90,11 +105,63 @@ impl Playground {
                 let sampling = sampling(request)?;
                 Ok(reshaped(t, e, &sampling, field_usize(request, "shown", 5)?))
             }
+            Some("arithmetic") => {
+                let e = self.last.as_ref().ok_or("nothing has been decoded yet")?;
+                let at = AttentionRow {
+                    kind: kind_named(field_str(request, "kind")?)?,
+                    layer: field_usize(request, "layer", 1)?,
+                    head: field_usize(request, "head", 1)?,
+                    row: field_usize(request, "row", 0)?,
+                };
+                Ok(attention_arithmetic(t, e, at)?.to_json())
+            }
             Some("vocab") => Ok(json!({"src": t.src_vocab.tokens(), "tgt": t.tgt_vocab.tokens()})),
             Some(op) => Err(format!("unknown request {op:?}")),
             None => Err("the request has no \"op\"".into()),
         }
     }
+}
+
+impl Playground {
+    /// The training panel's requests ([`training`]): the worker's
+    /// playground trains, then hands the model over.
+    fn train(&mut self, op: &str, request: &Value) -> Result<Value, String> {
+        let session = || "no training has been started (train_start first)".to_string();
+        match op {
+            "train_start" => {
+                let (session, answer) = training::start(request)?;
+                self.training = Some(session);
+                Ok(answer)
+            }
+            "train_run" => training::run(self.training.as_mut().ok_or_else(session)?, request),
+            "train_snapshot" => self
+                .training
+                .as_ref()
+                .ok_or_else(session)?
+                .snapshot(field_str(request, "sentence")?)
+                .map_err(|e| e.to_string()),
+            "train_finish" => {
+                let (answer, checkpoint) =
+                    training::finish(self.training.take().ok_or_else(session)?)?;
+                self.translator = Some(checkpoint.translator);
+                self.last = None;
+                Ok(answer)
+            }
+            other => Err(format!("unknown request {other:?}")),
+        }
+    }
+}
+
+/// The attention kind the page names as [`AttentionKind::name`] does.
+fn kind_named(name: &str) -> Result<AttentionKind, String> {
+    [
+        AttentionKind::EncoderSelf,
+        AttentionKind::DecoderSelf,
+        AttentionKind::Cross,
+    ]
+    .into_iter()
+    .find(|k| k.name() == name)
+    .ok_or(format!("unknown attention {name:?}"))
 }
 
 /// Decodes `text` as `decoding` says and explores the output.

@@ -42,7 +42,10 @@ pub fn start(request: &Value) -> Result<(TrainSession, Value), String> {
     };
     let session = TrainSession::new(&demo.training(), &mut |_| {}).map_err(|e| e.to_string())?;
     let (_, _, batches, epochs) = session.position();
-    Ok((session, json!({"batches_per_epoch": batches, "epochs": epochs})))
+    Ok((
+        session,
+        json!({"batches_per_epoch": batches, "epochs": epochs}),
+    ))
 }
 
 /// Trains up to `batches` batches, ending the epoch if it is reached.
