@@ -9,4 +9,5 @@ mod decode;
 #[path = "../support/model_support.rs"]
 mod model_support;
 mod options;
+mod session;
 mod train;

@@ -109,8 +109,9 @@ pub fn attention_csv(e: &Exploration) -> String {
 
 /// What the page draws: the header, every attention map (weights
 /// rounded to 4 decimals, which is finer than a colour shows), the steps
-/// and the beam.
-pub(super) fn page_data(e: &Exploration) -> Value {
+/// and the beam. Also what each snapshot of `encdec train --watch` holds
+/// (`encdec::pipeline::TrainSession::snapshot`).
+pub fn page_data(e: &Exploration) -> Value {
     let c = &e.config;
     let maps: Vec<Value> = e
         .attention

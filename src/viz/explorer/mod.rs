@@ -24,12 +24,12 @@
 
 mod export;
 
-pub use export::{attention_csv, attention_json, json_text, text_cell};
+pub use export::{attention_csv, attention_json, json_text, page_data, text_cell};
 
 use super::colour_scale;
 use crate::seq2seq::decode::Exploration;
 use crate::text::printable;
-use export::{json_chars, page_data};
+use export::json_chars;
 use std::path::Path;
 
 const STYLE: &str = include_str!("page.css");
