@@ -20,6 +20,7 @@ impl TrainOptions {
     /// The first problem found, as one line naming the flag.
     pub fn check(&self) -> Result<(), String> {
         self.check_data()?;
+        self.check_watch()?;
         self.check_paths()?;
         self.check_resume()?;
         self.check_family()?;
@@ -65,6 +66,11 @@ impl TrainOptions {
         if let Some(c) = &f.curves {
             check_output("--curves", c, &["png", "svg"])?;
             outputs.push(("--curves", c));
+        }
+        let watch = self.watch_path();
+        if let Some(w) = &watch {
+            check_output("--watch", w, &["json"])?;
+            outputs.push(("--watch", w));
         }
         let mut inputs: Vec<(&str, &Path)> = vec![];
         let source = self.source();

@@ -219,7 +219,7 @@ pub fn explore(o: &ExploreJob) -> Result<Vec<String>, RunError> {
     let e = Exploration::new(&c.translator, &o.sentence, &o.options)?;
     let live = match o.static_page {
         true => vec![],
-        false => page_checkpoint(&mut c).map_err(|err| err.to_string())?,
+        false => page_checkpoint(&mut c)?,
     };
     let model = match live.is_empty() {
         true => PageModel::Static,

@@ -10,24 +10,24 @@ use crate::seq2seq::io::{Checkpoint, OptimizerState, TrainProgress};
 use crate::seq2seq::models::{Seq2Seq, build};
 use crate::seq2seq::train::{EpochStats, History};
 use crate::tensor::rng;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The best model so far, kept as a checkpoint and saved to `--out`.
-pub(super) struct Keeper<'o> {
+pub(super) struct Keeper {
     pub(super) checkpoint: Checkpoint,
-    out: Option<&'o Path>,
+    out: Option<PathBuf>,
     has_valid: bool,
 }
 
-impl<'o> Keeper<'o> {
+impl Keeper {
     /// Until an epoch improves on it, the best model is the one training
     /// starts from (a resumed one with its progress and optimizer state).
     pub(super) fn new(
-        o: &'o TrainOptions,
+        o: &TrainOptions,
         data: &Prepared,
         model: &mut dyn Seq2Seq,
         (start, state): (Option<TrainProgress>, Option<OptimizerState>),
-    ) -> Result<Keeper<'o>, RunError> {
+    ) -> Result<Keeper, RunError> {
         let copy = build(&model.config().clone(), &mut rng(0))?;
         let mut checkpoint = Checkpoint::new(data.translator(copy));
         set_values(checkpoint.translator.model.as_mut(), model);
@@ -35,7 +35,7 @@ impl<'o> Keeper<'o> {
         checkpoint.optimizer = state;
         Ok(Keeper {
             checkpoint,
-            out: o.files.out.as_deref(),
+            out: o.files.out.clone(),
             has_valid: !data.valid.is_empty(),
         })
     }
@@ -65,7 +65,7 @@ impl<'o> Keeper<'o> {
                 f64::INFINITY
             },
         });
-        if let Some(out) = self.out {
+        if let Some(out) = &self.out {
             c.save(out)?;
         }
         Ok(())
@@ -77,7 +77,7 @@ impl<'o> Keeper<'o> {
         history: &History,
         start: Option<TrainProgress>,
     ) -> Option<String> {
-        let out = self.out?;
+        let out = self.out.as_ref()?;
         let improved = history.epochs.iter().any(|e| e.best);
         Some(match (self.checkpoint.progress, start) {
             (Some(p), _) if improved => {

@@ -6,7 +6,9 @@
 //! 2. [`prepare`]: a built-in corpus or corpus files → splits → tokens →
 //!    vocabularies → examples as ids ([`Prepared`]);
 //! 3. [`train`]: resume or build the model, fit it keeping the best
-//!    checkpoint, draw the curves, score it on the test split.
+//!    checkpoint, draw the curves, score it on the test split — a loop
+//!    over [`TrainSession`], which runs one batch at a time (for a page
+//!    that trains in the browser, or `--watch`).
 //!
 //! ```no_run
 //! use encdec::pipeline::{TrainOptions, train};
@@ -36,9 +38,11 @@ mod keeper;
 mod options;
 pub mod playground;
 mod prepare;
+mod session;
 mod splits;
 mod teaching;
 mod train;
+mod watch;
 mod weights;
 mod word_vectors;
 
@@ -60,8 +64,10 @@ pub use options::{
     TextOptions, TrainOptions,
 };
 pub use prepare::{Prepared, prepare};
+pub use session::TrainSession;
 pub use splits::{builtin_split, every_bot_turn};
 pub use teaching::{GRADIENT_SETUP, PADDING_BATCH, PE_SHAPE, teaching_data};
 pub use train::{RunError, TrainOutcome, model_config, train, train_config};
+pub use watch::{WATCH_EVERY, WatchOptions};
 pub use weights::{ExportOptions, ImportOptions, export, import};
 pub use word_vectors::{Learnt, Method, VectorOptions, Word2VecOptions, learn_vectors};

@@ -8,6 +8,7 @@
 //! ([`TrainConfig::new`](crate::seq2seq::train::TrainConfig::new)).
 
 use super::corpus::{CorpusSpec, DataSource};
+use super::watch::WatchOptions;
 use crate::seq2seq::config::{Bridge, ModelKind};
 use crate::seq2seq::task::Task;
 use crate::seq2seq::train::{BATCH_SIZE, DEFAULT_SHARDS, EPOCHS};
@@ -238,6 +239,9 @@ pub struct TrainOptions {
     /// What is read and written besides the corpus.
     #[command(flatten)]
     pub files: FileOptions,
+    /// A sentence to decode as training goes.
+    #[command(flatten)]
+    pub watch: WatchOptions,
 }
 
 impl TrainOptions {
@@ -251,6 +255,7 @@ impl TrainOptions {
             sizes: ModelOptions::default(),
             run: RunOptions::default(),
             files: FileOptions::default(),
+            watch: WatchOptions::default(),
         }
     }
 

@@ -4,19 +4,20 @@
 //! Checked by `tests/pipeline/train.rs`.
 
 use super::corpus::DataSource;
-use super::keeper::{Keeper, plot_history};
 use super::options::{RunOptions, TrainOptions};
-use super::prepare::{Prepared, prepare};
+use super::prepare::Prepared;
+use super::session::TrainSession;
+use super::watch::Watch;
 use crate::nn::FfnActivation;
 use crate::optim::Optimizer;
 use crate::seq2seq::config::{Arch, Bridge, Directions, ModelConfig};
-use crate::seq2seq::eval::{EvalReport, evaluate_pairs};
+use crate::seq2seq::eval::EvalReport;
 use crate::seq2seq::io::{Checkpoint, OptimizerState, load_vectors};
 use crate::seq2seq::models::{Seq2Seq, build};
 use crate::seq2seq::size::check_trainable;
 use crate::seq2seq::train::{
-    ADAMW_DEFAULT_DECAY, Batching, History, OptimizerChoice, Progress, TrainConfig,
-    bucketed_batches, fit_with, padding_share,
+    ADAMW_DEFAULT_DECAY, Batching, History, OptimizerChoice, Phase, Progress, TrainConfig,
+    bucketed_batches, padding_share,
 };
 use crate::tensor::rng;
 use crate::wordvec::WordVectors;
@@ -37,70 +38,56 @@ pub struct TrainOutcome {
 /// Trains a model as `o` says: checks the options, resumes a checkpoint if
 /// asked, prepares the data, builds the model, fits it — saving the best
 /// checkpoint (by validation loss) to `--out` after every epoch that
-/// improves it — draws the curves, and scores the best model on the test
-/// split. Progress goes to `observer`.
+/// improves it, and with `--watch` recording the sentence's decoding as
+/// training goes (`super::watch`) — draws the curves, and scores the best
+/// model on the test split. Progress goes to `observer`. A loop over
+/// [`TrainSession`], which a page drives one batch at a time.
 ///
 /// # Errors
 /// Bad options (checked before any work), unreadable or malformed corpus
 /// files (naming the file and line), a checkpoint that cannot be resumed
-/// or written, word vectors that do not fit.
+/// or written, word vectors that do not fit, a `--watch` sentence without
+/// a word of the source vocabulary (refused before training starts).
 pub fn train(
     o: &TrainOptions,
     observer: &mut dyn FnMut(Progress<'_>),
 ) -> Result<TrainOutcome, RunError> {
-    o.check()?;
-    let resumed = resumed(o)?;
-    let data = prepare(o, resumed.as_ref().map(|c| &c.translator), observer)?;
-    let (start, state) = match &resumed {
-        Some(c) => (c.progress, c.optimizer.clone()),
-        None => (None, None),
-    };
-    let step = data.largest_step(o.run.batch_size, o.run.parallel.shards);
-    let mut model = match resumed {
-        Some(c) => {
-            check_trainable(c.translator.model.config(), step)?;
-            c.translator.model
+    let mut session = TrainSession::new(o, observer)?;
+    let mut watch = Watch::new(o, &session)?;
+    loop {
+        match session.phase() {
+            Phase::Batch => {
+                if let Some(started) = session.epoch_starting() {
+                    observer(started);
+                }
+                let report = session.step();
+                if let Some(w) = &mut watch {
+                    w.after_step(&session, &report)?;
+                }
+                observer(report.progress());
+            }
+            Phase::EpochEnd => {
+                let stats = session.end_epoch()?;
+                observer(Progress::EpochDone(&stats));
+                if let Some(w) = &watch {
+                    w.write()?;
+                }
+                if let Some(stale) = session.stopped_early() {
+                    observer(Progress::StoppedEarly { stale });
+                }
+            }
+            Phase::Finished => break,
         }
-        None => new_model(o, &data, observer)?,
-    };
-    if data.valid.is_empty() && o.run.patience.is_some() {
-        return Err("--patience needs validation data, and there is none: give --valid, or a corpus of at least 10 pairs".into());
     }
-    let config = train_config(o);
-    announce(model.as_mut(), &config, &data, observer);
-    let mut opt = optimizer(&config, state.clone(), model.as_mut())?;
-    let mut keeper = Keeper::new(o, &data, model.as_mut(), (start, state))?;
-    let history = fit_with(
-        model.as_mut(),
-        (&data.train, &data.valid),
-        &config,
-        (start, opt.as_mut()),
-        observer,
-        |m, stats, opt| keeper.keep_if_best(m, stats, opt),
-    )?;
-    if let Some(line) = keeper.saved_line(&history, start) {
-        observer(note(line));
+    if let Some(w) = &watch {
+        observer(note(w.write()?));
     }
-    if let Some(path) = &o.files.curves {
-        plot_history(path, &format!("{} training", o.model), &history)?;
-        observer(note(format!("wrote {}", path.display())));
-    }
-    let test = evaluate_pairs(
-        &keeper.checkpoint.translator,
-        &data.test,
-        1,
-        o.run.batch_size.max(32),
-    )?;
-    Ok(TrainOutcome {
-        checkpoint: keeper.checkpoint,
-        history,
-        test,
-    })
+    session.finish(observer)
 }
 
 /// Tells the observer the model's size and, for bucketed batches, how much
 /// of them is padding.
-fn announce(
+pub(super) fn announce(
     model: &mut dyn Seq2Seq,
     config: &TrainConfig,
     data: &Prepared,
@@ -122,7 +109,7 @@ fn announce(
     }
 }
 
-fn note(text: String) -> Progress<'static> {
+pub(super) fn note(text: String) -> Progress<'static> {
     Progress::Note(text)
 }
 
@@ -143,7 +130,7 @@ impl TrainOutcome {
 }
 
 /// The checkpoint `--resume` names, which must hold a model of the task and kind asked for.
-fn resumed(o: &TrainOptions) -> Result<Option<Checkpoint>, RunError> {
+pub(super) fn resumed(o: &TrainOptions) -> Result<Option<Checkpoint>, RunError> {
     let Some(path) = &o.files.resume else {
         return Ok(None);
     };
@@ -196,7 +183,7 @@ pub fn model_config(
 }
 
 /// A new model as the options say, its source vectors loaded from `--src-vectors`.
-fn new_model(
+pub(super) fn new_model(
     o: &TrainOptions,
     data: &Prepared,
     observer: &mut dyn FnMut(Progress<'_>),
@@ -264,7 +251,7 @@ pub fn train_config(o: &TrainOptions) -> TrainConfig {
 }
 
 /// A fresh optimizer of the config's kind, holding a resumed `state`.
-fn optimizer(
+pub(super) fn optimizer(
     config: &TrainConfig,
     state: Option<OptimizerState>,
     model: &mut dyn Seq2Seq,

@@ -5,9 +5,9 @@
 
 use crate::cdp::Browser;
 use crate::playground::{checkpoint, encdec, open};
-use encdec::pipeline::demo::DemoOptions;
-use encdec::pipeline::options::ParallelOptions;
-use encdec::pipeline::session::TrainSession;
+use encdec::pipeline::DemoOptions;
+use encdec::pipeline::ParallelOptions;
+use encdec::pipeline::TrainSession;
 use encdec::seq2seq::config::ModelKind;
 use encdec::seq2seq::train::Phase;
 use serde_json::Value;
@@ -41,7 +41,7 @@ fn native_losses(epochs: usize) -> Vec<f64> {
         match s.phase() {
             Phase::Batch => losses.push(s.step().loss()),
             Phase::EpochEnd => drop(s.end_epoch().unwrap()),
-            Phase::Done => return losses,
+            Phase::Finished => return losses,
         }
     }
 }

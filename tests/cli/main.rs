@@ -17,4 +17,5 @@ mod reading;
 mod sampling;
 mod tasks;
 mod translate;
+mod watch;
 mod word_vectors;

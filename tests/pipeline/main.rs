@@ -10,4 +10,5 @@ mod decode;
 mod model_support;
 mod options;
 mod playground;
+mod session;
 mod train;

@@ -279,3 +279,17 @@ fn training_state_round_trips_text_settings_progress_and_optimizer() {
     assert!(e.contains("impossibly large"), "{e}");
     std::fs::remove_file(path).unwrap();
 }
+
+/// `save` is `to_bytes` written atomically, and `load` is `from_bytes` of
+/// the file: a page hands the same bytes to JavaScript.
+#[test]
+fn a_file_holds_to_bytes_and_from_bytes_reads_it() {
+    let path = saved(ModelKind::Attention, "bytes.ckpt");
+    let file = std::fs::read(&path).unwrap();
+    let mut c = Checkpoint::from_bytes(&file, &path).unwrap();
+    assert_eq!(c.to_bytes(), file);
+    assert_eq!(Checkpoint::load(&path).unwrap().to_bytes(), file);
+    let e = Checkpoint::from_bytes(b"not a checkpoint", std::path::Path::new("page bytes"));
+    assert!(e.err().unwrap().to_string().contains("page bytes"));
+    std::fs::remove_file(&path).unwrap();
+}

@@ -9,6 +9,7 @@ mod config;
 #[path = "../support/data_support.rs"]
 mod data_support;
 mod decode;
+mod fitting;
 mod keras;
 mod legacy;
 mod metrics;

@@ -53,7 +53,7 @@ pub enum LiveDecoding {
 pub struct Playground {
     translator: Option<Translator>,
     last: Option<Exploration>,
-    training: Option<crate::pipeline::session::TrainSession>,
+    training: Option<super::TrainSession>,
 }
 
 impl Playground {
@@ -290,7 +290,10 @@ fn field_usize(request: &Value, name: &str, default: usize) -> Result<usize, Str
 ///
 /// # Errors
 /// A model that would not load again.
-pub fn page_checkpoint(c: &mut Checkpoint) -> Result<Vec<u8>, crate::seq2seq::io::CheckpointError> {
+pub fn page_checkpoint(c: &mut Checkpoint) -> Result<Vec<u8>, String> {
     c.optimizer = None;
-    c.to_bytes(Path::new("the page's model"))
+    match c.unsavable() {
+        Some(why) => Err(format!("the model cannot go into the page: {why}")),
+        None => Ok(c.to_bytes()),
+    }
 }

@@ -17,9 +17,9 @@
 //!   does and answers with BLEU and the checkpoint (base64), which the page
 //!   then loads as its model and offers to save.
 
-use crate::pipeline::demo::DemoOptions;
-use crate::pipeline::options::ParallelOptions;
-use crate::pipeline::session::TrainSession;
+use super::super::DemoOptions;
+use super::super::ParallelOptions;
+use super::super::TrainSession;
 use crate::seq2seq::train::Phase;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -73,10 +73,10 @@ pub fn run(session: &mut TrainSession, request: &Value) -> Result<Value, String>
                 });
                 break;
             }
-            Phase::Done => break,
+            Phase::Finished => break,
         }
     }
-    let done = session.phase() == Phase::Done;
+    let done = session.phase() == Phase::Finished;
     Ok(json!({"steps": steps, "epoch_end": epoch_end, "done": done}))
 }
 
@@ -87,7 +87,7 @@ pub fn run(session: &mut TrainSession, request: &Value) -> Result<Value, String>
 pub fn finish(session: TrainSession) -> Result<(Value, crate::seq2seq::io::Checkpoint), String> {
     let outcome = session.finish(&mut |_| {}).map_err(|e| e.to_string())?;
     let mut checkpoint = outcome.checkpoint;
-    let bytes = super::page_checkpoint(&mut checkpoint).map_err(|e| e.to_string())?;
+    let bytes = super::page_checkpoint(&mut checkpoint)?;
     let answer = json!({
         "bleu4": outcome.test.bleu4,
         "test_pairs": outcome.test.hypotheses.len(),

@@ -61,46 +61,54 @@ impl Checkpoint {
         }
     }
 
-    /// Writes everything to `path`, atomically. (It borrows `self` mutably
-    /// only to walk the model's parameters, see [`crate::nn::Module::params`].)
+    /// Writes everything to `path`, atomically: [`Checkpoint::to_bytes`]
+    /// and [`crate::files::write_atomic`]. (It borrows `self` mutably only
+    /// to walk the model's parameters, see [`crate::nn::Module::params`].)
     ///
     /// # Errors
-    /// A model that would not load again, or a file that cannot be written.
+    /// A model that would not load again ([`Checkpoint::unsavable`]), or a
+    /// file that cannot be written.
     pub fn save(&mut self, path: &Path) -> Result<(), CheckpointError> {
-        let bytes = self.to_bytes(path)?;
+        if let Some(why) = self.unsavable() {
+            return Err(CheckpointError::Unsavable(path.to_path_buf(), why));
+        }
+        let bytes = self.to_bytes();
         crate::files::write_atomic(path, &bytes)
             .map_err(|e| CheckpointError::Write(path.to_path_buf(), e))
     }
 
-    /// The bytes [`Checkpoint::save`] writes; `name` is what errors call
-    /// the file (the playground page passes its own name, having no path).
-    ///
-    /// # Errors
-    /// A model that would not load again.
-    pub fn to_bytes(&mut self, name: &Path) -> Result<Vec<u8>, CheckpointError> {
-        let unsavable = |why: String| CheckpointError::Unsavable(name.to_path_buf(), why);
+    /// Why the checkpoint would not load again, if it would not:
+    /// vocabularies that do not fit the model, or a non-finite parameter.
+    pub fn unsavable(&mut self) -> Option<String> {
         let t = &mut self.translator;
         let c = t.model.config();
         if (t.src_vocab.len(), t.tgt_vocab.len()) != (c.src_vocab, c.tgt_vocab) {
-            return Err(unsavable(format!(
+            return Some(format!(
                 "vocabularies of {} and {} words for a model of {} and {}",
                 t.src_vocab.len(),
                 t.tgt_vocab.len(),
                 c.src_vocab,
                 c.tgt_vocab
-            )));
+            ));
         }
-        let config = config_json(c);
         let params = t.model.params();
-        if let Some(p) = params
+        let p = params
             .iter()
-            .find(|p| p.value.data().iter().any(|v| !v.is_finite()))
-        {
-            return Err(unsavable(format!(
-                "parameter {} holds a non-finite value (training diverged; lower --lr)",
-                p.name
-            )));
-        }
+            .find(|p| p.value.data().iter().any(|v| !v.is_finite()))?;
+        Some(format!(
+            "parameter {} holds a non-finite value (training diverged; lower --lr)",
+            p.name
+        ))
+    }
+
+    /// The file's bytes, as [`Checkpoint::save`] writes them (for a page
+    /// that hands them to JavaScript instead of writing a file). Bytes of a
+    /// checkpoint that is [`Checkpoint::unsavable`] are refused by
+    /// [`Checkpoint::from_bytes`]: check it first.
+    pub fn to_bytes(&mut self) -> Vec<u8> {
+        let t = &mut self.translator;
+        let config = config_json(t.model.config());
+        let params = t.model.params();
         let header = json!({
             "format": FORMAT,
             "task": t.task.name(),
@@ -117,10 +125,11 @@ impl Checkpoint {
             .iter()
             .flat_map(|o| o.state.iter().flatten().flatten());
         let values = params.iter().map(|p| &p.value).chain(state);
-        Ok(frame::frame(header.to_string().as_bytes(), values))
+        frame::frame(header.to_string().as_bytes(), values)
     }
 
-    /// Reads a checkpoint of any model kind.
+    /// Reads a checkpoint of any model kind: [`crate::files::read_capped`]
+    /// and [`Checkpoint::from_bytes`].
     ///
     /// # Errors
     /// An unreadable file, or one that is not a whole, consistent checkpoint
@@ -131,23 +140,24 @@ impl Checkpoint {
         Checkpoint::from_bytes(&bytes, path)
     }
 
-    /// Reads a checkpoint from its bytes, as [`Checkpoint::load`] reads a
-    /// file; `path` is what errors call it.
+    /// A checkpoint from the bytes of a file; `name` is what errors call
+    /// it (the file's path, or a name the page gave the bytes).
     ///
     /// # Errors
-    /// As [`Checkpoint::load`], but for reading.
-    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Checkpoint, CheckpointError> {
+    /// Bytes that are not a whole, consistent checkpoint (the error says
+    /// what is wrong; `tests/pipeline/session.rs::a_sessions_checkpoint_as_bytes_loads_in_the_command_line`).
+    pub fn from_bytes(bytes: &[u8], name: &Path) -> Result<Checkpoint, CheckpointError> {
         let framing = |e: FrameError| match e {
-            FrameError::NotACheckpoint => CheckpointError::NotACheckpoint(path.to_path_buf()),
+            FrameError::NotACheckpoint => CheckpointError::NotACheckpoint(name.to_path_buf()),
             FrameError::Truncated(expected) => CheckpointError::Truncated {
-                path: path.to_path_buf(),
+                path: name.to_path_buf(),
                 expected,
                 found: bytes.len(),
             },
-            FrameError::Corrupt(why) => CheckpointError::Corrupt(path.to_path_buf(), why),
+            FrameError::Corrupt(why) => CheckpointError::Corrupt(name.to_path_buf(), why),
         };
-        let corrupt = |why: String| CheckpointError::Corrupt(path.to_path_buf(), why);
-        let (header, header_end) = frame::header(&bytes).map_err(framing)?;
+        let corrupt = |why: String| CheckpointError::Corrupt(name.to_path_buf(), why);
+        let (header, header_end) = frame::header(bytes).map_err(framing)?;
         frame::check_header_fields(&header).map_err(corrupt)?;
         let entries = param_entries(&header).map_err(corrupt)?;
         let optimizer = optimizer_shapes(&header["optimizer"]).map_err(corrupt)?;
@@ -163,7 +173,7 @@ impl Checkpoint {
             .ok_or_else(|| {
                 corrupt("the parameter shapes in the header are impossibly large".into())
             })?;
-        frame::check_body(&bytes, header_end, stored).map_err(framing)?;
+        frame::check_body(bytes, header_end, stored).map_err(framing)?;
         // Less than `stored`, which did not overflow.
         let param_values = entries
             .iter()
@@ -176,7 +186,7 @@ impl Checkpoint {
             optimizer: None,
         };
         let mut offset = header_end;
-        c.fill_params(&bytes, &entries, &mut offset)
+        c.fill_params(bytes, &entries, &mut offset)
             .map_err(corrupt)?;
         c.optimizer = optimizer.map(|(name, shapes)| OptimizerState {
             name,
@@ -185,7 +195,7 @@ impl Checkpoint {
                 .map(|s| {
                     s.as_ref().map(|s| {
                         s.iter()
-                            .map(|shape| frame::read_tensor(&bytes, &mut offset, shape))
+                            .map(|shape| frame::read_tensor(bytes, &mut offset, shape))
                             .collect()
                     })
                 })

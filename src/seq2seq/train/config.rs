@@ -148,7 +148,11 @@ impl TrainConfig {
     }
 }
 
-/// The number of cores this process may use (1 if it cannot be told).
+/// The number of cores this process may use (1 if it cannot be told, and
+/// on `wasm32`, where a page's worker runs one thread).
 pub fn available_threads() -> usize {
+    #[cfg(target_arch = "wasm32")]
+    return 1;
+    #[cfg(not(target_arch = "wasm32"))]
     std::thread::available_parallelism().map_or(1, usize::from)
 }

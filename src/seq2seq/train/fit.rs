@@ -4,16 +4,16 @@
 //! probabilities. Keras's `compile` is [`TrainConfig`]: the optimizer, the
 //! loss's label smoothing, the schedule.
 
-use super::batches::{batches, bucketed_batches, real_tokens, sorted_batches};
-use super::config::{Batching, TrainConfig};
-use super::step::{Tally, loss_of, train_step};
+use super::batches::sorted_batches;
+use super::config::TrainConfig;
+use super::fitting::{Fitting, Phase};
+use super::step::{Tally, loss_of};
 use crate::autograd::Tape;
 use crate::optim::Optimizer;
 use crate::seq2seq::batch::{Batch, Example};
 use crate::seq2seq::io::TrainProgress;
 use crate::seq2seq::models::Seq2Seq;
-use crate::tensor::{Float, Rng, rng};
-use std::time::Instant;
+use crate::tensor::Float;
 
 /// Metrics of one epoch.
 #[derive(Clone, Debug, PartialEq)]
@@ -193,84 +193,28 @@ pub fn fit_with<E>(
     observer: &mut Observer<'_>,
     mut after_epoch: impl FnMut(&mut dyn Seq2Seq, &EpochStats, &dyn Optimizer) -> Result<(), E>,
 ) -> Result<History, E> {
-    let start = start.unwrap_or(TrainProgress::START);
-    let mut rng = match start.epochs {
-        0 => rng(config.seed),
-        done => rng(config.seed ^ (done as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)),
-    };
+    let mut fitting = Fitting::new(config, start, train);
     let mut history = History::default();
-    let (mut step, mut best, mut stale) = (start.steps, start.best_valid_loss, 0);
-    let last = start.epochs + config.epochs;
-    for epoch in start.epochs + 1..=last {
-        let begun = Instant::now();
-        let (tally, tokens) = one_epoch(
-            model,
-            (train, config),
-            (opt, &mut step),
-            &mut rng,
-            (observer, epoch, last),
-        );
-        let seconds = begun.elapsed().as_secs_f64();
-        let (valid_loss, valid_accuracy) = evaluate(model, valid, config.batch_size);
-        // Without validation data every epoch counts as the best.
-        let improved = valid.is_empty() || valid_loss < best;
-        if improved && !valid.is_empty() {
-            best = valid_loss;
-        }
-        stale = if improved { 0 } else { stale + 1 };
-        let stats = EpochStats {
-            epoch,
-            last,
-            train_loss: tally.loss(),
-            train_accuracy: tally.accuracy(),
-            valid_loss,
-            valid_accuracy,
-            seconds,
-            tokens_per_second: tokens as Float / seconds.max(1e-9),
-            step,
-            best: improved,
-        };
-        observer(Progress::EpochDone(&stats));
-        after_epoch(model, &stats, opt)?;
-        history.epochs.push(stats);
-        if config.patience.is_some_and(|p| stale >= p) {
-            observer(Progress::StoppedEarly { stale });
-            break;
+    loop {
+        match fitting.phase() {
+            Phase::Batch => {
+                if let Some(started) = fitting.epoch_starting() {
+                    observer(started);
+                }
+                observer(fitting.step(model, opt).progress());
+            }
+            Phase::EpochEnd => {
+                let stats = fitting.end_epoch(model, (train, valid));
+                observer(Progress::EpochDone(&stats));
+                after_epoch(model, &stats, opt)?;
+                history.epochs.push(stats);
+                if let Some(stale) = fitting.stopped_early() {
+                    observer(Progress::StoppedEarly { stale });
+                }
+            }
+            Phase::Finished => return Ok(history),
         }
     }
-    Ok(history)
-}
-
-/// One pass over the training data: the epoch's counts and the real
-/// tokens trained on.
-fn one_epoch(
-    model: &mut dyn Seq2Seq,
-    (train, config): (&[Example], &TrainConfig),
-    (opt, step): (&mut dyn Optimizer, &mut usize),
-    rng: &mut Rng,
-    (observer, epoch, last): (&mut Observer<'_>, usize, usize),
-) -> (Tally, usize) {
-    let begun = Instant::now();
-    let epoch_batches = match config.batching {
-        Batching::Bucketed => bucketed_batches(train, config.batch_size, rng),
-        Batching::Shuffled => batches(train, config.batch_size, Some(rng)),
-    };
-    observer(Progress::EpochStarted {
-        epoch,
-        last,
-        batches: epoch_batches.len(),
-    });
-    let (mut tally, mut tokens) = (Tally::default(), 0);
-    for batch in &epoch_batches {
-        *step += 1;
-        tally.add(&train_step(model, batch, opt, config, *step, rng));
-        tokens += real_tokens(batch);
-        observer(Progress::BatchDone {
-            so_far: tally,
-            tokens_per_second: tokens as Float / begun.elapsed().as_secs_f64().max(1e-9),
-        });
-    }
-    (tally, tokens)
 }
 
 /// Keras's `predict` on the tutorial's model (§5.1, its last line): with

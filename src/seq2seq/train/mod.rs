@@ -8,10 +8,12 @@
 //! | `batches.rs` | shuffled, bucketed and sorted batches |
 //! | `step.rs` | [`train_step`]: forward, loss, backward, clip, update, over gradient shards |
 //! | `fit.rs` | [`fit`], [`evaluate`], [`predict`]: Keras's names |
+//! | `fitting.rs` | [`Fitting`]: a run between two batches, one batch or one epoch's end at a time ([`fit`] loops over it) |
 
 mod batches;
 mod config;
 mod fit;
+mod fitting;
 mod step;
 
 pub use batches::{batches, bucketed_batches, padding_share, real_tokens, sorted_batches};
@@ -20,4 +22,5 @@ pub use config::{
     TrainConfig, available_threads,
 };
 pub use fit::{EpochStats, History, Observer, Progress, evaluate, fit, fit_with, predict};
+pub use fitting::{Fitting, Phase, StepReport};
 pub use step::{Tally, train_step};

@@ -164,6 +164,13 @@ fn sharded_gradients(
             .map(|(b, mut r)| shard_gradients(model, ids, &b, Some(total), smoothing, &mut r))
             .collect()
     };
+    // A page's worker on wasm32 has one thread and cannot start another;
+    // the thread count changes no result.
+    let threads = if cfg!(target_arch = "wasm32") {
+        1
+    } else {
+        threads
+    };
     let groups = consecutive_groups(parts, threads.max(1));
     let results: Vec<_> = if groups.len() == 1 {
         groups.into_iter().flat_map(run).collect()

@@ -111,7 +111,8 @@ pub fn attention_csv(e: &Exploration) -> String {
 /// the beam, with weights and probabilities rounded to `decimals` places
 /// if given. The static page rounds to 4 (finer than a colour shows); the
 /// playground's module keeps every digit, so the page's numbers are
-/// [`attention_json`]'s.
+/// [`attention_json`]'s. Also what each snapshot of `encdec train --watch`
+/// holds (`encdec::pipeline::session::TrainSession::snapshot`, rounded to 4).
 pub fn page_data(e: &Exploration, decimals: Option<i32>) -> Value {
     let round = |x: f64, d: i32| decimals.map_or(x, |n| round(x, n.min(d)));
     let c = &e.config;
