@@ -8,9 +8,11 @@
 //! - [`gradcheck()`] checks any function's gradients against finite differences;
 //!   [`crate::checks::ops::op_cases`] holds one check per operation.
 //! - [`Param`] is a named weight that outlives tapes; [`Tape::param`] puts it on one.
-//! - [`Tape::to_dot`] draws the graph.
+//! - [`Tape::to_dot`] draws the graph; [`Var::inputs`], [`Var::op_name`] and
+//!   [`Tape::var`] read it back (`edges.rs`).
 
 mod dot;
+mod edges;
 pub mod gradcheck;
 mod op;
 mod ops;

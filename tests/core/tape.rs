@@ -1,4 +1,4 @@
-//! The tape itself: accumulation, reuse, long chains, repeat runs, zero_grad, DOT.
+//! The tape itself: accumulation, reuse, long chains, repeat runs, zero_grad, DOT, reading it back.
 
 use encdec::autograd::{Tape, Var};
 use encdec::tensor::Tensor;
@@ -172,4 +172,27 @@ fn dot_has_one_node_per_op_and_one_edge_per_input() {
     assert!(dot.contains("w_xh") && dot.contains("h_t") && dot.contains("tanh"));
     assert!(dot.contains(&format!("n{} [label=\"#{} tanh h_t", h.index(), h.index())));
     assert!(dot.starts_with("digraph tape {") && dot.trim_end().ends_with('}'));
+}
+
+#[test]
+fn a_computation_reads_back_along_its_edges() {
+    // c = (a * b).tanh(): c's input is the product, whose inputs are a and b.
+    let tape = Tape::new();
+    let (a, b) = (tape.leaf(scalar(0.5)), tape.constant(scalar(2.0)));
+    let c = (a * b).tanh();
+    assert_eq!(c.op_name(), "tanh");
+    let product = c.inputs()[0];
+    assert_eq!(product.op_name(), "mul");
+    let ab: Vec<usize> = product.inputs().iter().map(Var::index).collect();
+    assert_eq!(ab, [a.index(), b.index()]);
+    assert!(a.inputs().is_empty() && a.op_name() == "leaf");
+    assert_eq!(tape.var(product.index()).value().item(), 1.0);
+}
+
+#[test]
+#[should_panic(expected = "Tape::var: no node 3")]
+fn reading_a_node_past_the_end_panics() {
+    let tape = Tape::new();
+    tape.leaf(scalar(1.0));
+    tape.var(3);
 }

@@ -1,5 +1,6 @@
 //! The tests of `src/viz` (see the list of modules below).
 
+mod arithmetic;
 mod bad_input;
 mod dual;
 mod explorer;

@@ -10,7 +10,9 @@
 //! | `translator.rs` | [`Translator`]: text in, text out, for any task |
 //! | `chat.rs` | a conversation that keeps its history |
 //! | `explore.rs` | what the explorer shows: every attention and every step of one decoding |
+//! | `arithmetic.rs` | every number of one attention row, read back from the model's tape (`tapped.rs`) |
 
+mod arithmetic;
 mod batches;
 mod beam;
 mod chat;
@@ -18,8 +20,12 @@ mod explore;
 mod forced;
 mod greedy;
 mod sampling;
+mod tapped;
 mod translator;
 
+pub use arithmetic::{
+    AttentionRow, Formula, RowArithmetic, Score, attention_arithmetic, row_scores,
+};
 pub use batches::{DECODE_BYTES, decode_in_batches};
 pub use beam::{
     BeamEntry, BeamTrace, beam_search, beam_search_batch, beam_search_n_best, beam_search_traced,
