@@ -10,6 +10,7 @@ mod config;
 mod data_support;
 mod decode;
 mod keras;
+mod kv_cache;
 mod legacy;
 mod metrics;
 #[path = "../support/model_support.rs"]
