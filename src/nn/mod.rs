@@ -15,6 +15,7 @@
 //! | §2.3 | the same three without $\sqrt{d_k}$, and Bahdanau's $e_{ij} = v^\top\tanh(W_q q_i + W_k k_j)$ | [`attention_scores`], [`attention_weights`], [`attention_output`], [`additive_scores`] | [`DotAttention`], [`AdditiveAttention`] |
 //! | §2.1.2 | positional encoding | [`positional_encoding`] | |
 //! | §4.1 | $\lVert \partial L/\partial h_t \rVert$, vanishing gradients | [`rnn_hidden_gradient_norms`], [`lstm_hidden_gradient_norms`] | |
+//! | §3.2, §4.2 | $K_{\le t} = [K_{<t}; k_t]$: decoding one position a step | [`append_positions`] | [`KvCache`] |
 //! | §2.1.2 | layer norm, FFN (ReLU or GELU), residual (post-norm or pre-norm), final norm | [`layer_norm()`], [`feed_forward()`], [`residual_norm`], [`sublayer_connection`], [`final_norm()`] | [`EncoderLayer`], [`DecoderLayer`], [`TransformerEncoder`], [`TransformerDecoder`] |
 //!
 //! Every layer keeps its weights in [`Param`]s named as in PyTorch, and
@@ -25,6 +26,7 @@ mod encoder_attention;
 mod feed_forward;
 mod gradient_flow;
 mod gru;
+mod kv_cache;
 mod layer_norm;
 mod linear;
 mod lstm;
@@ -47,12 +49,13 @@ pub use gradient_flow::{
     GradientSetup, gradient_norm_curves, lstm_hidden_gradient_norms, rnn_hidden_gradient_norms,
 };
 pub use gru::{Gru, gru_step};
+pub use kv_cache::{KvCache, StepRows, append_positions};
 pub use layer_norm::{LayerNorm, layer_norm};
 pub use linear::{Linear, linear};
 pub use lstm::{Lstm, LstmOutput, lstm_cell_state, lstm_hidden_state, lstm_step};
 pub use lstm_stack::{LstmStack, LstmStackOutput};
 pub use multi_head::{InProjection, MhaOptions, MultiHeadAttention};
-pub use positional::{add_positional_encoding, positional_encoding};
+pub use positional::{add_positional_encoding, positional_encoding, positional_rows};
 pub use rnn::{Activation, RecurrentWeights, Rnn, RnnOutput, rnn_step};
 pub use scaled_dot_product::{
     attention_output, attention_scores, attention_weights, attention_weights_biased,

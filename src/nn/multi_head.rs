@@ -203,6 +203,18 @@ impl MultiHeadAttention {
             return self.composed(tape, query, key, value, mask, float_mask);
         }
         let (q, k, v) = self.project(tape, query, key, value);
+        self.attend(tape, q, (k, v), mask)
+    }
+
+    /// The fused heads over projections already made, then $W^O$ (shared
+    /// with the cached decoding step, [`crate::nn::KvCache`]).
+    pub(super) fn attend<'t>(
+        &self,
+        tape: &'t Tape,
+        q: Var<'t>,
+        (k, v): (Var<'t>, Var<'t>),
+        mask: Option<&Mask>,
+    ) -> (Var<'t>, Var<'t>) {
         let d_k = self.d_model() / self.n_heads;
         let scale = 1.0 / (d_k as Float).sqrt();
         let (z, weights) = q.attention(k, v, self.n_heads, scale, mask);
@@ -257,22 +269,21 @@ impl MultiHeadAttention {
         key: Var<'t>,
         value: Var<'t>,
     ) -> (Var<'t>, Var<'t>, Var<'t>) {
+        let p = |x, part| self.projection(tape, x, part);
+        (p(query, 0), p(key, 1), p(value, 2))
+    }
+
+    /// One of the three input projections with its bias: `part` 0 is
+    /// $x W^Q$, 1 is $x W^K$, 2 is $x W^V$, `[batch, n, d_model]`.
+    pub(super) fn projection<'t>(&self, tape: &'t Tape, x: Var<'t>, part: usize) -> Var<'t> {
         let d = self.d_model();
-        let b = self.in_proj_bias.as_ref().map(|b| tape.param(b));
-        let bias = |k: usize| b.map(|b| b.slice(0, k * d, (k + 1) * d));
-        match &self.in_proj {
-            InProjection::Packed(w) => {
-                let w = tape.param(w);
-                let project =
-                    |x: Var<'t>, k: usize| linear(x, w.slice(0, k * d, (k + 1) * d), bias(k));
-                (project(query, 0), project(key, 1), project(value, 2))
-            }
-            InProjection::Separate { q, k, v } => (
-                linear(query, tape.param(q), bias(0)),
-                linear(key, tape.param(k), bias(1)),
-                linear(value, tape.param(v), bias(2)),
-            ),
-        }
+        let rows = |w: Var<'t>| w.slice(0, part * d, (part + 1) * d);
+        let bias = self.in_proj_bias.as_ref().map(|b| rows(tape.param(b)));
+        let w = match &self.in_proj {
+            InProjection::Packed(w) => rows(tape.param(w)),
+            InProjection::Separate { q, k, v } => tape.param([q, k, v][part]),
+        };
+        linear(x, w, bias)
     }
 }
 

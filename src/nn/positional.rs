@@ -4,6 +4,7 @@
 
 use crate::autograd::Var;
 use crate::tensor::{Float, Tensor};
+use std::ops::Range;
 
 /// The sinusoidal positional encoding of "Attention Is All You Need":
 ///
@@ -17,12 +18,19 @@ use crate::tensor::{Float, Tensor};
 ///
 /// Checked by `tests/nn/attention.rs::positional_encoding_by_hand`.
 pub fn positional_encoding(len: usize, d_model: usize) -> Tensor {
-    let mut pe = Tensor::zeros(&[len, d_model]);
-    for pos in 0..len {
+    positional_rows(0..len, d_model)
+}
+
+/// Rows `positions` of [`positional_encoding`], `[positions.len(), d_model]`:
+/// a cached decoding step at position $t$ adds row $t$ alone
+/// ([`crate::nn::KvCache`]).
+pub fn positional_rows(positions: Range<usize>, d_model: usize) -> Tensor {
+    let mut pe = Tensor::zeros(&[positions.len(), d_model]);
+    for (row, pos) in positions.enumerate() {
         for j in 0..d_model {
             let two_i = (j - j % 2) as Float;
             let angle = pos as Float / 10000f64.powf(two_i / d_model as Float);
-            pe.data_mut()[pos * d_model + j] = if j % 2 == 0 { angle.sin() } else { angle.cos() };
+            pe.data_mut()[row * d_model + j] = if j % 2 == 0 { angle.sin() } else { angle.cos() };
         }
     }
     pe

@@ -1,5 +1,6 @@
 //! Padding sentences into rectangular batches.
 
+pub(crate) use crate::tensor::take_rows;
 use crate::text::{BOS_ID, EOS_ID, PAD_ID};
 
 /// A source sentence and its target, as token ids without special tokens.
@@ -173,19 +174,4 @@ impl Batch {
             .collect();
         Batch::new(&examples.iter().collect::<Vec<_>>())
     }
-}
-
-/// Rows `rows` of `data`, a row-major table with rows of `row_len` values:
-/// row `r` of the result is row `rows[r]`.
-///
-/// # Panics
-/// If a row index is out of range (naming it and the number of rows).
-pub(crate) fn take_rows<T: Copy>(data: &[T], row_len: usize, rows: &[usize]) -> Vec<T> {
-    let n = data.len() / row_len.max(1);
-    let mut out = Vec::with_capacity(rows.len() * row_len);
-    for &r in rows {
-        assert!(r < n, "take_rows: row {r} of a table of {n} rows");
-        out.extend_from_slice(&data[r * row_len..(r + 1) * row_len]);
-    }
-    out
 }

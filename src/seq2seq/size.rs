@@ -16,8 +16,10 @@ use super::config::{Arch, Bridge, Directions, ModelConfig, RnnConfig, Transforme
 pub const MAX_PARAMETERS: usize = 200_000_000;
 
 /// The most memory one training step may need ([`step_bytes`]): 8 GiB, a
-/// third of the 24 GiB laptop encdec is measured on.
-pub const MAX_STEP_BYTES: usize = 8 << 30;
+/// third of the 24 GiB laptop encdec is measured on; 2 GiB where addresses
+/// have 32 bits (the playground's WebAssembly module, whose memory is at
+/// most 4 GiB).
+pub const MAX_STEP_BYTES: usize = if usize::BITS >= 64 { 8 << 30 } else { 1 << 31 };
 
 /// $a b + c$, checked.
 fn mul_add(a: usize, b: usize, c: usize) -> Option<usize> {

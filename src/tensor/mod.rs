@@ -264,3 +264,18 @@ pub(crate) fn max_or_nan(a: Float, b: Float) -> Float {
 pub(crate) fn assert_same_shape(op: &str, a: &[usize], b: &[usize]) {
     assert!(a == b, "{op}: shapes {a:?} and {b:?} differ");
 }
+
+/// Rows `rows` of `data`, a row-major table with rows of `row_len` values:
+/// row `r` of the result is row `rows[r]`.
+///
+/// # Panics
+/// If a row index is out of range (naming it and the number of rows).
+pub fn take_rows<T: Copy>(data: &[T], row_len: usize, rows: &[usize]) -> Vec<T> {
+    let n = data.len() / row_len.max(1);
+    let mut out = Vec::with_capacity(rows.len() * row_len);
+    for &r in rows {
+        assert!(r < n, "take_rows: row {r} of a table of {n} rows");
+        out.extend_from_slice(&data[r * row_len..(r + 1) * row_len]);
+    }
+    out
+}

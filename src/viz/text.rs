@@ -18,7 +18,12 @@ use super::canvas::set_line;
 use crate::text::printable;
 
 /// DejaVu Sans 2.37 (Bitstream Vera licence, see `assets/fonts/DejaVuSans-LICENSE.txt`).
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// None in the playground's WebAssembly module, which draws no picture (the
+/// page draws its own views): 757 KB less for the page to carry.
+#[cfg(target_arch = "wasm32")]
+pub(crate) static FONT_BYTES: &[u8] = &[];
 
 /// The name the font is registered under. plotters copies it verbatim into
 /// the SVG `font-family` attribute, so it is written as a CSS font list:

@@ -24,7 +24,11 @@ pub const CLOSED: [&str; 8] = [
 
 unsafe extern "C" {
     fn dup2(old: i32, new: i32) -> i32;
+    fn fcntl(fd: i32, command: i32, ...) -> i32;
 }
+
+/// `fcntl`'s "duplicate to the lowest free descriptor at least this".
+const F_DUPFD: i32 = 0;
 
 /// One Chromium with one page open.
 pub struct Browser {
@@ -60,7 +64,10 @@ impl Browser {
         // SAFETY: between fork and exec only dup2 runs, which is async-signal-safe.
         unsafe {
             command.pre_exec(move || {
-                if dup2(r, 3) < 0 || dup2(w, 4) < 0 {
+                // The pipes' own descriptors may be 3 or 4: move them out
+                // of the way first.
+                let (r, w) = (fcntl(r, F_DUPFD, 10), fcntl(w, F_DUPFD, 10));
+                if r < 0 || w < 0 || dup2(r, 3) < 0 || dup2(w, 4) < 0 {
                     return Err(std::io::Error::last_os_error());
                 }
                 Ok(())
@@ -145,8 +152,13 @@ impl Browser {
     /// Waits until `condition` (an expression) is true, up to `seconds`.
     pub fn wait_for(&mut self, condition: &str, seconds: u64) {
         let begun = std::time::Instant::now();
-        while self.eval(condition) != json!(true) {
-            let errors = self.eval("document.documentElement.getAttribute('data-errors')");
+        let guarded = format!(
+            "(() => {{ try {{ return !!({condition}); }} catch (e) {{ return false; }} }})()"
+        );
+        while self.eval(&guarded) != json!(true) {
+            let errors = self.eval(
+                "document.documentElement && document.documentElement.getAttribute('data-errors')",
+            );
             assert!(errors.is_null(), "script errors: {errors}");
             assert!(
                 begun.elapsed().as_secs() < seconds,

@@ -1,7 +1,7 @@
 //! The playground's controls: ▶ play, the knobs against `translate
 //! --sample`, the fragment link, the Chinese labels and a phone's screen.
 
-use crate::playground::{checkpoint, encdec, open, type_in};
+use crate::playground::{checkpoint, encdec, open, trained, type_in};
 use encdec::seq2seq::config::ModelKind;
 use serde_json::{Value, json};
 
@@ -61,7 +61,7 @@ fn play_walks_the_steps_and_lights_each_ones_cross_attention_row() {
 #[test]
 #[ignore = "needs Chromium"]
 fn the_knobs_sample_as_translate_sample_does_and_the_link_keeps_them() {
-    let (model, _) = checkpoint(ModelKind::Transformer, "knobs");
+    let model = trained("knobs");
     let m = model.to_str().unwrap();
     let sentence = "the quick brown fox jumps over the lazy dog";
     for (temperature, top_k, top_p, seed) in [(1.5, 0, 1.0, 7), (0.7, 3, 0.9, 2), (2.0, 0, 0.5, 11)]

@@ -11,6 +11,7 @@ mod data_support;
 mod decode;
 mod fitting;
 mod keras;
+mod kv_cache;
 mod legacy;
 mod metrics;
 #[path = "../support/model_support.rs"]

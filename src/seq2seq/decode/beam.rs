@@ -1,11 +1,12 @@
 //! Beam search (tutorial §3.2): keep the `width` most probable partial
 //! sentences instead of one, for many sentences at once.
 
-use super::greedy::{EncodedSources, Hypothesis, attention_of, choosable};
+use super::beam_step::Beam;
+use super::cached::{Stepper, Steps};
+use super::greedy::{Hypothesis, attention_of};
+use crate::nn::StepRows;
 use crate::seq2seq::models::Seq2Seq;
-use crate::tensor::{Float, Tensor};
-use crate::text::EOS_ID;
-use std::cmp::Ordering;
+use crate::tensor::Float;
 
 /// The length-normalised score of beam search: $\log p / \lvert y\rvert^\alpha$.
 /// With $\alpha = 0$ it is the plain log-probability, which favours short
@@ -14,14 +15,6 @@ use std::cmp::Ordering;
 /// Checked by `tests/seq2seq/decode.rs::length_normalisation_by_hand`.
 pub fn normalised_score(log_prob: Float, len: usize, alpha: Float) -> Float {
     log_prob / (len.max(1) as Float).powf(alpha)
-}
-
-/// One sentence's beam: the prefixes still growing and the sentences that
-/// have written `</s>`; when traced, what it kept at each step.
-struct Beam {
-    live: Vec<Hypothesis>,
-    finished: Vec<Hypothesis>,
-    trace: Option<Vec<Vec<BeamEntry>>>,
 }
 
 /// A prefix that beam search kept at one step.
@@ -44,112 +37,6 @@ pub struct BeamTrace {
     pub steps: Vec<Vec<BeamEntry>>,
     /// The sentence [`beam_search`] returns.
     pub best: Hypothesis,
-}
-
-/// A possible next prefix: (total log-probability, live prefix, next id).
-type Candidate = (Float, usize, usize);
-
-/// Best first; ties go to the earlier prefix, then the smaller id, as in greedy.
-fn best_first(a: &Candidate, b: &Candidate) -> Ordering {
-    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-}
-
-impl Beam {
-    /// Whether the beam is done: `width` sentences finished, or no prefix left.
-    fn done(&self, width: usize) -> bool {
-        self.live.is_empty() || self.finished.len() >= width
-    }
-
-    /// One step: `scores[h]` holds the next-word log-probabilities after
-    /// live prefix `h`. Keeps the `width` best extensions of all prefixes;
-    /// those ending in `</s>` are finished, and all when `last` (cut by the
-    /// length limit, they compete on [`normalised_score`] with those that
-    /// ended). `attention(h, len)`, prefix `h`'s row, is kept when finished.
-    fn advance(
-        &mut self,
-        scores: &[Vec<Float>],
-        width: usize,
-        last: bool,
-        attention: impl Fn(usize, usize) -> Vec<Tensor>,
-    ) {
-        let mut candidates: Vec<Candidate> = vec![];
-        for (h, prefix) in self.live.iter().enumerate() {
-            let words = scores[h].iter().enumerate().filter(|&(y, _)| choosable(y));
-            candidates.extend(words.map(|(y, &s)| (prefix.log_prob + s, h, y)));
-        }
-        // Only the best `width` are kept: select them, then sort those.
-        if candidates.len() > width {
-            candidates.select_nth_unstable_by(width - 1, best_first);
-            candidates.truncate(width);
-        }
-        candidates.sort_by(best_first);
-        let mut next = vec![];
-        if let Some(trace) = &mut self.trace {
-            trace.push(
-                candidates
-                    .iter()
-                    .map(|&(log_prob, h, y)| BeamEntry {
-                        ids: [self.live[h].ids.as_slice(), &[y]].concat(),
-                        log_prob,
-                        finished: y == EOS_ID,
-                    })
-                    .collect(),
-            );
-        }
-        for (log_prob, h, y) in candidates {
-            let mut ids = self.live[h].ids.clone();
-            ids.push(y);
-            let keep_attention = y == EOS_ID || last;
-            let attention = if keep_attention {
-                attention(h, ids.len())
-            } else {
-                vec![]
-            };
-            let hyp = Hypothesis {
-                ids,
-                log_prob,
-                attention,
-            };
-            if keep_attention {
-                self.finished.push(hyp);
-            } else {
-                next.push(hyp);
-            }
-        }
-        self.live = next;
-    }
-
-    /// The finished sentences by falling [`normalised_score`] (the earlier
-    /// found first on ties), then the live prefixes ranked the same way,
-    /// each with its score: the `n` first.
-    fn n_best(self, alpha: Float, n: usize) -> Vec<(Hypothesis, Float)> {
-        let score = |h: &Hypothesis| normalised_score(h.log_prob, h.ids.len(), alpha);
-        let rank = |pool: Vec<Hypothesis>| {
-            let mut scored: Vec<(Hypothesis, Float)> = pool
-                .into_iter()
-                .map(|h| {
-                    let s = score(&h);
-                    (h, s)
-                })
-                .collect();
-            // A stable sort: ties keep the order in which they were found.
-            scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-            scored
-        };
-        let mut all = rank(self.finished);
-        all.extend(rank(self.live));
-        all.truncate(n);
-        all
-    }
-
-    /// The finished sentence with the best [`normalised_score`] (the first
-    /// on ties), or the best live prefix if none finished.
-    fn best(self, alpha: Float) -> Hypothesis {
-        self.n_best(alpha, 1)
-            .pop()
-            .map(|(h, _)| h)
-            .expect("beam search keeps at least one hypothesis")
-    }
 }
 
 /// Beam search for many sources at once: for each, keep the `width` best
@@ -178,7 +65,23 @@ pub fn beam_search_batch(
     max_len: usize,
     alpha: Float,
 ) -> Vec<Hypothesis> {
-    run_beams(model, sources, width, max_len, Trace::Off)
+    beam_search_batch_by(model, sources, width, max_len, alpha, Steps::Cached)
+}
+
+/// [`beam_search_batch`] with its steps run as `steps` says: the two agree
+/// (`tests/seq2seq/kv_cache.rs::cached_decoding_equals_recomputing_the_prefix`).
+///
+/// # Panics
+/// If `width` is 0.
+pub fn beam_search_batch_by(
+    model: &dyn Seq2Seq,
+    sources: &[&[usize]],
+    width: usize,
+    max_len: usize,
+    alpha: Float,
+    steps: Steps,
+) -> Vec<Hypothesis> {
+    run_beams(model, sources, (width, max_len, steps), Trace::Off)
         .into_iter()
         .map(|b| b.best(alpha))
         .collect()
@@ -196,7 +99,8 @@ pub fn beam_search_traced(
     max_len: usize,
     alpha: Float,
 ) -> BeamTrace {
-    let mut beam = run_beams(model, &[source], width, max_len, Trace::On).remove(0);
+    let mut beam =
+        run_beams(model, &[source], (width, max_len, Steps::Cached), Trace::On).remove(0);
     let steps = beam.trace.take().unwrap_or_default();
     BeamTrace {
         steps,
@@ -226,9 +130,14 @@ pub fn beam_search_n_best(
         n >= 1 && n <= width,
         "beam_search_n_best: n = {n} must be in 1..={width} (the beam width)"
     );
-    run_beams(model, &[source], width, max_len, Trace::Off)
-        .remove(0)
-        .n_best(alpha, n)
+    run_beams(
+        model,
+        &[source],
+        (width, max_len, Steps::Cached),
+        Trace::Off,
+    )
+    .remove(0)
+    .n_best(alpha, n)
 }
 
 /// Whether [`run_beams`] keeps what each beam kept at every step.
@@ -242,22 +151,24 @@ enum Trace {
 fn run_beams(
     model: &dyn Seq2Seq,
     sources: &[&[usize]],
-    width: usize,
-    max_len: usize,
+    (width, max_len, steps): (usize, usize, Steps),
     trace: Trace,
 ) -> Vec<Beam> {
     assert!(width > 0, "beam_search: width must be at least 1");
     if sources.is_empty() {
         return vec![];
     }
-    let encoded = EncodedSources::new(model, sources);
+    let mut stepper = Stepper::new(model, sources, steps);
     let mut beams: Vec<Beam> = (0..sources.len())
         .map(|_| Beam {
             live: vec![Hypothesis::start()],
+            parents: vec![0],
             finished: vec![],
             trace: (trace == Trace::On).then(Vec::new),
         })
         .collect();
+    // The decoder row of each beam's first live prefix at the last step.
+    let mut first_row_of: Vec<usize> = (0..sources.len()).collect();
     for step in 0..max_len {
         let active: Vec<usize> = (0..beams.len())
             .filter(|&s| !beams[s].done(width))
@@ -266,19 +177,25 @@ fn run_beams(
             break;
         }
         // One decoder row per live prefix, against its own source.
-        let (mut prefixes, mut source_of) = (vec![], vec![]);
+        let (mut prefixes, mut parents, mut source_of) = (vec![], vec![], vec![]);
         for &s in &active {
             prefixes.extend(beams[s].live.iter().map(Hypothesis::prefix));
+            parents.extend(beams[s].parents.iter().map(|&h| first_row_of[s] + h));
             source_of.extend(std::iter::repeat_n(s, beams[s].live.len()));
         }
-        let (scores, attention) = encoded.next_scores(model, &prefixes, &source_of);
+        let rows = StepRows {
+            parents: &parents,
+            sources: &source_of,
+        };
+        let (scores, attention) = stepper.next_scores(&prefixes, rows);
         let mut first_row = 0;
         for &s in &active {
             let rows = beams[s].live.len();
             let mine = &scores[first_row..first_row + rows];
-            let src_len = encoded.src_len(s);
+            let src_len = stepper.src_len(s);
             let of_row = |h, len| attention_of(&attention, first_row + h, len, src_len);
             beams[s].advance(mine, width, step + 1 == max_len, of_row);
+            first_row_of[s] = first_row;
             first_row += rows;
         }
     }

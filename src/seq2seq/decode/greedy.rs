@@ -8,12 +8,15 @@
 //! batch (their true lengths travel with it, so padding is masked) and
 //! encoded once; each step then decodes one row per live prefix against a
 //! copy of its source's encoding, and scores only the prefix's last
-//! position ([`Seq2Seq::decode_next`]). A sentence that has written `</s>`
-//! leaves the rows, so the last steps of a batch cost only what its longest
-//! outputs need. The result of a sentence does not depend on the others in
+//! position ([`Seq2Seq::decode_next`]); the Transformer's steps run from
+//! its key/value cache instead, the new position alone ([`super::Steps`]).
+//! A sentence that has written `</s>` leaves the rows, so the last steps
+//! of a batch cost only what its longest outputs need. The result of a sentence does not depend on the others in
 //! its batch (checked by `tests/seq2seq/decode/batched.rs`).
 
-use crate::autograd::Tape;
+use super::cached::{Stepper, Steps};
+use crate::autograd::{Tape, Var};
+use crate::nn::StepRows;
 use crate::seq2seq::batch::{Batch, take_rows};
 use crate::seq2seq::models::{Encoded, Seq2Seq};
 use crate::tensor::{Float, Tensor};
@@ -130,11 +133,16 @@ impl EncodedSources {
         batch.tgt_in = prefixes.concat();
         batch.tgt_out = vec![PAD_ID; batch.tgt_in.len()];
         let out = model.decode_next(&tape, &enc, &batch);
-        let v = out.logits.shape()[2];
-        let logits = out.logits.reshape(&[batch.size, v]).log_softmax().value();
-        let rows = logits.data().chunks(v).map(<[Float]>::to_vec).collect();
-        (rows, out.attention.iter().map(|a| a.value()).collect())
+        let attention = out.attention.iter().map(|a| a.value()).collect();
+        (log_prob_rows(out.logits), attention)
     }
+}
+
+/// The log-softmax of next-word scores `[rows, 1, V]`, one row per prefix.
+pub(super) fn log_prob_rows(logits: Var<'_>) -> Vec<Vec<Float>> {
+    let (rows, v) = (logits.shape()[0], logits.shape()[2]);
+    let log_probs = logits.reshape(&[rows, v]).log_softmax().value();
+    log_probs.data().chunks(v).map(<[Float]>::to_vec).collect()
 }
 
 /// Row `b`'s attention in each layer, its first `len` target positions
@@ -195,7 +203,18 @@ fn argmax(row: &[Float]) -> usize {
 /// `sources`: each a sentence's ids without `</s>`, any lengths ≥ 0 → one
 /// [`Hypothesis`] per source, in order.
 pub fn greedy(model: &dyn Seq2Seq, sources: &[&[usize]], max_len: usize) -> Vec<Hypothesis> {
-    decode_choosing(model, sources, max_len, argmax)
+    greedy_by(model, sources, max_len, Steps::Cached)
+}
+
+/// [`greedy`] with its steps run as `steps` says: the two agree
+/// (`tests/seq2seq/kv_cache.rs::cached_decoding_equals_recomputing_the_prefix`).
+pub fn greedy_by(
+    model: &dyn Seq2Seq,
+    sources: &[&[usize]],
+    max_len: usize,
+    steps: Steps,
+) -> Vec<Hypothesis> {
+    decode_choosing(model, sources, (max_len, steps), argmax)
 }
 
 /// The loop of [`greedy`] and [`super::sample`]: from `<s>`, append the id
@@ -205,22 +224,28 @@ pub fn greedy(model: &dyn Seq2Seq, sources: &[&[usize]], max_len: usize) -> Vec<
 pub(super) fn decode_choosing(
     model: &dyn Seq2Seq,
     sources: &[&[usize]],
-    max_len: usize,
+    (max_len, steps): (usize, Steps),
     mut choose: impl FnMut(&[Float]) -> usize,
 ) -> Vec<Hypothesis> {
     if sources.is_empty() {
         return vec![];
     }
-    let encoded = EncodedSources::new(model, sources);
+    let mut stepper = Stepper::new(model, sources, steps);
     let mut hyps = vec![Hypothesis::start(); sources.len()];
-    // The sentences still being decoded, one decoder row each.
+    // The sentences still being decoded, one decoder row each, and the row
+    // of the step before that each continues.
     let mut live: Vec<usize> = (0..sources.len()).collect();
+    let mut parents = live.clone();
     for step in 0..max_len {
         if live.is_empty() {
             break;
         }
         let prefixes: Vec<Vec<usize>> = live.iter().map(|&i| hyps[i].prefix()).collect();
-        let (scores, attention) = encoded.next_scores(model, &prefixes, &live);
+        let rows = StepRows {
+            parents: &parents,
+            sources: &live,
+        };
+        let (scores, attention) = stepper.next_scores(&prefixes, rows);
         for (row, &i) in live.iter().enumerate() {
             let h = &mut hyps[i];
             let next = choose(&scores[row]);
@@ -228,10 +253,13 @@ pub(super) fn decode_choosing(
             h.log_prob += scores[row][next];
             if next == EOS_ID || step + 1 == max_len {
                 // Causal decoders: this step's attention rows are final.
-                let src_len = encoded.src_len(i);
+                let src_len = stepper.src_len(i);
                 h.attention = attention_of(&attention, row, h.ids.len(), src_len);
             }
         }
+        parents = (0..live.len())
+            .filter(|&r| !hyps[live[r]].ended())
+            .collect();
         live.retain(|&i| !hyps[i].ended());
     }
     hyps

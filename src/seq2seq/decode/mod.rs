@@ -6,6 +6,8 @@
 //! | `greedy.rs` | the decoding loop over many sentences at once, and [`greedy`] |
 //! | `batches.rs` | many sources decoded in batches of similar length, each within [`DECODE_BYTES`] |
 //! | `beam.rs` | beam search: the `k` best prefixes, the n best outputs, the beam as a tree |
+//! | `beam_step.rs` | one sentence's beam and one step of it |
+//! | `cached.rs` | how each step runs the decoder: the Transformer's key/value cache, or the whole prefix again ([`Steps`]) |
 //! | `sampling.rs` | temperature, top-k and top-p sampling |
 //! | `translator.rs` | [`Translator`]: text in, text out, for any task |
 //! | `chat.rs` | a conversation that keeps its history |
@@ -15,6 +17,8 @@
 mod arithmetic;
 mod batches;
 mod beam;
+mod beam_step;
+mod cached;
 mod chat;
 mod explore;
 mod forced;
@@ -28,17 +32,18 @@ pub use arithmetic::{
 };
 pub use batches::{DECODE_BYTES, decode_in_batches};
 pub use beam::{
-    BeamEntry, BeamTrace, beam_search, beam_search_batch, beam_search_n_best, beam_search_traced,
-    normalised_score,
+    BeamEntry, BeamTrace, beam_search, beam_search_batch, beam_search_batch_by, beam_search_n_best,
+    beam_search_traced, normalised_score,
 };
+pub use cached::Steps;
 pub use chat::{ChatReply, ChatSession, MAX_HISTORY_TOKENS};
 pub use explore::{
     AttentionKind, AttentionMap, BeamNode, Exploration, ExploreOptions, MAX_SHOWN_TOKENS, Step,
 };
 pub use forced::{GreedyStep, greedy_steps};
-pub use greedy::{Hypothesis, choosable, greedy};
+pub use greedy::{Hypothesis, choosable, greedy, greedy_by};
 pub use sampling::{
-    Sampling, SamplingError, draw, sample, temperature_probs, top_k_cut, top_p_cut,
+    Sampling, SamplingError, draw, sample, sample_by, temperature_probs, top_k_cut, top_p_cut,
 };
 pub use translator::{DecodedText, Translator};
 

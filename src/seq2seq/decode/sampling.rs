@@ -7,8 +7,10 @@
 //! seeded [`Rng`], so the same seed writes the same sentence.
 //!
 //! The decoding loop is [`super::greedy`]'s (`decode_choosing` in
-//! `decode.rs`); only the choice of the next id differs.
+//! `greedy.rs`, with the Transformer's key/value cache); only the choice
+//! of the next id differs.
 
+use super::cached::Steps;
 use super::greedy::{Hypothesis, choosable, decode_choosing};
 use crate::seq2seq::models::Seq2Seq;
 use crate::tensor::{Float, Rng};
@@ -255,7 +257,24 @@ pub fn sample(
     sampling: &Sampling,
     rng: &mut Rng,
 ) -> Vec<Hypothesis> {
-    decode_choosing(model, sources, max_len, |row| {
+    sample_by(model, sources, max_len, sampling, rng, Steps::Cached)
+}
+
+/// [`sample`] with its steps run as `steps` says: the same seed draws the
+/// same sentences either way
+/// (`tests/seq2seq/kv_cache.rs::cached_sampling_draws_what_recomputed_sampling_draws`).
+///
+/// # Panics
+/// As [`sample`].
+pub fn sample_by(
+    model: &dyn Seq2Seq,
+    sources: &[&[usize]],
+    max_len: usize,
+    sampling: &Sampling,
+    rng: &mut Rng,
+    steps: Steps,
+) -> Vec<Hypothesis> {
+    decode_choosing(model, sources, (max_len, steps), |row| {
         draw(&sampling.probs(row), rng)
     })
 }

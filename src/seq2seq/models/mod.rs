@@ -98,6 +98,14 @@ pub trait Seq2Seq: Module + Sync {
         }
     }
 
+    /// The model as a Transformer, whose decoding steps may use a
+    /// [`crate::nn::KvCache`] ([`TransformerSeq2Seq::decode_step`]); `None`
+    /// for the other models (and for wrappers, which decode as the
+    /// reference does).
+    fn as_transformer(&self) -> Option<&TransformerSeq2Seq> {
+        None
+    }
+
     /// The source and target word-vector tables, for loading pre-trained
     /// vectors ([`crate::seq2seq::io::load_vectors`]).
     fn embeddings_mut(&mut self) -> (&mut Embedding, &mut Embedding);

@@ -6,12 +6,12 @@
 use super::{Decoded, Encoded, Seq2Seq, last_position};
 use crate::autograd::{Param, Tape, Var};
 use crate::nn::{
-    Embedding, Linear, Module, StackOutput, TransformerDecoder, TransformerEncoder,
-    add_positional_encoding,
+    Embedding, KvCache, Linear, Module, StackOutput, StepRows, TransformerDecoder,
+    TransformerEncoder, add_positional_encoding, positional_rows,
 };
 use crate::seq2seq::batch::Batch;
 use crate::seq2seq::config::ModelConfig;
-use crate::tensor::{Mask, Rng};
+use crate::tensor::{Mask, Rng, Tensor};
 
 /// A Transformer encoder–decoder: post-norm ReLU layers by default; its
 /// [`TransformerConfig`](crate::seq2seq::config::TransformerConfig) chooses
@@ -120,6 +120,10 @@ impl Seq2Seq for TransformerSeq2Seq {
         }
     }
 
+    fn as_transformer(&self) -> Option<&TransformerSeq2Seq> {
+        Some(self)
+    }
+
     fn decode_next<'t>(&self, tape: &'t Tape, enc: &Encoded<'t>, b: &Batch) -> Decoded<'t> {
         let out = self.decoder_output(tape, enc, b, None);
         Decoded {
@@ -153,6 +157,42 @@ impl TransformerSeq2Seq {
         let memory_mask = Mask::padding(&enc.src_lengths, src_len);
         self.decoder
             .forward(tape, y, memory, (Some(&causal), Some(&memory_mask)), train)
+    }
+}
+
+impl TransformerSeq2Seq {
+    /// A [`KvCache`] for decoding against `memory`, the encoder's output
+    /// `[batch, src, d_model]` for sources of lengths `src_lengths`.
+    ///
+    /// # Panics
+    /// As [`TransformerDecoder::start_cache`].
+    pub fn start_cache(&self, memory: &Tensor, src_lengths: &[usize]) -> KvCache {
+        self.decoder.start_cache(memory, src_lengths)
+    }
+
+    /// One cached decoding step: the words `last` (one per row) written at
+    /// position $t$ = `cache.len()` go in as
+    /// $E_{\mathrm{id}} \cdot$ `embedding_scale` $+ PE_t$; out come the
+    /// scores of the next word, `[rows, 1, tgt_vocab]`, equal to
+    /// [`Seq2Seq::decode_next`]'s on the whole prefix, and each layer's
+    /// cross-attention weights `[rows, heads, 1, src]` (see [`KvCache`];
+    /// checked by `tests/seq2seq/kv_cache.rs::cached_decoding_equals_recomputing_the_prefix`).
+    ///
+    /// # Panics
+    /// As [`TransformerDecoder::forward_step`].
+    pub fn decode_step<'t>(
+        &self,
+        tape: &'t Tape,
+        cache: &mut KvCache,
+        last: &[usize],
+        rows: StepRows,
+    ) -> (Var<'t>, Vec<Var<'t>>) {
+        let d = self.output.weight.shape()[1];
+        let vectors = self.tgt_embedding.forward(tape, last, &[last.len(), 1]);
+        let pe = tape.constant(positional_rows(cache.len()..cache.len() + 1, d));
+        let x = vectors.mul_scalar(self.embedding_scale) + pe;
+        let (y, cross_weights) = self.decoder.forward_step(tape, x, cache, rows);
+        (self.output.forward(tape, y), cross_weights)
     }
 }
 

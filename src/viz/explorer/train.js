@@ -17,8 +17,8 @@
 
   // Runs in the worker: instantiate, then train and post until the run ends.
   function workerMain() {
-    onmessage = async (ev) => {
-      const m = ev.data;
+    onmessage = (ev) => run(ev.data).catch((e) => postMessage({ type: "error", message: String(e && e.message || e) }));
+    async function run(m) {
       const X = (await instantiate(m.bytes)).instance.exports;
       const call = glue(X);
       postMessage({ type: "started", info: call({ op: "train_start", epochs: m.epochs, seed: m.seed }) });
@@ -35,7 +35,7 @@
         if (r.done) break;
       }
       postMessage({ type: "done", fin: call({ op: "train_finish" }) });
-    };
+    }
   }
 
   function start(epochs, seed) {
@@ -55,6 +55,7 @@
       if (m.r.epoch_end) R.epochs.push(m.r.epoch_end);
     }
     if (m.type === "snapshot") R.snapshots.push(m.snap);
+    if (m.type === "error") { R.error = t("train.failed", m.message); R.worker.terminate(); R.worker = null; }
     if (m.type === "done") {
       R.result = m.fin;
       R.seconds = (performance.now() - R.begun) / 1000;
