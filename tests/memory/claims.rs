@@ -72,6 +72,67 @@ fn a_checkpoint_claiming_more_layers_is_refused_before_allocation() {
     std::fs::remove_file(&path).unwrap();
 }
 
+/// The proptest's failing case made deterministic (once 41 MB to refuse
+/// `src_vocab` $2^{31}$), and every other size field at huge values: a
+/// refusal allocates nothing in proportion to the size the config claims.
+#[test]
+fn a_config_claiming_a_huge_size_is_refused_before_allocation() {
+    for kind in [
+        ModelKind::Lstm,
+        ModelKind::Attention,
+        ModelKind::Transformer,
+    ] {
+        let config = config_json(small(kind).translator.model.config());
+        let fields = ["src_vocab", "tgt_vocab", "emb", "hidden", "layers"];
+        let fields = fields.iter().chain(&["d_model", "d_ff", "heads"]);
+        for field in fields.filter(|f| config.get(**f).is_some()) {
+            for value in [1u64 << 20, 1 << 26, 1 << 31, 1 << 40, 1 << 62, u64::MAX] {
+                let bytes = claiming(kind, |c| c[field] = json!(value));
+                let (result, peak) = measured(|| import_bytes(&bytes).map(|_| ()));
+                let e = result.unwrap_err();
+                assert!(
+                    peak < REFUSAL_BYTES,
+                    "{kind} {field} {value}: {peak} bytes to refuse: {e}"
+                );
+            }
+        }
+    }
+}
+
+/// The proptest above once failed on `src_vocab` $2^{31}$ with 41 MB to
+/// refuse, which the refusal does not take (the test before this one): the
+/// 41 MB were allocations of another test. The counter sees every thread
+/// and only the measurements took turns, so the 40 MiB strings that
+/// `a_header_too_long_to_parse_is_refused_before_parsing` builds before its
+/// measurement (41,943,040 bytes each) were counted in the proptest's when
+/// the two ran at once. Here another test's thread builds one during a
+/// measurement.
+#[test]
+fn another_tests_setup_is_not_counted_in_a_measurement() {
+    use std::sync::mpsc;
+    let bytes = claiming(ModelKind::Transformer, |c| {
+        c["src_vocab"] = json!(1u64 << 31)
+    });
+    let (go, started) = mpsc::channel();
+    let (built, done) = mpsc::channel();
+    let other_test = std::thread::spawn(move || {
+        started.recv().unwrap();
+        let header = "0,".repeat(20 << 20);
+        built.send(()).ok();
+        header.len()
+    });
+    let (result, peak) = measured(|| {
+        go.send(()).unwrap();
+        // Long enough for the header to be built, if nothing stops it.
+        done.recv_timeout(std::time::Duration::from_millis(500))
+            .ok();
+        import_bytes(&bytes).map(|_| ())
+    });
+    other_test.join().unwrap();
+    let e = result.unwrap_err();
+    assert!(peak < REFUSAL_BYTES, "{peak} bytes to refuse: {e}");
+}
+
 /// A size field and a value for it: small, near the original, or huge.
 fn edit() -> impl proptest::strategy::Strategy<Value = (usize, u64)> {
     use proptest::prelude::*;
