@@ -119,6 +119,7 @@ fn configs() -> Vec<(ModelConfig, StepShape)> {
 
 #[test]
 fn the_estimate_bounds_a_measured_step() {
+    let _alone = crate::alone();
     for (config, s) in configs() {
         let measured = measured_step(&config, s);
         let estimate = step_bytes(&config, s).unwrap();
@@ -151,6 +152,7 @@ fn train_capped(args: &str) -> std::process::Output {
 
 #[test]
 fn a_model_too_big_to_train_is_refused_up_front() {
+    let _alone = crate::alone();
     // The reproduction: 4.3 billion parameters, once refused only
     // by an allocation failure (exit 134).
     let cases = [
@@ -186,6 +188,7 @@ fn a_model_too_big_to_train_is_refused_up_front() {
 
 #[test]
 fn the_real_lengths_and_vocabularies_are_checked_before_the_model_is_built() {
+    let _alone = crate::alone();
     // Small enough with one-token sentences and five words, too big with
     // the built-in corpus's vocabularies and lengths: refused after the
     // data is read, before the model is built, naming the real lengths.
@@ -203,6 +206,7 @@ fn the_real_lengths_and_vocabularies_are_checked_before_the_model_is_built() {
 
 #[test]
 fn a_validation_sentence_too_long_to_hold_is_refused_before_training() {
+    let _alone = crate::alone();
     // The hostile review's case: the training lines are short, one
     // validation line has 40,000 words; its pass once asked for 25.6 GB.
     let dir = std::env::temp_dir().join(format!("encdec-steps-valid-{}", std::process::id()));
@@ -227,6 +231,7 @@ fn a_validation_sentence_too_long_to_hold_is_refused_before_training() {
 
 #[test]
 fn long_sources_are_decoded_in_batches_that_fit() {
+    let _alone = crate::alone();
     // The hostile review's case, with 8 of its 32 test sources of 1,200
     // words (cut to 1,000) for a model of 64 heads: one batch of them once
     // asked for 4.1 GB (16.4 GB for the 32). Decoding now takes as many
