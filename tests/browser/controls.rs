@@ -16,37 +16,39 @@ fn play_walks_the_steps_and_lights_each_ones_cross_attention_row() {
     let begun = std::time::Instant::now();
     while (seen.len() as u64) < steps && begun.elapsed().as_secs() < 30 {
         let on: Value = b.eval("(() => { const li = document.querySelector('.steps li.on'); if (!li) return null; const rows = Array.from(document.querySelectorAll('figure.matrix[data-kind=\"cross-attention\"] .rowmark.on')).map(r => +r.dataset.i); const read = Array.from(document.querySelectorAll('.source-word')).map(w => +w.dataset.weight); return [+li.dataset.step, rows, read]; })()");
-        if let Some(step) = on[0].as_u64() {
-            if seen.last() != Some(&step) {
-                let figures = b.eval("document.querySelectorAll('figure.matrix[data-kind=\"cross-attention\"]').length");
-                let rows = on[1].as_array().unwrap();
-                assert_eq!(
-                    json!(rows.len()),
-                    figures,
-                    "step {step}: one row lit per cross-attention matrix"
+        if let Some(step) = on[0].as_u64()
+            && seen.last() != Some(&step)
+        {
+            let figures = b.eval(
+                "document.querySelectorAll('figure.matrix[data-kind=\"cross-attention\"]').length",
+            );
+            let rows = on[1].as_array().unwrap();
+            assert_eq!(
+                json!(rows.len()),
+                figures,
+                "step {step}: one row lit per cross-attention matrix"
+            );
+            assert!(
+                rows.iter().all(|r| r.as_u64() == Some(step - 1)),
+                "step {step}: rows {rows:?}"
+            );
+            let read: f64 = on[2]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w.as_f64().unwrap())
+                .sum();
+            assert!(
+                (read - 1.0).abs() < 1e-9,
+                "step {step}: the source words it read weigh {read}, not 1"
+            );
+            seen.push(step);
+            if let (Ok(dir), 3) = (std::env::var("ENCDEC_SCREENSHOTS"), step) {
+                let path = std::path::Path::new(&dir).join("playground-linked-step.png");
+                b.screenshot_of(
+                    ".source, #steps, .layer[data-kind=\"cross-attention\"][data-layer=\"2\"]",
+                    &path,
                 );
-                assert!(
-                    rows.iter().all(|r| r.as_u64() == Some(step - 1)),
-                    "step {step}: rows {rows:?}"
-                );
-                let read: f64 = on[2]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|w| w.as_f64().unwrap())
-                    .sum();
-                assert!(
-                    (read - 1.0).abs() < 1e-9,
-                    "step {step}: the source words it read weigh {read}, not 1"
-                );
-                seen.push(step);
-                if let (Ok(dir), 3) = (std::env::var("ENCDEC_SCREENSHOTS"), step) {
-                    let path = std::path::Path::new(&dir).join("playground-linked-step.png");
-                    b.screenshot_of(
-                        ".source, #steps, .layer[data-kind=\"cross-attention\"][data-layer=\"2\"]",
-                        &path,
-                    );
-                }
             }
         }
         std::thread::sleep(std::time::Duration::from_millis(100));

@@ -108,6 +108,12 @@ pub fn open(model: &Path, fragment: &str, size: (u32, u32)) -> Browser {
         "document.documentElement.getAttribute('data-live') === '1'",
         30,
     );
+    let page_ms = b.eval("Math.round(performance.now())");
+    let module_ms = b.eval("document.documentElement.getAttribute('data-load-ms')");
+    eprintln!(
+        "{} bytes; interactive {page_ms} ms after the navigation began, of which the module and the model took {module_ms} ms",
+        html.len()
+    );
     b
 }
 

@@ -41,7 +41,7 @@ pub fn start(request: &Value) -> Result<(TrainSession, Value), String> {
         },
     };
     let session = TrainSession::new(&demo.training(), &mut |_| {}).map_err(|e| e.to_string())?;
-    let (_, _, batches, epochs) = session.position();
+    let (_, epochs, _, batches) = session.position();
     Ok((
         session,
         json!({"batches_per_epoch": batches, "epochs": epochs}),
