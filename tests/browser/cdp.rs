@@ -190,6 +190,9 @@ impl Browser {
 
     fn capture(&mut self, params: Value, path: &Path) {
         let r = self.command("Page.captureScreenshot", params);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).unwrap();
+        }
         std::fs::write(path, decode_base64(r["data"].as_str().unwrap())).unwrap();
     }
 }
