@@ -29,7 +29,7 @@ pub const WATCH_EVERY: usize = 20;
 /// What `encdec train --watch` records.
 #[derive(clap::Args, Clone, Debug, PartialEq)]
 pub struct WatchOptions {
-    /// Decode this sentence every --watch-every batches and record the explorer's data of each decoding in <out>.watch.json (needs --out).
+    /// Decode this sentence every --watch-every batches and record the explorer's data of each decoding in OUT.watch.json, beside the --out checkpoint (needs --out).
     #[arg(long)]
     pub watch: Option<String>,
     /// Batches between two --watch snapshots (the last batch of each epoch is recorded too).

@@ -16,7 +16,7 @@
 //!   [`attention_arithmetic`]), for the page's arithmetic view;
 //! - `"vocab"`: the words the model knows;
 //! - `"train_start"`, `"train_run"`, `"train_snapshot"`, `"train_finish"`:
-//!   the training panel's run, batch by batch ([`training`]).
+//!   the training panel's run, batch by batch (`training.rs`).
 
 mod training;
 
@@ -123,7 +123,7 @@ impl Playground {
 }
 
 impl Playground {
-    /// The training panel's requests ([`training`]): the worker's
+    /// The training panel's requests (`training.rs`): the worker's
     /// playground trains, then hands the model over.
     fn train(&mut self, op: &str, request: &Value) -> Result<Value, String> {
         let session = || "no training has been started (train_start first)".to_string();
