@@ -6,7 +6,6 @@ use encdec::seq2seq::config::ModelKind;
 use serde_json::{Value, json};
 
 #[test]
-#[ignore = "needs Chromium"]
 fn play_walks_the_steps_and_lights_each_ones_cross_attention_row() {
     let (model, _) = checkpoint(ModelKind::Transformer, "play");
     let mut b = open(&model, "", (1000, 1400));
@@ -61,7 +60,6 @@ fn play_walks_the_steps_and_lights_each_ones_cross_attention_row() {
 }
 
 #[test]
-#[ignore = "needs Chromium"]
 fn the_knobs_sample_as_translate_sample_does_and_the_link_keeps_them() {
     let model = trained("knobs");
     let m = model.to_str().unwrap();
@@ -127,7 +125,6 @@ fn the_knobs_sample_as_translate_sample_does_and_the_link_keeps_them() {
 }
 
 #[test]
-#[ignore = "needs Chromium"]
 fn in_chinese_no_english_label_is_left() {
     let (model, _) = checkpoint(ModelKind::Transformer, "zh");
     let mut b = open(&model, "", (1000, 1400));
@@ -147,7 +144,6 @@ fn in_chinese_no_english_label_is_left() {
 }
 
 #[test]
-#[ignore = "needs Chromium"]
 fn on_a_390_pixel_phone_nothing_overflows() {
     let (model, _) = checkpoint(ModelKind::Transformer, "phone");
     let mut b = open(&model, "", (390, 844));

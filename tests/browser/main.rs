@@ -1,7 +1,7 @@
 //! The explorer and playground pages in headless Chromium. Needs Chromium,
-//! so every test is ignored by `cargo test`; `.ci/run` installs Debian's
-//! `chromium` when missing and runs them with
-//! `cargo test --release --test browser -- --ignored`.
+//! so `cargo test` leaves this binary out (`test = false` in Cargo.toml);
+//! `.ci/run` installs Debian's `chromium` when missing and runs it with
+//! `cargo test --release --test browser`.
 
 mod cdp;
 mod controls;

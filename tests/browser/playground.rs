@@ -139,7 +139,6 @@ fn max_diff(a: &Value, b: &Value) -> f64 {
 }
 
 #[test]
-#[ignore = "needs Chromium: .ci/run installs it and runs this test"]
 fn a_typed_sentence_decodes_in_the_page_as_the_command_decodes_it() {
     for kind in [ModelKind::Transformer, ModelKind::Attention] {
         let (model, _) = checkpoint(kind, &format!("typed-{kind}"));
@@ -187,7 +186,6 @@ fn a_typed_sentence_decodes_in_the_page_as_the_command_decodes_it() {
 }
 
 #[test]
-#[ignore = "needs Chromium"]
 fn a_clicked_cell_opens_the_arithmetic_the_library_computes() {
     for (kind, attention) in [
         (ModelKind::Transformer, AttentionKind::Cross),

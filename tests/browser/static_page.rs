@@ -1,9 +1,7 @@
 //! The static explorer page in a real browser: headless Chromium loads pages of
-//! known models, uses every control once (`page.html#exercise`), and the
-//! DOM it leaves must show every layer, head and decoding step, with no
-//! JavaScript error. Needs Chromium, so it is ignored by `cargo test`;
-//! `.ci/run` installs Debian's `chromium` when missing and runs it with
-//! `cargo test --release --test browser -- --ignored`. The second test
+//! known models, uses every control once (an exercising script the test
+//! adds), and the DOM it leaves must show every layer, head and decoding
+//! step, with no JavaScript error (see `main.rs` for how it runs). The second test
 //! gives the page long and odd words and measures every label once laid
 //! out.
 
@@ -76,7 +74,6 @@ fn get<'a>(a: &'a [(String, String)], key: &str) -> &'a str {
 }
 
 #[test]
-#[ignore = "needs Chromium: .ci/run installs it and runs this test"]
 fn every_layer_head_and_step_is_on_the_page_with_no_script_error() {
     let (src, tgt) = fox_vocabs();
     for (kind, beam) in [
@@ -234,7 +231,6 @@ fn attribute<'a>(dom: &'a str, attr: &str) -> &'a str {
 }
 
 #[test]
-#[ignore = "needs Chromium"]
 fn long_and_odd_words_are_not_cut_off_shrunk_or_piled_up() {
     let input = ODD.join(" ");
     for (kind, beam) in [(ModelKind::Transformer, 3), (ModelKind::Attention, 2)] {

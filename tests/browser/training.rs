@@ -47,7 +47,6 @@ fn native_losses(epochs: usize) -> Vec<f64> {
 }
 
 #[test]
-#[ignore = "needs Chromium"]
 fn one_epoch_in_the_worker_gives_the_losses_of_the_same_run_in_rust() {
     let (model, _) = checkpoint(ModelKind::Transformer, "train1");
     let mut b = open(&model, "", (1000, 1400));
@@ -79,7 +78,6 @@ fn one_epoch_in_the_worker_gives_the_losses_of_the_same_run_in_rust() {
 }
 
 #[test]
-#[ignore = "needs Chromium"]
 fn the_demo_trains_to_its_bleu_in_the_page_within_a_minute() {
     let (model, _) = checkpoint(ModelKind::Transformer, "train4");
     let mut b = open(&model, "", (1000, 1400));
