@@ -9,6 +9,7 @@
 //! along which the gradient is multiplied only by the forget gate $f_t$, so it
 //! shrinks much more slowly when $f_t$ stays near 1.
 
+use super::gru::{Gru, gru_step};
 use super::lstm::{Lstm, lstm_step};
 use super::rnn::{Activation, RecurrentWeights, Rnn, rnn_step};
 use crate::autograd::{Tape, Var};
@@ -61,6 +62,32 @@ pub fn lstm_hidden_gradient_norms(lstm: &Lstm, x: &Tensor) -> Result<Vec<f64>, S
     let (w_ih, w_hh, b, zero) = on_tape(&tape, "lstm_hidden_gradient_norms", &lstm.weights, x)?;
     let states = unroll_states(&tape, x, zero, |x_t, (h, c)| {
         lstm_step(x_t, (h, c.unwrap_or(zero)), w_ih, w_hh, b)
+    });
+    Ok(norms_from_last(&tape, &states))
+}
+
+/// The same measurement for a [`Gru`], unrolled one [`gru_step`] at a time
+/// (the reference path of [`Gru::forward_steps`]). Its state update
+/// $h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}$ is, like the LSTM's cell
+/// state, a path along which the gradient is multiplied only by a gate,
+/// $z_t$, so it shrinks slowly where the update gate stays near 1.
+///
+/// # Shapes
+/// As [`rnn_hidden_gradient_norms`].
+///
+/// # Errors
+/// As [`rnn_hidden_gradient_norms`].
+///
+/// Checked by `tests/viz/teaching.rs::gradient_norm_matches_finite_differences`.
+pub fn gru_hidden_gradient_norms(gru: &Gru, x: &Tensor) -> Result<Vec<f64>, String> {
+    let tape = Tape::new();
+    let w = &gru.weights;
+    // on_tape sums the two biases, which the GRU keeps apart (b_hn sits
+    // inside the reset gate's product): only its checks and h_0 are used.
+    let (w_ih, w_hh, _, h0) = on_tape(&tape, "gru_hidden_gradient_norms", w, x)?;
+    let b = (tape.param(&w.bias_ih), tape.param(&w.bias_hh));
+    let states = unroll_states(&tape, x, h0, |x_t, (h, c)| {
+        (gru_step(x_t, h, (w_ih, w_hh), b), c)
     });
     Ok(norms_from_last(&tape, &states))
 }

@@ -14,7 +14,7 @@
 //! | §4.2.2 | $z_i = \sum_j a_{ij} v_j$ | [`attention_output`] | [`MultiHeadAttention`] |
 //! | §2.3 | the same three without $\sqrt{d_k}$, and Bahdanau's $e_{ij} = v^\top\tanh(W_q q_i + W_k k_j)$ | [`attention_scores`], [`attention_weights`], [`attention_output`], [`additive_scores`] | [`DotAttention`], [`AdditiveAttention`] |
 //! | §2.1.2 | positional encoding | [`positional_encoding`] | |
-//! | §4.1 | $\lVert \partial L/\partial h_t \rVert$, vanishing gradients | [`rnn_hidden_gradient_norms`], [`lstm_hidden_gradient_norms`] | |
+//! | §4.1 | $\lVert \partial L/\partial h_t \rVert$, vanishing gradients | [`rnn_hidden_gradient_norms`], [`lstm_hidden_gradient_norms`], [`gru_hidden_gradient_norms`] | |
 //! | §3.2, §4.2 | $K_{\le t} = [K_{<t}; k_t]$: decoding one position a step | [`append_positions`] | [`KvCache`] |
 //! | §2.1.2 | layer norm, FFN (ReLU or GELU), residual (post-norm or pre-norm), final norm | [`layer_norm()`], [`feed_forward()`], [`residual_norm`], [`sublayer_connection`], [`final_norm()`] | [`EncoderLayer`], [`DecoderLayer`], [`TransformerEncoder`], [`TransformerDecoder`] |
 //!
@@ -46,7 +46,8 @@ pub use embedding::{Embedding, embedding};
 pub use encoder_attention::{AdditiveAttention, DotAttention, additive_scores};
 pub use feed_forward::{FeedForward, FfnActivation, feed_forward};
 pub use gradient_flow::{
-    GradientSetup, gradient_norm_curves, lstm_hidden_gradient_norms, rnn_hidden_gradient_norms,
+    GradientSetup, gradient_norm_curves, gru_hidden_gradient_norms, lstm_hidden_gradient_norms,
+    rnn_hidden_gradient_norms,
 };
 pub use gru::{Gru, gru_step};
 pub use kv_cache::{KvCache, StepRows, append_positions};

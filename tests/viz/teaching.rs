@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use encdec::autograd::Tape;
-use encdec::nn::{Activation, Lstm, Rnn, lstm_hidden_gradient_norms, lstm_step};
+use encdec::nn::{Activation, Gru, Lstm, Rnn, lstm_hidden_gradient_norms, lstm_step};
+use encdec::nn::{gru_hidden_gradient_norms, gru_step};
 use encdec::nn::{rnn_hidden_gradient_norms, rnn_step};
 use encdec::pipeline::{GRADIENT_SETUP, teaching_data};
 use encdec::tensor::{Tensor, rng};
@@ -255,30 +256,40 @@ fn the_picture_files_are_written_with_their_labels() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Runs steps `from..to` (0-based inputs `x[:, from..to]`) of an RNN or LSTM
-/// from the state `(h, c)` on a fresh tape, with nothing needing a gradient;
-/// returns the state after step `to`. `c` is ignored by the RNN.
+/// One of the three recurrent layers whose gradient norms are measured.
+#[derive(Clone, Copy)]
+enum Layer<'a> {
+    Rnn(&'a Rnn),
+    Lstm(&'a Lstm),
+    Gru(&'a Gru),
+}
+
+/// Runs steps `from..to` (0-based inputs `x[:, from..to]`) of a layer from
+/// the state `(h, c)` on a fresh tape, with nothing needing a gradient;
+/// returns the state after step `to`. `c` is ignored but by the LSTM.
 fn run(
-    layer: Result<&Rnn, &Lstm>,
+    layer: Layer,
     x: &Tensor,
     (from, to): (usize, usize),
     (h, c): (Tensor, Tensor),
 ) -> (Tensor, Tensor) {
     let tape = Tape::new();
     let w = match layer {
-        Ok(rnn) => &rnn.weights,
-        Err(lstm) => &lstm.weights,
+        Layer::Rnn(rnn) => &rnn.weights,
+        Layer::Lstm(lstm) => &lstm.weights,
+        Layer::Gru(gru) => &gru.weights,
     };
     let k = |t: &Tensor| tape.constant(t.clone());
     let (w_ih, w_hh) = (k(&w.weight_ih.value), k(&w.weight_hh.value));
-    let b = k(&w.bias_ih.value) + k(&w.bias_hh.value);
+    let (b_ih, b_hh) = (k(&w.bias_ih.value), k(&w.bias_hh.value));
     let (mut h, mut c) = (k(&h), k(&c));
     let xs = k(x);
     for t in from..to {
         let x_t = xs.slice(1, t, t + 1).reshape(&[1, x.shape()[2]]);
         (h, c) = match layer {
-            Ok(rnn) => (rnn_step(x_t, h, w_ih, w_hh, b, rnn.activation), c),
-            Err(_) => lstm_step(x_t, (h, c), w_ih, w_hh, b),
+            Layer::Rnn(rnn) => (rnn_step(x_t, h, w_ih, w_hh, b_ih + b_hh, rnn.activation), c),
+            Layer::Lstm(_) => lstm_step(x_t, (h, c), w_ih, w_hh, b_ih + b_hh),
+            Layer::Gru(_) => (gru_step(x_t, h, (w_ih, w_hh), (b_ih, b_hh)), c),
         };
     }
     (h.value(), c.value())
@@ -287,7 +298,7 @@ fn run(
 /// $\lVert \partial L/\partial h_s \rVert$ by central differences: each unit
 /// of $h_s$ moved by $\pm\epsilon$ ($c_s$ held), the steps after $s$ rerun,
 /// $L = \sum h_T$.
-fn finite_difference_norm(layer: Result<&Rnn, &Lstm>, x: &Tensor, s: usize, hidden: usize) -> f64 {
+fn finite_difference_norm(layer: Layer, x: &Tensor, s: usize, hidden: usize) -> f64 {
     let steps = x.shape()[1];
     let zero = Tensor::zeros(&[1, hidden]);
     let (h_s, c_s) = run(layer, x, (0, s), (zero.clone(), zero));
@@ -310,11 +321,14 @@ fn gradient_norm_matches_finite_differences() {
     let rnn = Rnn::new("", input, hidden, Activation::Tanh, &mut r);
     let lstm = Lstm::new("", input, hidden, &mut r);
     let x = Tensor::randn(&[1, 12, input], 0.0, 1.0, &mut r);
+    let gru = Gru::new("", input, hidden, &mut r);
     let tape_norms = [
         rnn_hidden_gradient_norms(&rnn, &x).unwrap(),
         lstm_hidden_gradient_norms(&lstm, &x).unwrap(),
+        gru_hidden_gradient_norms(&gru, &x).unwrap(),
     ];
-    for (norms, layer) in tape_norms.iter().zip([Ok(&rnn), Err(&lstm)]) {
+    let layers = [Layer::Rnn(&rnn), Layer::Lstm(&lstm), Layer::Gru(&gru)];
+    for (norms, layer) in tape_norms.iter().zip(layers) {
         let numeric = finite_difference_norm(layer, &x, s, hidden);
         let tape = norms[s - 1];
         assert!(
