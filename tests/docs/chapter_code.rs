@@ -65,16 +65,24 @@ fn marker(line: &str) -> Option<Result<(String, ItemName), String>> {
     })
 }
 
-/// Cuts `text` at its markers; `name` only labels the errors.
+/// Cuts `text` at its markers; `name` only labels the errors. A marker
+/// inside a fenced block outside the marked blocks (an example of the
+/// syntax, as in `docs/architecture.md`) is text.
 fn parse(name: &str, text: &str) -> Result<Page, String> {
     let mut page = Page {
         text: vec![String::new()],
         blocks: vec![],
     };
     let mut open: Option<Block> = None;
+    let mut fenced = false;
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let at = format!("{name}:{}", i + 1);
-        if let Some(found) = marker(line) {
+        if open.is_none() && line.trim_start().starts_with("```") {
+            fenced = !fenced;
+        }
+        if fenced {
+            page.text.last_mut().unwrap().push_str(line);
+        } else if let Some(found) = marker(line) {
             if open.is_some() {
                 return Err(format!(
                     "{at}: a code marker inside an open block (no {CLOSE} before it)"

@@ -153,6 +153,19 @@ fn a_page_is_written_from_the_source_and_then_left_alone() {
 }
 
 #[test]
+fn a_marker_in_a_fenced_example_is_text() {
+    let example = format!(
+        "```text\n{}```\n\n{PAGE}",
+        "<!-- code: src/nope.rs fn x -->\n"
+    );
+    let page = parse("docs/a.md", &example).unwrap();
+    assert_eq!(page.blocks.len(), 1);
+    assert_eq!(page.blocks[0].item, ItemName::parse("fn double").unwrap());
+    let fresh = regenerate("docs/a.md", &example, &source).unwrap();
+    assert!(fresh.starts_with("```text\n<!-- code: src/nope.rs fn x -->\n```\n"));
+}
+
+#[test]
 fn a_block_that_differs_from_the_source_is_named() {
     let fresh = regenerate("docs/a.md", PAGE, &source).unwrap();
     assert!(stale("docs/a.md", &fresh, &fresh).is_empty());
