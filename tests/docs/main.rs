@@ -2,6 +2,7 @@
 
 mod architecture;
 mod captions;
+mod chapter_code;
 mod katex_source;
 mod ledger;
 mod options_page;
