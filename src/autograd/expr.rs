@@ -1,3 +1,4 @@
+// Long file: the whole parser in one place, one function per rule of the grammar, with its types and errors.
 //! A tiny syntax for scalar expressions, to watch the tape differentiate
 //! anything a reader types: `tanh(a*b + c) * a`.
 //!

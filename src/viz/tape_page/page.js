@@ -6,7 +6,7 @@
   const data = JSON.parse(document.getElementById("tape-data").textContent);
   const nodes = data.nodes, steps = data.steps;
   const SVG = "http://www.w3.org/2000/svg";
-  const CELL = 50, LINE = 15, GAP_X = 44, GAP_Y = 14;
+  const CELL = 56, LINE = 15, GAP_X = 44, GAP_Y = 14;
   let done = 0; // how many steps of the loop have run
 
   function el(tag, attrs, text, parent) {
@@ -17,16 +17,17 @@
     return e;
   }
 
-  // Four significant digits, as the arithmetic lines print them.
-  function fmt(x) {
+  // Four significant digits, as the arithmetic lines print them (three in
+  // the graph's boxes, where space is short).
+  function fmt(x, digits) {
     if (x === 0 || !isFinite(x)) return String(x);
-    const s = Number(x.toPrecision(4)).toString();
+    const s = Number(x.toPrecision(digits || 4)).toString();
     return s === "-0" ? "0" : s;
   }
   function dims(n) { const s = n.shape; const cols = s.length ? s[s.length - 1] || 1 : 1; return [Math.max(1, n.value.length / cols), cols]; }
   function label(n) { return "#" + n.index + " " + (n.name ? n.name + " = " : "") + n.op; }
   function short(i) { const n = nodes[i]; return n.name || n.op; }
-  function grid(xs, cols) { const rows = []; for (let r = 0; r < xs.length; r += cols) rows.push(xs.slice(r, r + cols).map(fmt).join("  ")); return rows.join("\n"); }
+  function grid(xs, cols) { const rows = []; for (let r = 0; r < xs.length; r += cols) rows.push(xs.slice(r, r + cols).map(v => fmt(v)).join("  ")); return rows.join("\n"); }
 
   // --- layout: a column per depth (a leaf is depth 0), rows in tape order.
   const depth = nodes.map(() => 0);
@@ -73,7 +74,7 @@
     el("svg:rect", { class: "box", width: b.w, height: b.h, rx: 5 }, null, g);
     el("svg:text", { class: "head", x: 7, y: 16 }, label(n), g);
     const valueLabel = el("svg:text", { class: "label", x: 7, y: 34 }, null, g);
-    const cells = (top, cls, xs) => xs.map((v, k) => el("svg:text", { class: cls, x: 7 + (k % b.c) * CELL, y: top + Math.floor(k / b.c) * LINE }, v === null ? "" : fmt(v), g));
+    const cells = (top, cls, xs) => xs.map((v, k) => el("svg:text", { class: cls, x: 7 + (k % b.c) * CELL, y: top + Math.floor(k / b.c) * LINE }, v === null ? "" : fmt(v, 3), g));
     cells(34 + LINE, "v", n.value);
     const gradTop = 34 + b.r * LINE + 18;
     const gradLabel = el("svg:text", { class: "label", x: 7, y: gradTop }, null, g);
@@ -105,7 +106,7 @@
       const v = views[i], grad = st.grads[i];
       v.valueLabel.textContent = T("value");
       v.gradLabel.textContent = T("grad") + (grad || n.role === "constant" ? "" : "  " + T("no_grad")) + (n.role === "constant" ? "  " + T("no_grad_needed") : "");
-      v.gradCells.forEach((c, k) => { c.textContent = grad ? fmt(grad[k]) : ""; if (grad) c.setAttribute("data-v", String(grad[k])); else c.removeAttribute("data-v"); });
+      v.gradCells.forEach((c, k) => { c.textContent = grad ? fmt(grad[k], 3) : ""; if (grad) c.setAttribute("data-v", String(grad[k])); else c.removeAttribute("data-v"); });
       const from = st.from[i];
       v.g.setAttribute("data-contribs", from.length);
       v.contribs.textContent = from.length ? T("received", from.length, from.map(j => "#" + j).join(" + ")) : "";
