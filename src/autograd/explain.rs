@@ -34,11 +34,7 @@ pub(crate) fn rule(op: &Op, operand: usize) -> String {
         Op::Softmax => "dx_i += y_i * (dy_i - Σ_j y_j * dy_j)   (per row)",
         _ => return format!("the backward rule of {} (src/autograd/ops/)", op.name()),
     };
-    let broadcast = matches!(op, Op::Add | Op::Sub | Op::Mul | Op::Div);
-    match broadcast {
-        true => format!("{rule}   (summed over any axis it was broadcast along)"),
-        false => rule.to_string(),
-    }
+    rule.to_string()
 }
 
 fn pick<'a>(first: bool, a: &'a str, b: &'a str) -> &'a str {
@@ -85,7 +81,16 @@ pub(crate) fn arithmetic(
             .collect(),
         _ => vec![],
     };
-    lines.into_iter().take(MAX_LINES).collect()
+    let mut lines: Vec<String> = lines.into_iter().take(MAX_LINES).collect();
+    let binary = matches!(op, Op::Add | Op::Sub | Op::Mul | Op::Div);
+    if binary && amount.shape() != y.shape() {
+        lines.push(format!(
+            "(summed to {d}'s shape {:?}: it was broadcast to {:?})",
+            amount.shape(),
+            y.shape()
+        ));
+    }
+    lines
 }
 
 fn same_size(ts: &[&Tensor]) -> bool {
