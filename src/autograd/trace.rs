@@ -12,7 +12,7 @@
 
 use super::explain::{arithmetic, rule};
 use super::op::{self, Op};
-use super::tape::{Tape, Var};
+use super::tape::{Node, Tape, Var};
 use crate::tensor::Tensor;
 
 /// What a node of the tape is.
@@ -111,40 +111,14 @@ impl Tape {
         let mut grads: Vec<Option<Tensor>> = vec![None; root + 1];
         grads[root] = Some(Tensor::full(&shape, 1.0));
         let mut steps = vec![];
+        // The one reverse loop, as in `Tape::backward`.
         for i in (0..=root).rev() {
             let node = &nodes[i];
             let Some(g) = grads[i].clone() else { continue };
             if node.inputs.is_empty() || !node.needs_grad {
                 continue;
             }
-            let x: Vec<&Tensor> = node.inputs.iter().map(|&j| &nodes[j].value).collect();
-            let need: Vec<bool> = node.inputs.iter().map(|&j| nodes[j].needs_grad).collect();
-            let amounts = op::backward(&node.op, &x, &node.value, &g, &need);
-            let mut contributions = vec![];
-            for (operand, (&j, amount)) in node.inputs.iter().zip(amounts).enumerate() {
-                let Some(amount) = amount.filter(|_| need[operand]) else {
-                    continue;
-                };
-                let before = grads[j].clone();
-                let after = match &before {
-                    Some(b) => {
-                        let mut sum = b.clone();
-                        sum.add_assign(&amount);
-                        sum
-                    }
-                    None => amount.clone(),
-                };
-                grads[j] = Some(after.clone());
-                contributions.push(Contribution {
-                    to: j,
-                    operand,
-                    rule: rule(&node.op, operand),
-                    arithmetic: arithmetic(&node.op, operand, &x, &node.value, &g, &amount),
-                    amount,
-                    before,
-                    after,
-                });
-            }
+            let contributions = step(&nodes, node, &g, &mut grads);
             steps.push(TraceStep {
                 node: i,
                 grad: g,
@@ -172,4 +146,43 @@ impl Tape {
             steps,
         }
     }
+}
+
+/// One node's turn in the loop: its backward pass with output gradient `g`,
+/// each input's share added (`+=`) into `grads` and written down.
+fn step(
+    nodes: &[Node],
+    node: &Node,
+    g: &Tensor,
+    grads: &mut [Option<Tensor>],
+) -> Vec<Contribution> {
+    let x: Vec<&Tensor> = node.inputs.iter().map(|&j| &nodes[j].value).collect();
+    let need: Vec<bool> = node.inputs.iter().map(|&j| nodes[j].needs_grad).collect();
+    let amounts = op::backward(&node.op, &x, &node.value, g, &need);
+    let mut contributions = vec![];
+    for (operand, (&j, amount)) in node.inputs.iter().zip(amounts).enumerate() {
+        let Some(amount) = amount.filter(|_| need[operand]) else {
+            continue;
+        };
+        let before = grads[j].clone();
+        let after = match &before {
+            Some(b) => {
+                let mut sum = b.clone();
+                sum.add_assign(&amount);
+                sum
+            }
+            None => amount.clone(),
+        };
+        grads[j] = Some(after.clone());
+        contributions.push(Contribution {
+            to: j,
+            operand,
+            rule: rule(&node.op, operand),
+            arithmetic: arithmetic(&node.op, operand, &x, &node.value, g, &amount),
+            amount,
+            before,
+            after,
+        });
+    }
+    contributions
 }
