@@ -1,8 +1,13 @@
-//! Prints the tape of one RNN step (tutorial §4.1) as Graphviz DOT:
+//! Prints the tape of one RNN step (tutorial §4.1) as Graphviz DOT, the
+//! forward graph only (no values, no gradients). Rendering it needs
+//! Graphviz (`apt install graphviz`):
 //!
 //! ```sh
 //! cargo run --release --example rnn_graph | dot -Tpng -o rnn_step.png
 //! ```
+//!
+//! Without Graphviz, and with every value and gradient, step by step through
+//! the backward pass: `cargo run --release -- tape rnn-step --out tape.html`.
 
 use encdec::autograd::Tape;
 use encdec::nn::{Activation, rnn_step};

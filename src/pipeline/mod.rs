@@ -25,7 +25,8 @@
 //! [`decode_inputs`] (decode as `translate` and `summarize` are asked to),
 //! [`evaluate_file`] (score a checkpoint on a corpus file),
 //! [`learn_vectors`] (Word2Vec and GloVe, §3.1), [`teaching_data`] (the
-//! numbers behind the docs' teaching pictures).
+//! numbers behind the docs' teaching pictures), [`tape`] (the backward pass
+//! of one small computation, step by step, as a page).
 
 mod check;
 mod corpus;
@@ -40,6 +41,7 @@ pub mod playground;
 mod prepare;
 mod session;
 mod splits;
+mod tape;
 mod teaching;
 mod train;
 mod watch;
@@ -66,6 +68,7 @@ pub use options::{
 pub use prepare::{Prepared, prepare};
 pub use session::TrainSession;
 pub use splits::{builtin_split, every_bot_turn};
+pub use tape::{TapeCase, TapeJob, tape, tape_record};
 pub use teaching::{GRADIENT_SETUP, PADDING_BATCH, PE_SHAPE, teaching_data};
 pub use train::{RunError, TrainOutcome, model_config, train, train_config};
 pub use watch::{WATCH_EVERY, WatchOptions};

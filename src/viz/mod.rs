@@ -14,6 +14,7 @@
 //! | [`loss_accuracy_chart`] | loss on the left axis and accuracy (0–1, dashed) on the right axis, per epoch, with a legend |
 //! | [`greedy_steps_chart`] | greedy decoding (§3.2) step by step: each step's most probable words ([`crate::seq2seq::decode::greedy_steps`]) with their probabilities, the written one framed |
 //! | [`explorer`] | the explorer page of one decoding ([`crate::seq2seq::decode::Exploration`]), and its attention as JSON or CSV |
+//! | [`tape_page`] | the backward pass of one small computation (`encdec tape`), a node at a time: values, gradients and each `+=` with its arithmetic |
 //! | [`save_data`] | the numbers a picture shows, as a small JSON file beside it, for the tests that check the docs' captions |
 //! | [`scatter_labels`] | points in the plane (e.g. word vectors projected to 2-D), each with its label beside it, no two labels overlapping; optional groups, one colour each, with a legend |
 //! | [`scatter_with_axes`] | the same with names on the axes (e.g. PC1, PC2) |
@@ -64,6 +65,7 @@ mod matrix;
 mod notebook;
 mod output;
 mod scatter;
+pub mod tape_page;
 mod teaching;
 mod text;
 mod ticks;

@@ -9,4 +9,5 @@ mod controls;
 mod model_support;
 mod playground;
 mod static_page;
+mod tape_page;
 mod training;

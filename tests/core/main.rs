@@ -1,5 +1,6 @@
 //! The tests of `src/core` (see the list of modules below).
 
+mod expr;
 mod files;
 mod fused;
 mod gradcheck_checker;
@@ -12,3 +13,4 @@ mod optim;
 mod panics;
 mod tape;
 mod tensor;
+mod trace;

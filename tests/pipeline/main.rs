@@ -11,4 +11,5 @@ mod model_support;
 mod options;
 mod playground;
 mod session;
+mod tape;
 mod train;

@@ -8,6 +8,7 @@ mod chat;
 mod decode;
 mod print;
 mod score;
+mod tape;
 mod train;
 mod vectors;
 
@@ -122,6 +123,9 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
+    /// Write a page that steps through the backward pass of one small computation
+    /// (two RNN steps, one attention head, or an expression you type), a node at a time.
+    Tape(encdec::pipeline::TapeJob),
     /// Time training steps of the two benchmark models, and their peak memory per step.
     Bench(encdec::checks::bench::BenchOptions),
 }
@@ -200,6 +204,7 @@ fn run(command: Command) -> CliResult {
         Command::Analogy(a) => vectors::analogy(&a),
         Command::Gradcheck { seed } => bench::gradcheck(seed),
         Command::Bench(a) => bench::bench(&a),
+        Command::Tape(job) => tape::tape(&job),
     }
 }
 

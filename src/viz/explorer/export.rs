@@ -63,7 +63,7 @@ pub fn json_text(v: &Value) -> String {
 /// ([`super::to_html`]). The line ends of pretty-printed JSON stand between
 /// values; inside a string serde_json has written them as `\n` already.
 /// Checked by `tests/viz/hostile_labels.rs::any_label_gives_an_explorer_page_with_no_raw_control_or_bidi_character`.
-pub(super) fn json_chars(json: &str) -> String {
+pub(in crate::viz) fn json_chars(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c != '\n' && unprintable(c) {

@@ -37,12 +37,11 @@
 
 mod export;
 
-pub use export::{attention_csv, attention_json, json_text, page_data, text_cell};
-
 use super::colour_scale;
 use crate::seq2seq::decode::Exploration;
 use crate::text::printable;
-use export::json_chars;
+pub(in crate::viz) use export::json_chars;
+pub use export::{attention_csv, attention_json, json_text, page_data, text_cell};
 use std::path::Path;
 
 const STYLE: &str = include_str!("page.css");
@@ -53,7 +52,7 @@ const ARITHMETIC: &str = include_str!("arithmetic.js");
 const TRAIN: &str = include_str!("train.js");
 
 /// Records script errors where a reader and a test can see them; runs first.
-const ERROR_CATCHER: &str = r#"(function () {
+pub(in crate::viz) const ERROR_CATCHER: &str = r#"(function () {
   var errors = [];
   function report(message) {
     errors.push(message);
@@ -189,12 +188,12 @@ pub fn show(e: &Exploration, model: &PageModel) {
 /// JSON placed inside `<script>`: `</script>` or `<!--` in a token would
 /// end or confuse the script element, so every `<` (it can only be inside a
 /// JSON string) becomes `\u003c`, which JSON reads as the same character.
-fn script_safe(json: &str) -> String {
+pub(in crate::viz) fn script_safe(json: &str) -> String {
     json.replace('<', "\\u003c")
 }
 
 /// Text for HTML content.
-fn escape(s: &str) -> String {
+pub(in crate::viz) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
