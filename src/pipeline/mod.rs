@@ -32,6 +32,7 @@ mod corpus;
 mod decode;
 mod demo;
 mod evaluate;
+pub mod experiments;
 mod generate;
 mod inspect;
 mod keeper;

@@ -6,6 +6,7 @@
 mod bench;
 mod chat;
 mod decode;
+mod experiment;
 mod print;
 mod score;
 mod train;
@@ -124,6 +125,8 @@ enum Command {
     },
     /// Time training steps of the two benchmark models, and their peak memory per step.
     Bench(encdec::checks::bench::BenchOptions),
+    /// Break a model on purpose and measure it: bottleneck, scale, positions or causal (writes NAME.png, NAME.md, NAME.json).
+    Experiment(experiment::ExperimentArgs),
 }
 
 /// The parsed command line, or the exit code after printing why not: help
@@ -200,6 +203,7 @@ fn run(command: Command) -> CliResult {
         Command::Analogy(a) => vectors::analogy(&a),
         Command::Gradcheck { seed } => bench::gradcheck(seed),
         Command::Bench(a) => bench::bench(&a),
+        Command::Experiment(a) => experiment::experiment(&a),
     }
 }
 
