@@ -1,3 +1,4 @@
+// Long file: the layer, its PyTorch options (kdim, vdim, bias, float masks) and its fused and composed paths.
 //! Multi-head attention: several scaled dot-product attentions side by side,
 //! each on its own slice of a learned projection (PyTorch's
 //! `nn.MultiheadAttention`, with its parameter names and its options

@@ -1,3 +1,4 @@
+// Long file: every flag of `encdec train`, each declared once with its help.
 //! Everything `encdec train` can be asked, as one type: the command line's
 //! flags are derived from it, a notebook or a test fills it in, and
 //! [`TrainOptions::check`] is the one place where a value is refused.

@@ -282,16 +282,7 @@ impl ModelConfig {
                 if t.final_norm {
                     parts.push("final LayerNorm".into());
                 }
-                let p = t.pieces;
-                if p.scale != AttentionScale::default() {
-                    parts.push("no 1/sqrt(d_k) scale".into());
-                }
-                if p.positions != Positions::default() {
-                    parts.push("no positional encoding".into());
-                }
-                if p.decoder_mask != DecoderMask::default() {
-                    parts.push("no causal mask".into());
-                }
+                parts.extend(t.pieces.switched_off().map(String::from));
             }
         }
         parts.push(format!("dropout {}", self.dropout));

@@ -61,3 +61,18 @@ impl DecoderMask {
         }
     }
 }
+
+impl Pieces {
+    /// The pieces switched off, in words (`no causal mask`), for
+    /// [`super::config::ModelConfig::sizes`].
+    pub fn switched_off(&self) -> impl Iterator<Item = &'static str> {
+        let d = Pieces::default();
+        [
+            (self.scale != d.scale, "no 1/sqrt(d_k) scale"),
+            (self.positions != d.positions, "no positional encoding"),
+            (self.decoder_mask != d.decoder_mask, "no causal mask"),
+        ]
+        .into_iter()
+        .filter_map(|(off, words)| off.then_some(words))
+    }
+}

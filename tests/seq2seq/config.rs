@@ -254,5 +254,8 @@ fn pieces_round_trip_through_json() {
     let mut v = config_json(&default);
     v["positions"] = json!("learnt");
     let e = config_from(&v).unwrap_err();
-    assert!(e.contains("unknown positions 'learnt'") && e.contains("sinusoidal"), "{e}");
+    assert!(
+        e.contains("unknown positions 'learnt'") && e.contains("sinusoidal"),
+        "{e}"
+    );
 }

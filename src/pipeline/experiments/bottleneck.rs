@@ -3,13 +3,12 @@
 //! the Transformer, on sentences of 1 to several clauses — Bahdanau et al.
 //! (2014), figure 2, on a laptop.
 
-use super::{Experiment, Lines, Report, Setup, Table, fixed, train_quietly};
+use super::{Experiment, Lines, Report, Setup, Table, fixed, train_quietly, translation_options};
 use crate::corpora::translation_corpus_clauses;
-use crate::pipeline::options::TrainOptions;
-use crate::pipeline::train::RunError;
+use crate::pipeline::train::{RunError, TrainOutcome};
 use crate::seq2seq::config::ModelKind;
 use crate::seq2seq::eval::corpus_bleu;
-use crate::seq2seq::task::Task;
+use crate::text::TextPair;
 use serde_json::json;
 
 /// `encdec experiment bottleneck`.
@@ -33,13 +32,53 @@ fn bucket_of(words: usize) -> usize {
     BUCKETS.iter().rposition(|&b| words >= b).unwrap_or(0)
 }
 
-fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
-    let (pairs, clauses, epochs) = s.pick((600, 3, 2), (4000, 4, 6));
-    let test = translation_corpus_clauses(pairs, s.seed, clauses).test;
-    let lengths: Vec<usize> = test
-        .iter()
+/// Source length of each test pair, in words.
+fn lengths(test: &[TextPair]) -> Vec<usize> {
+    test.iter()
         .map(|p| p.source.split_whitespace().count())
+        .collect()
+}
+
+/// Corpus BLEU-4 of the test outputs in each bucket of `used`.
+fn bleu_by_bucket(outcome: &TrainOutcome, test: &[TextPair], used: &[usize]) -> Vec<f64> {
+    let tok = outcome.checkpoint.translator.tokenizer();
+    let lengths = lengths(test);
+    let hyps: Vec<Vec<String>> = outcome
+        .test
+        .hypotheses
+        .iter()
+        .map(|h| tok.tokenize(h))
         .collect();
+    let refs: Vec<Vec<String>> = test.iter().map(|p| tok.tokenize(&p.target)).collect();
+    used.iter()
+        .map(|&k| {
+            let pick = |v: &[Vec<String>]| -> Vec<Vec<String>> {
+                (v.iter().zip(&lengths))
+                    .filter(|(_, l)| bucket_of(**l) == k)
+                    .map(|(x, _)| x.clone())
+                    .collect()
+            };
+            corpus_bleu(&pick(&hyps), &pick(&refs))
+        })
+        .collect()
+}
+
+/// `model`, each bucket with its number of test sentences, `all`.
+fn header(used: &[usize], counts: &[usize]) -> Vec<String> {
+    let mut header = vec!["model".to_string()];
+    header.extend(
+        used.iter()
+            .zip(counts)
+            .map(|(&k, n)| format!("{} words ({n})", bucket_name(k))),
+    );
+    header.push("all".into());
+    header
+}
+
+fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
+    let (pairs, clauses, epochs) = s.pick((600, 3, 2), (3000, 4, 6));
+    let test = translation_corpus_clauses(pairs, s.seed, clauses).test;
+    let lengths = lengths(&test);
     let used: Vec<usize> = (0..BUCKETS.len())
         .filter(|&k| lengths.iter().any(|&l| bucket_of(l) == k))
         .collect();
@@ -47,15 +86,8 @@ fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
         .iter()
         .map(|&k| lengths.iter().filter(|&&l| bucket_of(l) == k).count())
         .collect();
-    let mut header = vec!["model".to_string()];
-    header.extend(
-        used.iter()
-            .zip(&counts)
-            .map(|(&k, n)| format!("{} words ({n})", bucket_name(k))),
-    );
-    header.push("all".into());
     let mut table = Table {
-        header,
+        header: header(&used, &counts),
         rows: vec![],
     };
     let mut series = vec![];
@@ -65,28 +97,13 @@ fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
         ModelKind::Transformer,
     ] {
         say(format!("training the {kind} model"));
-        let mut o = TrainOptions::new(Task::Translation, kind);
-        o.data.pairs = Some(pairs);
+        let mut o = translation_options(kind, (pairs, epochs), s);
         o.data.clauses = Some(clauses);
-        o.run.epochs = epochs;
-        o.run.seed = s.seed;
         let outcome = train_quietly(&o, say)?;
-        let tok = outcome.checkpoint.translator.tokenizer();
-        let words = |t: &str| tok.tokenize(t);
-        let hyps: Vec<Vec<String>> = outcome.test.hypotheses.iter().map(|h| words(h)).collect();
-        let refs: Vec<Vec<String>> = test.iter().map(|p| words(&p.target)).collect();
-        let by_bucket: Vec<f64> = used
-            .iter()
-            .map(|&k| {
-                let pick = |v: &[Vec<String>]| -> Vec<Vec<String>> {
-                    (v.iter().zip(&lengths))
-                        .filter(|(_, l)| bucket_of(**l) == k)
-                        .map(|(x, _)| x.clone())
-                        .collect()
-                };
-                corpus_bleu(&pick(&hyps), &pick(&refs))
-            })
-            .collect();
+        if outcome.test.hypotheses.len() != test.len() {
+            return Err("the test split differs from the corpus's: no length to bucket by".into());
+        }
+        let by_bucket = bleu_by_bucket(&outcome, &test, &used);
         let mut row = vec![kind.name().to_string()];
         row.extend(by_bucket.iter().map(|b| fixed(*b, 3)));
         row.push(fixed(outcome.test.bleu4, 3));

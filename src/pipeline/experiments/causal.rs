@@ -4,11 +4,9 @@
 //! future to copy from (the cached decoder sees only the words it wrote),
 //! and fails.
 
-use super::{Experiment, Lines, Report, Setup, Table, fixed, train_quietly};
-use crate::pipeline::options::TrainOptions;
+use super::{Experiment, Lines, Report, Setup, Table, fixed, train_quietly, translation_options};
 use crate::pipeline::train::RunError;
 use crate::seq2seq::config::{DecoderMask, ModelKind};
-use crate::seq2seq::task::Task;
 use serde_json::json;
 
 /// `encdec experiment causal`.
@@ -31,10 +29,7 @@ fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
     let mut results = vec![];
     for mask in [DecoderMask::Causal, DecoderMask::None] {
         say(format!("decoder mask {}", mask.name()));
-        let mut o = TrainOptions::new(Task::Translation, ModelKind::Transformer);
-        o.data.pairs = Some(pairs);
-        o.run.epochs = epochs;
-        o.run.seed = s.seed;
+        let mut o = translation_options(ModelKind::Transformer, (pairs, epochs), s);
         o.sizes.decoder_mask = Some(mask);
         let outcome = train_quietly(&o, say)?;
         let epochs_seen = &outcome.history.epochs;

@@ -224,6 +224,21 @@ pub fn run_experiment(
     })
 }
 
+/// The options of a run on the built-in translation corpus: `kind`,
+/// `pairs` pairs, `epochs` epochs, the setup's seed, every other option
+/// at its default.
+pub(super) fn translation_options(
+    kind: crate::seq2seq::config::ModelKind,
+    (pairs, epochs): (usize, usize),
+    s: &Setup,
+) -> TrainOptions {
+    let mut o = TrainOptions::new(crate::seq2seq::task::Task::Translation, kind);
+    o.data.pairs = Some(pairs);
+    o.run.epochs = epochs;
+    o.run.seed = s.seed;
+    o
+}
+
 /// Trains as `o` says, telling `say` one line per epoch.
 pub(super) fn train_quietly(
     o: &TrainOptions,

@@ -3,15 +3,13 @@
 //! words and its outputs are the same vectors, shuffled; the decoder, which
 //! averages over them, writes the same translation for every order.
 
-use super::{Experiment, Lines, Report, Setup, Table, fixed, train_quietly};
+use super::{Experiment, Lines, Report, Setup, Table, fixed, train_quietly, translation_options};
 use crate::autograd::Tape;
 use crate::corpora::FOX_EN;
-use crate::pipeline::options::TrainOptions;
 use crate::pipeline::train::RunError;
 use crate::seq2seq::batch::Batch;
 use crate::seq2seq::config::{ModelKind, Positions};
 use crate::seq2seq::decode::{Translator, UnknownWords};
-use crate::seq2seq::task::Task;
 use serde_json::json;
 
 /// `encdec experiment positions`.
@@ -53,46 +51,61 @@ pub(super) fn equivariance_gap(t: &Translator, sentence: &str, shuffled: &str) -
     gap
 }
 
+/// A table row, a note with the example pair, a chart line and the numbers.
+type ModelResult = (Vec<String>, String, (String, Vec<f64>), serde_json::Value);
+
+/// Trains with `positions` and measures the encoder and the translations.
+fn one_model(
+    s: &Setup,
+    positions: Positions,
+    (pairs, epochs): (usize, usize),
+    say: &mut dyn FnMut(String),
+) -> Result<ModelResult, RunError> {
+    say(format!("positional encoding {}", positions.name()));
+    let mut o = translation_options(ModelKind::Transformer, (pairs, epochs), s);
+    o.sizes.positions = Some(positions);
+    let outcome = train_quietly(&o, say)?;
+    let t = &outcome.checkpoint.translator;
+    let decode = |x: &str| {
+        t.decode_text(x, 1, UnknownWords::Refuse)
+            .map(|d| d.text)
+            .map_err(|e| e.to_string())
+    };
+    let (fox, shuffled) = (decode(FOX_EN)?, decode(SHUFFLED)?);
+    let gap = equivariance_gap(t, FOX_EN, SHUFFLED);
+    let row = vec![
+        positions.name().to_string(),
+        format!("{gap:.1e}"),
+        fixed(outcome.test.bleu4, 3),
+    ];
+    let note = format!(
+        "Positional encoding {}: `{FOX_EN}` → `{fox}`; `{SHUFFLED}` → `{shuffled}`.",
+        positions.name()
+    );
+    let val: Vec<f64> = outcome
+        .history
+        .epochs
+        .iter()
+        .map(|e| e.valid_accuracy)
+        .collect();
+    let line = (format!("validation accuracy, {}", positions.name()), val);
+    let result = json!({
+        "positions": positions.name(), "equivariance_gap": gap, "bleu4": outcome.test.bleu4,
+        "fox": fox, "shuffled": shuffled,
+    });
+    Ok((row, note, line, result))
+}
+
 fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
     let (pairs, epochs) = s.pick((400, 2), (3000, 6));
     let mut rows = vec![];
     let (mut series, mut results, mut notes) = (vec![], vec![], vec![]);
     for positions in [Positions::Sinusoidal, Positions::None] {
-        say(format!("positional encoding {}", positions.name()));
-        let mut o = TrainOptions::new(Task::Translation, ModelKind::Transformer);
-        o.data.pairs = Some(pairs);
-        o.run.epochs = epochs;
-        o.run.seed = s.seed;
-        o.sizes.positions = Some(positions);
-        let outcome = train_quietly(&o, say)?;
-        let t = &outcome.checkpoint.translator;
-        let decode = |x: &str| {
-            t.decode_text(x, 1, UnknownWords::Refuse)
-                .map(|d| d.text)
-                .map_err(|e| e.to_string())
-        };
-        let (fox, shuffled) = (decode(FOX_EN)?, decode(SHUFFLED)?);
-        let gap = equivariance_gap(t, FOX_EN, SHUFFLED);
-        rows.push(vec![
-            positions.name().to_string(),
-            format!("{gap:.1e}"),
-            fixed(outcome.test.bleu4, 3),
-        ]);
-        notes.push(format!(
-            "Positional encoding {}: `{FOX_EN}` → `{fox}`; `{SHUFFLED}` → `{shuffled}`.",
-            positions.name()
-        ));
-        let val: Vec<f64> = outcome
-            .history
-            .epochs
-            .iter()
-            .map(|e| e.valid_accuracy)
-            .collect();
-        series.push((format!("validation accuracy, {}", positions.name()), val));
-        results.push(json!({
-            "positions": positions.name(), "equivariance_gap": gap, "bleu4": outcome.test.bleu4,
-            "fox": fox, "shuffled": shuffled,
-        }));
+        let (row, note, line, result) = one_model(s, positions, (pairs, epochs), say)?;
+        rows.push(row);
+        notes.push(note);
+        series.push(line);
+        results.push(result);
     }
     notes.push(format!(
         "Encoder gap: the largest difference between the encoder's outputs for the shuffled sentence and the same outputs for the fox sentence put in that order. BLEU-4 on tokens, greedy. Default Transformer, {pairs} pairs, {epochs} epochs, seed {}.",

@@ -4,13 +4,11 @@
 //! and BLEU, at three head sizes, with and without the scale.
 
 use super::probe::{Probe, probe};
-use super::{Experiment, Lines, Report, Setup, Table, fixed, train_quietly};
-use crate::pipeline::options::TrainOptions;
+use super::{Experiment, Lines, Report, Setup, Table, fixed, train_quietly, translation_options};
 use crate::pipeline::prepare::prepare;
 use crate::pipeline::train::{RunError, model_config};
 use crate::seq2seq::config::{AttentionScale, ModelKind};
 use crate::seq2seq::models::build;
-use crate::seq2seq::task::Task;
 use crate::tensor::rng;
 use serde_json::json;
 
@@ -37,10 +35,7 @@ fn one_run(
     say: &mut dyn FnMut(String),
 ) -> Result<Run, RunError> {
     say(format!("d_k {d_k}, scale {}", scale.name()));
-    let mut o = TrainOptions::new(Task::Translation, ModelKind::Transformer);
-    o.data.pairs = Some(pairs);
-    o.run.epochs = epochs;
-    o.run.seed = s.seed;
+    let mut o = translation_options(ModelKind::Transformer, (pairs, epochs), s);
     o.sizes.heads = Some(1);
     o.sizes.layers = Some(1);
     o.sizes.d_model = Some(d_k);
@@ -61,16 +56,15 @@ fn one_run(
     })
 }
 
-fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
-    let sizes: &[usize] = s.pick(&[16, 64], &[16, 64, 256]);
-    let budget = s.pick((300, 1), (2000, 5));
-    let scales = [AttentionScale::InverseSqrtDk, AttentionScale::None];
-    let mut runs = vec![];
-    for &d_k in sizes {
-        for scale in scales {
-            runs.push(one_run(s, (d_k, scale), budget, say)?);
-        }
+fn scale_name(a: AttentionScale) -> &'static str {
+    match a {
+        AttentionScale::InverseSqrtDk => "1/sqrt(d_k)",
+        AttentionScale::None => "none",
     }
+}
+
+/// One row per run.
+fn table(runs: &[Run]) -> Table {
     let header = [
         "d_k",
         "scale",
@@ -81,10 +75,6 @@ fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
         "rows > 0.99 (trained)",
         "BLEU",
     ];
-    let scale_name = |a: AttentionScale| match a {
-        AttentionScale::InverseSqrtDk => "1/sqrt(d_k)",
-        AttentionScale::None => "none",
-    };
     let rows = runs
         .iter()
         .map(|r| {
@@ -100,6 +90,22 @@ fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
             ]
         })
         .collect();
+    Table {
+        header: header.map(String::from).to_vec(),
+        rows,
+    }
+}
+
+fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
+    let sizes: &[usize] = s.pick(&[16, 64], &[16, 64, 256]);
+    let budget = s.pick((300, 1), (2000, 5));
+    let scales = [AttentionScale::InverseSqrtDk, AttentionScale::None];
+    let mut runs = vec![];
+    for &d_k in sizes {
+        for scale in scales {
+            runs.push(one_run(s, (d_k, scale), budget, say)?);
+        }
+    }
     let pick = |scale: AttentionScale, f: &dyn Fn(&Run) -> f64| -> Vec<f64> {
         runs.iter().filter(|r| r.scale == scale).map(f).collect()
     };
@@ -122,10 +128,7 @@ fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
     })).collect::<Vec<_>>());
     let (pairs, epochs) = budget;
     Ok(Report {
-        table: Table {
-            header: header.map(String::from).to_vec(),
-            rows,
-        },
+        table: table(&runs),
         notes: vec![format!(
             "One head of size d_k (d_model = d_k), one encoder and one decoder layer; entropy in nats (mean over every attention row of a batch of 64 validation pairs, all layers); grad norm: of W^Q, W^K, W^V of every attention, on that batch; BLEU-4 on tokens, greedy. {pairs} pairs, {epochs} epochs, seed {}.",
             s.seed
