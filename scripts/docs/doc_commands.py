@@ -15,7 +15,9 @@ Not run here, because .ci/run runs them as steps of their own: `cargo test --rel
 notebooks and their setup, the API docs and their formula check, and the block after
 `<!-- ci: own-data -->`, in whichever file holds it (docs/own-data.md; the README before that
 page existed), which scripts/docs/doc_block.sh runs (an inline span repeating one of its lines
-is not run here either). The benchmarks run with `--smoke` appended (SMOKE: which, and why).
+is not run here either). The benchmarks run with `--smoke` appended (SMOKE: which, and why), and
+`encdec experiment` with `--size small` and `--out .` in place of the page's `--size full` and
+folder (EXPERIMENT: why).
 
 The fixture scripts rewrite tests/fixtures/; afterwards every
 regenerated fixture (JSON, or safetensors read as its metadata and tensors) must hold what the repository's holds: the same structure, the same integers
@@ -57,8 +59,18 @@ SMOKE = (
 )
 
 
+# Experiments train several models for minutes at `--size full`, the size the docs' tables and
+# pictures come from. Here each runs at `--size small` (the same code on a tiny corpus, seconds to
+# a minute) and writes into the scratch folder, so that the docs' pictures stay the full runs'.
+EXPERIMENT = "cargo run --release -- experiment "
+
+
 def as_run(cmd: str) -> str:
-    """The command as CI runs it: a benchmark of SMOKE with `--smoke` appended."""
+    """The command as CI runs it: a benchmark of SMOKE with `--smoke` appended; an experiment at
+    `--size small`, writing into the scratch folder."""
+    if cmd.startswith(EXPERIMENT):
+        cmd = re.sub(r"--size\s+\S+", "--size small", cmd)
+        return re.sub(r"--out\s+\S+", "--out .", cmd)
     return f"{cmd} --smoke" if cmd.startswith(SMOKE) else cmd
 
 

@@ -43,7 +43,10 @@ pub use news::{ACTIONS, Action, DAYS, EVENT_COUNT, PLACES, Part, ROLES, Role};
 pub use sentence::{NounPhrase, Sentence};
 pub use split::Split;
 pub use summaries::{Document, Event, summarization_corpus};
-pub use translation::{FOX_EN, FOX_FR, generate, translation_corpus};
+pub use translation::{
+    FOX_EN, FOX_FR, MAX_CLAUSES, generate, generate_clauses, translation_corpus,
+    translation_corpus_clauses,
+};
 pub use word_vectors::{CATEGORIES, category_of, word_vector_corpus};
 
 use std::fmt;

@@ -4,6 +4,7 @@
 use super::{Sentence, Split};
 use crate::tensor::rng;
 use crate::text::TextPair;
+use rand::RngExt;
 use rand::seq::SliceRandom;
 use std::collections::HashSet;
 
@@ -21,6 +22,9 @@ fn fox() -> TextPair {
     }
 }
 
+/// The most clauses a sentence of [`generate_clauses`] may join.
+pub const MAX_CLAUSES: usize = 8;
+
 /// `n` distinct pairs drawn with [`Sentence::random`] from a generator
 /// seeded with `seed`, in the order drawn: the same seed gives the same
 /// list, and a longer list starts with the shorter one. The fox pair may be
@@ -29,18 +33,50 @@ fn fox() -> TextPair {
 /// `n` is capped at [`super::SENTENCE_COUNT`] (46 656 000). Duplicates are
 /// drawn again, which stays fast while `n` is a small fraction of that.
 pub fn generate(n: usize, seed: u64) -> Vec<TextPair> {
+    generate_clauses(n, seed, 1)
+}
+
+/// As [`generate`], but each pair joins 1 to `clauses` sentences (as many
+/// of each count) with `and` / `et`: the grammar's length knob, `train
+/// --clauses K`. A clause has 3 to 11 words, so `clauses` 4 gives sentences
+/// of 3 to 47 words. With `clauses` 1 no count is drawn, so the pairs are
+/// exactly [`generate`]'s.
+///
+/// # Panics
+/// If `clauses` is 0 or above [`MAX_CLAUSES`].
+pub fn generate_clauses(n: usize, seed: u64, clauses: usize) -> Vec<TextPair> {
+    assert!(
+        (1..=MAX_CLAUSES).contains(&clauses),
+        "generate_clauses: clauses {clauses} is not from 1 to {MAX_CLAUSES}"
+    );
     let n = n.min(usize::try_from(super::SENTENCE_COUNT).unwrap_or(usize::MAX));
     let mut rng = rng(seed);
     let mut seen = HashSet::new();
     let mut pairs = Vec::with_capacity(n.min(1 << 20));
     while pairs.len() < n {
-        let sentence = Sentence::random(&mut rng);
+        let count = match clauses {
+            1 => 1,
+            k => rng.random_range(1..=k),
+        };
+        let sentence: Vec<Sentence> = (0..count).map(|_| Sentence::random(&mut rng)).collect();
         if !seen.contains(&sentence) {
-            pairs.push(sentence.to_pair());
+            pairs.push(joined(&sentence));
             seen.insert(sentence);
         }
     }
     pairs
+}
+
+/// Clauses joined by `and` in English and `et` in French.
+fn joined(clauses: &[Sentence]) -> TextPair {
+    let side = |f: fn(&Sentence) -> String, and: &str| {
+        let parts: Vec<String> = clauses.iter().map(f).collect();
+        parts.join(and)
+    };
+    TextPair {
+        source: side(Sentence::to_english, " and "),
+        target: side(Sentence::to_french, " et "),
+    }
 }
 
 /// The built-in translation corpus: `n` distinct English→French pairs (the demo uses 6000), split
@@ -58,9 +94,18 @@ pub fn generate(n: usize, seed: u64) -> Vec<TextPair> {
 /// assert_eq!(split.test[0].source, FOX_EN);
 /// ```
 pub fn translation_corpus(n: usize, seed: u64) -> Split {
+    translation_corpus_clauses(n, seed, 1)
+}
+
+/// [`translation_corpus`] of sentences of 1 to `clauses` clauses
+/// ([`generate_clauses`]); the fox pair is still `test[0]`.
+///
+/// # Panics
+/// If `clauses` is 0 or above [`MAX_CLAUSES`].
+pub fn translation_corpus_clauses(n: usize, seed: u64, clauses: usize) -> Split {
     let n = n.max(1);
     let fox = fox();
-    let mut others = generate(n, seed);
+    let mut others = generate_clauses(n, seed, clauses);
     match others.iter().position(|p| *p == fox) {
         Some(i) => {
             others.remove(i);

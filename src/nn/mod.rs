@@ -34,6 +34,7 @@ mod lstm_stack;
 mod multi_head;
 mod positional;
 mod rnn;
+mod saturation;
 mod scaled_dot_product;
 mod sequence;
 mod sublayer;
@@ -58,9 +59,10 @@ pub use lstm_stack::{LstmStack, LstmStackOutput};
 pub use multi_head::{InProjection, MhaOptions, MultiHeadAttention};
 pub use positional::{add_positional_encoding, positional_encoding, positional_rows};
 pub use rnn::{Activation, RecurrentWeights, Rnn, RnnOutput, rnn_step};
+pub use saturation::{SATURATED, Saturation, row_entropy};
 pub use scaled_dot_product::{
-    attention_output, attention_scores, attention_weights, attention_weights_biased,
-    scaled_dot_product_attention, scaled_dot_product_attention_biased,
+    AttentionScale, attention_output, attention_scores, attention_weights,
+    attention_weights_biased, scaled_dot_product_attention, scaled_dot_product_attention_biased,
 };
 pub use sequence::{RecurrentOptions, reverse_within_lengths};
 pub use sublayer::{residual_norm, sublayer_connection};

@@ -1,3 +1,4 @@
+// Long file: the layer, its PyTorch options (kdim, vdim, bias, float masks) and its fused and composed paths.
 //! Multi-head attention: several scaled dot-product attentions side by side,
 //! each on its own slice of a learned projection (PyTorch's
 //! `nn.MultiheadAttention`, with its parameter names and its options
@@ -5,9 +6,11 @@
 
 use super::Module;
 use super::linear::{Linear, linear};
-use super::scaled_dot_product::scaled_dot_product_attention_biased;
+use super::scaled_dot_product::{
+    AttentionScale, attention_output, attention_scores, attention_weights_biased,
+};
 use crate::autograd::{Param, Tape, Var};
-use crate::tensor::{Float, FloatMask, Mask, Rng, Tensor};
+use crate::tensor::{FloatMask, Mask, Rng, Tensor};
 
 /// The options of `nn.MultiheadAttention` that change its parameters:
 /// key and value sizes and whether the projections have biases. The
@@ -94,6 +97,8 @@ pub struct MultiHeadAttention {
     pub out_proj: Linear,
     /// $h$.
     pub n_heads: usize,
+    /// $1/\sqrt{d_k}$ (the default) or no scale.
+    pub scale: AttentionScale,
 }
 
 impl MultiHeadAttention {
@@ -152,6 +157,7 @@ impl MultiHeadAttention {
                 .then(|| Param::new(&join("in_proj_bias"), Tensor::zeros(&[3 * d_model]))),
             out_proj: Linear::new(&join("out_proj"), d_model, d_model, options.bias, rng),
             n_heads,
+            scale: AttentionScale::default(),
         }
     }
 
@@ -216,7 +222,7 @@ impl MultiHeadAttention {
         mask: Option<&Mask>,
     ) -> (Var<'t>, Var<'t>) {
         let d_k = self.d_model() / self.n_heads;
-        let scale = 1.0 / (d_k as Float).sqrt();
+        let scale = self.scale.factor(d_k);
         let (z, weights) = q.attention(k, v, self.n_heads, scale, mask);
         (self.out_proj.forward(tape, z), weights)
     }
@@ -251,8 +257,9 @@ impl MultiHeadAttention {
         let (mut outputs, mut weights) = (vec![], vec![]);
         for h in 0..self.n_heads {
             let bias = float_mask.map(|m| tape.constant(m.head(h, self.n_heads)));
-            let (z, a) =
-                scaled_dot_product_attention_biased(head(q, h), head(k, h), head(v, h), mask, bias);
+            let scores = attention_scores(head(q, h), head(k, h));
+            let a = attention_weights_biased(scores, self.scale.d_k(d_k), mask, bias);
+            let z = attention_output(a, head(v, h));
             let s = a.shape(); // [batch, n_q, n_k]
             outputs.push(z);
             weights.push(a.reshape(&[s[0], 1, s[1], s[2]]));

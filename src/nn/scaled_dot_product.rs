@@ -158,3 +158,43 @@ pub fn scaled_dot_product_attention_biased<'t>(
     let weights = attention_weights_biased(attention_scores(q, k), Some(d_k), mask, bias);
     (attention_output(weights, v), weights)
 }
+
+/// What each head divides its scores by before the softmax. The default,
+/// $\sqrt{d_k}$, is the Transformer's (tutorial §4.2); `None` is the
+/// ablation of `encdec experiment scale`, which shows the softmax saturate
+/// as $d_k$ grows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum AttentionScale {
+    /// Scores divided by $\sqrt{d_k}$.
+    #[default]
+    InverseSqrtDk,
+    /// Scores used as they are.
+    None,
+}
+
+impl AttentionScale {
+    /// The name used on the command line and in checkpoints.
+    pub fn name(self) -> &'static str {
+        match self {
+            AttentionScale::InverseSqrtDk => "inverse-sqrt-dk",
+            AttentionScale::None => "none",
+        }
+    }
+
+    /// The factor the scores are multiplied by: $1/\sqrt{d_k}$ or 1.
+    pub fn factor(self, d_k: usize) -> Float {
+        match self {
+            AttentionScale::InverseSqrtDk => 1.0 / (d_k as Float).sqrt(),
+            AttentionScale::None => 1.0,
+        }
+    }
+
+    /// The `d_k` handed to [`crate::nn::attention_weights`]: `Some(d_k)` to
+    /// scale, `None` not to.
+    pub fn d_k(self, d_k: usize) -> Option<usize> {
+        match self {
+            AttentionScale::InverseSqrtDk => Some(d_k),
+            AttentionScale::None => None,
+        }
+    }
+}

@@ -7,9 +7,11 @@
 use super::corpus::CorpusSpec;
 use super::corpus::DataSource;
 use super::options::TrainOptions;
+use crate::corpora::MAX_CLAUSES;
 use crate::files::{check_distinct, check_output};
 use crate::seq2seq::config::{MAX_RNN_LAYERS, ModelKind};
 use crate::seq2seq::size::{StepShape, check_trainable};
+use crate::seq2seq::task::Task;
 use std::path::Path;
 
 impl TrainOptions {
@@ -47,6 +49,14 @@ impl TrainOptions {
         }
         if d.pairs.is_some_and(|n| !(100..=100_000).contains(&n)) {
             return Err("--pairs must be from 100 to 100000".into());
+        }
+        if let Some(k) = d.clauses {
+            if files || self.task != Task::Translation {
+                return Err("--clauses lengthens the built-in translation corpus; it goes with --task translation and no corpus files".into());
+            }
+            if !(1..=MAX_CLAUSES).contains(&k) {
+                return Err(format!("--clauses must be from 1 to {MAX_CLAUSES}"));
+            }
         }
         if self.files.freeze_vectors && self.files.src_vectors.is_none() {
             return Err(
@@ -111,13 +121,16 @@ impl TrainOptions {
             || m.norm_first
             || m.gelu
             || m.final_norm
+            || m.attention_scale.is_some()
+            || m.positions.is_some()
+            || m.decoder_mask.is_some()
             || m.dropout.is_some()
             || self.text.max_vocab.is_some()
             || self.text.src_lang.is_some()
             || self.text.tgt_lang.is_some()
             || self.files.src_vectors.is_some();
         if set {
-            return Err("--resume keeps the checkpoint's model sizes, architecture, dropout, vocabularies and languages; leave out --emb, --hidden, --d-model, --d-ff, --layers, --heads, --bidirectional, --bridge, --norm-first, --gelu, --final-norm, --dropout, --max-vocab, --src-lang, --tgt-lang and --src-vectors".into());
+            return Err("--resume keeps the checkpoint's model sizes, architecture, dropout, vocabularies and languages; leave out --emb, --hidden, --d-model, --d-ff, --layers, --heads, --bidirectional, --bridge, --norm-first, --gelu, --final-norm, --attention-scale, --positions, --decoder-mask, --dropout, --max-vocab, --src-lang, --tgt-lang and --src-vectors".into());
         }
         Ok(())
     }
@@ -138,6 +151,9 @@ impl TrainOptions {
             ("--norm-first", m.norm_first),
             ("--gelu", m.gelu),
             ("--final-norm", m.final_norm),
+            ("--attention-scale", m.attention_scale.is_some()),
+            ("--positions", m.positions.is_some()),
+            ("--decoder-mask", m.decoder_mask.is_some()),
         ];
         let (wrong, family) = match self.model {
             ModelKind::Transformer => (&rnn[..], "the lstm and attention models"),

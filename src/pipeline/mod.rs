@@ -33,6 +33,7 @@ mod corpus;
 mod decode;
 mod demo;
 mod evaluate;
+pub mod experiments;
 mod generate;
 mod inspect;
 mod keeper;

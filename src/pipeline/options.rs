@@ -1,3 +1,4 @@
+// Long file: every flag of `encdec train`, each declared once with its help.
 //! Everything `encdec train` can be asked, as one type: the command line's
 //! flags are derived from it, a notebook or a test fills it in, and
 //! [`TrainOptions::check`] is the one place where a value is refused.
@@ -9,7 +10,7 @@
 
 use super::corpus::{CorpusSpec, DataSource};
 use super::watch::WatchOptions;
-use crate::seq2seq::config::{Bridge, ModelKind};
+use crate::seq2seq::config::{AttentionScale, Bridge, DecoderMask, ModelKind, Positions};
 use crate::seq2seq::task::Task;
 use crate::seq2seq::train::{BATCH_SIZE, DEFAULT_SHARDS, EPOCHS};
 use crate::text::Language;
@@ -39,6 +40,9 @@ pub struct DataOptions {
     /// Built-in corpus: number of pairs generated (100 to 100000; default 6000).
     #[arg(long)]
     pub pairs: Option<usize>,
+    /// Built-in translation corpus: sentences of 1 to this many clauses joined by "and"/"et" (1 to 8; default 1, 3 to 11 words; 4 reaches 40).
+    #[arg(long)]
+    pub clauses: Option<usize>,
 }
 
 /// The built-in corpora's size when `--pairs` is not given.
@@ -120,6 +124,15 @@ pub struct ModelOptions {
     /// Dropout rate, at least 0 and below 1 (default 0.1).
     #[arg(long)]
     pub dropout: Option<f64>,
+    /// Transformer, to see what it is for: divide attention scores by sqrt(d_k) (inverse-sqrt-dk, the default) or not (none).
+    #[arg(long, value_enum)]
+    pub attention_scale: Option<AttentionScale>,
+    /// Transformer, to see what it is for: sinusoidal positional encoding (the default) or none.
+    #[arg(long, value_enum)]
+    pub positions: Option<Positions>,
+    /// Transformer, to see what it is for: the decoder's causal mask (causal, the default) or none, so that teacher forcing sees the next word.
+    #[arg(long, value_enum)]
+    pub decoder_mask: Option<DecoderMask>,
 }
 
 /// How to train; each left out takes the default of

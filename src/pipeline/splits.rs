@@ -6,7 +6,9 @@ use super::corpus::DataSource;
 use super::corpus::{CorpusSpec, read_turns};
 use super::options::TrainOptions;
 use super::train::RunError;
-use crate::corpora::{Split, dialogue_corpus, summarization_corpus, translation_corpus};
+use crate::corpora::{
+    Split, dialogue_corpus, summarization_corpus, translation_corpus, translation_corpus_clauses,
+};
 use crate::seq2seq::task::Task;
 use crate::tensor::rng;
 use crate::text::{ReadOptions, TextPair, join_turns, split_turns};
@@ -69,7 +71,10 @@ fn builtin_conversations(
             o.task
         ));
     }
-    let s = builtin_split(o.task, pairs, o.run.seed);
+    let s = match (o.task, o.data.clauses) {
+        (Task::Translation, Some(k)) => translation_corpus_clauses(pairs, o.run.seed, k),
+        (task, _) => builtin_split(task, pairs, o.run.seed),
+    };
     let turns = |v: Vec<TextPair>| -> Vec<Vec<String>> {
         v.into_iter()
             .map(|p| {

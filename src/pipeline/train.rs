@@ -177,6 +177,9 @@ pub fn model_config(
                 t.layer.activation = FfnActivation::Gelu;
             }
             t.final_norm = m.final_norm;
+            t.pieces.scale = m.attention_scale.unwrap_or_default();
+            t.pieces.positions = m.positions.unwrap_or_default();
+            t.pieces.decoder_mask = m.decoder_mask.unwrap_or_default();
         }
     }
     config

@@ -8,6 +8,7 @@
 //!
 //! Checked by `tests/seq2seq/config.rs`.
 
+pub use super::pieces::{AttentionScale, DecoderMask, Pieces, Positions};
 use crate::nn::{FfnActivation, LayerOptions, StackConfig};
 use std::fmt;
 
@@ -102,6 +103,8 @@ pub struct TransformerConfig {
     pub layer: LayerOptions,
     /// A layer norm at the end of each stack (PyTorch's `norm=`).
     pub final_norm: bool,
+    /// The pieces `encdec experiment` switches off; all on by default.
+    pub pieces: Pieces,
 }
 
 /// The architecture of a model, with the sizes it has.
@@ -150,6 +153,7 @@ impl ModelConfig {
                 layers: 2,
                 layer: LayerOptions::default(),
                 final_norm: false,
+                pieces: Pieces::default(),
             }),
         };
         ModelConfig {
@@ -278,6 +282,7 @@ impl ModelConfig {
                 if t.final_norm {
                     parts.push("final LayerNorm".into());
                 }
+                parts.extend(t.pieces.switched_off().map(String::from));
             }
         }
         parts.push(format!("dropout {}", self.dropout));

@@ -26,6 +26,7 @@ pub mod decode;
 pub mod eval;
 pub mod io;
 pub mod models;
+mod pieces;
 pub mod size;
 pub mod task;
 pub mod train;

@@ -8,7 +8,7 @@ use plotters::prelude::{DrawingArea, DrawingAreaErrorKind, DrawingBackend, RGBCo
 use plotters::series::LineSeries;
 use plotters::style::{Color, ShapeStyle};
 
-use super::epoch_axes::{PALETTE, epoch_chart, epoch_mesh, title_and_legend, y_range};
+use super::epoch_axes::{PALETTE, epoch_chart, epoch_mesh, named_mesh, title_and_legend, y_range};
 use super::output::{Figure, format_of, save};
 use super::{PlotError, input_error};
 
@@ -42,6 +42,42 @@ pub fn line_chart(
         y_label,
         series,
         epochs,
+        x: None,
+    };
+    save(F, path, format, &chart)
+}
+
+/// As [`line_chart`], but value `k` of each series belongs to the category
+/// `categories[k]` (a length bucket, a $d_k$, a setting), which labels the
+/// x axis under the caption `x_label`.
+///
+/// # Errors
+/// As [`line_chart`], and a number of categories other than the number of
+/// values per series.
+pub fn category_chart(
+    path: &Path,
+    (title, x_label, y_label): (&str, &str, &str),
+    categories: &[String],
+    series: &[(&str, &[f64])],
+) -> Result<(), PlotError> {
+    const F: &str = "category_chart";
+    let format = format_of(F, path)?;
+    let epochs = check_series(F, series)?;
+    if categories.len() != epochs {
+        return Err(input_error(
+            F,
+            format!(
+                "{} categories for {epochs} values per series",
+                categories.len()
+            ),
+        ));
+    }
+    let chart = Chart {
+        title,
+        y_label,
+        series,
+        epochs,
+        x: Some((x_label, categories)),
     };
     save(F, path, format, &chart)
 }
@@ -93,6 +129,8 @@ struct Chart<'a> {
     y_label: &'a str,
     series: &'a [(&'a str, &'a [f64])],
     epochs: usize,
+    /// Another x axis than epochs: its caption and one label per point.
+    x: Option<(&'a str, &'a [String])>,
 }
 
 impl Figure for Chart<'_> {
@@ -112,7 +150,19 @@ impl Figure for Chart<'_> {
         let (_, plot_area) = root.split_vertically(y + 4);
         let range = y_range(self.series);
         let mut chart = epoch_chart(&plot_area, self.epochs, range, false)?;
-        epoch_mesh(&mut chart, self.epochs, self.y_label)?;
+        match self.x {
+            None => epoch_mesh(&mut chart, self.epochs, self.y_label)?,
+            Some((x_label, names)) => {
+                let name = |x: &f64| {
+                    let k = x.round();
+                    match (k - x).abs() < 1e-9 && k >= 1.0 {
+                        true => names.get(k as usize - 1).cloned().unwrap_or_default(),
+                        false => String::new(),
+                    }
+                };
+                named_mesh(&mut chart, (x_label, self.epochs, &name), self.y_label)?;
+            }
+        }
         for (k, (_, values)) in self.series.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
             let points = values.iter().enumerate().map(|(i, &v)| (i as f64 + 1.0, v));

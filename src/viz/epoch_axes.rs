@@ -146,15 +146,29 @@ pub(crate) fn epoch_mesh<DB: DrawingBackend>(
     epochs: usize,
     y_label: &str,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    named_mesh(chart, ("epoch", epochs, &epoch_label), y_label)
+}
+
+/// What labels a whole x of a chart.
+pub(crate) type XFormat<'a> = dyn Fn(&f64) -> String + 'a;
+
+/// [`epoch_mesh`] with another x axis: its name, the number of points
+/// (at 1, 2, ...) and what each whole x is labelled.
+pub(crate) fn named_mesh<DB: DrawingBackend>(
+    chart: &mut Plane<'_, DB>,
+    (x_label, points, x_format): (&str, usize, &XFormat<'_>),
+    y_label: &str,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let epochs = points;
     let range = chart.y_range();
     let places = axis_decimals(range.start, range.end, 8);
     let y_format = |v: &f64| tick(*v, places);
     chart
         .configure_mesh()
         .x_labels(epochs.clamp(1, 10))
-        .x_label_formatter(&epoch_label)
+        .x_label_formatter(x_format)
         .y_labels(8)
-        .x_desc("epoch")
+        .x_desc(x_label)
         .y_desc(y_label)
         .label_style(font(13.0).color(&INK))
         .axis_desc_style(font(15.0).color(&INK))

@@ -7,6 +7,7 @@
 //! | [`attention_heatmap`] | one attention matrix `[target, source]`, source tokens along the top, target tokens down the left, a colour bar |
 //! | [`attention_heads`] | every head of one multi-head attention layer `[heads, target, source]`, a small heatmap each, one shared colour bar |
 //! | [`line_chart`] | per-epoch curves (loss, accuracy, ...), one line per series, with a legend |
+//! | [`category_chart`] | the same lines over named categories (BLEU per length bucket, per setting) |
 //! | [`mask_grid`] | an attention mask (causal `[n, n]` or padding `[batch, 1, len]`): which key each query, or each sentence of a batch, may see, with token labels and a legend |
 //! | [`diverging_heatmap`] | a matrix of signed numbers (the positional encoding `[position, dimension]`) on a blue–white–red scale with a colour bar and axis names |
 //! | [`log_line_chart`] | one line per series on a logarithmic y axis (the gradient norm $\lVert \partial L/\partial h_t \rVert$ over time $t$) |
@@ -74,7 +75,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 pub use colour::colour_scale;
-pub use curves::{LINE_CHART_SIZE, line_chart};
+pub use curves::{LINE_CHART_SIZE, category_chart, line_chart};
 pub use data::{Value, greedy_steps_data, json, save_data};
 pub use decoded::decoded_attention;
 pub use diverging::{diverging_colour, diverging_heatmap};

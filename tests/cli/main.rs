@@ -8,6 +8,7 @@ mod cli_support;
 mod corpus;
 #[path = "../support/data_support.rs"]
 mod data_support;
+mod experiments;
 mod hostile;
 mod inspect;
 #[path = "../support/model_support.rs"]

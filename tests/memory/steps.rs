@@ -76,6 +76,7 @@ fn configs() -> Vec<(ModelConfig, StepShape)> {
             activation: FfnActivation::Gelu,
         },
         final_norm: true,
+        pieces: Pieces::default(),
     };
     vec![
         (

@@ -14,5 +14,6 @@ mod params;
 mod parity;
 mod properties;
 mod recurrent;
+mod saturation;
 mod transformer;
 mod transformer_options;

@@ -256,3 +256,37 @@ fn test_pairs_become_examples_and_a_translator_as_training_did() {
     assert_eq!((t.task, t.text), (Task::Dialogue, p.text));
     assert_eq!((&t.src_vocab, &t.tgt_vocab), (&p.src_vocab, &p.tgt_vocab));
 }
+
+/// `--clauses` lengthens the built-in translation corpus only, and the
+/// ablation flags are the Transformer's; each refusal names the flag.
+#[test]
+fn clauses_and_pieces_are_checked() {
+    let mut o = TrainOptions::new(Task::Translation, ModelKind::Lstm);
+    o.data.clauses = Some(4);
+    assert!(o.check().is_ok());
+    o.data.clauses = Some(9);
+    assert!(
+        o.check()
+            .unwrap_err()
+            .contains("--clauses must be from 1 to 8")
+    );
+    o.task = Task::Summarization;
+    o.data.clauses = Some(2);
+    assert!(o.check().unwrap_err().contains("--clauses lengthens"));
+    let mut o = TrainOptions::new(Task::Translation, ModelKind::Attention);
+    o.sizes.positions = Some(encdec::seq2seq::config::Positions::None);
+    assert!(
+        o.check()
+            .unwrap_err()
+            .contains("--positions is for the transformer")
+    );
+    let mut o = TrainOptions::new(Task::Translation, ModelKind::Transformer);
+    o.sizes.decoder_mask = Some(encdec::seq2seq::config::DecoderMask::None);
+    assert!(o.check().is_ok());
+    let c = model_config(&o, 10, 10, None);
+    assert_eq!(
+        c.transformer().unwrap().pieces.decoder_mask,
+        encdec::seq2seq::config::DecoderMask::None
+    );
+    assert!(c.sizes().contains("no causal mask"), "{}", c.sizes());
+}

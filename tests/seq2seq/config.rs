@@ -6,7 +6,8 @@
 
 use encdec::nn::{FfnActivation, LayerOptions};
 use encdec::seq2seq::config::{
-    Arch, Bridge, Directions, ModelConfig, ModelKind, RnnConfig, TransformerConfig,
+    Arch, AttentionScale, Bridge, DecoderMask, Directions, ModelConfig, ModelKind, Pieces,
+    Positions, RnnConfig, TransformerConfig,
 };
 use encdec::seq2seq::io::{config_from, config_json};
 use serde_json::json;
@@ -45,6 +46,7 @@ fn transformer(norm_first: bool, activation: FfnActivation, final_norm: bool) ->
                 activation,
             },
             final_norm,
+            pieces: Pieces::default(),
         }),
     }
 }
@@ -210,4 +212,50 @@ fn encdec_gradcheck_lists_the_layers_of_every_option() {
         .map(|c| c.name)
         .collect();
     assert!(ops.contains(&"gelu"), "{ops:?}");
+}
+
+/// The ablations of `encdec experiment`: each piece switched off is written
+/// by name and read back; a default model's JSON names none of them, so
+/// checkpoints written before the options existed read and write the same.
+#[test]
+fn pieces_round_trip_through_json() {
+    let default = ModelConfig::new(ModelKind::Transformer, 20, 30);
+    let v = config_json(&default);
+    for k in ["scale", "positions", "decoder_mask"] {
+        assert!(v.get(k).is_none(), "{k} written for the default model: {v}");
+    }
+    let off = [
+        Pieces {
+            scale: AttentionScale::None,
+            ..Pieces::default()
+        },
+        Pieces {
+            positions: Positions::None,
+            ..Pieces::default()
+        },
+        Pieces {
+            decoder_mask: DecoderMask::None,
+            ..Pieces::default()
+        },
+        Pieces {
+            scale: AttentionScale::None,
+            positions: Positions::None,
+            decoder_mask: DecoderMask::None,
+        },
+    ];
+    for pieces in off {
+        let mut c = default.clone();
+        if let Arch::Transformer(t) = &mut c.arch {
+            t.pieces = pieces;
+        }
+        let v = config_json(&c);
+        assert_eq!(config_from(&v).unwrap(), c, "{v}");
+    }
+    let mut v = config_json(&default);
+    v["positions"] = json!("learnt");
+    let e = config_from(&v).unwrap_err();
+    assert!(
+        e.contains("unknown positions 'learnt'") && e.contains("sinusoidal"),
+        "{e}"
+    );
 }

@@ -17,6 +17,7 @@ mod metrics;
 #[path = "../support/model_support.rs"]
 mod model_support;
 mod models;
+mod pieces;
 mod rnn_models;
 mod size;
 mod threads;

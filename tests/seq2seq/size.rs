@@ -56,6 +56,7 @@ fn transformer_arch() -> impl Strategy<Value = Arch> {
                     ..LayerOptions::default()
                 },
                 final_norm,
+                pieces: Pieces::default(),
             })
         })
 }

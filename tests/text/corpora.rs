@@ -80,3 +80,25 @@ fn every_text_is_lowercase_with_single_spaces() {
         }
     }
 }
+
+/// The length knob (`train --clauses K`): 1 clause draws exactly the pairs
+/// of `generate`; K clauses join 1 to K sentences with "and" / "et", as
+/// many of each count, from 3 to 11 K words.
+#[test]
+fn clauses_lengthen_the_translation_corpus() {
+    use encdec::corpora::{generate, generate_clauses};
+    assert_eq!(generate_clauses(300, 4, 1), generate(300, 4));
+    let pairs = generate_clauses(2000, 4, 4);
+    let mut seen = [0usize; 4];
+    for p in &pairs {
+        let ands = p.source.split(' ').filter(|w| *w == "and").count();
+        let ets = p.target.split(' ').filter(|w| *w == "et").count();
+        assert_eq!(ands, ets, "{p:?}");
+        seen[ands] += 1;
+        let words = p.source.split(' ').count();
+        assert!((3..=47).contains(&words), "{words}: {p:?}");
+    }
+    assert!(seen.iter().all(|&n| n > 350), "{seen:?}");
+    let longest = pairs.iter().map(|p| p.source.split(' ').count()).max();
+    assert!(longest >= Some(30), "{longest:?}");
+}

@@ -6,6 +6,7 @@
 mod bench;
 mod chat;
 mod decode;
+mod experiment;
 mod print;
 mod score;
 mod tape;
@@ -128,6 +129,8 @@ enum Command {
     Tape(encdec::pipeline::TapeJob),
     /// Time training steps of the two benchmark models, and their peak memory per step.
     Bench(encdec::checks::bench::BenchOptions),
+    /// Break a model on purpose and measure it: bottleneck, scale, positions or causal (writes NAME.png, NAME.md, NAME.json).
+    Experiment(experiment::ExperimentArgs),
 }
 
 /// The parsed command line, or the exit code after printing why not: help
@@ -205,6 +208,7 @@ fn run(command: Command) -> CliResult {
         Command::Gradcheck { seed } => bench::gradcheck(seed),
         Command::Bench(a) => bench::bench(&a),
         Command::Tape(job) => tape::tape(&job),
+        Command::Experiment(a) => experiment::experiment(&a),
     }
 }
 

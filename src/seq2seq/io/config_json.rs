@@ -10,6 +10,11 @@
 //!  "norm_first": false, "activation": "relu", "final_norm": false}
 //! ```
 //!
+//! A Transformer with a piece switched off ([`Pieces`]) also carries
+//! `"scale": "none"`, `"positions": "none"` or `"decoder_mask": "none"`;
+//! these fields are written only when not the default, so a file of a
+//! default model is the same byte for byte as before they existed.
+//!
 //! Read in layout 2 and in layout 1, which files written before the
 //! Transformer had its own field names hold: `emb` and `hidden` for
 //! $d_{model}$ and $d_{ff}$ too, `layers` and `heads` on every model, and
@@ -21,7 +26,7 @@
 
 use crate::nn::{FfnActivation, LayerOptions};
 use crate::seq2seq::config::{
-    Arch, Bridge, Directions, ModelConfig, ModelKind, RnnConfig, TransformerConfig,
+    Arch, Bridge, Directions, ModelConfig, ModelKind, Pieces, RnnConfig, TransformerConfig,
 };
 use crate::text::printable;
 use serde_json::{Value, json};
@@ -41,16 +46,38 @@ pub fn config_json(c: &ModelConfig) -> Value {
             json!({"emb": r.emb, "hidden": r.hidden, "layers": r.layers,
                    "bidirectional": both, "bridge": bridge.name()})
         }
-        Arch::Transformer(t) => json!({
-            "d_model": t.d_model, "d_ff": t.d_ff, "heads": t.heads, "layers": t.layers,
-            "norm_first": t.layer.norm_first, "activation": activation_name(t.layer.activation),
-            "final_norm": t.final_norm,
-        }),
+        Arch::Transformer(t) => {
+            let mut f = json!({
+                "d_model": t.d_model, "d_ff": t.d_ff, "heads": t.heads, "layers": t.layers,
+                "norm_first": t.layer.norm_first, "activation": activation_name(t.layer.activation),
+                "final_norm": t.final_norm,
+            });
+            if let Value::Object(f) = &mut f {
+                f.extend(pieces_json(t.pieces));
+            }
+            f
+        }
     };
     if let (Some(v), Value::Object(f)) = (v.as_object_mut(), fields) {
         v.extend(f);
     }
     v
+}
+
+/// The pieces switched off, by name (none for the default).
+fn pieces_json(p: Pieces) -> serde_json::Map<String, Value> {
+    let d = Pieces::default();
+    let mut m = serde_json::Map::new();
+    if p.scale != d.scale {
+        m.insert("scale".into(), p.scale.name().into());
+    }
+    if p.positions != d.positions {
+        m.insert("positions".into(), p.positions.name().into());
+    }
+    if p.decoder_mask != d.decoder_mask {
+        m.insert("decoder_mask".into(), p.decoder_mask.name().into());
+    }
+    m
 }
 
 fn activation_name(a: FfnActivation) -> &'static str {
@@ -207,7 +234,27 @@ impl Fields<'_> {
                 activation,
             },
             final_norm: self.flag(&self.0["final_norm"], "final_norm")?,
+            pieces: self.pieces()?,
         })
+    }
+
+    /// The pieces named (absent ones take their default).
+    fn pieces(&self) -> Result<Pieces, String> {
+        let d = Pieces::default();
+        Ok(Pieces {
+            scale: self.optional("scale", d.scale)?,
+            positions: self.optional("positions", d.positions)?,
+            decoder_mask: self.optional("decoder_mask", d.decoder_mask)?,
+        })
+    }
+
+    /// An option given by name, or `default` when absent.
+    fn optional<T: clap::ValueEnum>(&self, k: &str, default: T) -> Result<T, String> {
+        match &self.0[k] {
+            Value::Null => Ok(default),
+            Value::String(name) => named(k, name),
+            _ => Err(format!("config field '{k}' is not a string")),
+        }
     }
 
     fn transformer_v1(&self) -> Result<TransformerConfig, String> {
@@ -235,6 +282,7 @@ impl Fields<'_> {
                 },
             },
             final_norm: self.flag(&arch["final_norm"], "arch.final_norm")?,
+            pieces: Pieces::default(),
         })
     }
 }

@@ -10,8 +10,9 @@ use crate::nn::{
     TransformerEncoder, add_positional_encoding, positional_rows,
 };
 use crate::seq2seq::batch::Batch;
-use crate::seq2seq::config::ModelConfig;
+use crate::seq2seq::config::{DecoderMask, ModelConfig, Pieces, Positions};
 use crate::tensor::{Mask, Rng, Tensor};
+use crate::text::PAD_ID;
 
 /// A Transformer encoder–decoder: post-norm ReLU layers by default; its
 /// [`TransformerConfig`](crate::seq2seq::config::TransformerConfig) chooses
@@ -61,24 +62,45 @@ impl TransformerSeq2Seq {
         };
         let src_embedding = embedding("encoder.embedding", config.src_vocab);
         let tgt_embedding = embedding("decoder.embedding", config.tgt_vocab);
+        let mut encoder = TransformerEncoder::new("encoder", stack, rng);
+        let mut decoder = TransformerDecoder::new("decoder", stack, rng);
+        for layer in &mut encoder.layers {
+            layer.self_attn.scale = t.pieces.scale;
+        }
+        for layer in &mut decoder.layers {
+            layer.self_attn.scale = t.pieces.scale;
+            layer.multihead_attn.scale = t.pieces.scale;
+        }
         TransformerSeq2Seq {
             src_embedding,
             tgt_embedding,
-            encoder: TransformerEncoder::new("encoder", stack, rng),
-            decoder: TransformerDecoder::new("decoder", stack, rng),
+            encoder,
+            decoder,
             output: Linear::new("decoder.output", d, config.tgt_vocab, true, rng),
             embedding_scale: (d as f64).sqrt(),
             config,
         }
     }
+
+    /// The pieces switched on and off ([`Pieces`]).
+    pub fn pieces(&self) -> Pieces {
+        self.config
+            .transformer()
+            .map(|t| t.pieces)
+            .unwrap_or_default()
+    }
 }
 
 impl TransformerSeq2Seq {
     /// The layers' input: $E_{\mathrm{id}} \cdot$ `embedding_scale` plus the
-    /// positional encoding, `[batch, len, d_model]`.
+    /// positional encoding (none with [`Positions::None`]), `[batch, len, d_model]`.
     fn embed<'t>(&self, tape: &'t Tape, table: &Embedding, ids: &[usize], len: usize) -> Var<'t> {
         let vectors = table.forward(tape, ids, &[ids.len() / len, len]);
-        add_positional_encoding(vectors.mul_scalar(self.embedding_scale))
+        let x = vectors.mul_scalar(self.embedding_scale);
+        match self.pieces().positions {
+            Positions::Sinusoidal => add_positional_encoding(x),
+            Positions::None => x,
+        }
     }
 }
 
@@ -152,12 +174,30 @@ impl TransformerSeq2Seq {
         let y = y.dropout(self.config.dropout, train.as_deref_mut());
         // Target positions attend only to earlier ones; padding comes after
         // every real token, so the causal mask already keeps it out of view.
-        let causal = Mask::causal(b.tgt_len);
+        // Without the mask (`DecoderMask::None`) padding is hidden as in the
+        // encoder, and every real position sees the whole target.
+        let self_mask = match self.pieces().decoder_mask {
+            DecoderMask::Causal => Mask::causal(b.tgt_len),
+            DecoderMask::None => Mask::padding(&target_lengths(b), b.tgt_len),
+        };
         let src_len = memory.shape()[1];
         let memory_mask = Mask::padding(&enc.src_lengths, src_len);
-        self.decoder
-            .forward(tape, y, memory, (Some(&causal), Some(&memory_mask)), train)
+        self.decoder.forward(
+            tape,
+            y,
+            memory,
+            (Some(&self_mask), Some(&memory_mask)),
+            train,
+        )
     }
+}
+
+/// Each row's decoder-input length: `<s>` and the words before the padding.
+fn target_lengths(b: &Batch) -> Vec<usize> {
+    b.tgt_in
+        .chunks(b.tgt_len.max(1))
+        .map(|row| row.iter().take_while(|&&id| id != PAD_ID).count())
+        .collect()
 }
 
 impl TransformerSeq2Seq {
@@ -189,8 +229,13 @@ impl TransformerSeq2Seq {
     ) -> (Var<'t>, Vec<Var<'t>>) {
         let d = self.output.weight.shape()[1];
         let vectors = self.tgt_embedding.forward(tape, last, &[last.len(), 1]);
-        let pe = tape.constant(positional_rows(cache.len()..cache.len() + 1, d));
-        let x = vectors.mul_scalar(self.embedding_scale) + pe;
+        let x = vectors.mul_scalar(self.embedding_scale);
+        let x = match self.pieces().positions {
+            Positions::Sinusoidal => {
+                x + tape.constant(positional_rows(cache.len()..cache.len() + 1, d))
+            }
+            Positions::None => x,
+        };
         let (y, cross_weights) = self.decoder.forward_step(tape, x, cache, rows);
         (self.output.forward(tape, y), cross_weights)
     }

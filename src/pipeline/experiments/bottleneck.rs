@@ -1,0 +1,134 @@
+//! The fixed-length bottleneck (tutorial §2.3, §3.1 step 4): BLEU by source
+//! length for the plain LSTM encoder–decoder, the LSTM with attention and
+//! the Transformer, on sentences of 1 to several clauses — Bahdanau et al.
+//! (2014), figure 2, on a laptop.
+
+use super::{Experiment, Lines, Report, Setup, Table, fixed, train_quietly, translation_options};
+use crate::corpora::translation_corpus_clauses;
+use crate::pipeline::train::{RunError, TrainOutcome};
+use crate::seq2seq::config::ModelKind;
+use crate::seq2seq::eval::corpus_bleu;
+use crate::text::TextPair;
+use serde_json::json;
+
+/// `encdec experiment bottleneck`.
+pub const EXPERIMENT: Experiment = Experiment {
+    name: "bottleneck",
+    about: "BLEU by source length: LSTM, LSTM with attention, Transformer (§2.3, §3.1)",
+    run,
+};
+
+/// Source lengths in words: each bucket's first length (the last is open).
+const BUCKETS: [usize; 4] = [1, 11, 21, 31];
+
+fn bucket_name(k: usize) -> String {
+    match BUCKETS.get(k + 1) {
+        Some(next) => format!("{}-{}", BUCKETS[k], next - 1),
+        None => format!("{}+", BUCKETS[k]),
+    }
+}
+
+fn bucket_of(words: usize) -> usize {
+    BUCKETS.iter().rposition(|&b| words >= b).unwrap_or(0)
+}
+
+/// Source length of each test pair, in words.
+fn lengths(test: &[TextPair]) -> Vec<usize> {
+    test.iter()
+        .map(|p| p.source.split_whitespace().count())
+        .collect()
+}
+
+/// Corpus BLEU-4 of the test outputs in each bucket of `used`.
+fn bleu_by_bucket(outcome: &TrainOutcome, test: &[TextPair], used: &[usize]) -> Vec<f64> {
+    let tok = outcome.checkpoint.translator.tokenizer();
+    let lengths = lengths(test);
+    let hyps: Vec<Vec<String>> = outcome
+        .test
+        .hypotheses
+        .iter()
+        .map(|h| tok.tokenize(h))
+        .collect();
+    let refs: Vec<Vec<String>> = test.iter().map(|p| tok.tokenize(&p.target)).collect();
+    used.iter()
+        .map(|&k| {
+            let pick = |v: &[Vec<String>]| -> Vec<Vec<String>> {
+                (v.iter().zip(&lengths))
+                    .filter(|(_, l)| bucket_of(**l) == k)
+                    .map(|(x, _)| x.clone())
+                    .collect()
+            };
+            corpus_bleu(&pick(&hyps), &pick(&refs))
+        })
+        .collect()
+}
+
+/// `model`, each bucket with its number of test sentences, `all`.
+fn header(used: &[usize], counts: &[usize]) -> Vec<String> {
+    let mut header = vec!["model".to_string()];
+    header.extend(
+        used.iter()
+            .zip(counts)
+            .map(|(&k, n)| format!("{} words ({n})", bucket_name(k))),
+    );
+    header.push("all".into());
+    header
+}
+
+fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
+    let (pairs, clauses, epochs) = s.pick((600, 3, 2), (3000, 4, 6));
+    let test = translation_corpus_clauses(pairs, s.seed, clauses).test;
+    let lengths = lengths(&test);
+    let used: Vec<usize> = (0..BUCKETS.len())
+        .filter(|&k| lengths.iter().any(|&l| bucket_of(l) == k))
+        .collect();
+    let counts: Vec<usize> = used
+        .iter()
+        .map(|&k| lengths.iter().filter(|&&l| bucket_of(l) == k).count())
+        .collect();
+    let mut table = Table {
+        header: header(&used, &counts),
+        rows: vec![],
+    };
+    let mut series = vec![];
+    for kind in [
+        ModelKind::Lstm,
+        ModelKind::Attention,
+        ModelKind::Transformer,
+    ] {
+        say(format!("training the {kind} model"));
+        let mut o = translation_options(kind, (pairs, epochs), s);
+        o.data.clauses = Some(clauses);
+        let outcome = train_quietly(&o, say)?;
+        if outcome.test.hypotheses.len() != test.len() {
+            return Err("the test split differs from the corpus's: no length to bucket by".into());
+        }
+        let by_bucket = bleu_by_bucket(&outcome, &test, &used);
+        let mut row = vec![kind.name().to_string()];
+        row.extend(by_bucket.iter().map(|b| fixed(*b, 3)));
+        row.push(fixed(outcome.test.bleu4, 3));
+        table.rows.push(row);
+        series.push((kind.name().to_string(), by_bucket));
+    }
+    let json = json!({
+        "pairs": pairs, "clauses": clauses, "epochs": epochs,
+        "buckets": used.iter().map(|&k| bucket_name(k)).collect::<Vec<_>>(),
+        "sentences": counts,
+        "bleu": series.iter().map(|(n, v)| json!({"model": n, "bleu4": v})).collect::<Vec<_>>(),
+    });
+    Ok(Report {
+        notes: vec![format!(
+            "BLEU-4 on tokens (0 to 1), greedy decoding, by source length in words (test sentences per bucket in brackets); {pairs} pairs of 1 to {clauses} clauses, {epochs} epochs, seed {}.",
+            s.seed
+        )],
+        chart: Lines {
+            title: "BLEU by source length".into(),
+            x_label: "source length (words)".into(),
+            y_label: "BLEU-4".into(),
+            categories: used.iter().map(|&k| bucket_name(k)).collect(),
+            series,
+        },
+        table,
+        json,
+    })
+}
