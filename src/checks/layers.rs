@@ -114,12 +114,12 @@ fn lstm_case(seed: u64, steps: bool) -> LayerCheck {
     )
 }
 
-/// Two stacked bidirectional LSTM layers ([`LstmStack`]) over a padded
+/// Two stacked bidirectional LSTM layers ([`RecurrentStack`]) over a padded
 /// batch, with initial states and the dropout between layers (its mask drawn
 /// from a fixed seed, so every evaluation drops the same elements); fused
-/// ([`LstmStack::forward`]) or step by step ([`LstmStack::forward_steps`]).
+/// ([`RecurrentStack::forward`]) or step by step ([`RecurrentStack::forward_steps`]).
 fn lstm_stack_case(seed: u64, steps: bool) -> LayerCheck {
-    let m = LstmStack::new("", 3, 2, (2, true), 0.3, &mut rng(seed));
+    let m = RecurrentStack::new(("", Cell::Lstm), 3, 2, (2, true), 0.3, &mut rng(seed));
     let m = randomize(m, seed);
     let shapes: [&[usize]; 9] = [
         &[2, 5, 3],
@@ -134,13 +134,14 @@ fn lstm_stack_case(seed: u64, steps: bool) -> LayerCheck {
     ];
     check(m, &inputs(&shapes, seed), move |m, t, x| {
         let run = if steps {
-            LstmStack::forward_steps
+            RecurrentStack::forward_steps
         } else {
-            LstmStack::forward
+            RecurrentStack::forward
         };
-        let init: Vec<_> = (0..4).map(|k| (x[1 + 2 * k], x[2 + 2 * k])).collect();
+        // (h, c) of each of the 2 layers x 2 directions, in h_n order.
+        let init = &x[1..9];
         let mut dropout = rng(seed ^ 0xd20);
-        let out = run(m, t, x[0], Some(&init), Some(&LENGTHS), Some(&mut dropout));
+        let out = run(m, t, x[0], Some(init), Some(&LENGTHS), Some(&mut dropout));
         let finals = Var::concat(&[out.h, out.c].concat(), 1);
         weighted_sum(out.sequence, 1) + weighted_sum(finals, 2)
     })

@@ -336,13 +336,19 @@ fn adamw_and_label_smoothing_train_and_are_kept_in_the_checkpoint() {
 #[test]
 fn train_refuses_flags_of_the_other_family_before_any_work() {
     let o = encdec(&["train", "--model", "transformer", "--bidirectional"]);
-    fails_with(&o, "--bidirectional is for the lstm and attention models");
+    fails_with(
+        &o,
+        "--bidirectional is for the recurrent models (rnn, lstm, gru, attention)",
+    );
     let o = encdec(&["train", "--model", "lstm", "--norm-first"]);
     fails_with(&o, "--norm-first is for the transformer");
     let o = encdec(&["train", "--model", "attention", "--gelu"]);
     fails_with(&o, "--gelu is for the transformer");
     let o = encdec(&["train", "--model", "transformer", "--emb", "32"]);
-    fails_with(&o, "--emb is for the lstm and attention models");
+    fails_with(
+        &o,
+        "--emb is for the recurrent models (rnn, lstm, gru, attention)",
+    );
     let o = encdec(&["train", "--model", "lstm", "--d-model", "32"]);
     fails_with(&o, "--d-model is for the transformer");
     let o = encdec(&["train", "--model", "lstm", "--layers", "17"]);

@@ -267,7 +267,8 @@ fn decoder_layer_l_starts_from_encoder_layer_l() {
         .iter()
         .flat_map(|&id| emb.data()[id * 4..][..4].to_vec())
         .collect();
-    let mut stack = encdec::nn::LstmStack::new("encoder.lstm", 4, 3, (2, true), 0.0, &mut rng(0));
+    let mut stack =
+        encdec::nn::RecurrentStack::new("encoder.lstm", 4, 3, (2, true), 0.0, &mut rng(0));
     for q in stack.params_mut() {
         q.value = p.iter().find(|r| r.name == q.name).unwrap().value.clone();
     }

@@ -12,7 +12,7 @@
 //! (`bridge.rs`).
 
 use super::bridge::{DecoderReads, StateBridge, decoder_hidden};
-use super::lstm_seq2seq::{LstmSeq2Seq, WordLstm};
+use super::lstm_seq2seq::{LstmSeq2Seq, WordRnn};
 use super::{Decoded, Encoded, Seq2Seq, last_position};
 use crate::autograd::{Param, Tape, Var};
 use crate::nn::{DotAttention, Embedding, Linear, Module};
@@ -45,7 +45,7 @@ impl AttentionSeq2Seq {
         let h = decoder_hidden(&rnn);
         // Drawn in the order of the parameter list, so a seed gives the
         // same weights as always; the bridge (if any) comes last.
-        let (encoder, decoder) = WordLstm::pair(&config, rng);
+        let (encoder, decoder) = WordRnn::pair(&config, rng);
         let combine = Linear::new("decoder.combine", 2 * h, h, true, rng);
         let output = Linear::new("decoder.output", h, config.tgt_vocab, true, rng);
         let bridge = StateBridge::new(&rnn, DecoderReads::Memory, rng);

@@ -1,4 +1,4 @@
-//! The stacked, bidirectional LSTM ([`LstmStack`]): parity with PyTorch's
+//! The stacked, bidirectional LSTM ([`RecurrentStack`]): parity with PyTorch's
 //! `nn.LSTM(num_layers, bidirectional)`, the reversal within lengths, the
 //! fused layer against the step-by-step reference, dropout only in training,
 //! the parameter names, and the gradient checks.
@@ -42,7 +42,7 @@ fn stacked<'t>(states: &[Var<'t>]) -> Var<'t> {
 
 /// Loads the fixture's weights into `m`, runs it, and returns the largest
 /// difference from PyTorch over the outputs and every gradient.
-fn parity(name: &str, mut m: LstmStack) -> f64 {
+fn parity(name: &str, mut m: RecurrentStack) -> f64 {
     let fx = fixture(name);
     let names = fx["params"].as_object().unwrap().keys().cloned().collect();
     common::load_params(&mut m, names, |n| tensor(&fx, "params", n));
@@ -105,7 +105,7 @@ fn parity(name: &str, mut m: LstmStack) -> f64 {
 //     loss = sum((o * torch.randn_like(o)).sum() for o in (out, h_n, c_n)); loss.backward()
 #[test]
 fn stacked_bidirectional_lstm_matches_pytorch() {
-    let m = LstmStack::new("", 3, 4, (2, true), 0.5, &mut rng(0));
+    let m = RecurrentStack::new("", 3, 4, (2, true), 0.5, &mut rng(0));
     let err = parity("lstm_stack_bidirectional", m);
     assert!(err <= TOL, "max abs error {err:e} > {TOL:e}");
 }
@@ -118,7 +118,7 @@ fn stacked_bidirectional_lstm_matches_pytorch() {
 //     out, (h_n, c_n) = m(x)
 #[test]
 fn three_stacked_lstm_layers_match_pytorch() {
-    let m = LstmStack::new("", 3, 4, (3, false), 0.0, &mut rng(0));
+    let m = RecurrentStack::new("", 3, 4, (3, false), 0.0, &mut rng(0));
     let err = parity("lstm_stack_three_layers", m);
     assert!(err <= TOL, "max abs error {err:e} > {TOL:e}");
 }
@@ -139,7 +139,7 @@ fn reversing_within_lengths_keeps_padding_at_the_end() {
 
 #[test]
 fn fused_stack_equals_the_step_by_step_reference() {
-    let m = LstmStack::new("enc", 3, 4, (2, true), 0.0, &mut rng(1));
+    let m = RecurrentStack::new("enc", 3, 4, (2, true), 0.0, &mut rng(1));
     let tape = Tape::new();
     let x = tape.leaf(Tensor::randn(&[3, 6, 3], 0.0, 1.0, &mut rng(2)));
     let lengths = [6, 2, 4];
@@ -161,7 +161,7 @@ fn fused_stack_equals_the_step_by_step_reference() {
 
 #[test]
 fn dropout_between_layers_acts_only_in_training() {
-    let m = LstmStack::new("", 3, 4, (2, false), 0.5, &mut rng(3));
+    let m = RecurrentStack::new("", 3, 4, (2, false), 0.5, &mut rng(3));
     let tape = Tape::new();
     let x = tape.leaf(Tensor::randn(&[2, 5, 3], 0.0, 1.0, &mut rng(4)));
     let eval = m.forward(&tape, x, None, None, None).sequence.value();
@@ -170,7 +170,7 @@ fn dropout_between_layers_acts_only_in_training() {
     let train = m.forward(&tape, x, None, None, Some(&mut rng(5)));
     assert!(train.sequence.value().max_abs_diff(&eval) > 1e-3);
     // One layer has no layer below to drop: training changes nothing.
-    let one = LstmStack::new("", 3, 4, (1, true), 0.5, &mut rng(3));
+    let one = RecurrentStack::new("", 3, 4, (1, true), 0.5, &mut rng(3));
     let e = one.forward(&tape, x, None, None, None).sequence.value();
     let t = one.forward(&tape, x, None, None, Some(&mut rng(5)));
     assert_eq!(e.data(), t.sequence.value().data());
@@ -178,7 +178,7 @@ fn dropout_between_layers_acts_only_in_training() {
 
 #[test]
 fn parameters_are_named_as_pytorch_and_layer_0_forward_keeps_single_layer_names() {
-    let mut stack = LstmStack::new("encoder.lstm", 3, 4, (2, true), 0.0, &mut rng(6));
+    let mut stack = RecurrentStack::new("encoder.lstm", 3, 4, (2, true), 0.0, &mut rng(6));
     let names: Vec<String> = stack.params().iter().map(|p| p.name.clone()).collect();
     assert_eq!(names.len(), 16);
     assert_eq!(names[0], "encoder.lstm.weight_ih");
@@ -187,7 +187,7 @@ fn parameters_are_named_as_pytorch_and_layer_0_forward_keeps_single_layer_names(
     assert_eq!(names[15], "encoder.lstm.bias_hh_l1_reverse");
     assert_eq!(stack.params()[8].value.shape(), &[16, 8]); // layer 1 reads [h->; h<-]
     // One layer, one direction: the very parameters (and draws) of `Lstm`.
-    let mut one = LstmStack::new("encoder.lstm", 3, 4, (1, false), 0.0, &mut rng(6));
+    let mut one = RecurrentStack::new("encoder.lstm", 3, 4, (1, false), 0.0, &mut rng(6));
     let mut lstm = Lstm::new("encoder.lstm", 3, 4, &mut rng(6));
     for (p, q) in one.params().iter().zip(lstm.params()) {
         assert_eq!((&p.name, p.value.data()), (&q.name, q.value.data()));
