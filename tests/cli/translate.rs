@@ -130,9 +130,23 @@ fn a_corrupt_checkpoint_is_refused() {
 
 #[test]
 fn bad_flags_are_refused() {
+    // An unknown model: the hint lists every model there is.
     fails_with(
-        &encdec(&["train", "--model", "gru"]),
-        "invalid value 'gru' for '--model <MODEL>' [possible values: lstm, attention, transformer]",
+        &encdec(&["train", "--model", "tree"]),
+        "invalid value 'tree' for '--model <MODEL>' [possible values: rnn, lstm, gru, attention, transformer]",
+    );
+    // Each model and cell has one spelling: --cell is the attention model's.
+    fails_with(
+        &encdec(&["train", "--model", "lstm", "--cell", "gru"]),
+        "--cell applies to --model attention; for a plain GRU use --model gru",
+    );
+    fails_with(
+        &encdec(&["train", "--model", "transformer", "--cell", "rnn"]),
+        "--cell applies to --model attention; for a plain RNN use --model rnn",
+    );
+    fails_with(
+        &encdec(&["train", "--model", "attention", "--cell", "tree"]),
+        "invalid value 'tree' for '--cell <CELL>' [possible values: lstm, gru, rnn]",
     );
     fails_with(
         &encdec(&["train", "--model", "lstm", "--epochs", "0"]),

@@ -54,6 +54,7 @@ fn configs() -> Vec<(ModelConfig, StepShape)> {
         shards: 1,
     };
     let rnn = |emb, hidden, layers, directions| RnnConfig {
+        cell: Cell::Lstm,
         emb,
         hidden,
         layers,
