@@ -1,3 +1,4 @@
+// Long file: the stack over every cell, its two run modes sharing one loop, and the direction runner.
 //! Stacked and bidirectional recurrent layers of any cell ([`Cell`]):
 //! PyTorch's `nn.LSTM`, `nn.GRU` or `nn.RNN(nonlinearity='tanh')` with
 //! `(num_layers=L, bidirectional=B, dropout=p, batch_first=True)`, built
