@@ -1,5 +1,6 @@
-//! The LSTM encoder–decoder with attention (tutorial §2.3, Luong's global
-//! attention): the decoder LSTM runs from the encoder's final state; at each
+//! The recurrent encoder–decoder with attention (tutorial §2.3, Luong's
+//! global attention), with LSTM cells unless the config names GRU or §4.1
+//! RNN cells (`--cell`): the decoder runs from the encoder's final state; at each
 //! target position $t$ its state $s_t$ is scored against every encoder
 //! output $h_j$, the weights $\alpha_{tj}$ average the $h_j$ into a context
 //! $c_t$, and $\tilde s_t = \tanh(W_c [c_t; s_t] + b_c)$ is scored against the
@@ -24,7 +25,7 @@ use crate::tensor::Rng;
 /// attend to the encoder's outputs, and $\tilde s_t$ replaces $s_t$ before
 /// the output layer.
 pub struct AttentionSeq2Seq {
-    /// The §5.1 model: embeddings, encoder and decoder LSTMs, output layer
+    /// The §5.1 wiring: embeddings, encoder and decoder stacks, output layer
     /// (`encoder.*`, `decoder.*`, `decoder.output.*`).
     pub lstm: LstmSeq2Seq,
     /// $W_c, b_c$: `[c_t; s_t]` (2 decoder hidden) → decoder hidden (`decoder.combine.*`).
@@ -35,11 +36,11 @@ impl AttentionSeq2Seq {
     /// A new model with the config's sizes.
     ///
     /// # Panics
-    /// If `config` is not an LSTM model's ([`ModelConfig::rnn`]).
+    /// If `config` is not a recurrent model's ([`ModelConfig::rnn`]).
     pub fn new(config: ModelConfig, rng: &mut Rng) -> AttentionSeq2Seq {
         let rnn = *config
             .rnn()
-            .expect("AttentionSeq2Seq: an LSTM model's config");
+            .expect("AttentionSeq2Seq: a recurrent model's config");
         // The decoder's width: H, or 2H with a bidirectional encoder and
         // the concat bridge (the memory has the same width).
         let h = decoder_hidden(&rnn);
