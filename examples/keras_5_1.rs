@@ -42,7 +42,7 @@ fn main() {
     println!(
         "encoder: embedding {}, LSTM {} -> (h, c); decoder starts from (h, c); dense {}",
         model.encoder.embedding.weight.value.shape()[1],
-        model.encoder.lstm.hidden(),
+        model.encoder.rnn.hidden(),
         model.output.weight.value.shape()[0],
     );
 

@@ -1,6 +1,6 @@
 """Run encdec's models in PyTorch, and PyTorch-made models in encdec.
 
-encdec's three models are built here from torch.nn modules whose parameter
+encdec's models are built here from torch.nn modules whose parameter
 names are the ones `encdec export` writes (see src/seq2seq/io/safetensors.rs),
 sized and wired as the "config" metadata says (layout 2 of
 src/seq2seq/io/config_json.rs; files of format encdec-weights-1 hold layout 1,
@@ -10,8 +10,11 @@ which is read too):
                  nn.LSTM(emb, hidden, num_layers=layers, batch_first=True),
                  the encoder's bidirectional when "bidirectional";
                  decoder.output: nn.Linear
+    gru, rnn     the same with nn.GRU or nn.RNN(nonlinearity="tanh") in place
+                 of nn.LSTM (encoder.gru, decoder.gru; encoder.rnn, ...)
     attention    the same, plus dot-product attention over the encoder's
-                 outputs and decoder.combine: nn.Linear(2H, H) with tanh
+                 outputs and decoder.combine: nn.Linear(2H, H) with tanh;
+                 its cell is the config's "cell" (absent: "lstm")
     transformer  embeddings scaled by sqrt(d_model) plus sinusoidal
                  positions; encoder.layers.i: nn.TransformerEncoderLayer,
                  decoder.layers.i: nn.TransformerDecoderLayer (d_model, heads,
@@ -20,13 +23,13 @@ which is read too):
                  when "final_norm" (the `norm=` of nn.TransformerEncoder and
                  nn.TransformerDecoder); decoder.output: nn.Linear
 
-In the LSTM models, decoder layer l starts from encoder layer l's final
+In the recurrent models, decoder layer l starts from encoder layer l's final
 state, with a bidirectional encoder the two directions concatenated; then
 either the decoder is 2H wide ("bridge": "concat"), or ("project") bridge.h,
 bridge.c: nn.Linear(2H, H), shared by the layers, give h0 =
-tanh(bridge.h([h->; h<-])) and c0 = bridge.c([c->; c<-]), and the attention
-model reads its memory through bridge.memory: nn.Linear(2H, H). See
-src/seq2seq/models/bridge.rs.
+tanh(bridge.h([h->; h<-])) and c0 = bridge.c([c->; c<-]) (GRU and RNN: h0
+alone, no bridge.c), and the attention model reads its memory through
+bridge.memory: nn.Linear(2H, H). See src/seq2seq/models/bridge.rs.
 
 Four commands (run from anywhere; `trained` and `fixtures` find the crate from
 this file's place):
@@ -42,10 +45,12 @@ this file's place):
         exports it with --logits in a temporary folder and runs `check` on
         it; lstm and attention also with `--layers 2 --bidirectional` and
         with `--layers 2 --bidirectional --bridge project`; the transformer
-        also with --norm-first --gelu --final-norm.
+        also with --norm-first --gelu --final-norm; attention with --cell
+        gru, and gru with --layers 2 --bidirectional --bridge project.
 
     python3 scripts/weights/torch_weights.py fixtures
-        makes one small seeded model of each kind in PyTorch (float64) and
+        makes one small seeded model of each kind (lstm, attention,
+        transformer, rnn, gru) in PyTorch (float64) and
         writes tests/fixtures/torch_{kind}.safetensors (weights and encdec's
         metadata: format encdec-weights-2, the config in layout 2) and
         tests/fixtures/torch_{kind}_logits.safetensors (a batch and
@@ -55,8 +60,9 @@ this file's place):
     python3 scripts/weights/torch_weights.py arch-fixtures
         the same for the models of ARCH_FIXTURES (LSTM models with two
         layers, a bidirectional encoder, each bridge; a Transformer with
-        norm_first, GELU and final norms): torch_{name}.safetensors and
-        torch_{name}_logits.safetensors.
+        norm_first, GELU and final norms; attention with GRU cells; GRU and
+        RNN models with two layers, a bidirectional encoder and each
+        bridge): torch_{name}.safetensors and torch_{name}_logits.safetensors.
 
 Requires torch and safetensors (`pip install torch safetensors`); the Rust
 tests need neither.
@@ -92,6 +98,10 @@ def positional_encoding(length, d):
 
 
 FORMATS = ("encdec-weights-2", "encdec-weights-1")
+
+# The recurrent layer of each cell, as encdec's (the RNN is §4.1's with f = tanh).
+CELLS = {"lstm": nn.LSTM, "gru": nn.GRU,
+         "rnn": lambda *a, **k: nn.RNN(*a, nonlinearity="tanh", **k)}
 
 
 def layout_2(c, fmt="encdec-weights-2"):
@@ -137,7 +147,7 @@ def final_norm(stack, x):
 
 
 class Model(nn.Module):
-    """One of encdec's three models, named as `encdec export` names them."""
+    """One of encdec's models, named as `encdec export` names them."""
 
     def __init__(self, c):
         """`c`: a config in layout 2."""
@@ -155,15 +165,19 @@ class Model(nn.Module):
             h, layers, self.bidirectional = c["hidden"], c["layers"], c["bidirectional"]
             self.project = self.bidirectional and c["bridge"] == "project"
             dh = 2 * h if self.bidirectional and not self.project else h  # the decoder's width
-            self.encoder.lstm = nn.LSTM(d, h, num_layers=layers, bidirectional=self.bidirectional,
-                                        batch_first=True)
-            self.decoder.lstm = nn.LSTM(d, dh, num_layers=layers, batch_first=True)
+            self.cell = c.get("cell", "lstm") if self.kind == "attention" else self.kind
+            layer = CELLS[self.cell]
+            setattr(self.encoder, self.cell, layer(d, h, num_layers=layers,
+                                                   bidirectional=self.bidirectional, batch_first=True))
+            setattr(self.decoder, self.cell, layer(d, dh, num_layers=layers, batch_first=True))
             if self.kind == "attention":
                 self.decoder.combine = nn.Linear(2 * dh, dh)
             self.decoder.output = nn.Linear(dh, c["tgt_vocab"])
             if self.project:
                 self.bridge = nn.Module()
-                self.bridge.h, self.bridge.c = nn.Linear(2 * h, h), nn.Linear(2 * h, h)
+                self.bridge.h = nn.Linear(2 * h, h)
+                if self.cell == "lstm":
+                    self.bridge.c = nn.Linear(2 * h, h)
                 if self.kind == "attention":
                     self.bridge.memory = nn.Linear(2 * h, h)
 
@@ -174,13 +188,13 @@ class Model(nn.Module):
             return self.transformer(src, padding, tgt_in)
         x = self.encoder.embedding(src)
         packed = nn.utils.rnn.pack_padded_sequence(x, src_lengths, batch_first=True, enforce_sorted=False)
-        out, state = self.encoder.lstm(packed)
+        out, state = getattr(self.encoder, self.cell)(packed)
         memory, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=s)
         state = self.bridged(state)
         if self.project and self.kind == "attention":
             memory = self.bridge.memory(memory)
-        states, _ = self.decoder.lstm(self.decoder.embedding(tgt_in), state)
-        if self.kind == "lstm":
+        states, _ = getattr(self.decoder, self.cell)(self.decoder.embedding(tgt_in), state)
+        if self.kind != "attention":
             return self.decoder.output(states)
         scores = (states @ memory.transpose(1, 2)).masked_fill(padding[:, None, :], -math.inf)
         context = torch.softmax(scores, dim=-1) @ memory
@@ -188,12 +202,15 @@ class Model(nn.Module):
         return self.decoder.output(combined)
 
     def bridged(self, state):
-        """The encoder's (h_n, c_n), [L*D, B, H] each, as the decoder's first state."""
+        """The encoder's (h_n, c_n) (GRU, RNN: h_n), [L*D, B, H] each, as the decoder's first state."""
         if not self.bidirectional:
             return state
-        h_n, c_n = state
         both = lambda x: x.reshape(-1, 2, *x.shape[1:]).permute(0, 2, 1, 3).reshape(x.shape[0] // 2, x.shape[1], -1)
-        h, c = both(h_n), both(c_n)  # [L, B, 2H]: [h->; h<-] per layer
+        if self.cell != "lstm":
+            h = both(state)  # [L, B, 2H]: [h->; h<-] per layer
+            return (torch.tanh(self.bridge.h(h)) if self.project else h).contiguous()
+        h_n, c_n = state
+        h, c = both(h_n), both(c_n)
         if self.project:
             h, c = torch.tanh(self.bridge.h(h)), self.bridge.c(c)
         return h.contiguous(), c.contiguous()
@@ -241,6 +258,8 @@ FIXTURE_CONFIGS = {
                         norm_first=False, activation="relu", final_norm=False),
     "lstm": dict(src_vocab=9, tgt_vocab=11, **RNN_SIZES),
     "attention": dict(src_vocab=9, tgt_vocab=11, **RNN_SIZES),
+    "rnn": dict(src_vocab=9, tgt_vocab=11, **RNN_SIZES),
+    "gru": dict(src_vocab=9, tgt_vocab=11, **RNN_SIZES),
 }
 
 
@@ -250,6 +269,9 @@ ARCH_FIXTURES = {
     "lstm_stacked_concat": ("lstm", dict(layers=2, bidirectional=True, bridge="concat"), 10),
     "attention_stacked_project": ("attention", dict(layers=2, bidirectional=True, bridge="project"), 11),
     "transformer_arch": ("transformer", dict(norm_first=True, activation="gelu", final_norm=True), 7),
+    "attention_gru": ("attention", dict(cell="gru"), 12),
+    "gru_stacked_project": ("gru", dict(layers=2, bidirectional=True, bridge="project"), 13),
+    "attention_rnn_stacked_concat": ("attention", dict(cell="rnn", layers=2, bidirectional=True, bridge="concat"), 14),
 }
 
 
@@ -324,9 +346,10 @@ def trained():
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         stacked = ["--layers", "2", "--bidirectional"]
-        runs = [("transformer", []), ("lstm", []), ("attention", [])]
+        runs = [("transformer", []), ("lstm", []), ("attention", []), ("rnn", []), ("gru", [])]
         runs += [(kind, stacked + bridge) for kind in ["lstm", "attention"]
                  for bridge in [[], ["--bridge", "project"]]]
+        runs += [("attention", ["--cell", "gru"]), ("gru", stacked + ["--bridge", "project"])]
         runs += [("transformer", ["--norm-first", "--gelu", "--final-norm"])]
         for i, (kind, flags) in enumerate(runs):
             ok = train_export_check(tmp, f"{kind}{i}", ["--model", kind, *flags]) and ok

@@ -14,8 +14,9 @@ use crate::tensor::Float;
 /// With embedding $e$, hidden size $h$ (for the Transformer $d = d_{model}$,
 /// feed-forward $f$, $L$ layers per stack) and target vocabulary $V$:
 /// - LSTM: $a = 2 \cdot 4h(e + h) + hV$ (the encoder's and the decoder's
-///   gates, the output layer), $b = 0$;
-/// - LSTM with attention: $a$ as the LSTM's plus $2h \cdot h$ for
+///   gates, the output layer), $b = 0$; with GRU or RNN cells 3 or 1 gates
+///   in place of 4;
+/// - recurrent with attention: $a$ as without plus $2h \cdot h$ for
 ///   $\tanh(W_c[c_t; s_t])$, $b = 2h$ (scores and context);
 /// - Transformer: $a = L(4d^2 + 2df) + L(8d^2 + 2df) + dV$ (projections and
 ///   feed-forward of the encoder and decoder layers, the output layer),
@@ -25,7 +26,7 @@ pub fn multiply_adds(c: &ModelConfig, n: usize) -> Float {
     let v = c.tgt_vocab;
     let lstm = |r: &RnnConfig| {
         let (e, h) = (r.emb, r.hidden);
-        2 * 4 * h * (e + h) + h * v
+        2 * r.cell.gates() * h * (e + h) + h * v
     };
     let (a, b) = match &c.arch {
         Arch::Lstm(r) => (lstm(r), 0),
@@ -145,8 +146,10 @@ fn one_growth(kind: ModelKind, g: &Growth) -> String {
         ModelKind::Transformer => {
             "projections and feed-forward layers linear, attention's n×n scores quadratic"
         }
-        ModelKind::Attention => "the LSTMs linear, attention's scores quadratic",
-        ModelKind::Lstm => "every product applied once per position",
+        ModelKind::Attention => "the recurrent layers linear, attention's scores quadratic",
+        ModelKind::Lstm | ModelKind::Gru | ModelKind::Rnn => {
+            "every product applied once per position"
+        }
     };
     let verdict = match g.seen - g.expected {
         d if d.abs() <= 0.1 => "as the count predicts".to_string(),

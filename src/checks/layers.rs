@@ -114,33 +114,27 @@ fn lstm_case(seed: u64, steps: bool) -> LayerCheck {
     )
 }
 
-/// Two stacked bidirectional LSTM layers ([`LstmStack`]) over a padded
-/// batch, with initial states and the dropout between layers (its mask drawn
-/// from a fixed seed, so every evaluation drops the same elements); fused
-/// ([`LstmStack::forward`]) or step by step ([`LstmStack::forward_steps`]).
-fn lstm_stack_case(seed: u64, steps: bool) -> LayerCheck {
-    let m = LstmStack::new("", 3, 2, (2, true), 0.3, &mut rng(seed));
+/// Two stacked bidirectional layers of `cell` ([`RecurrentStack`]) over a
+/// padded batch, with initial states and the dropout between layers (its
+/// mask drawn from a fixed seed, so every evaluation drops the same
+/// elements); fused ([`RecurrentStack::forward`]) or step by step
+/// ([`RecurrentStack::forward_steps`]).
+fn stack_case(cell: Cell, seed: u64, steps: bool) -> LayerCheck {
+    let m = RecurrentStack::new(("", cell), 3, 2, (2, true), 0.3, &mut rng(seed));
     let m = randomize(m, seed);
-    let shapes: [&[usize]; 9] = [
-        &[2, 5, 3],
-        &[2, 2],
-        &[2, 2],
-        &[2, 2],
-        &[2, 2],
-        &[2, 2],
-        &[2, 2],
-        &[2, 2],
-        &[2, 2],
-    ];
+    // x, then the cell's states of each of the 2 layers x 2 directions, in h_n order.
+    let states = 4 * cell.states();
+    let mut shapes: Vec<&[usize]> = vec![&[2, 5, 3]];
+    shapes.extend(std::iter::repeat_n(&[2usize, 2][..], states));
     check(m, &inputs(&shapes, seed), move |m, t, x| {
         let run = if steps {
-            LstmStack::forward_steps
+            RecurrentStack::forward_steps
         } else {
-            LstmStack::forward
+            RecurrentStack::forward
         };
-        let init: Vec<_> = (0..4).map(|k| (x[1 + 2 * k], x[2 + 2 * k])).collect();
         let mut dropout = rng(seed ^ 0xd20);
-        let out = run(m, t, x[0], Some(&init), Some(&LENGTHS), Some(&mut dropout));
+        let init = &x[1..=states];
+        let out = run(m, t, x[0], Some(init), Some(&LENGTHS), Some(&mut dropout));
         let finals = Var::concat(&[out.h, out.c].concat(), 1);
         weighted_sum(out.sequence, 1) + weighted_sum(finals, 2)
     })
@@ -353,8 +347,10 @@ pub fn layer_cases() -> Vec<LayerCase> {
         case("rnn_sigmoid", |s| rnn_case(Activation::Sigmoid, s)),
         case("lstm", |s| lstm_case(s, false)),
         case("lstm_steps", |s| lstm_case(s, true)),
-        case("lstm_stack", |s| lstm_stack_case(s, false)),
-        case("lstm_stack_steps", |s| lstm_stack_case(s, true)),
+        case("lstm_stack", |s| stack_case(Cell::Lstm, s, false)),
+        case("lstm_stack_steps", |s| stack_case(Cell::Lstm, s, true)),
+        case("gru_stack", |s| stack_case(Cell::Gru, s, false)),
+        case("rnn_stack", |s| stack_case(Cell::Rnn, s, false)),
         case("gru", |s| gru_case(s, false)),
         case("gru_steps", |s| gru_case(s, true)),
         case("dot_attention", dot_attention_case),

@@ -7,7 +7,7 @@
 //! | §5.1 | $y = xW^\top + b$ | [`linear()`] | [`Linear`] |
 //! | §4.1 | $h_t = f(W_{xh}x_t + W_{hh}h_{t-1} + b_h)$ | [`rnn_step`] | [`Rnn`] |
 //! | §5.1 | LSTM gates, $c_t$, $h_t$ | [`lstm_step`], [`lstm_cell_state`], [`lstm_hidden_state`] | [`Lstm`] |
-//! | §2.3 | $h_t = [\overrightarrow h_t; \overleftarrow h_t]$, stacked layers | [`reverse_within_lengths`] | [`LstmStack`] |
+//! | §2.3 | $h_t = [\overrightarrow h_t; \overleftarrow h_t]$, stacked layers of any [`Cell`] | [`reverse_within_lengths`] | [`RecurrentStack`] |
 //! | — | GRU gates | [`gru_step`] | [`Gru`] |
 //! | §4.2.1 | $s_{ij} = q_i^\top k_j$ | [`attention_scores`] | |
 //! | §4.2.1 | $a_{ij} = \mathrm{softmax}\_j(s_{ij}/\sqrt{d_k})$ | [`attention_weights`] | |
@@ -30,9 +30,10 @@ mod kv_cache;
 mod layer_norm;
 mod linear;
 mod lstm;
-mod lstm_stack;
 mod multi_head;
 mod positional;
+mod recurrent_layer;
+mod recurrent_stack;
 mod rnn;
 mod saturation;
 mod scaled_dot_product;
@@ -55,9 +56,10 @@ pub use kv_cache::{KvCache, StepRows, append_positions};
 pub use layer_norm::{LayerNorm, layer_norm};
 pub use linear::{Linear, linear};
 pub use lstm::{Lstm, LstmOutput, lstm_cell_state, lstm_hidden_state, lstm_step};
-pub use lstm_stack::{LstmStack, LstmStackOutput};
 pub use multi_head::{InProjection, MhaOptions, MultiHeadAttention};
 pub use positional::{add_positional_encoding, positional_encoding, positional_rows};
+pub use recurrent_layer::{Cell, RecurrentLayer};
+pub use recurrent_stack::{RecurrentStack, RecurrentStackOutput};
 pub use rnn::{Activation, RecurrentWeights, Rnn, RnnOutput, rnn_step};
 pub use saturation::{SATURATED, Saturation, row_entropy};
 pub use scaled_dot_product::{

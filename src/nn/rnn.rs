@@ -82,7 +82,7 @@ impl RecurrentWeights {
 
     /// As [`RecurrentWeights::new`], with `suffix` after each name: PyTorch's
     /// `_l1`, `_l0_reverse`, ... for the layers and directions of a stack
-    /// ([`super::LstmStack`]); `""` gives the names of [`RecurrentWeights::new`].
+    /// ([`super::RecurrentStack`]); `""` gives the names of [`RecurrentWeights::new`].
     pub fn with_suffix(
         prefix: &str,
         suffix: &str,

@@ -153,7 +153,7 @@ pub(crate) fn unroll<'t>(
 /// # Panics
 /// If `x` is not 3-D or a length exceeds `time`.
 ///
-/// Checked by `tests/nn/lstm_stack.rs::reversing_within_lengths_keeps_padding_at_the_end`.
+/// Checked by `tests/nn/recurrent_stack.rs::reversing_within_lengths_keeps_padding_at_the_end`.
 pub fn reverse_within_lengths<'t>(x: Var<'t>, lengths: Option<&[usize]>) -> Var<'t> {
     let s = x.shape();
     assert!(

@@ -9,7 +9,7 @@ use super::corpus::DataSource;
 use super::options::TrainOptions;
 use crate::corpora::MAX_CLAUSES;
 use crate::files::{check_distinct, check_output};
-use crate::seq2seq::config::{MAX_RNN_LAYERS, ModelKind};
+use crate::seq2seq::config::{Cell, MAX_RNN_LAYERS, ModelKind};
 use crate::seq2seq::size::{StepShape, check_trainable};
 use crate::seq2seq::task::Task;
 use std::path::Path;
@@ -118,6 +118,7 @@ impl TrainOptions {
         let set = sizes.iter().any(Option::is_some)
             || m.bidirectional
             || m.bridge.is_some()
+            || m.cell.is_some()
             || m.norm_first
             || m.gelu
             || m.final_norm
@@ -130,7 +131,7 @@ impl TrainOptions {
             || self.text.tgt_lang.is_some()
             || self.files.src_vectors.is_some();
         if set {
-            return Err("--resume keeps the checkpoint's model sizes, architecture, dropout, vocabularies and languages; leave out --emb, --hidden, --d-model, --d-ff, --layers, --heads, --bidirectional, --bridge, --norm-first, --gelu, --final-norm, --attention-scale, --positions, --decoder-mask, --dropout, --max-vocab, --src-lang, --tgt-lang and --src-vectors".into());
+            return Err("--resume keeps the checkpoint's model sizes, architecture, dropout, vocabularies and languages; leave out --emb, --hidden, --d-model, --d-ff, --layers, --heads, --bidirectional, --bridge, --cell, --norm-first, --gelu, --final-norm, --attention-scale, --positions, --decoder-mask, --dropout, --max-vocab, --src-lang, --tgt-lang and --src-vectors".into());
         }
         Ok(())
     }
@@ -138,6 +139,17 @@ impl TrainOptions {
     /// Refuses a flag of the other model family, naming it.
     fn check_family(&self) -> Result<(), String> {
         let m = &self.sizes;
+        if m.cell.is_some() && self.model != ModelKind::Attention {
+            let plain = match m.cell.unwrap_or_default() {
+                Cell::Lstm => "a plain LSTM",
+                Cell::Gru => "a plain GRU",
+                Cell::Rnn => "a plain RNN",
+            };
+            let kind = m.cell.unwrap_or_default().name();
+            return Err(format!(
+                "--cell applies to --model attention; for {plain} use --model {kind}"
+            ));
+        }
         let rnn = [
             ("--emb", m.emb.is_some()),
             ("--hidden", m.hidden.is_some()),
@@ -156,7 +168,9 @@ impl TrainOptions {
             ("--decoder-mask", m.decoder_mask.is_some()),
         ];
         let (wrong, family) = match self.model {
-            ModelKind::Transformer => (&rnn[..], "the lstm and attention models"),
+            ModelKind::Transformer => {
+                (&rnn[..], "the recurrent models (rnn, lstm, gru, attention)")
+            }
             _ => (&transformer[..], "the transformer"),
         };
         if let Some((flag, _)) = wrong.iter().find(|(_, set)| *set) {
@@ -198,7 +212,7 @@ impl TrainOptions {
         }
         if !transformer && m.layers.is_some_and(|l| l > MAX_RNN_LAYERS) {
             return Err(format!(
-                "--layers {} is too many LSTM layers: at most {MAX_RNN_LAYERS}",
+                "--layers {} is too many recurrent layers: at most {MAX_RNN_LAYERS}",
                 m.layers.unwrap_or_default()
             ));
         }

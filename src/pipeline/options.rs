@@ -10,7 +10,7 @@
 
 use super::corpus::{CorpusSpec, DataSource};
 use super::watch::WatchOptions;
-use crate::seq2seq::config::{AttentionScale, Bridge, DecoderMask, ModelKind, Positions};
+use crate::seq2seq::config::{AttentionScale, Bridge, Cell, DecoderMask, ModelKind, Positions};
 use crate::seq2seq::task::Task;
 use crate::seq2seq::train::{BATCH_SIZE, DEFAULT_SHARDS, EPOCHS};
 use crate::text::Language;
@@ -88,10 +88,10 @@ impl Default for TextOptions {
 /// [`ModelConfig::new`](crate::seq2seq::config::ModelConfig::new).
 #[derive(clap::Args, Clone, Debug, Default, PartialEq)]
 pub struct ModelOptions {
-    /// LSTM models: word-vector size E.
+    /// Recurrent models: word-vector size E.
     #[arg(long)]
     pub emb: Option<usize>,
-    /// LSTM models: hidden size H.
+    /// Recurrent models: hidden size H.
     #[arg(long)]
     pub hidden: Option<usize>,
     /// Transformer: d_model.
@@ -103,15 +103,18 @@ pub struct ModelOptions {
     /// Transformer: attention heads (they must divide d_model).
     #[arg(long)]
     pub heads: Option<usize>,
-    /// Layers per stack: the Transformer's layers, or the LSTM models' stacked LSTM layers.
+    /// Layers per stack: the Transformer's layers, or the recurrent models' stacked recurrent layers.
     #[arg(long)]
     pub layers: Option<usize>,
-    /// LSTM models: the encoder reads the source in both directions.
+    /// Recurrent models: the encoder reads the source in both directions.
     #[arg(long)]
     pub bidirectional: bool,
-    /// LSTM models with --bidirectional: the decoder is twice as wide (concat, the default) or starts from a learnt projection (project).
+    /// Recurrent models with --bidirectional: the decoder is twice as wide (concat, the default) or starts from a learnt projection (project).
     #[arg(long, value_enum)]
     pub bridge: Option<Bridge>,
+    /// The attention model's recurrent cell: lstm (the default), gru, or rnn (tanh, §4.1). The plain models name theirs: --model lstm, gru or rnn.
+    #[arg(long, value_enum)]
+    pub cell: Option<Cell>,
     /// Transformer: LayerNorm before each sublayer (pre-norm) instead of after.
     #[arg(long)]
     pub norm_first: bool,
@@ -234,7 +237,7 @@ pub struct TrainOptions {
     /// translation (English→French), summarization (document→headline) or dialogue (history→reply).
     #[arg(long, value_enum, default_value_t = Task::Translation)]
     pub task: Task,
-    /// lstm, attention or transformer.
+    /// rnn, lstm or gru (the §5.1 wiring with that cell), attention (LSTM cells, or --cell) or transformer.
     #[arg(long, value_enum)]
     pub model: ModelKind,
     /// The sentences.

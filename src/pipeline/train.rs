@@ -163,6 +163,7 @@ pub fn model_config(
             r.emb = m.emb.or(vectors).unwrap_or(r.emb);
             r.hidden = m.hidden.unwrap_or(r.hidden);
             r.layers = m.layers.unwrap_or(r.layers);
+            r.cell = m.cell.unwrap_or(r.cell);
             if m.bidirectional {
                 r.directions = Directions::Both(m.bridge.unwrap_or(Bridge::Concat));
             }

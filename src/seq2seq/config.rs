@@ -1,23 +1,35 @@
+// Long file: every model option and its default, said once.
 //! What a model is: its kind, its sizes and its architecture options, each
 //! named once and defaulted once.
 //!
 //! A [`ModelConfig`] holds what every model has (the two vocabulary sizes,
-//! the dropout rate) and an [`Arch`]: the LSTM models' [`RnnConfig`] or the
-//! Transformer's [`TransformerConfig`]. A field exists only where it means
-//! something: an LSTM has no heads, a Transformer no bridge.
+//! the dropout rate) and an [`Arch`]: the recurrent models' [`RnnConfig`]
+//! (with its [`Cell`]: LSTM, GRU or the §4.1 RNN) or the Transformer's
+//! [`TransformerConfig`]. A field exists only where it means something: an
+//! LSTM has no heads, a Transformer no bridge.
 //!
 //! Checked by `tests/seq2seq/config.rs`.
 
 pub use super::pieces::{AttentionScale, DecoderMask, Pieces, Positions};
 use crate::nn::{FfnActivation, LayerOptions, StackConfig};
+use clap::builder::PossibleValue;
 use std::fmt;
 
-/// The three models of encdec.
+pub use crate::nn::Cell;
+
+/// The models of encdec. Each combination of wiring and cell has one
+/// spelling: `rnn`, `lstm` and `gru` are the §5.1 wiring with that cell,
+/// `attention` takes its cell from `--cell` (LSTM by default).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ModelKind {
+    /// The §5.1 wiring with the §4.1 RNN cell, $h_t = \tanh(W_{xh}x_t + W_{hh}h_{t-1} + b_h)$.
+    Rnn,
     /// The §5.1 LSTM encoder–decoder: the encoder's final state starts the decoder.
     Lstm,
-    /// An LSTM encoder–decoder with attention over the encoder outputs (§2.3).
+    /// The §5.1 wiring with GRU cells.
+    Gru,
+    /// A recurrent encoder–decoder with attention over the encoder outputs
+    /// (§2.3); LSTM cells unless `--cell` says otherwise.
     Attention,
     /// A Transformer encoder–decoder (§2.1.2, §4.2).
     Transformer,
@@ -27,7 +39,9 @@ impl ModelKind {
     /// The name used on the command line and in checkpoints.
     pub fn name(self) -> &'static str {
         match self {
+            ModelKind::Rnn => "rnn",
             ModelKind::Lstm => "lstm",
+            ModelKind::Gru => "gru",
             ModelKind::Attention => "attention",
             ModelKind::Transformer => "transformer",
         }
@@ -37,6 +51,18 @@ impl ModelKind {
 impl fmt::Display for ModelKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// The cell as a command-line value (`--cell lstm|gru|rnn`) and a
+/// checkpoint's `cell` field.
+impl clap::ValueEnum for Cell {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Cell::Lstm, Cell::Gru, Cell::Rnn]
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
     }
 }
 
@@ -61,7 +87,7 @@ impl Bridge {
     }
 }
 
-/// Which ways the LSTM encoder reads the source.
+/// Which ways the recurrent encoder reads the source.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Directions {
     /// Left to right, as in §5.1.
@@ -75,14 +101,16 @@ pub enum Directions {
 /// The most recurrent layers a model may stack.
 pub const MAX_RNN_LAYERS: usize = 16;
 
-/// The sizes of the LSTM models (§5.1 and §2.3).
+/// The sizes and cell of the recurrent models (§4.1, §5.1 and §2.3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RnnConfig {
+    /// The cell of the encoder and the decoder (LSTM unless said otherwise).
+    pub cell: Cell,
     /// Word-vector size $E$.
     pub emb: usize,
-    /// LSTM hidden size $H$.
+    /// Hidden size $H$.
     pub hidden: usize,
-    /// LSTM layers per stack, PyTorch's `num_layers` (1 in §5.1).
+    /// Recurrent layers per stack, PyTorch's `num_layers` (1 in §5.1).
     pub layers: usize,
     /// One direction or both.
     pub directions: Directions,
@@ -110,9 +138,10 @@ pub struct TransformerConfig {
 /// The architecture of a model, with the sizes it has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Arch {
-    /// The §5.1 model.
+    /// The §5.1 wiring (no attention) with the config's cell: `--model
+    /// lstm`, `gru` or `rnn` ([`ModelConfig::kind`] reads the cell).
     Lstm(RnnConfig),
-    /// The §5.1 model with attention (§2.3).
+    /// The §5.1 wiring with attention (§2.3), any cell.
     Attention(RnnConfig),
     /// The Transformer.
     Transformer(TransformerConfig),
@@ -133,11 +162,13 @@ pub struct ModelConfig {
 
 impl ModelConfig {
     /// encdec's default model of `kind` for these vocabularies: the sizes
-    /// the built-in corpora train well with on a laptop (LSTM models:
-    /// $E = 48$, $H = 96$, one layer; Transformer: $d_{model} = 64$,
-    /// $d_{ff} = 128$, 4 heads, 2 + 2 post-norm ReLU layers), dropout 0.1.
+    /// the built-in corpora train well with on a laptop (recurrent models:
+    /// $E = 48$, $H = 96$, one layer, the kind's cell, LSTM for attention;
+    /// Transformer: $d_{model} = 64$, $d_{ff} = 128$, 4 heads, 2 + 2
+    /// post-norm ReLU layers), dropout 0.1.
     pub fn new(kind: ModelKind, src_vocab: usize, tgt_vocab: usize) -> ModelConfig {
         let rnn = RnnConfig {
+            cell: Cell::Lstm,
             emb: 48,
             hidden: 96,
             layers: 1,
@@ -145,6 +176,14 @@ impl ModelConfig {
         };
         let arch = match kind {
             ModelKind::Lstm => Arch::Lstm(rnn),
+            ModelKind::Rnn => Arch::Lstm(RnnConfig {
+                cell: Cell::Rnn,
+                ..rnn
+            }),
+            ModelKind::Gru => Arch::Lstm(RnnConfig {
+                cell: Cell::Gru,
+                ..rnn
+            }),
             ModelKind::Attention => Arch::Attention(rnn),
             ModelKind::Transformer => Arch::Transformer(TransformerConfig {
                 d_model: 64,
@@ -167,13 +206,17 @@ impl ModelConfig {
     /// Which model.
     pub fn kind(&self) -> ModelKind {
         match self.arch {
-            Arch::Lstm(_) => ModelKind::Lstm,
+            Arch::Lstm(r) => match r.cell {
+                Cell::Lstm => ModelKind::Lstm,
+                Cell::Gru => ModelKind::Gru,
+                Cell::Rnn => ModelKind::Rnn,
+            },
             Arch::Attention(_) => ModelKind::Attention,
             Arch::Transformer(_) => ModelKind::Transformer,
         }
     }
 
-    /// The LSTM models' sizes; `None` for the Transformer.
+    /// The recurrent models' sizes; `None` for the Transformer.
     pub fn rnn(&self) -> Option<&RnnConfig> {
         match &self.arch {
             Arch::Lstm(r) | Arch::Attention(r) => Some(r),
@@ -181,7 +224,7 @@ impl ModelConfig {
         }
     }
 
-    /// The Transformer's sizes; `None` for the LSTM models.
+    /// The Transformer's sizes; `None` for the recurrent models.
     pub fn transformer(&self) -> Option<&TransformerConfig> {
         match &self.arch {
             Arch::Transformer(t) => Some(t),
@@ -217,7 +260,8 @@ impl ModelConfig {
                 positive("hidden", r.hidden)?;
                 if !(1..=MAX_RNN_LAYERS).contains(&r.layers) {
                     return Err(format!(
-                        "model config: the LSTM layers ({}) must be from 1 to {MAX_RNN_LAYERS}",
+                        "model config: the {} layers ({}) must be from 1 to {MAX_RNN_LAYERS}",
+                        r.cell.name().to_uppercase(),
                         r.layers
                     ));
                 }
@@ -254,15 +298,20 @@ impl TransformerConfig {
 }
 
 impl ModelConfig {
-    /// Every size and option in words, e.g. `emb 48, hidden 96, dropout 0.1`
-    /// or `d_model 64, d_ff 128, 4 heads, 2+2 layers, pre-norm, GELU, dropout 0.1`.
+    /// Every size and option in words, e.g. `emb 48, hidden 96, dropout 0.1`,
+    /// `GRU cells, emb 48, hidden 96, dropout 0.1` (attention with a cell
+    /// other than the LSTM) or `d_model 64, d_ff 128, 4 heads, 2+2 layers, pre-norm, GELU, dropout 0.1`.
     pub fn sizes(&self) -> String {
         let mut parts = vec![];
         match &self.arch {
             Arch::Lstm(r) | Arch::Attention(r) => {
+                let cell = r.cell.name().to_uppercase();
+                if matches!(self.arch, Arch::Attention(_)) && r.cell != Cell::Lstm {
+                    parts.push(format!("{cell} cells"));
+                }
                 parts.push(format!("emb {}, hidden {}", r.emb, r.hidden));
                 if r.layers > 1 {
-                    parts.push(format!("{} LSTM layers", r.layers));
+                    parts.push(format!("{} {cell} layers", r.layers));
                 }
                 if let Directions::Both(bridge) = r.directions {
                     parts.push(format!("bidirectional encoder ({} bridge)", bridge.name()));

@@ -35,7 +35,7 @@ pub fn decoded_attention(
         })?;
     let model = match kind {
         ModelKind::Transformer => "Transformer cross-attention",
-        _ => "LSTM attention",
+        _ => "recurrent attention",
     };
     let title = format!("{model}: {}", t.text);
     let drawn: Result<(), PlotError> = if weights.shape()[0] == 1 {

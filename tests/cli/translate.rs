@@ -130,9 +130,23 @@ fn a_corrupt_checkpoint_is_refused() {
 
 #[test]
 fn bad_flags_are_refused() {
+    // An unknown model: the hint lists every model there is.
     fails_with(
-        &encdec(&["train", "--model", "gru"]),
-        "invalid value 'gru' for '--model <MODEL>' [possible values: lstm, attention, transformer]",
+        &encdec(&["train", "--model", "tree"]),
+        "invalid value 'tree' for '--model <MODEL>' [possible values: rnn, lstm, gru, attention, transformer]",
+    );
+    // Each model and cell has one spelling: --cell is the attention model's.
+    fails_with(
+        &encdec(&["train", "--model", "lstm", "--cell", "gru"]),
+        "--cell applies to --model attention; for a plain GRU use --model gru",
+    );
+    fails_with(
+        &encdec(&["train", "--model", "transformer", "--cell", "rnn"]),
+        "--cell applies to --model attention; for a plain RNN use --model rnn",
+    );
+    fails_with(
+        &encdec(&["train", "--model", "attention", "--cell", "tree"]),
+        "invalid value 'tree' for '--cell <CELL>' [possible values: lstm, gru, rnn]",
     );
     fails_with(
         &encdec(&["train", "--model", "lstm", "--epochs", "0"]),
@@ -336,13 +350,19 @@ fn adamw_and_label_smoothing_train_and_are_kept_in_the_checkpoint() {
 #[test]
 fn train_refuses_flags_of_the_other_family_before_any_work() {
     let o = encdec(&["train", "--model", "transformer", "--bidirectional"]);
-    fails_with(&o, "--bidirectional is for the lstm and attention models");
+    fails_with(
+        &o,
+        "--bidirectional is for the recurrent models (rnn, lstm, gru, attention)",
+    );
     let o = encdec(&["train", "--model", "lstm", "--norm-first"]);
     fails_with(&o, "--norm-first is for the transformer");
     let o = encdec(&["train", "--model", "attention", "--gelu"]);
     fails_with(&o, "--gelu is for the transformer");
     let o = encdec(&["train", "--model", "transformer", "--emb", "32"]);
-    fails_with(&o, "--emb is for the lstm and attention models");
+    fails_with(
+        &o,
+        "--emb is for the recurrent models (rnn, lstm, gru, attention)",
+    );
     let o = encdec(&["train", "--model", "lstm", "--d-model", "32"]);
     fails_with(&o, "--d-model is for the transformer");
     let o = encdec(&["train", "--model", "lstm", "--layers", "17"]);

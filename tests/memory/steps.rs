@@ -45,7 +45,8 @@ fn measured_step(config: &ModelConfig, s: StepShape) -> usize {
 }
 
 /// Configs unlike the ones the constants were fitted to: both directions
-/// with each bridge, 8 heads, pre-norm, GELU, final norms, other lengths.
+/// with each bridge, 8 heads, pre-norm, GELU, final norms, other lengths,
+/// GRU and RNN cells (the constants were fitted to LSTM cells).
 fn configs() -> Vec<(ModelConfig, StepShape)> {
     let shape = |batch, src_len, tgt_len| StepShape {
         batch,
@@ -54,6 +55,7 @@ fn configs() -> Vec<(ModelConfig, StepShape)> {
         shards: 1,
     };
     let rnn = |emb, hidden, layers, directions| RnnConfig {
+        cell: Cell::Lstm,
         emb,
         hidden,
         layers,
@@ -98,6 +100,28 @@ fn configs() -> Vec<(ModelConfig, StepShape)> {
                 120,
             ),
             shape(12, 35, 30),
+        ),
+        (
+            model(
+                Arch::Attention(RnnConfig {
+                    cell: Cell::Gru,
+                    ..rnn(32, 96, 2, both(Bridge::Project))
+                }),
+                200,
+                250,
+            ),
+            shape(16, 20, 18),
+        ),
+        (
+            model(
+                Arch::Lstm(RnnConfig {
+                    cell: Cell::Rnn,
+                    ..rnn(48, 96, 1, Directions::Forward)
+                }),
+                85,
+                108,
+            ),
+            shape(32, 12, 13),
         ),
         (
             model(Arch::Transformer(transformer), 500, 700),

@@ -7,13 +7,13 @@ mod common;
 #[path = "../support/fixture_support.rs"]
 mod fixture_support;
 mod layers_basic;
-mod lstm_stack;
 #[path = "../support/model_support.rs"]
 mod model_support;
 mod params;
 mod parity;
 mod properties;
 mod recurrent;
+mod recurrent_stack;
 mod saturation;
 mod transformer;
 mod transformer_options;

@@ -83,8 +83,10 @@ fn every_layer_lists_unique_names_in_a_fixed_order() {
     });
 }
 
-const KINDS: [ModelKind; 3] = [
+const KINDS: [ModelKind; 5] = [
+    ModelKind::Rnn,
     ModelKind::Lstm,
+    ModelKind::Gru,
     ModelKind::Attention,
     ModelKind::Transformer,
 ];

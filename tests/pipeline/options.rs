@@ -208,7 +208,7 @@ fn every_bad_value_is_refused_by_check_naming_the_flag() {
     assert!(
         o.check()
             .unwrap_err()
-            .contains("--bidirectional is for the lstm and attention models")
+            .contains("--bidirectional is for the recurrent models (rnn, lstm, gru, attention)")
     );
 }
 

@@ -6,22 +6,29 @@
 
 use encdec::nn::{FfnActivation, LayerOptions};
 use encdec::seq2seq::config::{
-    Arch, AttentionScale, Bridge, DecoderMask, Directions, ModelConfig, ModelKind, Pieces,
+    Arch, AttentionScale, Bridge, Cell, DecoderMask, Directions, ModelConfig, ModelKind, Pieces,
     Positions, RnnConfig, TransformerConfig,
 };
 use encdec::seq2seq::io::{config_from, config_json};
 use serde_json::json;
 
+/// A recurrent model of `kind` (its cell: the kind's; LSTM for attention).
 fn rnn(kind: ModelKind, layers: usize, directions: Directions) -> ModelConfig {
+    let cell = match kind {
+        ModelKind::Rnn => Cell::Rnn,
+        ModelKind::Gru => Cell::Gru,
+        _ => Cell::Lstm,
+    };
     let r = RnnConfig {
+        cell,
         emb: 6,
         hidden: 10,
         layers,
         directions,
     };
     let arch = match kind {
-        ModelKind::Lstm => Arch::Lstm(r),
-        _ => Arch::Attention(r),
+        ModelKind::Attention => Arch::Attention(r),
+        _ => Arch::Lstm(r),
     };
     ModelConfig {
         src_vocab: 11,
@@ -57,6 +64,10 @@ fn configs_round_trip_through_json() {
         rnn(ModelKind::Lstm, 1, Directions::Forward),
         rnn(ModelKind::Attention, 3, Directions::Both(Bridge::Project)),
         rnn(ModelKind::Lstm, 2, Directions::Both(Bridge::Concat)),
+        rnn(ModelKind::Rnn, 1, Directions::Forward),
+        rnn(ModelKind::Gru, 2, Directions::Both(Bridge::Project)),
+        attention_with(Cell::Gru),
+        attention_with(Cell::Rnn),
         transformer(false, FfnActivation::Relu, false),
         transformer(true, FfnActivation::Gelu, true),
     ];
@@ -64,6 +75,62 @@ fn configs_round_trip_through_json() {
         let v = config_json(&c);
         assert_eq!(config_from(&v).unwrap(), c, "{v}");
     }
+}
+
+/// The default-sized attention model with `cell`.
+fn attention_with(cell: Cell) -> ModelConfig {
+    let mut c = rnn(ModelKind::Attention, 1, Directions::Forward);
+    if let Arch::Attention(r) = &mut c.arch {
+        r.cell = cell;
+    }
+    c
+}
+
+#[test]
+fn each_model_and_cell_has_one_kind_and_one_spelling() {
+    // rnn, lstm, gru: the kind names the cell and no "cell" is written;
+    // attention writes "cell" only when it is not the LSTM, so an LSTM
+    // model's JSON is what it was before cells existed.
+    for (kind, cell) in [
+        (ModelKind::Rnn, Cell::Rnn),
+        (ModelKind::Lstm, Cell::Lstm),
+        (ModelKind::Gru, Cell::Gru),
+    ] {
+        let c = ModelConfig::new(kind, 7, 8);
+        assert_eq!((c.kind(), c.rnn().unwrap().cell), (kind, cell));
+        let v = config_json(&c);
+        assert_eq!(v["kind"], kind.name());
+        assert!(v.get("cell").is_none(), "{v}");
+    }
+    assert!(
+        config_json(&attention_with(Cell::Lstm))
+            .get("cell")
+            .is_none()
+    );
+    let gru = config_json(&attention_with(Cell::Gru));
+    assert_eq!(
+        (gru["kind"].as_str(), gru["cell"].as_str()),
+        (Some("attention"), Some("gru"))
+    );
+    assert_eq!(
+        attention_with(Cell::Gru).to_string(),
+        "attention (GRU cells, emb 6, hidden 10, dropout 0.2)"
+    );
+    assert_eq!(
+        ModelConfig::new(ModelKind::Rnn, 7, 8).to_string(),
+        "rnn (emb 48, hidden 96, dropout 0.1)"
+    );
+    // A "cell" that contradicts the kind, or names no cell, is refused.
+    let mut v = config_json(&rnn(ModelKind::Gru, 1, Directions::Forward));
+    v["cell"] = json!("lstm");
+    let e = config_from(&v).unwrap_err();
+    assert!(e.contains("a gru model has gru cells, not lstm"), "{e}");
+    v["cell"] = json!("tree");
+    let e = config_from(&v).unwrap_err();
+    assert!(
+        e.contains("unknown cell 'tree': expected one of lstm, gru, rnn"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -124,7 +191,7 @@ fn malformed_fields_are_refused_with_their_names() {
         (with("emb", json!("six")), "'emb'"),
         (with("bidirectional", json!(1)), "'bidirectional'"),
         (with("bridge", json!("sum")), "unknown bridge 'sum'"),
-        (with("kind", json!("gru")), "unknown model 'gru'"),
+        (with("kind", json!("tree")), "unknown model 'tree'"),
         // A name from a file is echoed without its control characters.
         (
             with("kind", json!("\u{1b}[2J")),
@@ -165,6 +232,7 @@ fn the_defaults_are_stated_once_in_model_config_new() {
     assert_eq!(
         c.rnn(),
         Some(&RnnConfig {
+            cell: Cell::Lstm,
             emb: 48,
             hidden: 96,
             layers: 1,

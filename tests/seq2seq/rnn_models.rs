@@ -1,6 +1,6 @@
-//! The LSTM models with the options of their [`RnnConfig`]
+//! The recurrent models with the options of their [`RnnConfig`]
 //! (`src/seq2seq/models/lstm_seq2seq.rs`, `attention_seq2seq.rs`,
-//! `bridge.rs`): stacked layers, a
+//! `bridge.rs`): LSTM, GRU and RNN cells, stacked layers, a
 //! bidirectional encoder and the two bridges. Each trains, survives a
 //! checkpoint round trip, passes a gradient check, and starts decoder layer
 //! $l$ from encoder layer $l$.
@@ -19,6 +19,7 @@ use model_support::{tiny_batch as batch, tiny_batch_loss as loss_of};
 /// `layers` LSTM layers reading as `directions` say, $E = 4$, $H = 3$.
 fn arch(layers: usize, directions: Directions) -> RnnConfig {
     RnnConfig {
+        cell: Cell::Lstm,
         emb: 4,
         hidden: 3,
         layers,
@@ -43,8 +44,8 @@ fn tiny(kind: ModelKind, a: RnnConfig) -> ModelConfig {
         tgt_vocab: 8,
         dropout: 0.0,
         arch: match kind {
-            ModelKind::Lstm => Arch::Lstm(a),
-            _ => Arch::Attention(a),
+            ModelKind::Attention => Arch::Attention(a),
+            _ => Arch::Lstm(a),
         },
     }
 }
@@ -68,6 +69,62 @@ fn tiny_stacked_bidirectional_models_pass_gradcheck() {
         let attention = AttentionSeq2Seq::new(tiny(ModelKind::Attention, a), &mut rng(1));
         gradcheck_model(attention, &format!("attention {bridge:?}"));
     }
+}
+
+#[test]
+fn tiny_gru_and_rnn_models_pass_gradcheck() {
+    // The §5.1 wiring and attention with GRU cells and with the §4.1 tanh RNN:
+    // one layer one way, and two layers with a bidirectional encoder and
+    // each bridge (the project bridge maps h alone: these cells have no c).
+    let options = [
+        arch(1, Directions::Forward),
+        arch(2, Directions::Both(Bridge::Concat)),
+        arch(2, Directions::Both(Bridge::Project)),
+    ];
+    for (cell, kind) in [(Cell::Gru, ModelKind::Gru), (Cell::Rnn, ModelKind::Rnn)] {
+        for a in options {
+            let a = RnnConfig { cell, ..a };
+            let plain = tiny(kind, a);
+            assert_eq!(plain.kind(), kind);
+            gradcheck_model(
+                LstmSeq2Seq::new(plain, &mut rng(1)),
+                &format!("{kind} {a:?}"),
+            );
+            let attention = AttentionSeq2Seq::new(tiny(ModelKind::Attention, a), &mut rng(1));
+            gradcheck_model(attention, &format!("attention {a:?}"));
+        }
+    }
+}
+
+#[test]
+fn gru_and_rnn_models_carry_h_alone_and_name_their_cell() {
+    let b = batch();
+    let a = RnnConfig {
+        cell: Cell::Gru,
+        ..arch(2, Directions::Both(Bridge::Project))
+    };
+    let m = build(&tiny(ModelKind::Gru, a), &mut rng(2)).unwrap();
+    let tape = Tape::new();
+    let enc = m.encode(&tape, &b, None);
+    assert_eq!(enc.state.len(), 2); // h for each of the decoder's 2 layers, no c
+    let mut m = m;
+    let names: Vec<String> = m.params().iter().map(|p| p.name.clone()).collect();
+    assert!(names.contains(&"encoder.gru.weight_ih_l1_reverse".to_string()));
+    assert!(names.contains(&"decoder.gru.weight_hh_l1".to_string()));
+    assert!(names.contains(&"bridge.h.weight".to_string()));
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("lstm") || n.starts_with("bridge.c"))
+    );
+    let rnn = RnnConfig {
+        cell: Cell::Rnn,
+        ..arch(1, Directions::Forward)
+    };
+    let mut m = build(&tiny(ModelKind::Rnn, rnn), &mut rng(2)).unwrap();
+    let p = m.params();
+    assert_eq!(p[1].name, "encoder.rnn.weight_ih");
+    assert_eq!(p[1].value.shape(), &[3, 4]); // one "gate": W_xh is [H, E]
 }
 
 #[test]
@@ -267,7 +324,14 @@ fn decoder_layer_l_starts_from_encoder_layer_l() {
         .iter()
         .flat_map(|&id| emb.data()[id * 4..][..4].to_vec())
         .collect();
-    let mut stack = encdec::nn::LstmStack::new("encoder.lstm", 4, 3, (2, true), 0.0, &mut rng(0));
+    let mut stack = encdec::nn::RecurrentStack::new(
+        ("encoder.lstm", Cell::Lstm),
+        4,
+        3,
+        (2, true),
+        0.0,
+        &mut rng(0),
+    );
     for q in stack.params_mut() {
         q.value = p.iter().find(|r| r.name == q.name).unwrap().value.clone();
     }
@@ -289,14 +353,17 @@ fn projected_bridge_by_hand() {
     rnn.hidden = 1;
     let mut bridge = StateBridge::new(&rnn, DecoderReads::FinalState, &mut rng(0)).unwrap();
     bridge.h.weight.value = Tensor::from_vec(vec![1.0, -1.0], &[1, 2]);
-    bridge.c.weight.value = Tensor::from_vec(vec![2.0, 1.0], &[1, 2]);
-    for (p, v) in [(&mut bridge.h.bias, 0.5), (&mut bridge.c.bias, -1.0)] {
+    let map_c = bridge.c.as_mut().unwrap();
+    map_c.weight.value = Tensor::from_vec(vec![2.0, 1.0], &[1, 2]);
+    for (p, v) in [(&mut bridge.h.bias, 0.5), (&mut map_c.bias, -1.0)] {
         p.as_mut().unwrap().value = Tensor::from_vec(vec![v], &[1]);
     }
     let tape = Tape::new();
     let h = tape.constant(Tensor::from_vec(vec![0.3, 0.1], &[1, 2]));
     let c = tape.constant(Tensor::from_vec(vec![0.5, 0.25], &[1, 2]));
-    let (h0, c0) = project_state(&bridge, &tape, (h, c));
+    let [h0, c0] = project_state(&bridge, &tape, &[h, c])[..] else {
+        panic!("an LSTM's bridge makes h0 and c0")
+    };
     assert!((h0.value().item() - 0.7f64.tanh()).abs() < 1e-15);
     assert!((c0.value().item() - 0.25).abs() < 1e-15);
 }

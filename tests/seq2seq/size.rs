@@ -1,5 +1,5 @@
 //! A model's size from its config alone: the exact parameter count equals
-//! the built model's, for every kind and option, and overflows are `None`.
+//! the built model's, for every kind, cell and option, and overflows are `None`.
 
 use encdec::nn::LayerOptions;
 use encdec::seq2seq::config::*;
@@ -20,9 +20,12 @@ fn rnn_arch() -> impl Strategy<Value = Arch> {
         Just(Directions::Both(Bridge::Concat)),
         Just(Directions::Both(Bridge::Project)),
     ];
-    (1usize..6, 1usize..7, 1usize..4, directions, any::<bool>()).prop_map(
-        |(emb, hidden, layers, directions, attention)| {
+    let cell = prop_oneof![Just(Cell::Lstm), Just(Cell::Gru), Just(Cell::Rnn)];
+    let sizes = (1usize..6, 1usize..7, 1usize..4);
+    (sizes, directions, cell, any::<bool>()).prop_map(
+        |((emb, hidden, layers), directions, cell, attention)| {
             let r = RnnConfig {
+                cell,
                 emb,
                 hidden,
                 layers,
@@ -92,6 +95,12 @@ fn the_default_models_are_counted_by_hand() {
     // 12·65 = 780. Total 169612.
     let transformer = ModelConfig::new(ModelKind::Transformer, 10, 12);
     assert_eq!(parameter_count(&transformer), Some(169_612));
+    // GRU: 3 gates, each GRU 3·96·(48 + 96 + 2) = 42048: 1056 + 2·42048 + 1164 = 86316.
+    let gru = ModelConfig::new(ModelKind::Gru, 10, 12);
+    assert_eq!(parameter_count(&gru), Some(86_316));
+    // RNN (§4.1): one "gate", each RNN 96·(48 + 96 + 2) = 14016: 1056 + 2·14016 + 1164 = 30252.
+    let rnn = ModelConfig::new(ModelKind::Rnn, 10, 12);
+    assert_eq!(parameter_count(&rnn), Some(30_252));
 }
 
 #[test]

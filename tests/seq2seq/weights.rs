@@ -12,8 +12,10 @@ use safetensors::tensor::{Dtype, SafeTensors};
 use std::collections::HashMap;
 use std::process::Command;
 
-const KINDS: [ModelKind; 3] = [
+const KINDS: [ModelKind; 5] = [
+    ModelKind::Rnn,
     ModelKind::Lstm,
+    ModelKind::Gru,
     ModelKind::Attention,
     ModelKind::Transformer,
 ];
@@ -57,6 +59,10 @@ fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
 // lstm_stacked_concat (decoder nn.LSTM(5, 12, num_layers=2), from [h->; h<-])
 // and attention_stacked_project (decoder nn.LSTM(5, 6, num_layers=2) from
 // tanh(bridge.h([h->; h<-])), bridge.c([c->; c<-]); memory via bridge.memory).
+// The kinds rnn and gru are the same wiring with nn.RNN(5, 6, nonlinearity="tanh",
+// batch_first=True) and nn.GRU(5, 6, batch_first=True) (encoder.rnn.*, encoder.gru.*);
+// gru_stacked_project has nn.GRU(5, 6, num_layers=2, bidirectional=True) as
+// encoder and h0 = tanh(bridge.h([h->; h<-])) (no c, no bridge.c).
 #[test]
 fn pytorch_made_models_give_pytorchs_logits() {
     let arch_fixtures = [
@@ -66,6 +72,7 @@ fn pytorch_made_models_give_pytorchs_logits() {
             "attention_stacked_project",
             Bridge::Project,
         ),
+        (ModelKind::Gru, "gru_stacked_project", Bridge::Project),
     ];
     let plain = KINDS.map(|k| (k, k.name(), None));
     let stacked = arch_fixtures.map(|(k, name, bridge)| (k, name, Some(bridge)));
@@ -112,6 +119,29 @@ fn torch_fixture_diff(name: &str) -> (ModelConfig, f64) {
 // layers are nn.TransformerEncoderLayer/DecoderLayer(..., norm_first=True,
 // activation="gelu", batch_first=True), each stack ends in nn.LayerNorm
 // (`encoder.norm`, `decoder.norm`), every tensor ~ 0.5 N(0, 1).
+// torch_attention_gru*.safetensors: ARCH_FIXTURES["attention_gru"] = dict(cell="gru"),
+// the attention model with nn.GRU(5, 6, batch_first=True) encoder and decoder;
+// torch_attention_rnn_stacked_concat*: dict(cell="rnn", layers=2, bidirectional=True),
+// encoder nn.RNN(5, 6, num_layers=2, bidirectional=True, nonlinearity="tanh"),
+// decoder nn.RNN(5, 12, num_layers=2) from [h->; h<-], attention over [B, S, 12].
+#[test]
+fn pytorch_made_attention_models_with_gru_and_rnn_cells_give_pytorchs_logits() {
+    for (name, cell, layers) in [
+        ("attention_gru", Cell::Gru, 1),
+        ("attention_rnn_stacked_concat", Cell::Rnn, 2),
+    ] {
+        let (config, diff) = torch_fixture_diff(name);
+        assert_eq!(config.kind(), ModelKind::Attention);
+        let r = config.rnn().unwrap();
+        assert_eq!((r.cell, r.layers), (cell, layers));
+        eprintln!("{name}: max |encdec - PyTorch| = {diff:.2e}");
+        assert!(
+            diff < 1e-12,
+            "{name}: encdec differs from PyTorch by {diff:e}"
+        );
+    }
+}
+
 #[test]
 fn a_pytorch_made_transformer_with_every_option_gives_pytorchs_logits() {
     let (config, diff) = torch_fixture_diff("transformer_arch");
@@ -175,7 +205,7 @@ fn final_norms_export_under_pytorchs_names_and_import_back() {
 #[test]
 fn export_then_import_gives_identical_parameters_and_decoding() {
     let mut cases: Vec<_> = KINDS.map(|k| (k, None)).to_vec();
-    for kind in [ModelKind::Lstm, ModelKind::Attention] {
+    for kind in [ModelKind::Lstm, ModelKind::Attention, ModelKind::Gru] {
         cases.extend([(kind, Some(Bridge::Concat)), (kind, Some(Bridge::Project))]);
     }
     for (kind, arch) in cases {

@@ -8,7 +8,7 @@
 use crate::model_support;
 
 use encdec::corpora::FOX_EN;
-use encdec::seq2seq::config::ModelKind;
+use encdec::seq2seq::config::{Arch, Cell, ModelKind};
 use encdec::seq2seq::decode::UnknownWords;
 use encdec::seq2seq::decode::{AttentionKind, Exploration, ExploreOptions, Translator};
 use encdec::seq2seq::decode::{beam_search, beam_search_traced};
@@ -37,8 +37,10 @@ fn explore(c: &Checkpoint, beam: usize) -> Exploration {
     Exploration::new(&c.translator, FOX_EN, &options).unwrap()
 }
 
-const KINDS: [ModelKind; 3] = [
+const KINDS: [ModelKind; 5] = [
+    ModelKind::Rnn,
     ModelKind::Lstm,
+    ModelKind::Gru,
     ModelKind::Attention,
     ModelKind::Transformer,
 ];
@@ -54,7 +56,7 @@ fn every_attention_of_every_layer_and_head_with_its_labels() {
         assert_eq!(&e.decoder_inputs[1..], &e.outputs[..n - 1]);
         // (kind, layers, heads) each model has.
         let expected: &[(AttentionKind, usize, usize)] = match kind {
-            ModelKind::Lstm => &[],
+            ModelKind::Lstm | ModelKind::Gru | ModelKind::Rnn => &[],
             ModelKind::Attention => &[(AttentionKind::Cross, 1, 1)],
             ModelKind::Transformer => &[
                 (AttentionKind::EncoderSelf, 2, 2),
@@ -91,6 +93,32 @@ fn every_attention_of_every_layer_and_head_with_its_labels() {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn attention_with_gru_or_rnn_cells_shows_its_one_cross_attention() {
+    for cell in [Cell::Gru, Cell::Rnn] {
+        let (src, tgt) = fox_vocabs();
+        let mut config = tiny_config(ModelKind::Attention, src.len(), tgt.len(), 2);
+        if let Arch::Attention(r) = &mut config.arch {
+            r.cell = cell;
+        }
+        let model = build(&config, &mut rng(4)).unwrap();
+        let c = Checkpoint::new(Translator::new(model, src, tgt, Task::Translation));
+        let e = explore(&c, 1);
+        let seen: Vec<_> = e
+            .attention
+            .iter()
+            .map(|m| (m.kind, m.layer, m.heads()))
+            .collect();
+        assert_eq!(seen, [(AttentionKind::Cross, 1, 1)], "{cell:?}");
+        let t = c
+            .translator
+            .decode_text(FOX_EN, 1, UnknownWords::Refuse)
+            .unwrap();
+        assert_eq!(t.tgt_tokens, e.outputs);
+        assert_eq!(e.attention[0].weights.data(), t.attention[0].data());
     }
 }
 

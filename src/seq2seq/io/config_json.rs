@@ -14,6 +14,11 @@
 //! `"scale": "none"`, `"positions": "none"` or `"decoder_mask": "none"`;
 //! these fields are written only when not the default, so a file of a
 //! default model is the same byte for byte as before they existed.
+//! The recurrent models' cell: `kind` `rnn`, `lstm` or `gru` names it; the
+//! attention model carries `"cell": "gru"` (or `"rnn"`) when its cell is
+//! not the LSTM, and a file without `cell` (every file written before the
+//! cells existed) holds an LSTM, so such files load, and are written
+//! again, unchanged.
 //!
 //! Read in layout 2 and in layout 1, which files written before the
 //! Transformer had its own field names hold: `emb` and `hidden` for
@@ -26,7 +31,7 @@
 
 use crate::nn::{FfnActivation, LayerOptions};
 use crate::seq2seq::config::{
-    Arch, Bridge, Directions, ModelConfig, ModelKind, Pieces, RnnConfig, TransformerConfig,
+    Arch, Bridge, Cell, Directions, ModelConfig, ModelKind, Pieces, RnnConfig, TransformerConfig,
 };
 use crate::text::printable;
 use serde_json::{Value, json};
@@ -43,8 +48,12 @@ pub fn config_json(c: &ModelConfig) -> Value {
                 Directions::Forward => (false, Bridge::Concat),
                 Directions::Both(b) => (true, b),
             };
-            json!({"emb": r.emb, "hidden": r.hidden, "layers": r.layers,
-                   "bidirectional": both, "bridge": bridge.name()})
+            let mut f = json!({"emb": r.emb, "hidden": r.hidden, "layers": r.layers,
+                   "bidirectional": both, "bridge": bridge.name()});
+            if matches!(c.arch, Arch::Attention(_)) && r.cell != Cell::Lstm {
+                f["cell"] = json!(r.cell.name());
+            }
+            f
         }
         Arch::Transformer(t) => {
             let mut f = json!({
@@ -123,8 +132,8 @@ pub fn config_from(v: &Value) -> Result<ModelConfig, String> {
     let arch = match (kind, legacy) {
         (ModelKind::Transformer, false) => Arch::Transformer(fields.transformer()?),
         (ModelKind::Transformer, true) => Arch::Transformer(fields.transformer_v1()?),
-        (_, false) => rnn_arch(kind, fields.rnn()?),
-        (_, true) => rnn_arch(kind, fields.rnn_v1()?),
+        (_, false) => rnn_arch(kind, fields.rnn()?, &v["cell"])?,
+        (_, true) => rnn_arch(kind, fields.rnn_v1()?, &v["cell"])?,
     };
     let config = ModelConfig {
         src_vocab: fields.int("src_vocab")?,
@@ -138,10 +147,30 @@ pub fn config_from(v: &Value) -> Result<ModelConfig, String> {
     Ok(config)
 }
 
-fn rnn_arch(kind: ModelKind, r: RnnConfig) -> Arch {
+/// The recurrent model of `kind` with the sizes `r`: the cell is the
+/// kind's, or for attention the `cell` field's (absent: the LSTM).
+fn rnn_arch(kind: ModelKind, r: RnnConfig, cell: &Value) -> Result<Arch, String> {
+    let named_cell = match cell {
+        Value::Null => None,
+        Value::String(c) => Some(named::<Cell>("cell", c)?),
+        _ => return Err("config field 'cell' is not a string".into()),
+    };
+    let plain = |cell: Cell| match named_cell {
+        Some(c) if c != cell => Err(format!(
+            "model config: a {kind} model has {} cells, not {}",
+            cell.name(),
+            c.name()
+        )),
+        _ => Ok(Arch::Lstm(RnnConfig { cell, ..r })),
+    };
     match kind {
-        ModelKind::Lstm => Arch::Lstm(r),
-        _ => Arch::Attention(r),
+        ModelKind::Rnn => plain(Cell::Rnn),
+        ModelKind::Lstm => plain(Cell::Lstm),
+        ModelKind::Gru => plain(Cell::Gru),
+        _ => Ok(Arch::Attention(RnnConfig {
+            cell: named_cell.unwrap_or_default(),
+            ..r
+        })),
     }
 }
 
@@ -186,6 +215,7 @@ impl Fields<'_> {
     fn rnn(&self) -> Result<RnnConfig, String> {
         let both = self.flag(&self.0["bidirectional"], "bidirectional")?;
         Ok(RnnConfig {
+            cell: Cell::Lstm,
             emb: self.int("emb")?,
             hidden: self.int("hidden")?,
             layers: self.int("layers")?,
@@ -211,6 +241,7 @@ impl Fields<'_> {
                 .ok_or("config field 'arch.rnn_layers' is not a whole number".to_string())?,
         };
         Ok(RnnConfig {
+            cell: Cell::Lstm,
             emb: self.int("emb")?,
             hidden: self.int("hidden")?,
             layers,

@@ -35,7 +35,7 @@
 use super::checkpoint::Checkpoint;
 use super::header::{metadata_json, sizes_fit, vocab_from};
 use super::safetensors::{WeightsError, error, float_values, open_weights};
-use crate::seq2seq::config::{Arch, Directions, ModelConfig, RnnConfig};
+use crate::seq2seq::config::{Arch, Cell, Directions, ModelConfig, RnnConfig};
 use crate::seq2seq::decode::Translator;
 use crate::seq2seq::models::{Seq2Seq, build};
 use crate::seq2seq::task::{Task, TextSettings};
@@ -187,6 +187,7 @@ fn config_of(st: &SafeTensors<'_>) -> Result<ModelConfig, String> {
         tgt_vocab: tgt_emb[0],
         dropout: 0.0,
         arch: Arch::Lstm(RnnConfig {
+            cell: Cell::Lstm,
             emb: src_emb[1],
             hidden: recurrent[0],
             layers: 1,

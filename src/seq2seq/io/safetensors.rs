@@ -18,7 +18,7 @@
 //! | [`crate::nn::Embedding`] | `nn.Embedding` | `weight` |
 //! | [`crate::nn::Linear`] | `nn.Linear` | `weight`, `bias` |
 //! | [`crate::nn::Lstm`] | `nn.LSTM(batch_first=True)` | `weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0` |
-//! | [`crate::nn::LstmStack`] (`--layers`, `--bidirectional`) | `nn.LSTM(num_layers=L, bidirectional=B, batch_first=True)` | the same, and `weight_ih_l1`, ..., `weight_ih_l0_reverse`, ... (encdec's names already) |
+//! | [`crate::nn::RecurrentStack`] (`--layers`, `--bidirectional`) | `nn.LSTM(num_layers=L, bidirectional=B, batch_first=True)` | the same, and `weight_ih_l1`, ..., `weight_ih_l0_reverse`, ... (encdec's names already) |
 //! | [`crate::seq2seq::models::StateBridge`] (`--bridge project`) | `nn.Linear` each | `bridge.h.*`, `bridge.c.*`, `bridge.memory.*` |
 //! | [`crate::nn::EncoderLayer`] | `nn.TransformerEncoderLayer(batch_first=True)` | `self_attn.in_proj_weight`, `self_attn.in_proj_bias`, `self_attn.out_proj.*`, `linear1.*`, `linear2.*`, `norm1.*`, `norm2.*` |
 //! | [`crate::nn::DecoderLayer`] | `nn.TransformerDecoderLayer(batch_first=True)` | the same plus `multihead_attn.*` and `norm3.*` |

@@ -1,5 +1,6 @@
-//! The LSTM encoder–decoder with attention (tutorial §2.3, Luong's global
-//! attention): the decoder LSTM runs from the encoder's final state; at each
+//! The recurrent encoder–decoder with attention (tutorial §2.3, Luong's
+//! global attention), with LSTM cells unless the config names GRU or §4.1
+//! RNN cells (`--cell`): the decoder runs from the encoder's final state; at each
 //! target position $t$ its state $s_t$ is scored against every encoder
 //! output $h_j$, the weights $\alpha_{tj}$ average the $h_j$ into a context
 //! $c_t$, and $\tilde s_t = \tanh(W_c [c_t; s_t] + b_c)$ is scored against the
@@ -12,7 +13,7 @@
 //! (`bridge.rs`).
 
 use super::bridge::{DecoderReads, StateBridge, decoder_hidden};
-use super::lstm_seq2seq::{LstmSeq2Seq, WordLstm};
+use super::lstm_seq2seq::{LstmSeq2Seq, WordRnn};
 use super::{Decoded, Encoded, Seq2Seq, last_position};
 use crate::autograd::{Param, Tape, Var};
 use crate::nn::{DotAttention, Embedding, Linear, Module};
@@ -24,7 +25,7 @@ use crate::tensor::Rng;
 /// attend to the encoder's outputs, and $\tilde s_t$ replaces $s_t$ before
 /// the output layer.
 pub struct AttentionSeq2Seq {
-    /// The §5.1 model: embeddings, encoder and decoder LSTMs, output layer
+    /// The §5.1 wiring: embeddings, encoder and decoder stacks, output layer
     /// (`encoder.*`, `decoder.*`, `decoder.output.*`).
     pub lstm: LstmSeq2Seq,
     /// $W_c, b_c$: `[c_t; s_t]` (2 decoder hidden) → decoder hidden (`decoder.combine.*`).
@@ -35,17 +36,17 @@ impl AttentionSeq2Seq {
     /// A new model with the config's sizes.
     ///
     /// # Panics
-    /// If `config` is not an LSTM model's ([`ModelConfig::rnn`]).
+    /// If `config` is not a recurrent model's ([`ModelConfig::rnn`]).
     pub fn new(config: ModelConfig, rng: &mut Rng) -> AttentionSeq2Seq {
         let rnn = *config
             .rnn()
-            .expect("AttentionSeq2Seq: an LSTM model's config");
+            .expect("AttentionSeq2Seq: a recurrent model's config");
         // The decoder's width: H, or 2H with a bidirectional encoder and
         // the concat bridge (the memory has the same width).
         let h = decoder_hidden(&rnn);
         // Drawn in the order of the parameter list, so a seed gives the
         // same weights as always; the bridge (if any) comes last.
-        let (encoder, decoder) = WordLstm::pair(&config, rng);
+        let (encoder, decoder) = WordRnn::pair(&config, rng);
         let combine = Linear::new("decoder.combine", 2 * h, h, true, rng);
         let output = Linear::new("decoder.output", h, config.tgt_vocab, true, rng);
         let bridge = StateBridge::new(&rnn, DecoderReads::Memory, rng);

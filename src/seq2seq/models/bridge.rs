@@ -1,11 +1,12 @@
 //! From the encoder's final states to the decoder's first: the bridge of the
-//! LSTM models, which matters when the encoder is bidirectional (Bahdanau
+//! recurrent models, which matters when the encoder is bidirectional (Bahdanau
 //! et al.'s encoder; not in the tutorial) and its states are twice as wide.
 //!
 //! The decoder is unidirectional with as many layers as the encoder, and
 //! its layer $l$ starts from the encoder's layer $l$. Each encoder layer
 //! ends with $(\overrightarrow h, \overrightarrow c)$ and, when
-//! bidirectional, $(\overleftarrow h, \overleftarrow c)$:
+//! bidirectional, $(\overleftarrow h, \overleftarrow c)$ (with GRU and
+//! RNN cells $h$ alone, and everything below said of $c$ does not apply):
 //!
 //! - one direction: the decoder (hidden $H$) starts from $(h, c)$ as the
 //!   §5.1 model always did ([`Directions::Forward`] has no bridge to choose);
@@ -17,14 +18,14 @@
 //!   [`project_state`]; attention reads the memory through one more
 //!   [`Linear`] $2H \to H$, `bridge.memory`.
 //!
-//! The projections are **shared by all layers** (one `bridge.h` and one
-//! `bridge.c`), PyTorch names `bridge.h.weight`, `bridge.h.bias`,
+//! The projections are **shared by all layers** (one `bridge.h` and, for
+//! the LSTM, one `bridge.c`), PyTorch names `bridge.h.weight`, `bridge.h.bias`,
 //! `bridge.c.*`, `bridge.memory.*`; they are drawn from the seed after
 //! every other parameter, so models without them are unchanged.
 
 use crate::autograd::{Param, Tape, Var};
-use crate::nn::{Linear, LstmStackOutput, Module};
-use crate::seq2seq::config::{Bridge, Directions, RnnConfig};
+use crate::nn::{Linear, Module, RecurrentStackOutput};
+use crate::seq2seq::config::{Bridge, Cell, Directions, RnnConfig};
 use crate::tensor::Rng;
 
 /// The decoder's hidden size: $2H$ for a bidirectional encoder with
@@ -50,8 +51,9 @@ pub enum DecoderReads {
 pub struct StateBridge {
     /// $W_h, b_h$: $[\overrightarrow h; \overleftarrow h]$ ($2H$) → $H$ (`bridge.h.*`).
     pub h: Linear,
-    /// $W_c, b_c$: $[\overrightarrow c; \overleftarrow c]$ ($2H$) → $H$ (`bridge.c.*`).
-    pub c: Linear,
+    /// $W_c, b_c$: $[\overrightarrow c; \overleftarrow c]$ ($2H$) → $H$
+    /// (`bridge.c.*`); `None` for GRU and RNN cells, which have no $c$.
+    pub c: Option<Linear>,
     /// The attention model's memory $2H \to H$ (`bridge.memory.*`); `None`
     /// for the §5.1 model, which keeps no memory.
     pub memory: Option<Linear>,
@@ -67,9 +69,10 @@ impl StateBridge {
         }
         let h = rnn.hidden;
         let mut map = |name: &str| Linear::new(name, 2 * h, h, true, rng);
+        let h_map = map("bridge.h");
         Some(StateBridge {
-            h: map("bridge.h"),
-            c: map("bridge.c"),
+            h: h_map,
+            c: (rnn.cell == Cell::Lstm).then(|| map("bridge.c")),
             memory: (reads == DecoderReads::Memory).then(|| map("bridge.memory")),
         })
     }
@@ -83,27 +86,37 @@ impl StateBridge {
 /// ($\tanh$ keeps $h_0$ in the range of an LSTM's hidden state; the cell
 /// state has no such bound and is mapped linearly.)
 ///
+/// (the GRU and the RNN have no $c$: their `state` is `[h]` and only
+/// $h_0$ is made).
+///
 /// # Backward
 /// $\bar a = \bar h_0 \odot (1 - h_0^2)$ into $W_h$, $b_h$ and the two
 /// $h$ halves as [`crate::nn::linear`]; $\bar c_0$ straight into $W_c$, $b_c$.
 ///
 /// # Shapes
-/// `h`, `c`: `[batch, 2 hidden]` -> `(h0, c0)`, each `[batch, hidden]`.
+/// `state`: `[h, c]` (or `[h]`), each `[batch, 2 hidden]` -> `[h0, c0]`
+/// (or `[h0]`), each `[batch, hidden]`.
 ///
 /// # Panics
-/// If the widths are not the bridge's $2H$.
+/// If the widths are not the bridge's $2H$, or `state` holds a $c$ the
+/// bridge has no map for.
 ///
 /// Checked by `tests/seq2seq/rnn_models.rs::projected_bridge_by_hand` and
 /// `tests/seq2seq/rnn_models.rs::tiny_stacked_bidirectional_models_pass_gradcheck`.
-pub fn project_state<'t>(
-    bridge: &StateBridge,
-    tape: &'t Tape,
-    (h, c): (Var<'t>, Var<'t>),
-) -> (Var<'t>, Var<'t>) {
-    (bridge.h.forward(tape, h).tanh(), bridge.c.forward(tape, c))
+pub fn project_state<'t>(bridge: &StateBridge, tape: &'t Tape, state: &[Var<'t>]) -> Vec<Var<'t>> {
+    let mut out = vec![bridge.h.forward(tape, state[0]).tanh()];
+    if let Some(&c) = state.get(1) {
+        let map = bridge
+            .c
+            .as_ref()
+            .expect("project_state: a c without bridge.c");
+        out.push(map.forward(tape, c));
+    }
+    out
 }
 
-/// The decoder's initial state per layer, `[h_0, c_0, h_1, c_1, ..]`, from
+/// The decoder's initial state per layer, `[h_0, c_0, h_1, c_1, ..]`
+/// (`[h_0, h_1, ..]` with GRU or RNN cells), from
 /// the encoder stack's final states (module documentation: one direction
 /// as they are, two concatenated, then projected when `bridge` is `Some`).
 ///
@@ -111,7 +124,7 @@ pub fn project_state<'t>(
 /// `out.h`, `out.c`: `layers * directions` of `[batch, hidden]` ->
 /// `2 layers` of `[batch, decoder hidden]`.
 pub(super) fn decoder_start<'t>(
-    out: &LstmStackOutput<'t>,
+    out: &RecurrentStackOutput<'t>,
     directions: usize,
     bridge: Option<&StateBridge>,
     tape: &'t Tape,
@@ -124,13 +137,13 @@ pub(super) fn decoder_start<'t>(
         }
     };
     let mut state = vec![];
-    for (h, c) in out.h.chunks(directions).zip(out.c.chunks(directions)) {
-        let (h, c) = (join(h), join(c));
-        let (h, c) = match bridge {
-            Some(b) => project_state(b, tape, (h, c)),
-            None => (h, c),
-        };
-        state.extend([h, c]);
+    for (l, h) in out.h.chunks(directions).enumerate() {
+        let c = out.c.get(l * directions..(l + 1) * directions);
+        let layer: Vec<Var<'t>> = [Some(join(h)), c.map(join)].into_iter().flatten().collect();
+        match bridge {
+            Some(b) => state.extend(project_state(b, tape, &layer)),
+            None => state.extend(layer),
+        }
     }
     state
 }
@@ -138,7 +151,9 @@ pub(super) fn decoder_start<'t>(
 impl Module for StateBridge {
     fn params_mut(&mut self) -> Vec<&mut Param> {
         let mut p = self.h.params_mut();
-        p.extend(self.c.params_mut());
+        if let Some(c) = &mut self.c {
+            p.extend(c.params_mut());
+        }
         if let Some(m) = &mut self.memory {
             p.extend(m.params_mut());
         }

@@ -4,50 +4,54 @@
 //! teacher forcing → a dense layer scores the target vocabulary (the softmax
 //! is folded into the cross-entropy loss).
 //!
-//! With its [`RnnConfig`] the LSTMs are stacks ([`LstmStack`], PyTorch's
-//! `num_layers`), the encoder may read both ways ([`Directions::Both`]), and
-//! the bridge (`bridge.rs`) says how the decoder starts from it. The
-//! defaults (one layer, one direction) are the §5.1 model exactly: same
-//! parameters, same names, same draws from the seed.
+//! With its [`RnnConfig`] the recurrent layers are stacks ([`RecurrentStack`],
+//! PyTorch's `num_layers`) of the config's cell (the LSTM; or the GRU, or
+//! the §4.1 RNN: `--model gru`, `--model rnn`), the encoder may read both
+//! ways ([`Directions::Both`]), and the bridge (`bridge.rs`) says how the
+//! decoder starts from it. The defaults (LSTM, one layer, one direction)
+//! are the §5.1 model exactly: same parameters, same names, same draws
+//! from the seed.
 
 use super::bridge::{DecoderReads, StateBridge, decoder_hidden, decoder_start};
 use super::{Decoded, Encoded, Seq2Seq, last_position};
 use crate::autograd::{Param, Tape, Var};
-use crate::nn::{Embedding, Linear, LstmStack, LstmStackOutput, Module};
+use crate::nn::{Embedding, Linear, Module, RecurrentStack, RecurrentStackOutput};
 use crate::seq2seq::batch::Batch;
 use crate::seq2seq::config::{Directions, ModelConfig, RnnConfig};
 use crate::tensor::Rng;
 
-/// Word vectors, then an LSTM: the §5.1 encoder (`encoder.embedding.*`,
+/// Word vectors, then a recurrent stack: the §5.1 encoder (`encoder.embedding.*`,
 /// `encoder.lstm.*`) and, with its own weights, the §5.1 decoder
-/// (`decoder.embedding.*`, `decoder.lstm.*`).
-pub struct WordLstm {
+/// (`decoder.embedding.*`, `decoder.lstm.*`); `gru` or `rnn` in place of
+/// `lstm` with those cells.
+pub struct WordRnn {
     /// The word vectors.
     pub embedding: Embedding,
-    /// The LSTM stack (`rnn.layers` layers; one by default).
-    pub lstm: LstmStack,
+    /// The recurrent stack (`rnn.layers` layers of `rnn.cell`; one LSTM layer by default).
+    pub rnn: RecurrentStack,
 }
 
-/// The shape of one side's [`WordLstm`].
+/// The shape of one side's [`WordRnn`].
 struct Side {
     vocab: usize,
     hidden: usize,
     directions: Directions,
 }
 
-impl WordLstm {
+impl WordRnn {
     /// An embedding of `side.vocab` words of size `rnn.emb` and `rnn.layers`
-    /// LSTM layers of `side.hidden` units reading as `side.directions` say,
-    /// with `dropout` between layers; named `{prefix}.embedding.*`,
-    /// `{prefix}.lstm.*` ([`LstmStack`]'s names).
-    fn new(prefix: &str, rnn: &RnnConfig, side: Side, dropout: f64, rng: &mut Rng) -> WordLstm {
+    /// layers of `rnn.cell` with `side.hidden` units reading as
+    /// `side.directions` say, with `dropout` between layers; named
+    /// `{prefix}.embedding.*`, `{prefix}.{cell}.*` ([`RecurrentStack`]'s names).
+    fn new(prefix: &str, rnn: &RnnConfig, side: Side, dropout: f64, rng: &mut Rng) -> WordRnn {
         let both = matches!(side.directions, Directions::Both(_));
-        let lstm_name = format!("{prefix}.lstm");
+        let stack_name = format!("{prefix}.{}", rnn.cell.name());
         let embedding = Embedding::new(&format!("{prefix}.embedding"), side.vocab, rnn.emb, rng);
         let layers = (rnn.layers, both);
-        WordLstm {
+        let name = (stack_name.as_str(), rnn.cell);
+        WordRnn {
             embedding,
-            lstm: LstmStack::new(&lstm_name, rnn.emb, side.hidden, layers, dropout, rng),
+            rnn: RecurrentStack::new(name, rnn.emb, side.hidden, layers, dropout, rng),
         }
     }
 
@@ -60,17 +64,17 @@ impl WordLstm {
         b: &Batch,
         dropout: f64,
         mut train: Option<&mut Rng>,
-    ) -> LstmStackOutput<'t> {
+    ) -> RecurrentStackOutput<'t> {
         b.check_source("Seq2Seq::encode");
         let x = self.embedding.forward(tape, &b.src, &[b.size, b.src_len]);
         let x = x.dropout(dropout, train.as_deref_mut());
-        self.lstm
-            .forward(tape, x, None, Some(&b.src_lengths), train)
+        self.rnn.forward(tape, x, None, Some(&b.src_lengths), train)
     }
 
     /// As the decoder (`return_sequences=True`, `initial_state=encoder_states`):
     /// reads `<s> y_1 ..` (teacher forcing) from `enc.state` (layer $l$ from
-    /// `state[2l]`, `state[2l+1]`) and returns the top layer's hidden state
+    /// `state[2l]`, `state[2l+1]` with LSTM cells, from `state[l]` with the
+    /// others) and returns the top layer's hidden state
     /// at every step, `[B, T, H]`.
     pub fn decode<'t>(
         &self,
@@ -84,20 +88,20 @@ impl WordLstm {
             .embedding
             .forward(tape, &b.tgt_in, &[b.size, b.tgt_len]);
         let y = y.dropout(dropout, train.as_deref_mut());
-        let initial: Vec<_> = enc.state.chunks(2).map(|s| (s[0], s[1])).collect();
-        self.lstm
-            .forward(tape, y, Some(&initial), None, train)
+        self.rnn
+            .forward(tape, y, Some(&enc.state), None, train)
             .sequence
     }
 }
 
-/// The §5.1 model.
+/// The §5.1 model: the §5.1 wiring, with LSTM cells as in §5.1 or with the
+/// config's other cell (`--model gru`, `--model rnn`).
 pub struct LstmSeq2Seq {
     config: ModelConfig,
-    /// Embedding and LSTM over the source.
-    pub encoder: WordLstm,
-    /// Embedding and LSTM over the target.
-    pub decoder: WordLstm,
+    /// Embedding and recurrent stack over the source.
+    pub encoder: WordRnn,
+    /// Embedding and recurrent stack over the target.
+    pub decoder: WordRnn,
     /// The dense output layer (`decoder.output.*`).
     pub output: Linear,
     /// [`crate::seq2seq::config::Bridge::Project`]'s maps (`bridge.*`), when chosen.
@@ -108,10 +112,12 @@ impl LstmSeq2Seq {
     /// A new model with the config's sizes.
     ///
     /// # Panics
-    /// If `config` is not an LSTM model's ([`ModelConfig::rnn`]).
+    /// If `config` is not a recurrent model's ([`ModelConfig::rnn`]).
     pub fn new(config: ModelConfig, rng: &mut Rng) -> LstmSeq2Seq {
-        let (encoder, decoder) = WordLstm::pair(&config, rng);
-        let rnn = *config.rnn().expect("LstmSeq2Seq: an LSTM model's config");
+        let (encoder, decoder) = WordRnn::pair(&config, rng);
+        let rnn = *config
+            .rnn()
+            .expect("LstmSeq2Seq: a recurrent model's config");
         let output = Linear::new(
             "decoder.output",
             decoder_hidden(&rnn),
@@ -127,7 +133,7 @@ impl LstmSeq2Seq {
     /// own between the decoder and the output layer).
     pub(super) fn from_parts(
         config: ModelConfig,
-        (encoder, decoder): (WordLstm, WordLstm),
+        (encoder, decoder): (WordRnn, WordRnn),
         output: Linear,
         bridge: Option<StateBridge>,
     ) -> LstmSeq2Seq {
@@ -160,13 +166,13 @@ impl LstmSeq2Seq {
         });
         Encoded {
             memory,
-            state: decoder_start(&out, self.encoder.lstm.directions, bridge, tape),
+            state: decoder_start(&out, self.encoder.rnn.directions, bridge, tape),
             src_lengths: b.src_lengths.clone(),
             attention: vec![],
         }
     }
 
-    /// The decoder LSTM's hidden state at every target position, `[B, T, H]`.
+    /// The decoder's hidden state at every target position, `[B, T, H]`.
     pub(super) fn decoder_states<'t>(
         &self,
         tape: &'t Tape,
@@ -219,14 +225,14 @@ impl Seq2Seq for LstmSeq2Seq {
     }
 }
 
-impl WordLstm {
+impl WordRnn {
     /// The encoder (hidden $H$, reading as the config says) and the
     /// decoder (one direction, [`decoder_hidden`] wide), drawn in that order.
     ///
     /// # Panics
-    /// If `config` is not an LSTM model's.
-    pub(super) fn pair(config: &ModelConfig, rng: &mut Rng) -> (WordLstm, WordLstm) {
-        let rnn = config.rnn().expect("WordLstm: an LSTM model's config");
+    /// If `config` is not a recurrent model's.
+    pub(super) fn pair(config: &ModelConfig, rng: &mut Rng) -> (WordRnn, WordRnn) {
+        let rnn = config.rnn().expect("WordRnn: a recurrent model's config");
         let source = Side {
             vocab: config.src_vocab,
             hidden: rnn.hidden,
@@ -237,16 +243,16 @@ impl WordLstm {
             hidden: decoder_hidden(rnn),
             directions: Directions::Forward,
         };
-        let encoder = WordLstm::new("encoder", rnn, source, config.dropout, rng);
-        let decoder = WordLstm::new("decoder", rnn, target, config.dropout, rng);
+        let encoder = WordRnn::new("encoder", rnn, source, config.dropout, rng);
+        let decoder = WordRnn::new("decoder", rnn, target, config.dropout, rng);
         (encoder, decoder)
     }
 }
 
-impl Module for WordLstm {
+impl Module for WordRnn {
     fn params_mut(&mut self) -> Vec<&mut Param> {
         let mut p = self.embedding.params_mut();
-        p.extend(self.lstm.params_mut());
+        p.extend(self.rnn.params_mut());
         p
     }
 }

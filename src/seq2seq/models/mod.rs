@@ -4,11 +4,11 @@
 //!
 //! | model | file | tutorial |
 //! |---|---|---|
-//! | [`LstmSeq2Seq`] | `lstm_seq2seq.rs` | §5.1: the encoder's final state starts the decoder |
-//! | [`AttentionSeq2Seq`] | `attention_seq2seq.rs` | §2.3: the decoder also attends to every encoder output |
+//! | [`LstmSeq2Seq`] | `lstm_seq2seq.rs` | §5.1: the encoder's final state starts the decoder (LSTM, GRU or §4.1 RNN cells) |
+//! | [`AttentionSeq2Seq`] | `attention_seq2seq.rs` | §2.3: the decoder also attends to every encoder output (any cell) |
 //! | [`TransformerSeq2Seq`] | `transformer_seq2seq.rs` | §2.1.2, §4.2: self-attention and cross-attention stacks |
 //!
-//! `bridge.rs` holds how an LSTM decoder starts from a bidirectional
+//! `bridge.rs` holds how a recurrent decoder starts from a bidirectional
 //! encoder. [`build`] makes any of them from its [`ModelConfig`].
 
 mod attention_seq2seq;
@@ -18,7 +18,7 @@ mod transformer_seq2seq;
 
 pub use attention_seq2seq::AttentionSeq2Seq;
 pub use bridge::{DecoderReads, StateBridge, decoder_hidden, project_state};
-pub use lstm_seq2seq::{LstmSeq2Seq, WordLstm};
+pub use lstm_seq2seq::{LstmSeq2Seq, WordRnn};
 pub use transformer_seq2seq::TransformerSeq2Seq;
 
 use super::batch::Batch;
@@ -30,13 +30,15 @@ use crate::tensor::Rng;
 /// The encoder's result for a batch.
 pub struct Encoded<'t> {
     /// Encoder outputs `[B, S, H]` (what attention looks at; as wide as the
-    /// decoder for the LSTM models, `[B, S, 2H]` with the concat bridge); `None` for the
-    /// plain LSTM model, whose decoder sees only the final state.
+    /// decoder for the recurrent models, `[B, S, 2H]` with the concat bridge); `None` for the
+    /// models of the §5.1 wiring (`lstm`, `gru`, `rnn`), whose decoder sees only the final state.
     pub memory: Option<Var<'t>>,
-    /// LSTM models: the decoder's first state, `[h_0, c_0, h_1, c_1, ..]`
-    /// for its layers, each `[B, decoder hidden]`: the encoder's final
-    /// states through the bridge (`src/seq2seq/bridge.rs`; `[h, c]` of the
-    /// one-layer, one-direction default).
+    /// Recurrent models: the decoder's first state, each `[B, decoder hidden]`:
+    /// the encoder's final states through the bridge
+    /// (`src/seq2seq/models/bridge.rs`). With LSTM cells
+    /// `[h_0, c_0, h_1, c_1, ..]` for its layers (`[h, c]` of the one-layer,
+    /// one-direction default); with GRU or RNN cells, which carry no $c$,
+    /// `[h_0, h_1, ..]`. Empty for the Transformer.
     pub state: Vec<Var<'t>>,
     /// True source lengths (positions at or past them are padding).
     pub src_lengths: Vec<usize>,

@@ -1,7 +1,8 @@
-//! The stacked, bidirectional LSTM ([`LstmStack`]): parity with PyTorch's
-//! `nn.LSTM(num_layers, bidirectional)`, the reversal within lengths, the
-//! fused layer against the step-by-step reference, dropout only in training,
-//! the parameter names, and the gradient checks.
+//! The stacked, bidirectional recurrent layers ([`RecurrentStack`]): parity
+//! with PyTorch's `nn.LSTM(num_layers, bidirectional)`, the reversal within
+//! lengths, the fused layer against the step-by-step reference, dropout
+//! only in training, the parameter names, and the gradient checks (of LSTM,
+//! GRU and RNN stacks).
 
 use crate::common;
 
@@ -42,7 +43,7 @@ fn stacked<'t>(states: &[Var<'t>]) -> Var<'t> {
 
 /// Loads the fixture's weights into `m`, runs it, and returns the largest
 /// difference from PyTorch over the outputs and every gradient.
-fn parity(name: &str, mut m: LstmStack) -> f64 {
+fn parity(name: &str, mut m: RecurrentStack) -> f64 {
     let fx = fixture(name);
     let names = fx["params"].as_object().unwrap().keys().cloned().collect();
     common::load_params(&mut m, names, |n| tensor(&fx, "params", n));
@@ -55,14 +56,16 @@ fn parity(name: &str, mut m: LstmStack) -> f64 {
         let (h0, c0) = (tensor(&fx, "inputs", "h0"), tensor(&fx, "inputs", "c0"));
         (tape.leaf(h0), tape.leaf(c0))
     });
-    let init: Option<Vec<(Var, Var)>> = initial.map(|(h0, c0)| {
+    // [h, c] of each layer and direction, in h_n order.
+    let init: Option<Vec<Var>> = initial.map(|(h0, c0)| {
         let s = h0.shape();
-        (0..s[0])
-            .map(|k| {
-                let h = h0.slice(0, k, k + 1).reshape(&[s[1], s[2]]);
-                (h, c0.slice(0, k, k + 1).reshape(&[s[1], s[2]]))
-            })
-            .collect()
+        let mut init = vec![];
+        for k in 0..s[0] {
+            for v in [h0, c0] {
+                init.push(v.slice(0, k, k + 1).reshape(&[s[1], s[2]]));
+            }
+        }
+        init
     });
     let out = m.forward(&tape, x, init.as_deref(), lengths.as_deref(), None);
     let outputs = [
@@ -105,7 +108,7 @@ fn parity(name: &str, mut m: LstmStack) -> f64 {
 //     loss = sum((o * torch.randn_like(o)).sum() for o in (out, h_n, c_n)); loss.backward()
 #[test]
 fn stacked_bidirectional_lstm_matches_pytorch() {
-    let m = LstmStack::new("", 3, 4, (2, true), 0.5, &mut rng(0));
+    let m = RecurrentStack::new(("", Cell::Lstm), 3, 4, (2, true), 0.5, &mut rng(0));
     let err = parity("lstm_stack_bidirectional", m);
     assert!(err <= TOL, "max abs error {err:e} > {TOL:e}");
 }
@@ -118,7 +121,7 @@ fn stacked_bidirectional_lstm_matches_pytorch() {
 //     out, (h_n, c_n) = m(x)
 #[test]
 fn three_stacked_lstm_layers_match_pytorch() {
-    let m = LstmStack::new("", 3, 4, (3, false), 0.0, &mut rng(0));
+    let m = RecurrentStack::new(("", Cell::Lstm), 3, 4, (3, false), 0.0, &mut rng(0));
     let err = parity("lstm_stack_three_layers", m);
     assert!(err <= TOL, "max abs error {err:e} > {TOL:e}");
 }
@@ -139,7 +142,7 @@ fn reversing_within_lengths_keeps_padding_at_the_end() {
 
 #[test]
 fn fused_stack_equals_the_step_by_step_reference() {
-    let m = LstmStack::new("enc", 3, 4, (2, true), 0.0, &mut rng(1));
+    let m = RecurrentStack::new(("enc", Cell::Lstm), 3, 4, (2, true), 0.0, &mut rng(1));
     let tape = Tape::new();
     let x = tape.leaf(Tensor::randn(&[3, 6, 3], 0.0, 1.0, &mut rng(2)));
     let lengths = [6, 2, 4];
@@ -161,7 +164,7 @@ fn fused_stack_equals_the_step_by_step_reference() {
 
 #[test]
 fn dropout_between_layers_acts_only_in_training() {
-    let m = LstmStack::new("", 3, 4, (2, false), 0.5, &mut rng(3));
+    let m = RecurrentStack::new(("", Cell::Lstm), 3, 4, (2, false), 0.5, &mut rng(3));
     let tape = Tape::new();
     let x = tape.leaf(Tensor::randn(&[2, 5, 3], 0.0, 1.0, &mut rng(4)));
     let eval = m.forward(&tape, x, None, None, None).sequence.value();
@@ -170,7 +173,7 @@ fn dropout_between_layers_acts_only_in_training() {
     let train = m.forward(&tape, x, None, None, Some(&mut rng(5)));
     assert!(train.sequence.value().max_abs_diff(&eval) > 1e-3);
     // One layer has no layer below to drop: training changes nothing.
-    let one = LstmStack::new("", 3, 4, (1, true), 0.5, &mut rng(3));
+    let one = RecurrentStack::new(("", Cell::Lstm), 3, 4, (1, true), 0.5, &mut rng(3));
     let e = one.forward(&tape, x, None, None, None).sequence.value();
     let t = one.forward(&tape, x, None, None, Some(&mut rng(5)));
     assert_eq!(e.data(), t.sequence.value().data());
@@ -178,7 +181,14 @@ fn dropout_between_layers_acts_only_in_training() {
 
 #[test]
 fn parameters_are_named_as_pytorch_and_layer_0_forward_keeps_single_layer_names() {
-    let mut stack = LstmStack::new("encoder.lstm", 3, 4, (2, true), 0.0, &mut rng(6));
+    let mut stack = RecurrentStack::new(
+        ("encoder.lstm", Cell::Lstm),
+        3,
+        4,
+        (2, true),
+        0.0,
+        &mut rng(6),
+    );
     let names: Vec<String> = stack.params().iter().map(|p| p.name.clone()).collect();
     assert_eq!(names.len(), 16);
     assert_eq!(names[0], "encoder.lstm.weight_ih");
@@ -187,7 +197,14 @@ fn parameters_are_named_as_pytorch_and_layer_0_forward_keeps_single_layer_names(
     assert_eq!(names[15], "encoder.lstm.bias_hh_l1_reverse");
     assert_eq!(stack.params()[8].value.shape(), &[16, 8]); // layer 1 reads [h->; h<-]
     // One layer, one direction: the very parameters (and draws) of `Lstm`.
-    let mut one = LstmStack::new("encoder.lstm", 3, 4, (1, false), 0.0, &mut rng(6));
+    let mut one = RecurrentStack::new(
+        ("encoder.lstm", Cell::Lstm),
+        3,
+        4,
+        (1, false),
+        0.0,
+        &mut rng(6),
+    );
     let mut lstm = Lstm::new("encoder.lstm", 3, 4, &mut rng(6));
     for (p, q) in one.params().iter().zip(lstm.params()) {
         assert_eq!((&p.name, p.value.data()), (&q.name, q.value.data()));
@@ -198,6 +215,33 @@ fn parameters_are_named_as_pytorch_and_layer_0_forward_keeps_single_layer_names(
 fn lstm_stack_gradcheck() {
     // Two bidirectional layers, padded batch, initial states, dropout between layers.
     common::layer_gradcheck("lstm_stack");
+}
+
+#[test]
+fn gru_and_rnn_stacks_pass_gradcheck() {
+    // The same two bidirectional layers with GRU cells (state [h]) and tanh RNN cells.
+    common::layer_gradcheck("gru_stack");
+    common::layer_gradcheck("rnn_stack");
+}
+
+#[test]
+fn gru_and_rnn_stacks_have_their_cells_names_and_one_state() {
+    // Gates stacked in weight_ih: 3 (r, z, n) for the GRU, 1 for the RNN.
+    for (cell, gates) in [(Cell::Gru, 3), (Cell::Rnn, 1)] {
+        let mut m = RecurrentStack::new(("encoder.gru", cell), 3, 4, (2, true), 0.0, &mut rng(6));
+        assert_eq!(m.params()[0].value.shape(), &[gates * 4, 3]);
+        assert_eq!(m.params()[8].value.shape(), &[gates * 4, 8]);
+        let tape = Tape::new();
+        let x = tape.leaf(Tensor::randn(&[3, 6, 3], 0.0, 1.0, &mut rng(2)));
+        let lengths = [6, 2, 4];
+        let a = m.forward(&tape, x, None, Some(&lengths), None);
+        let b = m.forward_steps(&tape, x, None, Some(&lengths), None);
+        assert_eq!((a.h.len(), a.c.len()), (4, 0), "{cell:?}");
+        assert!(a.sequence.value().max_abs_diff(&b.sequence.value()) < 1e-12);
+        for (p, q) in a.h.iter().zip(&b.h) {
+            assert!(p.value().max_abs_diff(&q.value()) < 1e-12);
+        }
+    }
 }
 
 #[test]
