@@ -31,6 +31,10 @@ pub const SPECIALS: [&str; 4] = [PAD, UNK, BOS, EOS];
 pub struct Vocab {
     tokens: Vec<String>,
     index: HashMap<String, usize>,
+    /// How often each token occurred in the training sentences, in id
+    /// order (0 for the specials); `None` when not known (a vocabulary
+    /// from a list of tokens, a checkpoint written before counts were kept).
+    counts: Option<Vec<usize>>,
 }
 
 impl Vocab {
@@ -78,6 +82,9 @@ impl Vocab {
         if let Some(m) = max_size {
             seen.truncate(m - SPECIALS.len());
         }
+        let counts = (SPECIALS.iter().map(|_| 0))
+            .chain(seen.iter().map(|&(_, c)| c))
+            .collect();
         let tokens: Vec<String> = SPECIALS
             .iter()
             .copied()
@@ -85,7 +92,11 @@ impl Vocab {
             .map(String::from)
             .collect();
         let index = tokens.iter().cloned().zip(0..).collect();
-        Vocab { tokens, index }
+        Vocab {
+            tokens,
+            index,
+            counts: Some(counts),
+        }
     }
 
     /// A vocabulary from its tokens in id order, as saved with a model.
@@ -113,7 +124,46 @@ impl Vocab {
             }
             index.insert(token.clone(), i);
         }
-        Ok(Vocab { tokens, index })
+        Ok(Vocab {
+            tokens,
+            index,
+            counts: None,
+        })
+    }
+
+    /// This vocabulary with its training counts, in id order, as saved
+    /// with a model.
+    ///
+    /// # Errors
+    /// If there is not exactly one count per token, or a special token's
+    /// count is not 0.
+    pub fn with_counts(self, counts: Vec<usize>) -> Result<Vocab, VocabError> {
+        if counts.len() != self.len() {
+            return Err(VocabError::CountsLength {
+                counts: counts.len(),
+                tokens: self.len(),
+            });
+        }
+        if let Some(index) = (0..SPECIALS.len()).find(|&i| counts[i] != 0) {
+            return Err(VocabError::SpecialCounted { index });
+        }
+        Ok(Vocab {
+            counts: Some(counts),
+            ..self
+        })
+    }
+
+    /// How often each token occurred in the training sentences, in id
+    /// order, or `None` when this vocabulary does not know.
+    pub fn counts(&self) -> Option<&[usize]> {
+        self.counts.as_deref()
+    }
+
+    /// How often `token` occurred in the training sentences: `Some(0)` for
+    /// a word the vocabulary lacks, `None` when counts are not known.
+    pub fn count(&self, token: &str) -> Option<usize> {
+        let counts = self.counts.as_ref()?;
+        Some(self.get(token).map_or(0, |id| counts[id]))
     }
 
     /// Refuses a vocabulary holding a word `tokenizer` can never make
@@ -213,6 +263,18 @@ pub enum VocabError {
         /// Where it appears again.
         index: usize,
     },
+    /// A list of counts whose length is not the vocabulary's.
+    CountsLength {
+        /// How many counts.
+        counts: usize,
+        /// How many tokens.
+        tokens: usize,
+    },
+    /// A special token (`index` below 4) with a count other than 0.
+    SpecialCounted {
+        /// Its id.
+        index: usize,
+    },
     /// The token at position `index` is not one the tokenizer makes.
     NotAToken {
         /// The token.
@@ -239,6 +301,14 @@ impl fmt::Display for VocabError {
             } => write!(
                 f,
                 "vocabulary: token {index} {token:?} repeats token {first}"
+            ),
+            VocabError::CountsLength { counts, tokens } => write!(
+                f,
+                "vocabulary: {counts} counts for {tokens} tokens (there must be one per token)"
+            ),
+            VocabError::SpecialCounted { index } => write!(
+                f,
+                "vocabulary: the special token {index} has a count (specials are never counted)"
             ),
             VocabError::NotAToken {
                 token,
