@@ -10,6 +10,7 @@ mod corpus;
 mod data_support;
 mod hostile;
 mod inspect;
+mod knows;
 #[path = "../support/model_support.rs"]
 mod model_support;
 mod outputs;
