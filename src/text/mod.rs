@@ -32,6 +32,7 @@ mod trigrams;
 mod turns;
 mod visible;
 mod vocab;
+mod vocab_error;
 
 pub use corpus_files::{CorpusError, CorpusFile, ReadOptions};
 pub use detokenize::{Language, detokenize, detokenize_in, printable, unprintable};

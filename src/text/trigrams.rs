@@ -49,11 +49,14 @@ pub fn trigrams_of(tokens: &[String]) -> Vec<Trigram> {
         .collect()
 }
 
-/// A trigram's hash: 64-bit FNV-1a over its three tokens' bytes, each
-/// followed by the byte 0x1F (no token holds a control character, so two
-/// different trigrams never give the same bytes).
+/// A trigram's hash: 64-bit FNV-1a over the bytes $b_0 \dots b_{m-1}$ of
+/// its three tokens, each followed by the byte 0x1F (no token holds a
+/// control character, so two different trigrams never give the same
+/// bytes); the hash is $h_m$.
 ///
-/// $$ h_0 = \mathrm{0xcbf29ce484222325},\quad h_{i+1} = (h_i \oplus b_i)\cdot \mathrm{0x100000001b3} \bmod 2^{64} $$
+/// $$ h_0 = \mathrm{cbf29ce484222325}\_{16},\quad h_{i+1} = (h_i \oplus b_i) \cdot \mathrm{100000001b3}\_{16} \bmod 2^{64} $$
+///
+/// Checked by `tests/text/trigrams.rs::trigram_hash_by_hand`.
 pub fn trigram_hash(g: &Trigram) -> u64 {
     let bytes = g
         .iter()

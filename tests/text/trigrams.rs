@@ -2,7 +2,7 @@
 //! (`src/text/trigrams.rs`): the word trigrams of the training sources,
 //! with sentence-boundary marks, as sorted hashes.
 
-use encdec::text::{Tokenizer, Trigrams, Vocab, describe_unseen, trigrams_of};
+use encdec::text::{Tokenizer, Trigrams, Vocab, describe_unseen, trigram_hash, trigrams_of};
 
 fn words(s: &str) -> Vec<String> {
     Tokenizer::new(true).tokenize(s)
@@ -68,6 +68,22 @@ fn every_trigram_seen_does_not_make_a_sentence_seen() {
     let t = Trigrams::of_sentences(train.iter().map(Vec::as_slice)).unwrap();
     // `<s> a b`, `a b c`, `b c y`, `c y </s>`: each is in one of them.
     assert_eq!(t.first_unseen(&words("a b c y")), None);
+}
+
+/// FNV-1a of the bytes `a 0x1F b 0x1F c 0x1F`, computed step by step
+/// outside the crate (Python: `h = ((h ^ b) * 0x100000001b3) % 2**64`
+/// from `h = 0xcbf29ce484222325`): 0x0d169e543dad0cdc.
+#[test]
+fn trigram_hash_by_hand() {
+    assert_eq!(
+        trigram_hash(&strings(&["a", "b", "c"])),
+        0x0d16_9e54_3dad_0cdc
+    );
+    // The separator keeps `ab c` and `a bc` apart.
+    assert_ne!(
+        trigram_hash(&strings(&["ab", "c", "d"])),
+        trigram_hash(&strings(&["a", "bc", "d"]))
+    );
 }
 
 #[test]
