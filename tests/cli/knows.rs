@@ -42,6 +42,13 @@ fn checkpoint() -> &'static str {
 
 const LEGACY: &str = "tests/fixtures/legacy/lstm_v1.ckpt";
 
+/// `encdec translate` with the shared checkpoint and `args`.
+fn translate(args: &[&str]) -> Output {
+    let mut all = vec!["translate", "--checkpoint", checkpoint()];
+    all.extend(args);
+    encdec(&all)
+}
+
 /// The count column of `vocab`'s word lines (after the title and `count  word`).
 fn counts(lines: &[&str]) -> Vec<usize> {
     lines
@@ -157,12 +164,7 @@ fn vocab_of_a_bad_file_is_one_clear_error() {
 /// a confident `sous`, and standard error says the input is outside.
 #[test]
 fn translate_marks_an_input_outside_the_training_sources_on_stderr() {
-    let o = encdec(&[
-        "translate",
-        "--checkpoint",
-        checkpoint(),
-        "the lazy dog sleeps",
-    ]);
+    let o = translate(&["the lazy dog sleeps"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stdout(&o).lines().count(),
@@ -178,24 +180,13 @@ fn translate_marks_an_input_outside_the_training_sources_on_stderr() {
         stderr(&o)
     );
     // A training-like sentence gets no mark.
-    let o = encdec(&[
-        "translate",
-        "--checkpoint",
-        checkpoint(),
-        "the dog sees the cat",
-    ]);
+    let o = translate(&["the dog sees the cat"]);
     assert!(!stderr(&o).contains("outside"), "{}", stderr(&o));
 }
 
 #[test]
 fn translate_marks_rare_and_unknown_words() {
-    let o = encdec(&[
-        "translate",
-        "--checkpoint",
-        checkpoint(),
-        "--allow-unknown",
-        "the dog sees the zebra",
-    ]);
+    let o = translate(&["--allow-unknown", "the dog sees the zebra"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("rare word: 'zebra' never occurs in training"),
@@ -241,18 +232,8 @@ fn an_old_checkpoint_translates_and_says_once_what_it_cannot_mark() {
 /// `.`, so it is set aside (said on stderr) and put back on the output.
 #[test]
 fn the_fox_sentence_with_its_full_stop_translates() {
-    let plain = encdec(&[
-        "translate",
-        "--checkpoint",
-        checkpoint(),
-        "The quick brown fox jumps over the lazy dog",
-    ]);
-    let o = encdec(&[
-        "translate",
-        "--checkpoint",
-        checkpoint(),
-        "The quick brown fox jumps over the lazy dog.",
-    ]);
+    let plain = translate(&["The quick brown fox jumps over the lazy dog"]);
+    let o = translate(&["The quick brown fox jumps over the lazy dog."]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stdout(&o).trim_end(),
@@ -264,12 +245,7 @@ fn the_fox_sentence_with_its_full_stop_translates() {
         stderr(&o)
     );
     // French typography for `?` and `!`: a narrow no-break space before.
-    let o = encdec(&[
-        "translate",
-        "--checkpoint",
-        checkpoint(),
-        "the dog sees the cat ?!",
-    ]);
+    let o = translate(&["the dog sees the cat ?!"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stdout(&o).trim_end().ends_with("\u{202f}?\u{202f}!"),
@@ -277,10 +253,7 @@ fn the_fox_sentence_with_its_full_stop_translates() {
         stdout(&o)
     );
     // A mark alone is not a sentence: it is refused as unknown.
-    fails_with(
-        &encdec(&["translate", "--checkpoint", checkpoint(), "?"]),
-        "unknown words",
-    );
+    fails_with(&translate(&["?"]), "unknown words");
 }
 
 /// An edit of a checkpoint's header.
