@@ -4,7 +4,7 @@
 //!
 //! Checked by `tests/pipeline/decode.rs`.
 
-use crate::seq2seq::decode::{DecodeError, Sampling, Translator, UnknownWords};
+use crate::seq2seq::decode::{DecodeError, Mark, Sampling, Translator, UnknownWords};
 use crate::seq2seq::io::Checkpoint;
 use crate::seq2seq::task::Task;
 use crate::tensor::rng;
@@ -144,7 +144,10 @@ pub struct InputError {
 /// Decodes each input (a sentence, a document or a conversation) as
 /// `decoding` says. An input without words gives `None`; every input is
 /// checked before any is decoded; greedy and beam search run in batches of
-/// about 64 decoder rows. An output without words is an empty string; in
+/// about 64 decoder rows. Sentence-final marks the source vocabulary lacks
+/// are set aside before decoding and put back on each output
+/// ([`Translator::set_aside_final_marks`]; [`input_marks`] says so). An
+/// output without words is an empty string; in
 /// an n-best list the outputs with words come first, best first, and an
 /// empty one (the model wrote `</s>` first) last, whatever its score
 /// (`tests/cli/outputs.rs::an_empty_output_is_never_printed_or_drawn_as_one`).
@@ -159,8 +162,11 @@ pub fn decode_inputs(
     unknown: UnknownWords,
 ) -> Result<Vec<Outputs>, InputError> {
     let at = |index: Option<usize>| move |error: DecodeError| InputError { index, error };
+    let set_aside: Vec<(String, Vec<String>)> =
+        inputs.iter().map(|i| t.set_aside_final_marks(i)).collect();
+    let texts: Vec<String> = set_aside.iter().map(|(text, _)| text.clone()).collect();
     let mut sources = vec![];
-    for (i, input) in inputs.iter().enumerate() {
+    for (i, input) in texts.iter().enumerate() {
         // A line without words (blank, or only invisible characters) has no output.
         if !crate::text::visible(input) {
             sources.push(None);
@@ -168,37 +174,56 @@ pub fn decode_inputs(
         }
         sources.push(Some(t.prepare(input, unknown).map_err(at(Some(i)))?.1));
     }
-    match decoding {
+    let mut all = match decoding {
         Decoding::Search { beam } => {
             let real: Vec<Vec<usize>> = sources.iter().flatten().cloned().collect();
-            let mut texts = t
+            let mut outputs = t
                 .decode_all(&real, *beam, 64)
                 .map_err(at(None))?
                 .into_iter();
-            Ok(sources
+            sources
                 .iter()
                 .map(|s| {
                     s.as_ref()
-                        .map(|_| vec![(texts.next().unwrap_or_default(), None)])
+                        .map(|_| vec![(outputs.next().unwrap_or_default(), None)])
                 })
-                .collect())
+                .collect()
         }
-        Decoding::NBest { beam, n } => each_input(inputs, &sources, |input| {
+        Decoding::NBest { beam, n } => each_input(&texts, &sources, |input| {
             let best = t.n_best_text(input, *beam, *n, unknown)?;
             // Outputs with words first: an empty one is never shown as the best.
             let (words, empty): (Vec<_>, Vec<_>) =
                 best.into_iter().partition(|(text, _)| !text.is_empty());
             let listed = words.into_iter().chain(empty);
             Ok(listed.map(|(text, s)| (text, Some(s))).collect())
-        }),
+        })?,
         Decoding::Sample { sampling, seed } => {
             let mut draws = rng(*seed);
-            each_input(inputs, &sources, |input| {
+            each_input(&texts, &sources, |input| {
                 let out = t.sample_text(input, sampling, &mut draws, unknown)?;
                 Ok(vec![(out.text, None)])
-            })
+            })?
+        }
+    };
+    for (outputs, (_, marks)) in all.iter_mut().zip(&set_aside) {
+        for (text, _) in outputs.iter_mut().flatten() {
+            *text = t.put_back_final_marks(text, marks);
         }
     }
+    Ok(all)
+}
+
+/// What to tell about each input before trusting its output
+/// ([`Translator::marks`]): final marks set aside, rare words, the first
+/// word trigram no training source held; nothing for an input without words.
+pub fn input_marks(t: &Translator, inputs: &[String]) -> Vec<Vec<Mark>> {
+    inputs
+        .iter()
+        .map(|i| match crate::text::visible(i) {
+            true => t.marks(i),
+            false => vec![],
+        })
+        .collect()
 }
 
 /// `decode` on each input that has words, in order.

@@ -45,6 +45,7 @@ mod splits;
 mod tape;
 mod teaching;
 mod train;
+mod vocab_list;
 mod watch;
 mod weights;
 mod word_vectors;
@@ -53,7 +54,8 @@ pub use corpus::{
     CorpusSpec, DataSource, Turns, last_reply, read_turns, reply_pairs, reply_pairs_within,
 };
 pub use decode::{
-    DecodeOptions, Decoding, InputError, MAX_BEAM, Outputs, decode_inputs, load_for_task,
+    DecodeOptions, Decoding, InputError, MAX_BEAM, Outputs, decode_inputs, input_marks,
+    load_for_task,
 };
 pub use demo::{DemoOptions, demo};
 pub use evaluate::{
@@ -72,6 +74,7 @@ pub use splits::{builtin_split, every_bot_turn};
 pub use tape::{TapeCase, TapeJob, tape, tape_record};
 pub use teaching::{GRADIENT_SETUP, PADDING_BATCH, PE_SHAPE, teaching_data};
 pub use train::{RunError, TrainOutcome, model_config, train, train_config};
+pub use vocab_list::{Side, VocabOptions, vocab_lines};
 pub use watch::{WATCH_EVERY, WatchOptions};
 pub use weights::{ExportOptions, ImportOptions, export, import};
 pub use word_vectors::{Learnt, Method, VectorOptions, Word2VecOptions, learn_vectors};

@@ -16,7 +16,7 @@ use crate::seq2seq::models::Seq2Seq;
 use crate::seq2seq::size::StepShape;
 use crate::seq2seq::task::{Task, TextSettings};
 use crate::seq2seq::train::Progress;
-use crate::text::{TextPair, Tokenizer, UNK_ID, Vocab};
+use crate::text::{TextPair, Tokenizer, Trigrams, UNK_ID, Vocab};
 
 /// A task's data, ready to train on.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,6 +29,9 @@ pub struct Prepared {
     pub src_vocab: Vocab,
     /// The target vocabulary.
     pub tgt_vocab: Vocab,
+    /// The word trigrams of the training sources (a resumed checkpoint's),
+    /// `None` past [`crate::text::MAX_TRIGRAMS`] or when not known.
+    pub src_trigrams: Option<Trigrams>,
     /// The training examples as ids.
     pub train: Vec<Example>,
     /// The validation examples as ids.
@@ -88,6 +91,10 @@ pub fn prepare(
         Some(r) => (r.src_vocab.clone(), r.tgt_vocab.clone()),
         None => vocabularies(o, &train_tok),
     };
+    let src_trigrams = match resumed {
+        Some(r) => r.src_trigrams.clone(),
+        None => Trigrams::of_sentences(train_tok.iter().map(|(s, _)| s.as_slice())),
+    };
     let encode = |v: &Tokens| -> Vec<Example> {
         v.iter()
             .map(|(s, t)| Example {
@@ -105,6 +112,7 @@ pub fn prepare(
         test: test.iter().map(|t| last_reply(t)).collect(),
         src_vocab,
         tgt_vocab,
+        src_trigrams,
     };
     say(p.summary());
     say(p.unk_line());
@@ -131,6 +139,7 @@ impl Prepared {
     pub fn translator(&self, model: Box<dyn Seq2Seq>) -> Translator {
         Translator {
             text: self.text,
+            src_trigrams: self.src_trigrams.clone(),
             ..Translator::new(
                 model,
                 self.src_vocab.clone(),

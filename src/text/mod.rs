@@ -28,14 +28,17 @@ pub mod corpus_files;
 mod detokenize;
 mod pair;
 mod tokenizer;
+mod trigrams;
 mod turns;
 mod visible;
 mod vocab;
+mod vocab_error;
 
 pub use corpus_files::{CorpusError, CorpusFile, ReadOptions};
 pub use detokenize::{Language, detokenize, detokenize_in, printable, unprintable};
 pub use pair::TextPair;
 pub use tokenizer::{ELISIONS, Tokenizer, is_elision};
+pub use trigrams::{MAX_TRIGRAMS, Trigram, Trigrams, describe_unseen, trigram_hash, trigrams_of};
 pub use turns::{TURN, TURN_MARK, join_turns, show_turns, split_turns};
 pub use visible::{INVISIBLE, is_visible, visible};
 pub use vocab::{BOS, BOS_ID, EOS, EOS_ID, PAD, PAD_ID, SPECIALS, UNK, UNK_ID, Vocab, VocabError};

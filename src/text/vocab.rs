@@ -1,9 +1,9 @@
 //! The vocabulary: a numbering of tokens, starting with four special tokens
 //! at fixed ids.
 
-use super::{Tokenizer, printable};
+use super::Tokenizer;
+pub use super::vocab_error::VocabError;
 use std::collections::HashMap;
-use std::fmt;
 
 /// Padding, to fill short sentences of a batch up to the longest (id 0).
 pub const PAD: &str = "<pad>";
@@ -27,10 +27,22 @@ pub const EOS_ID: usize = 3;
 pub const SPECIALS: [&str; 4] = [PAD, UNK, BOS, EOS];
 
 /// A numbering of tokens: token `i` of [`Vocab::tokens`] has id `i`.
-#[derive(Clone, Debug, PartialEq)]
+/// Two vocabularies are equal when they number the same tokens the same
+/// way; their training counts are not compared.
+#[derive(Clone, Debug)]
 pub struct Vocab {
     tokens: Vec<String>,
     index: HashMap<String, usize>,
+    /// How often each token occurred in the training sentences, in id
+    /// order (0 for the specials); `None` when not known (a vocabulary
+    /// from a list of tokens, a checkpoint written before counts were kept).
+    counts: Option<Vec<usize>>,
+}
+
+impl PartialEq for Vocab {
+    fn eq(&self, other: &Vocab) -> bool {
+        self.tokens == other.tokens
+    }
 }
 
 impl Vocab {
@@ -78,6 +90,9 @@ impl Vocab {
         if let Some(m) = max_size {
             seen.truncate(m - SPECIALS.len());
         }
+        let counts = (SPECIALS.iter().map(|_| 0))
+            .chain(seen.iter().map(|&(_, c)| c))
+            .collect();
         let tokens: Vec<String> = SPECIALS
             .iter()
             .copied()
@@ -85,7 +100,11 @@ impl Vocab {
             .map(String::from)
             .collect();
         let index = tokens.iter().cloned().zip(0..).collect();
-        Vocab { tokens, index }
+        Vocab {
+            tokens,
+            index,
+            counts: Some(counts),
+        }
     }
 
     /// A vocabulary from its tokens in id order, as saved with a model.
@@ -113,7 +132,46 @@ impl Vocab {
             }
             index.insert(token.clone(), i);
         }
-        Ok(Vocab { tokens, index })
+        Ok(Vocab {
+            tokens,
+            index,
+            counts: None,
+        })
+    }
+
+    /// This vocabulary with its training counts, in id order, as saved
+    /// with a model.
+    ///
+    /// # Errors
+    /// If there is not exactly one count per token, or a special token's
+    /// count is not 0.
+    pub fn with_counts(self, counts: Vec<usize>) -> Result<Vocab, VocabError> {
+        if counts.len() != self.len() {
+            return Err(VocabError::CountsLength {
+                counts: counts.len(),
+                tokens: self.len(),
+            });
+        }
+        if let Some(index) = (0..SPECIALS.len()).find(|&i| counts[i] != 0) {
+            return Err(VocabError::SpecialCounted { index });
+        }
+        Ok(Vocab {
+            counts: Some(counts),
+            ..self
+        })
+    }
+
+    /// How often each token occurred in the training sentences, in id
+    /// order, or `None` when this vocabulary does not know.
+    pub fn counts(&self) -> Option<&[usize]> {
+        self.counts.as_deref()
+    }
+
+    /// How often `token` occurred in the training sentences: `Some(0)` for
+    /// a word the vocabulary lacks, `None` when counts are not known.
+    pub fn count(&self, token: &str) -> Option<usize> {
+        let counts = self.counts.as_ref()?;
+        Some(self.get(token).map_or(0, |id| counts[id]))
     }
 
     /// Refuses a vocabulary holding a word `tokenizer` can never make
@@ -187,72 +245,3 @@ impl Vocab {
         out
     }
 }
-
-/// Why a list of tokens is not a vocabulary (one loaded from a checkpoint
-/// or a weights file).
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum VocabError {
-    /// The vocabulary does not start with `<pad>`, `<unk>`, `<s>`, `</s>` in
-    /// that order; `found` holds its first (at most four) tokens.
-    MissingSpecials {
-        /// The first tokens of the rejected vocabulary.
-        found: Vec<String>,
-    },
-    /// The token at position `index` is the empty string.
-    EmptyToken {
-        /// Its position (its would-be id).
-        index: usize,
-    },
-    /// The token at position `index` already appeared at position `first`.
-    DuplicateToken {
-        /// The repeated token.
-        token: String,
-        /// Where it first appears.
-        first: usize,
-        /// Where it appears again.
-        index: usize,
-    },
-    /// The token at position `index` is not one the tokenizer makes.
-    NotAToken {
-        /// The token.
-        token: String,
-        /// Its position.
-        index: usize,
-        /// What the tokenizer makes of it.
-        tokens: Vec<String>,
-    },
-}
-
-impl fmt::Display for VocabError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            VocabError::MissingSpecials { found } => write!(
-                f,
-                "vocabulary must start with {PAD}, {UNK}, {BOS}, {EOS}; it starts with {found:?}"
-            ),
-            VocabError::EmptyToken { index } => write!(f, "vocabulary: token {index} is empty"),
-            VocabError::DuplicateToken {
-                token,
-                first,
-                index,
-            } => write!(
-                f,
-                "vocabulary: token {index} {token:?} repeats token {first}"
-            ),
-            VocabError::NotAToken {
-                token,
-                index,
-                tokens,
-            } => write!(
-                f,
-                "token {index} \"{}\" is not a word the tokenizer makes (it reads it as {} tokens: {}): a vocabulary may hold only what tokenizing text gives; rebuild it with encdec's tokenizer",
-                printable(token),
-                tokens.len(),
-                printable(&tokens.join(" ")),
-            ),
-        }
-    }
-}
-
-impl std::error::Error for VocabError {}

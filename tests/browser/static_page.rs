@@ -12,7 +12,7 @@ use encdec::seq2seq::decode::{Exploration, ExploreOptions, Translator};
 use encdec::seq2seq::models::build;
 use encdec::seq2seq::task::Task;
 use encdec::tensor::rng;
-use encdec::text::{SPECIALS, Vocab};
+use encdec::text::{SPECIALS, Tokenizer, Trigrams, Vocab};
 use encdec::viz::explorer::{PageModel, to_html};
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -266,5 +266,33 @@ fn long_and_odd_words_are_not_cut_off_shrunk_or_piled_up() {
                 "{kind} {width}: beam labels overlap: {piled}"
             );
         }
+    }
+}
+
+/// The header says what the model knows of the input, next to it: a model
+/// trained on the fox sentence alone reads "the lazy dog" as starting
+/// where no training sentence starts, with rare words.
+#[test]
+fn the_header_marks_an_input_outside_the_training_sources() {
+    let (src, tgt) = fox_vocabs();
+    let config = tiny_config(ModelKind::Attention, src.len(), tgt.len(), 1);
+    let mut t = Translator::new(
+        build(&config, &mut rng(0)).unwrap(),
+        src,
+        tgt,
+        Task::Translation,
+    );
+    let fox = Tokenizer::new(true).tokenize(FOX_EN);
+    t.src_trigrams = Trigrams::of_sentences([fox.as_slice()]);
+    let e = Exploration::new(&t, "the lazy dog.", &ExploreOptions::default()).unwrap();
+    let (dom, _) = load(&to_html(&e, &PageModel::Static), "knows", 1000);
+    let knows = &dom[dom.find("data-field=\"knows\"").expect("a knows field")..];
+    let knows = &knows[..knows.find("</dd>").unwrap()];
+    for said in [
+        "the model was not trained with '.': it is set aside",
+        "rare word: 'lazy' occurs 1 time in training (fewer than 5)",
+        "outside what this model was trained on: no training sentence starts with 'the lazy'",
+    ] {
+        assert!(knows.contains(said), "{said:?} not in {knows}");
     }
 }

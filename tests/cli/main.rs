@@ -11,6 +11,7 @@ mod data_support;
 mod experiments;
 mod hostile;
 mod inspect;
+mod knows;
 #[path = "../support/model_support.rs"]
 mod model_support;
 mod outputs;

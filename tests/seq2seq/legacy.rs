@@ -85,3 +85,24 @@ fn an_old_checkpoint_saved_again_is_format_2_and_the_same_model() {
         assert_eq!(again.optimizer, c.optimizer);
     }
 }
+
+#[test]
+fn old_checkpoints_load_without_counts_or_trigrams() {
+    for kind in KINDS {
+        let c = Checkpoint::load(&dir().join(format!("{kind}_v1.ckpt"))).unwrap();
+        let t = &c.translator;
+        assert_eq!(t.src_vocab.counts(), None, "{kind}");
+        assert_eq!(t.tgt_vocab.counts(), None, "{kind}");
+        assert!(t.src_trigrams.is_none(), "{kind}");
+        assert_eq!(
+            t.marks("the dog sleeps")
+                .iter()
+                .map(|m| m.to_string())
+                .collect::<Vec<_>>(),
+            [
+                "counts not stored in this checkpoint: rare words are not marked",
+                "trigrams not stored in this checkpoint: inputs outside the training corpus are not marked"
+            ]
+        );
+    }
+}

@@ -7,6 +7,7 @@ mod dialogue;
 mod summaries;
 mod tokenizer;
 mod translation_corpus;
+mod trigrams;
 mod visible;
 mod vocab;
 mod wordvec;

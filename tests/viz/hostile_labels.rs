@@ -120,6 +120,7 @@ fn exploration(queries: &[String], keys: &[String]) -> Exploration {
         steps: vec![],
         beam: 1,
         beam_steps: vec![],
+        marks: vec![],
     }
 }
 

@@ -2,8 +2,10 @@
 //! line, or one per line of standard input, decoded as the flags say.
 
 use crate::print::{CliResult, print_fields, print_line, warn_line};
-use encdec::pipeline::{DecodeOptions, InputError, Outputs, decode_inputs, load_for_task};
-use encdec::seq2seq::decode::DecodeError;
+use encdec::pipeline::{
+    DecodeOptions, InputError, Outputs, decode_inputs, input_marks, load_for_task,
+};
+use encdec::seq2seq::decode::{DecodeError, Mark};
 use encdec::seq2seq::task::Task;
 use encdec::text::corpus_files::{CORPUS_CAP, Lines};
 use std::path::Path;
@@ -26,6 +28,11 @@ pub fn decode(checkpoint: &Path, task: Task, text: Option<&str>, o: &DecodeOptio
         _ => "translate",
     };
     let t = load_for_task(checkpoint, task, command)?;
+    let inputs = match text {
+        Some(text) => vec![text.to_string()],
+        None => stdin_lines()?,
+    };
+    warn_marks(&input_marks(&t, &inputs), text.is_none());
     match text {
         Some(text) => {
             let mut all = decode_inputs(&t, &[text.to_string()], &decoding, o.unknown())
@@ -37,14 +44,35 @@ pub fn decode(checkpoint: &Path, task: Task, text: Option<&str>, o: &DecodeOptio
             print_outputs(&outputs, "");
         }
         None => {
-            let lines = stdin_lines()?;
-            let all = decode_inputs(&t, &lines, &decoding, o.unknown()).map_err(on_line)?;
+            let all = decode_inputs(&t, &inputs, &decoding, o.unknown()).map_err(on_line)?;
             for (i, outputs) in all.iter().enumerate() {
                 print_line_outputs(i, outputs);
             }
         }
     }
     Ok(())
+}
+
+/// Says on standard error what to know about each input before trusting
+/// its output ([`input_marks`]), naming its line of standard input when
+/// `per_line`; that a checkpoint keeps no counts or trigrams is said once.
+fn warn_marks(marks: &[Vec<Mark>], per_line: bool) {
+    let mut said: Vec<&Mark> = vec![];
+    for (i, line_marks) in marks.iter().enumerate() {
+        for m in line_marks {
+            let once = matches!(m, Mark::CountsNotStored | Mark::TrigramsNotStored);
+            if once && said.contains(&m) {
+                continue;
+            }
+            if once {
+                said.push(m);
+            }
+            match per_line && !once {
+                true => warn_line(&format!("standard input, line {}: {m}", i + 1)),
+                false => warn_line(&m.to_string()),
+            }
+        }
+    }
 }
 
 /// An input's error, naming its line of standard input.

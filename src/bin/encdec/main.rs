@@ -18,7 +18,7 @@ use encdec::checks::heap::CountingAlloc;
 use encdec::pipeline::{
     BleuOptions, CorpusOptions, DecodeOptions, DemoOptions, EvaluateOptions, ExploreJob,
     ExportOptions, HeatmapOptions, ImportOptions, Method, TrainOptions, VectorOptions,
-    Word2VecOptions,
+    VocabOptions, Word2VecOptions,
 };
 use encdec::seq2seq::task::Task;
 use print::{CliResult, print_lines};
@@ -90,6 +90,8 @@ enum Command {
         #[arg(long)]
         checkpoint: PathBuf,
     },
+    /// List the words a checkpoint knows, with how often each occurred in training, most frequent first.
+    Vocab(VocabOptions),
     /// Score a checkpoint on a corpus file: BLEU as sacreBLEU computes it (ROUGE for summaries).
     Evaluate(EvaluateOptions),
     /// Corpus BLEU of a file of outputs against a file of references, one sentence per line (sacreBLEU's defaults).
@@ -190,6 +192,7 @@ fn run(command: Command) -> CliResult {
             decoding,
         } => decode::decode(&checkpoint, Task::Summarization, text.as_deref(), &decoding),
         Command::Chat { checkpoint } => chat::chat(&checkpoint),
+        Command::Vocab(o) => print_lines(encdec::pipeline::vocab_lines(&o)?),
         Command::Evaluate(o) => print_lines(encdec::pipeline::evaluate(&o)?),
         Command::Bleu(o) => score::bleu(&o),
         Command::Heatmap(o) => print_lines(encdec::pipeline::heatmap(&o)?),

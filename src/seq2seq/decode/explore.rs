@@ -28,7 +28,7 @@
 use super::beam::{BeamTrace, beam_search_traced};
 use super::forced::{teacher_forced, top_k};
 use super::greedy::{Hypothesis, greedy};
-use super::{DecodeError, Translator, UnknownWords};
+use super::{DecodeError, Mark, Translator, UnknownWords};
 use crate::seq2seq::config::ModelConfig;
 use crate::seq2seq::task::Task;
 use crate::tensor::{Float, Tensor};
@@ -191,6 +191,9 @@ pub struct Exploration {
     pub beam: usize,
     /// With a beam wider than one: what it kept at each step.
     pub beam_steps: Vec<Vec<BeamNode>>,
+    /// What to know about the input before trusting the output
+    /// ([`Translator::marks`]): rare words, outside the training sources.
+    pub marks: Vec<Mark>,
 }
 
 impl Exploration {
@@ -270,11 +273,13 @@ impl Exploration {
             })
             .collect();
         let words: Vec<String> = ids.iter().filter(|&&y| y != EOS_ID).map(token).collect();
+        let (_, set_aside) = c.set_aside_final_marks(input);
         Ok(Exploration {
             task: c.task,
             config: model.config().clone(),
             input: input.to_string(),
-            output: c.detokenize(&words),
+            output: c.put_back_final_marks(&c.detokenize(&words), &set_aside),
+            marks: c.marks(input),
             src_tokens,
             decoder_inputs,
             outputs,
@@ -302,7 +307,10 @@ fn shown_source(
     if options.beam == 0 {
         return Err(DecodeError::BadBeam);
     }
-    let (mut src_tokens, src) = c.prepare(input, options.unknown())?;
+    // A final `.`, `?` or `!` the model was not trained with is set aside
+    // (and put back on the output), as `translate` does.
+    let (text, _) = c.set_aside_final_marks(input);
+    let (mut src_tokens, src) = c.prepare(&text, options.unknown())?;
     if src_tokens.len() > MAX_SHOWN_TOKENS {
         return Err(DecodeError::TooLongToShow(
             src_tokens.len(),

@@ -10,6 +10,7 @@
 //! | `cached.rs` | how each step runs the decoder: the Transformer's key/value cache, or the whole prefix again ([`Steps`]) |
 //! | `sampling.rs` | temperature, top-k and top-p sampling |
 //! | `translator.rs` | [`Translator`]: text in, text out, for any task |
+//! | `known.rs` | what the model knows of an input: rare words, word sequences outside its training sources ([`Mark`]), final punctuation set aside |
 //! | `chat.rs` | a conversation that keeps its history |
 //! | `explore.rs` | what the explorer shows: every attention and every step of one decoding |
 //! | `arithmetic.rs` | every number of one attention row, read back from the model's tape (`tapped.rs`) |
@@ -23,6 +24,7 @@ mod chat;
 mod explore;
 mod forced;
 mod greedy;
+mod known;
 mod sampling;
 mod tapped;
 mod translator;
@@ -42,6 +44,7 @@ pub use explore::{
 };
 pub use forced::{GreedyStep, greedy_steps};
 pub use greedy::{Hypothesis, choosable, greedy, greedy_by};
+pub use known::{FINAL_MARKS, Mark, RARE_BELOW};
 pub use sampling::{
     Sampling, SamplingError, draw, sample, sample_by, temperature_probs, top_k_cut, top_p_cut,
 };

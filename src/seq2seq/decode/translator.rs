@@ -11,7 +11,7 @@ use super::{DecodeError, MAX_INPUT_TOKENS, UnknownWords};
 use crate::seq2seq::models::Seq2Seq;
 use crate::seq2seq::task::{Task, TextSettings};
 use crate::tensor::{Float, Rng, Tensor};
-use crate::text::{EOS_ID, Tokenizer, Vocab, detokenize_in};
+use crate::text::{EOS_ID, Tokenizer, Trigrams, Vocab, detokenize_in};
 
 /// A decoded output (a translation, a headline or a reply) with what is
 /// needed to plot its attention.
@@ -40,6 +40,9 @@ pub struct Translator {
     pub task: Task,
     /// How its text is tokenized and written back.
     pub text: TextSettings,
+    /// The word trigrams of its training sources (`None`: not known), to
+    /// mark an input outside them ([`Translator::marks`]).
+    pub src_trigrams: Option<Trigrams>,
 }
 
 impl Translator {
@@ -52,6 +55,7 @@ impl Translator {
             tgt_vocab,
             task,
             text: TextSettings::for_task(task),
+            src_trigrams: None,
         }
     }
 

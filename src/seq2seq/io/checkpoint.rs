@@ -8,7 +8,7 @@
 //! |---|---|
 //! | 8 | the magic `ENCDEC01` |
 //! | 8 | header length $L$ (`u64`) |
-//! | $L$ | header: JSON with the format number (2), the task, the model's config (`config_json.rs`), both vocabularies, the text settings (lowercasing, languages, longest sentence), the training progress (for `--resume`), the optimizer state's shapes, and each parameter's name, shape and whether it is trainable (frozen pre-trained vectors stay frozen) |
+//! | $L$ | header: JSON with the format number (2), the task, the model's config (`config_json.rs`), both vocabularies (with their training counts, and the training sources' trigrams as hex, for a model trained since they were kept), the text settings (lowercasing, languages, longest sentence), the training progress (for `--resume`), the optimizer state's shapes, and each parameter's name, shape and whether it is trainable (frozen pre-trained vectors stay frozen) |
 //! | $8\sum n_i$ | the parameters' values as `f64`, in header order, then the optimizer state's |
 //! | 8 | FNV-1a 64-bit hash of everything before it |
 //!
@@ -27,7 +27,10 @@
 use super::config_json::{config_from, config_json};
 use super::frame::{self, FORMAT, FrameError};
 pub use super::header::CheckpointError;
-use super::header::{ParamEntry, param_entries, sizes_fit, vocab_from};
+use super::header::{
+    ParamEntry, counts_from, param_entries, sizes_fit, training_text_json, trigrams_from,
+    vocab_from,
+};
 pub use super::train_state::{OptimizerState, TrainProgress};
 use super::train_state::{
     optimizer_json, optimizer_shapes, progress_from, progress_json, text_from, text_json,
@@ -109,7 +112,7 @@ impl Checkpoint {
         let t = &mut self.translator;
         let config = config_json(t.model.config());
         let params = t.model.params();
-        let header = json!({
+        let mut header = json!({
             "format": FORMAT,
             "task": t.task.name(),
             "config": config,
@@ -120,6 +123,12 @@ impl Checkpoint {
             "optimizer": optimizer_json(&self.optimizer),
             "params": params.iter().map(|p| json!({"name": p.name, "shape": p.shape(), "trainable": p.trainable})).collect::<Vec<_>>(),
         });
+        training_text_json(
+            &mut header,
+            &t.src_vocab,
+            &t.tgt_vocab,
+            t.src_trigrams.as_ref(),
+        );
         let state = self
             .optimizer
             .iter()
@@ -272,10 +281,13 @@ fn read_translator(header: &Value, param_values: usize) -> Result<Translator, St
     };
     let text = text_from(&header["text"], task)?;
     let tokenizer = Tokenizer::new(text.lowercase);
+    let src_vocab = vocab_from(header, "src_vocab", config.src_vocab, &tokenizer)?;
+    let tgt_vocab = vocab_from(header, "tgt_vocab", config.tgt_vocab, &tokenizer)?;
     Ok(Translator {
         text,
-        src_vocab: vocab_from(header, "src_vocab", config.src_vocab, &tokenizer)?,
-        tgt_vocab: vocab_from(header, "tgt_vocab", config.tgt_vocab, &tokenizer)?,
+        src_vocab: counts_from(header, "src_counts", src_vocab)?,
+        tgt_vocab: counts_from(header, "tgt_counts", tgt_vocab)?,
+        src_trigrams: trigrams_from(header)?,
         model: build(&config, &mut rng(0))?,
         task,
     })

@@ -120,13 +120,17 @@ pub(super) fn read_tensor(bytes: &[u8], offset: &mut usize, shape: &[usize]) -> 
     Tensor::from_vec(values, shape)
 }
 
-/// The header fields this version writes and reads.
-const HEADER_FIELDS: [&str; 9] = [
+/// The header fields this version writes and reads (the counts and the
+/// trigrams only for a model trained since they were kept).
+const HEADER_FIELDS: [&str; 12] = [
     "format",
     "task",
     "config",
     "src_vocab",
     "tgt_vocab",
+    "src_counts",
+    "tgt_counts",
+    "src_trigrams",
     "text",
     "training",
     "optimizer",

@@ -3,7 +3,7 @@
 
 use crate::seq2seq::config::{ModelConfig, ModelKind};
 use crate::seq2seq::size::parameter_count;
-use crate::text::{Tokenizer, Vocab};
+use crate::text::{Tokenizer, Trigrams, Vocab};
 use serde_json::Value;
 use std::fmt;
 use std::path::PathBuf;
@@ -130,6 +130,66 @@ pub(crate) fn vocab_from(
         ));
     }
     Ok(v)
+}
+
+/// What a checkpoint keeps of its training text, beside the vocabularies:
+/// each vocabulary's counts and the source trigrams, as header fields
+/// (left out when not known).
+pub(crate) fn training_text_json(
+    header: &mut Value,
+    src: &Vocab,
+    tgt: &Vocab,
+    trigrams: Option<&Trigrams>,
+) {
+    if let Some(c) = src.counts() {
+        header["src_counts"] = c.into();
+    }
+    if let Some(c) = tgt.counts() {
+        header["tgt_counts"] = c.into();
+    }
+    if let Some(t) = trigrams {
+        header["src_trigrams"] = t.to_hex().into();
+    }
+}
+
+/// `vocab` with the counts stored under `key`, if the header has them:
+/// a list of whole numbers, one per token, whose length is checked against
+/// the vocabulary before any is read, so a count table is bounded by the
+/// vocabulary it belongs to.
+pub(crate) fn counts_from(header: &Value, key: &str, vocab: Vocab) -> Result<Vocab, String> {
+    let list = match &header[key] {
+        Value::Null => return Ok(vocab),
+        Value::Array(list) => list,
+        _ => return Err(format!("{key} is not a list")),
+    };
+    if list.len() != vocab.len() {
+        return Err(format!(
+            "{key} holds {} counts for a vocabulary of {} tokens",
+            list.len(),
+            vocab.len()
+        ));
+    }
+    let counts = list
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            c.as_u64()
+                .and_then(|c| usize::try_from(c).ok())
+                .ok_or(format!("{key}: count {i} is {c}, not a whole number"))
+        })
+        .collect::<Result<Vec<usize>, _>>()?;
+    vocab.with_counts(counts).map_err(|e| format!("{key}: {e}"))
+}
+
+/// The source trigrams stored in the header, if it has them.
+pub(crate) fn trigrams_from(header: &Value) -> Result<Option<Trigrams>, String> {
+    match &header["src_trigrams"] {
+        Value::Null => Ok(None),
+        Value::String(hex) => Trigrams::from_hex(hex)
+            .map(Some)
+            .map_err(|e| format!("src_trigrams: {e}")),
+        _ => Err("src_trigrams is not a string of hexadecimal digits".into()),
+    }
 }
 
 /// Refuses a config unless the model it describes holds exactly the

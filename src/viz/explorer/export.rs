@@ -2,7 +2,7 @@
 //! or CSV (`encdec heatmap --format json|csv`), and everything the page
 //! draws as one JSON value.
 
-use crate::seq2seq::decode::{AttentionMap, Exploration};
+use crate::seq2seq::decode::{AttentionMap, Exploration, Mark};
 use crate::text::{printable, unprintable};
 use serde_json::{Value, json};
 
@@ -159,7 +159,22 @@ pub fn page_data(e: &Exploration, decimals: Option<i32>) -> Value {
         },
         "source": e.src_tokens, "outputs": e.outputs,
         "attention": maps, "steps": steps, "beam_steps": beam,
+        "marks": e.marks.iter().map(mark_json).collect::<Vec<_>>(),
     })
+}
+
+/// A mark on the input as the page reads it (its labels, in English and
+/// Chinese, are the page's): `{"kind": "rare", "word": .., "count": ..}`,
+/// `{"kind": "outside", "trigram": [a, b, c]}`, `{"kind": "set_aside",
+/// "mark": ..}`, `{"kind": "counts_not_stored"}`, `{"kind": "trigrams_not_stored"}`.
+fn mark_json(m: &Mark) -> Value {
+    match m {
+        Mark::Rare { word, count } => json!({"kind": "rare", "word": word, "count": count}),
+        Mark::Outside(g) => json!({"kind": "outside", "trigram": g}),
+        Mark::SetAside(mark) => json!({"kind": "set_aside", "mark": mark}),
+        Mark::CountsNotStored => json!({"kind": "counts_not_stored"}),
+        Mark::TrigramsNotStored => json!({"kind": "trigrams_not_stored"}),
+    }
 }
 /// Head `h` of `m` as rows of numbers, rounded to `decimals` if given.
 fn rows(m: &AttentionMap, h: usize, decimals: Option<i32>) -> Vec<Vec<f64>> {

@@ -51,12 +51,29 @@
   const longest = (list) => Math.max(0, ...list.map(textWidth));
   const kindName = (k) => t("kind." + k);
 
+  // ---- what the model knows of the input (src/seq2seq/decode/known.rs) --
+  // Rare words, the first trigram no training source held, a final mark
+  // set aside; the trigram's boundary marks say which sentence of the rule.
+  function markText(m) {
+    if (m.kind === "rare") return t(m.count === 0 ? "mark.unknown" : m.count === 1 ? "mark.rare_once" : "mark.rare", m.word, m.count);
+    if (m.kind === "set_aside") return t("mark.set_aside", m.mark);
+    if (m.kind !== "outside") return t("mark." + m.kind);
+    const [a, b, c] = m.trigram;
+    const which = a === "<s>" && c === "</s>" ? "single" : a === "<s>" ? "start" : c === "</s>" ? "end" : "middle";
+    const words = which === "single" ? b : which === "start" ? b + " " + c : which === "end" ? a + " " + b : a + " " + b + " " + c;
+    return t("mark.outside", t("mark.outside." + which, words));
+  }
+  function knows() {
+    const marks = D.marks || [];
+    return marks.length === 0 ? t("mark.none") : marks.map(markText).join(" · ");
+  }
+
   // ---- header ---------------------------------------------------------
   function header() {
     const m = D.model;
     const decoding = D.sampled ? t("decoding.sample", D.sampled) : D.beam > 1 ? t("decoding.beam", D.beam) : t("decoding.greedy");
     const rows = [
-      ["input", D.input], ["output", D.output === "" ? t("no_output") : D.output],
+      ["input", D.input], ["knows", knows()], ["output", D.output === "" ? t("no_output") : D.output],
       ["model", m.kind + " (" + m.sizes + "), " + t("vocabularies") + " " + m.src_vocab + " / " + m.tgt_vocab],
       ["task", t("task." + D.task)],
       ["decoding", decoding + ", log p = " + (+D.log_prob).toFixed(3)],
