@@ -74,3 +74,8 @@ fn an_unknown_size_is_refused() {
     let o = encdec(&["experiment", "causal", "--size", "huge"]);
     fails_with(&o, "huge");
 }
+
+#[test]
+fn cells_runs_small_and_writes_three_files() {
+    runs_and_writes("cells");
+}

@@ -21,26 +21,30 @@ pub const EXPERIMENT: Experiment = Experiment {
 /// Source lengths in words: each bucket's first length (the last is open).
 const BUCKETS: [usize; 4] = [1, 11, 21, 31];
 
-fn bucket_name(k: usize) -> String {
+pub(super) fn bucket_name(k: usize) -> String {
     match BUCKETS.get(k + 1) {
         Some(next) => format!("{}-{}", BUCKETS[k], next - 1),
         None => format!("{}+", BUCKETS[k]),
     }
 }
 
-fn bucket_of(words: usize) -> usize {
+pub(super) fn bucket_of(words: usize) -> usize {
     BUCKETS.iter().rposition(|&b| words >= b).unwrap_or(0)
 }
 
 /// Source length of each test pair, in words.
-fn lengths(test: &[TextPair]) -> Vec<usize> {
+pub(super) fn lengths(test: &[TextPair]) -> Vec<usize> {
     test.iter()
         .map(|p| p.source.split_whitespace().count())
         .collect()
 }
 
 /// Corpus BLEU-4 of the test outputs in each bucket of `used`.
-fn bleu_by_bucket(outcome: &TrainOutcome, test: &[TextPair], used: &[usize]) -> Vec<f64> {
+pub(super) fn bleu_by_bucket(
+    outcome: &TrainOutcome,
+    test: &[TextPair],
+    used: &[usize],
+) -> Vec<f64> {
     let tok = outcome.checkpoint.translator.tokenizer();
     let lengths = lengths(test);
     let hyps: Vec<Vec<String>> = outcome
@@ -63,8 +67,21 @@ fn bleu_by_bucket(outcome: &TrainOutcome, test: &[TextPair], used: &[usize]) -> 
         .collect()
 }
 
+/// The length buckets that hold test sentences, and how many each holds.
+pub(super) fn buckets(test: &[TextPair]) -> (Vec<usize>, Vec<usize>) {
+    let lengths = lengths(test);
+    let used: Vec<usize> = (0..BUCKETS.len())
+        .filter(|&k| lengths.iter().any(|&l| bucket_of(l) == k))
+        .collect();
+    let counts = used
+        .iter()
+        .map(|&k| lengths.iter().filter(|&&l| bucket_of(l) == k).count())
+        .collect();
+    (used, counts)
+}
+
 /// `model`, each bucket with its number of test sentences, `all`.
-fn header(used: &[usize], counts: &[usize]) -> Vec<String> {
+pub(super) fn header(used: &[usize], counts: &[usize]) -> Vec<String> {
     let mut header = vec!["model".to_string()];
     header.extend(
         used.iter()
@@ -78,14 +95,7 @@ fn header(used: &[usize], counts: &[usize]) -> Vec<String> {
 fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
     let (pairs, clauses, epochs) = s.pick((600, 3, 2), (3000, 4, 6));
     let test = translation_corpus_clauses(pairs, s.seed, clauses).test;
-    let lengths = lengths(&test);
-    let used: Vec<usize> = (0..BUCKETS.len())
-        .filter(|&k| lengths.iter().any(|&l| bucket_of(l) == k))
-        .collect();
-    let counts: Vec<usize> = used
-        .iter()
-        .map(|&k| lengths.iter().filter(|&&l| bucket_of(l) == k).count())
-        .collect();
+    let (used, counts) = buckets(&test);
     let mut table = Table {
         header: header(&used, &counts),
         rows: vec![],

@@ -10,6 +10,7 @@
 
 mod bottleneck;
 mod causal;
+mod cells;
 mod positions;
 mod probe;
 mod scale;
@@ -118,11 +119,12 @@ pub struct Experiment {
 }
 
 /// Every experiment, in the docs' order.
-pub const EXPERIMENTS: [Experiment; 4] = [
+pub const EXPERIMENTS: [Experiment; 5] = [
     bottleneck::EXPERIMENT,
     scale::EXPERIMENT,
     positions::EXPERIMENT,
     causal::EXPERIMENT,
+    cells::EXPERIMENT,
 ];
 
 /// What `encdec experiment` is asked.

@@ -1,3 +1,4 @@
+// Long file: the writer and the reader of one format, and both of its layouts, kept side by side so that each field is read next to where it is written.
 //! A [`ModelConfig`] as the JSON that checkpoints and weights files carry.
 //!
 //! Written in layout 2, one field per size the model has:
