@@ -111,7 +111,7 @@ impl Figure for Chart<'_> {
 
         let (_, plot_area) = root.split_vertically(y + 4);
         let range = y_range(self.series);
-        let mut chart = epoch_chart(&plot_area, self.epochs, range, false)?;
+        let mut chart = epoch_chart(&plot_area, (0.5, self.epochs as f64 + 0.5), range, false)?;
         epoch_mesh(&mut chart, self.epochs, self.y_label)?;
         for (k, (_, values)) in self.series.iter().enumerate() {
             let colour = PALETTE[k % PALETTE.len()];
