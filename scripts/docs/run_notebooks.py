@@ -14,6 +14,10 @@ they read well on a code host; the figures they draw land in docs/img/.
 The notebooks run one after another in one evcxr work folder, target/evcxr (EVCXR_TMPDIR), so that
 encdec, a path dependency that evcxr's `:cache` never stores, is compiled once for all of them
 instead of once per notebook.
+
+Only notebooks/*.ipynb run (the glob does not enter notebooks/zh/). At the end, the Chinese twins in
+notebooks/zh/ take the new code cells and outputs (scripts/docs/zh_notebooks.py), so that the
+committed twins always hold exactly what the English notebooks printed.
 """
 
 import os
@@ -24,6 +28,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from zh_notebooks import sync  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -95,7 +102,10 @@ def main() -> int:
             print(f"    {p}")
         failed += bool(problems)
     print(f"{len(books) - failed} passed, {failed} failed ({time.perf_counter() - total:.0f} s)")
-    return 1 if failed else 0
+    twins = sync(pattern)
+    for p in twins:
+        print(f"notebooks/zh: {p}")
+    return 1 if failed or twins else 0
 
 
 if __name__ == "__main__":

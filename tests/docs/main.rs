@@ -6,3 +6,4 @@ mod katex_source;
 mod ledger;
 mod options_page;
 mod readme;
+mod zh_notebooks;
