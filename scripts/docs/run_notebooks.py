@@ -20,6 +20,7 @@ notebooks/zh/ take the new code cells and outputs (scripts/docs/zh_notebooks.py)
 committed twins always hold exactly what the English notebooks printed.
 """
 
+import json
 import os
 import sys
 import time
@@ -49,6 +50,21 @@ def outputs_text(cell) -> str:
     return "\n".join(parts)
 
 
+# The most a cell's outputs may weigh in the saved notebook. The live explorer page (04_2, 04_3)
+# embeds its WebAssembly module and the model: about 5 MB, shown when the cell runs but not kept,
+# so that the repository does not carry it four times (two notebooks, each with a Chinese twin).
+MAX_SAVED_OUTPUT = 1 << 20
+
+
+def keep_small(cell) -> None:
+    """Replace the outputs of a cell heavier than MAX_SAVED_OUTPUT with a line that says so."""
+    size = sum(len(json.dumps(o)) for o in cell.get("outputs", []))
+    if size > MAX_SAVED_OUTPUT:
+        note = (f"[{size / 1e6:.1f} MB of output (the live page) was shown here; it is not kept "
+                "in the saved notebook: run the cell to see it]\n")
+        cell["outputs"] = [nbformat.v4.new_output("stream", name="stdout", text=note)]
+
+
 def run(path: Path) -> list[str]:
     """Execute one notebook in place; return the problems found."""
     nb = nbformat.read(path, as_version=4)
@@ -72,6 +88,8 @@ def run(path: Path) -> list[str]:
             problems.append(f"cell {i + 1} panicked: {text.strip()[:500]}")
         if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
             problems.append(f"cell {i + 1} raised an error")
+    for cell in code:
+        keep_small(cell)
     # Whole or not at all: a reader (or an editor) of the notebook finds the old one or the new one.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
