@@ -14,8 +14,13 @@ they read well on a code host; the figures they draw land in docs/img/.
 The notebooks run one after another in one evcxr work folder, target/evcxr (EVCXR_TMPDIR), so that
 encdec, a path dependency that evcxr's `:cache` never stores, is compiled once for all of them
 instead of once per notebook.
+
+Only notebooks/*.ipynb run (the glob does not enter notebooks/zh/). At the end, the Chinese twins in
+notebooks/zh/ take the new code cells and outputs (scripts/docs/zh_notebooks.py), so that the
+committed twins always hold exactly what the English notebooks printed.
 """
 
+import json
 import os
 import sys
 import time
@@ -24,6 +29,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from zh_notebooks import sync  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -40,6 +48,21 @@ def outputs_text(cell) -> str:
         parts.extend(out.get("traceback", []))
         parts.append(out.get("evalue", ""))
     return "\n".join(parts)
+
+
+# The most a cell's outputs may weigh in the saved notebook. The live explorer page (04_2, 04_3)
+# embeds its WebAssembly module and the model: about 5 MB, shown when the cell runs but not kept,
+# so that the repository does not carry it four times (two notebooks, each with a Chinese twin).
+MAX_SAVED_OUTPUT = 1 << 20
+
+
+def keep_small(cell) -> None:
+    """Replace the outputs of a cell heavier than MAX_SAVED_OUTPUT with a line that says so."""
+    size = sum(len(json.dumps(o)) for o in cell.get("outputs", []))
+    if size > MAX_SAVED_OUTPUT:
+        note = (f"[{size / 1e6:.1f} MB of output (the live page) was shown here; it is not kept "
+                "in the saved notebook: run the cell to see it]\n")
+        cell["outputs"] = [nbformat.v4.new_output("stream", name="stdout", text=note)]
 
 
 def run(path: Path) -> list[str]:
@@ -65,6 +88,8 @@ def run(path: Path) -> list[str]:
             problems.append(f"cell {i + 1} panicked: {text.strip()[:500]}")
         if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
             problems.append(f"cell {i + 1} raised an error")
+    for cell in code:
+        keep_small(cell)
     # Whole or not at all: a reader (or an editor) of the notebook finds the old one or the new one.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -95,7 +120,10 @@ def main() -> int:
             print(f"    {p}")
         failed += bool(problems)
     print(f"{len(books) - failed} passed, {failed} failed ({time.perf_counter() - total:.0f} s)")
-    return 1 if failed else 0
+    twins = sync(pattern)
+    for p in twins:
+        print(f"notebooks/zh: {p}")
+    return 1 if failed or twins else 0
 
 
 if __name__ == "__main__":

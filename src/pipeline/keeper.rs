@@ -8,8 +8,9 @@ use super::train::RunError;
 use crate::optim::Optimizer;
 use crate::seq2seq::io::{Checkpoint, OptimizerState, TrainProgress};
 use crate::seq2seq::models::{Seq2Seq, build};
-use crate::seq2seq::train::{EpochStats, History};
+use crate::seq2seq::train::{EpochStats, History, TrainPoint};
 use crate::tensor::rng;
+use crate::viz::Curve;
 use std::path::{Path, PathBuf};
 
 /// The best model so far, kept as a checkpoint and saved to `--out`.
@@ -109,31 +110,42 @@ fn set_values(to: &mut dyn Seq2Seq, from: &mut dyn Seq2Seq) {
     }
 }
 
-/// Plots loss and accuracy per epoch of `history` to `path` (.png or .svg);
-/// without validation data its curves (NaN) are left out.
+/// Plots the training loss (left axis) and accuracy (right axis, dashed)
+/// of `history` every few batches ([`History::points`]), with the
+/// validation loss and accuracy after each epoch, to `path` (.png or
+/// .svg); without validation data (NaN) its curves are left out.
 ///
 /// # Errors
-/// A path that is not .png or .svg, or a file that cannot be written.
+/// A path that is not .png or .svg, a history with no batch, or a file
+/// that cannot be written.
+///
+/// Checked by `tests/pipeline/session.rs::curves_have_a_point_every_few_batches`.
 pub fn plot_history(
     path: &Path,
     title: &str,
     history: &History,
 ) -> Result<(), crate::viz::PlotError> {
-    let col = |f: fn(&EpochStats) -> f64| history.epochs.iter().map(f).collect::<Vec<_>>();
-    let (tl, vl, ta, va) = (
-        col(|e| e.train_loss),
-        col(|e| e.valid_loss),
-        col(|e| e.train_accuracy),
-        col(|e| e.valid_accuracy),
-    );
-    let series: Vec<(&str, &[f64])> = [
-        ("train loss", &tl[..]),
-        ("validation loss", &vl[..]),
-        ("train accuracy", &ta[..]),
-        ("validation accuracy", &va[..]),
-    ]
-    .into_iter()
-    .filter(|(_, v)| v.iter().all(|x| x.is_finite()))
-    .collect();
-    crate::viz::line_chart(path, title, "loss / accuracy", &series)
+    let points = |f: fn(&TrainPoint) -> f64| history.points.iter().map(|p| (p.at, f(p))).collect();
+    let epochs = |f: fn(&EpochStats) -> f64| -> Vec<(f64, f64)> {
+        history
+            .epochs
+            .iter()
+            .map(|e| (e.epoch as f64, f(e)))
+            .collect()
+    };
+    // Training points every few batches, validation points per epoch;
+    // without validation data (NaN) the validation curves are left out.
+    let finite = |pair: [Curve<'static>; 2]| -> Vec<Curve<'static>> {
+        let drawable = |c: &Curve<'_>| c.1.iter().all(|(_, y)| y.is_finite());
+        pair.into_iter().filter(drawable).collect()
+    };
+    let loss = finite([
+        ("train loss", points(|p| p.loss)),
+        ("validation loss", epochs(|e| e.valid_loss)),
+    ]);
+    let accuracy = finite([
+        ("train accuracy", points(|p| p.accuracy)),
+        ("validation accuracy", epochs(|e| e.valid_accuracy)),
+    ]);
+    crate::viz::loss_accuracy_curves(path, title, &loss, &accuracy)
 }

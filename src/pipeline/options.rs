@@ -220,7 +220,7 @@ pub struct FileOptions {
     /// Continue training this checkpoint (its vocabularies are kept) for --epochs more epochs.
     #[arg(long)]
     pub resume: Option<PathBuf>,
-    /// Also plot loss and accuracy per epoch (.png or .svg).
+    /// Also plot loss and accuracy (.png or .svg): training every 10 batches, validation per epoch.
     #[arg(long)]
     pub curves: Option<PathBuf>,
     /// Start the source word vectors from this file (word2vec/GloVe text format, any dimension).

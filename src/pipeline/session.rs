@@ -99,6 +99,7 @@ impl TrainSession {
     pub fn step(&mut self) -> StepReport {
         let model = self.translator.model.as_mut();
         let report = self.fitting.step(model, self.opt.as_mut());
+        self.history.record_batch(&report);
         self.last_step = Some(report);
         report
     }
@@ -157,7 +158,7 @@ impl TrainSession {
         self.fitting.config()
     }
 
-    /// The epochs ended so far.
+    /// The epochs ended so far, and the training points recorded.
     pub fn history(&self) -> &History {
         &self.history
     }

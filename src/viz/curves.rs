@@ -149,7 +149,7 @@ impl Figure for Chart<'_> {
 
         let (_, plot_area) = root.split_vertically(y + 4);
         let range = y_range(self.series);
-        let mut chart = epoch_chart(&plot_area, self.epochs, range, false)?;
+        let mut chart = epoch_chart(&plot_area, (0.5, self.epochs as f64 + 0.5), range, false)?;
         match self.x {
             None => epoch_mesh(&mut chart, self.epochs, self.y_label)?,
             Some((x_label, names)) => {

@@ -18,6 +18,12 @@ use super::text::font;
 use super::ticks::tick;
 use super::{PlotError, input_error};
 
+/// A named curve: `(x, y)` points, x in epochs.
+pub type Curve<'a> = (&'a str, Vec<(f64, f64)>);
+
+/// Series with more points than this are drawn as lines without dots.
+const MAX_DOTS: usize = 40;
+
 /// Draws per-epoch loss curves against the left axis and accuracy curves
 /// (dashed) against the right axis, which always runs from 0 to 1, to
 /// `path` (`.png` or `.svg`), [`LINE_CHART_SIZE`] pixels large. A legend
@@ -25,7 +31,8 @@ use super::{PlotError, input_error};
 ///
 /// Each series is a name and one value per epoch; value `k` (from 0) is
 /// drawn at epoch `k + 1`. The left axis spans the losses with a little
-/// room above and below.
+/// room above and below. [`loss_accuracy_curves`] draws the same picture
+/// from points anywhere along the epochs.
 ///
 /// # Errors
 /// A path that does not end in `.png` or `.svg`; no loss or no accuracy
@@ -41,38 +48,115 @@ pub fn loss_accuracy_chart(
     accuracy: &[(&str, &[f64])],
 ) -> Result<(), PlotError> {
     const F: &str = "loss_accuracy_chart";
-    let format = format_of(F, path)?;
-    if loss.is_empty() || accuracy.is_empty() {
-        let why = "give at least one loss series and one accuracy series";
-        return Err(input_error(F, why));
-    }
+    format_of(F, path)?;
+    both_kinds(F, loss.len(), accuracy.len())?;
     let all: Vec<(&str, &[f64])> = loss.iter().chain(accuracy).copied().collect();
-    let epochs = check_series(F, &all)?;
-    for &(name, values) in accuracy {
-        if let Some(k) = values.iter().position(|v| !(0.0..=1.0).contains(v)) {
-            let v = values[k];
+    check_series(F, &all)?;
+    let (loss, accuracy) = (per_epoch(loss), per_epoch(accuracy));
+    checked_draw(F, path, title, (&loss, &accuracy))
+}
+
+/// [`loss_accuracy_chart`] from points: each series is a name and `(x, y)`
+/// points in the order drawn, x in epochs (2.5 is halfway through the third
+/// epoch), so that one series can hold a point every few batches and
+/// another one per epoch. A series of more than 40 points is drawn without
+/// dots. The x axis runs from half an epoch before the first point (but not
+/// below 0) to half an epoch after the last.
+///
+/// # Errors
+/// A path that does not end in `.png` or `.svg`; no loss or no accuracy
+/// series; a series with no points; a coordinate that is NaN or infinite;
+/// an accuracy outside `[0, 1]`; a file that cannot be written.
+///
+/// Checked by `tests/viz/dual.rs::curves_take_points_between_epochs`.
+pub fn loss_accuracy_curves(
+    path: &Path,
+    title: &str,
+    loss: &[Curve<'_>],
+    accuracy: &[Curve<'_>],
+) -> Result<(), PlotError> {
+    const F: &str = "loss_accuracy_curves";
+    format_of(F, path)?;
+    both_kinds(F, loss.len(), accuracy.len())?;
+    for (name, points) in loss.iter().chain(accuracy) {
+        if points.is_empty() {
+            return Err(input_error(F, format!("series \"{name}\" has no points")));
+        }
+        if let Some((x, y)) = points
+            .iter()
+            .find(|(x, y)| !x.is_finite() || !y.is_finite())
+        {
             let why = format!(
-                "accuracy series \"{name}\" has the value {v} at epoch {}; an accuracy lies between 0 and 1",
-                k + 1
+                "series \"{name}\" has the point ({x}, {y}); every coordinate must be a finite number"
             );
             return Err(input_error(F, why));
         }
     }
+    checked_draw(F, path, title, (loss, accuracy))
+}
+
+/// One value per epoch as points at epochs 1, 2, ...
+fn per_epoch<'a>(series: &[(&'a str, &[f64])]) -> Vec<Curve<'a>> {
+    let points = |v: &[f64]| {
+        (v.iter().enumerate())
+            .map(|(i, &y)| (i as f64 + 1.0, y))
+            .collect()
+    };
+    series.iter().map(|&(name, v)| (name, points(v))).collect()
+}
+
+/// Refuses a picture without a loss or without an accuracy series.
+fn both_kinds(f: &'static str, loss: usize, accuracy: usize) -> Result<(), PlotError> {
+    if loss == 0 || accuracy == 0 {
+        let why = "give at least one loss series and one accuracy series";
+        return Err(input_error(f, why));
+    }
+    Ok(())
+}
+
+/// Checks that every accuracy lies in `[0, 1]`, then draws.
+fn checked_draw(
+    f: &'static str,
+    path: &Path,
+    title: &str,
+    (loss, accuracy): (&[Curve<'_>], &[Curve<'_>]),
+) -> Result<(), PlotError> {
+    for (name, points) in accuracy {
+        if let Some((x, v)) = points.iter().find(|(_, v)| !(0.0..=1.0).contains(v)) {
+            let why = format!(
+                "accuracy series \"{name}\" has the value {v} at epoch {x}; an accuracy lies between 0 and 1"
+            );
+            return Err(input_error(f, why));
+        }
+    }
+    let xs = loss
+        .iter()
+        .chain(accuracy)
+        .flat_map(|(_, p)| p.iter().map(|q| q.0));
+    let (first, last) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
+        (a.min(x), b.max(x))
+    });
+    let x0 = if first >= 0.0 {
+        (first - 0.5).max(0.0)
+    } else {
+        first - 0.5
+    };
     let chart = Dual {
         title,
         loss,
         accuracy,
-        epochs,
+        x: (x0, last + 0.5),
     };
-    save(F, path, format, &chart)
+    save(f, path, format_of(f, path)?, &chart)
 }
 
 /// The checked data of one picture.
 struct Dual<'a> {
     title: &'a str,
-    loss: &'a [(&'a str, &'a [f64])],
-    accuracy: &'a [(&'a str, &'a [f64])],
-    epochs: usize,
+    loss: &'a [Curve<'a>],
+    accuracy: &'a [Curve<'a>],
+    /// The x axis, in epochs.
+    x: (f64, f64),
 }
 
 impl Figure for Dual<'_> {
@@ -100,12 +184,17 @@ impl Figure for Dual<'_> {
         let y = title_and_legend(root, self.title, &entries)?;
 
         let (_, area) = root.split_vertically(y + 4);
-        let (lo, hi) = y_range(self.loss);
+        let ys: Vec<f64> = self
+            .loss
+            .iter()
+            .flat_map(|(_, p)| p.iter().map(|q| q.1))
+            .collect();
+        let (lo, hi) = y_range(&[("loss", &ys)]);
         let range = (lo.max(0.0).min(hi * 0.5), hi);
-        let x_range = 0.5..self.epochs as f64 + 0.5;
+        let (x0, x1) = self.x;
         let mut chart =
-            epoch_chart(&area, self.epochs, range, true)?.set_secondary_coord(x_range, 0.0..1.0);
-        epoch_mesh(&mut chart, self.epochs, "loss")?;
+            epoch_chart(&area, self.x, range, true)?.set_secondary_coord(x0..x1, 0.0..1.0);
+        epoch_mesh(&mut chart, x1.floor().max(1.0) as usize, "loss")?;
         let accuracy_format = |v: &f64| tick(*v, 1);
         chart
             .configure_secondary_axes()
@@ -115,29 +204,29 @@ impl Figure for Dual<'_> {
             .axis_desc_style(font(15.0).color(&INK))
             .y_label_formatter(&accuracy_format)
             .draw()?;
-        let dots = self.epochs <= 40;
-        let points = |values: &[f64]| -> Vec<(f64, f64)> {
-            (values.iter().enumerate())
-                .map(|(i, &v)| (i as f64 + 1.0, v))
-                .collect()
-        };
-        for (k, (_, values)) in self.loss.iter().enumerate() {
+        for (k, (_, points)) in self.loss.iter().enumerate() {
             let style = ShapeStyle::from(&colour(k)).stroke_width(2);
-            chart.draw_series(LineSeries::new(points(values), style))?;
-            if dots {
-                let marks = points(values).into_iter();
-                chart.draw_series(marks.map(|p| Circle::new(p, 3, colour(k).filled())))?;
-            }
+            chart.draw_series(LineSeries::new(points.iter().copied(), style))?;
+            chart.draw_series(dots(points, colour(k)))?;
         }
-        for (k, (_, values)) in self.accuracy.iter().enumerate() {
+        for (k, (_, points)) in self.accuracy.iter().enumerate() {
             let c = colour(n_loss + k);
             let style = ShapeStyle::from(&c).stroke_width(2);
-            chart.draw_secondary_series(DashedLineSeries::new(points(values), 8, 5, style))?;
-            if dots {
-                let marks = points(values).into_iter();
-                chart.draw_secondary_series(marks.map(|p| Circle::new(p, 3, c.filled())))?;
-            }
+            let line = DashedLineSeries::new(points.iter().copied(), 8, 5, style);
+            chart.draw_secondary_series(line)?;
+            chart.draw_secondary_series(dots(points, c))?;
         }
         Ok(())
     }
+}
+
+/// A dot on every point of a curve of at most [`MAX_DOTS`] points, none on a longer one.
+fn dots(points: &[(f64, f64)], colour: RGBColor) -> Vec<Circle<(f64, f64), i32>> {
+    if points.len() > MAX_DOTS {
+        return Vec::new();
+    }
+    points
+        .iter()
+        .map(|&p| Circle::new(p, 3, colour.filled()))
+        .collect()
 }

@@ -119,14 +119,14 @@ pub(crate) fn title_and_legend<DB: DrawingBackend>(
     Ok(y)
 }
 
-/// Axes for per-epoch curves on `area`: epochs `1..=epochs` along x,
-/// `lo..hi` along y; `right` leaves room for a second y axis on the right.
-/// [`epoch_mesh`] draws the grid and the ticks (after a second axis, if
-/// any, is set: plotters draws the first axis's ticks on both sides
-/// otherwise).
+/// Axes for curves over epochs on `area`: `x0..x1` (in epochs) along x
+/// (`0.5..epochs + 0.5` for one value per epoch), `lo..hi` along y; `right`
+/// leaves room for a second y axis on the right. [`epoch_mesh`] draws the
+/// grid and the ticks (after a second axis, if any, is set: plotters draws
+/// the first axis's ticks on both sides otherwise).
 pub(crate) fn epoch_chart<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
-    epochs: usize,
+    (x0, x1): (f64, f64),
     (lo, hi): (f64, f64),
     right: bool,
 ) -> Result<Plane<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
@@ -136,7 +136,7 @@ pub(crate) fn epoch_chart<'a, DB: DrawingBackend>(
         .x_label_area_size(48)
         .y_label_area_size(76)
         .right_y_label_area_size(if right { 76 } else { 0 })
-        .build_cartesian_2d(0.5..epochs as f64 + 0.5, lo..hi)
+        .build_cartesian_2d(x0..x1, lo..hi)
 }
 
 /// Draws the light grid of an [`epoch_chart`], its tick labels (with the

@@ -56,6 +56,36 @@ pub fn greedy_steps_chart(path: &Path, steps: &[GreedyStep], title: &str) -> Res
     save(F, path, format, &Steps::new(steps, title))
 }
 
+/// A probability with three significant digits, as the chart's cells
+/// print it: 0.99712 → `0.997`, 0.00312 → `0.00312`, 0.99996 → `1.00`;
+/// below 0.0001 in scientific notation (0.0000312 → `3.12e-5`), and 0 as `0`.
+/// So the small probabilities of the runners-up can be read off the
+/// picture instead of all showing as `0.00`.
+///
+/// Checked by `tests/viz/dual.rs::probability_labels_keep_three_significant_digits`.
+pub fn probability_label(p: f64) -> String {
+    if p <= 0.0 || !p.is_finite() {
+        return format!("{p}");
+    }
+    if p < 1e-4 {
+        return format!("{p:.2e}");
+    }
+    // The place of the first significant digit: 0.00312 → -3, 0.5 → -1.
+    let first = p.log10().floor() as i32;
+    let decimals = (2 - first).max(0) as usize;
+    let text = format!("{p:.decimals$}");
+    // Rounding up may add a digit (0.99996 → 1.000): keep three.
+    match text.parse::<f64>() {
+        Ok(r) if r >= 10f64.powi(first + 1) && decimals > 0 => format!("{p:.0$}", decimals - 1),
+        _ => text,
+    }
+}
+
+/// A cell's text: the word and its probability.
+fn cell_text(word: &str, p: f64) -> String {
+    format!("{word} {}", probability_label(p))
+}
+
 const MARGIN: i32 = 20;
 const TITLE_SIZE: f64 = 20.0;
 const TEXT_SIZE: f64 = 14.0;
@@ -80,10 +110,10 @@ struct Steps<'a> {
 impl<'a> Steps<'a> {
     fn new(steps: &'a [GreedyStep], title: &'a str) -> Steps<'a> {
         let cols = steps.iter().map(|s| s.candidates.len()).max().unwrap_or(1);
-        let words = steps
-            .iter()
-            .flat_map(|s| s.candidates.iter().map(|c| c.0.as_str()));
-        let widest = words.map(|w| width(&format!("{w} 0.00"), TEXT_SIZE)).max();
+        let cells = steps.iter().flat_map(|s| s.candidates.iter());
+        let widest = cells
+            .map(|(w, p)| width(&cell_text(w, *p), TEXT_SIZE))
+            .max();
         let cell = widest.unwrap_or(0).max(60) + 16;
         let labels: Vec<String> = (1..=steps.len()).map(|t| format!("step {t}")).collect();
         let left = MARGIN + max_width(&labels, TEXT_SIZE) + 10;
@@ -143,7 +173,7 @@ impl Figure for Steps<'_> {
                 let fill = RGBColor(r, g, b).filled();
                 root.draw(&Rectangle::new([(x, y), (x + cell, y + ROW)], fill))?;
                 let [r, g, b] = ink_on([r, g, b]);
-                let text = format!("{word} {p:.2}");
+                let text = cell_text(word, *p);
                 let at = (x + cell / 2, y + ROW / 2);
                 label(root, &text, at, TEXT_SIZE, RGBColor(r, g, b), centre)?;
             }

@@ -12,7 +12,7 @@
 //! | [`diverging_heatmap`] | a matrix of signed numbers (the positional encoding `[position, dimension]`) on a blue–white–red scale with a colour bar and axis names |
 //! | [`log_line_chart`] | one line per series on a logarithmic y axis (the gradient norm $\lVert \partial L/\partial h_t \rVert$ over time $t$) |
 //! | [`write_teaching_pictures`] | the four pictures above as the docs show them, from [`TeachingData`] |
-//! | [`loss_accuracy_chart`] | loss on the left axis and accuracy (0–1, dashed) on the right axis, per epoch, with a legend |
+//! | [`loss_accuracy_chart`], [`loss_accuracy_curves`] | loss on the left axis and accuracy (0–1, dashed) on the right axis, per epoch or at any points along the epochs, with a legend |
 //! | [`greedy_steps_chart`] | greedy decoding (§3.2) step by step: each step's most probable words ([`crate::seq2seq::decode::greedy_steps`]) with their probabilities, the written one framed |
 //! | [`explorer`] | the explorer page of one decoding ([`crate::seq2seq::decode::Exploration`]), and its attention as JSON or CSV |
 //! | [`tape_page`] | the backward pass of one small computation (`encdec tape`), a node at a time: values, gradients and each `+=` with its arithmetic |
@@ -79,8 +79,8 @@ pub use curves::{LINE_CHART_SIZE, category_chart, line_chart};
 pub use data::{Value, greedy_steps_data, json, save_data};
 pub use decoded::decoded_attention;
 pub use diverging::{diverging_colour, diverging_heatmap};
-pub use dual::loss_accuracy_chart;
-pub use greedy::greedy_steps_chart;
+pub use dual::{Curve, loss_accuracy_chart, loss_accuracy_curves};
+pub use greedy::{greedy_steps_chart, probability_label};
 pub use grids::{HIDDEN, VISIBLE, mask_grid};
 pub use heatmap::{attention_heads, attention_heatmap, heads_size, heatmap_size};
 pub use log_chart::{LOG_CHART_SIZE, log_line_chart};

@@ -9,9 +9,10 @@
 //! | subsampling $P_{keep}$, noise $P_n \propto \mathrm{count}^{3/4}$ | [`keep_probability`], [`NoiseTable`] |
 //! | co-occurrences with $1/d$ weights | [`cooccurrences`] |
 //! | GloVe's weighted least squares and its gradients | [`glove_term`], [`glove_grads`], [`glove_weight`] |
-//! | cosine similarity | [`cosine`] |
+//! | cosine similarity, and centred (from the mean vector) | [`cosine`], [`centred_cosine`] |
 //! | principal components | [`pca_2d`] |
 
+mod centred;
 mod glove;
 mod io;
 mod noise;
@@ -19,6 +20,7 @@ mod pca;
 mod step;
 mod word2vec;
 
+pub use centred::{centred_cosine, mean_vector};
 pub use glove::{
     GloveConfig, GloveGrads, cooccurrences, glove_grads, glove_term, glove_weight, train_glove,
 };
@@ -209,7 +211,9 @@ impl WordVectors {
             .map(|&i| &self.vectors.data()[i * d..(i + 1) * d])
     }
 
-    /// The `k` words most similar (by [`cosine`]) to `query`, excluding the words in `exclude`.
+    /// The `k` words most similar to `query` by [`centred_cosine`] (the
+    /// cosine measured from the mean vector of all the words), excluding
+    /// the words in `exclude`.
     pub fn most_similar(
         &self,
         query: &[Float],
@@ -217,6 +221,7 @@ impl WordVectors {
         exclude: &[&str],
     ) -> Vec<(String, Float)> {
         let d = self.dim();
+        let mean = mean_vector(self.vectors.data(), d);
         let mut scored: Vec<(String, Float)> = self
             .words
             .iter()
@@ -225,7 +230,7 @@ impl WordVectors {
             .map(|(i, w)| {
                 (
                     w.clone(),
-                    cosine(query, &self.vectors.data()[i * d..(i + 1) * d]),
+                    centred_cosine(query, &self.vectors.data()[i * d..(i + 1) * d], &mean),
                 )
             })
             .collect();

@@ -7,3 +7,4 @@ mod katex_source;
 mod ledger;
 mod options_page;
 mod readme;
+mod zh_notebooks;

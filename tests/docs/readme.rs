@@ -67,7 +67,11 @@ fn links(file: &str) -> Vec<(String, std::path::PathBuf)> {
 
 #[test]
 fn every_relative_link_in_the_docs_resolves() {
-    let mut files = vec!["README.md".to_string(), "notebooks/README.md".to_string()];
+    let mut files = vec![
+        "README.md".to_string(),
+        "notebooks/README.md".to_string(),
+        "notebooks/zh/README.md".to_string(),
+    ];
     for folder in ["docs", "docs/zh"] {
         for entry in std::fs::read_dir(root_path(folder)).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();

@@ -49,6 +49,7 @@ fn a_session_gives_the_bits_of_train_batch_by_batch() {
     };
     let expected: Vec<_> = outcome.history.epochs.iter().map(timeless).collect();
     assert_eq!(epochs.iter().map(timeless).collect::<Vec<_>>(), expected);
+    assert_eq!(session.history().points, outcome.history.points);
     let mut kept = session.into_checkpoint();
     assert_eq!(kept.to_bytes(), outcome.checkpoint.to_bytes());
 }
@@ -119,4 +120,53 @@ fn a_snapshot_says_where_training_is_and_what_the_model_writes() {
     assert!(session.snapshot("the zzzq").is_ok());
     let e = session.snapshot("zzzq qqqz").unwrap_err().to_string();
     assert!(e.contains("none of the words"), "{e}");
+}
+
+/// The points of the SVG polylines drawn in `colour` (`#RRGGBB`).
+fn polyline_points(svg: &str, colour: &str) -> Vec<usize> {
+    (svg.split("<polyline").skip(1))
+        .filter(|tag| {
+            tag.split('>')
+                .next()
+                .unwrap()
+                .contains(&format!("stroke=\"{colour}\""))
+        })
+        .map(|tag| {
+            let points = tag
+                .split("points=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            points.split_whitespace().count()
+        })
+        .collect()
+}
+
+#[test]
+fn curves_have_a_point_every_few_batches() {
+    // With n batches per epoch, a point after every 10th batch and after
+    // the last: (n - 1) / 10 + 1 training points per epoch, more than the
+    // one point per epoch of the validation curves.
+    let mut o = options();
+    o.run.batch_size = 8;
+    let outcome = train(&o, &mut |_| {}).unwrap();
+    let h = &outcome.history;
+    assert_eq!(h.epochs.len(), 2);
+    let n = h.epochs[0].step;
+    assert!(n > 10, "{n} batches per epoch");
+    let per_epoch = (n - 1) / 10 + 1;
+    assert_eq!(h.points.len(), 2 * per_epoch, "{:?}", h.points);
+    let svg = temp("session-curves.svg");
+    encdec::pipeline::plot_history(&svg, "curves", h).unwrap();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    // train loss: the first colour; validation loss: the second. Each
+    // colour's first line is its 2-point sample in the legend.
+    assert_eq!(polyline_points(&text, "#1F77B4"), [2, 2 * per_epoch]);
+    assert_eq!(polyline_points(&text, "#FF7F0E"), [2, 2]);
+    for name in ["train loss (left)", "validation accuracy (right, dashed)"] {
+        assert!(text.contains(name), "no {name:?}");
+    }
+    std::fs::remove_file(svg).unwrap();
 }

@@ -128,3 +128,34 @@ fn stepping_a_finished_run_panics() {
     assert_eq!(f.phase(), Phase::Finished);
     f.step(m.as_mut(), none.optimizer.build().as_mut());
 }
+
+#[test]
+fn history_has_points_between_epochs() {
+    // A point after every 10th batch of an epoch and after its last one:
+    // with n batches per epoch (n between 11 and 20), 2 epochs give 4
+    // points, after batches 10 and n of each.
+    let data = data_support::prepared(encdec::seq2seq::task::Task::Translation, 400, 0);
+    let n = data.train.len().div_ceil(16);
+    assert!((11..=20).contains(&n), "{n} batches per epoch");
+    let mut m = model(&data);
+    let history = fit(m.as_mut(), &data.train, &data.valid, &config());
+    assert_eq!(encdec::seq2seq::train::POINT_EVERY, 10);
+    assert_eq!(history.epochs.len(), 2);
+    let at: Vec<f64> = history.points.iter().map(|p| p.at).collect();
+    let tenth = 10.0 / n as f64;
+    assert_eq!(at, [tenth, 1.0, 1.0 + tenth, 2.0]);
+    let steps: Vec<usize> = history.points.iter().map(|p| p.step).collect();
+    assert_eq!(steps, [10, n, n + 10, 2 * n]);
+    // Each point is the mean over the batches since the previous one.
+    let mut reference = model(&data);
+    let tallies = plain_loop(reference.as_mut(), &data.train);
+    let mean = |from: usize, to: usize| {
+        let mut t = Tally::default();
+        tallies[from..to].iter().for_each(|b| t.add(b));
+        (t.loss(), t.accuracy())
+    };
+    let spans = [(0, 10), (10, n), (n, n + 10), (n + 10, 2 * n)];
+    for (p, (from, to)) in history.points.iter().zip(spans) {
+        assert_eq!((p.loss, p.accuracy), mean(from, to), "batches {from}..{to}");
+    }
+}

@@ -413,3 +413,29 @@ fn a_failed_write_of_a_vectors_file_says_write() {
         "{e}"
     );
 }
+
+#[test]
+fn centred_cosine_by_hand() {
+    // x = (3, 2), y = (2, 3), z = (1, 1); their mean is mu = (2, 2).
+    // Plain:   cos(x, y) = (6 + 6) / (sqrt 13 * sqrt 13) = 12/13 = 0.923
+    //          cos(x, z) = (3 + 2) / (sqrt 13 * sqrt 2)  = 5/sqrt 26 = 0.981
+    // Centred: x - mu = (1, 0), y - mu = (0, 1), z - mu = (-1, -1)
+    //          cos_mu(x, y) = 0 / (1 * 1) = 0
+    //          cos_mu(x, z) = -1 / (1 * sqrt 2) = -0.7071
+    let data = [3.0, 2.0, 2.0, 3.0, 1.0, 1.0];
+    let mu = mean_vector(&data, 2);
+    assert_eq!(mu, vec![2.0, 2.0]);
+    let (x, y, z) = (&data[0..2], &data[2..4], &data[4..6]);
+    assert_abs_diff_eq!(cosine(x, y), 12.0 / 13.0, epsilon = 1e-12);
+    assert_abs_diff_eq!(cosine(x, z), 5.0 / 26f64.sqrt(), epsilon = 1e-12);
+    assert_abs_diff_eq!(centred_cosine(x, y, &mu), 0.0, epsilon = 1e-12);
+    assert_abs_diff_eq!(centred_cosine(x, z, &mu), -0.5f64.sqrt(), epsilon = 1e-12);
+    assert_eq!(centred_cosine(&mu, x, &mu), 0.0);
+    // The plain cosine would put z nearest to x; measured from the mean, y is.
+    let words = ["x", "y", "z"].map(String::from).to_vec();
+    let wv = WordVectors::new(words, Tensor::from_vec(data.to_vec(), &[3, 2])).unwrap();
+    let near = wv.neighbours("x", 2).unwrap();
+    assert_eq!(near[0].0, "y");
+    assert_abs_diff_eq!(near[0].1, 0.0, epsilon = 1e-12);
+    assert_abs_diff_eq!(near[1].1, -0.5f64.sqrt(), epsilon = 1e-12);
+}

@@ -5,7 +5,8 @@ use crate::plot_support;
 
 use encdec::seq2seq::decode::GreedyStep;
 use encdec::viz::{
-    LINE_CHART_SIZE, greedy_steps_chart, greedy_steps_data, json, loss_accuracy_chart, save_data,
+    LINE_CHART_SIZE, greedy_steps_chart, greedy_steps_data, json, loss_accuracy_chart,
+    loss_accuracy_curves, probability_label, save_data,
 };
 use plot_support::{TempFile, message, png_size, svg_texts};
 
@@ -88,9 +89,11 @@ fn greedy_steps_chart_marks_the_chosen_words() {
         "step 1",
         "step 3",
         "rank 1",
-        "renard 0.61",
-        "chien 0.30",
-        "&lt;/s&gt; 0.99",
+        "renard 0.610",
+        "chien 0.300",
+        "chat 0.0500",
+        "&lt;/s&gt; 0.990",
+        "la 0",
     ] {
         assert!(
             texts.contains(&want.to_string()),
@@ -103,6 +106,48 @@ fn greedy_steps_chart_marks_the_chosen_words() {
     let png = TempFile::new("greedy.png");
     greedy_steps_chart(&png.0, &steps(), "").unwrap();
     assert!(png_size(&std::fs::read(&png.0).unwrap()).0 > 300);
+}
+
+#[test]
+fn curves_take_points_between_epochs() {
+    let out = TempFile::new("dual-points.svg");
+    // Training points every half epoch, validation points per epoch.
+    let train: Vec<(f64, f64)> = [(0.5, 3.0), (1.0, 2.0), (1.5, 1.2), (2.0, 0.9)].to_vec();
+    let valid: Vec<(f64, f64)> = [(1.0, 1.8), (2.0, 1.0)].to_vec();
+    let acc: Vec<(f64, f64)> = [(0.5, 0.2), (1.0, 0.5), (1.5, 0.7), (2.0, 0.8)].to_vec();
+    let loss = [("train loss", train), ("validation loss", valid)];
+    loss_accuracy_curves(&out.0, "", &loss, &[("train accuracy", acc.clone())]).unwrap();
+    let svg = std::fs::read_to_string(&out.0).unwrap();
+    let lines: Vec<usize> = (svg.split("<polyline").skip(1))
+        .map(|t| {
+            t.split("points=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+        })
+        .map(|p| p.split_whitespace().count())
+        .collect();
+    assert!(lines.contains(&4) && lines.contains(&2), "{lines:?}");
+    let bad = [("train loss", vec![(f64::NAN, 1.0)])];
+    let msg = message(loss_accuracy_curves(&out.0, "", &bad, &[("a", acc)]));
+    assert!(msg.contains("the point (NaN, 1)"), "{msg}");
+}
+
+#[test]
+fn probability_labels_keep_three_significant_digits() {
+    // Two decimals printed 0.00312 as "0.00": a runner-up's probability
+    // could not be read off the picture. Three significant digits keep it.
+    assert_eq!(probability_label(0.00312), "0.00312");
+    assert_eq!(probability_label(0.0007123), "0.000712");
+    assert_eq!(probability_label(0.99712), "0.997");
+    assert_eq!(probability_label(0.5), "0.500");
+    // 0.99996 rounds up to 1: still three digits, not "1.000".
+    assert_eq!(probability_label(0.99996), "1.00");
+    assert_eq!(probability_label(1.0), "1.00");
+    assert_eq!(probability_label(0.0000312), "3.12e-5");
+    assert_eq!(probability_label(0.0), "0");
 }
 
 #[test]

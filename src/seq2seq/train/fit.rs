@@ -6,7 +6,7 @@
 
 use super::batches::sorted_batches;
 use super::config::TrainConfig;
-use super::fitting::{Fitting, Phase};
+use super::fitting::{Fitting, Phase, StepReport};
 use super::step::{Tally, loss_of};
 use crate::autograd::Tape;
 use crate::optim::Optimizer;
@@ -64,11 +64,57 @@ impl EpochStats {
     }
 }
 
-/// The per-epoch record of a `fit`, as Keras's `History`.
+/// How often a run records its training loss and accuracy in
+/// [`History::points`]: every this many batches, and at each epoch's end.
+pub const POINT_EVERY: usize = 10;
+
+/// The training loss and accuracy at one moment of a run: the means over
+/// the batches since the previous point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrainPoint {
+    /// Where, in epochs: the epochs before this one and the share of this
+    /// one done (batch 30 of 60 in epoch 2 is 1.5; an epoch's end is whole).
+    pub at: Float,
+    /// Optimizer steps done.
+    pub step: usize,
+    /// Mean cross-entropy per target token over those batches.
+    pub loss: Float,
+    /// Token accuracy over those batches.
+    pub accuracy: Float,
+}
+
+/// The record of a `fit`, as Keras's `History`: one entry per epoch, and
+/// the training loss and accuracy every few batches.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct History {
     /// One entry per epoch.
     pub epochs: Vec<EpochStats>,
+    /// A point every [`POINT_EVERY`] batches and at each epoch's end
+    /// ([`History::record_batch`]).
+    pub points: Vec<TrainPoint>,
+    /// The batches since the last point.
+    since: Tally,
+}
+
+impl History {
+    /// Counts a batch; after every [`POINT_EVERY`]-th batch of an epoch and
+    /// after its last one, adds a [`TrainPoint`] with the mean loss and
+    /// accuracy of the batches since the previous point.
+    ///
+    /// Checked by `tests/seq2seq/fitting.rs::history_has_points_between_epochs`.
+    pub fn record_batch(&mut self, r: &StepReport) {
+        self.since.add(&r.tally);
+        if r.batch.is_multiple_of(POINT_EVERY) || r.batch == r.batches_per_epoch {
+            let share = r.batch as Float / r.batches_per_epoch.max(1) as Float;
+            self.points.push(TrainPoint {
+                at: (r.epoch - 1) as Float + share,
+                step: r.step,
+                loss: self.since.loss(),
+                accuracy: self.since.accuracy(),
+            });
+            self.since = Tally::default();
+        }
+    }
 }
 
 /// What a training run tells as it goes. The command line draws a progress
@@ -201,7 +247,9 @@ pub fn fit_with<E>(
                 if let Some(started) = fitting.epoch_starting() {
                     observer(started);
                 }
-                observer(fitting.step(model, opt).progress());
+                let report = fitting.step(model, opt);
+                history.record_batch(&report);
+                observer(report.progress());
             }
             Phase::EpochEnd => {
                 let stats = fitting.end_epoch(model, (train, valid));

@@ -21,6 +21,9 @@ pub use config::{
     ADAMW_DEFAULT_DECAY, BATCH_SIZE, Batching, DEFAULT_SHARDS, EPOCHS, OptimizerChoice,
     TrainConfig, available_threads,
 };
-pub use fit::{EpochStats, History, Observer, Progress, evaluate, fit, fit_with, predict};
+pub use fit::{
+    EpochStats, History, Observer, POINT_EVERY, Progress, TrainPoint, evaluate, fit, fit_with,
+    predict,
+};
 pub use fitting::{Fitting, Phase, StepReport};
 pub use step::{Tally, train_step};
