@@ -58,7 +58,7 @@ impl Cell {
     }
 }
 
-/// One layer and direction of a [`RecurrentStack`].
+/// One layer and direction of a [`RecurrentStack`](super::RecurrentStack).
 #[derive(Clone, Debug)]
 pub enum RecurrentLayer {
     /// An LSTM layer.
