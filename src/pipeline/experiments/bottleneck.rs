@@ -40,7 +40,7 @@ pub(super) fn lengths(test: &[TextPair]) -> Vec<usize> {
 }
 
 /// Corpus BLEU-4 of the test outputs in each bucket of `used`.
-pub(super) fn bleu_by_bucket(
+fn bleu_by_bucket(
     outcome: &TrainOutcome,
     test: &[TextPair],
     used: &[usize],
@@ -92,6 +92,26 @@ pub(super) fn header(used: &[usize], counts: &[usize]) -> Vec<String> {
     header
 }
 
+/// Trains `kind` on `pairs` pairs of 1 to `clauses` clauses for `epochs`
+/// epochs and returns its test BLEU-4 in each bucket of `used`, and over all
+/// of `test` (the run's own test split, which it checks).
+pub(super) fn train_by_bucket(
+    kind: ModelKind,
+    (pairs, clauses, epochs): (usize, usize, usize),
+    s: &Setup,
+    (test, used): (&[TextPair], &[usize]),
+    say: &mut dyn FnMut(String),
+) -> Result<(Vec<f64>, f64), RunError> {
+    say(format!("training the {kind} model"));
+    let mut o = translation_options(kind, (pairs, epochs), s);
+    o.data.clauses = Some(clauses);
+    let outcome = train_quietly(&o, say)?;
+    if outcome.test.hypotheses.len() != test.len() {
+        return Err("the test split differs from the corpus's: no length to bucket by".into());
+    }
+    Ok((bleu_by_bucket(&outcome, test, used), outcome.test.bleu4))
+}
+
 fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
     let (pairs, clauses, epochs) = s.pick((600, 3, 2), (3000, 4, 6));
     let test = translation_corpus_clauses(pairs, s.seed, clauses).test;
@@ -106,17 +126,11 @@ fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
         ModelKind::Attention,
         ModelKind::Transformer,
     ] {
-        say(format!("training the {kind} model"));
-        let mut o = translation_options(kind, (pairs, epochs), s);
-        o.data.clauses = Some(clauses);
-        let outcome = train_quietly(&o, say)?;
-        if outcome.test.hypotheses.len() != test.len() {
-            return Err("the test split differs from the corpus's: no length to bucket by".into());
-        }
-        let by_bucket = bleu_by_bucket(&outcome, &test, &used);
+        let (by_bucket, bleu4) =
+            train_by_bucket(kind, (pairs, clauses, epochs), s, (&test, &used), say)?;
         let mut row = vec![kind.name().to_string()];
         row.extend(by_bucket.iter().map(|b| fixed(*b, 3)));
-        row.push(fixed(outcome.test.bleu4, 3));
+        row.push(fixed(bleu4, 3));
         table.rows.push(row);
         series.push((kind.name().to_string(), by_bucket));
     }

@@ -4,8 +4,8 @@
 //! the plain encoder–decoder whose decoder sees only the encoder's final
 //! state — so every word must survive the whole recurrence.
 
-use super::bottleneck::{bleu_by_bucket, bucket_name, buckets, header};
-use super::{Experiment, Lines, Report, Setup, Table, fixed, train_quietly, translation_options};
+use super::bottleneck::{bucket_name, buckets, header, train_by_bucket};
+use super::{Experiment, Lines, Report, Setup, Table, fixed};
 use crate::corpora::translation_corpus_clauses;
 use crate::nn::{Activation, Gru, Lstm, Rnn};
 use crate::nn::{gru_hidden_gradient_norms, lstm_hidden_gradient_norms, rnn_hidden_gradient_norms};
@@ -59,17 +59,11 @@ fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
         .into_iter()
         .zip(gradients)
     {
-        say(format!("training the {kind} model"));
-        let mut o = translation_options(kind, (pairs, epochs), s);
-        o.data.clauses = Some(clauses);
-        let outcome = train_quietly(&o, say)?;
-        if outcome.test.hypotheses.len() != test.len() {
-            return Err("the test split differs from the corpus's: no length to bucket by".into());
-        }
-        let by_bucket = bleu_by_bucket(&outcome, &test, &used);
+        let (by_bucket, bleu4) =
+            train_by_bucket(kind, (pairs, clauses, epochs), s, (&test, &used), say)?;
         let mut row = vec![kind.name().to_string(), format!("{g:.1e}")];
         row.extend(by_bucket.iter().map(|b| fixed(*b, 3)));
-        row.push(fixed(outcome.test.bleu4, 3));
+        row.push(fixed(bleu4, 3));
         table.rows.push(row);
         series.push((kind.name().to_string(), by_bucket));
     }
