@@ -40,11 +40,7 @@ pub(super) fn lengths(test: &[TextPair]) -> Vec<usize> {
 }
 
 /// Corpus BLEU-4 of the test outputs in each bucket of `used`.
-fn bleu_by_bucket(
-    outcome: &TrainOutcome,
-    test: &[TextPair],
-    used: &[usize],
-) -> Vec<f64> {
+fn bleu_by_bucket(outcome: &TrainOutcome, test: &[TextPair], used: &[usize]) -> Vec<f64> {
     let tok = outcome.checkpoint.translator.tokenizer();
     let lengths = lengths(test);
     let hyps: Vec<Vec<String>> = outcome
