@@ -6,7 +6,7 @@
 
 use super::corpus::CorpusSpec;
 use super::corpus::DataSource;
-use super::options::TrainOptions;
+use super::options::{DataOptions, TrainOptions};
 use crate::corpora::MAX_CLAUSES;
 use crate::files::{check_distinct, check_output};
 use crate::seq2seq::config::{Cell, MAX_RNN_LAYERS, ModelKind};
@@ -47,6 +47,7 @@ impl TrainOptions {
         if !files && (d.valid.is_some() || d.test.is_some()) {
             return Err("--valid and --test go with --corpus (or --source and --target)".into());
         }
+        check_test_split(d)?;
         if d.pairs.is_some_and(|n| !(100..=100_000).contains(&n)) {
             return Err("--pairs must be from 100 to 100000".into());
         }
@@ -277,4 +278,23 @@ impl TrainOptions {
         }
         Ok(())
     }
+}
+
+/// `--test-split F`: a share in (0, 1) of a training file that has no `--test` file.
+fn check_test_split(d: &DataOptions) -> Result<(), String> {
+    let Some(f) = d.test_split else {
+        return Ok(());
+    };
+    if d.corpus.is_none() && d.source.is_none() {
+        return Err("--test-split goes with --corpus (or --source and --target): the built-in corpora have their own test split".into());
+    }
+    if d.test.is_some() {
+        return Err("--test-split takes the test pairs out of the training file; with --test FILE there is none to take: give one or the other".into());
+    }
+    if !(f > 0.0 && f < 1.0) {
+        return Err(format!(
+            "--test-split must be a share greater than 0 and less than 1 (got {f}), e.g. 0.1 for a tenth"
+        ));
+    }
+    Ok(())
 }

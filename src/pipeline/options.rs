@@ -31,9 +31,12 @@ pub struct DataOptions {
     /// Validation file, in the training file's format; default: a tenth of the training file.
     #[arg(long)]
     pub valid: Option<PathBuf>,
-    /// Test file; default: a tenth of the training file.
+    /// Test file; default: a tenth of the training file when --valid is not given either, else no test split.
     #[arg(long)]
     pub test: Option<PathBuf>,
+    /// Take this share of the training file (greater than 0, less than 1) as the test split, with or without --valid.
+    #[arg(long, value_name = "F")]
+    pub test_split: Option<f64>,
     /// Skip malformed lines of the corpus files (counted) instead of stopping.
     #[arg(long)]
     pub skip_bad_lines: bool,

@@ -1,10 +1,12 @@
 //! A task's data split three ways: a built-in corpus's seeded split, or
-//! corpus files, a tenth each split off the training file for validation
-//! and test when no file is given; every text a conversation of turns.
+//! corpus files, with the splits that have no file taken off the training
+//! file ([`held_out`]); every text a conversation of turns.
+//!
+//! Checked by `tests/pipeline/splits.rs`.
 
 use super::corpus::DataSource;
 use super::corpus::{CorpusSpec, read_turns};
-use super::options::TrainOptions;
+use super::options::{DataOptions, TrainOptions};
 use super::train::RunError;
 use crate::corpora::{
     Split, dialogue_corpus, summarization_corpus, translation_corpus, translation_corpus_clauses,
@@ -34,14 +36,7 @@ pub(super) fn load_splits(
         Ok(t.records.into_iter().map(|(_, turns)| turns).collect())
     };
     let all = read(&train)?;
-    let (tr, mut va, mut te) = split_off(
-        all,
-        o.run.seed,
-        HeldOut {
-            valid: valid.is_none(),
-            test: test.is_none(),
-        },
-    );
+    let (tr, mut va, mut te) = split_off(all, o.run.seed, held_out(&o.data));
     if let Some(v) = valid {
         va = read(&v)?;
     }
@@ -100,14 +95,32 @@ pub fn builtin_split(task: Task, n: usize, seed: u64) -> Split {
     }
 }
 
-/// Which splits [`split_off`] takes out of one file.
+/// The shares of the training file [`split_off`] takes for validation and
+/// test.
 struct HeldOut {
-    valid: bool,
-    test: bool,
+    valid: f64,
+    test: f64,
 }
 
-/// Splits `records` by the built-in corpora's rule, seeded: a tenth for
-/// each split asked for, the rest for training.
+/// What the user asked for: without `--valid`, a tenth for validation;
+/// the test split is `--test-split F` if given, else a tenth when neither
+/// `--valid` nor `--test` names a file, else none. (`--valid` alone asks
+/// for no test split: the run keeps every other pair for training.)
+fn held_out(d: &DataOptions) -> HeldOut {
+    let test = match (d.test_split, &d.valid, &d.test) {
+        (Some(f), _, _) => f,
+        (None, None, None) => 0.1,
+        _ => 0.0,
+    };
+    HeldOut {
+        valid: if d.valid.is_none() { 0.1 } else { 0.0 },
+        test,
+    }
+}
+
+/// Splits `records` by the built-in corpora's rule, seeded: the shares
+/// asked for (rounded down; at least one test pair when a share is
+/// asked), the rest for training.
 fn split_off<T>(
     mut records: Vec<T>,
     seed: u64,
@@ -115,9 +128,9 @@ fn split_off<T>(
 ) -> (Vec<T>, Vec<T>, Vec<T>) {
     use rand::seq::SliceRandom;
     records.shuffle(&mut rng(seed ^ 0x5eed_5eed_5eed_5eed));
-    let tenth = records.len() / 10;
-    let n_test = if test { tenth.max(1) } else { 0 };
-    let n_valid = if valid { tenth } else { 0 };
+    let share = |f: f64| (records.len() as f64 * f).floor() as usize;
+    let n_test = if test > 0.0 { share(test).max(1) } else { 0 };
+    let n_valid = share(valid);
     let test_part: Vec<T> = records.drain(..n_test.min(records.len())).collect();
     let valid_part: Vec<T> = records.drain(..n_valid.min(records.len())).collect();
     (records, valid_part, test_part)

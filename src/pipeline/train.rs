@@ -120,6 +120,9 @@ impl TrainOutcome {
     pub fn score_lines(&self, o: &TrainOptions) -> Vec<String> {
         match o.source() {
             DataSource::BuiltIn { .. } => vec![self.test.token_line(o.task)],
+            DataSource::Files { .. } if self.test.hypotheses.is_empty() => vec![
+                "no test split, so no test scores (--valid without --test): give --test FILE or --test-split F for them".to_string(),
+            ],
             DataSource::Files { .. } => {
                 let mut lines = vec!["test scores (greedy decoding):".to_string()];
                 lines.extend(self.test.lines(o.task));

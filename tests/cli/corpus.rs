@@ -50,3 +50,33 @@ fn the_corpus_is_written_in_three_files_and_the_seed_fixes_the_bytes() {
         "--pairs must be from 12 to 2000000",
     );
 }
+
+/// `--valid` without `--test`: every training line trains, and the run says
+/// it has no test scores instead of scoring an empty split.
+#[test]
+fn a_run_with_valid_and_no_test_trains_on_the_whole_file_and_says_so() {
+    let dir = temp("corpus-valid-only");
+    let d = dir.to_str().unwrap();
+    let o = encdec(&["corpus", "--out", d, "--pairs", "240"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (train, valid, out) = (
+        format!("{d}/train.tsv"),
+        format!("{d}/valid.tsv"),
+        format!("{d}/m.ckpt"),
+    );
+    let o = encdec(&[
+        "train", "--model", "lstm", "--epochs", "1", "--corpus", &train, "--valid", &valid,
+        "--out", &out,
+    ]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout.contains("translation corpus: 200 training, 20 validation, 0 test pairs"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("no test split, so no test scores"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("BLEU"), "{stdout}");
+}
