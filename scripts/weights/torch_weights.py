@@ -111,11 +111,15 @@ def layout_2(c, fmt="encdec-weights-2"):
     d_ff `emb` and `hidden`, puts `layers` and `heads` on every model and
     the options in an `arch` object (absent in the oldest files: one layer,
     one direction, post-norm, ReLU, no final norm); its `layers` is the
-    Transformer's, the LSTMs' is `arch.rnn_layers`."""
+    Transformer's, the LSTMs' is `arch.rnn_layers`. In layout 2 the optional
+    keys left out take their defaults."""
     if fmt not in FORMATS:
         raise ValueError(f"metadata format is {fmt!r}, expected one of {', '.join(FORMATS)}")
     if fmt == "encdec-weights-2":
-        return c
+        # The optional keys at their defaults (docs/weights.md, "The config's keys").
+        if c["kind"] == "transformer":
+            return dict(dict(norm_first=False, activation="relu", final_norm=False), **c)
+        return dict(dict(layers=1, bidirectional=False, bridge="concat"), **c)
     arch = c.get("arch") or {}
     common = {k: c[k] for k in ("kind", "src_vocab", "tgt_vocab", "dropout")}
     if c["kind"] == "transformer":

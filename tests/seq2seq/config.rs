@@ -327,3 +327,65 @@ fn pieces_round_trip_through_json() {
         "{e}"
     );
 }
+
+/// A config as a user writes it for a model made elsewhere (docs/weights.md,
+/// "The config's keys"): each family's own keys, the optional ones at their
+/// documented defaults. An LSTM needs no `heads`, and its `layers` counts.
+#[test]
+fn each_family_needs_only_its_own_keys() {
+    let lstm = json!({"kind": "lstm", "src_vocab": 11, "tgt_vocab": 13, "emb": 6, "hidden": 10});
+    let mut want = rnn(ModelKind::Lstm, 1, Directions::Forward);
+    want.dropout = 0.1; // the default of ModelConfig::new
+    assert_eq!(config_from(&lstm).unwrap(), want);
+    let mut two = lstm.clone();
+    two["layers"] = json!(2);
+    two["bidirectional"] = json!(true);
+    assert_eq!(
+        config_from(&two).unwrap().rnn().unwrap(),
+        &RnnConfig {
+            layers: 2,
+            directions: Directions::Both(Bridge::Concat),
+            ..*want.rnn().unwrap()
+        }
+    );
+    // A size alone is enough for `layers` to count (it is not layout 1's).
+    let mut layers = lstm.clone();
+    layers["layers"] = json!(3);
+    assert_eq!(config_from(&layers).unwrap().rnn().unwrap().layers, 3);
+    let tf = json!({"kind": "transformer", "src_vocab": 11, "tgt_vocab": 13, "dropout": 0.0,
+        "d_model": 8, "d_ff": 12, "heads": 2, "layers": 3});
+    assert_eq!(
+        config_from(&tf).unwrap(),
+        transformer(false, FfnActivation::Relu, false)
+    );
+    // The Transformer's older names for d_model and d_ff still read.
+    let old_names = json!({"kind": "transformer", "src_vocab": 11, "tgt_vocab": 13,
+        "dropout": 0.0, "emb": 8, "hidden": 12, "heads": 2, "layers": 3});
+    assert_eq!(config_from(&old_names).unwrap(), config_from(&tf).unwrap());
+}
+
+#[test]
+fn a_key_of_another_family_is_refused_by_name() {
+    let lstm = json!({"kind": "lstm", "src_vocab": 11, "tgt_vocab": 13, "emb": 6, "hidden": 10,
+        "bidirectional": false, "d_model": 8});
+    let e = config_from(&lstm).unwrap_err();
+    assert!(e.contains("'d_model' is not a key of a lstm model"), "{e}");
+    assert!(e.contains("emb, hidden"), "{e}");
+    let mut heads = lstm.clone();
+    heads.as_object_mut().unwrap().remove("d_model");
+    heads["heads"] = json!(4);
+    let e = config_from(&heads).unwrap_err();
+    assert!(e.contains("'heads' is not a key of a lstm model"), "{e}");
+    let tf = json!({"kind": "transformer", "src_vocab": 11, "tgt_vocab": 13, "d_model": 8,
+        "hidden": 12, "d_ff": 12, "heads": 2, "layers": 3});
+    let e = config_from(&tf).unwrap_err();
+    assert!(
+        e.contains("'hidden' is not a key of a transformer model"),
+        "{e}"
+    );
+    let mut missing = tf.clone();
+    missing.as_object_mut().unwrap().remove("hidden");
+    missing.as_object_mut().unwrap().remove("heads");
+    let e = config_from(&missing).unwrap_err();
+    assert!(e.contains("'heads' is missing"), "{e}");
+}

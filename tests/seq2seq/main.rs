@@ -21,5 +21,6 @@ mod pieces;
 mod rnn_models;
 mod size;
 mod threads;
+mod torch_trained;
 mod transformer_arch;
 mod weights;

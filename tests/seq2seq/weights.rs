@@ -93,7 +93,7 @@ fn pytorch_made_models_give_pytorchs_logits() {
 /// Imports `tests/fixtures/torch_{name}.safetensors`, runs the batch of
 /// `torch_{name}_logits.safetensors` and returns the model's config and the
 /// largest difference from PyTorch's logits.
-fn torch_fixture_diff(name: &str) -> (ModelConfig, f64) {
+pub(crate) fn torch_fixture_diff(name: &str) -> (ModelConfig, f64) {
     let dir = std::path::Path::new("tests/fixtures");
     let c = import(&dir.join(format!("torch_{name}.safetensors"))).unwrap();
     let bytes = std::fs::read(dir.join(format!("torch_{name}_logits.safetensors"))).unwrap();

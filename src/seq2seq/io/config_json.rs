@@ -21,14 +21,21 @@
 //! cells existed) holds an LSTM, so such files load, and are written
 //! again, unchanged.
 //!
+//! Read, each family needs only its own keys; the optional ones default
+//! as the table of docs/weights.md says (`dropout`: that of
+//! [`ModelConfig::new`]; `layers`: 1; `bidirectional`, `norm_first`,
+//! `final_norm`: false; `bridge`: concat; `activation`: relu; `cell`: the
+//! LSTM's), and a key of another family is refused by name.
+//!
 //! Read in layout 2 and in layout 1, which files written before the
 //! Transformer had its own field names hold: `emb` and `hidden` for
 //! $d_{model}$ and $d_{ff}$ too, `layers` and `heads` on every model, and
 //! the options in an `arch` object (`rnn_layers`, `bidirectional`,
 //! `bridge`, `norm_first`, `gelu`, `final_norm`; absent in the oldest).
 //!
-//! Checked by `tests/seq2seq/config.rs::configs_round_trip_through_json` and
-//! `tests/seq2seq/config.rs::files_of_layout_1_still_load`.
+//! Checked by `tests/seq2seq/config.rs::configs_round_trip_through_json`,
+//! `tests/seq2seq/config.rs::files_of_layout_1_still_load` and
+//! `tests/seq2seq/config.rs::each_family_needs_only_its_own_keys`.
 
 use crate::nn::{FfnActivation, LayerOptions};
 use crate::seq2seq::config::{
@@ -114,34 +121,70 @@ fn named<T: clap::ValueEnum>(what: &str, name: &str) -> Result<T, String> {
     })
 }
 
-/// A config from either layout, validated. Layout 2 always names the
-/// LSTM models' `bidirectional` and the Transformer's `d_model`; a config
-/// without them is in layout 1.
+/// The keys every config may have; then each layout's and family's own.
+const COMMON_KEYS: [&str; 4] = ["kind", "src_vocab", "tgt_vocab", "dropout"];
+const RNN_KEYS: [&str; 6] = ["emb", "hidden", "layers", "bidirectional", "bridge", "cell"];
+const TRANSFORMER_KEYS: [&str; 10] = [
+    "d_model",
+    "d_ff",
+    "heads",
+    "layers",
+    "norm_first",
+    "activation",
+    "final_norm",
+    "scale",
+    "positions",
+    "decoder_mask",
+];
+const LAYOUT_1_KEYS: [&str; 6] = ["emb", "hidden", "layers", "heads", "arch", "cell"];
+
+/// Which layout a config is in: layout 1 has an `arch` object; without
+/// one, a Transformer without `d_model` (its sizes under the older names
+/// `emb`, `hidden`) and a recurrent model with `heads` but none of
+/// `bidirectional`, `bridge`, `cell` (the oldest files) are layout 1 too.
+fn is_layout_1(kind: ModelKind, v: &Value) -> bool {
+    let has = |k: &str| v.get(k).is_some();
+    has("arch")
+        || match kind {
+            ModelKind::Transformer => !has("d_model"),
+            _ => has("heads") && !["bidirectional", "bridge", "cell"].iter().any(|&k| has(k)),
+        }
+}
+
+/// A config from either layout, validated. Each family needs only its own
+/// keys (the table of docs/weights.md); an optional key that is absent
+/// takes its default, `dropout` that of [`ModelConfig::new`].
 ///
 /// # Errors
-/// A missing field or one of the wrong type, named; an invalid config.
+/// A missing field or one of the wrong type, named; a key the family does
+/// not have, named with the keys it has; an invalid config.
 pub fn config_from(v: &Value) -> Result<ModelConfig, String> {
     let kind: ModelKind = named(
         "model",
         v["kind"].as_str().ok_or("config has no model kind")?,
     )?;
     let fields = Fields(v);
-    let legacy = match kind {
-        ModelKind::Transformer => v.get("d_model").is_none(),
-        _ => v.get("bidirectional").is_none(),
+    let legacy = is_layout_1(kind, v);
+    let own: &[&str] = match (kind, legacy) {
+        (_, true) => &LAYOUT_1_KEYS,
+        (ModelKind::Transformer, false) => &TRANSFORMER_KEYS,
+        (_, false) => &RNN_KEYS,
     };
+    fields.only(kind, own)?;
     let arch = match (kind, legacy) {
         (ModelKind::Transformer, false) => Arch::Transformer(fields.transformer()?),
         (ModelKind::Transformer, true) => Arch::Transformer(fields.transformer_v1()?),
         (_, false) => rnn_arch(kind, fields.rnn()?, &v["cell"])?,
         (_, true) => rnn_arch(kind, fields.rnn_v1()?, &v["cell"])?,
     };
+    let dropout = match &v["dropout"] {
+        Value::Null => ModelConfig::new(kind, 1, 1).dropout,
+        d => d.as_f64().ok_or("config field 'dropout' is not a number")?,
+    };
     let config = ModelConfig {
         src_vocab: fields.int("src_vocab")?,
         tgt_vocab: fields.int("tgt_vocab")?,
-        dropout: v["dropout"]
-            .as_f64()
-            .ok_or("config field 'dropout' is missing")?,
+        dropout,
         arch,
     };
     config.validate()?;
@@ -179,6 +222,31 @@ fn rnn_arch(kind: ModelKind, r: RnnConfig, cell: &Value) -> Result<Arch, String>
 struct Fields<'a>(&'a Value);
 
 impl Fields<'_> {
+    /// Refuses a key that is neither common nor in `own`, naming it and the keys there are.
+    fn only(&self, kind: ModelKind, own: &[&str]) -> Result<(), String> {
+        let Value::Object(m) = self.0 else {
+            return Err("config is not a JSON object".into());
+        };
+        let known = |k: &str| COMMON_KEYS.contains(&k) || own.contains(&k);
+        match m.keys().find(|k| !known(k)) {
+            None => Ok(()),
+            Some(k) => Err(format!(
+                "config field '{}' is not a key of a {kind} model: its keys are {}, {} (docs/weights.md)",
+                printable(k),
+                COMMON_KEYS.join(", "),
+                own.join(", ")
+            )),
+        }
+    }
+
+    /// A whole number that may be absent (then `default`).
+    fn int_or(&self, k: &str, default: usize) -> Result<usize, String> {
+        match &self.0[k] {
+            Value::Null => Ok(default),
+            _ => self.int(k),
+        }
+    }
+
     fn int(&self, k: &str) -> Result<usize, String> {
         self.0[k]
             .as_u64()
@@ -219,7 +287,7 @@ impl Fields<'_> {
             cell: Cell::Lstm,
             emb: self.int("emb")?,
             hidden: self.int("hidden")?,
-            layers: self.int("layers")?,
+            layers: self.int_or("layers", 1)?,
             directions: self.directions(both, &self.0["bridge"], "bridge")?,
         })
     }
@@ -251,9 +319,10 @@ impl Fields<'_> {
     }
 
     fn transformer(&self) -> Result<TransformerConfig, String> {
-        let activation = match self.0["activation"].as_str() {
-            Some("relu") => FfnActivation::Relu,
-            Some("gelu") => FfnActivation::Gelu,
+        let activation = match &self.0["activation"] {
+            Value::Null => FfnActivation::Relu,
+            a if a.as_str() == Some("relu") => FfnActivation::Relu,
+            a if a.as_str() == Some("gelu") => FfnActivation::Gelu,
             _ => return Err("config field 'activation' must be \"relu\" or \"gelu\"".into()),
         };
         Ok(TransformerConfig {
