@@ -43,9 +43,13 @@ from safetensors.numpy import save_file
 FORMAT = "keras-lstm-1"
 SPECIALS = ["<pad>", "<unk>", "<s>", "</s>"]
 TASKS = ["translation", "summarization", "dialogue"]
+ROLES = ["encoder_embedding", "encoder_lstm", "decoder_embedding", "decoder_lstm", "decoder_dense"]
+FIVE = ["Embedding", "LSTM", "Embedding", "LSTM", "Dense"]
 EXPECTED = "the §5.1 model's five layers with weights: Embedding, Embedding, LSTM, LSTM, Dense"
 # Keras layers with no weights that the §5.1 model has (a .keras file names every layer's class).
 WEIGHTLESS = {"InputLayer"}
+WANT = {"Embedding": "an Embedding's one table", "Dense": "a Dense's kernel and bias",
+        "LSTM": "an LSTM's kernel, recurrent kernel and bias"}
 
 
 class NotTheModel(Exception):
@@ -157,6 +161,9 @@ def from_h5(source, order):
                                   f"weights (no group {shown(group)}); expected a whole .keras file")
             kind = kind_of(groups[group])
             if cls is not None and cls not in WEIGHTLESS and cls != kind:
+                if cls in ("Embedding", "LSTM", "Dense"):
+                    raise NotTheModel(f"config.json's {cls} layer {shown(name)} holds weights "
+                                      f"like {kind or 'none'}'s; expected {WANT[cls]}")
                 kind = cls  # config.json names the class: report it as Keras does
             if cls is None and not kind:
                 continue  # an InputLayer (a .weights.h5 cannot tell which weightless layer)
@@ -167,37 +174,29 @@ def from_h5(source, order):
         return found
 
 
-def shape_of(t) -> str:
-    return "[" + ", ".join(str(d) for d in t.shape) + "]"
-
-
-def two(found, kind):
-    """The two layers of `kind`, in file order."""
-    return [layer for layer in found if layer[0] == kind]
-
-
 def assign(found, src_size, tgt_size):
-    """The five layers by role: {role: tensors}; raises NotTheModel naming what does not fit."""
+    """{role: (layer name, tensors)} for the five roles; raises NotTheModel naming what does not
+    fit. Order first; the shapes override it where they tell two layers apart."""
     kinds = [k for k, _, _ in found]
-    if sorted(kinds) != sorted(["Embedding", "Embedding", "LSTM", "LSTM", "Dense"]):
+    if sorted(kinds) != sorted(FIVE):
         raise NotTheModel(f"found {len(kinds)} layers ({', '.join(kinds) or 'none'}); "
                           f"expected {EXPECTED}")
-    (emb_a, emb_b), (lstm_a, lstm_b) = two(found, "Embedding"), two(found, "LSTM")
-    dense = two(found, "Dense")[0][2]
-    tgt_rows = dense[0].shape[1]
-    # Shapes decide where they can: the decoder's embedding has the Dense's vocabulary.
-    if emb_a[2][0].shape[0] == tgt_rows and emb_b[2][0].shape[0] != tgt_rows:
+
+    def of(kind):
+        return [(name, tensors) for k, name, tensors in found if k == kind]
+
+    (emb_a, emb_b), (lstm_a, lstm_b), (dense,) = of("Embedding"), of("LSTM"), of("Dense")
+    tgt_rows = dense[1][0].shape[1]
+    # The decoder's embedding has the Dense's vocabulary ...
+    if emb_a[1][0].shape[0] == tgt_rows != emb_b[1][0].shape[0]:
         emb_a, emb_b = emb_b, emb_a
-    src_emb, tgt_emb = emb_a[2][0], emb_b[2][0]
     # ... and each LSTM reads its own embedding's width.
-    if lstm_a[2][0].shape[0] != src_emb.shape[1] and lstm_b[2][0].shape[0] == src_emb.shape[1]:
+    width = emb_a[1][0].shape[1]
+    if lstm_a[1][0].shape[0] != width == lstm_b[1][0].shape[0]:
         lstm_a, lstm_b = lstm_b, lstm_a
-    roles = {"encoder_embedding": [src_emb], "encoder_lstm": lstm_a[2],
-             "decoder_embedding": [tgt_emb], "decoder_lstm": lstm_b[2], "decoder_dense": dense}
-    check_shapes(roles, src_size, tgt_size)
-    return roles, {"encoder_embedding": emb_a[1], "encoder_lstm": lstm_a[1],
-                   "decoder_embedding": emb_b[1], "decoder_lstm": lstm_b[1],
-                   "decoder_dense": two(found, "Dense")[0][1]}
+    roles = dict(zip(ROLES, (emb_a, lstm_a, emb_b, lstm_b, dense)))
+    check_shapes({role: tensors for role, (_, tensors) in roles.items()}, src_size, tgt_size)
+    return roles
 
 
 def check_shapes(roles, src_size, tgt_size):
@@ -218,7 +217,7 @@ def check_shapes(roles, src_size, tgt_size):
     for what, (t, shape) in want.items():
         if t.shape != shape:
             raise NotTheModel(
-                f"the {what} is {shape_of(t)}, expected {list(shape)} (vocabularies {src_size} "
+                f"the {what} is {list(t.shape)}, expected {list(shape)} (vocabularies {src_size} "
                 f"and {tgt_size} tokens, embedding widths {src.shape[1]} and {tgt.shape[1]}, "
                 f"hidden size {hidden} from the encoder LSTM's recurrent kernel)")
     for what, (t, _) in want.items():
@@ -256,9 +255,9 @@ def convert(model: Path, src_vocab: Path, tgt_vocab: Path, task: str):
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as e:
         raise NotTheModel(f"cannot read it as a Keras 3 file ({shown(type(e).__name__)}: "
                           f"{shown(e)}); expected a whole .keras or .weights.h5 file") from None
-    roles, names = assign(found, len(src), len(tgt))
+    roles = assign(found, len(src), len(tgt))
     tensors = {}
-    for role, ts in roles.items():
+    for role, (_, ts) in roles.items():
         suffixes = ["embeddings"] if role.endswith("embedding") else \
             ["kernel", "bias"] if role == "decoder_dense" else \
             ["lstm_cell/kernel", "lstm_cell/recurrent_kernel", "lstm_cell/bias"]
@@ -266,7 +265,7 @@ def convert(model: Path, src_vocab: Path, tgt_vocab: Path, task: str):
             tensors[f"{role}/{suffix}"] = np.ascontiguousarray(t, dtype=np.float64)
     meta = {"format": FORMAT, "task": task, "src_vocab": json.dumps(src),
             "tgt_vocab": json.dumps(tgt), "keras_version": version}
-    return tensors, meta, names
+    return tensors, meta, {role: name for role, (name, _) in roles.items()}
 
 
 def write(tensors, meta, out: Path):
@@ -301,6 +300,10 @@ def main(argv=None) -> int:
         write(tensors, meta, a.out)
     except NotTheModel as e:
         print(f"from_keras.py: {shown(a.model)}: {e}", file=sys.stderr)
+        return 1
+    except Exception as e:  # noqa: BLE001  (a file no check foresaw: still one line)
+        print(f"from_keras.py: {shown(a.model)}: cannot convert it ({shown(type(e).__name__)}: "
+              f"{shown(e)}); expected the §5.1 model as Keras 3 saves it", file=sys.stderr)
         return 1
     roles = ", ".join(f"{role} <- {shown(name)}" for role, name in names.items())
     print(f"wrote {shown(a.out)}: {roles}")

@@ -26,9 +26,9 @@ import from_keras  # noqa: E402
 SRC_SIZE, TGT_SIZE, EMB, HIDDEN = 9, 7, 3, 4
 
 
-def model(encoder="lstm", dense=TGT_SIZE, names=None, extra_lstm=False):
+def model(encoder="lstm", dense=TGT_SIZE, names=None, extra_lstm=False, bias=True):
     """The §5.1 model (sizes above, source and target vocabularies of different sizes), or a
-    variant: `encoder` "gru" or "bidirectional", a Dense of `dense` units, a third LSTM, or the
+    variant: `encoder` "gru" or "bidirectional", a Dense of `dense` units or without a bias, a third LSTM, or the
     layers named `names` (encoder embedding, encoder LSTM, decoder embedding, decoder LSTM, Dense)."""
     n = names or [None] * 5
     enc_in, dec_in = keras.Input(shape=(5,)), keras.Input(shape=(5,))
@@ -47,7 +47,7 @@ def model(encoder="lstm", dense=TGT_SIZE, names=None, extra_lstm=False):
         y, initial_state=state)
     if extra_lstm:
         y = layers.LSTM(HIDDEN, return_sequences=True)(y)
-    out = layers.Dense(dense, activation="softmax", name=n[4])(y)
+    out = layers.Dense(dense, activation="softmax", use_bias=bias, name=n[4])(y)
     return keras.Model([enc_in, dec_in], out)
 
 
@@ -124,6 +124,8 @@ class FromKeras(unittest.TestCase):
                      f"[{HIDDEN}, {TGT_SIZE}]")
         self.refused(self.saved(model(), "vocab.keras"), "Embedding", "[7, 3]", "[9, 3]",
                      src="tgt.txt")
+        self.refused(self.saved(model(bias=False), "nobias.keras"), "Dense layer",
+                     "kernel and bias")
 
     def test_a_vocabulary_without_encdec_specials_is_refused(self):
         (self.dir / "bad.txt").write_text("\n".join(["", "[UNK]"] + ["w"] * 7), encoding="utf-8")
