@@ -31,6 +31,7 @@ the same length.
 
 import json
 import os
+import sys
 from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
@@ -39,7 +40,9 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 from keras import layers  # noqa: E402
 from keras.src.backend.common import dtypes  # noqa: E402
-from safetensors.numpy import save_file  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import from_keras  # noqa: E402
 
 keras.config.set_floatx("float64")
 # Keras 3 follows JAX and computes float64 as float32 on every backend but
@@ -58,14 +61,8 @@ EMB, HIDDEN = 5, 6
 
 
 def save_atomically(tensors, path, metadata=None):
-    """save_file to a temporary file beside `path`, then renamed over it, so that a test
-    reading `path` meanwhile finds the old file or the new one, whole."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        save_file(tensors, str(tmp), metadata=metadata)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Written beside `path`, then renamed over it (from_keras.write)."""
+    from_keras.write(tensors, metadata, path)
 
 
 def build():

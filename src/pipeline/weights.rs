@@ -65,7 +65,7 @@ pub struct ImportOptions {
     /// The weights, with encdec's metadata (config, vocabularies), as `export` or scripts/weights/torch_weights.py write them.
     #[arg(long)]
     pub weights: Option<PathBuf>,
-    /// Instead: the §5.1 Keras model's weights under Keras's names (scripts/weights/keras_weights.py).
+    /// Instead: the §5.1 Keras model's weights, as scripts/weights/from_keras.py writes them.
     #[arg(long)]
     pub keras: Option<PathBuf>,
     /// Where to write the checkpoint (.ckpt).

@@ -14,15 +14,16 @@ use safetensors::tensor::{Dtype, SafeTensors};
 use std::path::PathBuf;
 use std::process::Command;
 
-fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
 }
 
-/// Keras's batch and probabilities: `src` `[B, S]`, `tgt_in` `[B, T]`, `probabilities` `[B, T, V]`.
-fn keras_predictions() -> (Batch, Tensor) {
-    let bytes = std::fs::read(fixture("keras_lstm_predictions.safetensors")).unwrap();
+/// Keras's batch and probabilities, from the fixture `name`: `src` `[B, S]`, `tgt_in` `[B, T]`,
+/// `probabilities` `[B, T, V]`.
+pub(crate) fn keras_predictions(name: &str) -> (Batch, Tensor) {
+    let bytes = std::fs::read(fixture(name)).unwrap();
     let st = SafeTensors::deserialize(&bytes).unwrap();
     let ids = |name: &str| {
         let v = st.tensor(name).unwrap();
@@ -47,8 +48,9 @@ fn keras_predictions() -> (Batch, Tensor) {
     (batch, Tensor::from_vec(values.collect(), p.shape()))
 }
 
-fn worst_difference(c: &Checkpoint) -> f64 {
-    let (batch, keras) = keras_predictions();
+/// The largest difference between `c`'s probabilities and Keras's in the fixture `predictions`.
+pub(crate) fn worst_difference_to(c: &Checkpoint, predictions: &str) -> f64 {
+    let (batch, keras) = keras_predictions(predictions);
     let tape = Tape::new();
     let probabilities = c
         .translator
@@ -58,6 +60,10 @@ fn worst_difference(c: &Checkpoint) -> f64 {
         .softmax();
     assert_eq!(probabilities.shape(), keras.shape());
     probabilities.value().max_abs_diff(&keras)
+}
+
+fn worst_difference(c: &Checkpoint) -> f64 {
+    worst_difference_to(c, "keras_lstm_predictions.safetensors")
 }
 
 // Keras lines that made the fixtures, from scripts/weights/keras_weights.py

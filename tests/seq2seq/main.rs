@@ -11,6 +11,7 @@ mod data_support;
 mod decode;
 mod fitting;
 mod keras;
+mod keras_trained;
 mod kv_cache;
 mod legacy;
 mod metrics;

@@ -1,6 +1,8 @@
 //! The tutorial's §5.1 Keras model, loaded: its weights, saved as
-//! safetensors under Keras's own names by `scripts/weights/keras_weights.py`,
-//! become encdec's `lstm` model (`encdec import --keras FILE --out M.ckpt`).
+//! safetensors under the names below by `scripts/weights/from_keras.py`
+//! (from the `.keras` or `.weights.h5` file Keras saved) or by
+//! `scripts/weights/keras_weights.py`, become encdec's `lstm` model
+//! (`encdec import --keras FILE --out M.ckpt`).
 //!
 //! # The mapping
 //! Keras writes a kernel as `[in, out]` and encdec (like PyTorch) a weight
@@ -21,10 +23,10 @@
 //! | `decoder_dense/kernel` | `[H, Vt]` | `decoder.output.weight` | `[Vt, H]` | transposed |
 //! | `decoder_dense/bias` | `[Vt]` | `decoder.output.bias` | `[Vt]` | as is |
 //!
-//! The Keras layer names are the ones `scripts/weights/keras_weights.py` gives
-//! (`encoder_embedding`, `encoder_lstm`, `decoder_embedding`,
-//! `decoder_lstm`, `decoder_dense`); a model built with other names loads
-//! once its layers are renamed. The `Dense` layer's softmax is encdec's
+//! The names are the roles of the five layers (`encoder_embedding`,
+//! `encoder_lstm`, `decoder_embedding`, `decoder_lstm`, `decoder_dense`), not
+//! the names the layers had in Keras: `from_keras.py` finds each layer by its
+//! kind, order and shapes and files it under its role. The `Dense` layer's softmax is encdec's
 //! softmax of the logits. The file's metadata carries `format`
 //! (`keras-lstm-1`), `src_vocab`, `tgt_vocab` (JSON lists of tokens in id
 //! order, encdec's special tokens first) and optionally `task`.
@@ -150,7 +152,7 @@ fn values_fit(st: &SafeTensors<'_>, config: &ModelConfig) -> Result<(), String> 
 }
 
 /// What to do when a file is not a Keras §5.1 weights file.
-const REMEDY: &str = "a Keras §5.1 file has \"format\" keras-lstm-1, \"src_vocab\" and \"tgt_vocab\" (write it with scripts/weights/keras_weights.py; for `encdec export` files use `import --weights`)";
+const REMEDY: &str = "a Keras §5.1 file has \"format\" keras-lstm-1, \"src_vocab\" and \"tgt_vocab\" (write it with scripts/weights/from_keras.py from your .keras or .weights.h5 file; for `encdec export` files use `import --weights`)";
 
 /// The task in the metadata; translation when there is none.
 fn task_of(meta: &HashMap<String, String>) -> Result<Task, String> {
@@ -161,7 +163,7 @@ fn task_of(meta: &HashMap<String, String>) -> Result<Task, String> {
 /// A tensor's shape, or an error naming it as missing.
 fn shape_of(st: &SafeTensors<'_>, name: &str) -> Result<Vec<usize>, String> {
     st.tensor(name).map(|v| v.shape().to_vec()).map_err(|_| {
-        format!("tensor {name} is missing: the §5.1 Keras model has it (name the layers as scripts/weights/keras_weights.py does)")
+        format!("tensor {name} is missing: the §5.1 Keras model has it (convert the model Keras saved with scripts/weights/from_keras.py)")
     })
 }
 
@@ -226,7 +228,7 @@ fn fill_from_keras(
         }
         if got != want {
             return Err(format!(
-                "tensor {name} has shape {got:?}, but {} needs it as {want:?} (sizes from the embeddings: emb {}, vocabularies {} and {}; hidden {} from encoder_lstm/lstm_cell/recurrent_kernel): export every layer of one model with scripts/weights/keras_weights.py",
+                "tensor {name} has shape {got:?}, but {} needs it as {want:?} (sizes from the embeddings: emb {}, vocabularies {} and {}; hidden {} from encoder_lstm/lstm_cell/recurrent_kernel): convert one whole model with scripts/weights/from_keras.py",
                 p.name, rnn.emb, config.src_vocab, config.tgt_vocab, rnn.hidden
             ));
         }
