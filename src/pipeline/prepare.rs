@@ -9,7 +9,7 @@ use super::corpus::DataSource;
 use super::corpus::{last_reply, reply_pairs, reply_pairs_within};
 use super::options::TrainOptions;
 use super::splits::{every_bot_turn, load_splits};
-use super::subwords::{subwords_of, to_pieces};
+use super::subwords::{dropout_of, subwords_of, to_pieces, with_merge_pieces};
 use super::train::RunError;
 use crate::seq2seq::batch::Example;
 use crate::seq2seq::decode::Translator;
@@ -40,9 +40,10 @@ pub struct Prepared {
     pub valid: Vec<Example>,
     /// The test pairs as text: what [`crate::seq2seq::eval::evaluate_pairs`] scores.
     pub test: Vec<TextPair>,
-    /// The merge tables, when words are read as subword pieces
-    /// (`--subwords N`, or a resumed checkpoint's).
+    /// The merge tables of a model of subword pieces (`--subwords N`).
     pub subwords: Option<Subwords>,
+    /// `--subword-dropout P`: P and the training pairs as pieces ([`Prepared::dropped_train`]).
+    pub dropout: Option<(f64, Tokens)>,
 }
 
 impl Prepared {
@@ -95,7 +96,7 @@ pub fn prepare(
     }
     let (src_vocab, tgt_vocab) = match resumed {
         Some(r) => (r.src_vocab.clone(), r.tgt_vocab.clone()),
-        None => vocabularies(o, &train_tok),
+        None => vocabularies(o, &with_merge_pieces(o, subwords.as_ref(), &train_tok)),
     };
     let src_trigrams = match resumed {
         Some(r) => r.src_trigrams.clone(),
@@ -119,6 +120,7 @@ pub fn prepare(
         src_vocab,
         tgt_vocab,
         src_trigrams,
+        dropout: dropout_of(o, resumed, &train_tok),
         subwords,
     };
     say(p.summary());

@@ -6,9 +6,13 @@
 //! Checked by `tests/cli/subwords.rs`.
 
 use super::options::TrainOptions;
-use super::prepare::Tokens;
+use super::prepare::{Prepared, Tokens};
+use crate::seq2seq::batch::Example;
 use crate::seq2seq::decode::Translator;
+use crate::tensor::rng;
+use crate::text::subwords::{Dropout, Merges, join, piece_of};
 use crate::text::subwords::{MAX_MERGES, SubwordTable, Subwords, learn};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A tokenized pair: source and target.
@@ -72,6 +76,75 @@ pub(super) fn to_pieces(sw: Option<&Subwords>, pairs: Tokens) -> Tokens {
             (s, sw.tgt.split_words(t, &mut tgt_cache))
         })
         .collect()
+}
+
+/// `--subword-dropout P`'s probability and the training pairs as pieces,
+/// when P is above 0 and the model reads pieces (new or resumed).
+pub(super) fn dropout_of(
+    o: &TrainOptions,
+    resumed: Option<&Translator>,
+    train: &Tokens,
+) -> Option<(f64, Tokens)> {
+    let p = o.text.subword_dropout.filter(|&p| p > 0.0)?;
+    let pieces = resumed.map_or(o.text.subwords.is_some(), |r| r.subwords.is_some());
+    pieces.then(|| (p, train.clone()))
+}
+
+/// The training pairs the vocabularies are built from; with BPE-dropout,
+/// one more pair holding every piece a merge table can make (each merge's
+/// parts and result), so that a word cut short of its last merges still
+/// reads known pieces.
+pub(super) fn with_merge_pieces<'t>(
+    o: &TrainOptions,
+    sw: Option<&Subwords>,
+    train: &'t Tokens,
+) -> Cow<'t, Tokens> {
+    match sw {
+        Some(sw) if o.text.subword_dropout.is_some_and(|p| p > 0.0) => {
+            let every = |m: &Merges| -> Vec<String> {
+                (m.pairs().iter())
+                    .flat_map(|(a, b)| [piece_of(a), piece_of(b), piece_of(&format!("{a}{b}"))])
+                    .collect()
+            };
+            let mut all = train.clone();
+            all.push((every(&sw.src), every(&sw.tgt)));
+            Cow::Owned(all)
+        }
+        _ => Cow::Borrowed(train),
+    }
+}
+
+impl Prepared {
+    /// The training examples of `epoch` under BPE-dropout: each pair's
+    /// words cut anew with each merge skipped with probability P
+    /// ([`crate::text::subwords::Merges::split_dropping`]), from a
+    /// generator seeded with `seed` and the epoch. A side that comes out
+    /// longer than `--max-len` keeps its plain pieces. Without dropout, the
+    /// examples as prepared.
+    pub fn dropped_train(&self, seed: u64, epoch: usize) -> Vec<Example> {
+        let (Some((p, pairs)), Some(sw)) = (&self.dropout, &self.subwords) else {
+            return self.train.clone();
+        };
+        let mut r = rng(seed ^ 0xb9e0_d409 ^ (epoch as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let mut d = Dropout { p: *p, rng: &mut r };
+        let max = self.text.max_len;
+        let mut cut = |m: &Merges, pieces: &[String]| -> Vec<String> {
+            let again: Vec<String> = (join(pieces).iter())
+                .flat_map(|w| m.split_dropping(w, &mut d))
+                .collect();
+            if again.len() > max.max(pieces.len()) {
+                pieces.to_vec()
+            } else {
+                again
+            }
+        };
+        (pairs.iter())
+            .map(|(s, t)| Example {
+                src: self.src_vocab.encode(&cut(&sw.src, s)),
+                tgt: self.tgt_vocab.encode(&cut(&sw.tgt, t)),
+            })
+            .collect()
+    }
 }
 
 /// Refuses `--subwords` past [`MAX_MERGES`], `--subword-dropout` outside

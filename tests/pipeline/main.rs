@@ -11,5 +11,6 @@ mod model_support;
 mod options;
 mod playground;
 mod session;
+mod subwords;
 mod tape;
 mod train;
