@@ -120,7 +120,7 @@ pub fn prepare(
         src_vocab,
         tgt_vocab,
         src_trigrams,
-        dropout: dropout_of(o, resumed, &train_tok),
+        dropout: dropout_of(o, resumed, &train_tok)?,
         subwords,
     };
     say(p.summary());

@@ -7,6 +7,7 @@
 
 use super::options::TrainOptions;
 use super::prepare::{Prepared, Tokens};
+use super::train::RunError;
 use crate::seq2seq::batch::Example;
 use crate::seq2seq::decode::Translator;
 use crate::tensor::rng;
@@ -79,15 +80,20 @@ pub(super) fn to_pieces(sw: Option<&Subwords>, pairs: Tokens) -> Tokens {
 }
 
 /// `--subword-dropout P`'s probability and the training pairs as pieces,
-/// when P is above 0 and the model reads pieces (new or resumed).
+/// when P is above 0 (the model reads pieces: `check_subwords` saw to a
+/// new one, this refuses a resumed model of words).
 pub(super) fn dropout_of(
     o: &TrainOptions,
     resumed: Option<&Translator>,
     train: &Tokens,
-) -> Option<(f64, Tokens)> {
-    let p = o.text.subword_dropout.filter(|&p| p > 0.0)?;
-    let pieces = resumed.map_or(o.text.subwords.is_some(), |r| r.subwords.is_some());
-    pieces.then(|| (p, train.clone()))
+) -> Result<Option<(f64, Tokens)>, RunError> {
+    let Some(p) = o.text.subword_dropout.filter(|&p| p > 0.0) else {
+        return Ok(None);
+    };
+    if resumed.is_some_and(|r| r.subwords.is_none()) {
+        return Err("--subword-dropout: the resumed checkpoint reads whole words, not subword pieces; leave it out".into());
+    }
+    Ok(Some((p, train.clone())))
 }
 
 /// The training pairs the vocabularies are built from; with BPE-dropout,

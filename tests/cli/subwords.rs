@@ -207,5 +207,18 @@ fn subword_flags_are_checked_before_work() {
     for (flags, why) in cases {
         fails_with(&train(flags), why);
     }
+    let words = temp("words.ckpt").display().to_string();
+    let o = encdec(&crate::cli_support::small_training(&words, &[]));
+    assert!(o.status.success(), "{}", text(&o));
+    let resume = [
+        "--resume",
+        words.as_str(),
+        "--subword-dropout",
+        "0.1",
+        "--pairs",
+        "200",
+    ];
+    let o = encdec(&[&["train", "--model", "lstm", "--out", &out][..], &resume].concat());
+    fails_with(&o, "the resumed checkpoint reads whole words");
     assert!(!Path::new(&out).exists());
 }
