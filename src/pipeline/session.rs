@@ -53,11 +53,14 @@ impl TrainSession {
     ) -> Result<TrainSession, RunError> {
         o.check()?;
         let resumed = resumed(o)?;
-        let data = prepare(o, resumed.as_ref().map(|c| &c.translator), observer)?;
+        let mut data = prepare(o, resumed.as_ref().map(|c| &c.translator), observer)?;
         let (start, state) = match &resumed {
             Some(c) => (c.progress, c.optimizer.clone()),
             None => (None, None),
         };
+        if data.dropout.is_some() {
+            data.train = data.dropped_train(o.run.seed, start.map_or(1, |s| s.epochs + 1));
+        }
         let mut model = match resumed {
             Some(c) => {
                 let step = data.largest_step(o.run.batch_size, o.run.parallel.shards);
@@ -113,6 +116,10 @@ impl TrainSession {
     /// # Panics
     /// Unless [`TrainSession::phase`] is [`Phase::EpochEnd`].
     pub fn end_epoch(&mut self) -> Result<EpochStats, RunError> {
+        if self.data.dropout.is_some() {
+            let (epoch, _, _, _) = self.fitting.position();
+            self.data.train = self.data.dropped_train(self.options.run.seed, epoch + 1);
+        }
         let (train, valid) = (&self.data.train, &self.data.valid);
         let model = self.translator.model.as_mut();
         let stats = self.fitting.end_epoch(model, (train, valid));
@@ -175,7 +182,7 @@ impl TrainSession {
     /// (`tests/pipeline/session.rs::a_snapshot_says_where_training_is_and_what_the_model_writes`).
     pub fn snapshot(&self, sentence: &str) -> Result<Value, RunError> {
         let t = &self.translator;
-        let tokens = t.tokenizer().tokenize(sentence);
+        let tokens = t.source_tokens(t.tokenizer().tokenize(sentence));
         if !tokens.is_empty() && t.src_vocab.unknown(&tokens).len() == tokens.len() {
             return Err(format!(
                 "none of the words of {sentence:?} is in the source vocabulary ({} words): use words of the corpus",

@@ -54,9 +54,22 @@ pub fn vocab_lines(o: &VocabOptions) -> Result<Vec<String>, RunError> {
         Side::Source => vec![("source", &t.src_vocab)],
         Side::Target => vec![("target", &t.tgt_vocab)],
     };
+    let unit = if t.subwords.is_some() {
+        "pieces"
+    } else {
+        "words"
+    };
     let mut lines = vec![];
     for (name, vocab) in sides {
-        lines.extend(side_lines(name, vocab, o));
+        lines.extend(side_lines((name, unit), vocab, o));
+    }
+    if let Some(sw) = &t.subwords {
+        lines.push(format!(
+            "subwords: {} source, {} target merges ({} table)",
+            sw.src.len(),
+            sw.tgt.len(),
+            sw.table.name()
+        ));
     }
     if o.side != Side::Target {
         lines.push(match &t.src_trigrams {
@@ -70,8 +83,9 @@ pub fn vocab_lines(o: &VocabOptions) -> Result<Vec<String>, RunError> {
     Ok(lines)
 }
 
-/// One side's title and word lines.
-fn side_lines(name: &str, vocab: &Vocab, o: &VocabOptions) -> Vec<String> {
+/// One side's title and word lines; `unit` is `words`, or `pieces` for a
+/// model of subword pieces.
+fn side_lines((name, unit): (&str, &str), vocab: &Vocab, o: &VocabOptions) -> Vec<String> {
     let words = vocab.len() - SPECIALS.len();
     let counts = vocab.counts();
     let mut rows: Vec<(usize, &str)> = (SPECIALS.len()..vocab.len())
@@ -86,10 +100,12 @@ fn side_lines(name: &str, vocab: &Vocab, o: &VocabOptions) -> Vec<String> {
     };
     let title = match counts {
         Some(_) => format!(
-            "{name} vocabulary: {words} words{shown} (count = occurrences in the training data; below {RARE_BELOW} is rare)"
+            "{name} vocabulary: {words} {unit}{shown} (count = occurrences in the training data; below {RARE_BELOW} is rare)"
         ),
         None => {
-            format!("{name} vocabulary: {words} words{shown}; counts not stored in this checkpoint")
+            format!(
+                "{name} vocabulary: {words} {unit}{shown}; counts not stored in this checkpoint"
+            )
         }
     };
     let width = rows
@@ -98,7 +114,8 @@ fn side_lines(name: &str, vocab: &Vocab, o: &VocabOptions) -> Vec<String> {
         .max()
         .unwrap_or(1)
         .max("count".len());
-    let mut lines = vec![title, format!("{:>width$}  word", "count")];
+    let column = unit.trim_end_matches('s');
+    let mut lines = vec![title, format!("{:>width$}  {column}", "count")];
     for (count, word) in rows {
         lines.push(match counts {
             None => format!("{:>width$}  {word}", "-"),

@@ -12,5 +12,6 @@ mod options;
 mod playground;
 mod session;
 mod splits;
+mod subwords;
 mod tape;
 mod train;
