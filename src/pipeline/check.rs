@@ -6,7 +6,8 @@
 
 use super::corpus::CorpusSpec;
 use super::corpus::DataSource;
-use super::options::{DataOptions, TrainOptions};
+use super::options::TrainOptions;
+use super::splits::check_test_split;
 use super::subwords::check_subwords;
 use crate::corpora::MAX_CLAUSES;
 use crate::files::{check_distinct, check_output};
@@ -282,23 +283,4 @@ impl TrainOptions {
         }
         Ok(())
     }
-}
-
-/// `--test-split F`: a share in (0, 1) of a training file that has no `--test` file.
-fn check_test_split(d: &DataOptions) -> Result<(), String> {
-    let Some(f) = d.test_split else {
-        return Ok(());
-    };
-    if d.corpus.is_none() && d.source.is_none() {
-        return Err("--test-split goes with --corpus (or --source and --target): the built-in corpora have their own test split".into());
-    }
-    if d.test.is_some() {
-        return Err("--test-split takes the test pairs out of the training file; with --test FILE there is none to take: give one or the other".into());
-    }
-    if !(f > 0.0 && f < 1.0) {
-        return Err(format!(
-            "--test-split must be a share greater than 0 and less than 1 (got {f}), e.g. 0.1 for a tenth"
-        ));
-    }
-    Ok(())
 }

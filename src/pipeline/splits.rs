@@ -118,6 +118,25 @@ fn held_out(d: &DataOptions) -> HeldOut {
     }
 }
 
+/// `--test-split F`: a share in (0, 1) of a training file that has no `--test` file.
+pub(super) fn check_test_split(d: &DataOptions) -> Result<(), String> {
+    let Some(f) = d.test_split else {
+        return Ok(());
+    };
+    if d.corpus.is_none() && d.source.is_none() {
+        return Err("--test-split goes with --corpus (or --source and --target): the built-in corpora have their own test split".into());
+    }
+    if d.test.is_some() {
+        return Err("--test-split takes the test pairs out of the training file; with --test FILE there is none to take: give one or the other".into());
+    }
+    if !(f > 0.0 && f < 1.0) {
+        return Err(format!(
+            "--test-split must be a share greater than 0 and less than 1 (got {f}), e.g. 0.1 for a tenth"
+        ));
+    }
+    Ok(())
+}
+
 /// Splits `records` by the built-in corpora's rule, seeded: the shares
 /// asked for (rounded down; at least one test pair when a share is
 /// asked), the rest for training.
