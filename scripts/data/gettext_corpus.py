@@ -1,3 +1,5 @@
+# Long file: a standalone script (standard library only): the .mo parser, each
+# cleaning rule as its own function, and the writer, in one place.
 """Build an English->German or English->Spanish parallel corpus from the
 machine's gettext message catalogs (/usr/share/locale/LANG/LC_MESSAGES/*.mo).
 
@@ -15,6 +17,7 @@ installed. Each cleaning rule is a function below; the counts name them.
 
 import argparse
 import collections
+import fnmatch
 import hashlib
 import json
 import os
@@ -84,7 +87,7 @@ def parse_mo(data: bytes) -> list[tuple[str | None, list[str], list[str]]]:
 # ---- cleaning rules: each returns the cleaned text, or None to drop ----
 
 FORMAT = re.compile(
-    r"%(\d+\$)?[-+#0']*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|L|q|j|z|t|I64|I32)?[diouxXeEfFgGaAcspnCS%]"
+    r"%(\d+\$)?[-+#0']*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|L|q|j|z|t|I64|I32)?[A-Za-z%]"
     r"|%\([A-Za-z_][A-Za-z0-9_]*\)[-+ #0]*\d*(\.\d+)?[a-zA-Z]"
     r"|\{[A-Za-z0-9_]*(:[^{}]*)?\}"
     r"|%[A-Za-z0-9_]+%|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?"
@@ -113,7 +116,8 @@ def multi_line(text: str) -> bool:
 
 def format_specifier(text: str) -> bool:
     """printf (%s, %1$d, %-5.2f), Python (%(name)s, {0}, {name:>3}), shell
-    (${VAR}) and Windows (%VAR%) placeholders. Such messages are dropped,
+    (${VAR}), Windows (%VAR%) placeholders, and any '%' before a letter
+    (glibc's %m, binutils' %B, %H, %v). Such messages are dropped,
     not kept with a placeholder token: the token would be a word no real
     input holds, the arguments may be reordered (%2$s ... %1$s), and what
     fills them decides the grammar around them (case, gender, plural)."""
@@ -253,11 +257,21 @@ def side_stats(texts: list[str]) -> dict:
     }
 
 
-def read_catalogs(folder: Path, drops, max_words: int):
+def excluded(name: str, patterns: list[str]) -> bool:
+    """A catalog left out whole. By default the iso-codes ones (iso_*):
+    lists of language, region and currency names, mostly transliterated
+    (Àhàn -> Ahán), which are names rather than sentences to translate."""
+    return any(fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def read_catalogs(folder: Path, drops, max_words: int, exclude: list[str]):
     """All pairs of the sorted *.mo files in `folder`, and the catalog names
     read and refused (a broken file is reported and skipped)."""
     pairs, read, refused, messages = [], [], {}, 0
     for path in sorted(folder.glob("*.mo")):
+        if excluded(path.name, exclude):
+            drops["excluded_catalogs"] += 1
+            continue
         try:
             entries = parse_mo(path.read_bytes())
         except (OSError, MoError) as e:
@@ -280,10 +294,10 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def build(folder: Path, out: Path, seed: int, max_words: int) -> dict:
+def build(folder: Path, out: Path, seed: int, max_words: int, exclude: list[str]) -> dict:
     """Reads, cleans, splits and writes; returns the statistics."""
     drops: collections.Counter = collections.Counter()
-    pairs, read, refused, messages = read_catalogs(folder, drops, max_words)
+    pairs, read, refused, messages = read_catalogs(folder, drops, max_words, exclude)
     chosen = resolve_duplicates(pairs, drops)
     split: dict[str, list[tuple[str, str]]] = {s: [] for s in SPLITS}
     for source in sorted(chosen, key=lambda s: order_key(s, seed)):
@@ -295,6 +309,8 @@ def build(folder: Path, out: Path, seed: int, max_words: int) -> dict:
     return {
         "catalog_folder": str(folder),
         "catalogs_read": len(read),
+        "catalogs_excluded": drops.pop("excluded_catalogs", 0),
+        "exclude": exclude,
         "catalogs_refused": refused,
         "catalogs": read,
         "seed": seed,
@@ -315,7 +331,8 @@ def readme(stats: dict, lang: str) -> str:
         f"English->{lang} pairs from gettext catalogs in {stats['catalog_folder']}",
         "made by scripts/data/gettext_corpus.py (see its docstrings for each rule).",
         "train.tsv / valid.tsv / test.tsv: English<TAB>translation, one pair a line.",
-        f"catalogs read: {stats['catalogs_read']}, refused: {len(stats['catalogs_refused'])}",
+        f"catalogs read: {stats['catalogs_read']}, refused: {len(stats['catalogs_refused'])}, "
+        f"excluded: {stats['catalogs_excluded']} ({' '.join(stats['exclude']) or 'none'})",
         f"messages: {stats['messages']}, kept: {stats['kept']}",
         "dropped, by the first rule that applied:",
         *(f"  {k}: {v}" for k, v in stats["dropped"].items()),
@@ -335,13 +352,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--locale-dir", type=Path, default=Path("/usr/share/locale"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-words", type=int, default=30)
+    parser.add_argument("--exclude", nargs="*", default=["iso_*"], metavar="GLOB",
+                        help="catalogs to leave out (default: iso_*; --exclude alone: none)")
     args = parser.parse_args(argv)
     if args.max_words < 1:
         parser.error("--max-words must be at least 1")
     folder = args.locale_dir / args.lang / "LC_MESSAGES"
     if not folder.is_dir():
         parser.error(f"{folder} is not a folder")
-    stats = build(folder, args.out, args.seed, args.max_words)
+    stats = build(folder, args.out, args.seed, args.max_words, args.exclude)
     if stats["kept"] == 0:
         print(f"no pair kept from {folder}", file=sys.stderr)
         return 1

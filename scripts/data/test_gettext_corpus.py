@@ -73,7 +73,7 @@ class Rules(unittest.TestCase):
         self.assertEqual(g.strip_accelerator("&Open"), "Open")
         self.assertEqual(g.strip_accelerator("Ö_ffnen"), "Öffnen")
         self.assertEqual(g.normalise(" a\tb \x07 c\r "), "a b c")
-        for text in ("%s", "%1$d", "{0}", "%(name)s", "%-5.2f files"):
+        for text in ("%s", "%1$d", "{0}", "%(name)s", "%-5.2f files", "%B: bad"):
             self.assertTrue(g.format_specifier(text), text)
         self.assertFalse(g.format_specifier("100 % sure"))
         self.assertTrue(g.multi_line("a\nb"))
@@ -93,14 +93,16 @@ class Build(unittest.TestCase):
             folder.mkdir(parents=True)
             (folder / "a.mo").write_bytes(write_mo(CATALOG, "<"))
             (folder / "b.mo").write_bytes(write_mo(CATALOG, ">"))
+            (folder / "iso_639.mo").write_bytes(write_mo({"Zulu": "Zulu-Sprache"}, "<"))
             outputs = []
             for run in ("x", "y"):
-                stats = g.build(folder, Path(tmp) / run, 0, 30)
+                stats = g.build(folder, Path(tmp) / run, 0, 30, ["iso_*"])
                 outputs.append([(Path(tmp) / run / f"{s}.tsv").read_bytes() for s in g.SPLITS])
             self.assertEqual(outputs[0], outputs[1])
             rows = sorted(b"".join(outputs[0]).decode().splitlines())
             self.assertEqual(rows, ["Open the file\tDatei öffnen", "Quit\tBeenden", "one file\teine Datei"])
             self.assertEqual(stats["messages"], 2 * len(CATALOG))
+            self.assertEqual((stats["catalogs_read"], stats["catalogs_excluded"]), (2, 1))
             dropped = stats["dropped"]
             self.assertEqual((dropped["header"], dropped["identical"], dropped["format_specifier"]), (2, 2, 2))
             self.assertEqual((dropped["empty_translation"], dropped["code_like"]), (2, 2))
