@@ -90,11 +90,11 @@ FORMAT = re.compile(
     r"%(\d+\$)?[-+#0']*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|L|q|j|z|t|I64|I32)?[A-Za-z%]"
     r"|%\([A-Za-z_][A-Za-z0-9_]*\)[-+ #0]*\d*(\.\d+)?[a-zA-Z]"
     r"|\{[A-Za-z0-9_]*(:[^{}]*)?\}"
-    r"|%[A-Za-z0-9_]+%|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?"
+    r"|%[A-Za-z0-9_]+%|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\$\([A-Za-z_][A-Za-z0-9_]*\)"
 )
 MARKUP = re.compile(r"</?[A-Za-z][^<>]*>|&[A-Za-z]+;|&#\d+;")
 ACCEL = re.compile(r"[_&](?=\w)")
-CODE = re.compile(r"_|(^|\s)--?[A-Za-z]|[\\/][\w.-]+[\\/]|\w\.\w+\(|=")
+CODE = re.compile(r"_|(^|\s)--?[A-Za-z]|(^|\s)\\[a-z]|[\\/][\w.-]+[\\/]|\w\.\w+\(|=")
 
 
 def header(msgid: str) -> bool:
@@ -116,7 +116,7 @@ def multi_line(text: str) -> bool:
 
 def format_specifier(text: str) -> bool:
     """printf (%s, %1$d, %-5.2f), Python (%(name)s, {0}, {name:>3}), shell
-    (${VAR}), Windows (%VAR%) placeholders, and any '%' before a letter
+    (${VAR}), systemd and make ($(unit)), Windows (%VAR%) placeholders, and any '%' before a letter
     (glibc's %m, binutils' %B, %H, %v). Such messages are dropped,
     not kept with a placeholder token: the token would be a word no real
     input holds, the arguments may be reordered (%2$s ... %1$s), and what
@@ -139,8 +139,9 @@ def strip_accelerator(text: str) -> str:
 
 
 def code_like(text: str) -> bool:
-    """Identifiers, options and paths (a remaining '_', '--opt', '/a/b/',
-    'x.f(', '='): the message names code, which is not translated."""
+    """Identifiers, options and paths (a remaining '_', '--opt', psql's
+    '\\dn' commands, '/a/b/', 'x.f(', '='): the message names code, which
+    is not translated."""
     return CODE.search(text) is not None
 
 

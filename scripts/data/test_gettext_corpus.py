@@ -73,11 +73,14 @@ class Rules(unittest.TestCase):
         self.assertEqual(g.strip_accelerator("&Open"), "Open")
         self.assertEqual(g.strip_accelerator("Ö_ffnen"), "Öffnen")
         self.assertEqual(g.normalise(" a\tb \x07 c\r "), "a b c")
-        for text in ("%s", "%1$d", "{0}", "%(name)s", "%-5.2f files", "%B: bad"):
+        for text in ("%s", "%1$d", "{0}", "%(name)s", "%-5.2f files", "%B: bad",
+                     "restart '$(unit)'"):
             self.assertTrue(g.format_specifier(text), text)
         self.assertFalse(g.format_specifier("100 % sure"))
         self.assertTrue(g.multi_line("a\nb"))
         self.assertFalse(g.multi_line("a\n"))
+        self.assertTrue(g.code_like("\\dn [PATTERN] list schemas"))
+        self.assertFalse(g.code_like("escape with '\\' for upper case"))
 
     def test_duplicates_keep_the_most_common_then_the_smallest(self):
         drops = g.collections.Counter()
