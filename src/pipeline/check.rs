@@ -7,6 +7,7 @@
 use super::corpus::CorpusSpec;
 use super::corpus::DataSource;
 use super::options::TrainOptions;
+use super::subwords::check_subwords;
 use crate::corpora::MAX_CLAUSES;
 use crate::files::{check_distinct, check_output};
 use crate::seq2seq::config::{Cell, MAX_RNN_LAYERS, ModelKind};
@@ -127,11 +128,13 @@ impl TrainOptions {
             || m.decoder_mask.is_some()
             || m.dropout.is_some()
             || self.text.max_vocab.is_some()
+            || self.text.subwords.is_some()
+            || self.text.subword_table.is_some()
             || self.text.src_lang.is_some()
             || self.text.tgt_lang.is_some()
             || self.files.src_vectors.is_some();
         if set {
-            return Err("--resume keeps the checkpoint's model sizes, architecture, dropout, vocabularies and languages; leave out --emb, --hidden, --d-model, --d-ff, --layers, --heads, --bidirectional, --bridge, --cell, --norm-first, --gelu, --final-norm, --attention-scale, --positions, --decoder-mask, --dropout, --max-vocab, --src-lang, --tgt-lang and --src-vectors".into());
+            return Err("--resume keeps the checkpoint's model sizes, architecture, dropout, vocabularies and languages; leave out --emb, --hidden, --d-model, --d-ff, --layers, --heads, --bidirectional, --bridge, --cell, --norm-first, --gelu, --final-norm, --attention-scale, --positions, --decoder-mask, --dropout, --max-vocab, --subwords, --subword-table, --src-lang, --tgt-lang and --src-vectors".into());
         }
         Ok(())
     }
@@ -235,6 +238,7 @@ impl TrainOptions {
         if m.dropout.is_some_and(|p| !(0.0..1.0).contains(&p)) {
             return Err("--dropout must be at least 0 and below 1".into());
         }
+        check_subwords(self)?;
         if self.text.max_vocab.is_some_and(|v| v < 5) {
             return Err(
                 "--max-vocab must be at least 5 (the four special tokens and a word)".into(),

@@ -42,6 +42,7 @@ pub mod playground;
 mod prepare;
 mod session;
 mod splits;
+mod subwords;
 mod tape;
 mod teaching;
 mod train;

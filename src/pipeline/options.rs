@@ -14,6 +14,7 @@ use crate::seq2seq::config::{AttentionScale, Bridge, Cell, DecoderMask, ModelKin
 use crate::seq2seq::task::Task;
 use crate::seq2seq::train::{BATCH_SIZE, DEFAULT_SHARDS, EPOCHS};
 use crate::text::Language;
+use crate::text::subwords::SubwordTable;
 use std::path::PathBuf;
 
 /// Where the sentences come from: a built-in corpus, or corpus files.
@@ -66,9 +67,18 @@ pub struct TextOptions {
     /// Words seen fewer times in training become `<unk>`.
     #[arg(long, default_value_t = 1)]
     pub min_count: usize,
-    /// Corpus files: drop training and validation pairs with a side longer than this many tokens.
+    /// Corpus files: drop training and validation pairs with a side longer than this many tokens (pieces, with --subwords).
     #[arg(long, default_value_t = 50)]
     pub max_len: usize,
+    /// Read and write subword pieces: learn this many byte-pair merges from the training text (0: characters only; default: whole words).
+    #[arg(long)]
+    pub subwords: Option<usize>,
+    /// With --subwords: one merge table learned from both sides (joint, the default: a name copied from source to target is cut the same way) or one per side.
+    #[arg(long, value_enum)]
+    pub subword_table: Option<SubwordTable>,
+    /// With --subwords, in training only: skip each merge with this probability when cutting a training word (BPE-dropout; 0.1 is usual; default 0).
+    #[arg(long)]
+    pub subword_dropout: Option<f64>,
 }
 
 impl Default for TextOptions {
@@ -80,6 +90,9 @@ impl Default for TextOptions {
             max_vocab: None,
             min_count: 1,
             max_len: 50,
+            subwords: None,
+            subword_table: None,
+            subword_dropout: None,
         }
     }
 }

@@ -9,6 +9,7 @@ use super::corpus::DataSource;
 use super::corpus::{last_reply, reply_pairs, reply_pairs_within};
 use super::options::TrainOptions;
 use super::splits::{every_bot_turn, load_splits};
+use super::subwords::{subwords_of, to_pieces};
 use super::train::RunError;
 use crate::seq2seq::batch::Example;
 use crate::seq2seq::decode::Translator;
@@ -16,6 +17,7 @@ use crate::seq2seq::models::Seq2Seq;
 use crate::seq2seq::size::StepShape;
 use crate::seq2seq::task::{Task, TextSettings};
 use crate::seq2seq::train::Progress;
+use crate::text::subwords::Subwords;
 use crate::text::{TextPair, Tokenizer, Trigrams, UNK_ID, Vocab};
 
 /// A task's data, ready to train on.
@@ -38,6 +40,9 @@ pub struct Prepared {
     pub valid: Vec<Example>,
     /// The test pairs as text: what [`crate::seq2seq::eval::evaluate_pairs`] scores.
     pub test: Vec<TextPair>,
+    /// The merge tables, when words are read as subword pieces
+    /// (`--subwords N`, or a resumed checkpoint's).
+    pub subwords: Option<Subwords>,
 }
 
 impl Prepared {
@@ -58,7 +63,7 @@ impl Prepared {
 }
 
 /// Tokenized pairs: each source and target as tokens.
-type Tokens = Vec<(Vec<String>, Vec<String>)>;
+pub(super) type Tokens = Vec<(Vec<String>, Vec<String>)>;
 
 /// Splits, tokenizes and numbers the data `o` names. A `resumed` model
 /// keeps its text settings and vocabularies. Lines worth reading (what the
@@ -79,6 +84,7 @@ pub fn prepare(
     let (train_pairs, train_out) = expand(o, &train, &tok, text.max_len);
     let (valid_pairs, valid_out) = expand(o, &valid, &tok, text.max_len);
     let (mut train_tok, mut valid_tok) = (tokens(&tok, &train_pairs), tokens(&tok, &valid_pairs));
+    let subwords = subwords_of(o, resumed, (&mut train_tok, &mut valid_tok), &mut say);
     if let DataSource::Files { .. } = o.source() {
         drop_long(
             text.max_len,
@@ -113,6 +119,7 @@ pub fn prepare(
         src_vocab,
         tgt_vocab,
         src_trigrams,
+        subwords,
     };
     say(p.summary());
     say(p.unk_line());
@@ -126,10 +133,11 @@ impl Prepared {
     /// ([`crate::seq2seq::train::evaluate`], [`crate::seq2seq::train::predict`]).
     pub fn test_examples(&self) -> Vec<Example> {
         let tok = Tokenizer::new(self.text.lowercase);
-        (self.test.iter())
-            .map(|p| Example {
-                src: self.src_vocab.encode(&tok.tokenize(&p.source)),
-                tgt: self.tgt_vocab.encode(&tok.tokenize(&p.target)),
+        let pairs = to_pieces(self.subwords.as_ref(), tokens(&tok, &self.test));
+        (pairs.iter())
+            .map(|(s, t)| Example {
+                src: self.src_vocab.encode(s),
+                tgt: self.tgt_vocab.encode(t),
             })
             .collect()
     }
@@ -140,6 +148,7 @@ impl Prepared {
         Translator {
             text: self.text,
             src_trigrams: self.src_trigrams.clone(),
+            subwords: self.subwords.clone(),
             ..Translator::new(
                 model,
                 self.src_vocab.clone(),
@@ -152,8 +161,13 @@ impl Prepared {
     /// `translation corpus: 4800 training, 600 validation, 600 test pairs; vocabularies: 85 source, 108 target words`.
     fn summary(&self) -> String {
         let task = self.task;
+        let units = if self.subwords.is_some() {
+            "pieces"
+        } else {
+            "words"
+        };
         format!(
-            "{task} corpus: {} training, {} validation, {} test pairs; vocabularies: {} source, {} target words",
+            "{task} corpus: {} training, {} validation, {} test pairs; vocabularies: {} source, {} target {units}",
             self.train.len(),
             self.valid.len(),
             self.test.len(),

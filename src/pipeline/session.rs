@@ -175,7 +175,7 @@ impl TrainSession {
     /// (`tests/pipeline/session.rs::a_snapshot_says_where_training_is_and_what_the_model_writes`).
     pub fn snapshot(&self, sentence: &str) -> Result<Value, RunError> {
         let t = &self.translator;
-        let tokens = t.tokenizer().tokenize(sentence);
+        let tokens = t.source_tokens(t.tokenizer().tokenize(sentence));
         if !tokens.is_empty() && t.src_vocab.unknown(&tokens).len() == tokens.len() {
             return Err(format!(
                 "none of the words of {sentence:?} is in the source vocabulary ({} words): use words of the corpus",

@@ -27,6 +27,7 @@
 pub mod corpus_files;
 mod detokenize;
 mod pair;
+pub mod subwords;
 mod tokenizer;
 mod trigrams;
 mod turns;

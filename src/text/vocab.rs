@@ -182,7 +182,27 @@ impl Vocab {
     /// # Errors
     /// The first such token, with its id.
     pub fn check_tokens(&self, tokenizer: &Tokenizer) -> Result<(), VocabError> {
-        match (SPECIALS.len()..self.len()).find(|&i| !tokenizer.produces(&self.tokens[i])) {
+        self.check_made_by(tokenizer, |t| tokenizer.produces(t))
+    }
+
+    /// As [`Vocab::check_tokens`] for a vocabulary of subword pieces: each
+    /// token must be a piece of some word the tokenizer makes
+    /// ([`super::subwords::piece_is_possible`]).
+    ///
+    /// # Errors
+    /// The first such token, with its id.
+    pub fn check_pieces(&self, tokenizer: &Tokenizer) -> Result<(), VocabError> {
+        self.check_made_by(tokenizer, |t| {
+            super::subwords::piece_is_possible(tokenizer, t)
+        })
+    }
+
+    fn check_made_by(
+        &self,
+        tokenizer: &Tokenizer,
+        can_make: impl Fn(&str) -> bool,
+    ) -> Result<(), VocabError> {
+        match (SPECIALS.len()..self.len()).find(|&i| !can_make(&self.tokens[i])) {
             Some(index) => Err(VocabError::NotAToken {
                 token: self.tokens[index].clone(),
                 index,

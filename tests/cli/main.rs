@@ -17,6 +17,7 @@ mod model_support;
 mod outputs;
 mod reading;
 mod sampling;
+mod subwords;
 mod tasks;
 mod translate;
 mod watch;

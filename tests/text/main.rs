@@ -4,6 +4,7 @@
 mod corpora;
 mod corpus_files;
 mod dialogue;
+mod subwords;
 mod summaries;
 mod tokenizer;
 mod translation_corpus;

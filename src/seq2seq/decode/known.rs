@@ -79,7 +79,7 @@ impl Translator {
     /// no counts or no trigrams, that it does not.
     pub fn marks(&self, input: &str) -> Vec<Mark> {
         let (text, set_aside) = self.set_aside_final_marks(input);
-        let tokens = self.tokenizer().tokenize(&text);
+        let tokens = self.source_tokens(self.tokenizer().tokenize(&text));
         let mut marks: Vec<Mark> = set_aside.into_iter().map(Mark::SetAside).collect();
         match self.src_vocab.counts() {
             None => marks.push(Mark::CountsNotStored),

@@ -11,6 +11,7 @@ use super::{DecodeError, MAX_INPUT_TOKENS, UnknownWords};
 use crate::seq2seq::models::Seq2Seq;
 use crate::seq2seq::task::{Task, TextSettings};
 use crate::tensor::{Float, Rng, Tensor};
+use crate::text::subwords::{Subwords, join};
 use crate::text::{EOS_ID, Tokenizer, Trigrams, Vocab, detokenize_in};
 
 /// A decoded output (a translation, a headline or a reply) with what is
@@ -43,6 +44,9 @@ pub struct Translator {
     /// The word trigrams of its training sources (`None`: not known), to
     /// mark an input outside them ([`Translator::marks`]).
     pub src_trigrams: Option<Trigrams>,
+    /// Its merge tables when it reads and writes subword pieces
+    /// (`train --subwords N`), `None` when it reads whole words.
+    pub subwords: Option<Subwords>,
 }
 
 impl Translator {
@@ -56,6 +60,7 @@ impl Translator {
             task,
             text: TextSettings::for_task(task),
             src_trigrams: None,
+            subwords: None,
         }
     }
 
@@ -73,12 +78,27 @@ impl Translator {
         }
     }
 
-    /// The target words of decoded ids, `</s>` left out.
+    /// The target words of decoded ids, `</s>` left out: the tokens, or
+    /// with subwords the pieces joined into words ([`join`]).
     fn words(&self, ids: &[usize]) -> Vec<String> {
-        ids.iter()
+        let tokens: Vec<String> = ids
+            .iter()
             .filter(|&&y| y != EOS_ID)
             .map(|&y| self.tgt_vocab.token(y).to_string())
-            .collect()
+            .collect();
+        match self.subwords {
+            Some(_) => join(&tokens),
+            None => tokens,
+        }
+    }
+
+    /// What the encoder reads of some words: the words themselves, or
+    /// with subwords their pieces ([`crate::text::subwords::Merges::split`]).
+    pub fn source_tokens(&self, words: Vec<String>) -> Vec<String> {
+        match &self.subwords {
+            Some(s) => words.iter().flat_map(|w| s.src.split(w)).collect(),
+            None => words,
+        }
     }
 
     /// The tokenizer the model was trained with.
@@ -96,8 +116,9 @@ impl Translator {
         detokenize_in(tokens, self.text.tgt_lang)
     }
 
-    /// Tokenizes a sentence as in training and maps it to source ids; a word
-    /// the vocabulary lacks is refused or read as `<unk>`, as `unknown` says.
+    /// Tokenizes a sentence as in training (into subword pieces, for a
+    /// model trained with them) and maps it to source ids; a token the
+    /// vocabulary lacks is refused or read as `<unk>`, as `unknown` says.
     ///
     /// # Errors
     /// No words (nothing [`visible`](crate::text::visible)), more than
@@ -111,6 +132,7 @@ impl Translator {
         if tokens.is_empty() || !crate::text::visible(sentence) {
             return Err(DecodeError::Empty);
         }
+        let tokens = self.source_tokens(tokens);
         if tokens.len() > MAX_INPUT_TOKENS {
             return Err(DecodeError::TooLong(tokens.len()));
         }

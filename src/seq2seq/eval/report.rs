@@ -110,7 +110,8 @@ pub fn evaluate_pairs(
     let sources: Vec<Vec<usize>> = pairs
         .iter()
         .map(|p| {
-            let mut ids = translator.src_vocab.encode(&tok.tokenize(&p.source));
+            let source = translator.source_tokens(tok.tokenize(&p.source));
+            let mut ids = translator.src_vocab.encode(&source);
             if ids.len() > MAX_INPUT_TOKENS {
                 ids.truncate(MAX_INPUT_TOKENS);
                 truncated += 1;

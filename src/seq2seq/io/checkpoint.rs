@@ -8,7 +8,7 @@
 //! |---|---|
 //! | 8 | the magic `ENCDEC01` |
 //! | 8 | header length $L$ (`u64`) |
-//! | $L$ | header: JSON with the format number (2), the task, the model's config (`config_json.rs`), both vocabularies (with their training counts, and the training sources' trigrams as hex, for a model trained since they were kept), the text settings (lowercasing, languages, longest sentence), the training progress (for `--resume`), the optimizer state's shapes, and each parameter's name, shape and whether it is trainable (frozen pre-trained vectors stay frozen) |
+//! | $L$ | header: JSON with the format number (2), the task, the model's config (`config_json.rs`), both vocabularies (with their training counts, and the training sources' trigrams as hex, for a model trained since they were kept), the merge tables of a model of subword pieces (`subwords_json.rs`), the text settings (lowercasing, languages, longest sentence), the training progress (for `--resume`), the optimizer state's shapes, and each parameter's name, shape and whether it is trainable (frozen pre-trained vectors stay frozen) |
 //! | $8\sum n_i$ | the parameters' values as `f64`, in header order, then the optimizer state's |
 //! | 8 | FNV-1a 64-bit hash of everything before it |
 //!
@@ -31,6 +31,7 @@ use super::header::{
     ParamEntry, counts_from, param_entries, sizes_fit, training_text_json, trigrams_from,
     vocab_from,
 };
+use super::subwords_json::subwords_from;
 pub use super::train_state::{OptimizerState, TrainProgress};
 use super::train_state::{
     optimizer_json, optimizer_shapes, progress_from, progress_json, text_from, text_json,
@@ -110,25 +111,23 @@ impl Checkpoint {
     /// [`Checkpoint::from_bytes`]: check it first.
     pub fn to_bytes(&mut self) -> Vec<u8> {
         let t = &mut self.translator;
-        let config = config_json(t.model.config());
-        let params = t.model.params();
         let mut header = json!({
             "format": FORMAT,
             "task": t.task.name(),
-            "config": config,
+            "config": config_json(t.model.config()),
             "src_vocab": t.src_vocab.tokens(),
             "tgt_vocab": t.tgt_vocab.tokens(),
             "text": text_json(&t.text),
             "training": progress_json(&self.progress),
             "optimizer": optimizer_json(&self.optimizer),
-            "params": params.iter().map(|p| json!({"name": p.name, "shape": p.shape(), "trainable": p.trainable})).collect::<Vec<_>>(),
         });
-        training_text_json(
-            &mut header,
-            &t.src_vocab,
-            &t.tgt_vocab,
-            t.src_trigrams.as_ref(),
-        );
+        training_text_json(&mut header, t);
+        let params = t.model.params();
+        header["params"] = params
+            .iter()
+            .map(|p| json!({"name": p.name, "shape": p.shape(), "trainable": p.trainable}))
+            .collect::<Vec<_>>()
+            .into();
         let state = self
             .optimizer
             .iter()
@@ -281,9 +280,12 @@ fn read_translator(header: &Value, param_values: usize) -> Result<Translator, St
     };
     let text = text_from(&header["text"], task)?;
     let tokenizer = Tokenizer::new(text.lowercase);
-    let src_vocab = vocab_from(header, "src_vocab", config.src_vocab, &tokenizer)?;
-    let tgt_vocab = vocab_from(header, "tgt_vocab", config.tgt_vocab, &tokenizer)?;
+    let subwords = subwords_from(&header["subwords"])?;
+    let made_by = (&tokenizer, subwords.as_ref());
+    let src_vocab = vocab_from(header, "src_vocab", config.src_vocab, made_by)?;
+    let tgt_vocab = vocab_from(header, "tgt_vocab", config.tgt_vocab, made_by)?;
     Ok(Translator {
+        subwords,
         text,
         src_vocab: counts_from(header, "src_counts", src_vocab)?,
         tgt_vocab: counts_from(header, "tgt_counts", tgt_vocab)?,

@@ -121,8 +121,9 @@ pub(super) fn read_tensor(bytes: &[u8], offset: &mut usize, shape: &[usize]) -> 
 }
 
 /// The header fields this version writes and reads (the counts and the
-/// trigrams only for a model trained since they were kept).
-const HEADER_FIELDS: [&str; 12] = [
+/// trigrams only for a model trained since they were kept, the merge
+/// tables only for a model of subword pieces).
+const HEADER_FIELDS: [&str; 13] = [
     "format",
     "task",
     "config",
@@ -131,6 +132,7 @@ const HEADER_FIELDS: [&str; 12] = [
     "src_counts",
     "tgt_counts",
     "src_trigrams",
+    "subwords",
     "text",
     "training",
     "optimizer",

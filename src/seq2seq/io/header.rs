@@ -1,8 +1,11 @@
 //! Reading a checkpoint's header: its errors, its parameter list, its
 //! vocabularies, and the size check made before any model is built.
 
+use super::subwords_json::subwords_json;
 use crate::seq2seq::config::{ModelConfig, ModelKind};
+use crate::seq2seq::decode::Translator;
 use crate::seq2seq::size::parameter_count;
+use crate::text::subwords::Subwords;
 use crate::text::{Tokenizer, Trigrams, Vocab};
 use serde_json::Value;
 use std::fmt;
@@ -101,12 +104,13 @@ pub(crate) fn metadata_json(key: &str, text: &str) -> Result<Value, String> {
 
 /// The vocabulary stored under `key` in `header` (a list of tokens in id
 /// order), which must hold `size` tokens, each one `tokenizer` can make
-/// ([`Vocab::check_tokens`]).
+/// ([`Vocab::check_tokens`]), or for a model with `subwords` a piece of
+/// one ([`Vocab::check_pieces`]).
 pub(crate) fn vocab_from(
     header: &Value,
     key: &str,
     size: usize,
-    tokenizer: &Tokenizer,
+    (tokenizer, subwords): (&Tokenizer, Option<&Subwords>),
 ) -> Result<Vocab, String> {
     let list = header[key]
         .as_array()
@@ -121,8 +125,11 @@ pub(crate) fn vocab_from(
         })
         .collect::<Result<Vec<String>, _>>()?;
     let v = Vocab::from_tokens(tokens).map_err(|e| format!("{key}: {e}"))?;
-    v.check_tokens(tokenizer)
-        .map_err(|e| format!("{key}: {e}"))?;
+    match subwords {
+        None => v.check_tokens(tokenizer),
+        Some(_) => v.check_pieces(tokenizer),
+    }
+    .map_err(|e| format!("{key}: {e}"))?;
     if v.len() != size {
         return Err(format!(
             "{key} has {} tokens but the model expects {size}",
@@ -133,22 +140,20 @@ pub(crate) fn vocab_from(
 }
 
 /// What a checkpoint keeps of its training text, beside the vocabularies:
-/// each vocabulary's counts and the source trigrams, as header fields
-/// (left out when not known).
-pub(crate) fn training_text_json(
-    header: &mut Value,
-    src: &Vocab,
-    tgt: &Vocab,
-    trigrams: Option<&Trigrams>,
-) {
-    if let Some(c) = src.counts() {
+/// each vocabulary's counts, the source trigrams and the merge tables, as
+/// header fields (left out when not known, or for a model of words).
+pub(crate) fn training_text_json(header: &mut Value, t: &Translator) {
+    if let Some(c) = t.src_vocab.counts() {
         header["src_counts"] = c.into();
     }
-    if let Some(c) = tgt.counts() {
+    if let Some(c) = t.tgt_vocab.counts() {
         header["tgt_counts"] = c.into();
     }
-    if let Some(t) = trigrams {
-        header["src_trigrams"] = t.to_hex().into();
+    if let Some(g) = &t.src_trigrams {
+        header["src_trigrams"] = g.to_hex().into();
+    }
+    if let Some(s) = &t.subwords {
+        header["subwords"] = subwords_json(s);
     }
 }
 

@@ -101,8 +101,8 @@ pub fn import_keras_bytes(bytes: &[u8]) -> Result<Checkpoint, String> {
     let vocabs = Value::Object(vocabs);
     let task: Task = task_of(&meta)?;
     let tokenizer = Tokenizer::new(TextSettings::for_task(task).lowercase);
-    let src_vocab = vocab_from(&vocabs, "src_vocab", config.src_vocab, &tokenizer)?;
-    let tgt_vocab = vocab_from(&vocabs, "tgt_vocab", config.tgt_vocab, &tokenizer)?;
+    let src_vocab = vocab_from(&vocabs, "src_vocab", config.src_vocab, (&tokenizer, None))?;
+    let tgt_vocab = vocab_from(&vocabs, "tgt_vocab", config.tgt_vocab, (&tokenizer, None))?;
     values_fit(&st, &config)?;
     let mut model = build(&config, &mut rng(0))?;
     fill_from_keras(model.as_mut(), &st, &config)?;

@@ -9,6 +9,7 @@
 //! | `train_state.rs` | text settings, training progress, optimizer state in the header |
 //! | `safetensors.rs` | [`export`] and [`import`] under PyTorch's names |
 //! | `logits.rs` | a seeded batch and a model's logits on it, to compare with PyTorch |
+//! | `subwords_json.rs` | a model's merge tables (`--subwords`) in a header or metadata |
 //! | `keras.rs` | [`import_keras`]: the §5.1 Keras model's weights |
 //! | `vectors.rs` | [`load_vectors`]: Word2Vec or GloVe vectors into an embedding |
 
@@ -19,6 +20,7 @@ mod header;
 mod keras;
 mod logits;
 mod safetensors;
+mod subwords_json;
 mod train_state;
 mod vectors;
 

@@ -44,6 +44,7 @@
 use super::checkpoint::Checkpoint;
 use super::config_json::{config_from, config_json};
 use super::header::{metadata_json, sizes_fit, vocab_from};
+use super::subwords_json::{subwords_from, subwords_json};
 use super::train_state::{text_from, text_json};
 use crate::seq2seq::config::ModelConfig;
 use crate::seq2seq::decode::Translator;
@@ -117,6 +118,9 @@ pub fn export_bytes(c: &mut Translator) -> Result<Vec<u8>, String> {
         "tgt_vocab".into(),
         Value::from(c.tgt_vocab.tokens()).to_string(),
     );
+    if let Some(sw) = &c.subwords {
+        meta.insert("subwords".into(), subwords_json(sw).to_string());
+    }
     let mut tensors = vec![];
     for p in c.model.params() {
         if p.value.data().iter().any(|v| !v.is_finite()) {
@@ -178,8 +182,13 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Checkpoint, String> {
     let vocabs = Value::Object(vocabs);
     let text = text_from(&json("text")?, task)?;
     let tokenizer = Tokenizer::new(text.lowercase);
-    let src_vocab = vocab_from(&vocabs, "src_vocab", config.src_vocab, &tokenizer)?;
-    let tgt_vocab = vocab_from(&vocabs, "tgt_vocab", config.tgt_vocab, &tokenizer)?;
+    let subwords = match meta.get("subwords") {
+        None => None,
+        Some(t) => subwords_from(&metadata_json("subwords", t)?)?,
+    };
+    let made_by = (&tokenizer, subwords.as_ref());
+    let src_vocab = vocab_from(&vocabs, "src_vocab", config.src_vocab, made_by)?;
+    let tgt_vocab = vocab_from(&vocabs, "tgt_vocab", config.tgt_vocab, made_by)?;
     let stored = st
         .tensors()
         .iter()
@@ -190,6 +199,7 @@ pub fn import_bytes(bytes: &[u8]) -> Result<Checkpoint, String> {
     fill_params(model.as_mut(), &st, &config)?;
     let translator = Translator {
         text,
+        subwords,
         ..Translator::new(model, src_vocab, tgt_vocab, task)
     };
     Ok(Checkpoint::new(translator))
