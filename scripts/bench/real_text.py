@@ -58,6 +58,8 @@ GRID = [
     ("torch-transformer-words", "torch", "transformer", None),
     ("encdec-attention-bpe2000-joint", "encdec", "attention",
      {"subwords": 2000, "subword-table": "joint"}),
+    ("encdec-attention-bpe2000-separate", "encdec", "attention",
+     {"subwords": 2000, "subword-table": "separate"}),
     ("encdec-transformer-bpe2000-joint", "encdec", "transformer",
      {"subwords": 2000, "subword-table": "joint"}),
     ("encdec-transformer-bpe2000-separate", "encdec", "transformer",
