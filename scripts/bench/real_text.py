@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ENCDEC = ["cargo", "run", "--release", "--quiet", "--"]
 BEAM = 4
 
-# Model sizes and training settings per family and size. `full`: about 90 s
-# per epoch each on 2 idle cores for the whole German training split (see docs/own-data.md).
+# Model sizes per family and size. `full`: meant for about 15 min per 10-epoch row on 2 idle
+# cores for the whole German training split (an estimate, see docs/own-data.md).
 SIZES = {
     "full": {
         "attention": {"emb": 48, "hidden": 96},
