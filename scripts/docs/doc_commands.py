@@ -17,7 +17,7 @@ notebooks and their setup, the API docs and their formula check, and the block a
 page existed), which scripts/docs/doc_block.sh runs (an inline span repeating one of its lines
 is not run here either). The benchmarks run with `--smoke` appended (SMOKE: which, and why), and
 `encdec experiment` with `--size small` and `--out .` in place of the page's `--size full` and
-folder (EXPERIMENT: why).
+folder (EXPERIMENT: why); the real-text benchmark at `--size small` (REAL_TEXT: why).
 
 The fixture scripts rewrite tests/fixtures/; afterwards every
 regenerated fixture (JSON, or safetensors read as its metadata and tensors) must hold what the repository's holds: the same structure, the same integers
@@ -63,11 +63,18 @@ SMOKE = (
 # pictures come from. Here each runs at `--size small` (the same code on a tiny corpus, seconds to
 # a minute) and writes into the scratch folder, so that the docs' pictures stay the full runs'.
 EXPERIMENT = "cargo run --release -- experiment "
+# The real-text benchmark trains every row for about 15 minutes at `--size full`. Here it runs at
+# `--size small` (200 pairs, tiny models, one epoch), without the page's --pairs and --epochs, and
+# writes into the scratch folder, so that the page's table stays the full run's.
+REAL_TEXT = "python3 scripts/bench/real_text.py "
 
 
 def as_run(cmd: str) -> str:
     """The command as CI runs it: a benchmark of SMOKE with `--smoke` appended; an experiment at
-    `--size small`, writing into the scratch folder."""
+    `--size small`, writing into the scratch folder; the real-text benchmark at `--size small`."""
+    if cmd.startswith(REAL_TEXT):
+        cmd = re.sub(r"\s--(pairs|epochs)\s+\S+", "", re.sub(r"--size\s+\S+", "--size small", cmd))
+        return re.sub(r"--out\s+\S+", f"--out {SCRATCH.relative_to(ROOT)}/real-text", cmd)
     if cmd.startswith(EXPERIMENT):
         cmd = re.sub(r"--size\s+\S+", "--size small", cmd)
         return re.sub(r"--out\s+\S+", "--out .", cmd)
