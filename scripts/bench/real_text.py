@@ -16,7 +16,8 @@ gives every BLEU. Writes OUT/table.md and OUT/results.json, and prints the table
 
 --size full: every pair, the sizes below, 10 epochs. --size small (what CI
 runs): 200 training pairs, 30 validation and 30 test pairs, tiny models, one
-epoch, seconds per row. --pairs N and --epochs E shrink a full run (the table
+epoch, and only the rows of SMALL_ROWS (each family, each implementation, words
+and subwords once), seconds per row. --pairs N and --epochs E shrink a full run (the table
 says so); --only NAME... runs some rows. Subword rows need `train --subwords`:
 without it in this build they are listed as not run.
 """
@@ -71,6 +72,11 @@ GRID = [
     ("encdec-transformer-bpe8000-joint", "encdec", "transformer",
      {"subwords": 8000, "subword-table": "joint"}),
 ]
+
+# What --size small runs unless --only says otherwise: enough to run every code path once (both
+# families, both implementations, words and subwords), in seconds rather than a minute.
+SMALL_ROWS = ("encdec-attention-words", "torch-attention-words",
+              "encdec-transformer-bpe2000-joint", "torch-transformer-words")
 
 
 def run(cmd, cwd=ROOT):
@@ -212,8 +218,9 @@ def main():
     files = prepare(args)
     subwords_built = supports_subwords()
     rows = []
+    wanted = args.only or (SMALL_ROWS if args.size == "small" else None)
     for name, impl, family, subwords in GRID:
-        if args.only and name not in args.only:
+        if wanted and name not in wanted:
             continue
         row = {"name": name, "implementation": "encdec" if impl == "encdec" else "PyTorch",
                "family": family, "subwords": subwords}

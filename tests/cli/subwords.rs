@@ -77,6 +77,22 @@ fn a_new_word_of_known_pieces_is_read_without_unk() {
         "{}",
         text(&o)
     );
+    // A rare mark names the piece the model reads, and calls it a piece.
+    let marks: Vec<String> = t
+        .marks("the qqq sees the cat")
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+    assert!(
+        marks
+            .iter()
+            .any(|m| m.starts_with("rare piece: '") && m.ends_with("' never occurs in training")),
+        "{marks:?}"
+    );
+    assert!(
+        !marks.iter().any(|m| m.starts_with("rare word")),
+        "{marks:?}"
+    );
 }
 
 #[test]

@@ -19,12 +19,15 @@ pub const FINAL_MARKS: [&str; 3] = [".", "?", "!"];
 /// One thing worth telling about an input before trusting its output.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Mark {
-    /// A word seen fewer than [`RARE_BELOW`] times in training (0: never).
+    /// A word (or, for a model of subword pieces, a piece) seen fewer than
+    /// [`RARE_BELOW`] times in training (0: never).
     Rare {
-        /// The word.
+        /// The word or piece.
         word: String,
         /// Its training count.
         count: usize,
+        /// Whether the model reads words or pieces.
+        unit: Unit,
     },
     /// The first trigram of the input no training source held.
     Outside(Trigram),
@@ -39,15 +42,38 @@ pub enum Mark {
     SetAside(String),
 }
 
+/// What the model's source vocabulary holds: whole words, or the pieces of
+/// `train --subwords N`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// Whole words.
+    Word,
+    /// Subword pieces (`te@@` `n`).
+    Piece,
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Unit::Word => "word",
+            Unit::Piece => "piece",
+        })
+    }
+}
+
 impl fmt::Display for Mark {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Mark::Rare { word, count: 0 } => {
-                write!(f, "rare word: '{word}' never occurs in training")
+            Mark::Rare {
+                word,
+                count: 0,
+                unit,
+            } => {
+                write!(f, "rare {unit}: '{word}' never occurs in training")
             }
-            Mark::Rare { word, count } => write!(
+            Mark::Rare { word, count, unit } => write!(
                 f,
-                "rare word: '{word}' occurs {count} time{} in training (fewer than {RARE_BELOW})",
+                "rare {unit}: '{word}' occurs {count} time{} in training (fewer than {RARE_BELOW})",
                 if *count == 1 { "" } else { "s" }
             ),
             Mark::Outside(g) => write!(
@@ -84,13 +110,17 @@ impl Translator {
         match self.src_vocab.counts() {
             None => marks.push(Mark::CountsNotStored),
             Some(_) => {
+                let unit = match self.subwords {
+                    Some(_) => Unit::Piece,
+                    None => Unit::Word,
+                };
                 let mut seen: Vec<&String> = vec![];
                 for word in &tokens {
                     let count = self.src_vocab.count(word).unwrap_or(0);
                     if count < RARE_BELOW && !seen.contains(&word) {
                         seen.push(word);
                         let word = word.clone();
-                        marks.push(Mark::Rare { word, count });
+                        marks.push(Mark::Rare { word, count, unit });
                     }
                 }
             }

@@ -44,7 +44,7 @@ pub use explore::{
 };
 pub use forced::{GreedyStep, greedy_steps};
 pub use greedy::{Hypothesis, choosable, greedy, greedy_by};
-pub use known::{FINAL_MARKS, Mark, RARE_BELOW};
+pub use known::{FINAL_MARKS, Mark, RARE_BELOW, Unit};
 pub use sampling::{
     Sampling, SamplingError, draw, sample, sample_by, temperature_probs, top_k_cut, top_p_cut,
 };

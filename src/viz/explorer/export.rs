@@ -169,7 +169,7 @@ pub fn page_data(e: &Exploration, decimals: Option<i32>) -> Value {
 /// "mark": ..}`, `{"kind": "counts_not_stored"}`, `{"kind": "trigrams_not_stored"}`.
 fn mark_json(m: &Mark) -> Value {
     match m {
-        Mark::Rare { word, count } => json!({"kind": "rare", "word": word, "count": count}),
+        Mark::Rare { word, count, .. } => json!({"kind": "rare", "word": word, "count": count}),
         Mark::Outside(g) => json!({"kind": "outside", "trigram": g}),
         Mark::SetAside(mark) => json!({"kind": "set_aside", "mark": mark}),
         Mark::CountsNotStored => json!({"kind": "counts_not_stored"}),
