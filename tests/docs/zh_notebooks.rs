@@ -246,6 +246,13 @@ fn twin() -> Value {
     zh
 }
 
+/// What [`problems`] finds in the faithful [`twin`] after `edit`.
+fn problems_after(edit: impl FnOnce(&mut Value)) -> Vec<String> {
+    let mut zh = twin();
+    edit(&mut zh);
+    problems("t", &english(), &zh)
+}
+
 #[test]
 fn a_faithful_twin_passes() {
     assert_eq!(problems("t", &english(), &twin()), Vec::<String>::new());
@@ -253,11 +260,12 @@ fn a_faithful_twin_passes() {
 
 #[test]
 fn changed_code_or_outputs_are_caught() {
-    let mut zh = twin();
-    zh["cells"][2]["source"] = json!(["println!(\"{}\", 1 + 2);"]);
-    zh["cells"][2]["outputs"][0]["text"] = json!(["3\n"]);
+    let found = problems_after(|zh| {
+        zh["cells"][2]["source"] = json!(["println!(\"{}\", 1 + 2);"]);
+        zh["cells"][2]["outputs"][0]["text"] = json!(["3\n"]);
+    });
     assert_eq!(
-        problems("t", &english(), &zh),
+        found,
         [
             "t: cell 3's outputs differ from the English",
             "t: cell 3's code differs from the English"
@@ -267,26 +275,22 @@ fn changed_code_or_outputs_are_caught() {
 
 #[test]
 fn an_english_markdown_cell_left_in_the_twin_is_caught() {
-    let mut zh = twin();
-    zh["cells"][0] = english()["cells"][0].clone();
     assert_eq!(
-        problems("t", &english(), &zh),
+        problems_after(|zh| zh["cells"][0] = english()["cells"][0].clone()),
         ["t: markdown cell 1 has no Chinese"]
     );
 }
 
 #[test]
 fn cells_out_of_step_are_caught() {
-    let mut zh = twin();
-    zh["cells"].as_array_mut().unwrap().pop();
     assert_eq!(
-        problems("t", &english(), &zh),
+        problems_after(|zh| {
+            zh["cells"].as_array_mut().unwrap().pop();
+        }),
         ["t: 4 cells in English, 3 in the twin"]
     );
-    let mut zh = twin();
-    zh["cells"][3]["cell_type"] = json!("code");
     assert_eq!(
-        problems("t", &english(), &zh),
+        problems_after(|zh| zh["cells"][3]["cell_type"] = json!("code")),
         ["t: cell 4 is markdown in English, \"code\" in the twin"]
     );
 }
@@ -302,9 +306,8 @@ fn a_twin_whose_setup_cell_names_the_english_places_is_caught() {
     zh["cells"][1]["source"][1] = json!(":dep encdec-tutorial = { path = \"../..\" }\n");
     assert_eq!(problems("t", &english(), &zh), caught);
     // Both moved, and something else changed too.
-    let mut zh = twin();
-    zh["cells"][1]["source"][0] = json!(":opt 0\n");
-    assert_eq!(problems("t", &english(), &zh), caught);
+    let found = problems_after(|zh| zh["cells"][1]["source"][0] = json!(":opt 0\n"));
+    assert_eq!(found, caught);
 }
 
 #[test]

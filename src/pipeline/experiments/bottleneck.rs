@@ -108,6 +108,32 @@ pub(super) fn train_by_bucket(
     Ok((bleu_by_bucket(&outcome, test, used), outcome.test.bleu4))
 }
 
+/// What every BLEU-by-length experiment reports besides its table: the
+/// chart titled `title` (one line per model over the buckets `used`) and
+/// the JSON of its corpus (pairs, clauses, epochs), the buckets, their
+/// sentence `counts` and each model's BLEU per bucket.
+pub(super) fn bucket_parts(
+    title: &str,
+    (pairs, clauses, epochs): (usize, usize, usize),
+    (used, counts): (&[usize], &[usize]),
+    series: Vec<(String, Vec<f64>)>,
+) -> (Lines, serde_json::Value) {
+    let json = json!({
+        "pairs": pairs, "clauses": clauses, "epochs": epochs,
+        "buckets": used.iter().map(|&k| bucket_name(k)).collect::<Vec<_>>(),
+        "sentences": counts,
+        "bleu": series.iter().map(|(n, v)| json!({"model": n, "bleu4": v})).collect::<Vec<_>>(),
+    });
+    let chart = Lines {
+        title: title.into(),
+        x_label: "source length (words)".into(),
+        y_label: "BLEU-4".into(),
+        categories: used.iter().map(|&k| bucket_name(k)).collect(),
+        series,
+    };
+    (chart, json)
+}
+
 fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
     let (pairs, clauses, epochs) = s.pick((600, 3, 2), (3000, 4, 6));
     let test = translation_corpus_clauses(pairs, s.seed, clauses).test;
@@ -130,24 +156,18 @@ fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
         table.rows.push(row);
         series.push((kind.name().to_string(), by_bucket));
     }
-    let json = json!({
-        "pairs": pairs, "clauses": clauses, "epochs": epochs,
-        "buckets": used.iter().map(|&k| bucket_name(k)).collect::<Vec<_>>(),
-        "sentences": counts,
-        "bleu": series.iter().map(|(n, v)| json!({"model": n, "bleu4": v})).collect::<Vec<_>>(),
-    });
+    let (chart, json) = bucket_parts(
+        "BLEU by source length",
+        (pairs, clauses, epochs),
+        (&used, &counts),
+        series,
+    );
     Ok(Report {
         notes: vec![format!(
             "BLEU-4 on tokens (0 to 1), greedy decoding, by source length in words (test sentences per bucket in brackets); {pairs} pairs of 1 to {clauses} clauses, {epochs} epochs, seed {}.",
             s.seed
         )],
-        chart: Lines {
-            title: "BLEU by source length".into(),
-            x_label: "source length (words)".into(),
-            y_label: "BLEU-4".into(),
-            categories: used.iter().map(|&k| bucket_name(k)).collect(),
-            series,
-        },
+        chart,
         table,
         json,
     })

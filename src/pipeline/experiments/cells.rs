@@ -4,8 +4,8 @@
 //! the plain encoder–decoder whose decoder sees only the encoder's final
 //! state — so every word must survive the whole recurrence.
 
-use super::bottleneck::{bucket_name, buckets, header, train_by_bucket};
-use super::{Experiment, Lines, Report, Setup, Table, fixed};
+use super::bottleneck::{bucket_parts, buckets, header, train_by_bucket};
+use super::{Experiment, Report, Setup, Table, fixed};
 use crate::corpora::translation_corpus_clauses;
 use crate::nn::{Activation, Gru, Lstm, Rnn};
 use crate::nn::{gru_hidden_gradient_norms, lstm_hidden_gradient_norms, rnn_hidden_gradient_norms};
@@ -67,25 +67,21 @@ fn run(s: &Setup, say: &mut dyn FnMut(String)) -> Result<Report, RunError> {
         table.rows.push(row);
         series.push((kind.name().to_string(), by_bucket));
     }
-    let json = json!({
-        "pairs": pairs, "clauses": clauses, "epochs": epochs, "steps": STEPS,
-        "first_step_gradient": {"rnn": gradients[0], "gru": gradients[1], "lstm": gradients[2]},
-        "buckets": used.iter().map(|&k| bucket_name(k)).collect::<Vec<_>>(),
-        "sentences": counts,
-        "bleu": series.iter().map(|(n, v)| json!({"model": n, "bleu4": v})).collect::<Vec<_>>(),
-    });
+    let (chart, mut json) = bucket_parts(
+        "Plain encoder-decoders: BLEU by source length, by cell",
+        (pairs, clauses, epochs),
+        (&used, &counts),
+        series,
+    );
+    json["steps"] = json!(STEPS);
+    json["first_step_gradient"] =
+        json!({"rnn": gradients[0], "gru": gradients[1], "lstm": gradients[2]});
     Ok(Report {
         notes: vec![format!(
             "g_1/g_{STEPS}: the gradient norm at the first of {STEPS} hidden states over the norm at the last, L = sum of h_{STEPS}, one random sequence, input 48, hidden 96, PyTorch's initialisation. BLEU-4 on tokens (0 to 1), greedy decoding, plain encoder-decoders (no attention), by source length in words (test sentences per bucket in brackets); {pairs} pairs of 1 to {clauses} clauses, {epochs} epochs, seed {}.",
             s.seed
         )],
-        chart: Lines {
-            title: "Plain encoder-decoders: BLEU by source length, by cell".into(),
-            x_label: "source length (words)".into(),
-            y_label: "BLEU-4".into(),
-            categories: used.iter().map(|&k| bucket_name(k)).collect(),
-            series,
-        },
+        chart,
         table,
         json,
     })
