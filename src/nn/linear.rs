@@ -37,6 +37,28 @@ pub fn linear<'t>(x: Var<'t>, w: Var<'t>, b: Option<Var<'t>>) -> Var<'t> {
     }
 }
 
+/// How a dense layer's parameters start.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LinearInit {
+    /// Xavier-uniform weight ([`Tensor::xavier_uniform`]), zero bias: every
+    /// layer of encdec starts so.
+    #[default]
+    Xavier,
+    /// Weight and bias from $U(\pm 1/\sqrt{n_{in}})$ ([`Tensor::fan_in_uniform`]),
+    /// PyTorch's `nn.Linear`.
+    FanIn,
+}
+
+impl LinearInit {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            LinearInit::Xavier => "xavier",
+            LinearInit::FanIn => "fan-in",
+        }
+    }
+}
+
 /// A dense layer with PyTorch's parameter names and layout:
 /// `weight` `[out, in]`, `bias` `[out]`.
 #[derive(Clone, Debug)]
@@ -62,6 +84,24 @@ impl Linear {
             weight: Param::new(&super::join(prefix, "weight"), w),
             bias: bias
                 .then(|| Param::new(&super::join(prefix, "bias"), Tensor::zeros(&[out_features]))),
+        }
+    }
+
+    /// Draws the weight and bias anew as `init` says, keeping their names.
+    ///
+    /// Checked by `tests/nn/layers_basic.rs::linear_restarts_as_told`.
+    pub fn restart(&mut self, init: LinearInit, rng: &mut Rng) {
+        let shape = self.weight.shape().to_vec();
+        let fan_in = shape[1];
+        self.weight.value = match init {
+            LinearInit::Xavier => Tensor::xavier_uniform(&shape, rng),
+            LinearInit::FanIn => Tensor::fan_in_uniform(&shape, fan_in, rng),
+        };
+        if let Some(b) = &mut self.bias {
+            b.value = match init {
+                LinearInit::Xavier => Tensor::zeros(&[shape[0]]),
+                LinearInit::FanIn => Tensor::fan_in_uniform(&[shape[0]], fan_in, rng),
+            };
         }
     }
 

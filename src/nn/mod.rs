@@ -54,7 +54,7 @@ pub use gradient_flow::{
 pub use gru::{Gru, gru_step};
 pub use kv_cache::{KvCache, StepRows, append_positions};
 pub use layer_norm::{LayerNorm, layer_norm};
-pub use linear::{Linear, linear};
+pub use linear::{Linear, LinearInit, linear};
 pub use lstm::{Lstm, LstmOutput, lstm_cell_state, lstm_hidden_state, lstm_step};
 pub use multi_head::{InProjection, MhaOptions, MultiHeadAttention};
 pub use positional::{add_positional_encoding, positional_encoding, positional_rows};

@@ -74,7 +74,7 @@ pub use session::TrainSession;
 pub use splits::{builtin_split, every_bot_turn};
 pub use tape::{TapeCase, TapeJob, tape, tape_record};
 pub use teaching::{GRADIENT_SETUP, PADDING_BATCH, PE_SHAPE, teaching_data};
-pub use train::{RunError, TrainOutcome, model_config, train, train_config};
+pub use train::{RunError, TrainOutcome, model_config, output_init, train, train_config};
 pub use vocab_list::{Side, VocabOptions, vocab_lines};
 pub use watch::{WATCH_EVERY, WatchOptions};
 pub use weights::{ExportOptions, ImportOptions, export, import};

@@ -10,6 +10,7 @@
 
 use super::corpus::{CorpusSpec, DataSource};
 use super::watch::WatchOptions;
+use crate::nn::LinearInit;
 use crate::seq2seq::config::{AttentionScale, Bridge, Cell, DecoderMask, ModelKind, Positions};
 use crate::seq2seq::task::Task;
 use crate::seq2seq::train::{BATCH_SIZE, DEFAULT_SHARDS, EPOCHS};
@@ -152,6 +153,9 @@ pub struct ModelOptions {
     /// Transformer, to see what it is for: the decoder's causal mask (causal, the default) or none, so that teacher forcing sees the next word.
     #[arg(long, value_enum)]
     pub decoder_mask: Option<DecoderMask>,
+    /// How the output layer over the target vocabulary starts: xavier (Xavier weight, zero bias; the default on the built-in corpora) or fan-in (weight and bias from U(±1/sqrt(inputs)), as PyTorch's nn.Linear; the default with --corpus or --source, where it learns real text's large vocabularies several times faster).
+    #[arg(long, value_enum)]
+    pub output_init: Option<LinearInit>,
 }
 
 /// How to train; each left out takes the default of

@@ -4,7 +4,7 @@ use crate::common;
 
 use approx::assert_abs_diff_eq;
 use encdec::autograd::Tape;
-use encdec::nn::{Embedding, Linear, Module, linear};
+use encdec::nn::{Embedding, Linear, LinearInit, Module, linear};
 use encdec::tensor::{Tensor, rng};
 
 #[test]
@@ -39,6 +39,25 @@ fn linear_layer_keeps_leading_axes_and_pytorch_names() {
     let w = &layer.weight.value;
     let row0: f64 = w.data()[..4].iter().sum();
     assert_abs_diff_eq!(y.value().data()[0], row0, epsilon = 1e-12);
+}
+
+#[test]
+fn linear_restarts_as_told() {
+    // 96 -> 9056, the real benchmark's output layer: Xavier's bound is sqrt(6/9152) = 0.0256,
+    // the fan-in bound 1/sqrt(96) = 0.102, and only the fan-in start moves the bias off zero.
+    let mut layer = Linear::new("decoder.output", 96, 9056, true, &mut rng(3));
+    let max = |t: &Tensor| t.data().iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    assert!(max(&layer.weight.value) < 0.0257);
+    layer.restart(LinearInit::FanIn, &mut rng(4));
+    let bias = &layer.bias.as_ref().unwrap().value;
+    assert!((max(&layer.weight.value) - 0.102).abs() < 0.001);
+    assert!(max(bias) > 0.1 && max(bias) <= 1.0 / 96f64.sqrt());
+    assert_eq!(layer.weight.name, "decoder.output.weight");
+    assert_eq!(bias.shape(), &[9056]);
+    layer.restart(LinearInit::Xavier, &mut rng(4));
+    assert!(max(&layer.weight.value) < 0.0257);
+    assert_eq!(max(&layer.bias.as_ref().unwrap().value), 0.0);
+    assert_eq!(LinearInit::FanIn.name(), "fan-in");
 }
 
 #[test]

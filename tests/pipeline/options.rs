@@ -5,8 +5,11 @@
 
 use crate::data_support;
 use encdec::nn::FfnActivation;
+use encdec::nn::LinearInit;
 use encdec::optim::Schedule;
-use encdec::pipeline::{DataSource, TrainOptions, model_config, prepare, train_config};
+use encdec::pipeline::{
+    DataSource, TrainOptions, model_config, output_init, prepare, train_config,
+};
 use encdec::seq2seq::config::{Bridge, Directions, ModelConfig, ModelKind};
 use encdec::seq2seq::task::Task;
 use encdec::seq2seq::train::{
@@ -19,6 +22,21 @@ type Edit = Box<dyn Fn(&mut TrainOptions)>;
 
 fn options(model: ModelKind) -> TrainOptions {
     TrainOptions::new(Task::Translation, model)
+}
+
+#[test]
+fn the_output_layer_starts_by_data_source_unless_told() {
+    // Built-in corpora keep Xavier (the chapters' seeded figures); corpus files start as
+    // nn.Linear, which measured best on real text (docs/own-data.md).
+    let mut o = options(ModelKind::Attention);
+    assert_eq!(output_init(&o), LinearInit::Xavier);
+    o.data.corpus = Some(PathBuf::from("pairs.tsv"));
+    assert_eq!(output_init(&o), LinearInit::FanIn);
+    o.sizes.output_init = Some(LinearInit::Xavier);
+    assert_eq!(output_init(&o), LinearInit::Xavier);
+    let mut o = options(ModelKind::Transformer);
+    o.sizes.output_init = Some(LinearInit::FanIn);
+    assert_eq!(output_init(&o), LinearInit::FanIn);
 }
 
 #[test]

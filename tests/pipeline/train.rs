@@ -124,6 +124,7 @@ fn train_then_evaluate_on_anki_files_with_unseen_words() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(out.contains("saved") && out.contains("BLEU = "), "{out}");
+    assert!(out.contains("output layer: fan-in start"), "{out}");
     let c = Checkpoint::load(&ckpt).unwrap();
     assert!((1..=3).contains(&c.progress.unwrap().epochs));
     let o = encdec(&[

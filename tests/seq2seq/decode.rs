@@ -147,6 +147,9 @@ impl Seq2Seq for Counting {
     fn embeddings_mut(&mut self) -> (&mut encdec::nn::Embedding, &mut encdec::nn::Embedding) {
         self.inner.embeddings_mut()
     }
+    fn output_mut(&mut self) -> &mut encdec::nn::Linear {
+        self.inner.output_mut()
+    }
 }
 
 #[test]

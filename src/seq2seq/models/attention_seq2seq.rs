@@ -66,6 +66,10 @@ impl Seq2Seq for AttentionSeq2Seq {
         self.lstm.embeddings_mut()
     }
 
+    fn output_mut(&mut self) -> &mut Linear {
+        self.lstm.output_mut()
+    }
+
     fn encode<'t>(&self, tape: &'t Tape, b: &Batch, train: Option<&mut Rng>) -> Encoded<'t> {
         self.lstm.encode_with(tape, b, train, DecoderReads::Memory)
     }

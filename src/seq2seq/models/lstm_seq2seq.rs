@@ -195,6 +195,10 @@ impl Seq2Seq for LstmSeq2Seq {
         (&mut self.encoder.embedding, &mut self.decoder.embedding)
     }
 
+    fn output_mut(&mut self) -> &mut Linear {
+        &mut self.output
+    }
+
     fn encode<'t>(&self, tape: &'t Tape, b: &Batch, train: Option<&mut Rng>) -> Encoded<'t> {
         self.encode_with(tape, b, train, DecoderReads::FinalState)
     }

@@ -24,7 +24,7 @@ pub use transformer_seq2seq::TransformerSeq2Seq;
 use super::batch::Batch;
 use super::config::{Arch, ModelConfig};
 use crate::autograd::{Tape, Var};
-use crate::nn::{Embedding, Module};
+use crate::nn::{Embedding, Linear, Module};
 use crate::tensor::Rng;
 
 /// The encoder's result for a batch.
@@ -111,6 +111,10 @@ pub trait Seq2Seq: Module + Sync {
     /// The source and target word-vector tables, for loading pre-trained
     /// vectors ([`crate::seq2seq::io::load_vectors`]).
     fn embeddings_mut(&mut self) -> (&mut Embedding, &mut Embedding);
+
+    /// The output layer over the target vocabulary (`decoder.output.*`), to
+    /// start it another way ([`Linear::restart`]).
+    fn output_mut(&mut self) -> &mut Linear;
 
     /// Encode then decode.
     fn forward<'t>(

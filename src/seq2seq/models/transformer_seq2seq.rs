@@ -113,6 +113,10 @@ impl Seq2Seq for TransformerSeq2Seq {
         (&mut self.src_embedding, &mut self.tgt_embedding)
     }
 
+    fn output_mut(&mut self) -> &mut Linear {
+        &mut self.output
+    }
+
     fn encode<'t>(&self, tape: &'t Tape, b: &Batch, mut train: Option<&mut Rng>) -> Encoded<'t> {
         b.check_source("Seq2Seq::encode");
         let x = self.embed(tape, &self.src_embedding, &b.src, b.src_len);
