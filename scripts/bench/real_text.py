@@ -126,7 +126,9 @@ def encdec_row(args, files, family, subwords, folder):
     cmd = ENCDEC + ["train", "--model", family, "--corpus", files["train"], "--valid",
                     files["valid"], "--test", files["test"], "--tgt-lang", "en",
                     "--epochs", str(args.epochs), "--threads", str(args.threads), "--out", ckpt]
-    cmd += flags(SIZES[args.size][family]) + flags(TRAINING[family]) + flags(subwords or {})
+    # Words are asked for by name: corpus files default to subword pieces.
+    cmd += flags(SIZES[args.size][family]) + flags(TRAINING[family])
+    cmd += flags(subwords or {"subwords": "words"})
     start = time.time()
     out = run(cmd)
     (folder / "train.log").write_text(out, encoding="utf-8")

@@ -13,7 +13,7 @@ Then, for --rounds rounds (default 2), in turn and in a rotating order:
                data and tokens in PyTorch
   torch-f32    the same at float32
 
-all with emb 64, hidden 128, batch 64, max-vocab 5000, max-len 40, on one
+all at word level (encdec: --subwords words) with emb 64, hidden 128, batch 64, max-vocab 5000, max-len 40, on one
 thread each (--threads N: N each, passed to `encdec train --threads N
 --shards N`, so that each thread computes the gradient of its own part of the
 batch, and to torch.set_num_threads). Seconds per epoch and tokens per second are what each program
@@ -60,7 +60,8 @@ TIME = Path("/usr/bin/time")
 SIZES = ["--emb", "64", "--hidden", "128", "--batch-size", "64", "--max-vocab", "5000",
          "--max-len", "40"]
 ENCDEC_FLAGS = ["--corpus", "--valid", "--test", "--model", "--epochs", "--out", "--emb",
-                "--hidden", "--batch-size", "--max-vocab", "--max-len", "--threads", "--shards"]
+                "--hidden", "--batch-size", "--max-vocab", "--max-len", "--threads", "--shards",
+                "--subwords"]
 # --smoke: the corpus's size (train, valid and test together).
 SMOKE_PAIRS = 360
 # encdec's line per epoch (on stderr) and the torch script's (on stdout).
@@ -146,7 +147,7 @@ def command(config, corpus, tmp, python, seed, threads):
                  "--test", corpus / "test.tsv"]
         return ([str(ENCDEC), "train"] + list(map(str, files))
                 + ["--model", "attention", "--out", str(Path(tmp) / "m.ckpt"),
-                   "--shards", str(threads)] + common)
+                   "--shards", str(threads), "--subwords", "words"] + common)
     dtype = {"torch-f64": "float64", "torch-f32": "float32"}[config]
     return ([python, str(TORCH_SCRIPT), "--train", str(corpus / "train.tsv"), "--dtype", dtype]
             + common)

@@ -128,6 +128,7 @@ impl TrainOptions {
             || m.attention_scale.is_some()
             || m.positions.is_some()
             || m.decoder_mask.is_some()
+            || m.output_init.is_some()
             || m.dropout.is_some()
             || self.text.max_vocab.is_some()
             || self.text.subwords.is_some()
@@ -136,7 +137,7 @@ impl TrainOptions {
             || self.text.tgt_lang.is_some()
             || self.files.src_vectors.is_some();
         if set {
-            return Err("--resume keeps the checkpoint's model sizes, architecture, dropout, vocabularies and languages; leave out --emb, --hidden, --d-model, --d-ff, --layers, --heads, --bidirectional, --bridge, --cell, --norm-first, --gelu, --final-norm, --attention-scale, --positions, --decoder-mask, --dropout, --max-vocab, --subwords, --subword-table, --src-lang, --tgt-lang and --src-vectors".into());
+            return Err("--resume keeps the checkpoint's model sizes, architecture, dropout, vocabularies and languages; leave out --emb, --hidden, --d-model, --d-ff, --layers, --heads, --bidirectional, --bridge, --cell, --norm-first, --gelu, --final-norm, --attention-scale, --positions, --decoder-mask, --output-init, --dropout, --max-vocab, --subwords, --subword-table, --src-lang, --tgt-lang and --src-vectors".into());
         }
         Ok(())
     }

@@ -31,6 +31,7 @@
 mod check;
 mod corpus;
 mod decode;
+mod defaults;
 mod demo;
 mod evaluate;
 pub mod experiments;
@@ -58,6 +59,7 @@ pub use decode::{
     DecodeOptions, Decoding, InputError, MAX_BEAM, Outputs, decode_inputs, input_marks,
     load_for_task,
 };
+pub use defaults::{CORPUS_MERGES, Units, output_init, units};
 pub use demo::{DemoOptions, demo};
 pub use evaluate::{
     BleuOptions, EvaluateOptions, bleu_files, evaluate, evaluate_file, write_hypotheses,
@@ -74,7 +76,7 @@ pub use session::TrainSession;
 pub use splits::{builtin_split, every_bot_turn};
 pub use tape::{TapeCase, TapeJob, tape, tape_record};
 pub use teaching::{GRADIENT_SETUP, PADDING_BATCH, PE_SHAPE, teaching_data};
-pub use train::{RunError, TrainOutcome, model_config, output_init, train, train_config};
+pub use train::{RunError, TrainOutcome, model_config, train, train_config};
 pub use vocab_list::{Side, VocabOptions, vocab_lines};
 pub use watch::{WATCH_EVERY, WatchOptions};
 pub use weights::{ExportOptions, ImportOptions, export, import};

@@ -5,6 +5,7 @@
 //!
 //! Checked by `tests/cli/subwords.rs`.
 
+use super::defaults::{Units, units};
 use super::options::TrainOptions;
 use super::prepare::{Prepared, Tokens};
 use super::train::RunError;
@@ -28,17 +29,23 @@ pub(super) fn subwords_of(
     (train, valid): (&mut Tokens, &mut Tokens),
     say: &mut dyn FnMut(String),
 ) -> Option<Subwords> {
-    let subwords = match resumed {
-        Some(r) => r.subwords.clone(),
-        None => (o.text.subwords).map(|n| learn_tables(n, o.text.subword_table, train)),
+    let subwords = match (resumed, units(o)) {
+        (Some(r), _) => r.subwords.clone(),
+        (None, Units::Words) => None,
+        (None, Units::Merges(n)) => Some(learn_tables(n, o.text.subword_table, train)),
     };
     if let Some(sw) = &subwords {
-        say(merges_line(sw));
+        let defaulted = resumed.is_none() && o.text.subwords.is_none();
+        say(merges_line(sw) + if defaulted { DEFAULTED } else { "" });
         *train = to_pieces(Some(sw), std::mem::take(train));
         *valid = to_pieces(Some(sw), std::mem::take(valid));
     }
     subwords
 }
+
+/// What the merges line adds when the pieces are the corpus default.
+const DEFAULTED: &str =
+    ", the default for translation corpus files: --subwords words reads whole words";
 
 /// The merge tables `--subwords n` asks for, learned from the training
 /// words: one table from both sides, or one per side.
@@ -158,14 +165,15 @@ impl Prepared {
 /// `--resume`, a checkpoint of pieces stands for it: see `prepare`).
 pub(super) fn check_subwords(o: &TrainOptions) -> Result<(), String> {
     let t = &o.text;
-    if t.subwords.is_some_and(|n| n > MAX_MERGES) {
+    if matches!(t.subwords, Some(Units::Merges(n)) if n > MAX_MERGES) {
         return Err(format!(
-            "--subwords is a number of merges from 0 to {MAX_MERGES} (a few thousand is usual)"
+            "--subwords is `words` or a number of merges from 0 to {MAX_MERGES} (a few thousand is usual)"
         ));
     }
-    if t.subword_table.is_some() && t.subwords.is_none() {
+    let words = units(o) == Units::Words;
+    if t.subword_table.is_some() && words {
         return Err(
-            "--subword-table applies to --subwords N; add --subwords or leave it out".into(),
+            "--subword-table applies to subword pieces (--subwords N); this run reads whole words, so leave it out".into(),
         );
     }
     if t.subword_dropout
@@ -173,9 +181,9 @@ pub(super) fn check_subwords(o: &TrainOptions) -> Result<(), String> {
     {
         return Err("--subword-dropout must be at least 0 and below 1 (0.1 is usual)".into());
     }
-    if t.subword_dropout.is_some() && t.subwords.is_none() && o.files.resume.is_none() {
+    if t.subword_dropout.is_some() && words && o.files.resume.is_none() {
         return Err(
-            "--subword-dropout applies to --subwords N; add --subwords or leave it out".into(),
+            "--subword-dropout applies to subword pieces (--subwords N); this run reads whole words, so leave it out".into(),
         );
     }
     Ok(())

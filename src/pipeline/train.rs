@@ -4,6 +4,7 @@
 //! Checked by `tests/pipeline/train.rs`.
 
 use super::corpus::DataSource;
+use super::defaults::output_init;
 use super::options::{RunOptions, TrainOptions};
 use super::prepare::Prepared;
 use super::session::TrainSession;
@@ -187,17 +188,6 @@ pub fn model_config(
         }
     }
     config
-}
-
-/// How the output layer starts when `--output-init` is not given: as
-/// PyTorch's `nn.Linear` on corpus files, where it measured best
-/// (docs/own-data.md, "Real text"), Xavier on the built-in corpora, whose
-/// figures the chapters show.
-pub fn output_init(o: &TrainOptions) -> LinearInit {
-    o.sizes.output_init.unwrap_or(match o.source() {
-        DataSource::BuiltIn { .. } => LinearInit::Xavier,
-        DataSource::Files { .. } => LinearInit::FanIn,
-    })
 }
 
 /// A new model as the options say, its source vectors loaded from `--src-vectors`.

@@ -201,14 +201,29 @@ fn subword_flags_are_checked_before_work() {
         args.extend(extra);
         encdec(&args)
     };
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["--subword-table", "separate"],
-            "--subword-table applies to --subwords N",
+            "--subword-table applies to subword pieces (--subwords N); this run reads whole words",
         ),
         (
             &["--subword-dropout", "0.1"],
-            "--subword-dropout applies to --subwords N",
+            "--subword-dropout applies to subword pieces (--subwords N); this run reads whole words",
+        ),
+        (
+            &[
+                "--corpus",
+                "pairs.tsv",
+                "--subwords",
+                "words",
+                "--subword-table",
+                "joint",
+            ],
+            "--subword-table applies to subword pieces",
+        ),
+        (
+            &["--subwords", "many"],
+            "expected a number of merges (2000 is usual) or `words`",
         ),
         (
             &["--subwords", "10", "--subword-dropout", "1"],
@@ -216,7 +231,7 @@ fn subword_flags_are_checked_before_work() {
         ),
         (
             &["--subwords", "2000000"],
-            "--subwords is a number of merges from 0 to 1000000",
+            "--subwords is `words` or a number of merges from 0 to 1000000",
         ),
         (&["--subword-table", "both"], "both"),
     ];

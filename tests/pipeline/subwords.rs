@@ -2,7 +2,7 @@
 //! the training pairs are cut anew each epoch, reproducibly from the seed,
 //! into pieces the vocabulary knows; validation and test are not touched.
 
-use encdec::pipeline::{Prepared, TrainOptions, prepare};
+use encdec::pipeline::{Prepared, TrainOptions, Units, prepare};
 use encdec::seq2seq::config::ModelKind;
 use encdec::seq2seq::task::Task;
 use encdec::text::UNK_ID;
@@ -10,7 +10,7 @@ use encdec::text::UNK_ID;
 fn prepared(dropout: Option<f64>) -> Prepared {
     let mut o = TrainOptions::new(Task::Translation, ModelKind::Attention);
     o.data.pairs = Some(300);
-    o.text.subwords = Some(80);
+    o.text.subwords = Some(Units::Merges(80));
     o.text.subword_dropout = dropout;
     prepare(&o, None, &mut |_| {}).unwrap()
 }
