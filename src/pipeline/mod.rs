@@ -59,7 +59,7 @@ pub use decode::{
     DecodeOptions, Decoding, InputError, MAX_BEAM, Outputs, decode_inputs, input_marks,
     load_for_task,
 };
-pub use defaults::{CORPUS_MERGES, Units, output_init, units};
+pub use defaults::{Units, output_init, units};
 pub use demo::{DemoOptions, demo};
 pub use evaluate::{
     BleuOptions, EvaluateOptions, bleu_files, evaluate, evaluate_file, write_hypotheses,

@@ -75,7 +75,7 @@ pub struct TextOptions {
     /// Corpus files: drop training and validation pairs with a side longer than this many tokens (pieces, with --subwords).
     #[arg(long, default_value_t = 50)]
     pub max_len: usize,
-    /// Read and write subword pieces: learn this many byte-pair merges from the training text (0: characters only), or `words` for whole words. Default: 2000 merges for translation corpus files (the best measured on real text), whole words otherwise.
+    /// Read and write subword pieces: learn this many byte-pair merges from the training text (0: characters only), or `words` for whole words (the default, which measured best on real text).
     #[arg(long)]
     pub subwords: Option<Units>,
     /// With subword pieces: one merge table learned from both sides (joint, the default: a name copied from source to target is cut the same way) or one per side (separate).

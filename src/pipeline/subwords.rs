@@ -35,17 +35,12 @@ pub(super) fn subwords_of(
         (None, Units::Merges(n)) => Some(learn_tables(n, o.text.subword_table, train)),
     };
     if let Some(sw) = &subwords {
-        let defaulted = resumed.is_none() && o.text.subwords.is_none();
-        say(merges_line(sw) + if defaulted { DEFAULTED } else { "" });
+        say(merges_line(sw));
         *train = to_pieces(Some(sw), std::mem::take(train));
         *valid = to_pieces(Some(sw), std::mem::take(valid));
     }
     subwords
 }
-
-/// What the merges line adds when the pieces are the corpus default.
-const DEFAULTED: &str =
-    ", the default for translation corpus files: --subwords words reads whole words";
 
 /// The merge tables `--subwords n` asks for, learned from the training
 /// words: one table from both sides, or one per side.

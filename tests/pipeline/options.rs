@@ -8,8 +8,7 @@ use encdec::nn::FfnActivation;
 use encdec::nn::LinearInit;
 use encdec::optim::Schedule;
 use encdec::pipeline::{
-    CORPUS_MERGES, DataSource, TrainOptions, Units, model_config, output_init, prepare,
-    train_config, units,
+    DataSource, TrainOptions, Units, model_config, output_init, prepare, train_config, units,
 };
 use encdec::seq2seq::config::{Bridge, Directions, ModelConfig, ModelKind};
 use encdec::seq2seq::task::Task;
@@ -41,22 +40,17 @@ fn the_output_layer_starts_by_data_source_unless_told() {
 }
 
 #[test]
-fn translation_corpus_files_read_pieces_unless_told() {
+fn every_corpus_reads_words_unless_told() {
     let mut o = options(ModelKind::Attention);
     assert_eq!(units(&o), Units::Words, "the built-in corpus reads words");
     o.data.corpus = Some(PathBuf::from("pairs.tsv"));
-    assert_eq!(units(&o), Units::Merges(CORPUS_MERGES));
-    o.text.subwords = Some(Units::Words);
-    assert_eq!(units(&o), Units::Words);
+    assert_eq!(
+        units(&o),
+        Units::Words,
+        "so do corpus files, which measured best so"
+    );
     o.text.subwords = Some(Units::Merges(300));
     assert_eq!(units(&o), Units::Merges(300));
-    let mut s = TrainOptions::new(Task::Summarization, ModelKind::Attention);
-    s.data.corpus = Some(PathBuf::from("docs.jsonl"));
-    assert_eq!(
-        units(&s),
-        Units::Words,
-        "pieces were measured on translation only"
-    );
     // `--subwords` reads a number or `words`, and says which when it is neither.
     assert_eq!("words".parse::<Units>(), Ok(Units::Words));
     assert_eq!("0".parse::<Units>(), Ok(Units::Merges(0)));
