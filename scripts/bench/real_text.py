@@ -126,7 +126,7 @@ def encdec_row(args, files, family, subwords, folder):
     cmd = ENCDEC + ["train", "--model", family, "--corpus", files["train"], "--valid",
                     files["valid"], "--test", files["test"], "--tgt-lang", "en",
                     "--epochs", str(args.epochs), "--threads", str(args.threads), "--out", ckpt]
-    # Words are asked for by name: corpus files default to subword pieces.
+    # Words are asked for by name, so that a row means the same if the default unit changes.
     cmd += flags(SIZES[args.size][family]) + flags(TRAINING[family])
     cmd += flags(subwords or {"subwords": "words"})
     start = time.time()
